@@ -1,0 +1,417 @@
+"""The validated playbook: frozen dataclasses shared by the engine, drills, CLI and TUI.
+
+Everything here is plain data. Objects keep the position (`Pos`) of the YAML
+node they came from so that later checks (lint, engine explanations) can point
+at the line a trainer wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:  # drill types live with the drill section builder
+    from .drill_model import Detector, Drill, Rubric
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """Where a node starts: 1-based line and column, as editors count."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+NOWHERE = Pos("<none>", 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A user-visible string in every locale of the playbook.
+
+    A plain YAML string becomes the same value for every locale; `get` falls
+    back to the first locale given so a caller never receives an empty string.
+    """
+
+    values: dict[str, str]
+
+    def get(self, locale: str) -> str:
+        if locale in self.values:
+            return self.values[locale]
+        return next(iter(self.values.values()), "")
+
+    @classmethod
+    def plain(cls, value: str) -> Text:
+        return cls({"*": value})
+
+    @property
+    def is_plain(self) -> bool:
+        return set(self.values) == {"*"}
+
+
+class FactType(StrEnum):
+    ENUM = "enum"
+    BOOL = "bool"
+    NUMBER = "number"
+    TEXT = "text"
+    DATETIME = "datetime"
+
+
+@dataclass(frozen=True, slots=True)
+class FactValue:
+    id: str
+    label: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    id: str
+    type: FactType
+    label: Text
+    pos: Pos
+    values: tuple[FactValue, ...] = ()
+    description: Text | None = None
+    min: float | None = None
+    max: float | None = None
+    default: object = None
+
+    @property
+    def value_ids(self) -> tuple[str, ...]:
+        return tuple(v.id for v in self.values)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDoc:
+    id: str
+    title: Text
+    file: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    id: str
+    label: Text
+    description: Text | None = None
+
+
+class DurationUnit(StrEnum):
+    MINUTES = "m"
+    HOURS = "h"
+    DAYS = "d"
+    BUSINESS_HOURS = "bh"
+    BUSINESS_DAYS = "bd"
+    END_OF_BUSINESS_DAY = "end_of_business_day"
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A deadline offset: wall-clock (m/h/d) or business-calendar (bh/bd, end of day)."""
+
+    amount: int
+    unit: DurationUnit
+
+    @classmethod
+    def parse(cls, raw: str) -> Duration:
+        if raw == DurationUnit.END_OF_BUSINESS_DAY:
+            return cls(0, DurationUnit.END_OF_BUSINESS_DAY)
+        for unit in (DurationUnit.BUSINESS_HOURS, DurationUnit.BUSINESS_DAYS,
+                     DurationUnit.MINUTES, DurationUnit.HOURS, DurationUnit.DAYS):
+            if raw.endswith(unit.value) and raw[: -len(unit.value)].isdigit():
+                return cls(int(raw[: -len(unit.value)]), unit)
+        raise ValueError(f"not a duration: {raw!r} (use 30m, 3h, 3d, 4bh, 2bd or end_of_business_day)")
+
+    def __str__(self) -> str:
+        if self.unit is DurationUnit.END_OF_BUSINESS_DAY:
+            return self.unit.value
+        return f"{self.amount}{self.unit.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """Working time used for business-hour deadlines."""
+
+    timezone: str
+    start: dt.time
+    end: dt.time
+    weekdays: frozenset[int]  # Monday = 0
+    holidays: frozenset[dt.date] = frozenset()
+    workdays: frozenset[dt.date] = frozenset()
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.workdays:
+            return True
+        return day.weekday() in self.weekdays and day not in self.holidays
+
+
+DEFAULT_CALENDAR = Calendar("UTC", dt.time(9), dt.time(17), frozenset(range(5)))
+
+
+# --- conditions -------------------------------------------------------------
+
+class Op(StrEnum):
+    EQ = "eq"
+    NE = "ne"
+    IN = "in"
+    NOT_IN = "not_in"
+    LT = "lt"
+    LE = "le"
+    GT = "gt"
+    GE = "ge"
+    BETWEEN = "between"
+    CONTAINS = "contains"
+    EXISTS = "exists"
+
+
+@dataclass(frozen=True, slots=True)
+class FactTest:
+    """`{fact, op, value}`; `value` is a scalar, a tuple (in/not_in/between) or a bool (exists)."""
+
+    fact: str
+    op: Op
+    value: object
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    """True when the named deadline (`respond`, `resolve` or a step id) has passed."""
+
+    target: str
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class All:
+    items: tuple[Condition, ...]
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Any:
+    items: tuple[Condition, ...]
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Condition
+    pos: Pos = NOWHERE
+
+
+Condition = Union[All, Any, Not, FactTest, Overdue]
+
+# Facts every case has without declaring them: computed from the case clock.
+DERIVED_FACTS = {"elapsed_minutes": FactType.NUMBER}
+
+
+# --- content ----------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One sentence a person may say; the id lets it be cited and translated."""
+
+    id: str
+    text: Text
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    id: str
+    title: Text
+    fields: tuple[Text, ...] = ()
+    retention: Duration | None = None
+    source: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    procedure: str
+    index: int  # position within its procedure, 0-based
+    title: Text
+    pos: Pos
+    description: Text | None = None
+    owner: str | None = None
+    due: Duration | None = None
+    records: tuple[str, ...] = ()
+    scripts: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    escalate_to: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Procedure:
+    id: str
+    title: Text
+    steps: tuple[Step, ...]
+    pos: Pos
+    description: Text | None = None
+    source: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    id: str
+    title: Text
+    lines: tuple[Line, ...]
+    pos: Pos
+    step: str | None = None
+    avoid: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Avoid:
+    id: str
+    title: Text
+    why: Text
+    pos: Pos
+    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    instead: Text | None = None
+    source: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    id: str
+    title: Text
+    advice: tuple[Line, ...]
+    pos: Pos
+    applies_to: Text | None = None
+    avoid: tuple[str, ...] = ()
+    interpretation: bool = False
+    source: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineSet:
+    respond: Duration | None = None
+    resolve: Duration | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """What a rule recommends. Lists collect across rules; deadlines take the earliest."""
+
+    steps: tuple[str, ...] = ()
+    scripts: tuple[str, ...] = ()
+    strategies: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    escalate_to: tuple[str, ...] = ()
+    deadlines: DeadlineSet = DeadlineSet()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    when: Condition
+    then: Action
+    pos: Pos
+    priority: int = 50
+    order: int = 0  # declaration order, the final tie-breaker in ranking
+    title: Text | None = None
+    because: Text | None = None
+    source: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationLevel:
+    id: str
+    at: float  # fraction of the deadline elapsed
+    to: str  # role id
+    label: Text | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationPolicy:
+    warnings: tuple[float, ...] = ()
+    levels: tuple[EscalationLevel, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    pause_when: Condition | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """An id with a label and description: dimensions, loyalty types."""
+
+    id: str
+    label: Text
+    description: Text | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SatisfactionState:
+    id: str
+    label: Text
+    min_ratio: float
+    description: Text | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Statistic:
+    id: str
+    text: Text
+    source: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    formula: Text | None = None
+    satisfaction_states: tuple[SatisfactionState, ...] = ()  # best first
+    dimensions: tuple[Labelled, ...] = ()
+    loyalty: tuple[Labelled, ...] = ()
+    statistics: tuple[Statistic, ...] = ()
+    source: tuple[str, ...] = ()
+
+    def state_for(self, ratio: float) -> SatisfactionState | None:
+        """The first (best) state whose threshold the ratio reaches."""
+        for state in self.satisfaction_states:
+            if ratio >= state.min_ratio:
+                return state
+        return self.satisfaction_states[-1] if self.satisfaction_states else None
+
+
+@dataclass(frozen=True, slots=True)
+class Playbook:
+    """A whole validated playbook, with lookup tables by id."""
+
+    id: str
+    title: Text
+    version: str
+    locales: tuple[str, ...]
+    path: str
+    description: Text | None = None
+    source: tuple[str, ...] = ()
+    sources: dict[str, SourceDoc] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    facts: dict[str, Fact] = field(default_factory=dict)
+    calendar: Calendar = DEFAULT_CALENDAR
+    clock: Clock = Clock()
+    deadlines: DeadlineSet = DeadlineSet()
+    escalation: EscalationPolicy = EscalationPolicy()
+    records: dict[str, Record] = field(default_factory=dict)
+    procedures: dict[str, Procedure] = field(default_factory=dict)
+    steps: dict[str, Step] = field(default_factory=dict)
+    scripts: dict[str, Script] = field(default_factory=dict)
+    avoid: dict[str, Avoid] = field(default_factory=dict)
+    strategies: dict[str, Strategy] = field(default_factory=dict)
+    rules: tuple[Rule, ...] = ()
+    measurement: Measurement = Measurement()
+    detectors: dict[str, Detector] = field(default_factory=dict)
+    rubrics: dict[str, Rubric] = field(default_factory=dict)
+    drills: dict[str, Drill] = field(default_factory=dict)
+
+    @property
+    def default_locale(self) -> str:
+        return self.locales[0]
