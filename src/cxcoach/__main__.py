@@ -1,0 +1,3 @@
+from cxcoach.cli import run
+
+run()

@@ -1,0 +1,58 @@
+"""The `cxcoach` command line: argument parsing and output only.
+
+Subcommands are imported on first use so that `cxcoach recommend` does not pay
+for jsonschema, and no headless command ever imports textual.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+# name -> "module:attribute"; the module is imported only when the command runs or lists help.
+COMMANDS: dict[str, str] = {
+    "validate": "cxcoach.cli.validate:validate",
+    "recommend": "cxcoach.cli.recommend:recommend",
+    "drill": "cxcoach.cli.drill:drill",
+    "score": "cxcoach.cli.score:score",
+    "tui": "cxcoach.cli.tui:tui",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            module_name, attr = COMMANDS[cmd_name].split(":")
+            try:
+                return getattr(importlib.import_module(module_name), attr)
+            except (ImportError, AttributeError):
+                return None
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cxcoach")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """cxcoach: complaint-handling playbooks, recommendations and role-play drills.
+
+    Run without a command to open the app. Playbooks are YAML files validated
+    by JSON Schemas; see `cxcoach validate --help`.
+    """
+    if ctx.invoked_subcommand is None:
+        tui = main.get_command(ctx, "tui")
+        if tui is None:
+            click.echo(ctx.get_help())
+            return
+        ctx.invoke(tui)
+
+
+def run(**kwargs: Any) -> None:
+    main(prog_name="cxcoach", **kwargs)
+
+

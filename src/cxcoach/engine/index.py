@@ -1,0 +1,320 @@
+"""Rules compiled into bitmask indexes so a case only touches rules that can match.
+
+Each rule gets one bit; bit 0 is the best-ranked rule (priority desc, then
+declaration order), so reading set bits from the low end yields hits already
+ranked. A rule's condition is split into its top-level conjuncts (nested
+`all`s flattened). Conjuncts the index can answer are folded into per-fact
+masks; everything else (`any`, `not`, `contains`, `exists`, `overdue`, tests
+on datetime facts) stays in a small compiled *residual* closure checked only
+for candidate rules.
+
+* Equality facts (enum, bool, text) with `eq`/`ne`/`in`/`not_in`: a dict
+  value -> mask of rules that accept that value, plus one mask for values no
+  rule mentions (rules that only exclude values accept those).
+* Number facts with `lt`/`le`/`gt`/`ge`/`between`/`eq`: the rule's tests on
+  the fact intersect into one interval; the sorted distinct endpoints cut
+  the number line into regions (open gaps and the endpoints themselves) and
+  each region has the mask of rules whose interval covers it. A case value
+  is placed with one `bisect`.
+
+A missing fact keeps only the rules that do not test that fact (their test
+would be *unknown*). The candidate mask is the AND of one mask per indexed
+fact: a handful of big-int operations per case however many rules there are.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..playbook.model import DERIVED_FACTS, All, Condition, FactTest, FactType, Op, Overdue, Rule
+from .conditions import Facts, OverdueFn, Predicate, compile_condition, conjuncts, evaluate
+
+_MISSING = object()
+_HASH_TYPES = (FactType.ENUM, FactType.BOOL, FactType.TEXT)
+_HASH_OPS = (Op.EQ, Op.NE, Op.IN, Op.NOT_IN)
+_RANGE_OPS = (Op.EQ, Op.LT, Op.LE, Op.GT, Op.GE, Op.BETWEEN)
+
+
+def _mask(bits: Sequence[int], width: int) -> int:
+    """An int with the given bits set; linear time even for 10,000-rule playbooks."""
+    if not bits:
+        return 0
+    buf = bytearray((width + 7) // 8)
+    for b in bits:
+        buf[b >> 3] |= 1 << (b & 7)
+    return int.from_bytes(buf, "little")
+
+
+def iter_bits(mask: int):
+    """Positions of set bits, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _hashable_value(fact_type: FactType, v: object) -> bool:
+    if fact_type is FactType.BOOL:
+        return isinstance(v, bool)
+    return isinstance(v, str)
+
+
+def _indexable(test: Condition, types: Mapping[str, FactType]) -> str | None:
+    """'hash', 'range' or None (residual) for one conjunct."""
+    if not isinstance(test, FactTest):
+        return None
+    ftype = types.get(test.fact)
+    if ftype in _HASH_TYPES and test.op in _HASH_OPS:
+        values = test.value if test.op in (Op.IN, Op.NOT_IN) else (test.value,)
+        if isinstance(values, (list, tuple)) and values and all(_hashable_value(ftype, v) for v in values):
+            return "hash"
+    if ftype is FactType.NUMBER and test.op in _RANGE_OPS:
+        values = test.value if test.op is Op.BETWEEN else (test.value,)
+        if isinstance(values, (list, tuple)) and len(values) in (1, 2) and all(_is_number(v) for v in values):
+            return "range"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule ready to run: its rank (= bit), compiled residual and traced facts."""
+
+    rule: Rule
+    rank: int
+    parts: tuple[Condition, ...]  # top-level conjuncts
+    part_preds: tuple[Predicate, ...]
+    residual: Predicate | None  # non-indexed conjuncts, None when the index decides alone
+    fact_ids: tuple[str, ...]  # facts of indexed conjuncts, in condition order
+    uses_overdue: bool
+
+    def because(self, facts: Facts, overdue: OverdueFn) -> tuple[tuple[tuple[str, object], ...], tuple[str, ...]]:
+        """(matched facts with values, overdue targets) for a rule that fired; exact."""
+        if self.residual is None:
+            return tuple((f, facts[f]) for f in self.fact_ids), ()
+        out = evaluate(All(self.parts), facts, overdue)
+        return out.matched, out.overdue
+
+
+def _walk_overdue(cond: Condition) -> bool:
+    if isinstance(cond, Overdue):
+        return True
+    if isinstance(cond, FactTest):
+        return False
+    if hasattr(cond, "items"):
+        return any(_walk_overdue(c) for c in cond.items)  # type: ignore[union-attr]
+    return _walk_overdue(cond.item)  # type: ignore[union-attr]
+
+
+class _Interval:
+    """A rule's accepted range on one number fact (intersection of its tests)."""
+
+    __slots__ = ("lo", "lo_closed", "hi", "hi_closed")
+
+    def __init__(self) -> None:
+        self.lo, self.lo_closed = -math.inf, False
+        self.hi, self.hi_closed = math.inf, False
+
+    def lower(self, value: float, closed: bool) -> None:
+        if value > self.lo or (value == self.lo and not closed):
+            self.lo, self.lo_closed = value, closed
+
+    def upper(self, value: float, closed: bool) -> None:
+        if value < self.hi or (value == self.hi and not closed):
+            self.hi, self.hi_closed = value, closed
+
+    def add(self, op: Op, value: object) -> None:
+        if op is Op.BETWEEN:
+            lo, hi = value  # type: ignore[misc]
+            self.lower(lo, True)
+            self.upper(hi, True)
+        elif op is Op.EQ:
+            self.lower(value, True)  # type: ignore[arg-type]
+            self.upper(value, True)  # type: ignore[arg-type]
+        elif op is Op.LT:
+            self.upper(value, False)  # type: ignore[arg-type]
+        elif op is Op.LE:
+            self.upper(value, True)  # type: ignore[arg-type]
+        elif op is Op.GT:
+            self.lower(value, False)  # type: ignore[arg-type]
+        elif op is Op.GE:
+            self.lower(value, True)  # type: ignore[arg-type]
+
+
+class RuleIndex:
+    """All rules of a playbook, indexed; immutable after construction."""
+
+    __slots__ = ("rules", "width", "all_mask", "overdue_mask", "residual_mask", "_hash", "_range")
+
+    def __init__(self, rules: Sequence[Rule], fact_types: Mapping[str, FactType]) -> None:
+        types = dict(DERIVED_FACTS)
+        types.update(fact_types)
+        ranked = sorted(enumerate(rules), key=lambda p: (-p[1].priority, p[1].order, p[0]))
+        width = len(ranked)
+        self.width = width
+        compiled: list[CompiledRule] = []
+        hash_tests: dict[str, list[tuple[int, set | None, set]]] = {}
+        range_tests: dict[str, list[tuple[int, _Interval]]] = {}
+        residual_bits: list[int] = []
+        overdue_bits: list[int] = []
+        for rank, (_, rule) in enumerate(ranked):
+            parts = conjuncts(rule.when)
+            rest: list[Condition] = []
+            fact_ids: list[str] = []
+            pos: dict[str, set | None] = {}
+            neg: dict[str, set] = {}
+            ranges: dict[str, _Interval] = {}
+            for part in parts:
+                kind = _indexable(part, types)
+                if kind is None:
+                    rest.append(part)
+                    continue
+                assert isinstance(part, FactTest)
+                fact_ids.append(part.fact)
+                if kind == "range":
+                    ranges.setdefault(part.fact, _Interval()).add(part.op, part.value)
+                    continue
+                values = set(part.value) if part.op in (Op.IN, Op.NOT_IN) else {part.value}  # type: ignore[arg-type]
+                neg.setdefault(part.fact, set())
+                pos.setdefault(part.fact, None)
+                if part.op in (Op.EQ, Op.IN):
+                    cur = pos[part.fact]
+                    pos[part.fact] = values if cur is None else cur & values
+                else:
+                    neg[part.fact] |= values
+            for fact in pos:
+                hash_tests.setdefault(fact, []).append((rank, pos[fact], neg[fact]))
+            for fact, interval in ranges.items():
+                range_tests.setdefault(fact, []).append((rank, interval))
+            residual = None
+            if rest:
+                residual = compile_condition(rest[0] if len(rest) == 1 else All(tuple(rest)))
+                residual_bits.append(rank)
+            uses_overdue = _walk_overdue(rule.when)
+            if uses_overdue:
+                overdue_bits.append(rank)
+            compiled.append(
+                CompiledRule(
+                    rule=rule,
+                    rank=rank,
+                    parts=parts,
+                    part_preds=tuple(compile_condition(p) for p in parts),
+                    residual=residual,
+                    fact_ids=tuple(dict.fromkeys(fact_ids)),
+                    uses_overdue=uses_overdue,
+                )
+            )
+        self.rules: tuple[CompiledRule, ...] = tuple(compiled)
+        self.all_mask = (1 << width) - 1
+        self.residual_mask = _mask(residual_bits, width)
+        self.overdue_mask = _mask(overdue_bits, width)
+        self._hash = tuple(self._build_hash(f, t, width) for f, t in sorted(hash_tests.items()))
+        self._range = tuple(self._build_range(f, t, width) for f, t in sorted(range_tests.items()))
+
+    def _build_hash(self, fact: str, tests: list[tuple[int, set | None, set]], width: int):
+        testing = _mask([r for r, _, _ in tests], width)
+        free = self.all_mask & ~testing
+        posbits: dict[object, list[int]] = {}
+        negbits: dict[object, list[int]] = {}
+        open_bits: list[int] = []  # rules with only exclusions: accept unmentioned values
+        for rank, pos, neg in tests:
+            if pos is None:
+                open_bits.append(rank)
+            else:
+                for v in pos - neg:
+                    posbits.setdefault(v, []).append(rank)
+            for v in neg:
+                negbits.setdefault(v, []).append(rank)
+        open_mask = _mask(open_bits, width)
+        masks: dict[object, int] = {}
+        for v in set(posbits) | set(negbits):
+            masks[v] = free | ((open_mask | _mask(posbits.get(v, []), width)) & ~_mask(negbits.get(v, []), width))
+        return fact, masks, free | open_mask, free
+
+    def _build_range(self, fact: str, tests: list[tuple[int, _Interval]], width: int):
+        testing = _mask([r for r, _ in tests], width)
+        free = self.all_mask & ~testing
+        points = sorted({p for _, iv in tests for p in (iv.lo, iv.hi) if math.isfinite(p)})
+        where = {p: i for i, p in enumerate(points)}
+        n_regions = 2 * len(points) + 1
+        starts: list[list[int]] = [[] for _ in range(n_regions)]
+        ends: list[list[int]] = [[] for _ in range(n_regions)]
+        for rank, iv in tests:
+            if iv.lo == -math.inf:
+                first = 0
+            else:
+                first = 2 * where[iv.lo] + (1 if iv.lo_closed else 2)
+            if iv.hi == math.inf:
+                last = n_regions - 1
+            else:
+                last = 2 * where[iv.hi] + (1 if iv.hi_closed else 0)
+            if first <= last:
+                starts[first].append(rank)
+                ends[last].append(rank)
+        regions: list[int] = []
+        cur = 0
+        for r in range(n_regions):
+            if starts[r]:
+                cur |= _mask(starts[r], width)
+            regions.append(cur | free)
+            if ends[r]:
+                cur &= ~_mask(ends[r], width)
+        return fact, points, regions, free
+
+    def candidates(self, facts: Facts) -> int:
+        """Mask of rules whose indexed conjuncts all hold for `facts`."""
+        m = self.all_mask
+        for fact, masks, other, free in self._hash:
+            v = facts.get(fact, _MISSING)
+            if v is _MISSING:
+                m &= free
+            else:
+                try:
+                    m &= masks.get(v, other)
+                except TypeError:  # unhashable value: no test can accept it
+                    m &= free
+            if not m:
+                return 0
+        for fact, points, regions, free in self._range:
+            v = facts.get(fact, _MISSING)
+            if v is _MISSING or isinstance(v, bool):
+                m &= free
+                continue
+            try:
+                i = bisect_left(points, v)
+            except TypeError:
+                m &= free
+                continue
+            m &= regions[2 * i + 1 if i < len(points) and points[i] == v else 2 * i]
+            if not m:
+                return 0
+        return m
+
+    def match(self, facts: Facts, overdue: OverdueFn, mask: int | None = None) -> list[CompiledRule]:
+        """Rules that fire for `facts`, best-ranked first; `mask` limits which rules are tried."""
+        m = self.candidates(facts)
+        if mask is not None:
+            m &= mask
+        rules = self.rules
+        out: list[CompiledRule] = []
+        append = out.append
+        residual = m & self.residual_mask
+        if not residual:
+            while m:
+                low = m & -m
+                append(rules[low.bit_length() - 1])
+                m ^= low
+            return out
+        while m:
+            low = m & -m
+            cr = rules[low.bit_length() - 1]
+            m ^= low
+            if cr.residual is None or cr.residual(facts, overdue) is True:
+                append(cr)
+        return out

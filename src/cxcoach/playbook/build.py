@@ -1,0 +1,490 @@
+"""Turn schema-valid raw data into the frozen model, checking what a schema cannot.
+
+The schema has already vouched for shapes and types, so builders here read the
+raw data directly; what they add is meaning: ids are unique, references
+resolve (with a "did you mean"), facts used in conditions exist and their
+values are allowed, every locale is present, the calendar makes sense.
+Problems are collected, never raised, so an author sees all of them at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any as AnyValue
+
+from ..problems import Problem, ProblemList, Severity, did_you_mean, path_str
+from . import model as m
+from .yamlsource import Document, JsonPath
+
+LIST_SECTIONS = ("sources", "roles", "facts", "records", "procedures", "scripts", "avoid",
+                 "strategies", "rules", "detectors", "rubrics", "drills")
+MAP_SECTIONS = ("playbook", "calendar", "clock", "deadlines", "escalation", "measurement")
+_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_DEADLINE_NAMES = ("respond", "resolve")
+
+# Which operators make sense for which fact type; the schema cannot know a fact's type.
+_OPS_BY_TYPE: dict[m.FactType, frozenset[m.Op]] = {
+    m.FactType.ENUM: frozenset({m.Op.EQ, m.Op.NE, m.Op.IN, m.Op.NOT_IN, m.Op.EXISTS}),
+    m.FactType.BOOL: frozenset({m.Op.EQ, m.Op.NE, m.Op.EXISTS}),
+    m.FactType.NUMBER: frozenset({m.Op.EQ, m.Op.NE, m.Op.IN, m.Op.NOT_IN, m.Op.LT, m.Op.LE, m.Op.GT,
+                                  m.Op.GE, m.Op.BETWEEN, m.Op.EXISTS}),
+    m.FactType.TEXT: frozenset({m.Op.EQ, m.Op.NE, m.Op.IN, m.Op.NOT_IN, m.Op.CONTAINS, m.Op.EXISTS}),
+    m.FactType.DATETIME: frozenset({m.Op.EXISTS}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class At:
+    """A location in one file: the document and the JSON path inside it."""
+
+    doc: Document
+    path: JsonPath = ()
+
+    def __truediv__(self, part: str | int) -> At:
+        return At(self.doc, self.path + (part,))
+
+    @property
+    def pos(self) -> m.Pos:
+        line, col = self.doc.position(self.path)
+        return m.Pos(self.doc.file, line, col)
+
+    @property
+    def key_pos(self) -> m.Pos:
+        line, col = self.doc.position(self.path, key=True)
+        return m.Pos(self.doc.file, line, col)
+
+
+@dataclass(slots=True)
+class _Ref:
+    kind: str
+    id: str
+    at: At
+    hint_kinds: tuple[str, ...]
+
+
+class Builder:
+    """Shared services for section builders; see docs/architecture.md."""
+
+    def __init__(self, locales: tuple[str, ...], problems: ProblemList) -> None:
+        self.locales = locales
+        self.problems = problems
+        self.ids: dict[str, dict[str, At]] = defaultdict(dict)
+        self._refs: list[_Ref] = []
+        self.facts: dict[str, m.Fact] = {}
+
+    # -- reporting --
+    def error(self, at: At, code: str, message: str, hint: str | None = None, *, key: bool = False,
+              severity: Severity = Severity.ERROR) -> None:
+        pos = at.key_pos if key else at.pos
+        self.problems.add(Problem(pos.file, pos.line, pos.col, code, message, severity, hint, path_str(at.path)))
+
+    def warning(self, at: At, code: str, message: str, hint: str | None = None, *, key: bool = False) -> None:
+        self.error(at, code, message, hint, key=key, severity=Severity.WARNING)
+
+    # -- values --
+    def text(self, raw: AnyValue, at: At) -> m.Text:
+        if isinstance(raw, str):
+            return m.Text.plain(raw)
+        values = {str(k): str(v) for k, v in raw.items()}
+        missing = [loc for loc in self.locales if loc not in values]
+        if missing:
+            self.error(at, "E203", f"missing translation for {', '.join(missing)}",
+                       f"add {', '.join(f'{loc}: ...' for loc in missing)} next to {', '.join(values)}")
+        for extra in values.keys() - set(self.locales):
+            self.warning(at / extra, "W204", f"locale {extra!r} is not declared in playbook.locales",
+                         did_you_mean(extra, self.locales), key=True)
+        return m.Text(values)
+
+    def opt_text(self, raw: AnyValue, at: At) -> m.Text | None:
+        return None if raw is None else self.text(raw, at)
+
+    def source(self, raw: AnyValue, at: At) -> tuple[str, ...]:
+        if raw is None:
+            return ()
+        items = [raw] if isinstance(raw, str) else list(raw)
+        for index, item in enumerate(items):
+            where = at if isinstance(raw, str) else at / index
+            self.ref("source", item.split()[0], where)
+        return tuple(items)
+
+    def duration(self, raw: AnyValue, at: At) -> m.Duration | None:
+        if raw is None:
+            return None
+        try:
+            return m.Duration.parse(str(raw))
+        except ValueError as exc:
+            self.error(at, "E402", str(exc))
+            return None
+
+    # -- ids --
+    def register(self, kind: str, ident: str, at: At) -> bool:
+        """Record an id; False (and an error) when the kind already has it."""
+        seen = self.ids[kind]
+        if ident in seen:
+            first = seen[ident].pos
+            self.error(at, "E201", f"duplicate {kind} id {ident!r} (first defined at {first})",
+                       f"give each {kind} its own id")
+            return False
+        seen[ident] = at
+        return True
+
+    def ref(self, kind: str, ident: str, at: At, *, also: tuple[str, ...] = ()) -> None:
+        """Defer a reference check until every section is built; `also` lists other kinds that satisfy it."""
+        self._refs.append(_Ref(kind, ident, at, (kind, *also)))
+
+    def check_refs(self) -> None:
+        for ref in self._refs:
+            if any(ref.id in self.ids[k] for k in ref.hint_kinds):
+                continue
+            known = [i for k in ref.hint_kinds for i in self.ids[k]]
+            kinds = " or ".join(ref.hint_kinds)
+            hint = did_you_mean(ref.id, known) or (f"declare a {kinds} with id {ref.id!r}" if known else
+                                                 f"no {kinds} is declared yet")
+            self.error(ref.at, "E202", f"unknown {kinds} {ref.id!r}", hint)
+
+    # -- conditions --
+    def condition(self, raw: AnyValue, at: At) -> m.Condition:
+        pos = at.pos
+        if "all" in raw:
+            return m.All(tuple(self.condition(c, at / "all" / i) for i, c in enumerate(raw["all"])), pos)
+        if "any" in raw:
+            return m.Any(tuple(self.condition(c, at / "any" / i) for i, c in enumerate(raw["any"])), pos)
+        if "not" in raw:
+            return m.Not(self.condition(raw["not"], at / "not"), pos)
+        if "overdue" in raw:
+            target = raw["overdue"]
+            if target not in _DEADLINE_NAMES:
+                self.ref("step", target, at / "overdue")
+            return m.Overdue(target, pos)
+        op = m.Op(raw["op"])
+        value = raw.get("value", True if op is m.Op.EXISTS else None)
+        if isinstance(value, list):
+            value = tuple(value)
+        self._check_fact_test(raw["fact"], op, value, at)
+        return m.FactTest(raw["fact"], op, value, pos)
+
+    def _check_fact_test(self, fact_id: str, op: m.Op, value: AnyValue, at: At) -> None:
+        derived = m.DERIVED_FACTS.get(fact_id)
+        fact = self.facts.get(fact_id)
+        if fact is None and derived is None:
+            known = [*self.facts, *m.DERIVED_FACTS]
+            self.error(at / "fact", "E301", f"unknown fact {fact_id!r}",
+                       did_you_mean(fact_id, known) or "declare it under `facts:`")
+            return
+        ftype = fact.type if fact else derived
+        assert ftype is not None
+        if op not in _OPS_BY_TYPE[ftype]:
+            allowed = ", ".join(sorted(o.value for o in _OPS_BY_TYPE[ftype]))
+            self.error(at / "op", "E303", f"operator {op.value!r} does not apply to {ftype.value} fact {fact_id!r}",
+                       f"use one of: {allowed}")
+            return
+        if op is m.Op.EXISTS:
+            return
+        values = value if isinstance(value, tuple) and op is not m.Op.BETWEEN else (value,)
+        for index, item in enumerate(values):
+            where = at / "value" / index if isinstance(value, tuple) else at / "value"
+            self._check_value(fact_id, fact, ftype, item, where)
+        if op is m.Op.BETWEEN and isinstance(value, tuple) and len(value) == 2 and value[0] > value[1]:
+            self.error(at / "value", "E304", f"empty range: {value[0]} is above {value[1]}", "write [low, high]")
+
+    def _check_value(self, fact_id: str, fact: m.Fact | None, ftype: m.FactType, value: AnyValue, at: At) -> None:
+        if ftype is m.FactType.ENUM and fact is not None:
+            if value not in fact.value_ids:
+                self.error(at, "E302", f"{value!r} is not a value of fact {fact_id!r}",
+                           did_you_mean(str(value), fact.value_ids) or f"allowed: {', '.join(fact.value_ids)}")
+        elif ftype is m.FactType.BOOL and not isinstance(value, bool):
+            self.error(at, "E302", f"fact {fact_id!r} is true or false, not {value!r}", "write true or false")
+        elif ftype is m.FactType.NUMBER:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                self.error(at, "E302", f"fact {fact_id!r} is a number, not {value!r}")
+            elif fact is not None and ((fact.min is not None and value < fact.min) or (fact.max is not None and value > fact.max)):
+                self.warning(at, "W305", f"{value} is outside the range {fact.min}..{fact.max} of fact {fact_id!r}")
+        elif ftype is m.FactType.TEXT and not isinstance(value, str):
+            self.error(at, "E302", f"fact {fact_id!r} is text, not {value!r}", "quote the value")
+
+
+# --- sections ---------------------------------------------------------------
+
+def build_playbook(docs: list[Document], root_name: str, problems: ProblemList) -> m.Playbook | None:
+    """Build the model from schema-valid documents; None when a fatal problem stops it."""
+    lists: dict[str, list[tuple[AnyValue, At]]] = {name: [] for name in LIST_SECTIONS}
+    maps: dict[str, tuple[AnyValue, At]] = {}
+    for doc in docs:
+        for key, value in doc.data.items():
+            at = At(doc, (key,))
+            if key in MAP_SECTIONS:
+                if key in maps:
+                    first = maps[key][1].key_pos
+                    problems.add(Problem(doc.file, *at.doc.position(at.path, key=True), "E205",
+                                         f"section {key!r} is already given in {first}",
+                                         hint="keep one copy of it in one file", path=path_str(at.path)))
+                    continue
+                maps[key] = (value, at)
+            elif key in lists:
+                lists[key].extend((item, at / i) for i, item in enumerate(value or []))
+    if "playbook" not in maps:
+        first = docs[0].file if docs else root_name
+        problems.add(Problem(first, 1, 1, "E206", "no file declares the `playbook:` metadata",
+                             hint="add `playbook: {id: ..., title: ..., version: 1.0.0, locales: [zh, en]}`"))
+        return None
+    meta, meta_at = maps["playbook"]
+    b = Builder(tuple(meta["locales"]), problems)
+
+    sources = {}
+    for raw, at in lists["sources"]:
+        if b.register("source", raw["id"], at / "id"):
+            sources[raw["id"]] = m.SourceDoc(raw["id"], b.text(raw["title"], at / "title"), raw.get("file"))
+    roles = {}
+    for raw, at in lists["roles"]:
+        if b.register("role", raw["id"], at / "id"):
+            roles[raw["id"]] = m.Role(raw["id"], b.text(raw["label"], at / "label"),
+                                      b.opt_text(raw.get("description"), at / "description"))
+    for raw, at in lists["facts"]:
+        fact = _fact(b, raw, at)
+        if fact and b.register("fact", fact.id, at / "id"):
+            if fact.id in m.DERIVED_FACTS:
+                b.error(at / "id", "E207", f"{fact.id!r} is computed by cxcoach and cannot be declared", "pick another name")
+            b.facts[fact.id] = fact
+    calendar = _calendar(b, *maps["calendar"]) if "calendar" in maps else m.DEFAULT_CALENDAR
+    records = {}
+    for raw, at in lists["records"]:
+        if b.register("record", raw["id"], at / "id"):
+            records[raw["id"]] = m.Record(raw["id"], b.text(raw["title"], at / "title"),
+                                          tuple(b.text(f, at / "fields" / i) for i, f in enumerate(raw.get("fields", []))),
+                                          b.duration(raw.get("retention"), at / "retention"),
+                                          b.source(raw.get("source"), at / "source"))
+    procedures: dict[str, m.Procedure] = {}
+    steps: dict[str, m.Step] = {}
+    for raw, at in lists["procedures"]:
+        proc = _procedure(b, raw, at)
+        if b.register("procedure", proc.id, at / "id"):
+            procedures[proc.id] = proc
+        for step in proc.steps:
+            steps.setdefault(step.id, step)
+    scripts = {}
+    for raw, at in lists["scripts"]:
+        if b.register("script", raw["id"], at / "id"):
+            scripts[raw["id"]] = _script(b, raw, at)
+    avoid = {}
+    for raw, at in lists["avoid"]:
+        if b.register("avoid", raw["id"], at / "id"):
+            avoid[raw["id"]] = _avoid(b, raw, at)
+    strategies = {}
+    for raw, at in lists["strategies"]:
+        if b.register("strategy", raw["id"], at / "id"):
+            strategies[raw["id"]] = _strategy(b, raw, at)
+    rules = []
+    for order, (raw, at) in enumerate(lists["rules"]):
+        if b.register("rule", raw["id"], at / "id"):
+            rules.append(_rule(b, raw, at, order))
+    clock = m.Clock()
+    if "clock" in maps and maps["clock"][0].get("pause_when") is not None:
+        raw, at = maps["clock"]
+        clock = m.Clock(b.condition(raw["pause_when"], at / "pause_when"))
+    deadlines = _deadline_set(b, *maps["deadlines"]) if "deadlines" in maps else m.DeadlineSet()
+    escalation = _escalation(b, *maps["escalation"]) if "escalation" in maps else m.EscalationPolicy()
+    measurement = _measurement(b, *maps["measurement"]) if "measurement" in maps else m.Measurement()
+
+    try:  # TEMP until drill_build lands
+        from .drill_build import build_drill_sections  # drills are their own sub-language
+        detectors, rubrics, drills = build_drill_sections(b, lists["detectors"], lists["rubrics"], lists["drills"])
+    except ModuleNotFoundError:
+        detectors, rubrics, drills = {}, {}, {}
+    b.check_refs()
+    return m.Playbook(
+        id=meta["id"], title=b.text(meta["title"], meta_at / "title"), version=str(meta["version"]),
+        locales=b.locales, path=root_name, description=b.opt_text(meta.get("description"), meta_at / "description"),
+        source=b.source(meta.get("source"), meta_at / "source"), sources=sources, roles=roles, facts=dict(b.facts),
+        calendar=calendar, clock=clock, deadlines=deadlines, escalation=escalation, records=records,
+        procedures=procedures, steps=steps, scripts=scripts, avoid=avoid, strategies=strategies, rules=tuple(rules),
+        measurement=measurement, detectors=detectors, rubrics=rubrics, drills=drills,
+    )
+
+
+def _fact(b: Builder, raw: dict, at: At) -> m.Fact | None:
+    ftype = m.FactType(raw["type"])
+    values = []
+    seen: set[str] = set()
+    for i, value in enumerate(raw.get("values", [])):
+        if value["id"] in seen:
+            b.error(at / "values" / i / "id", "E201", f"duplicate value {value['id']!r} in fact {raw['id']!r}")
+        seen.add(value["id"])
+        values.append(m.FactValue(value["id"], b.text(value["label"], at / "values" / i / "label")))
+    if values and ftype is not m.FactType.ENUM:
+        b.error(at / "values", "E306", f"only enum facts list values, {raw['id']!r} is {ftype.value}",
+                "remove `values` or make the fact `type: enum`")
+    fact = m.Fact(raw["id"], ftype, b.text(raw["label"], at / "label"), at.pos, tuple(values),
+                  b.opt_text(raw.get("description"), at / "description"), raw.get("min"), raw.get("max"),
+                  raw.get("default"))
+    if fact.min is not None and fact.max is not None and fact.min > fact.max:
+        b.error(at / "min", "E304", f"min {fact.min} is above max {fact.max}")
+    if "default" in raw:
+        default = raw["default"]
+        ok = {
+            m.FactType.ENUM: lambda v: v in fact.value_ids,
+            m.FactType.BOOL: lambda v: isinstance(v, bool),
+            m.FactType.NUMBER: lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+            m.FactType.TEXT: lambda v: isinstance(v, str),
+            m.FactType.DATETIME: lambda v: isinstance(v, str),
+        }[ftype](default)
+        if not ok:
+            hint = did_you_mean(str(default), fact.value_ids) if ftype is m.FactType.ENUM else None
+            b.error(at / "default", "E302", f"default {default!r} is not a valid {ftype.value} value for {raw['id']!r}", hint)
+    return fact
+
+
+def _calendar(b: Builder, raw: dict, at: At) -> m.Calendar:
+    hours = raw["working_hours"]
+    start, end = _clock_time(hours["start"]), _clock_time(hours["end"])
+    if start >= end:
+        b.error(at / "working_hours", "E401", f"working hours end ({hours['end']}) at or before they start ({hours['start']})",
+                "write start earlier than end, e.g. {start: '08:30', end: '17:30'}")
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(raw["timezone"])
+    except (KeyError, ValueError, OSError):
+        b.error(at / "timezone", "E403", f"unknown time zone {raw['timezone']!r}", "use an IANA name such as Asia/Shanghai")
+    holidays = frozenset(_dates(b, raw.get("holidays", []), at / "holidays"))
+    workdays = frozenset(_dates(b, raw.get("workdays", []), at / "workdays"))
+    for day in holidays & workdays:
+        b.error(at / "workdays", "E404", f"{day} is listed both as a holiday and as a working day")
+    return m.Calendar(raw["timezone"], start, end, frozenset(_WEEKDAYS[d] for d in raw["weekdays"]), holidays, workdays)
+
+
+def _clock_time(text: str) -> dt.time:
+    hour, minute = (int(x) for x in text.split(":"))
+    return dt.time.max if hour == 24 else dt.time(hour, minute)
+
+
+def _dates(b: Builder, raw: list, at: At) -> list[dt.date]:
+    out = []
+    for i, item in enumerate(raw):
+        try:
+            out.append(dt.date.fromisoformat(str(item)))
+        except ValueError:
+            b.error(at / i, "E405", f"{item!r} is not a date", "write YYYY-MM-DD")
+    return out
+
+
+def _procedure(b: Builder, raw: dict, at: At) -> m.Procedure:
+    steps = []
+    for index, step in enumerate(raw["steps"]):
+        sat = at / "steps" / index
+        if not b.register("step", step["id"], sat / "id"):
+            continue
+        if step.get("owner"):
+            b.ref("role", step["owner"], sat / "owner")
+        for field_name, kind in (("records", "record"), ("scripts", "script"), ("avoid", "avoid"), ("escalate_to", "role")):
+            for i, ident in enumerate(step.get(field_name, [])):
+                b.ref(kind, ident, sat / field_name / i)
+        steps.append(m.Step(
+            id=step["id"], procedure=raw["id"], index=index, title=b.text(step["title"], sat / "title"), pos=sat.pos,
+            description=b.opt_text(step.get("description"), sat / "description"), owner=step.get("owner"),
+            due=b.duration(step.get("due"), sat / "due"), records=tuple(step.get("records", [])),
+            scripts=tuple(step.get("scripts", [])), avoid=tuple(step.get("avoid", [])),
+            escalate_to=tuple(step.get("escalate_to", [])), source=b.source(step.get("source"), sat / "source"),
+        ))
+    return m.Procedure(raw["id"], b.text(raw["title"], at / "title"), tuple(steps), at.pos,
+                       b.opt_text(raw.get("description"), at / "description"), b.source(raw.get("source"), at / "source"))
+
+
+def _lines(b: Builder, raw: list, at: At) -> tuple[m.Line, ...]:
+    lines = []
+    for i, line in enumerate(raw):
+        lat = at / i
+        b.register("line", line["id"], lat / "id")
+        lines.append(m.Line(line["id"], b.text(line["text"], lat / "text"), lat.pos))
+    return tuple(lines)
+
+
+def _refs(b: Builder, raw: dict, at: At, field_name: str, kind: str) -> tuple[str, ...]:
+    items = tuple(raw.get(field_name, []))
+    for i, ident in enumerate(items):
+        b.ref(kind, ident, at / field_name / i)
+    return items
+
+
+def _script(b: Builder, raw: dict, at: At) -> m.Script:
+    if raw.get("step"):
+        b.ref("step", raw["step"], at / "step")
+    return m.Script(raw["id"], b.text(raw["title"], at / "title"), _lines(b, raw["lines"], at / "lines"), at.pos,
+                    raw.get("step"), _refs(b, raw, at, "avoid", "avoid"), b.source(raw.get("source"), at / "source"))
+
+
+def _avoid(b: Builder, raw: dict, at: At) -> m.Avoid:
+    phrases = {loc: tuple(items) for loc, items in (raw.get("phrases") or {}).items()}
+    for loc in phrases.keys() - set(b.locales):
+        b.warning(at / "phrases" / loc, "W204", f"locale {loc!r} is not declared in playbook.locales", key=True)
+    return m.Avoid(raw["id"], b.text(raw["title"], at / "title"), b.text(raw["why"], at / "why"), at.pos, phrases,
+                   b.opt_text(raw.get("instead"), at / "instead"), b.source(raw.get("source"), at / "source"))
+
+
+def _strategy(b: Builder, raw: dict, at: At) -> m.Strategy:
+    return m.Strategy(raw["id"], b.text(raw["title"], at / "title"), _lines(b, raw["advice"], at / "advice"), at.pos,
+                      b.opt_text(raw.get("applies_to"), at / "applies_to"), _refs(b, raw, at, "avoid", "avoid"),
+                      bool(raw.get("interpretation", False)), b.source(raw.get("source"), at / "source"))
+
+
+def _deadline_set(b: Builder, raw: dict, at: At) -> m.DeadlineSet:
+    return m.DeadlineSet(b.duration(raw.get("respond"), at / "respond"), b.duration(raw.get("resolve"), at / "resolve"))
+
+
+def _rule(b: Builder, raw: dict, at: At, order: int) -> m.Rule:
+    then, tat = raw["then"], at / "then"
+    action = m.Action(
+        steps=_refs(b, then, tat, "steps", "step"), scripts=_refs(b, then, tat, "scripts", "script"),
+        strategies=_refs(b, then, tat, "strategies", "strategy"), avoid=_refs(b, then, tat, "avoid", "avoid"),
+        escalate_to=_refs(b, then, tat, "escalate_to", "role"),
+        deadlines=_deadline_set(b, then["deadlines"], tat / "deadlines") if "deadlines" in then else m.DeadlineSet(),
+    )
+    return m.Rule(raw["id"], b.condition(raw["when"], at / "when"), action, at.pos, int(raw.get("priority", 50)), order,
+                  b.opt_text(raw.get("title"), at / "title"), b.opt_text(raw.get("because"), at / "because"),
+                  b.source(raw.get("source"), at / "source"))
+
+
+def _escalation(b: Builder, raw: dict, at: At) -> m.EscalationPolicy:
+    levels = []
+    previous = 0.0
+    for i, level in enumerate(raw.get("levels", [])):
+        lat = at / "levels" / i
+        b.register("escalation", level["id"], lat / "id")
+        b.ref("role", level["to"], lat / "to")
+        if level["at"] <= previous:
+            b.error(lat / "at", "E406", f"escalation levels must rise: {level['at']} does not come after {previous}",
+                    "order levels by `at`, lowest first")
+        previous = level["at"]
+        levels.append(m.EscalationLevel(level["id"], float(level["at"]), level["to"], b.opt_text(level.get("label"), lat / "label")))
+    warnings = tuple(sorted(float(w) for w in raw.get("warnings", [])))
+    return m.EscalationPolicy(warnings, tuple(levels))
+
+
+def _measurement(b: Builder, raw: dict, at: At) -> m.Measurement:
+    def labelled(name: str) -> tuple[m.Labelled, ...]:
+        out = []
+        for i, item in enumerate(raw.get(name, [])):
+            iat = at / name / i
+            b.register(name.rstrip("s") if name != "loyalty" else "loyalty", item["id"], iat / "id")
+            out.append(m.Labelled(item["id"], b.text(item["label"], iat / "label"), b.opt_text(item.get("description"), iat / "description")))
+        return tuple(out)
+
+    states = []
+    previous = float("inf")
+    for i, item in enumerate(raw.get("satisfaction_states", [])):
+        sat = at / "satisfaction_states" / i
+        b.register("satisfaction_state", item["id"], sat / "id")
+        if item["min_ratio"] >= previous:
+            b.error(sat / "min_ratio", "E407", "satisfaction states go from best to worst: min_ratio must fall",
+                    "list the state with the highest min_ratio first")
+        previous = item["min_ratio"]
+        states.append(m.SatisfactionState(item["id"], b.text(item["label"], sat / "label"), float(item["min_ratio"]),
+                                          b.opt_text(item.get("description"), sat / "description")))
+    stats = []
+    for i, item in enumerate(raw.get("statistics", [])):
+        sat = at / "statistics" / i
+        b.register("statistic", item["id"], sat / "id")
+        stats.append(m.Statistic(item["id"], b.text(item["text"], sat / "text"), b.source(item.get("source"), sat / "source")))
+    return m.Measurement(b.opt_text(raw.get("formula"), at / "formula"), tuple(states), labelled("dimensions"),
+                         labelled("loyalty"), tuple(stats), b.source(raw.get("source"), at / "source"))

@@ -1,0 +1,97 @@
+"""Find a playbook's files, read them safely and build the model."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..problems import PlaybookError, Problem, ProblemList, Severity
+from . import model as m
+from .yamlsource import DEFAULT_LIMITS, Document, Limits, display_path, read_yaml_file
+
+YAML_SUFFIXES = (".yaml", ".yml")
+TEST_SUFFIXES = (".test.yaml", ".test.yml")  # playbook tests live beside the playbook, not in it
+
+
+def playbook_files(root: Path, problems: ProblemList) -> list[Path]:
+    """The YAML files of a playbook folder, sorted; links leaving the folder are refused."""
+    if root.is_file():
+        return [root]
+    base = root.resolve()
+    files = []
+    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in list(dirnames):
+            linked = Path(folder) / name
+            if linked.is_symlink() and not linked.resolve().is_relative_to(base):
+                problems.add(_outside(linked))
+        for name in sorted(filenames):
+            path = Path(folder) / name
+            if name.startswith(".") or not name.endswith(YAML_SUFFIXES) or name.endswith(TEST_SUFFIXES):
+                continue
+            if not path.resolve().is_relative_to(base):
+                problems.add(_outside(path))
+                continue
+            files.append(path)
+    return sorted(files)
+
+
+def _outside(path: Path) -> Problem:
+    return Problem(display_path(path), 1, 1, "E017", "link points outside the playbook folder",
+                   hint="copy the file into the folder instead of linking to it")
+
+
+def read_documents(root: Path, problems: ProblemList, limits: Limits = DEFAULT_LIMITS) -> list[Document]:
+    """Read every file and schema-check it; only files without errors are returned."""
+    from .schema import schema_problems
+
+    docs = []
+    files = playbook_files(root, problems)
+    if not files and not problems.items:
+        problems.add(Problem(display_path(root), 1, 1, "E018", "no .yaml files in the playbook folder",
+                             hint="a playbook folder holds playbook.yaml and other section files"))
+    for path in files:
+        doc, found = read_yaml_file(path, limits=limits)
+        problems.extend(found)
+        if doc is None:
+            continue
+        if not isinstance(doc.data, dict):
+            kind = "a list" if isinstance(doc.data, list) else "a single value"
+            problems.add(Problem(doc.file, 1, 1, "E019", f"the top level is {kind}, not a mapping of sections",
+                                 hint="start the file with a section name such as `rules:`"))
+            continue
+        found = schema_problems(doc)
+        problems.extend(found)
+        if not any(p.severity is Severity.ERROR for p in found):
+            docs.append(doc)
+    return docs
+
+
+def check_playbook(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> tuple[m.Playbook | None, list[Problem]]:
+    """Load a playbook and return it (or None) with every problem found, errors and warnings."""
+    from .build import build_playbook
+
+    root = Path(path)
+    problems = ProblemList()
+    if not root.exists():
+        problems.add(Problem(display_path(root), 0, 0, "E011", "no such file or folder"))
+        return None, problems.items
+    docs = read_documents(root, problems, limits)
+    playbook = None
+    # Semantic checks need every file: with one file broken, its ids would show up as
+    # a cascade of false "unknown reference" errors elsewhere.
+    if not problems.has_errors:
+        playbook = build_playbook(docs, display_path(root), problems)
+    if problems.has_errors:
+        playbook = None
+    return playbook, problems.sorted()
+
+
+def load_playbook(path: str | os.PathLike[str] | None = None, *, limits: Limits = DEFAULT_LIMITS) -> m.Playbook:
+    """Load and validate a playbook (default: the shipped one); raise PlaybookError listing every problem."""
+    from ..resources import default_playbook_path
+
+    playbook, problems = check_playbook(path if path is not None else default_playbook_path(), limits=limits)
+    if playbook is None:
+        raise PlaybookError(problems)
+    return playbook

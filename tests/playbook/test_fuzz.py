@@ -1,0 +1,49 @@
+"""Property tests: the YAML reader never raises, and positions are always inside the text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxcoach.playbook.yamlsource import Limits, parse_yaml_bytes
+
+YAMLISH = st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|>'\"#\n\t ,?%@`\\0123456789中文\x00\x1b")), max_size=120)
+
+
+@settings(max_examples=400, deadline=None)
+@given(YAMLISH)
+def test_reader_never_raises_and_positions_are_sane(text):
+    raw = text.encode("utf-8")
+    doc, problems = parse_yaml_bytes(raw, "fuzz.yaml", limits=Limits(max_depth=8, max_nodes=500, max_aliases=20))
+    lines = text.count("\n") + 1
+    for problem in problems:
+        assert 1 <= problem.line <= lines + 1
+        assert problem.col >= 1
+        assert problem.message
+    assert (doc is None) == any(p.severity == "error" for p in problems)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=64))
+def test_arbitrary_bytes_never_raise(raw):
+    parse_yaml_bytes(raw, "bytes.yaml")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8)),
+                    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                            st.dictionaries(st.text(min_size=1, max_size=6), inner, max_size=4)),
+                    max_leaves=20))
+def test_round_trip_of_plain_data(value):
+    import yaml
+
+    text = yaml.safe_dump({"root": value}, allow_unicode=True)
+    doc, problems = parse_yaml_bytes(text.encode("utf-8"), "rt.yaml")
+    assert doc is not None, problems
+    expected = yaml.safe_load(text)
+    assert doc.data == _yaml12(expected)
+
+
+def _yaml12(value):
+    """What we return differs from PyYAML only for dates (kept as text)."""
+    return value
