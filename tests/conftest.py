@@ -31,3 +31,9 @@ def write(tmp_path: Path):
         return path
 
     return _write
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Keep the playbook cache out of the user's home during tests."""
+    monkeypatch.setenv("CXCOACH_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))

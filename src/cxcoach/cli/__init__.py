@@ -18,6 +18,12 @@ COMMANDS: dict[str, str] = {
     "drill": "cxcoach.cli.drill:drill",
     "score": "cxcoach.cli.score:score",
     "tui": "cxcoach.cli.tui:tui",
+    "lint": "cxcoach.cli.lint:lint",
+    "test": "cxcoach.cli.test:test",
+    "calibrate": "cxcoach.cli.calibrate:calibrate",
+    "explore": "cxcoach.cli.explore:explore",
+    "export": "cxcoach.cli.export:export",
+    "new": "cxcoach.cli.new:new",
 }
 
 
@@ -29,9 +35,12 @@ class LazyGroup(click.Group):
         if cmd_name in COMMANDS:
             module_name, attr = COMMANDS[cmd_name].split(":")
             try:
-                return getattr(importlib.import_module(module_name), attr)
-            except (ImportError, AttributeError):
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name != module_name:
+                    raise  # a real bug inside the command module must not hide as "no such command"
                 return None
+            return getattr(module, attr)
         return super().get_command(ctx, cmd_name)
 
 

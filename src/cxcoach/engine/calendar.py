@@ -141,9 +141,11 @@ def business_minutes_between(cal: Calendar, a: dt.datetime, b: dt.datetime) -> f
 
 def working_day_minutes(cal: Calendar) -> float:
     """Length of a nominal working day in minutes (wall clock, no DST)."""
-    start = cal.start.hour * 60 + cal.start.minute
-    end = 24 * 60 if cal.end == MIDNIGHT else cal.end.hour * 60 + cal.end.minute
-    return float(end - start)
+    def minutes(t: dt.time) -> float:
+        return t.hour * 60 + t.minute + (t.second + t.microsecond / 1e6) / 60
+
+    end = 24 * 60 if cal.end == MIDNIGHT else minutes(cal.end)
+    return end - minutes(cal.start)
 
 
 def end_of_business_day(cal: Calendar, when: dt.datetime) -> dt.datetime:

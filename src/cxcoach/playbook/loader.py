@@ -87,11 +87,28 @@ def check_playbook(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIM
     return playbook, problems.sorted()
 
 
-def load_playbook(path: str | os.PathLike[str] | None = None, *, limits: Limits = DEFAULT_LIMITS) -> m.Playbook:
-    """Load and validate a playbook (default: the shipped one); raise PlaybookError listing every problem."""
-    from ..resources import default_playbook_path
+def load_playbook(path: str | os.PathLike[str] | None = None, *, limits: Limits = DEFAULT_LIMITS,
+                  cache: bool = True) -> m.Playbook:
+    """Load and validate a playbook (default: the shipped one); raise PlaybookError listing every problem.
 
-    playbook, problems = check_playbook(path if path is not None else default_playbook_path(), limits=limits)
+    A valid playbook is cached by content (see cache.py), so repeated loads skip validation.
+    """
+    from ..resources import default_playbook_path
+    from . import cache as playbook_cache
+
+    root = Path(path if path is not None else default_playbook_path())
+    key = None
+    if cache and root.exists() and limits == DEFAULT_LIMITS:
+        try:
+            key = playbook_cache.cache_key(playbook_files(root, ProblemList()), root)
+        except OSError:
+            key = None
+        cached = playbook_cache.get(key) if key else None
+        if cached is not None:
+            return cached
+    playbook, problems = check_playbook(root, limits=limits)
     if playbook is None:
         raise PlaybookError(problems)
+    if key:
+        playbook_cache.put(key, playbook)
     return playbook

@@ -1,0 +1,23 @@
+"""The recommendation engine: case in, ranked next steps, deadlines and reasons out.
+
+Public API::
+
+    from cxcoach.engine import recommend, parse_case, Result, CaseError
+    result = recommend(playbook, {"received_at": ..., "facts": {...}}, explain=True)
+    result.to_json()
+
+Modules, one job each: `case` (validate a case), `conditions` (compile the
+condition language), `index` (bitmask rule index), `calendar` (business
+time), `deadlines` (case clock, pauses), `escalation` (the ladder),
+`recommend` (putting it together, ranking), `result` (frozen output),
+`render` (text, markdown, json).
+"""
+
+from __future__ import annotations
+
+from .calendar import check_calendar
+from .case import Case, CaseError, parse_case
+from .recommend import compile_playbook, recommend
+from .result import Result
+
+__all__ = ["Case", "CaseError", "Result", "check_calendar", "compile_playbook", "parse_case", "recommend"]

@@ -1,0 +1,366 @@
+"""`recommend(playbook, case)`: which rules fire, what to do next, by when, and why.
+
+Evaluation order
+  1. The clock: paused time from the case's `pauses` plus "paused now" when
+     the case matches `clock.pause_when` (evaluated on the stated facts only).
+     `elapsed_minutes` = wall-clock minutes since `received_at` less pauses.
+  2. Rules without `overdue` tests fire from the index (see `index.py`).
+  3. `respond`/`resolve` deadlines are computed from the playbook defaults and
+     the fired rules; step deadlines from each step's `due`.
+  4. Rules with `overdue` tests are evaluated against those deadlines. Their
+     own deadlines and steps are added to the result but do not feed back
+     into `overdue` tests (one pass, so the result never oscillates).
+
+Ranking and conflict resolution (deterministic, per output)
+  * Rules: priority descending, then declaration order.
+  * Recommendations (steps) collect across fired rules, ranked by the best
+    priority among the rules that recommend the step (desc), then the step's
+    position in its procedure, then the declaration order of that best rule,
+    then the step's position in that rule's `then.steps`.
+  * Scripts, avoid items, strategies and escalation targets collect across
+    rules without duplicates, in rule rank order (step-owned items first).
+  * `respond_by`/`resolve_by`: the earliest candidate wins (playbook default
+    or any fired rule); on an exact tie the best-ranked rule is named.
+  * Escalation: the highest ladder level reached on any deadline wins and
+    its role heads `escalate_to`; then the roles of overdue steps; then the
+    fired rules' `escalate_to`.
+
+Every fired rule yields a `Reason` (rule id and the exact facts, with values,
+that made it fire). `explain=True` adds near misses: rules that did not fire
+although all but one of their top-level conditions held (single-condition
+rules only when that condition was unknown), naming the failed or unknown
+condition and the missing facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..playbook.model import Calendar, Duration, Playbook, Text
+from .case import Case, parse_case
+from .conditions import Facts, Predicate, compile_condition, describe, evaluate
+from .deadlines import CaseClock, Timing, case_clock, timing
+from .escalation import highest_level, highest_warning, winner
+from .index import CompiledRule, RuleIndex
+from .result import (
+    AvoidItem,
+    DeadlineStatus,
+    Escalation,
+    NearMiss,
+    Reason,
+    Recommendation,
+    Result,
+    ScriptLine,
+    StrategyItem,
+)
+
+_CACHE_SIZE = 8
+
+
+def _no_overdue(target: str) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPlaybook:
+    """A playbook's rules compiled and indexed once; reused for every case."""
+
+    playbook: Playbook
+    index: RuleIndex
+    pause_when: Predicate | None
+    plain_mask: int  # rules without overdue tests (phase 1)
+
+    def match(self, facts: Facts) -> list[CompiledRule]:
+        """Rules firing on plain facts (no deadline tests); the fast path benchmarks use."""
+        return self.index.match(facts, _no_overdue, self.plain_mask)
+
+
+_compiled: dict[int, CompiledPlaybook] = {}
+
+
+def compile_playbook(playbook: Playbook) -> CompiledPlaybook:
+    """Compile (or fetch the cached compilation of) a playbook; keyed on object identity."""
+    hit = _compiled.get(id(playbook))
+    if hit is not None and hit.playbook is playbook:
+        return hit
+    types = {f.id: f.type for f in playbook.facts.values()}
+    index = RuleIndex(playbook.rules, types)
+    pause = compile_condition(playbook.clock.pause_when) if playbook.clock.pause_when is not None else None
+    cp = CompiledPlaybook(playbook, index, pause, index.all_mask & ~index.overdue_mask)
+    if len(_compiled) >= _CACHE_SIZE:
+        _compiled.pop(next(iter(_compiled)))
+    _compiled[id(playbook)] = cp
+    return cp
+
+
+class _Deadlines:
+    """Computes and memoises timings for one case."""
+
+    def __init__(self, cal: Calendar, clock: CaseClock) -> None:
+        self.cal, self.clock = cal, clock
+        self._memo: dict[Duration, Timing] = {}
+
+    def timing(self, duration: Duration) -> Timing:
+        t = self._memo.get(duration)
+        if t is None:
+            t = self._memo[duration] = timing(self.cal, self.clock, duration)
+        return t
+
+    def earliest(self, candidates: list[tuple[Duration, str]]) -> tuple[Duration, str, Timing] | None:
+        best: tuple[Duration, str, Timing] | None = None
+        for duration, source in candidates:
+            t = self.timing(duration)
+            if best is None or t.due < best[2].due:
+                best = (duration, source, t)
+        return best
+
+
+def _main_deadlines(playbook: Playbook, hits: list[CompiledRule], clocks: _Deadlines):
+    respond: list[tuple[Duration, str]] = []
+    resolve: list[tuple[Duration, str]] = []
+    for cr in hits:
+        d = cr.rule.then.deadlines
+        if d.respond is not None:
+            respond.append((d.respond, cr.rule.id))
+        if d.resolve is not None:
+            resolve.append((d.resolve, cr.rule.id))
+    if playbook.deadlines.respond is not None:
+        respond.append((playbook.deadlines.respond, "playbook"))
+    if playbook.deadlines.resolve is not None:
+        resolve.append((playbook.deadlines.resolve, "playbook"))
+    return clocks.earliest(respond), clocks.earliest(resolve)
+
+
+def _text(t: Text | None, locale: str) -> str | None:
+    return None if t is None else t.get(locale)
+
+
+def _dedupe(items) -> tuple:
+    return tuple(dict.fromkeys(items))
+
+
+def recommend(
+    playbook: Playbook,
+    case: Case | Mapping[str, object],
+    *,
+    explain: bool = False,
+    locale: str | None = None,
+) -> Result:
+    """Evaluate one case; raw mappings are validated with `parse_case` first (CaseError)."""
+    if not isinstance(case, Case):
+        case = parse_case(playbook, case)
+    loc = locale or playbook.default_locale
+    cp = compile_playbook(playbook)
+    paused_state = cp.pause_when is not None and cp.pause_when(case.facts, _no_overdue) is True
+    clock = case_clock(case, paused_by_state=paused_state)
+    facts = dict(case.facts)
+    facts["elapsed_minutes"] = clock.elapsed_minutes
+    clocks = _Deadlines(playbook.calendar, clock)
+    index = cp.index
+
+    hits = index.match(facts, _no_overdue, cp.plain_mask)
+    respond, resolve = _main_deadlines(playbook, hits, clocks)
+
+    def overdue(target: str) -> bool | None:
+        if target == "respond":
+            return None if respond is None else respond[2].overdue
+        if target == "resolve":
+            return None if resolve is None else resolve[2].overdue
+        step = playbook.steps.get(target)
+        if step is None or step.due is None:
+            return None
+        return clocks.timing(step.due).overdue
+
+    if index.overdue_mask:
+        late = index.match(facts, overdue, index.overdue_mask)
+        if late:
+            hits = sorted(hits + late, key=lambda cr: cr.rank)
+            respond, resolve = _main_deadlines(playbook, hits, clocks)
+
+    reasons: dict[str, Reason] = {}
+    for cr in hits:
+        matched, over = cr.because(facts, overdue)
+        reasons[cr.rule.id] = Reason(cr.rule.id, matched, over, _text(cr.rule.because, loc), cr.rule.priority)
+
+    recommendations = _recommendations(playbook, hits, reasons, clocks, loc)
+    attached = {line.script for r in recommendations for line in r.script}
+
+    strategies: dict[str, list[str]] = {}
+    avoid_ids: list[str] = []
+    loose_scripts: list[str] = []
+    escalate_rules: list[str] = []
+    for cr in hits:
+        then = cr.rule.then
+        for sid in then.strategies:
+            strategies.setdefault(sid, []).append(cr.rule.id)
+        avoid_ids.extend(then.avoid)
+        escalate_rules.extend(then.escalate_to)
+        loose_scripts.extend(s for s in then.scripts if s not in attached)
+    strategy_items = []
+    for sid, rule_ids in strategies.items():
+        s = playbook.strategies.get(sid)
+        if s is None:
+            continue
+        avoid_ids.extend(s.avoid)
+        strategy_items.append(
+            StrategyItem(sid, s.title.get(loc), tuple(a.text.get(loc) for a in s.advice), tuple(rule_ids), s.interpretation)
+        )
+
+    statuses: list[DeadlineStatus] = []
+    policy = playbook.escalation
+    reached: list[tuple[str, object]] = []
+
+    def status(target: str, duration: Duration, source: str, t: Timing) -> None:
+        level = highest_level(policy, t.fraction)
+        if level is not None:
+            reached.append((target, level))
+        statuses.append(
+            DeadlineStatus(
+                target, t.due, str(duration), source, t.fraction, t.overdue,
+                highest_warning(policy, t.fraction),
+                None if level is None else level.id,
+                None if level is None else level.to,
+            )
+        )
+
+    if respond is not None:
+        status("respond", *respond)
+    if resolve is not None:
+        status("resolve", *resolve)
+    for rec in recommendations:
+        step = playbook.steps[rec.id]
+        if step.due is not None:
+            status(step.id, step.due, "step", clocks.timing(step.due))
+
+    top = winner(policy, reached)  # type: ignore[arg-type]
+    escalation = None
+    if top is not None:
+        target, level = top
+        escalation = Escalation(level.id, level.to, target, level.at, _text(level.label, loc))
+    overdue_steps = tuple(r.id for r in recommendations if r.overdue)
+    escalate_to = _dedupe(
+        ([escalation.to] if escalation else [])
+        + [role for r in recommendations if r.overdue for role in r.escalate_to]
+        + escalate_rules
+    )
+
+    near = _near_misses(index, facts, overdue, {cr.rank for cr in hits}) if explain else None
+    return Result(
+        playbook=playbook.id,
+        locale=loc,
+        case_id=case.id,
+        received_at=case.received_at,
+        now=case.now,
+        elapsed_minutes=clock.elapsed_minutes,
+        paused_minutes=clock.paused_minutes,
+        paused=clock.paused_now,
+        recommendations=recommendations,
+        strategies=tuple(strategy_items),
+        avoid=_avoid_items(playbook, _dedupe(avoid_ids), loc),
+        scripts=_script_lines(playbook, _dedupe(loose_scripts), loc),
+        respond_by=None if respond is None else respond[2].due,
+        resolve_by=None if resolve is None else resolve[2].due,
+        deadlines=tuple(statuses),
+        escalation=escalation,
+        escalate_to=escalate_to,
+        overdue=overdue_steps,
+        fired=tuple(reasons.values()),
+        near_misses=near,
+        notes=case.notes,
+    )
+
+
+def _avoid_items(playbook: Playbook, ids, loc: str) -> tuple[AvoidItem, ...]:
+    out = []
+    for aid in ids:
+        a = playbook.avoid.get(aid)
+        if a is not None:
+            out.append(AvoidItem(aid, a.title.get(loc), a.why.get(loc), _text(a.instead, loc)))
+    return tuple(out)
+
+
+def _script_lines(playbook: Playbook, ids, loc: str) -> tuple[ScriptLine, ...]:
+    out = []
+    for sid in ids:
+        s = playbook.scripts.get(sid)
+        if s is not None:
+            out.extend(ScriptLine(sid, line.id, line.text.get(loc)) for line in s.lines)
+    return tuple(out)
+
+
+def _recommendations(playbook, hits, reasons, clocks: _Deadlines, loc: str) -> tuple[Recommendation, ...]:
+    entries: dict[str, tuple[tuple, list[CompiledRule]]] = {}
+    for cr in hits:
+        for pos, sid in enumerate(cr.rule.then.steps):
+            step = playbook.steps.get(sid)
+            if step is None:
+                continue
+            if sid not in entries:
+                entries[sid] = ((-cr.rule.priority, step.index, cr.rank, pos), [])
+            entries[sid][1].append(cr)
+    chosen = set(entries)
+    # rule-level scripts said at a recommended step go with that step
+    step_scripts: dict[str, list[str]] = {}
+    for cr in hits:
+        for sid in cr.rule.then.scripts:
+            script = playbook.scripts.get(sid)
+            if script is not None and script.step in chosen:
+                step_scripts.setdefault(script.step, []).append(sid)
+    out = []
+    for sid, (_, rules) in sorted(entries.items(), key=lambda kv: kv[1][0]):
+        step = playbook.steps[sid]
+        script_ids = _dedupe([*step.scripts, *step_scripts.get(sid, [])])
+        avoid_ids = list(step.avoid)
+        for scr in script_ids:
+            if scr in playbook.scripts:
+                avoid_ids.extend(playbook.scripts[scr].avoid)
+        for cr in rules:
+            avoid_ids.extend(cr.rule.then.avoid)
+        t = clocks.timing(step.due) if step.due is not None else None
+        out.append(
+            Recommendation(
+                id=sid,
+                procedure=step.procedure,
+                title=step.title.get(loc),
+                owner=step.owner,
+                due=None if t is None else t.due,
+                overdue=bool(t and t.overdue),
+                script=_script_lines(playbook, script_ids, loc),
+                avoid=_avoid_items(playbook, _dedupe(avoid_ids), loc),
+                escalate_to=step.escalate_to,
+                strategies=_dedupe(s for cr in rules for s in cr.rule.then.strategies),
+                records=step.records,
+                because=tuple(reasons[cr.rule.id] for cr in rules),
+                description=_text(step.description, loc),
+            )
+        )
+    return tuple(out)
+
+
+def _near_misses(index: RuleIndex, facts: Facts, overdue, fired: set[int]) -> tuple[NearMiss, ...]:
+    out = []
+    for cr in index.rules:
+        if cr.rank in fired:
+            continue
+        states = [p(facts, overdue) for p in cr.part_preds]
+        bad = [i for i, s in enumerate(states) if s is not True]
+        if len(bad) != 1:
+            continue
+        i = bad[0]
+        if len(states) == 1 and states[i] is not None:
+            continue
+        part = cr.parts[i]
+        why = evaluate(part, facts, overdue)
+        out.append(
+            NearMiss(
+                rule=cr.rule.id,
+                condition=describe(part),
+                state="unknown" if states[i] is None else "failed",
+                missing=why.missing,
+                actual=why.matched if states[i] is False else (),
+                held=tuple(describe(p) for j, p in enumerate(cr.parts) if j != i),
+            )
+        )
+    return tuple(out)
+

@@ -1,0 +1,158 @@
+"""Bounded regular expressions: user patterns that provably cannot hang cxcoach.
+
+Python's `re` backtracks, and a pattern such as `(a+)+$` takes exponential
+time on a short string. Rather than run patterns under a timeout (threads
+cannot be killed; processes are slow to start), playbook patterns are
+restricted so backtracking stays small by construction:
+
+1. rejected outright: backreferences, lookaround, conditionals, atomic groups,
+   possessive repeats, a repeat nested in a repeat, and a repeated group that
+   contains alternation (the two shapes behind catastrophic backtracking);
+2. unbounded repeats are capped: `*` -> `{0,30}`, `+` -> `{1,30}`, `{n,}` -> `{n,30}`;
+3. the backtracking cost per start position (product of repeat ranges along a
+   sequence, sum over alternatives) must stay under `MAX_COST`;
+4. the runtime matcher looks at most at `MAX_INPUT` characters.
+
+So the worst case is about MAX_INPUT * MAX_COST simple steps, and typical
+patterns run in microseconds. This module lives in the playbook layer because
+validation (drill_build) and the runtime matcher (drill/matcher) share it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+try:  # Python 3.11+
+    import re._constants as _c  # type: ignore[import-not-found]
+    import re._parser as _parser  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - older interpreters
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _parser  # type: ignore[no-redef]
+
+MAX_REPEAT = 30
+MAX_COST = 50_000
+MAX_INPUT = 2_000
+
+_REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT}
+_POSSESSIVE = getattr(_c, "POSSESSIVE_REPEAT", None)
+_ATOMIC = getattr(_c, "ATOMIC_GROUP", None)
+
+
+class RegexRejected(ValueError):
+    """A pattern that is invalid or not provably fast; `code` is the problem code."""
+
+    def __init__(self, code: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True, slots=True)
+class BoundedPattern:
+    source: str  # what the author wrote
+    pattern: str  # with unbounded repeats capped
+    cost: int
+
+
+def _cap_repeats(pattern: str) -> str:
+    """Rewrite `*`, `+` and `{n,}` outside character classes into capped repeats."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if ch == "[":
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            out.append(pattern[i:j + 1])
+            i = j + 1
+            continue
+        if ch == "*":
+            out.append("{0,%d}" % MAX_REPEAT)
+        elif ch == "+":
+            out.append("{1,%d}" % MAX_REPEAT)
+        elif ch == "{":
+            m = re.match(r"\{(\d+),\}", pattern[i:])
+            if m:
+                low = int(m.group(1))
+                if low > MAX_REPEAT:
+                    raise RegexRejected("E520", f"repeat {m.group(0)} needs more than {MAX_REPEAT} repetitions",
+                                        f"use at most {{{MAX_REPEAT}}}")
+                out.append("{%d,%d}" % (low, MAX_REPEAT))
+                i += len(m.group(0))
+                continue
+            out.append(ch)
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _has_branch(items: object) -> bool:
+    for op, av in items:  # type: ignore[attr-defined]
+        if op is _c.BRANCH:
+            return True
+        if op is _c.SUBPATTERN and _has_branch(av[-1]):
+            return True
+        if op in _REPEATS and _has_branch(av[2]):
+            return True
+    return False
+
+
+def _cost(items: object, in_repeat: bool) -> int:
+    total = 1
+    for op, av in items:  # type: ignore[attr-defined]
+        if op in _REPEATS:
+            low, high, body = av
+            if in_repeat:
+                raise RegexRejected("E520", "a repeat inside a repeated group can take exponential time",
+                                    "repeat a character class instead, e.g. [a-z0-9 ]{0,20}")
+            repeats = high > 1
+            if repeats and _has_branch(body):
+                raise RegexRejected("E520", "a repeated group containing alternation can take exponential time",
+                                    "use a character class ([ab]{0,10}) or list the alternatives with `any:`")
+            total *= (high - low + 1) * _cost(body, repeats)
+        elif op is _c.BRANCH:
+            total *= sum(_cost(branch, in_repeat) for branch in av[1])
+        elif op is _c.SUBPATTERN:
+            total *= _cost(av[-1], in_repeat)
+        elif op in (_c.GROUPREF, _c.GROUPREF_EXISTS) or op is getattr(_c, "GROUPREF_IGNORE", None):
+            raise RegexRejected("E520", "backreferences and conditionals are not allowed", "match the text again literally")
+        elif op in (_c.ASSERT, _c.ASSERT_NOT):
+            raise RegexRejected("E520", "lookahead and lookbehind are not allowed",
+                                "use the matcher's `unless:` or `near:` instead")
+        elif op is _POSSESSIVE or op is _ATOMIC:
+            raise RegexRejected("E520", "possessive repeats and atomic groups are not allowed", "use a plain repeat")
+        if total > MAX_COST * 1000:
+            break  # already far too costly; stop multiplying
+    return total
+
+
+def bound_regex(source: str) -> BoundedPattern:
+    """Validate and cap a user pattern; raises RegexRejected (E520 invalid, E521 too costly)."""
+    capped = _cap_repeats(source)
+    try:
+        parsed = _parser.parse(capped, 0)
+    except re.error as exc:
+        raise RegexRejected("E520", f"regex does not compile: {exc}", "check brackets and escapes") from None
+    except (OverflowError, RecursionError):
+        raise RegexRejected("E520", "regex is too large", "simplify the pattern") from None
+    cost = _cost(parsed, False)
+    if cost > MAX_COST:
+        raise RegexRejected("E521", f"regex could backtrack too much (cost {cost} > {MAX_COST})",
+                            "use fewer repeats in a row, or combine phrases with `near:`")
+    try:
+        re.compile(capped, re.IGNORECASE)
+    except re.error as exc:  # pragma: no cover - parse succeeded, compile should too
+        raise RegexRejected("E520", f"regex does not compile: {exc}", "check brackets and escapes") from None
+    return BoundedPattern(source, capped, cost)
