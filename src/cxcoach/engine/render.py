@@ -1,0 +1,210 @@
+"""Result -> text (terminal), markdown or JSON.
+
+Playbook and case text reaches a terminal here, so every string goes through
+`clean`: C0/C1 control characters (ESC sequences could recolour or retitle
+the terminal, move the cursor or hide lines), DEL and Unicode bidi overrides
+(which can make text read differently from what it is) are removed, and line
+breaks inside a field become spaces so one field cannot fake another line.
+Markdown additionally escapes the characters that would change structure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .result import Reason, Result
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BREAKS = re.compile("[\t\n\r\u2028\u2029]+")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+_HEADINGS = {
+    "en": {
+        "case": "Case", "received": "received", "now": "now", "elapsed": "elapsed", "paused": "paused",
+        "paused_now": "clock paused", "deadlines": "Deadlines", "respond": "respond by", "resolve": "resolve by",
+        "steps": "Next steps", "owner": "owner", "due": "due", "overdue": "OVERDUE", "say": "say",
+        "avoid": "avoid", "because": "because", "strategies": "Strategies", "escalate": "Escalate to",
+        "near": "Near misses", "none": "No rule matched this case.", "scripts": "Also say", "warning": "warning",
+        "level": "level", "min": "min", "unknown": "unknown", "failed": "failed", "missing": "missing",
+        "instead": "instead", "notes": "Notes",
+    },
+    "zh": {
+        "case": "案例", "received": "受理", "now": "现在", "elapsed": "已用", "paused": "暂停",
+        "paused_now": "计时已暂停", "deadlines": "时限", "respond": "响应时限", "resolve": "解决时限",
+        "steps": "下一步", "owner": "负责", "due": "截止", "overdue": "已超时", "say": "话术",
+        "avoid": "避免", "because": "依据", "strategies": "应对策略", "escalate": "升级至",
+        "near": "差一点触发的规则", "none": "没有规则匹配此案例。", "scripts": "其他话术", "warning": "预警",
+        "level": "级别", "min": "分钟", "unknown": "未知", "failed": "不满足", "missing": "缺少",
+        "instead": "改为", "notes": "备注",
+    },
+}
+
+
+def clean(value: object) -> str:
+    """A single-line, terminal-safe rendering of user or playbook text."""
+    text = value if isinstance(value, str) else str(value)
+    return _BREAKS.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+def _md(value: object) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", clean(value))
+
+
+def _labels(locale: str) -> dict[str, str]:
+    return _HEADINGS.get(locale.split("-")[0], _HEADINGS["en"])
+
+
+def _when(value) -> str:
+    return "-" if value is None else value.isoformat(timespec="minutes")
+
+
+def _fact_value(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return f"{v:g}"
+    if hasattr(v, "isoformat"):
+        return v.isoformat()  # type: ignore[union-attr]
+    return str(v)
+
+
+def _reason(r: Reason) -> str:
+    facts = ", ".join(f"{k}={_fact_value(v)}" for k, v in r.facts)
+    facts += "".join(f", overdue {t}" for t in r.overdue)
+    text = f"{r.rule} ({facts.lstrip(', ')})" if facts else r.rule
+    return text + (f": {r.text}" if r.text else "")
+
+
+def render_json(result: Result, *, indent: int | None = 2) -> str:
+    return json.dumps(result.to_json(), ensure_ascii=False, indent=indent)
+
+
+def render_text(result: Result) -> str:
+    L = _labels(result.locale)
+    out: list[str] = []
+    head = f"{L['case']} {clean(result.case_id)}" if result.case_id else L["case"]
+    clock = (
+        f"{head} · {L['received']} {_when(result.received_at)} · {L['now']} {_when(result.now)}"
+        f" · {L['elapsed']} {result.elapsed_minutes:.0f} {L['min']}"
+    )
+    if result.paused_minutes:
+        clock += f" ({L['paused']} {result.paused_minutes:.0f} {L['min']})"
+    if result.paused:
+        clock += f" · {L['paused_now']}"
+    out.append(clean(clock))
+    for note in result.notes:
+        out.append(f"  {L['notes']}: {clean(note)}")
+
+    if result.deadlines:
+        out += ["", L["deadlines"]]
+        for d in result.deadlines:
+            name = L.get(d.target, d.target) if d.target in ("respond", "resolve") else f"{L['due']} {clean(d.target)}"
+            line = f"  {name}: {_when(d.due)} ({clean(d.duration)}, {clean(d.source)}; {d.fraction:.0%})"
+            if d.overdue:
+                line += f"  {L['overdue']}"
+            elif d.warning is not None:
+                line += f"  {L['warning']} {d.warning:.0%}"
+            if d.level:
+                line += f"  {L['level']} {clean(d.level)} -> {clean(d.to)}"
+            out.append(line)
+
+    if result.escalate_to:
+        out += ["", f"{L['escalate']}: " + ", ".join(clean(r) for r in result.escalate_to)]
+
+    out += ["", L["steps"]]
+    if not result.recommendations:
+        out.append(f"  {L['none']}")
+    for n, rec in enumerate(result.recommendations, 1):
+        meta = []
+        if rec.owner:
+            meta.append(f"{L['owner']} {clean(rec.owner)}")
+        if rec.due:
+            meta.append(f"{L['due']} {_when(rec.due)}")
+        if rec.overdue:
+            meta.append(L["overdue"])
+        out.append(f"  {n}. {clean(rec.title)} [{clean(rec.id)}]" + (f"  ({', '.join(meta)})" if meta else ""))
+        for line in rec.script:
+            out.append(f"     {L['say']}: {clean(line.text)}")
+        for a in rec.avoid:
+            out.append(f"     {L['avoid']}: {clean(a.title)} — {clean(a.why)}")
+        if rec.escalate_to:
+            out.append(f"     {L['escalate']}: {', '.join(clean(r) for r in rec.escalate_to)}")
+        for r in rec.because:
+            out.append(f"     {L['because']}: {clean(_reason(r))}")
+
+    if result.scripts:
+        out += ["", L["scripts"]]
+        out += [f"  - {clean(s.text)}" for s in result.scripts]
+    if result.strategies:
+        out += ["", L["strategies"]]
+        for s in result.strategies:
+            out.append(f"  {clean(s.title)} [{clean(s.id)}]")
+            out += [f"    - {clean(a)}" for a in s.advice]
+    if result.avoid:
+        out += ["", L["avoid"]]
+        for a in result.avoid:
+            line = f"  - {clean(a.title)} — {clean(a.why)}"
+            if a.instead:
+                line += f" ({L['instead']}: {clean(a.instead)})"
+            out.append(line)
+    if result.near_misses is not None:
+        out += ["", L["near"]]
+        for nm in result.near_misses:
+            detail = L[nm.state]
+            if nm.missing:
+                detail += f", {L['missing']} " + ", ".join(clean(m) for m in nm.missing)
+            if nm.actual:
+                detail += ": " + ", ".join(f"{clean(k)}={clean(_fact_value(v))}" for k, v in nm.actual)
+            out.append(f"  {clean(nm.rule)}: {clean(nm.condition)} ({detail})")
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(result: Result) -> str:
+    L = _labels(result.locale)
+    out: list[str] = [f"# {L['case']} {_md(result.case_id)}".rstrip(), ""]
+    out.append(
+        f"{L['received']} {_when(result.received_at)} · {L['now']} {_when(result.now)} · "
+        f"{L['elapsed']} {result.elapsed_minutes:.0f} {L['min']}" + (f" · {L['paused_now']}" if result.paused else "")
+    )
+    if result.deadlines:
+        out += ["", f"## {L['deadlines']}", "", "| | due | fraction | status |", "|---|---|---|---|"]
+        for d in result.deadlines:
+            state = L["overdue"] if d.overdue else (f"{L['warning']} {d.warning:.0%}" if d.warning else "")
+            if d.level:
+                state += f" {L['level']} {_md(d.level)} → {_md(d.to)}"
+            out.append(f"| {_md(d.target)} | {_when(d.due)} | {d.fraction:.0%} | {state.strip()} |")
+    if result.escalate_to:
+        out += ["", f"**{L['escalate']}:** " + ", ".join(_md(r) for r in result.escalate_to)]
+    out += ["", f"## {L['steps']}", ""]
+    if not result.recommendations:
+        out.append(L["none"])
+    for n, rec in enumerate(result.recommendations, 1):
+        meta = [f"{L['owner']} {_md(rec.owner)}"] if rec.owner else []
+        if rec.due:
+            meta.append(f"{L['due']} {_when(rec.due)}")
+        if rec.overdue:
+            meta.append(f"**{L['overdue']}**")
+        out.append(f"{n}. **{_md(rec.title)}** (`{clean(rec.id).replace('`', '')}`)" + (" — " + ", ".join(meta) if meta else ""))
+        for line in rec.script:
+            out.append(f"   - {L['say']}: “{_md(line.text)}”")
+        for a in rec.avoid:
+            out.append(f"   - {L['avoid']}: {_md(a.title)} — {_md(a.why)}")
+        for r in rec.because:
+            out.append(f"   - {L['because']}: {_md(_reason(r))}")
+    if result.strategies:
+        out += ["", f"## {L['strategies']}", ""]
+        for s in result.strategies:
+            out.append(f"- **{_md(s.title)}**: " + " ".join(_md(a) for a in s.advice))
+    if result.avoid:
+        out += ["", f"## {L['avoid']}", ""]
+        out += [f"- {_md(a.title)} — {_md(a.why)}" for a in result.avoid]
+    if result.near_misses is not None:
+        out += ["", f"## {L['near']}", ""]
+        for nm in result.near_misses:
+            missing = f" ({L['missing']} {', '.join(_md(m) for m in nm.missing)})" if nm.missing else ""
+            out.append(f"- `{clean(nm.rule).replace('`', '')}`: {_md(nm.condition)} — {L[nm.state]}{missing}")
+    return "\n".join(out) + "\n"
+
+
+RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
