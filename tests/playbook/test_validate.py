@@ -150,3 +150,11 @@ def test_help_texts():
     runner = CliRunner()
     assert "validate" in runner.invoke(main, ["--help"]).output
     assert "FILE:LINE:COL" in runner.invoke(main, ["validate", "--help"]).output
+
+
+def test_between_checks_each_bound(mini_dir):
+    edit(mini_dir / "content.yaml", "{fact: anger, op: ge, value: 5}", "{fact: anger, op: between, value: [3, 7]}")
+    assert check_playbook(mini_dir)[1] == []
+    edit(mini_dir / "content.yaml", "value: [3, 7]", "value: [7, 3]")
+    _, problems = check_playbook(mini_dir)
+    assert [p.code for p in problems] == ["E304"] and "empty range" in problems[0].message

@@ -32,7 +32,9 @@ _CONTRACTIONS = {
     "you're": "you are", "you'll": "you will", "you've": "you have", "you'd": "you would",
     "it's": "it is", "that's": "that is", "there's": "there is", "let's": "let us",
     "they're": "they are", "they'll": "they will", "he's": "he is", "she's": "she is",
-    "what's": "what is", "here's": "here is",
+    "what's": "what is", "here's": "here is", "who's": "who is", "where's": "where is",
+    "should've": "should have", "could've": "could have", "would've": "would have", "must've": "must have",
+    "name's": "name is",
 }
 _CONTRACTION_RE = re.compile(
     r"(?<![a-z0-9])(" + "|".join(re.escape(k) for k in sorted(_CONTRACTIONS, key=len, reverse=True))

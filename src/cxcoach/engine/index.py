@@ -1,8 +1,9 @@
 """Rules compiled into bitmask indexes so a case only touches rules that can match.
 
-Each rule gets one bit; bit 0 is the best-ranked rule (priority desc, then
-declaration order), so reading set bits from the low end yields hits already
-ranked. A rule's condition is split into its top-level conjuncts (nested
+Each rule gets one bit; the best-ranked rule (priority desc, then
+declaration order) is the highest bit, so the zero-padded binary string of
+a mask lists ranks left to right and `str.find("1")` walks hits already
+ranked, at C speed. A rule's condition is split into its top-level conjuncts (nested
 `all`s flattened). Conjuncts the index can answer are folded into per-fact
 masks; everything else (`any`, `not`, `contains`, `exists`, `overdue`, tests
 on datetime facts) stays in a small compiled *residual* closure checked only
@@ -26,58 +27,54 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from dataclasses import dataclass
 
 from ..playbook.model import DERIVED_FACTS, All, Condition, FactTest, FactType, Op, Overdue, Rule
 from .conditions import Facts, OverdueFn, Predicate, compile_condition, conjuncts, evaluate
 
 _MISSING = object()
-_HASH_TYPES = (FactType.ENUM, FactType.BOOL, FactType.TEXT)
-_HASH_OPS = (Op.EQ, Op.NE, Op.IN, Op.NOT_IN)
-_RANGE_OPS = (Op.EQ, Op.LT, Op.LE, Op.GT, Op.GE, Op.BETWEEN)
+_HASH_TYPES = frozenset((FactType.ENUM, FactType.BOOL, FactType.TEXT))
+_HASH_OPS = frozenset((Op.EQ, Op.NE, Op.IN, Op.NOT_IN))
+_RANGE_OPS = frozenset((Op.EQ, Op.LT, Op.LE, Op.GT, Op.GE, Op.BETWEEN))
 
 
-def _mask(bits: Sequence[int], width: int) -> int:
-    """An int with the given bits set; linear time even for 10,000-rule playbooks."""
-    if not bits:
+def _mask(ranks: Sequence[int], width: int) -> int:
+    """An int with the bits of the given rule ranks set (rank r is bit width-1-r).
+
+    Built through a bytearray so it stays linear for 10,000-rule playbooks.
+    """
+    if not ranks:
         return 0
     buf = bytearray((width + 7) // 8)
-    for b in bits:
+    top = width - 1
+    for r in ranks:
+        b = top - r
         buf[b >> 3] |= 1 << (b & 7)
     return int.from_bytes(buf, "little")
-
-
-def iter_bits(mask: int):
-    """Positions of set bits, lowest first."""
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
 
 
 def _is_number(v: object) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _hashable_value(fact_type: FactType, v: object) -> bool:
-    if fact_type is FactType.BOOL:
-        return isinstance(v, bool)
-    return isinstance(v, str)
-
-
 def _indexable(test: Condition, types: Mapping[str, FactType]) -> str | None:
     """'hash', 'range' or None (residual) for one conjunct."""
-    if not isinstance(test, FactTest):
+    if type(test) is not FactTest:
         return None
     ftype = types.get(test.fact)
-    if ftype in _HASH_TYPES and test.op in _HASH_OPS:
-        values = test.value if test.op in (Op.IN, Op.NOT_IN) else (test.value,)
-        if isinstance(values, (list, tuple)) and values and all(_hashable_value(ftype, v) for v in values):
-            return "hash"
-    if ftype is FactType.NUMBER and test.op in _RANGE_OPS:
-        values = test.value if test.op is Op.BETWEEN else (test.value,)
-        if isinstance(values, (list, tuple)) and len(values) in (1, 2) and all(_is_number(v) for v in values):
+    op = test.op
+    if ftype in _HASH_TYPES and op in _HASH_OPS:
+        values = test.value if op is Op.IN or op is Op.NOT_IN else (test.value,)
+        if type(values) is tuple and values:
+            want = bool if ftype is FactType.BOOL else str
+            if all(type(v) is want for v in values):
+                return "hash"
+        return None
+    if ftype is FactType.NUMBER and op in _RANGE_OPS:
+        values = test.value if op is Op.BETWEEN else (test.value,)
+        if type(values) is tuple and len(values) in (1, 2) and all(_is_number(v) for v in values):
             return "range"
     return None
 
@@ -89,17 +86,31 @@ class CompiledRule:
     rule: Rule
     rank: int
     parts: tuple[Condition, ...]  # top-level conjuncts
-    part_preds: tuple[Predicate, ...]
     residual: Predicate | None  # non-indexed conjuncts, None when the index decides alone
     fact_ids: tuple[str, ...]  # facts of indexed conjuncts, in condition order
     uses_overdue: bool
+    values: Callable[[Facts], tuple]  # the case's values of `fact_ids`, as one tuple
 
     def because(self, facts: Facts, overdue: OverdueFn) -> tuple[tuple[tuple[str, object], ...], tuple[str, ...]]:
-        """(matched facts with values, overdue targets) for a rule that fired; exact."""
+        """(matched facts with values, overdue targets) for a rule that fired; exact.
+
+        A rule the index decides alone matched exactly its indexed facts, so
+        the trace is one `itemgetter` call; other rules are re-walked with
+        `conditions.evaluate`.
+        """
         if self.residual is None:
-            return tuple((f, facts[f]) for f in self.fact_ids), ()
+            return tuple(zip(self.fact_ids, self.values(facts))), ()
         out = evaluate(All(self.parts), facts, overdue)
         return out.matched, out.overdue
+
+
+def _getter(keys: tuple[str, ...]) -> Callable[[Facts], tuple]:
+    if len(keys) >= 2:
+        return itemgetter(*keys)
+    if len(keys) == 1:
+        key = keys[0]
+        return lambda facts: (facts[key],)
+    return lambda facts: ()
 
 
 def _walk_overdue(cond: Condition) -> bool:
@@ -150,7 +161,7 @@ class _Interval:
 class RuleIndex:
     """All rules of a playbook, indexed; immutable after construction."""
 
-    __slots__ = ("rules", "width", "all_mask", "overdue_mask", "residual_mask", "_hash", "_range")
+    __slots__ = ("rules", "width", "all_mask", "overdue_mask", "residual_mask", "_hash", "_range", "_fmt", "_parts")
 
     def __init__(self, rules: Sequence[Rule], fact_types: Mapping[str, FactType]) -> None:
         types = dict(DERIVED_FACTS)
@@ -158,6 +169,8 @@ class RuleIndex:
         ranked = sorted(enumerate(rules), key=lambda p: (-p[1].priority, p[1].order, p[0]))
         width = len(ranked)
         self.width = width
+        self._fmt = f"0{width}b"
+        self._parts: dict[int, tuple[Predicate, ...]] = {}
         compiled: list[CompiledRule] = []
         hash_tests: dict[str, list[tuple[int, set | None, set]]] = {}
         range_tests: dict[str, list[tuple[int, _Interval]]] = {}
@@ -196,7 +209,7 @@ class RuleIndex:
             if rest:
                 residual = compile_condition(rest[0] if len(rest) == 1 else All(tuple(rest)))
                 residual_bits.append(rank)
-            uses_overdue = _walk_overdue(rule.when)
+            uses_overdue = any(_walk_overdue(p) for p in rest)  # indexed parts are plain fact tests
             if uses_overdue:
                 overdue_bits.append(rank)
             compiled.append(
@@ -204,10 +217,10 @@ class RuleIndex:
                     rule=rule,
                     rank=rank,
                     parts=parts,
-                    part_preds=tuple(compile_condition(p) for p in parts),
                     residual=residual,
-                    fact_ids=tuple(dict.fromkeys(fact_ids)),
+                    fact_ids=(ids := tuple(dict.fromkeys(fact_ids))),
                     uses_overdue=uses_overdue,
+                    values=_getter(ids),
                 )
             )
         self.rules: tuple[CompiledRule, ...] = tuple(compiled)
@@ -267,6 +280,13 @@ class RuleIndex:
                 cur &= ~_mask(ends[r], width)
         return fact, points, regions, free
 
+    def part_predicates(self, cr: CompiledRule) -> tuple[Predicate, ...]:
+        """One compiled closure per top-level conjunct; built on first use (explanations only)."""
+        preds = self._parts.get(cr.rank)
+        if preds is None:
+            preds = self._parts[cr.rank] = tuple(compile_condition(p) for p in cr.parts)
+        return preds
+
     def candidates(self, facts: Facts) -> int:
         """Mask of rules whose indexed conjuncts all hold for `facts`."""
         m = self.all_mask
@@ -301,20 +321,49 @@ class RuleIndex:
         m = self.candidates(facts)
         if mask is not None:
             m &= mask
+        if not m:
+            return []
         rules = self.rules
+        # rank r is bit (width-1-r): the zero-padded binary string lists ranks left to right
+        bits = format(m, self._fmt)
+        find = bits.find
         out: list[CompiledRule] = []
         append = out.append
-        residual = m & self.residual_mask
-        if not residual:
-            while m:
-                low = m & -m
-                append(rules[low.bit_length() - 1])
-                m ^= low
+        i = find("1")
+        if not m & self.residual_mask:
+            while i >= 0:
+                append(rules[i])
+                i = find("1", i + 1)
             return out
-        while m:
-            low = m & -m
-            cr = rules[low.bit_length() - 1]
-            m ^= low
+        while i >= 0:
+            cr = rules[i]
             if cr.residual is None or cr.residual(facts, overdue) is True:
                 append(cr)
+            i = find("1", i + 1)
+        return out
+
+    def match_traced(self, facts: Facts, overdue: OverdueFn, mask: int | None = None) -> list[tuple[CompiledRule, tuple]]:
+        """`match` plus, per hit, the case's values of the rule's indexed facts: its trace.
+
+        Cheap enough to leave on (one `itemgetter` call per hit). For rules
+        with residual conditions the values cover the indexed part; their
+        `because()` re-walks the residual on the same facts, which gives the
+        same answer because evaluation is pure.
+        """
+        m = self.candidates(facts)
+        if mask is not None:
+            m &= mask
+        if not m:
+            return []
+        rules = self.rules
+        bits = format(m, self._fmt)
+        find = bits.find
+        out: list[tuple[CompiledRule, tuple]] = []
+        append = out.append
+        i = find("1")
+        while i >= 0:
+            cr = rules[i]
+            if cr.residual is None or cr.residual(facts, overdue) is True:
+                append((cr, cr.values(facts)))
+            i = find("1", i + 1)
         return out

@@ -14,8 +14,10 @@ Evaluation order
 Ranking and conflict resolution (deterministic, per output)
   * Rules: priority descending, then declaration order.
   * Recommendations (steps) collect across fired rules, ranked by the best
-    priority among the rules that recommend the step (desc), then the step's
-    position in its procedure, then the declaration order of that best rule,
+    priority among the rules that recommend the step (desc), then step order:
+    the procedure's declaration order, then the step's position in its
+    procedure (so equal-priority steps follow the playbook's flow instead of
+    interleaving procedures), then the declaration order of that best rule,
     then the step's position in that rule's `then.steps`.
   * Scripts, avoid items, strategies and escalation targets collect across
     rules without duplicates, in rule rank order (step-owned items first).
@@ -180,8 +182,10 @@ def recommend(
 
     reasons: dict[str, Reason] = {}
     for cr in hits:
+        rule = cr.rule
         matched, over = cr.because(facts, overdue)
-        reasons[cr.rule.id] = Reason(cr.rule.id, matched, over, _text(cr.rule.because, loc), cr.rule.priority)
+        text = None if rule.because is None else rule.because.get(loc)
+        reasons[rule.id] = Reason(rule.id, matched, over, text, rule.priority)
 
     recommendations = _recommendations(playbook, hits, reasons, clocks, loc)
     attached = {line.script for r in recommendations for line in r.script}
@@ -192,11 +196,15 @@ def recommend(
     escalate_rules: list[str] = []
     for cr in hits:
         then = cr.rule.then
-        for sid in then.strategies:
-            strategies.setdefault(sid, []).append(cr.rule.id)
-        avoid_ids.extend(then.avoid)
-        escalate_rules.extend(then.escalate_to)
-        loose_scripts.extend(s for s in then.scripts if s not in attached)
+        if then.strategies:
+            for sid in then.strategies:
+                strategies.setdefault(sid, []).append(cr.rule.id)
+        if then.avoid:
+            avoid_ids.extend(then.avoid)
+        if then.escalate_to:
+            escalate_rules.extend(then.escalate_to)
+        if then.scripts:
+            loose_scripts.extend(s for s in then.scripts if s not in attached)
     strategy_items = []
     for sid, rule_ids in strategies.items():
         s = playbook.strategies.get(sid)
@@ -290,6 +298,7 @@ def _script_lines(playbook: Playbook, ids, loc: str) -> tuple[ScriptLine, ...]:
 
 
 def _recommendations(playbook, hits, reasons, clocks: _Deadlines, loc: str) -> tuple[Recommendation, ...]:
+    proc_pos = {pid: i for i, pid in enumerate(playbook.procedures)}
     entries: dict[str, tuple[tuple, list[CompiledRule]]] = {}
     for cr in hits:
         for pos, sid in enumerate(cr.rule.then.steps):
@@ -297,7 +306,7 @@ def _recommendations(playbook, hits, reasons, clocks: _Deadlines, loc: str) -> t
             if step is None:
                 continue
             if sid not in entries:
-                entries[sid] = ((-cr.rule.priority, step.index, cr.rank, pos), [])
+                entries[sid] = ((-cr.rule.priority, proc_pos.get(step.procedure, 0), step.index, cr.rank, pos), [])
             entries[sid][1].append(cr)
     chosen = set(entries)
     # rule-level scripts said at a recommended step go with that step
@@ -343,7 +352,7 @@ def _near_misses(index: RuleIndex, facts: Facts, overdue, fired: set[int]) -> tu
     for cr in index.rules:
         if cr.rank in fired:
             continue
-        states = [p(facts, overdue) for p in cr.part_preds]
+        states = [p(facts, overdue) for p in index.part_predicates(cr)]
         bad = [i for i, s in enumerate(states) if s is not True]
         if len(bad) != 1:
             continue

@@ -182,7 +182,7 @@ class Builder:
             return
         if op is m.Op.EXISTS:
             return
-        values = value if isinstance(value, tuple) and op is not m.Op.BETWEEN else (value,)
+        values = value if isinstance(value, tuple) else (value,)
         for index, item in enumerate(values):
             where = at / "value" / index if isinstance(value, tuple) else at / "value"
             self._check_value(fact_id, fact, ftype, item, where)
@@ -287,11 +287,9 @@ def build_playbook(docs: list[Document], root_name: str, problems: ProblemList) 
     escalation = _escalation(b, *maps["escalation"]) if "escalation" in maps else m.EscalationPolicy()
     measurement = _measurement(b, *maps["measurement"]) if "measurement" in maps else m.Measurement()
 
-    try:  # TEMP until drill_build lands
-        from .drill_build import build_drill_sections  # drills are their own sub-language
-        detectors, rubrics, drills = build_drill_sections(b, lists["detectors"], lists["rubrics"], lists["drills"])
-    except ModuleNotFoundError:
-        detectors, rubrics, drills = {}, {}, {}
+    from .drill_build import build_drill_sections  # drills are their own sub-language
+
+    detectors, rubrics, drills = build_drill_sections(b, lists["detectors"], lists["rubrics"], lists["drills"])
     b.check_refs()
     return m.Playbook(
         id=meta["id"], title=b.text(meta["title"], meta_at / "title"), version=str(meta["version"]),

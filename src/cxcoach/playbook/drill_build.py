@@ -360,6 +360,7 @@ def _drill(b: Builder, raw: dict, at: At, rubrics: dict[str, dm.Rubric]) -> dm.D
             if ident not in known:
                     b.error(where, "E503", f"rubric {rubric.id!r} has no criterion {ident!r}",
                         did_you_mean(ident, known) or f"known: {', '.join(known)}")
+    _check_case(b, raw.get("case") or {}, at / "case")
     locales = tuple(raw.get("locales", b.locales))
     for i, loc in enumerate(locales):
         if loc not in b.locales:
@@ -374,6 +375,18 @@ def _drill(b: Builder, raw: dict, at: At, rubrics: dict[str, dm.Rubric]) -> dm.D
         hint_cost=int(raw.get("hint_cost", 5)), max_turns=int(raw.get("max_turns", 12)),
         source=b.source(raw.get("source"), at / "source"),
     )
+
+
+def _check_case(b: Builder, case: dict, at: At) -> None:
+    """Case facts must be declared and, for enums, use a declared value (E510)."""
+    for key, value in case.items():
+        fact = b.facts.get(key)
+        if fact is None:
+            b.error(at / key, "E510", f"unknown fact {key!r} in the drill's case",
+                    did_you_mean(key, list(b.facts)) or "declare it under `facts:`", key=True)
+        elif fact.value_ids and value not in fact.value_ids:
+            b.error(at / key, "E510", f"{value!r} is not a value of fact {key!r}",
+                    did_you_mean(str(value), fact.value_ids) or f"allowed: {', '.join(fact.value_ids)}")
 
 
 def _ending_choice(b: Builder, raw: dict, at: At, key: str, endings: dict[str, dm.Ending], outcome: str | None) -> str:

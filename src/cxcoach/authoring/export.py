@@ -1,0 +1,303 @@
+"""`cxcoach export handbook`: a printable trainer handbook in one language, as Markdown or HTML.
+
+The handbook is built once as a small list of blocks (headings, paragraphs,
+lists, tables) and then rendered, so Markdown and HTML always say the same
+thing. HTML is self-contained (inline CSS with print rules, no scripts, no
+external assets) so trainers can mail it or print it; every piece of playbook
+content passes through `html.escape` because playbooks are user-written.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Union
+
+from ..playbook.model import Duration, Playbook, Text
+
+FORMATS = ("md", "html")
+
+# Headings and labels the handbook itself adds, per locale (content comes from the playbook).
+_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "contents": "目录", "version": "版本", "procedures": "处理流程", "step": "步骤", "owner": "负责人",
+        "due": "时限", "records": "记录", "deadlines": "默认时限与升级", "respond": "首次响应", "resolve": "解决",
+        "escalation": "升级阶梯", "at": "进度", "to": "升级至", "warnings": "提醒",
+        "scripts": "话术", "avoid": "禁忌与正确做法", "why": "原因", "instead": "正确做法", "phrases": "典型说法",
+        "strategies": "客户类型策略", "applies_to": "适用", "interpretation": "注:此建议为本手册的解读",
+        "drills": "情景演练", "difficulty": "难度", "persona": "顾客", "endings": "结局", "nodes": "回合节点",
+        "sources": "资料来源", "step_scripts": "话术", "said_at": "使用步骤", "source": "出处",
+        "elapsed": "截止时间已过", "none": "无",
+    },
+    "en": {
+        "contents": "Contents", "version": "Version", "procedures": "Procedures", "step": "Step", "owner": "Owner",
+        "due": "Due", "records": "Records", "deadlines": "Default deadlines and escalation", "respond": "First response",
+        "resolve": "Resolution", "escalation": "Escalation ladder", "at": "Share of deadline", "to": "Escalate to",
+        "warnings": "Warnings", "scripts": "Scripts", "avoid": "Don'ts, and what to do instead", "why": "Why",
+        "instead": "Instead", "phrases": "Typical wording", "strategies": "Customer-type strategies",
+        "applies_to": "For", "interpretation": "Note: this advice is the playbook's interpretation",
+        "drills": "Role-play drills", "difficulty": "Difficulty", "persona": "Customer", "endings": "Endings",
+        "nodes": "Turns", "sources": "Sources", "step_scripts": "Scripts", "said_at": "Said at step",
+        "source": "Source", "elapsed": "of the deadline elapsed", "none": "none",
+    },
+}
+
+
+# --- blocks -------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Para:
+    text: str
+    css: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Bullets:
+    items: tuple[str, ...]
+    ordered: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+Block = Union[Heading, Para, Bullets, Table]
+
+
+_UNITS = {
+    "zh": {"m": "{n} 分钟", "h": "{n} 小时", "d": "{n} 天", "bh": "{n} 个工作小时", "bd": "{n} 个工作日",
+           "end_of_business_day": "当日下班前"},
+    "en": {"m": "{n} min", "h": "{n} h", "d": "{n} days", "bh": "{n} business hours", "bd": "{n} business days",
+           "end_of_business_day": "end of the business day"},
+}
+
+
+def duration_text(duration: Duration | None, locale: str) -> str:
+    """A deadline as a trainer reads it (`4bh` -> `4 business hours`)."""
+    if duration is None:
+        return ""
+    units = _UNITS.get(locale, _UNITS["en"])
+    return units[duration.unit.value].format(n=duration.amount)
+
+
+def _labels(locale: str) -> dict[str, str]:
+    return _LABELS.get(locale, _LABELS["en"])
+
+
+def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
+    """The handbook's content, in reading order, resolved to one locale."""
+    lab = _labels(locale)
+
+    def t(text: Text | None) -> str:
+        return "" if text is None else text.get(locale)
+
+    def role(ident: str | None) -> str:
+        if not ident:
+            return ""
+        r = playbook.roles.get(ident)
+        return t(r.label) if r else ident
+
+    out: list[Block] = [Heading(1, t(playbook.title), "top"), Para(f"{lab['version']} {playbook.version}", "meta")]
+    if playbook.description:
+        out.append(Para(t(playbook.description)))
+
+    # procedures
+    if playbook.procedures:
+        out.append(Heading(2, lab["procedures"], "procedures"))
+        for proc in playbook.procedures.values():
+            out.append(Heading(3, t(proc.title), f"procedure-{proc.id}"))
+            if proc.description:
+                out.append(Para(t(proc.description)))
+            rows = []
+            for n, step in enumerate(proc.steps, 1):
+                title = t(step.title) + (f" — {t(step.description)}" if step.description else "")
+                records = ", ".join(t(playbook.records[r].title) for r in step.records if r in playbook.records)
+                scripts = ", ".join(t(playbook.scripts[s].title) for s in step.scripts if s in playbook.scripts)
+                rows.append((str(n), title, role(step.owner), duration_text(step.due, locale),
+                             "; ".join(x for x in (records, scripts) if x)))
+            out.append(Table(("#", lab["step"], lab["owner"], lab["due"], f"{lab['records']} / {lab['step_scripts']}"),
+                             tuple(rows)))
+
+    # deadlines and escalation
+    d, esc = playbook.deadlines, playbook.escalation
+    if d.respond or d.resolve or esc.levels:
+        out.append(Heading(2, lab["deadlines"], "deadlines"))
+        items = []
+        if d.respond:
+            items.append(f"{lab['respond']}: {duration_text(d.respond, locale)}")
+        if d.resolve:
+            items.append(f"{lab['resolve']}: {duration_text(d.resolve, locale)}")
+        if esc.warnings:
+            items.append(f"{lab['warnings']}: " + ", ".join(f"{w:.0%}" for w in esc.warnings))
+        out.append(Bullets(tuple(items)))
+        if esc.levels:
+            out.append(Table((lab["escalation"], lab["at"], lab["to"]),
+                             tuple((t(lv.label) or lv.id, f"{lv.at:.0%}", role(lv.to)) for lv in esc.levels)))
+
+    # scripts
+    if playbook.scripts:
+        out.append(Heading(2, lab["scripts"], "scripts"))
+        for script in playbook.scripts.values():
+            out.append(Heading(3, t(script.title), f"script-{script.id}"))
+            if script.step and script.step in playbook.steps:
+                out.append(Para(f"{lab['said_at']}: {t(playbook.steps[script.step].title)}", "meta"))
+            out.append(Bullets(tuple(t(line.text) for line in script.lines)))
+
+    # do's and don'ts
+    if playbook.avoid:
+        out.append(Heading(2, lab["avoid"], "avoid"))
+        for item in playbook.avoid.values():
+            out.append(Heading(3, t(item.title), f"avoid-{item.id}"))
+            parts = [f"{lab['why']}: {t(item.why)}"]
+            if item.instead:
+                parts.append(f"{lab['instead']}: {t(item.instead)}")
+            phrases = item.phrases.get(locale, ())
+            if phrases:
+                parts.append(f"{lab['phrases']}: " + " / ".join(f"“{p}”" for p in phrases))
+            out.append(Bullets(tuple(parts)))
+
+    # strategies
+    if playbook.strategies:
+        out.append(Heading(2, lab["strategies"], "strategies"))
+        for strategy in playbook.strategies.values():
+            out.append(Heading(3, t(strategy.title), f"strategy-{strategy.id}"))
+            if strategy.applies_to:
+                out.append(Para(f"{lab['applies_to']}: {t(strategy.applies_to)}", "meta"))
+            out.append(Bullets(tuple(t(line.text) for line in strategy.advice)))
+            if strategy.interpretation:
+                out.append(Para(lab["interpretation"], "note"))
+
+    # drills
+    if playbook.drills:
+        out.append(Heading(2, lab["drills"], "drills"))
+        for drill in playbook.drills.values():
+            out.append(Heading(3, t(drill.title), f"drill-{drill.id}"))
+            if drill.brief:
+                out.append(Para(t(drill.brief)))
+            persona = t(drill.persona.label) + (f" — {t(drill.persona.motive)}" if drill.persona.motive else "")
+            endings = ", ".join(f"{t(e.title)} ({e.kind.value})" for e in drill.endings.values())
+            out.append(Bullets((f"{lab['difficulty']}: {drill.difficulty.value}", f"{lab['persona']}: {persona}",
+                                f"{lab['nodes']}: {len(drill.nodes)}", f"{lab['endings']}: {endings}")))
+
+    # sources
+    if playbook.sources:
+        out.append(Heading(2, lab["sources"], "sources"))
+        out.append(Bullets(tuple(f"[{s.id}] {t(s.title)}" for s in playbook.sources.values())))
+    return out
+
+
+# --- rendering ----------------------------------------------------------------
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(blocks: Iterable[Block], locale: str) -> str:
+    blocks = list(blocks)
+    lines: list[str] = []
+    toc = [b for b in blocks if isinstance(b, Heading) and b.level == 2]
+    pending_toc = bool(toc)
+    for block in blocks:
+        if isinstance(block, Heading):
+            if block.level == 2 and pending_toc:
+                lines += [f"**{_labels(locale)['contents']}**", ""]
+                lines += [f"1. [{h.text}](#{h.anchor})" for h in toc]
+                lines.append("")
+                pending_toc = False
+            lines += [f"{'#' * block.level} {block.text}", ""]
+        elif isinstance(block, Para):
+            text = f"*{block.text}*" if block.css in ("meta", "note") else block.text
+            lines += [text, ""]
+        elif isinstance(block, Bullets):
+            lines += [f"{'1.' if block.ordered else '-'} {item}" for item in block.items]
+            lines.append("")
+        elif isinstance(block, Table):
+            lines.append("| " + " | ".join(_md_cell(h) for h in block.headers) + " |")
+            lines.append("|" + "---|" * len(block.headers))
+            lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block.rows]
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+_CSS = """
+:root { --ink: #1d2430; --muted: #5b6472; --rule: #d5dae1; --accent: #1f5fa8; }
+* { box-sizing: border-box; }
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
+       -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); line-height: 1.55;
+       max-width: 52rem; margin: 2rem auto; padding: 0 1.25rem; font-size: 15px; }
+h1 { font-size: 1.9rem; border-bottom: 3px solid var(--accent); padding-bottom: .3rem; }
+h2 { font-size: 1.4rem; color: var(--accent); border-bottom: 1px solid var(--rule); margin-top: 2.2rem; }
+h3 { font-size: 1.1rem; margin: 1.4rem 0 .4rem; }
+p.meta { color: var(--muted); margin: .2rem 0 .6rem; }
+p.note { color: var(--muted); font-style: italic; font-size: .9rem; }
+nav.toc { background: #f4f6f9; border: 1px solid var(--rule); padding: .6rem 1.2rem; border-radius: 6px; }
+nav.toc ol { margin: .3rem 0; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .93rem; }
+th, td { border: 1px solid var(--rule); padding: .35rem .5rem; text-align: left; vertical-align: top; }
+th { background: #eef2f7; }
+tr:nth-child(even) td { background: #fafbfc; }
+ul { padding-left: 1.3rem; }
+li { margin: .15rem 0; }
+a { color: var(--accent); text-decoration: none; }
+@page { size: A4; margin: 18mm 16mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 11pt; }
+  nav.toc { background: none; }
+  h2 { break-before: page; }
+  h1 + p + nav + h2, h1 + p + p + nav + h2 { break-before: auto; }
+  h2, h3 { break-after: avoid; }
+  table, tr, li { break-inside: avoid; }
+  a { color: inherit; }
+}
+""".strip()
+
+
+def render_html(blocks: Iterable[Block], locale: str) -> str:
+    blocks = list(blocks)
+    esc = html.escape
+    title = next((b.text for b in blocks if isinstance(b, Heading) and b.level == 1), "cxcoach")
+    toc = [b for b in blocks if isinstance(b, Heading) and b.level == 2]
+    body: list[str] = []
+    pending_toc = bool(toc)
+    for block in blocks:
+        if isinstance(block, Heading):
+            if block.level == 2 and pending_toc:
+                items = "".join(f'<li><a href="#{esc(h.anchor)}">{esc(h.text)}</a></li>' for h in toc)
+                body.append(f'<nav class="toc"><strong>{esc(_labels(locale)["contents"])}</strong><ol>{items}</ol></nav>')
+                pending_toc = False
+            body.append(f'<h{block.level} id="{esc(block.anchor)}">{esc(block.text)}</h{block.level}>')
+        elif isinstance(block, Para):
+            css = f' class="{esc(block.css)}"' if block.css else ""
+            body.append(f"<p{css}>{esc(block.text)}</p>")
+        elif isinstance(block, Bullets):
+            tag = "ol" if block.ordered else "ul"
+            body.append(f"<{tag}>" + "".join(f"<li>{esc(i)}</li>" for i in block.items) + f"</{tag}>")
+        elif isinstance(block, Table):
+            head = "".join(f"<th>{esc(h)}</th>" for h in block.headers)
+            rows = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in block.rows)
+            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    return (f'<!DOCTYPE html>\n<html lang="{esc(locale)}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{esc(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
+            + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+def export_handbook(playbook: Playbook, *, locale: str | None = None, fmt: str = "md") -> str:
+    """The handbook as text; `locale` must be one of the playbook's locales (default: the first)."""
+    loc = locale or playbook.default_locale
+    if loc not in playbook.locales:
+        raise ValueError(f"locale {loc!r} is not a locale of playbook {playbook.id!r} ({', '.join(playbook.locales)})")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (use md or html)")
+    blocks = handbook_blocks(playbook, loc)
+    return render_html(blocks, loc) if fmt == "html" else render_markdown(blocks, loc)

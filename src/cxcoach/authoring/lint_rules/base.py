@@ -1,0 +1,83 @@
+"""What every lint check receives, and small graph/matcher helpers the checks share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ...playbook import drill_model as dm
+from ...playbook.model import Playbook, Pos
+from ...playbook.yamlsource import Document
+from ...problems import Problem, Severity
+
+
+@dataclass
+class LintContext:
+    """The validated playbook plus its raw documents (for checks that need what the model folds away)."""
+
+    playbook: Playbook
+    docs: list[Document] = field(default_factory=list)
+
+    @cached_property
+    def factspace(self):  # noqa: ANN201 - imported lazily, only rule checks need it
+        from ..factspace import FactSpace
+
+        return FactSpace(self.playbook)
+
+    def edges(self, drill: dm.Drill) -> dict[str, list[tuple[str, str]]]:
+        """node id -> [(target, via)] where via is the response or fallback id."""
+        return drill_edges(drill)
+
+    def reachable(self, drill: dm.Drill) -> set[str]:
+        return reachable_from(drill)
+
+
+def finding(pos: Pos, code: str, message: str, hint: str | None = None, *,
+            severity: Severity = Severity.WARNING) -> Problem:
+    return Problem(pos.file, pos.line, pos.col, code, message, severity, hint)
+
+
+def drill_edges(drill: dm.Drill) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for node in drill.nodes.values():
+        targets = [(r.next, r.id) for r in node.responses if r.next]
+        targets.append((node.fallback.next, node.fallback.id))
+        out[node.id] = targets
+    return out
+
+
+def reachable_from(drill: dm.Drill) -> set[str]:
+    """Nodes and endings reachable from the start along response and fallback edges."""
+    edges = drill_edges(drill)
+    seen = {drill.start}
+    stack = [drill.start]
+    while stack:
+        here = stack.pop()
+        for target, _ in edges.get(here, []):
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return seen
+
+
+def leaves(matcher: dm.Matcher) -> Iterator[dm.Phrase | dm.Regex]:
+    """Every phrase and regex inside a matcher (detector references are not followed)."""
+    if isinstance(matcher, (dm.Phrase, dm.Regex)):
+        yield matcher
+    elif isinstance(matcher, (dm.AnyOf, dm.AllOf, dm.KOfN, dm.Near)):
+        for item in matcher.items:
+            yield from leaves(item)
+    elif isinstance(matcher, dm.Unless):
+        yield from leaves(matcher.item)
+
+
+def detector_refs(matcher: dm.Matcher) -> Iterator[str]:
+    if isinstance(matcher, dm.DetectorRef):
+        yield matcher.id
+    elif isinstance(matcher, (dm.AnyOf, dm.AllOf, dm.KOfN, dm.Near)):
+        for item in matcher.items:
+            yield from detector_refs(item)
+    elif isinstance(matcher, dm.Unless):
+        yield from detector_refs(matcher.item)
+        yield from detector_refs(matcher.exclude)

@@ -1,0 +1,97 @@
+"""L5xx: words on the page: missing translations, and scripts that say what the playbook forbids.
+
+Translations are checked on the raw YAML because the model folds a plain
+string into "the same text in every locale" and forgets that it was plain.
+Avoided phrases are found with the drill matcher (same normalisation and
+negation guard as scoring), so "这不是您的错" does not trip "您的错".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ...playbook.model import Line, Pos, Text
+from ...problems import Problem
+from .base import LintContext, finding
+
+CODES = {
+    "L501": "missing translation: a plain string where the playbook declares several locales",
+    "L502": "script or advice line uses a phrase the playbook lists under `avoid`",
+    "L503": "model answer uses a phrase the playbook lists under `avoid`",
+}
+
+TEXT_KEYS = frozenset({"title", "label", "description", "why", "instead", "text", "hint", "model", "brief", "motive",
+                       "applies_to", "formula", "feedback", "met", "missed", "say"})
+
+
+def _plain_texts(data: Any, path: tuple, locales: tuple[str, ...]) -> Iterator[tuple[tuple, str]]:
+    if isinstance(data, dict):
+        if path[:1] == ("drills",) and len(path) == 2 and isinstance(data.get("locales"), list):
+            locales = tuple(data["locales"])
+        if len(locales) < 2:
+            return
+        for key, value in data.items():
+            here = path + (key,)
+            if key in TEXT_KEYS and isinstance(value, str):
+                yield here, key
+            elif key == "fields" and isinstance(value, list):
+                yield from ((here + (i,), key) for i, v in enumerate(value) if isinstance(v, str))
+            else:
+                yield from _plain_texts(value, here, locales)
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _plain_texts(item, path + (i,), locales)
+
+
+def _avoid_hits(ctx: LintContext, text: Text) -> Iterator[tuple[str, str, str]]:
+    """(avoid id, locale, phrase) for every avoided phrase the text uses."""
+    from ...drill.matcher import match
+    from ...playbook import drill_model as dm
+
+    for item in ctx.playbook.avoid.values():
+        for loc, phrases in item.phrases.items():
+            if loc not in text.values and not text.is_plain:
+                continue
+            said = text.get(loc)
+            for phrase in phrases:
+                if match(dm.Phrase(phrase), said):
+                    yield item.id, loc, phrase
+
+
+def _lines(ctx: LintContext) -> Iterator[tuple[str, Line]]:
+    for script in ctx.playbook.scripts.values():
+        for line in script.lines:
+            yield f"script {script.id!r}", line
+    for strategy in ctx.playbook.strategies.values():
+        for line in strategy.advice:
+            yield f"strategy {strategy.id!r}", line
+
+
+def check(ctx: LintContext) -> Iterator[Problem]:
+    pb = ctx.playbook
+    missing = [loc for loc in pb.locales]
+    for doc in ctx.docs:
+        for path, key in _plain_texts(doc.data, (), pb.locales):
+            line, col = doc.position(path)
+            yield finding(Pos(doc.file, line, col), "L501", f"`{key}` is a plain string, so every locale "
+                          f"({', '.join(missing)}) shows the same words", "write {" + ", ".join(
+                              f"{loc}: ..." for loc in pb.locales) + "}")
+    for owner, line in _lines(ctx):
+        for avoid_id, loc, phrase in _avoid_hits(ctx, line.text):
+            yield finding(line.pos, "L502", f"line {line.id!r} of {owner} says {phrase!r} ({loc}), which avoid "
+                          f"item {avoid_id!r} forbids", f"reword the line; see avoid {avoid_id!r} `instead`")
+    for drill in pb.drills.values():
+        for node in drill.nodes.values():
+            if node.model is None:
+                continue
+            for avoid_id, loc, phrase in _avoid_hits(ctx, node.model):
+                yield finding(node.pos, "L503", f"the model answer of node {node.id!r} (drill {drill.id!r}) says "
+                              f"{phrase!r} ({loc}), which avoid item {avoid_id!r} forbids", "reword the model answer")
+    for rubric in pb.rubrics.values():
+        for crit in rubric.criteria:
+            if crit.model is None:
+                continue
+            for avoid_id, loc, phrase in _avoid_hits(ctx, crit.model):
+                yield finding(crit.pos, "L503", f"the model of criterion {crit.id!r} says {phrase!r} ({loc}), which "
+                              f"avoid item {avoid_id!r} forbids", "reword the model")

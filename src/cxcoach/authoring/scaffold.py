@@ -1,0 +1,394 @@
+"""`cxcoach new playbook|drill|rule NAME`: starting files that validate out of the box.
+
+A scaffold is only useful if the first `cxcoach validate` after it is clean, so
+every function here writes its files, loads the playbook again and, when the
+result is not valid, removes what it wrote and raises `ScaffoldError` with the
+problems (a bug in a template must never leave a trainer with a broken
+playbook). Text is written in every locale of the target playbook (languages
+we have no template text for get the English text, to be translated).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..playbook.model import FactType, Playbook
+from ..problems import Problem, Severity
+
+ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+KINDS = ("playbook", "drill", "rule")
+
+
+class ScaffoldError(Exception):
+    """Why a scaffold could not be written; `problems` lists validation problems, if any."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    """What a scaffold wrote: the files, and the playbook folder they belong to."""
+
+    files: tuple[Path, ...]
+    playbook: Path
+
+
+# --- YAML text helpers ---------------------------------------------------------
+
+def _q(value: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+class _Texts:
+    """Renders template text in the target playbook's locales."""
+
+    def __init__(self, locales: Sequence[str]) -> None:
+        self.locales = tuple(locales)
+
+    def __call__(self, values: Mapping[str, str]) -> str:
+        parts = [f"{loc}: {_q(values.get(loc, values['en']))}" for loc in self.locales]
+        return "{" + ", ".join(parts) + "}"
+
+    def phrases(self, values: Mapping[str, Sequence[str]]) -> str:
+        parts = [f"{loc}: [{', '.join(_q(p) for p in values.get(loc, values['en']))}]" for loc in self.locales]
+        return "{" + ", ".join(parts) + "}"
+
+
+def _schema_comment(target_dir: Path, schema: str = "playbook.schema.json") -> str:
+    """The yaml-language-server modeline; relative when the schemas sit on the same drive."""
+    from ..resources import schemas_dir
+
+    path = schemas_dir() / schema
+    try:
+        ref = os.path.relpath(path, target_dir.resolve())
+    except ValueError:
+        ref = str(path)
+    return f"# yaml-language-server: $schema={Path(ref).as_posix()}\n"
+
+
+def check_name(name: str, kind: str) -> None:
+    if not ID_PATTERN.match(name):
+        raise ScaffoldError(f"{kind} name {name!r} is not an id: use letters, digits, _ - and ., starting with a letter")
+
+
+# --- templates -------------------------------------------------------------------
+
+def _playbook_files(name: str, locales: Sequence[str]) -> dict[str, str]:
+    t = _Texts(locales)
+    meta = f"""playbook:
+  id: {name}
+  title: {t({"zh": f"{name} 投诉处理手册", "en": f"{name} complaint-handling playbook"})}
+  version: 0.1.0
+  locales: [{", ".join(locales)}]
+
+roles:
+  - id: advisor
+    label: {t({"zh": "客服顾问", "en": "Service advisor"})}
+  - id: manager
+    label: {t({"zh": "服务经理", "en": "Service manager"})}
+
+facts:
+  - id: severity
+    type: enum
+    label: {t({"zh": "严重程度", "en": "Severity"})}
+    values:
+      - {{id: major, label: {t({"zh": "重大", "en": "Major"})}}}
+      - {{id: general, label: {t({"zh": "一般", "en": "General"})}}}
+    default: general
+
+deadlines: {{respond: 3h, resolve: 3d}}
+
+escalation:
+  warnings: [0.5, 0.75]
+  levels:
+    - {{id: to_manager, at: 1.0, to: manager}}
+"""
+    content = f"""procedures:
+  - id: intake
+    title: {t({"zh": "受理投诉", "en": "Taking a complaint"})}
+    steps:
+      - id: listen
+        title: {t({"zh": "倾听并道歉", "en": "Listen and apologise"})}
+        owner: advisor
+        scripts: [listen_lines]
+      - id: report_major
+        title: {t({"zh": "重大投诉立即上报", "en": "Report a major complaint at once"})}
+        owner: advisor
+        due: 30m
+        escalate_to: [manager]
+
+scripts:
+  - id: listen_lines
+    title: {t({"zh": "倾听话术", "en": "Listening lines"})}
+    step: listen
+    lines:
+      - id: listen_lines.1
+        text: {t({"zh": "非常抱歉给您添麻烦了，您慢慢说，我在听。", "en": "I'm so sorry for the trouble. Take your time, I'm listening."})}
+    avoid: [blame]
+
+avoid:
+  - id: blame
+    title: {t({"zh": "指责顾客", "en": "Blaming the customer"})}
+    phrases: {t.phrases({"zh": ["都是您的错"], "en": ["that's your own fault"]})}
+    why: {t({"zh": "指责只会激起对抗。", "en": "Blame only provokes a fight."})}
+    instead: {t({"zh": "先承认给顾客带来的不便。", "en": "Acknowledge the trouble it caused first."})}
+
+rules:
+  - id: every_complaint
+    title: {t({"zh": "每个投诉先倾听", "en": "Listen first to every complaint"})}
+    when: {{fact: severity, op: in, value: [major, general]}}
+    then:
+      steps: [listen]
+    because: {t({"zh": "先处理情绪，再处理事情。", "en": "Feelings first, then facts."})}
+  - id: major_fast
+    title: {t({"zh": "重大投诉30分钟内响应", "en": "Major complaints: respond within 30 minutes"})}
+    priority: 90
+    when: {{fact: severity, op: eq, value: major}}
+    then:
+      steps: [report_major]
+      deadlines: {{respond: 30m}}
+    because: {t({"zh": "重大投诉必须立即上报。", "en": "Major complaints go up at once."})}
+"""
+    rubric = f"""detectors:
+  - id: apology
+    title: {t({"zh": "道歉", "en": "Apology"})}
+    polarity: good
+    match:
+      any: {t.phrases({"zh": ["对不起", "抱歉"], "en": ["sorry", "apologise", "apologize"]})}
+    effect: {{hostility: -1, perceived: 0.5}}
+    examples: [{", ".join(_q(x) for x in (["非常抱歉让您久等了"] if "zh" in locales else []) + (["I'm so sorry about the delay."] if "en" in locales else []))}]
+
+rubrics:
+  - id: conversation
+    title: {t({"zh": "整段对话", "en": "Whole conversation"})}
+    scope: conversation
+    default: true
+    pass_mark: 60
+    criteria:
+      - id: cv_apology
+        title: {t({"zh": "道歉", "en": "Apology"})}
+        detector: apology
+        weight: 100
+"""
+    files = {"playbook.yaml": meta, "content.yaml": content, "scoring.yaml": rubric,
+             f"drills/{name}_intro.yaml": _drill_text(f"{name}_intro", locales, rubric_id=None, criterion="cv_apology")}
+    tests = f"""tests:
+  - name: {_q("a major complaint is reported first")}
+    case:
+      received_at: 2026-03-02T09:00:00+08:00
+      now: 2026-03-02T09:10:00+08:00
+      facts: {{severity: major}}
+    expect:
+      first: report_major
+      steps: [listen]
+      fired: [major_fast, every_complaint]
+      respond_by: 2026-03-02T09:30:00+08:00
+  - name: {_q("an apology settles the customer")}
+    drill: {name}_intro
+    replies: [{_q("非常抱歉给您添麻烦了" if "zh" in locales else "I'm so sorry for the trouble.")}]
+    expect:
+      path: [open, settled]
+      ending: settled
+      behaviours: [apology]
+      score: {{min: 60}}
+"""
+    files[f"{name}.test.yaml"] = tests
+    return files
+
+
+def _drill_text(drill_id: str, locales: Sequence[str], *, rubric_id: str | None, criterion: str | None,
+                with_rubric: bool = False) -> str:
+    t = _Texts(locales)
+    apology = t.phrases({"zh": ["对不起", "抱歉"], "en": ["sorry", "apologise", "apologize"]})
+    rubric_block = ""
+    if with_rubric:
+        rubric_block = f"""rubrics:
+  - id: {rubric_id}
+    title: {t({"zh": "演练评分", "en": "Drill scoring"})}
+    scope: conversation
+    criteria:
+      - id: {criterion}
+        title: {t({"zh": "道歉", "en": "Apology"})}
+        match:
+          any: {apology}
+        weight: 100
+
+"""
+    rubric_line = f"    rubric: {rubric_id}\n" if rubric_id else ""
+    credit = f"            criterion: {criterion}\n" if criterion else ""
+    return f"""{rubric_block}drills:
+  - id: {drill_id}
+    title: {t({"zh": "新演练", "en": "New drill"})}
+    brief: {t({"zh": "顾客打电话投诉包裹晚到。", "en": "A customer calls because a parcel is late."})}
+    difficulty: easy
+{rubric_line}    persona:
+      type: hot_tempered
+      label: {t({"zh": "着急的顾客", "en": "Impatient customer"})}
+      expectation: 6
+      hostility: 5
+    start: open
+    nodes:
+      - id: open
+        say:
+          - id: open.a
+            text: {t({"zh": "我的包裹晚了一周！", "en": "My parcel is a week late!"})}
+        hint: {t({"zh": "先道歉。", "en": "Apologise first."})}
+        model: {t({"zh": "非常抱歉给您添麻烦了，我马上为您查询。", "en": "I'm so sorry for the trouble; I'll check it right away."})}
+        responses:
+          - id: open.sorry
+            match:
+              any: {apology}
+{credit}            feedback: {t({"zh": "先道歉，很好。", "en": "Good, you apologised first."})}
+            effect: {{hostility: -2, perceived: 3}}
+            next: settled
+        fallback:
+          id: open.none
+          feedback: {t({"zh": "顾客的不满没有被回应。", "en": "The complaint was not acknowledged."})}
+          effect: {{hostility: 2}}
+          next: lost
+    endings:
+      - id: settled
+        kind: good
+        outcome: resolved
+        title: {t({"zh": "顾客平静下来", "en": "Customer calmed down"})}
+      - id: lost
+        kind: bad
+        outcome: lost
+        title: {t({"zh": "顾客流失", "en": "Customer lost"})}
+"""
+
+
+# --- writing --------------------------------------------------------------------
+
+def _write_new(files: Mapping[Path, str]) -> list[Path]:
+    for path in files:
+        if path.exists():
+            raise ScaffoldError(f"{path} already exists; choose another name or remove it")
+    written = []
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _verify(root: Path, written: list[Path], created_dirs: list[Path]) -> None:
+    """Load the playbook again; undo the scaffold if it is not valid."""
+    from ..playbook import check_playbook
+
+    playbook, problems = check_playbook(root)
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if playbook is None or errors:
+        for path in written:
+            path.unlink(missing_ok=True)
+        for folder in sorted(created_dirs, key=lambda p: len(p.parts), reverse=True):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        raise ScaffoldError(f"the scaffold did not validate in {root}; nothing was written", errors)
+
+
+def _missing_dirs(paths: Sequence[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        for parent in path.parents:
+            if parent.exists():
+                break
+            if parent not in out:
+                out.append(parent)
+    return out
+
+
+def new_playbook(name: str, directory: Path, *, locales: Sequence[str] = ("zh", "en")) -> Created:
+    """A folder `directory/name` holding a small complete playbook, a drill and a test file."""
+    check_name(name, "playbook")
+    if not locales:
+        raise ScaffoldError("give at least one locale")
+    root = directory / name
+    if root.exists() and any(root.iterdir()):
+        raise ScaffoldError(f"{root} already exists and is not empty")
+    files = {}
+    for rel, text in _playbook_files(name, locales).items():
+        path = root / rel
+        files[path] = _schema_comment(path.parent, "playbook-test.schema.json" if rel.endswith(".test.yaml")
+                                      else "playbook.schema.json") + text
+    dirs = _missing_dirs(list(files))
+    written = _write_new(files)
+    _verify(root, written, dirs)
+    return Created(tuple(written), root)
+
+
+def _target(playbook_root: Path) -> tuple[Path, Playbook]:
+    from ..playbook import check_playbook
+
+    if not playbook_root.is_dir():
+        raise ScaffoldError(f"{playbook_root} is not a playbook folder (new drills and rules are added as files to one)")
+    playbook, problems = check_playbook(playbook_root)
+    if playbook is None:
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        raise ScaffoldError(f"fix the playbook in {playbook_root} first", errors)
+    return playbook_root, playbook
+
+
+def new_drill(name: str, playbook_root: Path) -> Created:
+    """`drills/NAME.yaml` in a playbook folder; brings its own rubric when the playbook has none."""
+    check_name(name, "drill")
+    root, playbook = _target(playbook_root)
+    if name in playbook.drills:
+        raise ScaffoldError(f"the playbook already has a drill {name!r}")
+    from ..playbook import drill_model as dm
+
+    has_rubric = any(r.scope is dm.Scope.CONVERSATION for r in playbook.rubrics.values())
+    if has_rubric:
+        text = _drill_text(name, playbook.locales, rubric_id=None, criterion=None)
+    else:
+        rubric_id = f"{name}_rubric"
+        if rubric_id in playbook.rubrics:
+            raise ScaffoldError(f"the playbook already has a rubric {rubric_id!r}")
+        text = _drill_text(name, playbook.locales, rubric_id=rubric_id, criterion=f"{name}_apology", with_rubric=True)
+    path = root / "drills" / f"{name}.yaml"
+    dirs = _missing_dirs([path])
+    written = _write_new({path: _schema_comment(path.parent) + text})
+    _verify(root, written, dirs)
+    return Created(tuple(written), root)
+
+
+def new_rule(name: str, playbook_root: Path) -> Created:
+    """`rules/NAME.yaml` with one rule over the playbook's own facts and steps, to edit."""
+    check_name(name, "rule")
+    root, playbook = _target(playbook_root)
+    if any(r.id == name for r in playbook.rules):
+        raise ScaffoldError(f"the playbook already has a rule {name!r}")
+    t = _Texts(playbook.locales)
+    enum = next((f for f in playbook.facts.values() if f.type is FactType.ENUM and f.values), None)
+    if enum is not None:
+        when = f"{{fact: {enum.id}, op: eq, value: {_q(enum.values[0].id)}}}"
+    elif playbook.facts:
+        when = f"{{fact: {next(iter(playbook.facts))}, op: exists}}"
+    else:
+        when = "{fact: elapsed_minutes, op: ge, value: 60}"
+    step = next(iter(playbook.steps), None)
+    then = f"steps: [{step}]" if step else "deadlines: {respond: 1h}"
+    text = f"""rules:
+  - id: {name}
+    title: {t({"zh": "新规则", "en": "New rule"})}
+    priority: 50          # higher ranks first
+    when: {when}
+    then:
+      {then}
+    because: {t({"zh": "说明为什么推荐这一步。", "en": "Say why this is recommended."})}
+"""
+    path = root / "rules" / f"{name}.yaml"
+    dirs = _missing_dirs([path])
+    written = _write_new({path: _schema_comment(path.parent) + text})
+    _verify(root, written, dirs)
+    return Created(tuple(written), root)

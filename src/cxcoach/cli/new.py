@@ -1,0 +1,48 @@
+"""`cxcoach new playbook|drill|rule NAME`: scaffolding that validates out of the box."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ._authoring import Failure
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(["playbook", "drill", "rule"]))
+@click.argument("name")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="playbook: where to create the NAME folder.")
+@click.option("--playbook", "-p", "playbook_path", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="drill, rule: the playbook folder to add the file to.")
+@click.option("--locales", default="zh,en", show_default=True, help="playbook: comma-separated locales, first is default.")
+def new(kind: str, name: str, directory: Path, playbook_path: Path, locales: str) -> None:
+    """Create a new playbook folder, or add a drill or rule file to a playbook.
+
+    \b
+    cxcoach new playbook acme            # ./acme/ with playbook, content, scoring, a drill and tests
+    cxcoach new drill late_parcel -p acme   # acme/drills/late_parcel.yaml
+    cxcoach new rule vip_first -p acme      # acme/rules/vip_first.yaml
+
+    The files are validated before the command returns; a scaffold that would
+    not validate is removed again and the problems are shown.
+    """
+    from ..authoring.scaffold import ScaffoldError, new_drill, new_playbook, new_rule
+
+    try:
+        if kind == "playbook":
+            locs = tuple(x.strip() for x in locales.split(",") if x.strip())
+            created = new_playbook(name, directory, locales=locs)
+        elif kind == "drill":
+            created = new_drill(name, playbook_path)
+        else:
+            created = new_rule(name, playbook_path)
+    except ScaffoldError as exc:
+        detail = "".join("\n" + p.format() for p in exc.problems)
+        raise Failure(f"{exc}{detail}") from None
+    except OSError as exc:
+        raise Failure(f"cannot write files: {exc.strerror or exc}") from None
+    for path in created.files:
+        click.echo(f"created {path}")
+    click.echo(f"next: cxcoach validate {created.playbook}")

@@ -1,0 +1,45 @@
+"""`cxcoach score`: score one reply to a complaining customer against a rubric.
+
+Argument parsing and output only; the work is `cxcoach.drill.score_reply`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .drill import Failure, load, pick_locale
+
+
+@click.command()
+@click.option("--reply", "reply", metavar="TEXT", help="The reply to score (default: read from stdin).")
+@click.option("--rubric", "rubric", metavar="ID", help="Rubric id (default: the playbook's default reply rubric).")
+@click.option("--lang", "lang", metavar="LOCALE", help="Language of the feedback, zh or en (default: guessed from the reply).")
+@click.option("--playbook", "playbook_path", type=click.Path(exists=True, path_type=Path),
+              help="Playbook file or folder (default: the shipped playbook).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def score(reply: str | None, rubric: str | None, lang: str | None, playbook_path: Path | None, fmt: str) -> None:
+    """Score one reply: 0-100, the behaviours found with their spans, and feedback."""
+    from ..drill import ScoringError, score_reply
+    from ..drill.report import reply_json, reply_text
+
+    if reply is None:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise Failure("give the reply with --reply TEXT or on stdin")
+        reply = sys.stdin.read()
+    reply = reply.strip()
+    if not reply:
+        raise Failure("the reply is empty")
+    playbook = load(playbook_path)
+    loc = pick_locale(playbook, lang, playbook.locales, reply)
+    try:
+        result = score_reply(playbook, reply, rubric=rubric, locale=loc)
+    except ScoringError as exc:
+        raise Failure(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(reply_json(playbook, result), ensure_ascii=False, indent=2))
+    else:
+        click.echo(reply_text(playbook, result))

@@ -1,0 +1,72 @@
+"""`cxcoach test`: run the `*.test.yaml` files beside playbooks, pytest style, with `--coverage`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--coverage", is_flag=True, help="Report rules, drill nodes/edges, responses, detectors and criteria "
+              "no test exercises.")
+@click.option("-k", "keyword", default=None, help="Only run tests whose name contains this text.")
+@click.option("-v", "--verbose", is_flag=True, help="One line per test instead of dots.")
+def test(paths: tuple[Path, ...], coverage: bool, keyword: str | None, verbose: bool) -> None:
+    """Run playbook tests (default: the shipped playbook's tests).
+
+    PATHS are playbook folders (every *.test.yaml inside runs against that
+    playbook) or single test files (run against their own folder, or the
+    `playbook:` they name). Exit status: 0 all passed, 1 failures or errors,
+    5 no tests found.
+    """
+    from ..authoring.playbook_tests import collect, failure_text, run, summary_line
+    from ..playbook import default_playbook_path
+
+    files = collect(list(paths) or [default_playbook_path()])
+    if not files:
+        click.echo("no *.test.yaml files found", err=True)
+        raise SystemExit(5)
+    current: list[object] = [None]
+
+    def progress(tf, outcome) -> None:  # noqa: ANN001 - click-side callback
+        mark = {"passed": ".", "failed": "F", "error": "E"}[outcome.status]
+        if verbose:
+            click.echo(f"{outcome.test.where} {outcome.test.name} {outcome.status.upper()}")
+            return
+        if current[0] is not tf:
+            if current[0] is not None:
+                click.echo("")
+            click.echo(f"{tf.path} ", nl=False)
+            current[0] = tf
+        click.echo(mark, nl=False)
+
+    result = run(files, keyword=keyword, progress=progress)
+    if current[0] is not None and not verbose:
+        click.echo("")
+    for path, problems in result.file_problems:
+        click.echo(f"{path}: cannot run this file:", err=True)
+        for problem in problems:
+            click.echo(problem.format(), err=True)
+    failures = [o for o in result.outcomes if o.status != "passed"]
+    if failures:
+        click.echo("\n" + " FAILURES ".center(72, "="))
+        for outcome in failures:
+            click.echo(f" {outcome.test.where}: {outcome.test.name} ".center(72, "_"))
+            for line in failure_text(outcome):
+                click.echo(line)
+    if coverage:
+        click.echo("\n" + " coverage ".center(72, "-"))
+        for kind, hit, total, missing in result.coverage.table():
+            pct = f"{100 * hit / total:.0f}%" if total else "-"
+            click.echo(f"{kind:<10} {hit:>4}/{total:<4} {pct:>5}")
+            if missing:
+                shown = ", ".join(missing[:30]) + (f", ... ({len(missing) - 30} more)" if len(missing) > 30 else "")
+                click.echo(f"  never exercised: {shown}")
+    click.echo("")
+    click.echo(f" {summary_line(result)} ".center(72, "="))
+    if not result.outcomes and not result.file_problems:
+        raise SystemExit(5)
+    if not result.ok:
+        raise SystemExit(1)

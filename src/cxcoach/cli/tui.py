@@ -1,0 +1,29 @@
+"""`cxcoach tui` (and `cxcoach` with no command): open the Textual app.
+
+textual is imported inside the command only, so listing commands or running
+any headless command never pays for it (tests/test_import_hygiene.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("tui")
+@click.option("--playbook", "playbook", type=click.Path(path_type=Path), default=None,
+              help="Playbook file or folder (default: the shipped playbook).")
+@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="History database file (default: $CXCOACH_DB, else the user data folder).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Interface language (default: the last one used, else the playbook's first).")
+def tui(playbook: Path | None, db: Path | None, lang: str | None) -> None:
+    """Open the app: practice drills, the supervisor console, history and playbooks.
+
+    Problems loading the playbook or opening the history database are shown
+    inside the app as messages, so the app always starts.
+    """
+    from ..tui.app import CxcoachApp
+
+    CxcoachApp(playbook_path=playbook, db_path=db, lang=lang).run()

@@ -1,0 +1,177 @@
+"""Reports a trainee can act on: every point won or lost cites the turn and the quote.
+
+For each missed criterion the report offers a model line from the playbook
+(the criterion's `model_line`, else its `model`, else the first script line of
+its handling step), because "you missed X" helps less than "say something like Y".
+"""
+
+from __future__ import annotations
+
+from ..playbook import drill_model as dm
+from ..playbook.model import Playbook
+from .scoring import CriterionResult, Evidence, ReplyScore, Score, Status
+from .session import DrillReport
+
+_L = {
+    "zh": {"score": "得分", "passed": "通过", "failed": "未通过", "pass_mark": "及格线", "won": "得分项",
+           "lost": "失分项", "missed": "遗漏", "model": "参考说法", "turn": "第{n}轮", "auto_fail": "一票否决",
+           "order": "顺序", "ending": "结局", "satisfaction": "顾客满意度", "dimensions": "服务质量维度",
+           "behaviours": "识别到的行为", "feedback": "反馈", "customer": "顾客", "you": "你", "na": "不适用",
+           "seed": "随机种子", "step": "步骤", "hostility": "敌意", "none": "无"},
+    "en": {"score": "Score", "passed": "passed", "failed": "failed", "pass_mark": "pass mark", "won": "Points won",
+           "lost": "Points lost", "missed": "Missed", "model": "Model line", "turn": "turn {n}",
+           "auto_fail": "AUTO-FAIL", "order": "Order", "ending": "Ending", "satisfaction": "Customer satisfaction",
+           "dimensions": "Service-quality dimensions", "behaviours": "Behaviours found", "feedback": "Feedback",
+           "customer": "Customer", "you": "You", "na": "not applicable", "seed": "seed", "step": "step",
+           "hostility": "hostility", "none": "none"},
+}
+
+
+def _t(locale: str, key: str) -> str:
+    return _L.get(locale, _L["en"])[key]
+
+
+def model_line(playbook: Playbook, criterion: dm.Criterion, locale: str) -> str | None:
+    """The wording to suggest for a missed criterion, from the playbook."""
+    if criterion.model_line:
+        for script in playbook.scripts.values():
+            for line in script.lines:
+                if line.id == criterion.model_line:
+                    return line.text.get(locale)
+        for strategy in playbook.strategies.values():
+            for line in strategy.advice:
+                if line.id == criterion.model_line:
+                    return line.text.get(locale)
+    if criterion.model:
+        return criterion.model.get(locale)
+    step = playbook.steps.get(criterion.step or "")
+    if step is not None:
+        for script_id in step.scripts:
+            script = playbook.scripts.get(script_id)
+            if script and script.lines:
+                return script.lines[0].text.get(locale)
+    return None
+
+
+def _cite(ev: Evidence, locale: str, single: bool) -> str:
+    where = "" if single else _t(locale, "turn").format(n=ev.turn) + " "
+    return f"{where}「{ev.span.text}」" if locale == "zh" else f"{where}\"{ev.span.text}\""
+
+
+def _step_label(playbook: Playbook, c: dm.Criterion, locale: str) -> str:
+    step = playbook.steps.get(c.step or "")
+    return f" [{_t(locale, 'step')}: {step.title.get(locale)}]" if step else ""
+
+
+def criterion_lines(playbook: Playbook, score: Score, locale: str, single: bool) -> list[str]:
+    won, lost, missed = [], [], []
+    for r in score.criteria:
+        c = r.criterion
+        title = c.title.get(locale) + _step_label(playbook, c, locale)
+        if r.status is Status.MET:
+            won.append(f"  +{r.points:g}  {title}: {_cite(r.evidence[0], locale, single)}")
+        elif r.status is Status.TRIGGERED:
+            tag = _t(locale, "auto_fail") if c.kind is dm.CriterionKind.AUTO_FAIL else f"{r.points:g}"
+            lost.append(f"  {tag}  {title}: {_cite(r.evidence[0], locale, single)}")
+        elif r.status is Status.MISSED:
+            line = f"  ({c.value:g})  {title}"
+            suggestion = model_line(playbook, c, locale)
+            if suggestion:
+                line += f"\n        {_t(locale, 'model')}: {suggestion}"
+            missed.append(line)
+    for o in score.order:
+        if o.violated and o.first and o.then:
+            title = (o.rule.title or o.rule.feedback)
+            label = title.get(locale) if title else o.rule.id
+            lost.append(f"  -{o.rule.penalty:g}  {_t(locale, 'order')}: {label}: "
+                        f"{_cite(o.then, locale, single)} → {_cite(o.first, locale, single)}")
+    out = []
+    if won:
+        out += [_t(locale, "won") + ":", *won]
+    if lost:
+        out += [_t(locale, "lost") + ":", *lost]
+    if missed:
+        out += [_t(locale, "missed") + ":", *missed]
+    return out
+
+
+def _headline(score: Score, locale: str) -> str:
+    verdict = _t(locale, "passed") if score.passed else _t(locale, "failed")
+    return f"{_t(locale, 'score')}: {score.score}/100 ({verdict}, {_t(locale, 'pass_mark')} {score.pass_mark:g})"
+
+
+def reply_text(playbook: Playbook, result: ReplyScore) -> str:
+    loc = result.locale
+    lines = [_headline(result.score, loc)]
+    if result.behaviours:
+        lines.append(_t(loc, "behaviours") + ":")
+        for b in result.behaviours:
+            det = playbook.detectors[b.detector]
+            quotes = ", ".join(f"{s.text!r}@{s.start}-{s.end}" for s in b.spans)
+            lines.append(f"  [{b.polarity.value}] {b.detector} ({det.title.get(loc)}): {quotes}")
+    lines += criterion_lines(playbook, result.score, loc, single=True)
+    if result.feedback:
+        lines.append(_t(loc, "feedback") + ":")
+        lines += [f"  - {f}" for f in result.feedback]
+    return "\n".join(lines)
+
+
+def reply_json(playbook: Playbook, result: ReplyScore) -> dict[str, object]:
+    data = result.to_json()
+    data["missed"] = _missed_json(playbook, result.score, result.locale)
+    return data
+
+
+def _missed_json(playbook: Playbook, score: Score, locale: str) -> list[dict[str, object]]:
+    return [{"criterion": r.criterion.id, "step": r.criterion.step, "model": model_line(playbook, r.criterion, locale)}
+            for r in score.criteria if r.status is Status.MISSED]
+
+
+def drill_text(playbook: Playbook, report: DrillReport) -> str:
+    loc = report.locale
+    d = report.drill
+    lines = [f"{d.title.get(loc)} ({d.id}, {d.difficulty.value}, {_t(loc, 'seed')} {report.seed})", ""]
+    for turn in report.turns:
+        lines.append(f"[{turn.number}] {_t(loc, 'customer')}: {turn.customer}")
+        lines.append(f"    {_t(loc, 'you')}: {turn.reply}")
+        for f in turn.feedback:
+            pts = f" ({f.points:+d})" if f.points else ""
+            lines.append(f"    > {f.text}{pts}")
+        lines.append(f"    ({_t(loc, 'hostility')} {turn.state.hostility}/10)")
+    if report.ending is not None:
+        if report.ending.say:
+            lines.append(f"{_t(loc, 'customer')}: {report.ending.say.get(loc)}")
+        lines.append(f"{_t(loc, 'ending')}: {report.ending.title.get(loc)} ({report.ending.kind.value})")
+    state = report.satisfaction_state
+    label = state.label.get(loc) if state else "-"
+    lines.append(f"{_t(loc, 'satisfaction')}: c = {report.satisfaction:.2f} ({label})")
+    lines.append("")
+    verdict = _t(loc, "passed") if report.passed else _t(loc, "failed")
+    lines.append(f"{_headline(report.score, loc)} -> {verdict}")
+    lines += criterion_lines(playbook, report.score, loc, single=False)
+    if report.score.dimensions:
+        labels = {x.id: x.label.get(loc) for x in playbook.measurement.dimensions}
+        lines.append(_t(loc, "dimensions") + ":")
+        for dim, (got, avail) in report.score.dimensions.items():
+            lines.append(f"  {labels.get(dim, dim)}: {got:g}/{avail:g}")
+    return "\n".join(lines)
+
+
+def drill_json(playbook: Playbook, report: DrillReport) -> dict[str, object]:
+    state = report.satisfaction_state
+    return {
+        "drill": report.drill.id, "seed": report.seed, "locale": report.locale, "mode": report.mode.value,
+        "ending": ({"id": report.ending.id, "kind": report.ending.kind.value, "outcome": report.ending.outcome}
+                   if report.ending else None),
+        "passed": report.passed, "score": report.score.score,
+        "satisfaction": {"c": report.satisfaction, "state": state.id if state else None,
+                         "perceived": round(report.final_state.perceived, 2),
+                         "expected": report.drill.persona.expectation},
+        "final_state": report.final_state.to_json(),
+        "turns": [t.to_json() for t in report.turns],
+        "details": report.score.to_json(),
+        "missed": _missed_json(playbook, report.score, report.locale),
+    }
+
+
+__all__ = ["CriterionResult", "criterion_lines", "drill_json", "drill_text", "model_line", "reply_json", "reply_text"]

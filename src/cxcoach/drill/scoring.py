@@ -1,0 +1,239 @@
+"""Rubric arithmetic: weighted criteria, penalties, order rules, auto-fail, N/A, 0-100.
+
+    score = clamp(round(100 * earned / available) - penalties - order penalties
+                  - hint costs + response points, 0, 100)
+
+An auto-fail item that is present makes the score 0 and the result failed,
+whatever else was done well: the handbooks treat blaming or insulting the
+customer as undoing everything else. The same code scores one reply
+(`score_reply`) and a whole drill (DrillSession.report), so a trainer sees one
+arithmetic everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..playbook import drill_model as dm
+from ..playbook.model import Playbook
+from .detectors import Behaviour, detect
+from .matcher import ReplyContext, Span, evaluate
+from .state import case_holds
+
+
+class Status(StrEnum):
+    MET = "met"  # weighted criterion earned
+    MISSED = "missed"  # weighted criterion not earned
+    TRIGGERED = "triggered"  # penalty or auto-fail present
+    CLEAR = "clear"  # penalty or auto-fail absent
+    NA = "na"  # not applicable, left out
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a behaviour was seen: 1-based turn, the quote, and what found it."""
+
+    turn: int
+    span: Span
+    via: str
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.turn, self.span.start)
+
+    def to_json(self) -> dict[str, object]:
+        return {"turn": self.turn, "via": self.via, **self.span.to_json()}
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    criterion: dm.Criterion
+    status: Status
+    points: float  # earned weight (>= 0) or deducted penalty (<= 0)
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        c = self.criterion
+        return {"id": c.id, "kind": c.kind.value, "status": self.status.value, "points": round(self.points, 2),
+                "value": c.value, "step": c.step, "dimension": c.dimension,
+                "evidence": [e.to_json() for e in self.evidence]}
+
+
+@dataclass(frozen=True, slots=True)
+class OrderResult:
+    rule: dm.OrderRule
+    violated: bool
+    first: Evidence | None
+    then: Evidence | None
+
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.rule.id, "violated": self.violated, "penalty": self.rule.penalty if self.violated else 0,
+                "first": self.first.to_json() if self.first else None,
+                "then": self.then.to_json() if self.then else None}
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    rubric: dm.Rubric
+    score: int
+    passed: bool
+    pass_mark: float
+    criteria: tuple[CriterionResult, ...]
+    order: tuple[OrderResult, ...] = ()
+    earned: float = 0.0
+    available: float = 0.0
+    penalties: float = 0.0
+    bonus: int = 0
+    hint_cost: int = 0
+    dimensions: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def auto_failed(self) -> tuple[CriterionResult, ...]:
+        return tuple(r for r in self.criteria
+                     if r.criterion.kind is dm.CriterionKind.AUTO_FAIL and r.status is Status.TRIGGERED)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "rubric": self.rubric.id, "score": self.score, "passed": self.passed, "pass_mark": self.pass_mark,
+            "auto_fail": [r.criterion.id for r in self.auto_failed], "earned": round(self.earned, 2),
+            "available": round(self.available, 2), "penalties": round(self.penalties, 2), "bonus": self.bonus,
+            "hint_cost": self.hint_cost,
+            "dimensions": {k: {"earned": round(v[0], 2), "available": round(v[1], 2)} for k, v in self.dimensions.items()},
+            "criteria": [r.to_json() for r in self.criteria], "order": [o.to_json() for o in self.order],
+        }
+
+
+def _evidence_in(matcher: dm.Matcher, contexts: Sequence[ReplyContext], via: str) -> list[Evidence]:
+    found = []
+    for turn, ctx in enumerate(contexts, start=1):
+        found.extend(Evidence(turn, ctx.span(h), via) for h in evaluate(matcher, ctx))
+    return found
+
+
+def _earliest(ids: Sequence[str], contexts: Sequence[ReplyContext]) -> Evidence | None:
+    best: Evidence | None = None
+    for ident in ids:
+        for turn, ctx in enumerate(contexts, start=1):
+            hits = ctx.detector_hits(ident)
+            if hits:
+                ev = Evidence(turn, ctx.span(hits[0]), ident)
+                if best is None or ev.key < best.key:
+                    best = ev
+                break
+    return best
+
+
+def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
+                   na: Sequence[str] = (), case: Mapping[str, object] | None = None,
+                   credits: Mapping[str, Sequence[Evidence]] | None = None,
+                   bonus: int = 0, hint_cost: int = 0, pass_mark: float | None = None) -> Score:
+    """Score the trainee's replies (one per turn) against a rubric."""
+    credits = credits or {}
+    case = case or {}
+    results = []
+    earned = available = penalties = 0.0
+    dims: dict[str, list[float]] = {}
+    for c in rubric.criteria:
+        if c.id in na or (c.na_when is not None and case_holds(c.na_when, case)):
+            results.append(CriterionResult(c, Status.NA, 0.0))
+            continue
+        ev = _evidence_in(c.evidence, contexts, c.detector or c.id) + list(credits.get(c.id, ()))
+        ev.sort(key=lambda e: e.key)
+        present = bool(ev)
+        if c.kind is dm.CriterionKind.WEIGHT:
+            available += c.value
+            got = c.value if present else 0.0
+            earned += got
+            if c.dimension:
+                slot = dims.setdefault(c.dimension, [0.0, 0.0])
+                slot[0] += got
+                slot[1] += c.value
+            results.append(CriterionResult(c, Status.MET if present else Status.MISSED, got, tuple(ev)))
+        else:
+            lost = c.value if (present and c.kind is dm.CriterionKind.PENALTY) else 0.0
+            penalties += lost
+            results.append(CriterionResult(c, Status.TRIGGERED if present else Status.CLEAR, -lost, tuple(ev)))
+    orders = []
+    for rule in rubric.order:
+        first, then = _earliest(rule.first, contexts), _earliest(rule.then, contexts)
+        violated = first is not None and then is not None and then.key < first.key
+        if violated:
+            penalties += rule.penalty
+        orders.append(OrderResult(rule, violated, first, then))
+    base = 100.0 * earned / available if available else 0.0
+    total = int(round(base - penalties - hint_cost + bonus))
+    total = max(0, min(100, total))
+    mark = rubric.pass_mark if pass_mark is None else pass_mark
+    failed = any(r.criterion.kind is dm.CriterionKind.AUTO_FAIL and r.status is Status.TRIGGERED for r in results)
+    if failed:
+        total = 0
+    return Score(rubric, total, (not failed) and total >= mark, mark, tuple(results), tuple(orders), earned, available,
+                 penalties, bonus, hint_cost, {k: (v[0], v[1]) for k, v in dims.items()})
+
+
+# --- one reply --------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ReplyScore:
+    """`score_reply`'s answer: the score, every behaviour found (with spans), and feedback lines."""
+
+    reply: str
+    locale: str
+    score: Score
+    behaviours: tuple[Behaviour, ...]
+    feedback: tuple[str, ...]
+
+    @property
+    def value(self) -> int:
+        return self.score.score
+
+    def to_json(self) -> dict[str, object]:
+        return {"reply": self.reply, "locale": self.locale, "score": self.score.score, "passed": self.score.passed,
+                "rubric": self.score.rubric.id, "behaviours": [b.to_json() for b in self.behaviours],
+                "feedback": list(self.feedback), "details": self.score.to_json()}
+
+
+class ScoringError(LookupError):
+    """No usable rubric (unknown id, or the playbook has none)."""
+
+
+def pick_rubric(playbook: Playbook, rubric: str | None, scope: dm.Scope) -> dm.Rubric:
+    if rubric is not None:
+        found = playbook.rubrics.get(rubric)
+        if found is None:
+            known = ", ".join(playbook.rubrics) or "none"
+            raise ScoringError(f"unknown rubric {rubric!r} (known: {known})")
+        return found
+    same = [r for r in playbook.rubrics.values() if r.scope is scope]
+    chosen = next((r for r in same if r.default), same[0] if same else None)
+    if chosen is None:
+        raise ScoringError(f"the playbook has no {scope.value} rubric")
+    return chosen
+
+
+def feedback_lines(score: Score, locale: str) -> tuple[str, ...]:
+    lines = []
+    for r in score.criteria:
+        c = r.criterion
+        if r.status is Status.MET and c.feedback_met:
+            lines.append(c.feedback_met.get(locale))
+        elif r.status is Status.MISSED and c.feedback_missed:
+            lines.append(c.feedback_missed.get(locale))
+        elif r.status is Status.TRIGGERED:
+            text = c.feedback_missed or c.feedback_met
+            lines.append(text.get(locale) if text else c.title.get(locale))
+    for o in score.order:
+        if o.violated and o.rule.feedback:
+            lines.append(o.rule.feedback.get(locale))
+    return tuple(lines)
+
+
+def score_reply(playbook: Playbook, reply: str, *, rubric: str | None = None, locale: str | None = None) -> ReplyScore:
+    """Score one reply to a complaining customer (default: the playbook's default reply rubric)."""
+    chosen = pick_rubric(playbook, rubric, dm.Scope.REPLY)
+    loc = locale or playbook.default_locale
+    ctx = ReplyContext.of(reply, playbook.detectors)
+    score = score_contexts(chosen, [ctx])
+    return ReplyScore(reply, loc, score, detect(playbook.detectors, ctx), feedback_lines(score, loc))

@@ -1,0 +1,127 @@
+"""The simulated customer's typed state and the tests and effects that act on it.
+
+Hostility (0 calm .. 10 furious) and perceived service (0 .. 10, the b of
+c = b / a) move with what the trainee says: detectors carry default effects
+(empathy calms, arguing inflames) and drill responses add their own. Increases
+in hostility are scaled by the persona's temper, so a hot-tempered customer
+flares faster than they calm down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..playbook import drill_model as dm
+from ..playbook import model as m
+
+HOSTILITY_MAX = 10
+PERCEIVED_MAX = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerState:
+    hostility: int
+    perceived: float
+    flags: frozenset[str] = frozenset()
+
+    def to_json(self) -> dict[str, object]:
+        return {"hostility": self.hostility, "perceived": round(self.perceived, 2), "flags": sorted(self.flags)}
+
+
+@dataclass(frozen=True, slots=True)
+class MoodChange:
+    """One applied effect and why: a detector id or a response/fallback id."""
+
+    source: str
+    kind: str  # "behaviour" | "response" | "fallback"
+    hostility: int
+    perceived: float
+
+    def to_json(self) -> dict[str, object]:
+        return {"source": self.source, "kind": self.kind, "hostility": self.hostility, "perceived": self.perceived}
+
+
+@dataclass(slots=True)
+class Situation:
+    """What state tests can see at one moment of a session."""
+
+    state: CustomerState
+    visits: int
+    turn: int
+    case: Mapping[str, object] = field(default_factory=dict)
+
+
+def apply_effect(state: CustomerState, effect: dm.Effect, temper: float) -> tuple[CustomerState, int, float]:
+    """The new state and the actual (clamped, tempered) changes."""
+    delta = effect.hostility
+    if delta > 0:
+        delta = max(1, round(delta * temper))
+    hostility = min(HOSTILITY_MAX, max(0, state.hostility + delta))
+    perceived = min(PERCEIVED_MAX, max(0.0, state.perceived + effect.perceived))
+    flags = (state.flags | frozenset(effect.set)) - frozenset(effect.clear)
+    return (CustomerState(hostility, perceived, flags), hostility - state.hostility,
+            round(perceived - state.perceived, 4))
+
+
+def _num(test: dm.NumTest, value: float) -> bool:
+    op, ref = test.op, test.value
+    if op is dm.NumOp.EQ:
+        return value == ref
+    if op is dm.NumOp.LT:
+        return value < ref
+    if op is dm.NumOp.LE:
+        return value <= ref
+    if op is dm.NumOp.GT:
+        return value > ref
+    return value >= ref
+
+
+def holds(test: dm.StateTest | None, where: Situation) -> bool:
+    if test is None:
+        return True
+    values = {"hostility": where.state.hostility, "perceived": where.state.perceived,
+              "visits": where.visits, "turn": where.turn}
+    if not all(_num(t, values[t.subject]) for t in test.numbers):
+        return False
+    if any(f not in where.state.flags for f in test.flags):
+        return False
+    if any(f in where.state.flags for f in test.not_flags):
+        return False
+    return test.case is None or case_holds(test.case, where.case)
+
+
+def case_holds(cond: m.Condition, facts: Mapping[str, object]) -> bool:
+    """The shared condition language on a drill's fixed case facts (no clock: `overdue` is false)."""
+    if isinstance(cond, m.All):
+        return all(case_holds(c, facts) for c in cond.items)
+    if isinstance(cond, m.Any):
+        return any(case_holds(c, facts) for c in cond.items)
+    if isinstance(cond, m.Not):
+        return not case_holds(cond.item, facts)
+    if isinstance(cond, m.Overdue):
+        return False
+    value = facts.get(cond.fact)
+    op, ref = cond.op, cond.value
+    if op is m.Op.EXISTS:
+        return (value is not None) == bool(ref)
+    if value is None:
+        return False
+    try:
+        if op is m.Op.EQ:
+            return value == ref
+        if op is m.Op.NE:
+            return value != ref
+        if op is m.Op.IN:
+            return value in ref  # type: ignore[operator]
+        if op is m.Op.NOT_IN:
+            return value not in ref  # type: ignore[operator]
+        if op is m.Op.CONTAINS:
+            return str(ref).casefold() in str(value).casefold()
+        if op is m.Op.BETWEEN:
+            low, high = ref  # type: ignore[misc]
+            return low <= value <= high  # type: ignore[operator]
+        return {m.Op.LT: value < ref, m.Op.LE: value <= ref, m.Op.GT: value > ref,  # type: ignore[operator]
+                m.Op.GE: value >= ref}[op]  # type: ignore[operator]
+    except TypeError:
+        return False

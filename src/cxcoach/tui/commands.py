@@ -1,0 +1,95 @@
+"""Command-palette provider: search the playbook's drills, steps and script lines.
+
+Choosing a drill starts it, a step opens the console with the step shown, a
+script line is copied to the clipboard. Texts are in the app's language and
+are matched in both languages, so a supervisor can type 道歉 or "apolog".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from .i18n import tr
+from .text import content, safe
+
+if TYPE_CHECKING:
+    from .app import CxcoachApp
+
+
+class CoachCommands(Provider):
+    """Drills, procedure steps and script lines of the active playbook."""
+
+    def _entries(self) -> list[tuple[str, str, str, Callable[[], object]]]:
+        """(display text, searchable text, help, action) for everything the palette offers."""
+        app = cast("CxcoachApp", self.app)
+        pb = app.playbook
+        if pb is None:
+            return []
+        lang = app.lang
+        out: list[tuple[str, str, str, Callable[[], object]]] = []
+        for d in pb.drills.values():
+            title = d.title.get(lang)
+            out.append((f"{tr('palette.drill', lang)}: {title}", " ".join([d.id, *d.title.values.values()]),
+                        d.brief.get(lang) if d.brief else d.difficulty.value, partial(self._drill, d.id)))
+        for s in pb.steps.values():
+            title = s.title.get(lang)
+            proc = pb.procedures[s.procedure].title.get(lang) if s.procedure in pb.procedures else s.procedure
+            out.append((f"{tr('palette.step', lang)}: {title} ({proc})", " ".join([s.id, *s.title.values.values()]),
+                        s.description.get(lang) if s.description else "", partial(self._step, s.id)))
+        for sc in pb.scripts.values():
+            for line in sc.lines:
+                text = line.text.get(lang)
+                out.append((f"{tr('palette.script', lang)}: {text}",
+                            " ".join([sc.id, line.id, *line.text.values.values(), *sc.title.values.values()]),
+                            sc.title.get(lang), partial(self._copy, text)))
+        return out
+
+    async def discover(self) -> Hits:
+        for display, _, help_text, action in self._entries()[:40]:
+            yield DiscoveryHit(content(display), action, text=safe(display), help=safe(help_text))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for display, searchable, help_text, action in self._entries():
+            score = max(matcher.match(display), matcher.match(searchable))
+            if score > 0:
+                yield Hit(score, matcher.highlight(safe(display)), action, text=safe(display), help=safe(help_text))
+
+    def _drill(self, drill_id: str) -> None:
+        from .screens.practice import PracticeScreen
+
+        app = cast("CxcoachApp", self.app)
+
+        def start() -> None:
+            screen = app.screen
+            if isinstance(screen, PracticeScreen):
+                screen.action_start(drill_id)
+
+        app.switch_mode("practice")
+        app.call_after_refresh(start)
+
+    def _step(self, step_id: str) -> None:
+        app = cast("CxcoachApp", self.app)
+        pb = app.playbook
+        if pb is None or step_id not in pb.steps:
+            return
+        step = pb.steps[step_id]
+        lines = [step.title.get(app.lang)]
+        if step.owner:
+            lines.append(f"[{step.owner}] {step.due or ''}")
+        if step.description:
+            lines.append(step.description.get(app.lang))
+        for sid in step.scripts:
+            if sid in pb.scripts:
+                lines.extend(f"“{ln.text.get(app.lang)}”" for ln in pb.scripts[sid].lines)
+        app.switch_mode("console")
+        app.notify(safe("\n".join(lines)), title=tr("palette.step", app.lang), markup=False, timeout=12)
+
+    def _copy(self, text: str) -> None:
+        app = cast("CxcoachApp", self.app)
+        app.copy_to_clipboard(safe(text))
+        app.notify(tr("console.copied", app.lang) + safe(text), markup=False)

@@ -1,0 +1,192 @@
+"""The app's own words in zh and en; playbook text comes localised from the playbook.
+
+A flat table keeps every label in one place so a translation is reviewed at a
+glance, and `tr()` falls back to English rather than showing a raw key.
+"""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+_STRINGS: dict[str, tuple[str, str]] = {
+    # key: (zh, en)
+    "app.title": ("cxcoach 客服教练", "cxcoach"),
+    "lang.name": ("中文", "English"),
+    "mode.home": ("首页", "Home"),
+    "mode.practice": ("演练", "Practice"),
+    "mode.console": ("主管控制台", "Console"),
+    "mode.history": ("历史", "History"),
+    "mode.playbooks": ("手册", "Playbooks"),
+    "key.help": ("帮助", "Help"),
+    "key.quit": ("退出", "Quit"),
+    "key.lang": ("语言", "Language"),
+    "home.welcome": ("欢迎使用 cxcoach：练习处理投诉，并在处理真实案件时随时查看建议。",
+                     "Welcome to cxcoach: practise handling complaints, and keep a live case in view."),
+    "home.playbook": ("当前手册", "Active playbook"),
+    "home.language": ("语言", "Language"),
+    "home.trainee": ("学员", "Trainee"),
+    "home.nobody": ("（未设置，首次演练时询问）", "(not set yet: asked at your first drill)"),
+    "home.practice": ("情景演练：与模拟顾客对话并得到评分", "Role-play drills with a simulated customer, scored"),
+    "home.console": ("主管控制台：填写案件，实时查看建议与时限", "Supervisor console: describe a case, see live next steps and deadlines"),
+    "home.history": ("历史记录：成绩走势与导出", "History: scores over time, export"),
+    "home.playbooks": ("手册：查看与切换手册", "Playbooks: inspect and switch"),
+    "home.resume": ("有未完成的演练，可在演练页按 r 继续。", "You have an unfinished drill: press r on the practice screen to resume it."),
+    "home.no_playbook": ("没有可用的手册", "No playbook loaded"),
+    "home.no_db": ("历史记录不可用", "History is unavailable"),
+    "practice.filter.difficulty": ("难度", "Difficulty"),
+    "practice.filter.customer": ("顾客类型", "Customer type"),
+    "practice.filter.category": ("类别", "Category"),
+    "practice.exam": ("考试模式", "Exam mode"),
+    "practice.timer": ("答题计时", "Reply timer"),
+    "practice.col.drill": ("演练", "Drill"),
+    "practice.col.difficulty": ("难度", "Level"),
+    "practice.col.customer": ("顾客", "Customer"),
+    "practice.col.last": ("上次", "Last"),
+    "practice.start": ("开始", "Start"),
+    "practice.resume": ("继续", "Resume"),
+    "practice.no_drills": ("这个手册没有演练。", "This playbook has no drills."),
+    "practice.resumed": ("已恢复未完成的演练。", "Unfinished drill resumed."),
+    "practice.nothing_to_resume": ("没有未完成的演练。", "No unfinished drill to resume."),
+    "drill.reply": ("你的回复（回车发送）", "Your reply (Enter to send)"),
+    "drill.hint": ("提示", "Hint"),
+    "drill.no_hint": ("这一步没有提示。", "No hint for this step."),
+    "drill.hint_exam": ("考试模式下没有提示。", "Hints are off in exam mode."),
+    "drill.you": ("你", "You"),
+    "drill.customer": ("顾客", "Customer"),
+    "drill.feedback": ("反馈", "Feedback"),
+    "drill.end": ("结束", "End"),
+    "drill.mood": ("顾客情绪", "Customer mood"),
+    "drill.hostility": ("敌意", "Hostility"),
+    "drill.perceived": ("感知服务", "Perceived"),
+    "drill.timer": ("剩余", "Left"),
+    "drill.timeout": ("时间到，请尽快回复。", "Time is up: reply now."),
+    "drill.quit": ("离开", "Leave"),
+    "drill.report": ("报告", "Report"),
+    "drill.saved_error": ("保存失败", "Could not save"),
+    "report.title": ("演练报告", "Drill report"),
+    "report.score": ("得分", "Score"),
+    "report.passed": ("通过", "Passed"),
+    "report.failed": ("未通过", "Not passed"),
+    "report.ending": ("结局", "Ending"),
+    "report.satisfaction": ("满意度", "Satisfaction"),
+    "report.criteria": ("评分项", "Criteria"),
+    "report.evidence": ("证据", "Evidence"),
+    "report.model": ("示范", "Model"),
+    "report.turn": ("第{n}轮", "turn {n}"),
+    "report.hints": ("提示扣分", "Hint cost"),
+    "report.bonus": ("回应加分", "Response points"),
+    "report.retry": ("再练一次", "Retry"),
+    "report.back": ("返回", "Back"),
+    "status.met": ("达成", "met"),
+    "status.missed": ("未达成", "missed"),
+    "status.triggered": ("触犯", "triggered"),
+    "status.clear": ("未触犯", "clear"),
+    "status.na": ("不适用", "n/a"),
+    "console.case": ("案件", "Case"),
+    "console.received": ("受理时间", "Received at"),
+    "console.received.help": ("HH:MM 或 ISO 时间，留空为现在", "HH:MM or ISO time; empty = now"),
+    "console.recommendations": ("建议的下一步", "Next steps"),
+    "console.none": ("没有规则触发：补充案件信息。", "No rule fires yet: fill in the case."),
+    "console.respond": ("响应时限", "Respond by"),
+    "console.resolve": ("解决时限", "Resolve by"),
+    "console.why": ("原因", "Why"),
+    "console.copy": ("复制话术", "Copy script"),
+    "console.copied": ("已复制话术：", "Copied: "),
+    "console.no_script": ("这一步没有话术。", "This step has no script line."),
+    "console.overdue": ("已超时", "overdue"),
+    "console.left": ("剩余", "left"),
+    "console.escalate": ("升级给", "Escalate to"),
+    "console.unknown": ("（未知）", "(unknown)"),
+    "console.invalid": ("无效", "invalid"),
+    "console.reset": ("清空", "Clear"),
+    "history.trainee": ("学员", "Trainee"),
+    "history.drill": ("演练", "Drill"),
+    "history.all": ("全部", "All"),
+    "history.empty": ("还没有演练记录。", "No drill sessions yet."),
+    "history.col.when": ("时间", "When"),
+    "history.col.drill": ("演练", "Drill"),
+    "history.col.mode": ("模式", "Mode"),
+    "history.col.score": ("得分", "Score"),
+    "history.col.result": ("结果", "Result"),
+    "history.overall": ("总分走势", "Score over time"),
+    "history.per_criterion": ("各评分项", "Per criterion"),
+    "history.export": ("导出 CSV", "Export CSV"),
+    "history.exported": ("已导出到", "Exported to"),
+    "history.unfinished": ("未完成", "unfinished"),
+    "history.abandoned": ("已放弃", "abandoned"),
+    "playbooks.active": ("当前手册", "Active playbook"),
+    "playbooks.path": ("路径", "Path"),
+    "playbooks.version": ("版本", "Version"),
+    "playbooks.locales": ("语言", "Locales"),
+    "playbooks.contents": ("内容", "Contents"),
+    "playbooks.shipped": ("内置手册", "Shipped playbooks"),
+    "playbooks.open": ("打开其他手册（路径，回车加载）", "Open another playbook (path, Enter to load)"),
+    "playbooks.loaded": ("已加载手册", "Playbook loaded"),
+    "playbooks.invalid": ("手册无效", "Invalid playbook"),
+    "playbooks.problems": ("问题", "Problems"),
+    "playbooks.counts": ("{facts} 个事实 · {rules} 条规则 · {steps} 个步骤 · {scripts} 套话术 · {drills} 个演练",
+                         "{facts} facts · {rules} rules · {steps} steps · {scripts} scripts · {drills} drills"),
+    "name.title": ("你叫什么名字？", "What is your name?"),
+    "name.help": ("用于保存你的演练记录，只问一次。", "Used to keep your drill history; asked only once."),
+    "name.ok": ("确定", "OK"),
+    "help.title": ("帮助", "Help"),
+    "error.playbook": ("无法加载手册", "Cannot load the playbook"),
+    "error.db": ("历史记录数据库不可用", "The history database is unavailable"),
+    "palette.drill": ("开始演练", "Start drill"),
+    "palette.step": ("步骤", "Step"),
+    "palette.script": ("复制话术", "Copy script line"),
+}
+
+HELP: dict[str, str] = {
+    "zh": """\
+# cxcoach 帮助
+
+| 键 | 作用 |
+|---|---|
+| `h` `p` `c` `y` `b` | 首页 · 演练 · 主管控制台 · 历史 · 手册 |
+| `l` | 切换语言（中文 / English） |
+| `ctrl+p` | 命令面板：搜索演练、步骤和话术；切换主题 |
+| `f1` / `?` | 本帮助 |
+| `q` / `ctrl+q` | 退出 |
+
+**演练**：在列表中选择演练后按回车开始。输入回复后回车发送。`f2` 提示（扣分），`escape` 离开。
+中断的演练（包括程序被强制关闭）可在演练页按 `r` 继续。
+
+**主管控制台**：修改左侧案件字段，右侧建议实时更新。`w` 显示原因，`s` 复制话术。
+
+**历史**：按学员和演练筛选，`e` 导出 CSV。
+
+所有按键也可以用鼠标点击底部栏。
+""",
+    "en": """\
+# cxcoach help
+
+| Key | Does |
+|---|---|
+| `h` `p` `c` `y` `b` | Home · Practice · Console · History · Playbooks |
+| `l` | Switch language (中文 / English) |
+| `ctrl+p` | Command palette: search drills, steps and scripts; change theme |
+| `f1` / `?` | This help |
+| `q` / `ctrl+q` | Quit |
+
+**Practice**: pick a drill in the list and press Enter. Type a reply and press Enter
+to send it. `f2` shows a hint (costs points), `escape` leaves.
+An interrupted drill (even if the app was killed) is resumed with `r` on the practice screen.
+
+**Console**: change the case fields on the left; the next steps on the right update live.
+`w` shows why, `s` copies the script line.
+
+**History**: filter by trainee and drill, `e` exports CSV.
+
+Every key in the footer can also be clicked with the mouse.
+""",
+}
+
+
+def tr(key: str, lang: str, **values: object) -> str:
+    """The UI string for `key` in `lang` (English when unknown), formatted with `values`."""
+    pair = _STRINGS.get(key)
+    if pair is None:
+        return key
+    text = pair[0] if lang == "zh" else pair[1]
+    return text.format(**values) if values else text

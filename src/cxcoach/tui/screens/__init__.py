@@ -1,0 +1,1 @@
+"""One module per screen; each top-level section is an app mode."""

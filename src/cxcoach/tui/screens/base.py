@@ -1,0 +1,51 @@
+"""What every cxcoach screen shares: translated words and rebuilding on language or playbook change."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.screen import Screen
+
+from ..i18n import tr
+
+if TYPE_CHECKING:
+    from ..app import CxcoachApp
+
+
+class CoachScreen(Screen):
+    """A screen that recomposes when the app's language or playbook changes.
+
+    Screens keep what the user chose (filters, field values) in attributes and
+    compose from them, so a rebuild in another language loses nothing.
+    """
+
+    @property
+    def coach(self) -> CxcoachApp:
+        return cast("CxcoachApp", self.app)
+
+    def t(self, key: str, **values: object) -> str:
+        return tr(key, self.coach.lang, **values)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._language_changed, init=False)
+        self.watch(self.app, "generation", self._playbook_changed, init=False)
+        self.call_after_refresh(self.focus_default)
+
+    def focus_default(self) -> None:
+        """Focus the AUTO_FOCUS widget if nothing is focused (the first screen may mount before app focus)."""
+        if self.focused is None and self.AUTO_FOCUS:
+            for widget in self.query(self.AUTO_FOCUS):
+                if widget.focusable:
+                    widget.focus()
+                    break
+
+    async def _language_changed(self) -> None:
+        await self.rebuild()
+
+    async def _playbook_changed(self) -> None:
+        await self.rebuild()
+
+    async def rebuild(self) -> None:
+        """Default: compose again from the screen's state."""
+        await self.recompose()
+        self.focus_default()

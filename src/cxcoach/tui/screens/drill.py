@@ -1,0 +1,161 @@
+"""A running drill: the customer talks, the trainee replies, the mood moves, every turn is saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, Header, Input, Static
+
+from ...drill.session import DrillError, Mode
+from ...store import RecordedDrill, StoreError
+from ..text import assemble
+from ..widgets.countdown import Countdown
+from ..widgets.mood_meter import MoodMeter
+from ..widgets.transcript import Transcript
+from .base import CoachScreen
+
+REPLY_SECONDS = 90
+
+
+class DrillScreen(CoachScreen):
+    """One drill session (pushed on the practice mode's stack).
+
+    Leaving with escape keeps the session unfinished, so it can be resumed
+    later from the practice screen, exactly as after a crash.
+
+    | Key | Does |
+    | :- | :- |
+    | enter | send the reply |
+    | `f2` | hint: the playbook's advice for this step (practice mode; costs points) |
+    | escape | leave the drill (it stays resumable) |
+    """
+
+    AUTO_FOCUS = "#reply"
+
+    BINDINGS = [
+        Binding("f2", "hint", "Hint", tooltip="Show the playbook's hint for this step (costs points)"),
+        Binding("escape", "leave", "Leave", tooltip="Leave; the drill can be resumed later"),
+    ]
+
+    def __init__(self, run: RecordedDrill, *, timer: bool = False, resumed: bool = False) -> None:
+        super().__init__()
+        self.run = run
+        self.timer = timer
+        self.resumed = resumed
+
+    @property
+    def session(self):
+        return self.run.session
+
+    def compose(self) -> ComposeResult:
+        s = self.session
+        loc = s.locale
+        yield Header()
+        with Horizontal(id="drill-top"):
+            mode = self.t("practice.exam") if s.mode is Mode.EXAM else self.t("mode.practice")
+            yield Static(assemble((s.drill.title.get(loc), "bold"), "\n", s.drill.persona.label.get(loc),
+                                  ("  ·  " + mode, "$text-muted")), id="drill-info")
+            meter = MoodMeter(self.t("drill.hostility"), self.t("drill.perceived"), id="mood")
+            meter.hostility, meter.perceived = s.state.hostility, s.state.perceived
+            yield meter
+            if self.timer:
+                yield Countdown(self.t("drill.timer"), self.coach.clock, id="reply-timer",
+                                warn_within=dt.timedelta(seconds=20), left_word="",
+                                overdue_word=self.t("console.overdue"))
+        yield Transcript(id="transcript")
+        yield Input(placeholder=self.t("drill.reply"), id="reply", max_length=2000)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.replay_transcript()
+        self.query_one("#reply", Input).focus()
+
+    async def rebuild(self) -> None:
+        draft = self.query_one("#reply", Input).value
+        await self.recompose()
+        self.replay_transcript(note=False)
+        self.query_one("#reply", Input).value = draft
+        self.query_one("#reply", Input).focus()
+
+    def replay_transcript(self, note: bool = True) -> None:
+        """Show the turns so far (after a resume or a language switch) and the customer's current line."""
+        s = self.session
+        transcript = self.query_one(Transcript)
+        transcript.clear()
+        if s.drill.brief:
+            transcript.note(s.drill.brief.get(s.locale))
+        if self.resumed and note:
+            transcript.note(self.t("practice.resumed"))
+        for turn in s.turns:
+            transcript.say_customer(self.t("drill.customer"), turn.customer)
+            transcript.say_trainee(self.t("drill.you"), turn.reply)
+            if s.mode is Mode.PRACTICE:
+                transcript.feedback([(f.text, f.points) for f in turn.feedback])
+        if not s.finished:
+            transcript.say_customer(self.t("drill.customer"), s.customer_text)
+            self._restart_timer()
+
+    def _restart_timer(self) -> None:
+        if self.timer and self.query("#reply-timer"):
+            self.query_one("#reply-timer", Countdown).due = self.coach.clock() + dt.timedelta(seconds=REPLY_SECONDS)
+
+    @on(Input.Submitted, "#reply")
+    def _reply(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text or self.session.finished:
+            return
+        event.input.value = ""
+        transcript = self.query_one(Transcript)
+        transcript.say_trainee(self.t("drill.you"), text)
+        try:
+            turn = self.run.reply(text)
+        except StoreError as exc:  # the turn happened in memory but could not be saved
+            self.notify(str(exc), title=self.t("drill.saved_error"), severity="error", markup=False)
+            turn = self.session.turns[-1] if self.session.turns else None
+        except DrillError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        if turn is not None and self.session.mode is Mode.PRACTICE:
+            transcript.feedback([(f.text, f.points) for f in turn.feedback])
+        meter = self.query_one(MoodMeter)
+        meter.hostility, meter.perceived = self.session.state.hostility, self.session.state.perceived
+        if self.session.finished:
+            closing = self.session.customer_text
+            if closing:
+                transcript.say_customer(self.t("drill.customer"), closing)
+            self.show_report()
+        else:
+            transcript.say_customer(self.t("drill.customer"), self.session.customer_text)
+            self._restart_timer()
+
+    def show_report(self) -> None:
+        from .report import ReportScreen
+
+        try:
+            report = self.run.finish() or self.session.report()
+        except StoreError as exc:
+            self.notify(str(exc), title=self.t("drill.saved_error"), severity="error", markup=False)
+            report = self.session.report()
+        self.app.switch_screen(ReportScreen(report, self.run, timer=self.timer))
+
+    def action_hint(self) -> None:
+        s = self.session
+        if s.mode is Mode.EXAM:
+            self.notify(self.t("drill.hint_exam"), markup=False)
+            return
+        if s.finished:
+            return
+        try:
+            text = self.run.hint()
+        except (DrillError, StoreError) as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.query_one(Transcript).note(f"{self.t('drill.hint')}: {text}" if text else self.t("drill.no_hint"))
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()

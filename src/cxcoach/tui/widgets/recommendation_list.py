@@ -1,0 +1,122 @@
+"""The ranked next steps for a case, with due times, overdue highlighting and the why."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from ...engine.result import Recommendation, Result
+from ..text import assemble, remaining, safe
+
+
+class RecommendationList(OptionList):
+    """One option per recommended step, best first; the highlighted one is "current".
+
+    The list is rebuilt on every case change and clock tick but keeps the
+    highlighted step, so a supervisor can keep reading while time passes.
+
+    | Key | Does |
+    | :- | :- |
+    | `w` | show or hide why each step is recommended (rules and the facts that fired them) |
+    | `s` | copy the highlighted step's first script line to the clipboard |
+    | up / down | move between steps |
+    """
+
+    BINDINGS = [
+        Binding("w", "toggle_why", "Why", tooltip="Show the rules and facts behind each step"),
+        Binding("s", "copy_script", "Copy script", tooltip="Copy the step's script line"),
+    ]
+
+    DEFAULT_CSS = """
+    RecommendationList {
+        height: 1fr;
+        border: round $primary;
+    }
+    """
+
+    show_why: reactive[bool] = reactive(False)
+
+    class ScriptCopied(Message):
+        """A script line was put on the clipboard (or there was none: `text` is None)."""
+
+        def __init__(self, step: str, text: str | None) -> None:
+            super().__init__()
+            self.step = step
+            self.text = text
+
+    def __init__(self, words: Mapping[str, str] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.words = dict(words or {})
+        self.result: Result | None = None
+        self.now: dt.datetime | None = None
+        self.empty_text = self.words.get("none", "")
+
+    def _word(self, key: str, default: str) -> str:
+        return self.words.get(key, default)
+
+    def _prompt(self, rank: int, rec: Recommendation) -> Content:
+        parts: list[tuple[object, str] | object] = [(f"{rank}. ", "bold"),
+                                                     (rec.title, "bold $error" if rec.overdue else "bold")]
+        if rec.owner:
+            parts.append((f"  [{rec.owner}]", "$text-muted"))
+        if rec.due is not None and self.now is not None:
+            left = rec.due - self.now
+            local = rec.due.astimezone(self.now.tzinfo).strftime("%m-%d %H:%M")
+            if left.total_seconds() < 0:
+                parts.append((f"\n   {local}  {self._word('overdue', 'overdue')} {remaining(left)}", "bold $error"))
+            else:
+                parts.append((f"\n   {local}  {remaining(left)} {self._word('left', 'left')}", "$text-muted"))
+        if rec.script:
+            parts.append((f"\n   “{rec.script[0].text}”", "italic"))
+        if self.show_why:
+            for reason in rec.because:
+                facts = ", ".join(f"{k}={v}" for k, v in reason.facts)
+                extra = f" ({facts})" if facts else ""
+                parts.append((f"\n   {self._word('why', 'why')}: {reason.rule}{extra}", "$text-accent"))
+                if reason.text:
+                    parts.append((f"\n     {reason.text}", "$text-accent"))
+        return assemble(*parts)
+
+    def show(self, result: Result | None, now: dt.datetime) -> None:
+        """Display `result` at time `now`, keeping the highlighted step if it is still there."""
+        keep = None
+        if self.highlighted is not None and self.option_count:
+            keep = self.get_option_at_index(self.highlighted).id
+        self.result, self.now = result, now
+        recs = result.recommendations if result else ()
+        if not recs:
+            self.set_options([Option(assemble((self.empty_text, "italic")), disabled=True)])
+            return
+        self.set_options([Option(self._prompt(i, rec), id=f"rec-{i}") for i, rec in enumerate(recs, start=1)])
+        ids = [f"rec-{i}" for i in range(1, len(recs) + 1)]
+        self.highlighted = ids.index(keep) if keep in ids else 0
+
+    @property
+    def current(self) -> Recommendation | None:
+        if self.result is None or self.highlighted is None:
+            return None
+        recs = self.result.recommendations
+        return recs[self.highlighted] if 0 <= self.highlighted < len(recs) else None
+
+    def watch_show_why(self) -> None:
+        if self.now is not None:
+            self.show(self.result, self.now)
+
+    def action_toggle_why(self) -> None:
+        self.show_why = not self.show_why
+
+    def action_copy_script(self) -> None:
+        rec = self.current
+        if rec is None:
+            return
+        text = rec.script[0].text if rec.script else None
+        if text is not None:
+            self.app.copy_to_clipboard(safe(text))
+        self.post_message(self.ScriptCopied(rec.id, text))

@@ -1,0 +1,127 @@
+"""Home, help, language switching, quitting, and errors shown as messages rather than tracebacks."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from cxcoach.tui.screens.help import HelpScreen
+from cxcoach.tui.screens.home import HomeScreen
+
+from .helpers import texts
+
+
+async def test_home_shows_playbook_language_and_menu(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        shown = texts(app.screen)
+        assert "Coach test playbook" in shown
+        assert "English" in shown
+        assert "English" in app.sub_title
+
+
+async def test_language_switch_relabels_every_screen(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.lang == "zh"
+        assert "演练手册" in texts(app.screen) and "中文" in app.sub_title
+        await pilot.press("p")
+        await pilot.pause()
+        table = app.screen.query_one("#drills")
+        assert "快递晚到" in str(table.get_row_at(0)[0])
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.lang == "en"
+        table = app.screen.query_one("#drills")
+        assert "Parcel" in str(table.get_row_at(0)[0])
+    # the choice is remembered in the database
+    again = make_app(lang=None)
+    assert again.lang == "en"
+
+
+async def test_help_opens_and_closes(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_menu_switches_mode_by_keyboard_and_mouse(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")  # second entry: console
+        await pilot.pause()
+        assert app.current_mode == "console"
+        await pilot.press("h")
+        await pilot.pause()
+        assert await pilot.click("#home-menu", offset=(10, 1))  # first entry: practice
+        await pilot.pause()
+        assert app.current_mode == "practice"
+
+
+async def test_q_quits(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_invalid_playbook_is_a_message_not_a_traceback(make_app, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("playbook: {id: x\n", encoding="utf-8")
+    app = make_app(playbook=None, playbook_path=bad)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.playbook is None
+        assert any(n.severity == "error" for n in app._notifications)
+        assert "No playbook loaded" in texts(app.screen)
+        for key in "pcyb":  # every section still opens
+            await pilot.press(key)
+            await pilot.pause()
+        assert "bad.yaml" in texts(app.screen)  # the playbooks screen lists the problems
+
+
+async def test_locked_database_is_a_message(make_app, db: Path) -> None:
+    from cxcoach.store import Store
+
+    Store.open(db).close()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        import cxcoach.store as store_mod
+
+        old = store_mod.BUSY_TIMEOUT_MS
+        store_mod.BUSY_TIMEOUT_MS = 100
+        try:
+            app = make_app()
+        finally:
+            store_mod.BUSY_TIMEOUT_MS = old
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            messages = [n.message for n in app._notifications]
+            assert any("locked" in m or "busy" in m for m in messages), messages
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+async def test_unwritable_database_path_is_a_message(make_app, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    app = make_app(db_path=blocker / "h.sqlite3")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.store is None
+        assert any("cannot create the folder" in n.message for n in app._notifications)
+        await pilot.press("y")
+        await pilot.pause()
+        assert "History is unavailable" in texts(app.screen)
