@@ -365,6 +365,32 @@ def test_l503_model_answer_uses_avoided_phrase(make_playbook):
     assert_finding(make_playbook(MODEL_AVOID), "L503", MODEL_AVOID, contains="都是您的错")
 
 
+FOLDED = """\
+roles:
+  - id: manager
+    label: {zh: 经理, en: Manager}
+    description:
+      zh: 负责处理升级的
+        投诉。
+      en: Handles escalated complaints.
+"""
+
+
+def test_l504_line_fold_space_in_chinese(make_playbook):
+    root = make_playbook(FOLDED + "procedures:\n  - id: p\n    title: {zh: 流程, en: P}\n    steps:\n"
+                         "      - {id: s, title: {zh: 步, en: S}, owner: manager}\n")
+    found = findings(root, "L504")
+    assert [(p.file, p.line) for p in found] == [("pb/plant.yaml", marked_line(FOLDED, "负责处理升级的"))]
+    assert "'的 投'" in found[0].message
+
+
+def test_l504_typed_space_is_fine(make_playbook):
+    plant = FOLDED.replace("负责处理升级的\n        投诉。", "第十一章 客户关系")
+    root = make_playbook(plant + "procedures:\n  - id: p\n    title: {zh: 流程, en: P}\n    steps:\n"
+                         "      - {id: s, title: {zh: 步, en: S}, owner: manager}\n")
+    assert findings(root, "L504") == []
+
+
 # --- L6xx unused -------------------------------------------------------------------------
 
 UNUSED_FACT = """\

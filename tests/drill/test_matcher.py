@@ -121,3 +121,19 @@ def test_regex_built_in_code_is_bounded_even_if_its_pattern_field_lies():
     sneaky = dm.Regex(r"(a+)+$", r"(a+)+$")
     with pytest.raises(RegexRejected):
         match(sneaky, "a" * 40 + "b")
+
+
+@pytest.mark.parametrize("reply", [
+    "特别抱歉，我马上给您退款",
+    "要不要我先给您退款？",
+    "能不能让我先为您办理退款？",
+    "不如我先给您退款吧",
+    "您说得没错，我这就退款",
+    "Why don't I refund you right now?",
+])
+def test_words_that_merely_contain_a_cue_do_not_negate(reply):
+    assert match(REFUND, reply) or match(phrases("抱歉"), reply)
+
+
+def test_special_sorry_is_still_an_apology():
+    assert match(phrases("抱歉"), "特别抱歉")

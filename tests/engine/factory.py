@@ -113,7 +113,8 @@ def playbook(*rules: m.Rule, **overrides) -> m.Playbook:
         "dominant_way": m.Strategy("dominant_way", text("支配型", "Dominant"),
                                    (m.Line("dom.1", text("直接给方案", "Give options directly")),), P, avoid=("promise",)),
     }
-    roles = {r: m.Role(r, text(r)) for r in ("advisor", "manager", "director", "legal")}
+    roles = {r: m.Role(r, text(r)) for r in ("manager", "director", "legal")}
+    roles["advisor"] = m.Role("advisor", text("服务顾问", "Service advisor"))
     fields = dict(
         id="t", title=text("测试", "Test"), version="1.0", locales=("zh", "en"), path="<test>",
         roles=roles, facts=dict(FACTS), calendar=CALENDAR,

@@ -115,3 +115,51 @@ def test_a_calendar_with_no_working_day_raises_instead_of_hanging():
     never = Calendar("UTC", dt.time(9), dt.time(17), frozenset())
     with pytest.raises(CalendarError):
         add(never, "2026-03-04T10:00+00:00", "1bh")
+
+
+def test_invalid_working_hours_are_rejected_at_load(tmp_path):
+    """The loader (playbook/build.py) refuses what check_calendar calls invalid."""
+    from cxcoach.playbook import PlaybookError, load_playbook
+
+    path = tmp_path / "pb.yaml"
+    path.write_text(
+        "playbook: {id: x, title: X, version: 1.0.0, locales: [en]}\n"
+        "calendar: {timezone: Asia/Shanghai, working_hours: {start: '18:00', end: '09:00'}, weekdays: [mon]}\n"
+    )
+    with pytest.raises(PlaybookError) as info:
+        load_playbook(path)
+    assert any("working hours" in p.message for p in info.value.problems)
+    assert check_calendar(Calendar("Asia/Shanghai", dt.time(18), dt.time(9), frozenset({0})))
+
+
+def test_holiday_arrival_waits_for_the_next_working_day():
+    assert add(SH, "2026-10-01T10:00+08:00", "end_of_business_day") == at("2026-10-05T17:00+08:00")
+    assert add(SH, "2026-10-02T23:30+08:00", "30m") == at("2026-10-03T00:00+08:00")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from cxcoach.engine.calendar import add_business_minutes  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2026, 12, 31),
+                       timezones=st.just(dt.timezone.utc)),
+    minutes=st.integers(min_value=1, max_value=5 * 8 * 60),
+    cal=st.sampled_from([SH, NY]),
+)
+def test_adding_business_minutes_round_trips(start, minutes, cal):
+    due = add_business_minutes(cal, start, minutes)
+    assert due > start
+    assert business_minutes_between(cal, start, due) == pytest.approx(minutes)
+    # the deadline never falls outside working hours
+    local = due.astimezone(cal_zone(cal))
+    assert cal.start <= local.time() <= cal.end or local.time() == dt.time(0)
+
+
+def cal_zone(cal):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(cal.timezone)

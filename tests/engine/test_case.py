@@ -73,6 +73,11 @@ def test_overrides_are_strings_converted_by_fact_type():
     assert c.facts == {"channel": "phone", "anger": 7.5, "malicious": True, "note": "hi", "repeat_complaint": False}
 
 
+def test_overrides_do_not_hide_a_malformed_facts_section():
+    msgs = errors(case(facts=None) | {"facts": ["phone"]}, overrides={"channel": "phone"})
+    assert any("facts: expected a mapping" in m for m in msgs)
+
+
 def test_explicit_now_wins_and_null_means_unknown():
     now = dt.datetime(2026, 3, 4, 3, tzinfo=dt.timezone.utc)
     c = parse_case(PB, case({"channel": None}), now=now)

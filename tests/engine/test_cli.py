@@ -119,19 +119,21 @@ def test_stream_mode_keeps_going_after_bad_lines():
         json.dumps({"id": "T-3", "received_at": "2026-03-04T10:00+08:00", "facts": {"severity": "huge"}}),
         "",
         json.dumps([1, 2]),
+        "[" * 100000,
         json.dumps({"received_at": "2026-03-04T10:00+08:00", "facts": {"severity": "general"}}),
     ]
     res = invoke(["--stream", "--now", "2026-03-04T11:00+08:00"], input="\n".join(lines) + "\n")
     assert res.exit_code == 0
     out = [json.loads(line) for line in res.output.splitlines()]
-    assert len(out) == 5
+    assert len(out) == 6
     assert out[0]["case"] == "T-1" and out[0]["recommendations"][0]["id"] == "listen"
     assert out[0]["now"] == "2026-03-04T11:00:00+08:00"
     assert out[1]["line"] == 2 and out[1]["error"].startswith("not JSON")
     assert out[2] == {"line": 3, "case": "T-3", "error": out[2]["error"], "errors": out[2]["errors"]}
     assert "unknown value 'huge'" in out[2]["error"]
     assert out[3]["line"] == 5 and "expected a JSON object" in out[3]["error"]
-    assert out[4]["recommendations"] == [] and out[4]["deadlines"]["respond_by"] == "2026-03-04T12:00:00+08:00"
+    assert out[4]["line"] == 6 and out[4]["error"]  # absurd nesting: reported, not fatal
+    assert out[5]["recommendations"] == [] and out[5]["deadlines"]["respond_by"] == "2026-03-04T12:00:00+08:00"
 
 
 def test_invalid_playbook_exits_1(monkeypatch, tmp_path):

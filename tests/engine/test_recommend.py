@@ -179,3 +179,4 @@ def test_json_shape():
     assert out["deadlines"]["respond_by"] == "2026-03-04T12:00:00+08:00"
     assert out["escalate_to"] == [] and out["overdue"] == [] and out["case"] == "T-1"
     assert "near_misses" not in out
+    assert out["roles"] == {"advisor": "Service advisor"}

@@ -20,7 +20,7 @@ def _result(explain=False, locale="en", **facts):
 def test_text_lists_steps_deadlines_and_reasons():
     out = render_text(_result(explain=True))
     assert out.startswith("Case T-7 · received 2026-03-04T10:00+08:00")
-    assert "  1. LISTEN [listen]  (owner advisor, due 2026-03-04T10:30+08:00, OVERDUE)" in out
+    assert "  1. LISTEN [listen]  (owner Service advisor, due 2026-03-04T10:30+08:00, OVERDUE)" in out
     assert "     say: Take your time" in out
     assert "     because: major (severity=major, anger=7): Major cases first" in out
     assert "  respond by: 2026-03-04T12:00+08:00 (2h, playbook; 42%)" in out
@@ -30,7 +30,7 @@ def test_text_lists_steps_deadlines_and_reasons():
 
 def test_text_in_chinese_uses_chinese_headings():
     out = render_text(_result(locale="zh"))
-    assert "下一步" in out and "话术: 您慢慢说" in out
+    assert "下一步" in out and "话术: 您慢慢说" in out and "负责 服务顾问" in out
 
 
 def test_no_match_says_so():
@@ -53,8 +53,8 @@ def _result_with_title(title):
 def test_markdown_and_json():
     res = _result(explain=True)
     md = render_markdown(res)
-    assert md.startswith("# Case T-7") and "## Next steps" in md and "1. **LISTEN** (`listen`)" in md
-    assert "| respond | 2026-03-04T12:00+08:00 | 42% |" in md
+    assert md.startswith("# Case T-7") and "## Next steps" in md and "1. **LISTEN** (`listen`) — owner Service advisor" in md
+    assert "| `respond` | 2026-03-04T12:00+08:00 | 42% |" in md
     data = json.loads(render_json(res))
     assert data["recommendations"][0]["id"] == "listen" and data["near_misses"][0]["rule"] == "phone"
 

@@ -11,7 +11,7 @@ from cxcoach.tui.screens.home import HomeScreen
 from .helpers import texts
 
 
-async def test_home_shows_playbook_language_and_menu(make_app) -> None:
+async def test_home_shows_playbook_language_then_help_and_quit(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -20,6 +20,15 @@ async def test_home_shows_playbook_language_and_menu(make_app) -> None:
         assert "Coach test playbook" in shown
         assert "English" in shown
         assert "English" in app.sub_title
+        app.theme = "nord"  # themes: Textual's own, chosen in the palette; remembered
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert make_app().theme == "nord"
 
 
 async def test_language_switch_relabels_every_screen(make_app) -> None:
@@ -43,17 +52,6 @@ async def test_language_switch_relabels_every_screen(make_app) -> None:
     assert again.lang == "en"
 
 
-async def test_help_opens_and_closes(make_app) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f1")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
-
-
 async def test_menu_switches_mode_by_keyboard_and_mouse(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -65,14 +63,6 @@ async def test_menu_switches_mode_by_keyboard_and_mouse(make_app) -> None:
         assert await pilot.click("#home-menu", offset=(10, 1))  # first entry: practice
         await pilot.pause()
         assert app.current_mode == "practice"
-
-
-async def test_q_quits(make_app) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("q")
-        await pilot.pause()
-    assert app.return_code == 0
 
 
 async def test_invalid_playbook_is_a_message_not_a_traceback(make_app, tmp_path: Path) -> None:
@@ -91,24 +81,24 @@ async def test_invalid_playbook_is_a_message_not_a_traceback(make_app, tmp_path:
 
 
 async def test_locked_database_is_a_message(make_app, db: Path) -> None:
+    """Another program holding the write lock: starting a drill explains it instead of crashing."""
     from cxcoach.store import Store
 
-    Store.open(db).close()
+    store = Store.open(db, timeout_ms=100)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        import cxcoach.store as store_mod
-
-        old = store_mod.BUSY_TIMEOUT_MS
-        store_mod.BUSY_TIMEOUT_MS = 100
-        try:
-            app = make_app()
-        finally:
-            store_mod.BUSY_TIMEOUT_MS = old
+        app = make_app(store=store)
         async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("p")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press(*"Ann", "enter")
             await pilot.pause()
             messages = [n.message for n in app._notifications]
-            assert any("locked" in m or "busy" in m for m in messages), messages
+            assert any("locked" in m for m in messages), messages
+            assert app.screen.__class__.__name__ == "PracticeScreen"
     finally:
         holder.execute("ROLLBACK")
         holder.close()

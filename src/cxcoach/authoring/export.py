@@ -28,7 +28,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "strategies": "客户类型策略", "applies_to": "适用", "interpretation": "注:此建议为本手册的解读",
         "drills": "情景演练", "difficulty": "难度", "persona": "顾客", "endings": "结局", "nodes": "回合节点",
         "sources": "资料来源", "step_scripts": "话术", "said_at": "使用步骤", "source": "出处",
-        "elapsed": "截止时间已过", "none": "无",
+        "elapsed": "截止时间已过", "none": "无", "easy": "易", "medium": "中", "hard": "难", "good": "好结局",
+        "neutral": "中性结局", "bad": "坏结局",
     },
     "en": {
         "contents": "Contents", "version": "Version", "procedures": "Procedures", "step": "Step", "owner": "Owner",
@@ -39,7 +40,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "applies_to": "For", "interpretation": "Note: this advice is the playbook's interpretation",
         "drills": "Role-play drills", "difficulty": "Difficulty", "persona": "Customer", "endings": "Endings",
         "nodes": "Turns", "sources": "Sources", "step_scripts": "Scripts", "said_at": "Said at step",
-        "source": "Source", "elapsed": "of the deadline elapsed", "none": "none",
+        "source": "Source", "elapsed": "of the deadline elapsed", "none": "none", "easy": "easy", "medium": "medium",
+        "hard": "hard", "good": "good", "neutral": "neutral", "bad": "bad",
     },
 }
 
@@ -69,6 +71,7 @@ class Bullets:
 class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    css: str = ""
 
 
 Block = Union[Heading, Para, Bullets, Table]
@@ -126,7 +129,7 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
                 rows.append((str(n), title, role(step.owner), duration_text(step.due, locale),
                              "; ".join(x for x in (records, scripts) if x)))
             out.append(Table(("#", lab["step"], lab["owner"], lab["due"], f"{lab['records']} / {lab['step_scripts']}"),
-                             tuple(rows)))
+                             tuple(rows), "steps"))
 
     # deadlines and escalation
     d, esc = playbook.deadlines, playbook.escalation
@@ -185,8 +188,8 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
             if drill.brief:
                 out.append(Para(t(drill.brief)))
             persona = t(drill.persona.label) + (f" — {t(drill.persona.motive)}" if drill.persona.motive else "")
-            endings = ", ".join(f"{t(e.title)} ({e.kind.value})" for e in drill.endings.values())
-            out.append(Bullets((f"{lab['difficulty']}: {drill.difficulty.value}", f"{lab['persona']}: {persona}",
+            endings = ", ".join(f"{t(e.title)} ({lab[e.kind.value]})" for e in drill.endings.values())
+            out.append(Bullets((f"{lab['difficulty']}: {lab[drill.difficulty.value]}", f"{lab['persona']}: {persona}",
                                 f"{lab['nodes']}: {len(drill.nodes)}", f"{lab['endings']}: {endings}")))
 
     # sources
@@ -246,6 +249,8 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size:
 th, td { border: 1px solid var(--rule); padding: .35rem .5rem; text-align: left; vertical-align: top; }
 th { background: #eef2f7; }
 tr:nth-child(even) td { background: #fafbfc; }
+table.steps td:nth-child(1) { width: 2rem; }
+table.steps td:nth-child(3), table.steps td:nth-child(4) { white-space: nowrap; }
 ul { padding-left: 1.3rem; }
 li { margin: .15rem 0; }
 a { color: var(--accent); text-decoration: none; }
@@ -285,7 +290,8 @@ def render_html(blocks: Iterable[Block], locale: str) -> str:
         elif isinstance(block, Table):
             head = "".join(f"<th>{esc(h)}</th>" for h in block.headers)
             rows = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in block.rows)
-            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+            css = f' class="{esc(block.css)}"' if block.css else ""
+            body.append(f"<table{css}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
     return (f'<!DOCTYPE html>\n<html lang="{esc(locale)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{esc(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"

@@ -380,4 +380,7 @@ def _sample(dom: Domain) -> object:
         return (i.lo + i.hi) / 2
     if dom.members is not None:
         return sorted(dom.members)[0] if dom.members else MISSING
-    return "".join(dom.required) or "x"
+    candidate = "".join(dom.required) or "x"
+    while candidate in dom.excluded:
+        candidate += "x"
+    return candidate

@@ -10,7 +10,7 @@ from ._authoring import Failure
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["playbook", "drill", "rule"]))
+@click.argument("kind", type=click.Choice(["playbook", "drill", "rule", "tests"]))
 @click.argument("name")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="playbook: where to create the NAME folder.")
@@ -18,17 +18,18 @@ from ._authoring import Failure
               show_default=True, help="drill, rule: the playbook folder to add the file to.")
 @click.option("--locales", default="zh,en", show_default=True, help="playbook: comma-separated locales, first is default.")
 def new(kind: str, name: str, directory: Path, playbook_path: Path, locales: str) -> None:
-    """Create a new playbook folder, or add a drill or rule file to a playbook.
+    """Create a new playbook folder, or add a drill, rule or test file to a playbook.
 
     \b
     cxcoach new playbook acme            # ./acme/ with playbook, content, scoring, a drill and tests
     cxcoach new drill late_parcel -p acme   # acme/drills/late_parcel.yaml
     cxcoach new rule vip_first -p acme      # acme/rules/vip_first.yaml
+    cxcoach new tests rules -p acme         # acme/rules.test.yaml: a case per rule, model answers per drill
 
     The files are validated before the command returns; a scaffold that would
     not validate is removed again and the problems are shown.
     """
-    from ..authoring.scaffold import ScaffoldError, new_drill, new_playbook, new_rule
+    from ..authoring.scaffold import ScaffoldError, new_drill, new_playbook, new_rule, new_tests
 
     try:
         if kind == "playbook":
@@ -36,6 +37,11 @@ def new(kind: str, name: str, directory: Path, playbook_path: Path, locales: str
             created = new_playbook(name, directory, locales=locs)
         elif kind == "drill":
             created = new_drill(name, playbook_path)
+        elif kind == "tests":
+            created, missing = new_tests(name, playbook_path)
+            if missing:
+                click.echo(f"no case fires these rules (can they fire at all? see `cxcoach lint`): "
+                           f"{', '.join(missing)}", err=True)
         else:
             created = new_rule(name, playbook_path)
     except ScaffoldError as exc:
@@ -45,4 +51,4 @@ def new(kind: str, name: str, directory: Path, playbook_path: Path, locales: str
         raise Failure(f"cannot write files: {exc.strerror or exc}") from None
     for path in created.files:
         click.echo(f"created {path}")
-    click.echo(f"next: cxcoach validate {created.playbook}")
+    click.echo(f"next: cxcoach {'test' if kind == 'tests' else 'validate'} {created.playbook}")

@@ -89,6 +89,7 @@ def _case_messages(exc: Exception) -> list[str]:
     return list(getattr(exc, "messages", None) or [str(exc)])
 
 
+
 @click.command()
 @click.argument("case_file", required=False, metavar="[CASE_FILE|-]")
 @click.option("--set", "sets", multiple=True, metavar="FACT=VALUE",
@@ -111,7 +112,7 @@ def recommend(case_file: str | None, sets: tuple[str, ...], playbook_path: Path 
     JSON output: `recommendations` (ranked; each with id, title, owner,
     due, overdue, script, avoid, because), `deadlines` (respond_by,
     resolve_by, all), `escalation`, `escalate_to`, `overdue` (step ids),
-    `fired`, and `near_misses` with --explain.
+    `fired`, `roles` (id -> label), and `near_misses` with --explain.
 
     --stream: one JSON case per input line; a bad line yields
     {"line": N, "error": "...", "errors": [...]} and processing continues.
@@ -181,4 +182,6 @@ def _stream(playbook: Playbook, overrides: dict[str, str], at: dt.datetime | Non
             payload = {"line": n, "error": "; ".join(messages), "errors": messages}
             if isinstance(raw, dict) and raw.get("id") is not None:
                 payload["case"] = str(raw["id"])
+        except Exception as exc:  # noqa: BLE001 - one bad line must not stop a batch
+            payload = {"line": n, "error": f"internal error: {type(exc).__name__}: {exc}", "errors": [str(exc)]}
         click.echo(json.dumps(payload, ensure_ascii=False))  # flushes: one result per line, as it is ready

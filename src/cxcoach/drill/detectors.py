@@ -11,7 +11,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..playbook import drill_model as dm
-from .matcher import ReplyContext, Span
+from .matcher import Hit, ReplyContext, Span
+
+
+def merge(hits: tuple[Hit, ...]) -> list[Hit]:
+    """Overlapping hits become one, so a report quotes 「5点前」 once, not 「5点」 and 「5点前」."""
+    out: list[Hit] = []
+    for hit in sorted(hits):
+        if out and hit.start < out[-1].end:
+            out[-1] = Hit(out[-1].start, max(out[-1].end, hit.end))
+        else:
+            out.append(hit)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,5 +49,5 @@ def detect(detectors: Mapping[str, dm.Detector], reply: str | ReplyContext) -> t
     for ident, det in detectors.items():
         hits = ctx.detector_hits(ident)
         if hits:
-            found.append(Behaviour(ident, det.polarity, tuple(ctx.span(h) for h in hits)))
+            found.append(Behaviour(ident, det.polarity, tuple(ctx.span(h) for h in merge(hits))))
     return tuple(found)

@@ -18,7 +18,7 @@ from .normalize import is_cjk, is_word_char
 
 # Cues: Chinese ones match as substrings, English ones as whole words.
 _ZH_CUES = ("不", "没", "沒", "别", "別", "无法", "無法", "未", "莫", "勿", "拒绝", "甭", "休想")
-_EN_CUES = ("not", "no", "never", "cannot", "unable", "refuse", "neither", "nor", "nothing", "nobody")
+_EN_CUES = ("not", "no", "never", "cannot", "unable", "refuse", "refused")
 
 # Expressions containing a cue that do not negate what follows them.
 _EXEMPT = (
@@ -27,12 +27,18 @@ _EXEMPT = (
     "别着急", "不要着急", "别急", "不用急", "不管", "无论", "不仅", "不但", "不只", "不断", "不久", "不少", "不错",
     "毫不", "不便", "不满", "不快", "不愉快", "不舒服", "不开心", "不高兴", "不方便", "不耐烦", "不公平", "不周",
     "不到位", "不对", "不够好", "不停", "马不停蹄", "不辞", "未来", "不得不", "不超过", "最迟不", "不晚于",
-    "不一会", "没想到", "不必要的", "不必要", "义不容辞", "不遗余力", "不会再", "不再让",
+    "不一会", "没想到", "不必要的", "不必要", "义不容辞", "不遗余力", "不会再", "不再让", "没错", "不同",
+    "不论", "不如", "不妨", "要不", "莫名",
+    # characters that contain a cue inside an ordinary word
+    "特别", "别人", "区别", "分别", "个别", "级别", "类别", "告别", "识别", "别的", "别处", "别家",
+    # A-not-A questions ask, they do not negate: 能不能给您换一个?
+    "能不能", "要不要", "可不可以", "是不是", "好不好", "行不行", "对不对", "有没有", "会不会", "方不方便",
     # en (normalised: contractions expanded)
     "no problem", "no problems", "no worries", "not a problem", "not only", "no later than", "not later than",
     "no matter", "do not worry", "not worry", "do not hesitate", "not hesitate", "no doubt", "no longer",
     "not happy", "not satisfied", "no extra", "no charge", "no cost", "at no", "never again", "not again",
-    "no more than", "not more than", "whether or not", "not to worry",
+    "no more than", "not more than", "whether or not", "not to worry", "never mind", "why do not i",
+    "why do not we", "would not you like",
 )
 
 _BOUNDARY_CHARS = set(",.!?;:\n()[]\"~")

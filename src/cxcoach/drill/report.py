@@ -69,12 +69,15 @@ def criterion_lines(playbook: Playbook, score: Score, locale: str, single: bool)
         c = r.criterion
         title = c.title.get(locale) + _step_label(playbook, c, locale)
         if r.status is Status.MET:
-            won.append(f"  +{r.points:g}  {title}: {_cite(r.evidence[0], locale, single)}")
+            quote = f": {_cite(r.evidence[0], locale, single)}" if r.evidence else ""
+            won.append(f"  +{r.points:g}  {title}{quote}")
         elif r.status is Status.TRIGGERED:
             tag = _t(locale, "auto_fail") if c.kind is dm.CriterionKind.AUTO_FAIL else f"{r.points:g}"
             lost.append(f"  {tag}  {title}: {_cite(r.evidence[0], locale, single)}")
         elif r.status is Status.MISSED:
             line = f"  ({c.value:g})  {title}"
+            if r.evidence:  # an `absent` criterion lost because of what was said
+                line += f": {_cite(r.evidence[0], locale, single)}"
             suggestion = model_line(playbook, c, locale)
             if suggestion:
                 line += f"\n        {_t(locale, 'model')}: {suggestion}"

@@ -141,7 +141,7 @@ def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
             continue
         ev = _evidence_in(c.evidence, contexts, c.detector or c.id) + list(credits.get(c.id, ()))
         ev.sort(key=lambda e: e.key)
-        present = bool(ev)
+        present = bool(ev) != c.absent  # an `absent` criterion is earned when nothing is found
         if c.kind is dm.CriterionKind.WEIGHT:
             available += c.value
             got = c.value if present else 0.0

@@ -230,10 +230,8 @@ def parse_case(
         notes.append("no received_at given: deadlines are counted from now")
 
     facts_raw = raw.get("facts")
-    if overrides:
-        merged = dict(facts_raw) if isinstance(facts_raw, Mapping) else {}
-        merged.update(overrides)
-        facts_raw = merged
+    if overrides and (facts_raw is None or isinstance(facts_raw, Mapping)):
+        facts_raw = {**(facts_raw or {}), **overrides}
     facts = _facts(playbook, facts_raw, errors)
 
     pauses: tuple[Pause, ...] = ()

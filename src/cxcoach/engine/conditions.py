@@ -85,7 +85,7 @@ def _compile_test(t: FactTest) -> Predicate:
             return (fact in facts) is want
 
         return exists
-    if op in (Op.EQ, Op.NE) and not isinstance(expected, bool) and isinstance(expected, str):
+    if op in (Op.EQ, Op.NE) and isinstance(expected, str):
         positive = op is Op.EQ
 
         def eq_str(facts: Facts, overdue: OverdueFn) -> bool | None:

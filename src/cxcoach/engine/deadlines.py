@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..playbook.model import Calendar, Duration, DurationUnit
+from ..playbook.model import Calendar, Duration
 from . import calendar as cal_mod
 from .case import Case
 
@@ -92,6 +92,3 @@ def timing(cal: Calendar, clock: CaseClock, duration: Duration) -> Timing:
         fraction = 1.0 if clock.now >= due else 0.0
     return Timing(due=due, fraction=fraction, overdue=overdue)
 
-
-def is_end_of_day(duration: Duration) -> bool:
-    return duration.unit is DurationUnit.END_OF_BUSINESS_DAY

@@ -10,6 +10,9 @@ Evaluation order
   4. Rules with `overdue` tests are evaluated against those deadlines. Their
      own deadlines and steps are added to the result but do not feed back
      into `overdue` tests (one pass, so the result never oscillates).
+     `overdue: <step id>` uses the step's own `due` counted from
+     `received_at` (with pauses), whether or not the step is recommended; a
+     step without `due`, or an unset respond/resolve deadline, is unknown.
 
 Ranking and conflict resolution (deterministic, per output)
   * Rules: priority descending, then declaration order.
@@ -276,7 +279,20 @@ def recommend(
         fired=tuple(reasons.values()),
         near_misses=near,
         notes=case.notes,
+        roles=_roles(playbook, recommendations, escalate_to, statuses, loc),
     )
+
+
+def _roles(playbook: Playbook, recommendations, escalate_to, statuses, loc: str) -> tuple[tuple[str, str], ...]:
+    named = [r.owner for r in recommendations if r.owner]
+    named += [role for r in recommendations for role in r.escalate_to]
+    named += list(escalate_to) + [d.to for d in statuses if d.to]
+    out = []
+    for rid in dict.fromkeys(named):
+        role = playbook.roles.get(rid)
+        if role is not None:
+            out.append((rid, role.label.get(loc)))
+    return tuple(out)
 
 
 def _avoid_items(playbook: Playbook, ids, loc: str) -> tuple[AvoidItem, ...]:

@@ -17,7 +17,7 @@ from .result import Reason, Result
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BREAKS = re.compile("[\t\n\r\u2028\u2029]+")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 _HEADINGS = {
     "en": {
@@ -27,7 +27,7 @@ _HEADINGS = {
         "avoid": "avoid", "because": "because", "strategies": "Strategies", "escalate": "Escalate to",
         "near": "Near misses", "none": "No rule matched this case.", "scripts": "Also say", "warning": "warning",
         "level": "level", "min": "min", "unknown": "unknown", "failed": "failed", "missing": "missing",
-        "instead": "instead", "notes": "Notes",
+        "instead": "instead", "notes": "Notes", "used": "used", "status": "status",
     },
     "zh": {
         "case": "案例", "received": "受理", "now": "现在", "elapsed": "已用", "paused": "暂停",
@@ -36,7 +36,7 @@ _HEADINGS = {
         "avoid": "避免", "because": "依据", "strategies": "应对策略", "escalate": "升级至",
         "near": "差一点触发的规则", "none": "没有规则匹配此案例。", "scripts": "其他话术", "warning": "预警",
         "level": "级别", "min": "分钟", "unknown": "未知", "failed": "不满足", "missing": "缺少",
-        "instead": "改为", "notes": "备注",
+        "instead": "改为", "notes": "备注", "used": "已用", "status": "状态",
     },
 }
 
@@ -49,6 +49,11 @@ def clean(value: object) -> str:
 
 def _md(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", clean(value))
+
+
+def _code(value: object) -> str:
+    """An id as inline code: nothing inside needs escaping, backticks cannot occur in ids."""
+    return "`" + clean(value).replace("`", "") + "`"
 
 
 def _labels(locale: str) -> dict[str, str]:
@@ -106,11 +111,11 @@ def render_text(result: Result) -> str:
             elif d.warning is not None:
                 line += f"  {L['warning']} {d.warning:.0%}"
             if d.level:
-                line += f"  {L['level']} {clean(d.level)} -> {clean(d.to)}"
+                line += f"  {L['level']} {clean(d.level)} -> {clean(result.role(d.to or ''))}"
             out.append(line)
 
     if result.escalate_to:
-        out += ["", f"{L['escalate']}: " + ", ".join(clean(r) for r in result.escalate_to)]
+        out += ["", f"{L['escalate']}: " + ", ".join(clean(result.role(r)) for r in result.escalate_to)]
 
     out += ["", L["steps"]]
     if not result.recommendations:
@@ -118,7 +123,7 @@ def render_text(result: Result) -> str:
     for n, rec in enumerate(result.recommendations, 1):
         meta = []
         if rec.owner:
-            meta.append(f"{L['owner']} {clean(rec.owner)}")
+            meta.append(f"{L['owner']} {clean(result.role(rec.owner))}")
         if rec.due:
             meta.append(f"{L['due']} {_when(rec.due)}")
         if rec.overdue:
@@ -129,7 +134,7 @@ def render_text(result: Result) -> str:
         for a in rec.avoid:
             out.append(f"     {L['avoid']}: {clean(a.title)} — {clean(a.why)}")
         if rec.escalate_to:
-            out.append(f"     {L['escalate']}: {', '.join(clean(r) for r in rec.escalate_to)}")
+            out.append(f"     {L['escalate']}: {', '.join(clean(result.role(r)) for r in rec.escalate_to)}")
         for r in rec.because:
             out.append(f"     {L['because']}: {clean(_reason(r))}")
 
@@ -162,30 +167,31 @@ def render_text(result: Result) -> str:
 
 def render_markdown(result: Result) -> str:
     L = _labels(result.locale)
-    out: list[str] = [f"# {L['case']} {_md(result.case_id)}".rstrip(), ""]
+    title = f"# {L['case']} {_md(result.case_id)}" if result.case_id else f"# {L['case']}"
+    out: list[str] = [title, ""]
     out.append(
         f"{L['received']} {_when(result.received_at)} · {L['now']} {_when(result.now)} · "
         f"{L['elapsed']} {result.elapsed_minutes:.0f} {L['min']}" + (f" · {L['paused_now']}" if result.paused else "")
     )
     if result.deadlines:
-        out += ["", f"## {L['deadlines']}", "", "| | due | fraction | status |", "|---|---|---|---|"]
+        out += ["", f"## {L['deadlines']}", "", f"| | {L['due']} | {L['used']} | {L['status']} |", "|---|---|---|---|"]
         for d in result.deadlines:
             state = L["overdue"] if d.overdue else (f"{L['warning']} {d.warning:.0%}" if d.warning else "")
             if d.level:
-                state += f" {L['level']} {_md(d.level)} → {_md(d.to)}"
-            out.append(f"| {_md(d.target)} | {_when(d.due)} | {d.fraction:.0%} | {state.strip()} |")
+                state += f" {L['level']} {_md(d.level)} → {_md(result.role(d.to or ''))}"
+            out.append(f"| {_code(d.target)} | {_when(d.due)} | {d.fraction:.0%} | {state.strip()} |")
     if result.escalate_to:
-        out += ["", f"**{L['escalate']}:** " + ", ".join(_md(r) for r in result.escalate_to)]
+        out += ["", f"**{L['escalate']}:** " + ", ".join(_md(result.role(r)) for r in result.escalate_to)]
     out += ["", f"## {L['steps']}", ""]
     if not result.recommendations:
         out.append(L["none"])
     for n, rec in enumerate(result.recommendations, 1):
-        meta = [f"{L['owner']} {_md(rec.owner)}"] if rec.owner else []
+        meta = [f"{L['owner']} {_md(result.role(rec.owner))}"] if rec.owner else []
         if rec.due:
             meta.append(f"{L['due']} {_when(rec.due)}")
         if rec.overdue:
             meta.append(f"**{L['overdue']}**")
-        out.append(f"{n}. **{_md(rec.title)}** (`{clean(rec.id).replace('`', '')}`)" + (" — " + ", ".join(meta) if meta else ""))
+        out.append(f"{n}. **{_md(rec.title)}** ({_code(rec.id)})" + (" — " + ", ".join(meta) if meta else ""))
         for line in rec.script:
             out.append(f"   - {L['say']}: “{_md(line.text)}”")
         for a in rec.avoid:
@@ -203,7 +209,7 @@ def render_markdown(result: Result) -> str:
         out += ["", f"## {L['near']}", ""]
         for nm in result.near_misses:
             missing = f" ({L['missing']} {', '.join(_md(m) for m in nm.missing)})" if nm.missing else ""
-            out.append(f"- `{clean(nm.rule).replace('`', '')}`: {_md(nm.condition)} — {L[nm.state]}{missing}")
+            out.append(f"- {_code(nm.rule)}: {_md(nm.condition)} — {L[nm.state]}{missing}")
     return "\n".join(out) + "\n"
 
 

@@ -203,6 +203,11 @@ class Result:
     fired: tuple[Reason, ...]
     near_misses: tuple[NearMiss, ...] | None = None  # None unless explain=True
     notes: tuple[str, ...] = ()
+    roles: tuple[tuple[str, str], ...] = ()  # (role id, label) for every role named above
+
+    def role(self, role_id: str) -> str:
+        """A role's label in the result's locale (the id if the playbook has no such role)."""
+        return dict(self.roles).get(role_id, role_id)
 
     def to_json(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -228,6 +233,7 @@ class Result:
             "overdue": list(self.overdue),
             "fired": [r.to_json() for r in self.fired],
             "notes": list(self.notes),
+            "roles": dict(self.roles),
         }
         if self.near_misses is not None:
             out["near_misses"] = [n.to_json() for n in self.near_misses]

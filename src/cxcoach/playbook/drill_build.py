@@ -208,6 +208,9 @@ def _criterion(b: Builder, raw: dict, at: At) -> dm.Criterion:
     if raw.get("match") is not None:
         parts.append(matcher(b, raw["match"], at / "match"))
     evidence = parts[0] if len(parts) == 1 else dm.AnyOf(tuple(parts))
+    if raw.get("absent") and kind is not dm.CriterionKind.WEIGHT:
+        b.error(at / "absent", "E511", "`absent: true` only makes sense with `weight`",
+                "use `weight` (earned when absent) or drop `absent`", key=True)
     for field_name, kind_name in (("step", "step"), ("dimension", "dimension"), ("model_line", "line")):
         if raw.get(field_name):
             b.ref(kind_name, raw[field_name], at / field_name)
@@ -219,7 +222,7 @@ def _criterion(b: Builder, raw: dict, at: At) -> dm.Criterion:
         feedback_met=b.opt_text(feedback.get("met"), at / "feedback" / "met"),
         feedback_missed=b.opt_text(feedback.get("missed"), at / "feedback" / "missed"),
         na_when=b.condition(raw["na_when"], at / "na_when") if raw.get("na_when") is not None else None,
-        source=b.source(raw.get("source"), at / "source"),
+        source=b.source(raw.get("source"), at / "source"), absent=bool(raw.get("absent", False)),
     )
 
 

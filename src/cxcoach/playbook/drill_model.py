@@ -159,6 +159,7 @@ class Criterion:
     feedback_missed: Text | None = None
     na_when: Condition | None = None
     source: tuple[str, ...] = ()
+    absent: bool = False  # weighted criterion earned when the evidence is NOT found
 
 
 @dataclass(frozen=True, slots=True)

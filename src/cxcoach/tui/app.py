@@ -16,19 +16,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App
+from textual.command import Provider
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from ..store import Store, StoreError, Trainee, resolve_db_path
-from .commands import CoachCommands
 from .i18n import LANGS, tr
-from .screens.console import ConsoleScreen
-from .screens.help import HelpScreen
-from .screens.history import HistoryScreen
 from .screens.home import HomeScreen
 from .screens.name import NameScreen
-from .screens.playbooks import PlaybooksScreen
-from .screens.practice import PracticeScreen
 
 Clock = Callable[[], dt.datetime]
 
@@ -36,6 +32,36 @@ Clock = Callable[[], dt.datetime]
 def local_now() -> dt.datetime:
     """The default clock: aware local time, so times on screen match the wall clock."""
     return dt.datetime.now().astimezone()
+
+
+def _practice() -> Screen:
+    from .screens.practice import PracticeScreen
+
+    return PracticeScreen()
+
+
+def _console() -> Screen:
+    from .screens.console import ConsoleScreen
+
+    return ConsoleScreen()
+
+
+def _history() -> Screen:
+    from .screens.history import HistoryScreen
+
+    return HistoryScreen()
+
+
+def _playbooks() -> Screen:
+    from .screens.playbooks import PlaybooksScreen
+
+    return PlaybooksScreen()
+
+
+def _coach_commands() -> type[Provider]:
+    from .commands import CoachCommands
+
+    return CoachCommands
 
 
 class CxcoachApp(App[None]):
@@ -52,15 +78,16 @@ class CxcoachApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "cxcoach"
+    # Sections other than home are imported when first opened: faster first frame.
     MODES = {
         "home": HomeScreen,
-        "practice": PracticeScreen,
-        "console": ConsoleScreen,
-        "history": HistoryScreen,
-        "playbooks": PlaybooksScreen,
+        "practice": _practice,
+        "console": _console,
+        "history": _history,
+        "playbooks": _playbooks,
     }
     DEFAULT_MODE = "home"
-    COMMANDS = App.COMMANDS | {CoachCommands}
+    COMMANDS = App.COMMANDS | {_coach_commands}
     BINDINGS = [
         Binding("h", "switch_mode('home')", "Home", id="mode.home", show=False),
         Binding("p", "switch_mode('practice')", "Practice", id="mode.practice", show=False),
@@ -78,8 +105,10 @@ class CxcoachApp(App[None]):
 
     def __init__(self, *, playbook_path: str | os.PathLike[str] | None = None,
                  db_path: str | os.PathLike[str] | None = None, lang: str | None = None,
-                 clock: Clock = local_now, store: Store | None = None, playbook=None) -> None:
+                 clock: Clock = local_now, store: Store | None = None, playbook=None,
+                 seed: int | None = None) -> None:
         super().__init__()
+        self.seed = seed  # fixed drill seed for tests and snapshots; None draws a fresh one per drill
         self._coach_started = False
         self.clock = clock
         self.playbook = None
@@ -212,5 +241,7 @@ class CxcoachApp(App[None]):
         self.remember("lang", self.lang)
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

@@ -8,6 +8,7 @@ negation guard as scoring), so "这不是您的错" does not trip "您的错".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,7 +20,10 @@ CODES = {
     "L501": "missing translation: a plain string where the playbook declares several locales",
     "L502": "script or advice line uses a phrase the playbook lists under `avoid`",
     "L503": "model answer uses a phrase the playbook lists under `avoid`",
+    "L504": "a space between Chinese characters, usually from a YAML line fold",
 }
+
+_CJK_GAP = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef] +[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 TEXT_KEYS = frozenset({"title", "label", "description", "why", "instead", "text", "hint", "model", "brief", "motive",
                        "applies_to", "formula", "feedback", "met", "missed", "say"})
@@ -42,6 +46,38 @@ def _plain_texts(data: Any, path: tuple, locales: tuple[str, ...]) -> Iterator[t
     elif isinstance(data, list):
         for i, item in enumerate(data):
             yield from _plain_texts(item, path + (i,), locales)
+
+
+def _cjk_gaps(data: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
+    """Chinese text values (under a zh* key) with a space between two CJK characters."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and key.startswith("zh") and isinstance(value, str):
+                found = _CJK_GAP.search(value)
+                if found:
+                    yield path + (key,), found.group(0)
+            else:
+                yield from _cjk_gaps(value, path + (key,))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _cjk_gaps(item, path + (i,))
+
+
+def _source_lines(file: str) -> list[str]:
+    try:
+        with open(file, encoding="utf-8", errors="replace") as handle:
+            return handle.read().splitlines()
+    except OSError:
+        return []
+
+
+def _folded(lines: list[str], start: int, gap: str) -> bool:
+    """Does the gap sit where the value breaks across two source lines?"""
+    left, right = gap[0], gap[-1]
+    for i in range(max(start - 1, 0), min(start + 40, len(lines) - 1)):
+        if lines[i].rstrip().endswith(left) and lines[i + 1].lstrip().startswith(right):
+            return True
+    return False
 
 
 def _avoid_hits(ctx: LintContext, text: Text) -> Iterator[tuple[str, str, str]]:
@@ -77,6 +113,14 @@ def check(ctx: LintContext) -> Iterator[Problem]:
             yield finding(Pos(doc.file, line, col), "L501", f"`{key}` is a plain string, so every locale "
                           f"({', '.join(missing)}) shows the same words", "write {" + ", ".join(
                               f"{loc}: ..." for loc in pb.locales) + "}")
+        source = _source_lines(doc.file)
+        for path, gap in _cjk_gaps(doc.data, ()):
+            line, col = doc.position(path)
+            if not _folded(source, line, gap):
+                continue  # a space the author typed on one line (第十一章 客户关系管理) is deliberate
+            yield finding(Pos(doc.file, line, col), "L504", f"Chinese text has a space in {gap!r}: a YAML line "
+                          "fold joins lines with a space, which shows up in Chinese", "write the text on one line, "
+                          "or in a double-quoted string end each line with a backslash")
     for owner, line in _lines(ctx):
         for avoid_id, loc, phrase in _avoid_hits(ctx, line.text):
             yield finding(line.pos, "L502", f"line {line.id!r} of {owner} says {phrase!r} ({loc}), which avoid "

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, cast
 from textual.screen import Screen
 
 from ..i18n import tr
+from ..keys import localize
 
 if TYPE_CHECKING:
     from ..app import CxcoachApp
@@ -27,9 +28,17 @@ class CoachScreen(Screen):
         return tr(key, self.coach.lang, **values)
 
     def on_mount(self) -> None:
+        self._seen = (self.coach.lang, self.coach.generation)
         self.watch(self.app, "lang", self._language_changed, init=False)
         self.watch(self.app, "generation", self._playbook_changed, init=False)
         self.call_after_refresh(self.focus_default)
+        self.localize_keys()
+
+    def localize_keys(self) -> None:
+        """Footer labels in the current language, for this screen, its widgets and the app."""
+        localize(self, self.coach.lang)
+        localize(self.app, self.coach.lang)
+        self.refresh_bindings()
 
     def focus_default(self) -> None:
         """Focus the AUTO_FOCUS widget if nothing is focused (the first screen may mount before app focus)."""
@@ -40,12 +49,20 @@ class CoachScreen(Screen):
                     break
 
     async def _language_changed(self) -> None:
-        await self.rebuild()
+        await self._maybe_rebuild()
 
     async def _playbook_changed(self) -> None:
-        await self.rebuild()
+        await self._maybe_rebuild()
+
+    async def _maybe_rebuild(self) -> None:
+        """Rebuild only on a real change (watchers also fire when the app initialises its reactives)."""
+        now = (self.coach.lang, self.coach.generation)
+        if now != getattr(self, "_seen", None):
+            self._seen = now
+            await self.rebuild()
 
     async def rebuild(self) -> None:
         """Default: compose again from the screen's state."""
         await self.recompose()
         self.focus_default()
+        self.localize_keys()

@@ -70,12 +70,12 @@ class ConsoleScreen(CoachScreen):
                                     left_word=self.t("console.left"), overdue_word=self.t("console.overdue"),
                                     warn_within=dt.timedelta(hours=4))
                 yield Static("", id="escalation")
-                yield RecommendationList(words, id="recommendations")
+                roles = {r.id: r.label.get(app.lang) for r in app.playbook.roles.values()}
+                yield RecommendationList(words, roles=roles, id="recommendations")
                 yield Static("", id="case-errors")
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.opened_at is None:
             self.opened_at = self.coach.clock()
         self.set_interval(self.TICK_SECONDS, self.evaluate)
@@ -108,8 +108,11 @@ class ConsoleScreen(CoachScreen):
             result, problems = None, list(self.errors) + exc.messages
         self.result = result
         self.query_one(RecommendationList).show(result, now)
-        self.query_one("#respond", Countdown).due = result.respond_by if result else None
-        self.query_one("#resolve", Countdown).due = result.resolve_by if result else None
+        for ident, due in (("#respond", result.respond_by if result else None),
+                           ("#resolve", result.resolve_by if result else None)):
+            countdown = self.query_one(ident, Countdown)
+            countdown.due = due
+            countdown.tick()  # same due, new time: redraw now rather than at the countdown's own tick
         self.query_one("#case-errors", Static).update(
             assemble(*[(f"{self.t('console.invalid')}: {p}\n", "$error") for p in problems]))
         self.query_one("#escalation", Static).update(self._escalation(result))

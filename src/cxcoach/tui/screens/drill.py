@@ -71,7 +71,6 @@ class DrillScreen(CoachScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.replay_transcript()
         self.query_one("#reply", Input).focus()
 
@@ -81,6 +80,7 @@ class DrillScreen(CoachScreen):
         self.replay_transcript(note=False)
         self.query_one("#reply", Input).value = draft
         self.query_one("#reply", Input).focus()
+        self.localize_keys()
 
     def replay_transcript(self, note: bool = True) -> None:
         """Show the turns so far (after a resume or a language switch) and the customer's current line."""

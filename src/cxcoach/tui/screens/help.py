@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Markdown
 
 from ..i18n import HELP
+from ..keys import localize
 
 
 class HelpScreen(ModalScreen[None]):
@@ -41,3 +42,7 @@ class HelpScreen(ModalScreen[None]):
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
+
+    def on_mount(self) -> None:
+        localize(self, getattr(self.app, "lang", "en"))
+        self.refresh_bindings()

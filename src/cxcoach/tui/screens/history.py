@@ -94,7 +94,6 @@ class HistoryScreen(CoachScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._fill_table()
 
     def _fill_table(self) -> None:
@@ -113,11 +112,13 @@ class HistoryScreen(CoachScreen):
                           cell(r.mode), cell("" if r.score is None else str(r.score)), result, key=str(r.id))
 
     async def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        # Textual may resume a screen more than once as it is first shown; rebuild only on new data
+        # (a drill finished since, or another app instance wrote to the same database).
+        if self.is_mounted and self._load() != self.rows:
             await self.rebuild()
 
     async def rebuild(self) -> None:
-        await self.recompose()
+        await super().rebuild()
         self._fill_table()
 
     @on(Select.Changed, "#history-trainee")

@@ -53,7 +53,6 @@ class HomeScreen(CoachScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.refresh_resume()
 
     def on_screen_resume(self) -> None:

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from ..i18n import tr
+from ..keys import localize
 from ..text import content
 
 
@@ -54,3 +55,7 @@ class NameScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def on_mount(self) -> None:
+        localize(self, getattr(self.app, "lang", "en"))
+        self.refresh_bindings()

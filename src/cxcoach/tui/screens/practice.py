@@ -73,7 +73,7 @@ class PracticeScreen(CoachScreen):
         with Vertical(id="practice"):
             with Horizontal(id="practice-filters"):
                 yield Select([(content(self.t("practice.filter.difficulty") + ": *"), ANY)]
-                             + [(content(d), d) for d in difficulties], value=self.difficulty, allow_blank=False,
+                             + [(content(self.t(f"difficulty.{d}")), d) for d in difficulties], value=self.difficulty, allow_blank=False,
                              id="filter-difficulty", compact=True)
                 yield Select([(content(self.t("practice.filter.customer") + ": *"), ANY)]
                              + [(content(v), k) for k, v in customers.items()], value=self.customer,
@@ -94,11 +94,10 @@ class PracticeScreen(CoachScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.fill()
 
     async def rebuild(self) -> None:
-        await self.recompose()
+        await super().rebuild()
         self.fill()
 
     def on_screen_resume(self) -> None:
@@ -134,7 +133,7 @@ class PracticeScreen(CoachScreen):
             if self.category != ANY and self._category(d) != self.category:
                 continue
             score = last.get(d.id)
-            table.add_row(cell(d.title.get(lang)), cell(d.difficulty.value), cell(d.persona.label.get(lang)),
+            table.add_row(cell(d.title.get(lang)), cell(self.t(f"difficulty.{d.difficulty.value}")), cell(d.persona.label.get(lang)),
                           cell("—" if score is None else str(score)), key=d.id)
             self.shown.append(d.id)
         if self.shown:
@@ -209,7 +208,7 @@ class PracticeScreen(CoachScreen):
                 return
             try:
                 run = RecordedDrill.start(app.store, trainee, playbook, ident, locale=self._locale(playbook),
-                                          mode="exam" if self.exam else "practice")
+                                          mode="exam" if self.exam else "practice", seed=app.seed)
             except StoreError as exc:
                 self.notify(str(exc), title=self.t("error.db"), severity="error", markup=False)
                 return

@@ -100,7 +100,7 @@ class ReportScreen(CoachScreen):
             return
         try:
             run = RecordedDrill.start(app.store, app.trainee, s.playbook, s.drill.id, locale=s.locale,
-                                      mode=s.mode.value)
+                                      mode=s.mode.value, seed=app.seed)
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

@@ -1,12 +1,27 @@
-"""cxcoach's own widgets, one per module (like textual/widgets/_switch.py)."""
+"""cxcoach's own widgets, one per module (like textual/widgets/_switch.py).
+
+Names are re-exported lazily so that importing one widget module (or the
+home screen) does not import every widget and the engine behind them.
+"""
 
 from __future__ import annotations
 
-from .case_form import CaseForm
-from .countdown import Countdown
-from .criterion_trends import CriterionTrends
-from .mood_meter import MoodMeter
-from .recommendation_list import RecommendationList
-from .transcript import Transcript
+import importlib
+from typing import Any
 
-__all__ = ["CaseForm", "Countdown", "CriterionTrends", "MoodMeter", "RecommendationList", "Transcript"]
+_EXPORTS = {
+    "CaseForm": "case_form",
+    "Countdown": "countdown",
+    "CriterionTrends": "criterion_trends",
+    "MoodMeter": "mood_meter",
+    "RecommendationList": "recommendation_list",
+    "Transcript": "transcript",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

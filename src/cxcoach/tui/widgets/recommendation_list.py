@@ -51,9 +51,11 @@ class RecommendationList(OptionList):
             self.step = step
             self.text = text
 
-    def __init__(self, words: Mapping[str, str] | None = None, **kwargs) -> None:
+    def __init__(self, words: Mapping[str, str] | None = None, *, roles: Mapping[str, str] | None = None,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.words = dict(words or {})
+        self.roles = dict(roles or {})  # role id -> label in the current language
         self.result: Result | None = None
         self.now: dt.datetime | None = None
         self.empty_text = self.words.get("none", "")
@@ -65,7 +67,7 @@ class RecommendationList(OptionList):
         parts: list[tuple[object, str] | object] = [(f"{rank}. ", "bold"),
                                                      (rec.title, "bold $error" if rec.overdue else "bold")]
         if rec.owner:
-            parts.append((f"  [{rec.owner}]", "$text-muted"))
+            parts.append((f"  · {self.roles.get(rec.owner, rec.owner)}", "$text-muted"))
         if rec.due is not None and self.now is not None:
             left = rec.due - self.now
             local = rec.due.astimezone(self.now.tzinfo).strftime("%m-%d %H:%M")

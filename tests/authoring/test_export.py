@@ -1,0 +1,81 @@
+"""The handbook renders both languages, escapes playbook content, and stays self-contained."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from cxcoach.authoring.export import export_handbook
+from cxcoach.cli import main
+from cxcoach.playbook import load_playbook
+
+
+@pytest.fixture
+def playbook(make_playbook):
+    return load_playbook(make_playbook(), cache=False)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_both_languages(playbook, fmt):
+    zh = export_handbook(playbook, locale="zh", fmt=fmt)
+    en = export_handbook(playbook, locale="en", fmt=fmt)
+    assert "处理流程" in zh and "您慢慢说，我在听。" in zh and "30 分钟" in zh
+    line = "Take your time, I&#x27;m listening." if fmt == "html" else "Take your time, I'm listening."
+    assert "Procedures" in en and line in en
+    assert "30 min" in en and "Drill" in en
+    assert "Listening" not in zh  # no English leaks into the Chinese handbook
+
+
+def test_html_is_self_contained_with_print_css(playbook):
+    page = export_handbook(playbook, locale="en", fmt="html")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
+    assert "@media print" in page and "@page" in page
+    assert not re.search(r"<(script|link|img)\b", page)
+    assert "http://" not in page and "https://" not in page
+
+
+def test_html_escapes_playbook_content(make_playbook):
+    evil = make_playbook("""\
+    strategies:
+      - id: s
+        title: {zh: "<script>alert(1)</script>", en: "<b>bold</b> & \\"quoted\\""}
+        advice:
+          - {id: s.1, text: {zh: "<img src=x onerror=alert(1)>", en: "a < b"}}
+    """)
+    page = export_handbook(load_playbook(evil, cache=False), locale="zh", fmt="html")
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    page_en = export_handbook(load_playbook(evil, cache=False), locale="en", fmt="html")
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;" in page_en
+
+
+def test_markdown_table_cells_escape_pipes(make_playbook):
+    root = make_playbook("""\
+    procedures:
+      - id: p2
+        title: {zh: 流程, en: Flow}
+        steps:
+          - {id: s1, title: {zh: "a | b", en: "a | b"}}
+    """)
+    md = export_handbook(load_playbook(root, cache=False), locale="en", fmt="md")
+    assert "| 1 | a \\| b |" in md
+
+
+def test_unknown_locale_is_an_error(playbook):
+    with pytest.raises(ValueError, match="not a locale"):
+        export_handbook(playbook, locale="fr")
+
+
+def test_cli_writes_file_and_infers_html(make_playbook, tmp_path):
+    out = tmp_path / "hb.html"
+    result = CliRunner().invoke(main, ["export", "handbook", "-p", str(make_playbook()), "--lang", "zh", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_cli_bad_language_fails_cleanly(make_playbook):
+    result = CliRunner().invoke(main, ["export", "handbook", "-p", str(make_playbook()), "--lang", "fr"])
+    assert result.exit_code == 1 and "error: --lang 'fr'" in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,102 @@
+"""Scaffolds validate out of the box, lint clean, and their tests pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cxcoach.authoring.lint import LintConfig, lint_playbook
+from cxcoach.authoring.playbook_tests import collect, run
+from cxcoach.authoring.scaffold import ScaffoldError, new_drill, new_playbook, new_rule
+from cxcoach.cli import main
+from cxcoach.playbook import check_playbook
+
+
+def valid(root: Path) -> None:
+    playbook, problems = check_playbook(root)
+    assert playbook is not None and problems == [], [p.format() for p in problems]
+
+
+@pytest.mark.parametrize("locales", [("zh", "en"), ("en",), ("en", "zh")])
+def test_new_playbook_validates_lints_clean_and_tests_pass(tmp_path, locales):
+    created = new_playbook("acme", tmp_path, locales=locales)
+    valid(created.playbook)
+    assert lint_playbook(created.playbook, config=LintConfig()).findings == ()
+    result = run(collect([created.playbook]))
+    assert result.ok and result.passed == 2, [o.mismatches or o.error for o in result.outcomes]
+
+
+def test_new_files_name_their_schema(tmp_path):
+    created = new_playbook("acme", tmp_path)
+    for path in created.files:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema=")
+        assert (path.parent / first.split("$schema=", 1)[1]).resolve().is_file()
+
+
+def test_new_drill_and_rule_in_the_scaffold(tmp_path):
+    root = new_playbook("acme", tmp_path).playbook
+    new_drill("late_parcel", root)
+    new_rule("vip_first", root)
+    valid(root)
+
+
+def test_new_drill_brings_a_rubric_when_the_playbook_has_none(make_playbook, tmp_path):
+    root = make_playbook(base=_without_scoring(), name="plain")
+    valid(root)
+    created = new_drill("first", root)
+    assert "rubrics:" in created.files[0].read_text(encoding="utf-8")
+    valid(root)
+
+
+def test_new_drill_uses_an_existing_rubric(make_playbook):
+    root = make_playbook()
+    created = new_drill("second", root)
+    assert "rubrics:" not in created.files[0].read_text(encoding="utf-8")
+    valid(root)
+
+
+def test_new_rule_uses_the_playbooks_own_facts_and_steps(make_playbook):
+    root = make_playbook()
+    text = new_rule("fresh", root).files[0].read_text(encoding="utf-8")
+    assert "fact: severity" in text and "steps: [listen]" in text
+    valid(root)
+
+
+def test_refuses_duplicates_and_bad_names(make_playbook, tmp_path):
+    root = make_playbook()
+    with pytest.raises(ScaffoldError, match="already has a drill"):
+        new_drill("d1", root)
+    with pytest.raises(ScaffoldError, match="not an id"):
+        new_rule("1bad name", root)
+    new_playbook("acme", tmp_path / "x")
+    with pytest.raises(ScaffoldError, match="not empty"):
+        new_playbook("acme", tmp_path / "x")
+
+
+def test_invalid_target_playbook_is_refused(tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "p.yaml").write_text("rules: 3\n", encoding="utf-8")
+    with pytest.raises(ScaffoldError, match="fix the playbook"):
+        new_rule("r", broken)
+    assert not (broken / "rules").exists()
+
+
+def test_cli_new(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["new", "playbook", "acme", "--dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "created" in result.output
+    result = runner.invoke(main, ["new", "drill", "d9", "-p", str(tmp_path / "acme")])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["new", "drill", "d9", "-p", str(tmp_path / "acme")])
+    assert result.exit_code == 1 and "error:" in result.output and "Traceback" not in result.output
+
+
+def _without_scoring() -> str:
+    from .conftest import BASE
+
+    return BASE.split("detectors:")[0]

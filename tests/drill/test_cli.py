@@ -1,0 +1,102 @@
+"""The headless commands: `cxcoach drill list|run` and `cxcoach score`, through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from cxcoach.cli import main
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_drill_list_text_and_json(tiny_dir):
+    result = run("drill", "list", "--playbook", str(tiny_dir))
+    assert result.exit_code == 0 and "shoe" in result.output and "emotional" in result.output
+    rows = json.loads(run("drill", "list", "--playbook", str(tiny_dir), "--format", "json").output)
+    assert rows == [{"id": "shoe", "title": "鞋子开胶", "difficulty": "easy", "customer_type": "emotional",
+                     "locales": ["zh", "en"]}]
+
+
+def test_drill_run_from_a_yaml_list(tiny_dir, tmp_path):
+    replies = tmp_path / "replies.yaml"
+    replies.write_text("- 换作是我也会生气，对不起\n- 我给您换货\n", encoding="utf-8")
+    result = run("drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(replies), "--seed", "3")
+    assert result.exit_code == 0, result.output
+    assert "结局: 解决 (good)" in result.output and "得分: 100/100" in result.output
+    assert "第1轮 「换作是我」" in result.output
+
+
+def test_drill_run_from_lines_json_in_english(tiny_dir, tmp_path):
+    replies = tmp_path / "replies.txt"
+    replies.write_text("I understand, sorry\n\nI'll refund you\n", encoding="utf-8")
+    result = run("drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(replies), "--format", "json")
+    data = json.loads(result.output)
+    assert data["locale"] == "en" and data["ending"]["id"] == "done" and data["passed"]
+    assert data["record"]["seed"] == 0 and len(data["turns"]) == 2
+    assert data["turns"][0]["behaviours"][0]["spans"][0]["text"] in {"I understand", "sorry"}
+
+
+def test_drill_run_model_answers(tiny_dir):
+    result = run("drill", "run", "shoe", "--playbook", str(tiny_dir), "--model-answers", "--lang", "en")
+    assert result.exit_code == 0 and "Resolved (good)" in result.output
+
+
+def test_unfinished_drill_notes_on_stderr(tiny_dir, tmp_path):
+    replies = tmp_path / "r.txt"
+    replies.write_text("换作是我也会生气\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["drill", "run", "shoe", "--playbook", str(tiny_dir),
+                                                       "--replies", str(replies)])
+    assert result.exit_code == 0 and "not finished" in result.stderr
+
+
+def test_errors_go_to_stderr_without_traceback(tiny_dir, tmp_path):
+    runner = CliRunner()
+    for args in (["drill", "run", "nope", "--playbook", str(tiny_dir), "--model-answers"],
+                 ["drill", "run", "shoe", "--playbook", str(tiny_dir)],
+                 ["drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(tmp_path / "missing.txt")],
+                 ["drill", "run", "shoe", "--playbook", str(tiny_dir), "--model-answers", "--lang", "fr"],
+                 ["score", "--reply", "hi", "--playbook", str(tiny_dir), "--rubric", "nope"],
+                 ["score", "--reply", "   ", "--playbook", str(tiny_dir)]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 1, args
+        assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr, args
+
+
+def test_invalid_playbook_lists_problems(tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "playbook.yaml").write_text("playbook: {id: x}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", "--reply", "hi", "--playbook", str(bad)])
+    assert result.exit_code == 1 and "is invalid" in result.stderr and "E1" in result.stderr
+
+
+def test_score_text_json_and_stdin(tiny_dir):
+    text = run("score", "--reply", "我理解您，给您退款", "--playbook", str(tiny_dir))
+    assert text.exit_code == 0 and "得分: 73/100" in text.output
+    data = json.loads(run("score", "--playbook", str(tiny_dir), "--format", "json", input="I understand, refund").output)
+    assert data["score"] == 73 and data["locale"] == "en"
+    assert {b["detector"] for b in data["behaviours"]} == {"empathy", "remedy"}
+    assert data["missed"][0]["criterion"] == "r_sorry"
+
+
+def test_score_default_playbook_orders_good_above_bad():
+    good = json.loads(run("score", "--format", "json", "--reply",
+                          "非常抱歉让您久等了，我理解您的心情。我是小李，由我负责处理，今天下午5点前给您回电话。").output)
+    bad = json.loads(run("score", "--format", "json", "--reply", "这是您自己操作不当，跟我们没关系。").output)
+    assert good["score"] >= 60 and good["passed"] and bad["score"] == 0 and not bad["passed"]
+
+
+def test_headless_commands_never_import_textual():
+    code = ("import sys; from click.testing import CliRunner; from cxcoach.cli import main; "
+            "r = CliRunner().invoke(main, ['score', '--reply', '对不起', '--format', 'json']); "
+            "assert r.exit_code == 0, r.output; "
+            "r = CliRunner().invoke(main, ['drill', 'list']); assert r.exit_code == 0, r.output; "
+            "bad = [m for m in sys.modules if m.startswith(('textual', 'jieba'))]; "
+            "assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True)

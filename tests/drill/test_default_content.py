@@ -1,0 +1,88 @@
+"""The shipped detectors, rubrics and drills behave as the handbooks ask."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cxcoach.drill import DrillSession, score_reply
+from cxcoach.drill.matcher import ReplyContext
+from cxcoach.playbook import default_playbook_path, load_playbook
+
+LABELLED = Path(__file__).with_name("labelled_replies.yaml")
+HARMFUL = {
+    "zh": "这是你自己的问题，爱买不买，你去投诉吧。",
+    "en": "That's your own fault. Whatever, go ahead and complain.",
+}
+
+
+def _drill_ids() -> list[str]:
+    return sorted(load_playbook(default_playbook_path()).drills)
+
+
+def test_detector_examples_and_counter_examples(default_pb):
+    wrong = []
+    for det in default_pb.detectors.values():
+        for text in det.examples:
+            if not ReplyContext.of(text, default_pb.detectors).detector_hits(det.id):
+                wrong.append(f"{det.id} misses example {text!r}")
+        for text in det.counter_examples:
+            if ReplyContext.of(text, default_pb.detectors).detector_hits(det.id):
+                wrong.append(f"{det.id} matches counter-example {text!r}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("drill_id", _drill_ids())
+def test_model_answers_reach_a_good_ending_and_pass(default_pb, drill_id):
+    drill = default_pb.drills[drill_id]
+    for locale in drill.locales:
+        session = DrillSession(default_pb, drill_id, seed=0, locale=locale)
+        session.play_model_answers()
+        report = session.report()
+        assert report.ending is not None and report.ending.kind.value == "good", (locale, report.ending)
+        assert report.passed and report.score.score >= 80, (locale, report.score.score)
+
+
+@pytest.mark.parametrize("drill_id", _drill_ids())
+def test_a_harmful_path_scores_low(default_pb, drill_id):
+    drill = default_pb.drills[drill_id]
+    for locale in drill.locales:
+        session = DrillSession(default_pb, drill_id, seed=0, locale=locale)
+        while not session.finished:
+            session.reply(HARMFUL[locale])
+        report = session.report()
+        assert report.score.score <= 20 and not report.passed
+        assert report.ending.kind.value != "good"
+
+
+def _labelled():
+    return yaml.safe_load(LABELLED.read_text(encoding="utf-8"))["replies"]
+
+
+def pairwise_agreement(pb) -> tuple[float, int]:
+    """Share of differently graded pairs that the default rubric orders the same way (ties count half)."""
+    scored = [(item["grade"], score_reply(pb, item["reply"], locale=item["lang"]).value) for item in _labelled()]
+    pairs = [(a, b) for a, b in itertools.combinations(scored, 2) if a[0] != b[0]]
+    agree = 0.0
+    for a, b in pairs:
+        hi, lo = (a, b) if a[0] > b[0] else (b, a)
+        agree += 1.0 if hi[1] > lo[1] else 0.5 if hi[1] == lo[1] else 0.0
+    return agree / len(pairs), len(pairs)
+
+
+def test_labelled_replies_are_ordered_by_the_default_rubric(default_pb):
+    agreement, pairs = pairwise_agreement(default_pb)
+    print(f"\nlabelled first replies: pairwise ordering agreement {agreement:.3f} over {pairs} pairs")
+    assert agreement >= 0.9
+
+
+def test_model_replies_pass_and_harmful_replies_fail(default_pb):
+    for item in _labelled():
+        result = score_reply(default_pb, item["reply"], locale=item["lang"])
+        if item["grade"] == 3:
+            assert result.score.passed, (item["id"], result.value)
+        if item["grade"] == 0:
+            assert not result.score.passed and result.value <= 10, (item["id"], result.value)

@@ -1,0 +1,75 @@
+"""Headless commands never import textual (start-up time, and servers without a terminal library).
+
+Each command runs in a fresh interpreter through click's test runner, then the
+child reports whether `textual` (or any `cxcoach.tui` module) got imported.
+The idea is Harlequin's tests/unit_tests/test_import_hygiene.py.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+COACH = Path(__file__).parent / "tui" / "fixtures" / "coach"
+
+CHILD = textwrap.dedent("""
+    import json, sys
+    from click.testing import CliRunner
+    from cxcoach.cli import main
+    args = json.loads(sys.argv[1])
+    stdin = sys.argv[2] if len(sys.argv) > 2 else None
+    result = CliRunner().invoke(main, args, input=stdin, catch_exceptions=True)
+    leaked = sorted(m for m in sys.modules if m == "textual" or m.startswith(("textual.", "cxcoach.tui")))
+    error = None
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        error = repr(result.exception)
+    print(json.dumps({"code": result.exit_code, "leaked": leaked, "error": error, "output": result.output[-2000:]}))
+""")
+
+
+def _run(args: list[str], stdin: str | None = None) -> dict:
+    cmd = [sys.executable, "-c", CHILD, json.dumps(args)] + ([stdin] if stdin is not None else [])
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+CASE = "received_at: 2026-03-06T10:00:00+08:00\nnow: 2026-03-06T10:20:00+08:00\nfacts: {severity: major, anger: 7}\n"
+
+COMMANDS = {
+    "help": (["--help"], None),
+    "validate": (["validate", str(COACH)], None),
+    "recommend": (["recommend", "--playbook", str(COACH), "--format", "json", "-"], CASE),
+    "score": (["score", "--reply", "非常抱歉，我理解您的心情"], None),
+    "drill run": (["drill", "run", "late_parcel", "--model-answers", "--playbook", str(COACH)], None),
+    "drill list": (["drill", "list", "--playbook", str(COACH)], None),
+}
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_headless_command_never_imports_textual(name: str) -> None:
+    args, stdin = COMMANDS[name]
+    out = _run(args, stdin)
+    if out["code"] == 2 and "No such command" in out["output"]:
+        pytest.skip(f"`cxcoach {name}` is not implemented yet")
+    assert out["error"] is None, out
+    assert out["code"] in (0, 1), out  # 1: a finding (e.g. invalid shipped playbook), never a crash
+    assert out["leaked"] == [], f"`cxcoach {name}` imported {out['leaked']}"
+
+
+def test_tui_command_help_does_not_import_textual() -> None:
+    out = _run(["tui", "--help"])
+    assert out["code"] == 0 and "--playbook" in out["output"] and "--db" in out["output"]
+    assert out["leaked"] == []
+
+
+def test_the_tui_module_is_importable_and_does_import_textual() -> None:
+    """The control: the check above would notice a leak."""
+    code = "import sys, cxcoach.tui.app; print('textual' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "True", proc.stderr

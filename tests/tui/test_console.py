@@ -1,0 +1,127 @@
+"""Supervisor console: fields drive live recommendations; deadlines tick with the injected clock."""
+
+from __future__ import annotations
+
+from textual.widgets import Select, Switch
+
+from cxcoach.tui.widgets.case_form import CaseForm
+from cxcoach.tui.widgets.countdown import Countdown
+from cxcoach.tui.widgets.recommendation_list import RecommendationList
+
+from .helpers import fill, type_text
+
+
+def _fact_widget(screen, fact_id: str):
+    form = screen.query_one(CaseForm)
+    wid = next(w for w, f in form._facts.items() if f.id == fact_id)
+    return screen.query_one(f"#{wid}")
+
+
+def _steps(screen) -> list[str]:
+    result = screen.result
+    return [r.id for r in result.recommendations] if result else []
+
+
+async def test_fields_change_recommendations_and_deadlines_live(make_app, clock) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        assert _steps(screen) == []
+        respond = screen.query_one("#respond", Countdown)
+        assert respond.due is not None and str(respond.left) == "3:00:00"  # the playbook's 3h default
+        # a number typed into the anger field fires the low-priority rule
+        _fact_widget(screen, "anger").focus()
+        await type_text(pilot, "7")
+        await pilot.pause()
+        assert _steps(screen) == ["listen"]
+        # enum select: major + anger >= 5 fires the 30-minute rule
+        _fact_widget(screen, "severity").value = "major"
+        await pilot.pause()
+        assert _steps(screen) == ["listen", "solve"]
+        assert str(respond.left) == "0:30:00"
+        # switch: VIP adds the manager call-back, ranked by rule priority
+        vip = _fact_widget(screen, "vip")
+        vip.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(vip, Switch) and vip.value
+        assert _steps(screen) == ["listen", "solve", "vip_call"]
+        # the clock moves: the countdown ticks, then the listen step (30m) is overdue and highlighted
+        clock.advance(minutes=21)
+        screen.evaluate()
+        await pilot.pause()
+        assert "09:00 left" in str(respond.render())
+        assert respond.has_class("-warning")
+        clock.advance(minutes=14)
+        screen.evaluate()
+        await pilot.pause()
+        assert respond.has_class("-overdue")
+        assert screen.result.overdue == ("listen",)
+        assert "overdue" in screen.query_one(RecommendationList).get_option_at_index(0).prompt.plain
+
+
+async def test_invalid_number_is_marked_and_ignored(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        await fill(pilot, f"#{_fact_widget(screen, 'anger').id}", "42")
+        await pilot.pause()
+        label = screen.query_one(f"#label-{_fact_widget(screen, 'anger').id}")
+        assert label.has_class("-invalid")
+        assert _steps(screen) == []
+        await fill(pilot, "#received", "25:99")
+        await pilot.pause()
+        assert "Received at" in str(screen.query_one("#case-errors").visual)
+
+
+async def test_received_time_moves_the_deadlines(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        await fill(pilot, "#received", "08:00")  # two hours before the frozen 10:00
+        await pilot.pause()
+        assert str(screen.query_one("#respond", Countdown).left) == "1:00:00"
+
+
+async def test_why_and_copy_script(make_app) -> None:
+    app = make_app()
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        _fact_widget(screen, "vip").value = True
+        await pilot.pause()
+        rl = screen.query_one(RecommendationList)
+        rl.focus()
+        await pilot.press("w")
+        await pilot.pause()
+        prompt = rl.get_option_at_index(0).prompt.plain
+        assert "vip_rule (vip=True)" in prompt and "A manager calls VIPs back personally." in prompt
+        assert "Call the [bold]VIP[/bold] back" in prompt  # playbook markup shown literally
+        await pilot.press("s")
+        await pilot.pause()
+        assert copied == ["Hello, I'm the service manager and I'm handling this for you personally."]
+        assert any("Copied" in n.message for n in app._notifications)
+
+
+async def test_language_switch_keeps_the_case(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        _fact_widget(app.screen, "severity").value = "major"
+        await pilot.pause()
+        app.screen.query_one(RecommendationList).focus()
+        await pilot.press("l")
+        await pilot.pause()
+        select = _fact_widget(app.screen, "severity")
+        assert isinstance(select, Select) and select.value == "major"
+        assert app.screen.result.locale == "zh"

@@ -1,0 +1,63 @@
+"""Playbooks screen and the command palette provider."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from cxcoach.tui.commands import CoachCommands
+from cxcoach.tui.screens.drill import DrillScreen
+
+from .conftest import COACH
+from .helpers import fill, texts
+
+
+async def test_loading_an_invalid_playbook_keeps_the_old_one_and_lists_problems(make_app, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(COACH, broken)
+    text = (broken / "content.yaml").read_text(encoding="utf-8").replace("steps: [listen]", "steps: [lisen]", 1)
+    (broken / "content.yaml").write_text(text, encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        shown = texts(app.screen)
+        assert "Coach test playbook" in shown and "4 facts · 3 rules · 3 steps · 2 scripts · 2 drills" in shown
+        await fill(pilot, "#pb-path", str(broken))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.playbook is not None and app.playbook.id == "coach"
+        shown = texts(app.screen)
+        assert "lisen" in shown and "did you mean 'listen'" in shown
+        assert any(n.severity == "error" for n in app._notifications)
+        await fill(pilot, "#pb-path", str(COACH))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.playbook_problems == []
+
+
+async def test_palette_searches_drills_steps_and_scripts(make_app) -> None:
+    app = make_app()
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")  # the palette opens from the keyboard and lists our commands
+        await pilot.pause()
+        assert "CommandPalette" in type(app.screen).__name__
+        await pilot.press("escape")
+        provider = CoachCommands(app.screen)
+        hits = [h async for h in provider.search("listening")]
+        assert any("Take your time" in h.text for h in hits)
+        hits = [h async for h in provider.search("倾听")]  # the other language matches too
+        assert any(h.text.startswith("Step: Listen") for h in hits)
+        found = [h async for h in provider.discover()]
+        assert len(found) == 2 + 3 + 2
+        script = next(h for h in [h async for h in provider.search("Take your time")])
+        script.command()
+        assert copied == ["Take your time, I'm listening."]
+        drill = next(h for h in [h async for h in provider.search("Rude caller")])
+        drill.command()
+        await pilot.pause()
+        await pilot.press(*"Ann", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen) and app.screen.session.drill.id == "rude_caller"

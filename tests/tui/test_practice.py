@@ -1,0 +1,173 @@
+"""Practice: a drill end to end with typed replies, hints, exam mode, escaping, and resume."""
+
+from __future__ import annotations
+
+from cxcoach.store import RecordedDrill, Store
+from cxcoach.tui.screens.drill import DrillScreen
+from cxcoach.tui.screens.report import ReportScreen
+from cxcoach.tui.widgets.mood_meter import MoodMeter
+
+from .helpers import fill, texts, type_text
+
+
+async def _start(pilot, name: str = "Ann") -> None:
+    await pilot.press("p")
+    await pilot.pause()
+    await pilot.press("enter")  # first drill: late_parcel
+    await pilot.pause()
+    if pilot.app.trainee is None:
+        await type_text(pilot, name)
+        await pilot.press("enter")
+        await pilot.pause()
+
+
+async def test_drill_end_to_end_with_typed_replies(make_app, db) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _start(pilot)
+        assert isinstance(app.screen, DrillScreen)
+        assert app.trainee is not None and app.trainee.name == "Ann"
+        assert "My parcel is a whole week late!" in texts(app.screen, "Transcript Static")
+        await pilot.press("f2")  # hint: shown and counted
+        await type_text(pilot, "Sorry, I understand.")
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = texts(app.screen, "Transcript Static")
+        assert "Good, feelings first." in shown and "Apologise and acknowledge" in shown
+        assert "So what will you do about it?" in shown
+        assert app.screen.query_one(MoodMeter).hostility < 6
+        await fill(pilot, "#reply", "I'll send a replacement by 5 pm today.")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        report = texts(app.screen)
+        assert "Score 100/100" in report and "Passed" in report
+        assert "“replacement”" in report  # evidence quotes the reply
+        assert "Hint cost -5" in report
+        await pilot.press("escape")
+        await pilot.pause()
+        table = app.screen.query_one("#drills")
+        assert str(table.get_row_at(0)[3]) == "100"  # last score per drill
+        await pilot.press("y")  # history shows the drill just played
+        await pilot.pause()
+        table = app.screen.query_one("#history-table")
+        assert table.row_count == 1 and str(table.get_row_at(0)[3]) == "100"
+    with Store.open(db) as store:
+        (row,) = store.sessions()
+        assert row.finished and row.score == 100 and row.turns == 2
+        assert [t.kind for t in store.turns(row.id)] == ["hint", "reply", "reply"]
+
+
+async def test_report_shows_missed_criteria_with_model_lines_and_retry(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _start(pilot)
+        await fill(pilot, "#reply", "this is your own fault")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        report = texts(app.screen)
+        assert "Not passed" in report and "Customer lost" in report
+        assert "I'll send a replacement." in report  # model line for the missed remedy
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen) and not app.screen.session.turns
+
+
+async def test_exam_mode_gives_no_feedback_and_no_hints(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("x", "enter")
+        await pilot.pause()
+        await type_text(pilot, "Ann")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.session.mode.value == "exam"
+        await pilot.press("f2")
+        await type_text(pilot, "hmm")
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = texts(app.screen, "Transcript Static")
+        assert "The feelings were ignored." not in shown
+        assert "Hints are off" in " ".join(n.message for n in app._notifications)
+
+
+async def test_cjk_typing_wrapping_and_literal_markup(make_app) -> None:
+    app = make_app(lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _start(pilot, "小王")
+        assert app.trainee.name == "小王"
+        assert app.screen.session.locale == "zh"
+        await type_text(pilot, "非常抱歉，换作是我")
+        await fill(pilot, "#reply", app.screen.query_one("#reply").value + "也会着急。" * 8)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "那你打算怎么解决？" in texts(app.screen, "Transcript Static")
+        bubble = app.screen.query("Transcript .-trainee").last()
+        assert bubble.size.height >= 2  # long CJK text wraps inside the bubble
+        assert bubble.size.width <= 80
+        await fill(pilot, "#reply", "[bold red]hi[/] \x1b[31mred")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "[bold red]hi[/] \\x1b[31mred" in texts(app.screen, "Transcript Static")
+    app = make_app(lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _start(pilot)
+        assert "Parcel [red]late[/red]" in texts(app.screen, "#drill-info")  # playbook markup shown, not obeyed
+
+
+async def test_resume_after_an_interrupted_drill(make_app, db, coach_playbook) -> None:
+    # a previous run was killed after two answered turns
+    with Store.open(db) as store:
+        ann = store.trainee("Ann")
+        run = RecordedDrill.start(store, ann, coach_playbook, "late_parcel", seed=4, locale="en")
+        run.reply("hmm")
+        run.reply("I'm sorry")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "unfinished drill" in texts(app.screen)  # home says so
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen)
+        shown = texts(app.screen, "Transcript Static")
+        assert "hmm" in shown and "I'm sorry" in shown and "So what will you do about it?" in shown
+        await fill(pilot, "#reply", "I'll send a replacement by 5 pm today.")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+    with Store.open(db) as store:
+        (row,) = store.sessions()
+        assert row.finished and row.turns == 3
+
+
+async def test_leaving_keeps_the_drill_resumable(make_app, db) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _start(pilot)
+        await type_text(pilot, "hello")
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen)
+        assert [t.reply for t in app.screen.session.turns] == ["hello"]
+
+
+async def test_filters_narrow_the_drill_list(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.shown == ["late_parcel", "rude_caller"]
+        screen.query_one("#filter-difficulty").value = "hard"
+        await pilot.pause()
+        assert screen.shown == ["rude_caller"]
+        screen.query_one("#filter-customer").value = "hot_tempered"
+        await pilot.pause()
+        assert screen.shown == []
