@@ -100,3 +100,27 @@ def _without_scoring() -> str:
     from .conftest import BASE
 
     return BASE.split("detectors:")[0]
+
+
+def test_new_tests_fire_every_rule_and_pass(make_playbook):
+    from cxcoach.authoring.scaffold import new_tests
+
+    root = make_playbook(SHADOW_FREE_RULES)
+    created, missing = new_tests("generated", root)
+    assert missing == ["impossible"]
+    text = created.files[0].read_text(encoding="utf-8")
+    assert "fired: [major_report]" in text and "fired: [angry_listen]" in text and "fired: [late_call]" in text
+    assert "d1: model answers (en)" in text
+    result = run(collect([root]))
+    assert result.ok and result.passed == 5, [(o.test.name, o.mismatches, o.error) for o in result.outcomes]
+
+
+SHADOW_FREE_RULES = """\
+rules:
+  - id: late_call
+    when: {all: [{overdue: respond}, {fact: severity, op: ne, value: major}]}
+    then: {steps: [listen]}
+  - id: impossible
+    when: {fact: anger, op: gt, value: 11}
+    then: {steps: [listen]}
+"""

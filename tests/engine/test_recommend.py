@@ -180,3 +180,23 @@ def test_json_shape():
     assert out["escalate_to"] == [] and out["overdue"] == [] and out["case"] == "T-1"
     assert "near_misses" not in out
     assert out["roles"] == {"advisor": "Service advisor"}
+
+
+def test_met_deadlines_stop_overdue_and_escalation():
+    clock = m.Clock(respond_met_when=t("stage", "ne", "received"),
+                    resolve_met_when=t("stage", "eq", "resolved"))
+    pb = playbook(rule("all", t("severity", "eq", "major"), steps=["listen", "propose"]), clock=clock)
+    late = dict(received="2026-03-04T10:00:00+08:00", now="2026-03-09T10:00:00+08:00")
+    open_case = recommend(pb, case({"severity": "major", "stage": "received"}, **late))
+    assert {"respond", "resolve"} <= {d.target for d in open_case.deadlines if d.overdue}
+    assert open_case.escalation is not None
+
+    answered = recommend(pb, case({"severity": "major", "stage": "investigating"}, **late))
+    status = {d.target: d for d in answered.deadlines}
+    assert status["respond"].met and not status["respond"].overdue and status["respond"].level is None
+    assert status["resolve"].overdue and not status["resolve"].met
+
+    settled = recommend(pb, case({"severity": "major", "stage": "resolved"}, **late))
+    assert all(d.met and not d.overdue and d.level is None for d in settled.deadlines)
+    assert settled.overdue == () and settled.escalation is None
+    assert settled.to_json()["deadlines"]["all"][0]["met"] is True

@@ -70,6 +70,10 @@ class Timing:
     due: dt.datetime
     fraction: float
     overdue: bool
+    met: bool = False  # the playbook's clock.met_when says this deadline is done: never overdue
+
+    def as_met(self) -> Timing:
+        return Timing(self.due, self.fraction, overdue=False, met=True)
 
 
 def timing(cal: Calendar, clock: CaseClock, duration: Duration) -> Timing:

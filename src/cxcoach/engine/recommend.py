@@ -75,6 +75,17 @@ class CompiledPlaybook:
     index: RuleIndex
     pause_when: Predicate | None
     plain_mask: int  # rules without overdue tests (phase 1)
+    respond_met: Predicate | None = None
+    resolve_met: Predicate | None = None
+
+    def met(self, facts: Facts) -> frozenset[str]:
+        """Deadlines the case has met (clock.met_when); a settled case stops every clock."""
+        done = set()
+        if self.respond_met is not None and self.respond_met(facts, _no_overdue) is True:
+            done.add("respond")
+        if self.resolve_met is not None and self.resolve_met(facts, _no_overdue) is True:
+            done.update(("respond", "resolve", "*"))
+        return frozenset(done)
 
     def match(self, facts: Facts) -> list[CompiledRule]:
         """Rules firing on plain facts (no deadline tests); the fast path benchmarks use."""
@@ -92,7 +103,12 @@ def compile_playbook(playbook: Playbook) -> CompiledPlaybook:
     types = {f.id: f.type for f in playbook.facts.values()}
     index = RuleIndex(playbook.rules, types)
     pause = compile_condition(playbook.clock.pause_when) if playbook.clock.pause_when is not None else None
-    cp = CompiledPlaybook(playbook, index, pause, index.all_mask & ~index.overdue_mask)
+    clock = playbook.clock
+    cp = CompiledPlaybook(
+        playbook, index, pause, index.all_mask & ~index.overdue_mask,
+        compile_condition(clock.respond_met_when) if clock.respond_met_when is not None else None,
+        compile_condition(clock.resolve_met_when) if clock.resolve_met_when is not None else None,
+    )
     if len(_compiled) >= _CACHE_SIZE:
         _compiled.pop(next(iter(_compiled)))
     _compiled[id(playbook)] = cp
@@ -102,9 +118,15 @@ def compile_playbook(playbook: Playbook) -> CompiledPlaybook:
 class _Deadlines:
     """Computes and memoises timings for one case."""
 
-    def __init__(self, cal: Calendar, clock: CaseClock) -> None:
-        self.cal, self.clock = cal, clock
+    def __init__(self, cal: Calendar, clock: CaseClock, met: frozenset[str] = frozenset()) -> None:
+        self.cal, self.clock, self.met = cal, clock, met
         self._memo: dict[Duration, Timing] = {}
+
+    def of(self, target: str, duration: Duration) -> Timing:
+        """The timing of a named deadline (respond, resolve, a step id), met ones never overdue."""
+        t = self.timing(duration)
+        done = target in self.met or (target not in ("respond", "resolve") and "*" in self.met)
+        return t.as_met() if done else t
 
     def timing(self, duration: Duration) -> Timing:
         t = self._memo.get(duration)
@@ -161,21 +183,20 @@ def recommend(
     clock = case_clock(case, paused_by_state=paused_state)
     facts = dict(case.facts)
     facts["elapsed_minutes"] = clock.elapsed_minutes
-    clocks = _Deadlines(playbook.calendar, clock)
+    clocks = _Deadlines(playbook.calendar, clock, cp.met(case.facts))
     index = cp.index
 
     hits = index.match(facts, _no_overdue, cp.plain_mask)
     respond, resolve = _main_deadlines(playbook, hits, clocks)
 
     def overdue(target: str) -> bool | None:
-        if target == "respond":
-            return None if respond is None else respond[2].overdue
-        if target == "resolve":
-            return None if resolve is None else resolve[2].overdue
+        if target in ("respond", "resolve"):
+            chosen = respond if target == "respond" else resolve
+            return None if chosen is None else clocks.of(target, chosen[0]).overdue
         step = playbook.steps.get(target)
         if step is None or step.due is None:
             return None
-        return clocks.timing(step.due).overdue
+        return clocks.of(target, step.due).overdue
 
     if index.overdue_mask:
         late = index.match(facts, overdue, index.overdue_mask)
@@ -223,15 +244,17 @@ def recommend(
     reached: list[tuple[str, object]] = []
 
     def status(target: str, duration: Duration, source: str, t: Timing) -> None:
-        level = highest_level(policy, t.fraction)
+        t = clocks.of(target, duration)
+        level = None if t.met else highest_level(policy, t.fraction)
         if level is not None:
             reached.append((target, level))
         statuses.append(
             DeadlineStatus(
                 target, t.due, str(duration), source, t.fraction, t.overdue,
-                highest_warning(policy, t.fraction),
+                None if t.met else highest_warning(policy, t.fraction),
                 None if level is None else level.id,
                 None if level is None else level.to,
+                t.met,
             )
         )
 
@@ -242,7 +265,7 @@ def recommend(
     for rec in recommendations:
         step = playbook.steps[rec.id]
         if step.due is not None:
-            status(step.id, step.due, "step", clocks.timing(step.due))
+            status(step.id, step.due, "step", clocks.of(step.id, step.due))
 
     top = winner(policy, reached)  # type: ignore[arg-type]
     escalation = None
@@ -342,7 +365,7 @@ def _recommendations(playbook, hits, reasons, clocks: _Deadlines, loc: str) -> t
                 avoid_ids.extend(playbook.scripts[scr].avoid)
         for cr in rules:
             avoid_ids.extend(cr.rule.then.avoid)
-        t = clocks.timing(step.due) if step.due is not None else None
+        t = clocks.of(sid, step.due) if step.due is not None else None
         out.append(
             Recommendation(
                 id=sid,

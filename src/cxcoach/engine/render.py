@@ -27,7 +27,7 @@ _HEADINGS = {
         "avoid": "avoid", "because": "because", "strategies": "Strategies", "escalate": "Escalate to",
         "near": "Near misses", "none": "No rule matched this case.", "scripts": "Also say", "warning": "warning",
         "level": "level", "min": "min", "unknown": "unknown", "failed": "failed", "missing": "missing",
-        "instead": "instead", "notes": "Notes", "used": "used", "status": "status",
+        "instead": "instead", "notes": "Notes", "used": "used", "status": "status", "met": "met",
     },
     "zh": {
         "case": "案例", "received": "受理", "now": "现在", "elapsed": "已用", "paused": "暂停",
@@ -36,7 +36,7 @@ _HEADINGS = {
         "avoid": "避免", "because": "依据", "strategies": "应对策略", "escalate": "升级至",
         "near": "差一点触发的规则", "none": "没有规则匹配此案例。", "scripts": "其他话术", "warning": "预警",
         "level": "级别", "min": "分钟", "unknown": "未知", "failed": "不满足", "missing": "缺少",
-        "instead": "改为", "notes": "备注", "used": "已用", "status": "状态",
+        "instead": "改为", "notes": "备注", "used": "已用", "status": "状态", "met": "已完成",
     },
 }
 
@@ -106,7 +106,9 @@ def render_text(result: Result) -> str:
         for d in result.deadlines:
             name = L.get(d.target, d.target) if d.target in ("respond", "resolve") else f"{L['due']} {clean(d.target)}"
             line = f"  {name}: {_when(d.due)} ({clean(d.duration)}, {clean(d.source)}; {d.fraction:.0%})"
-            if d.overdue:
+            if d.met:
+                line += f"  {L['met']}"
+            elif d.overdue:
                 line += f"  {L['overdue']}"
             elif d.warning is not None:
                 line += f"  {L['warning']} {d.warning:.0%}"
@@ -176,7 +178,7 @@ def render_markdown(result: Result) -> str:
     if result.deadlines:
         out += ["", f"## {L['deadlines']}", "", f"| | {L['due']} | {L['used']} | {L['status']} |", "|---|---|---|---|"]
         for d in result.deadlines:
-            state = L["overdue"] if d.overdue else (f"{L['warning']} {d.warning:.0%}" if d.warning else "")
+            state = L["met"] if d.met else L["overdue"] if d.overdue else (f"{L['warning']} {d.warning:.0%}" if d.warning else "")
             if d.level:
                 state += f" {L['level']} {_md(d.level)} → {_md(result.role(d.to or ''))}"
             out.append(f"| {_code(d.target)} | {_when(d.due)} | {d.fraction:.0%} | {state.strip()} |")

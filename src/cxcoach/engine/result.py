@@ -127,6 +127,7 @@ class DeadlineStatus:
     warning: float | None = None  # highest warning threshold crossed
     level: str | None = None  # highest escalation level reached
     to: str | None = None  # role of that level
+    met: bool = False  # done according to the playbook's clock.met_when
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -139,6 +140,7 @@ class DeadlineStatus:
             "warning": self.warning,
             "level": self.level,
             "to": self.to,
+            "met": self.met,
         }
 
 

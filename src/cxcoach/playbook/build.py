@@ -279,10 +279,7 @@ def build_playbook(docs: list[Document], root_name: str, problems: ProblemList) 
     for order, (raw, at) in enumerate(lists["rules"]):
         if b.register("rule", raw["id"], at / "id"):
             rules.append(_rule(b, raw, at, order))
-    clock = m.Clock()
-    if "clock" in maps and maps["clock"][0].get("pause_when") is not None:
-        raw, at = maps["clock"]
-        clock = m.Clock(b.condition(raw["pause_when"], at / "pause_when"))
+    clock = _clock(b, *maps["clock"]) if "clock" in maps else m.Clock()
     deadlines = _deadline_set(b, *maps["deadlines"]) if "deadlines" in maps else m.DeadlineSet()
     escalation = _escalation(b, *maps["escalation"]) if "escalation" in maps else m.EscalationPolicy()
     measurement = _measurement(b, *maps["measurement"]) if "measurement" in maps else m.Measurement()
@@ -424,6 +421,16 @@ def _strategy(b: Builder, raw: dict, at: At) -> m.Strategy:
     return m.Strategy(raw["id"], b.text(raw["title"], at / "title"), _lines(b, raw["advice"], at / "advice"), at.pos,
                       b.opt_text(raw.get("applies_to"), at / "applies_to"), _refs(b, raw, at, "avoid", "avoid"),
                       bool(raw.get("interpretation", False)), b.source(raw.get("source"), at / "source"))
+
+
+def _clock(b: Builder, raw: dict, at: At) -> m.Clock:
+    def cond(where: At, value: AnyValue) -> m.Condition | None:
+        return None if value is None else b.condition(value, where)
+
+    met = raw.get("met_when") or {}
+    return m.Clock(cond(at / "pause_when", raw.get("pause_when")),
+                   cond(at / "met_when" / "respond", met.get("respond")),
+                   cond(at / "met_when" / "resolve", met.get("resolve")))
 
 
 def _deadline_set(b: Builder, raw: dict, at: At) -> m.DeadlineSet:

@@ -338,7 +338,11 @@ class EscalationPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Clock:
+    """When deadline clocks stand still (`pause_when`) or stop because a deadline is met."""
+
     pause_when: Condition | None = None
+    respond_met_when: Condition | None = None
+    resolve_met_when: Condition | None = None
 
 
 @dataclass(frozen=True, slots=True)
