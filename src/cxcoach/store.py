@@ -4,13 +4,12 @@ Why SQLite and why this shape:
 
 * Each answered reply (and each hint, because hints change the score) is
   committed in its own short transaction the moment it happens, so killing
-  the app with `kill -9` mid-drill loses nothing that was answered. The
-  `synchronous=NORMAL` in WAL mode keeps that promise for a killed process
-  (the commit is in the WAL file); only an OS crash or power cut could lose
-  the very last turns. The
-  unfinished session is resumed by replaying the recorded events through
-  `DrillSession` with the recorded seed (`DrillSession.replay`), which
-  reproduces the customer exactly.
+  the app with `kill -9` mid-drill loses nothing that was answered
+  (`synchronous=NORMAL` in WAL mode keeps that promise for a killed process,
+  since the commit is in the WAL file; only an OS crash or power cut could
+  lose the very last turns). The unfinished session is resumed by replaying
+  the recorded events through `DrillSession` with the recorded seed
+  (`DrillSession.replay`), which reproduces the customer exactly.
 * WAL journal mode plus a busy timeout lets two app instances share one file:
   readers never block, writers wait briefly for each other instead of failing.
   Every write runs inside `BEGIN IMMEDIATE` so two writers never interleave.

@@ -157,6 +157,15 @@ def test_test_file_may_name_its_playbook(make_playbook, tmp_path):
     root = make_playbook()
     elsewhere = tmp_path / "tests" / "x.test.yaml"
     elsewhere.parent.mkdir()
-    elsewhere.write_text("playbook: ../pb\n" + textwrap.dedent(DRILLS), encoding="utf-8")
+    elsewhere.write_text(f"playbook: ../{root.name}\n" + textwrap.dedent(DRILLS), encoding="utf-8")
     result = run(collect([elsewhere]))
     assert result.ok and result.passed == 3
+
+
+def test_invalid_playbook_is_reported_once(tested):
+    root = tested(CASES, DRILLS)
+    (root / "broken.yaml").write_text("rules: [\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["test", str(root)])
+    assert result.exit_code == 1
+    assert result.output.count("playbook is invalid") == 1 and "broken.yaml:" in result.output
+    assert "0 passed, 0 failed, 1 file error(s)" in result.output

@@ -280,7 +280,7 @@ class FactSpace:
             return None
         out: dict[str, object] = {}
         for key, dom in boxes[0].items():
-            out[key] = _sample(dom)
+            out[key] = sample_value(dom)
         return out
 
 
@@ -359,7 +359,8 @@ def _text_split(op: m.Op, value: object) -> tuple[Texts, Texts]:
     return none, anything
 
 
-def _sample(dom: Domain) -> object:
+def sample_value(dom: Domain) -> object:
+    """One value of the domain (MISSING when only "missing" is allowed), for witnesses."""
     if isinstance(dom, Finite):
         present = sorted((v for v in dom.values if v is not MISSING), key=repr)
         return present[0] if present else MISSING

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import Problem, ProblemList, Severity
@@ -129,7 +129,11 @@ def lint_playbook(path: str | Path, *, config: LintConfig | None = None,
     ctx = LintContext(playbook, docs)
     raw: list[Problem] = [p for p in problems if p.severity is Severity.WARNING]  # validation warnings count too
     for check in ALL_CHECKS:
-        raw.extend(check(ctx))
+        try:
+            raw.extend(check(ctx))
+        except Exception as exc:  # a bug in one check must not hide the other findings
+            raw.append(Problem(str(root), 0, 0, "L000", f"lint check {check.__module__} failed: "
+                               f"{type(exc).__name__}: {exc}", Severity.ERROR, "please report this as a cxcoach bug"))
     noqa = _NoqaIndex()
     kept, suppressed = [], 0
     seen: set[tuple[str, int, int, str, str]] = set()

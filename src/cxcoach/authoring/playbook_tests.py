@@ -323,33 +323,36 @@ def run(files: Sequence[TestFile], *, keyword: str | None = None, progress=None)
 
     result = RunResult()
     start = time.perf_counter()
-    loaded: dict[Path, Playbook | str] = {}
+    loaded: dict[Path, Playbook | None] = {}
     for tf in files:
         if tf.problems:
             result.file_problems.append((tf.path, tf.problems))
             continue
         key = tf.playbook.resolve()
         if key not in loaded:
+            loaded[key] = None
             try:
                 pb = load_playbook(tf.playbook)
                 loaded[key] = pb
                 result.coverage.add_universe(pb)
-            except PlaybookError as exc:
-                loaded[key] = f"playbook {tf.playbook} is invalid: {exc}"
+            except PlaybookError as exc:  # reported once for the playbook, not once per test
+                result.file_problems.append((tf.playbook, tuple(exc.problems)))
             except OSError as exc:
-                loaded[key] = f"cannot read playbook {tf.playbook}: {exc}"
-        pb_or_error = loaded[key]
+                where = str(tf.playbook)
+                result.file_problems.append((tf.playbook, (Problem(where, 0, 0, "E011", f"cannot read: {exc}"),)))
+        playbook = loaded[key]
+        if playbook is None:
+            continue
         for test in tf.tests:
             if keyword and keyword.casefold() not in test.name.casefold():
                 continue
-            if isinstance(pb_or_error, str):
-                outcome = Outcome(test, "error", error=pb_or_error)
-            else:
-                runner = run_drill_test if test.kind == "drill" else run_case_test
-                try:
-                    outcome = runner(pb_or_error, test, result.coverage)
-                except (ValueError, LookupError) as exc:  # e.g. a malformed expected timestamp
-                    outcome = Outcome(test, "error", error=str(exc))
+            runner = run_drill_test if test.kind == "drill" else run_case_test
+            try:
+                outcome = runner(playbook, test, result.coverage)
+            except (ValueError, LookupError) as exc:  # e.g. a malformed expected timestamp
+                outcome = Outcome(test, "error", error=str(exc))
+            except Exception as exc:  # one broken test must not stop the run or show a traceback
+                outcome = Outcome(test, "error", error=f"internal error: {type(exc).__name__}: {exc}")
             result.outcomes.append(outcome)
             if progress is not None:
                 progress(tf, outcome)

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..playbook.model import FactType, Playbook
+from ..playbook.model import FactType, Playbook, Rule
 from ..problems import Problem, Severity
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -400,12 +400,12 @@ _RECEIVED = "2026-03-02T10:00:00+08:00"  # a Monday morning, inside most working
 _NOW_OFFSETS_MIN = (10, 1, 120, 300, 1440, 5760, 43200)
 
 
-def _witness_case(playbook: Playbook, rule) -> dict | None:  # noqa: ANN001 - model.Rule
+def _witness_case(playbook: Playbook, rule: Rule) -> dict | None:
     """A case that fires `rule`, found by reasoning over its condition and confirmed with the engine."""
     import datetime as dt
 
     from ..engine import CaseError, recommend
-    from .factspace import MISSING, FactSpace, TooComplex, _sample
+    from .factspace import MISSING, FactSpace, TooComplex, sample_value
 
     space = FactSpace(playbook)
     try:
@@ -417,7 +417,7 @@ def _witness_case(playbook: Playbook, rule) -> dict | None:  # noqa: ANN001 - mo
         facts: dict[str, object] = {}
         elapsed = None
         for key, dom in box.items():
-            value = _sample(dom)
+            value = sample_value(dom)
             if key == "elapsed_minutes":
                 elapsed = value
             elif not key.startswith("overdue:") and value is not MISSING:

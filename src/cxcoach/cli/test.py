@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from ..authoring.playbook_tests import Outcome, TestFile
 
 
 @click.command()
@@ -21,16 +25,16 @@ def test(paths: tuple[Path, ...], coverage: bool, keyword: str | None, verbose: 
     `playbook:` they name). Exit status: 0 all passed, 1 failures or errors,
     5 no tests found.
     """
-    from ..authoring.playbook_tests import collect, failure_text, run, summary_line
+    from ..authoring.playbook_tests import TEST_SUFFIXES, collect, failure_text, run, summary_line
     from ..playbook import default_playbook_path
 
     files = collect(list(paths) or [default_playbook_path()])
     if not files:
         click.echo("no *.test.yaml files found", err=True)
         raise SystemExit(5)
-    current: list[object] = [None]
+    current: list[TestFile | None] = [None]
 
-    def progress(tf, outcome) -> None:  # noqa: ANN001 - click-side callback
+    def progress(tf: TestFile, outcome: Outcome) -> None:
         mark = {"passed": ".", "failed": "F", "error": "E"}[outcome.status]
         if verbose:
             click.echo(f"{outcome.test.where} {outcome.test.name} {outcome.status.upper()}")
@@ -46,7 +50,8 @@ def test(paths: tuple[Path, ...], coverage: bool, keyword: str | None, verbose: 
     if current[0] is not None and not verbose:
         click.echo("")
     for path, problems in result.file_problems:
-        click.echo(f"{path}: cannot run this file:", err=True)
+        what = "playbook is invalid" if path.is_dir() or not str(path).endswith(TEST_SUFFIXES) else "cannot run this file"
+        click.echo(f"{path}: {what}:", err=True)
         for problem in problems:
             click.echo(problem.format(), err=True)
     failures = [o for o in result.outcomes if o.status != "passed"]

@@ -146,6 +146,9 @@ class Builder:
 
     # -- conditions --
     def condition(self, raw: AnyValue, at: At) -> m.Condition:
+        """Parse the condition language, reporting every structural problem at its node."""
+        if not self._condition_shape_ok(raw, at):
+            return _INVALID
         pos = at.pos
         if "all" in raw:
             return m.All(tuple(self.condition(c, at / "all" / i) for i, c in enumerate(raw["all"])), pos)
@@ -164,6 +167,66 @@ class Builder:
             value = tuple(value)
         self._check_fact_test(raw["fact"], op, value, at)
         return m.FactTest(raw["fact"], op, value, pos)
+
+    def _condition_shape_ok(self, raw: AnyValue, at: At) -> bool:
+        if not isinstance(raw, dict) or not raw:
+            self.error(at, "E307", f"a condition is a mapping, not {_describe(raw)}", _CONDITION_HINT)
+            return False
+        forms = [k for k in _COMBINATORS if k in raw] + (["fact"] if "fact" in raw or "op" in raw else [])
+        if len(forms) != 1:
+            message = f"a condition has one form, this one mixes {' and '.join(forms)}" if forms else \
+                f"unknown condition key {next(iter(raw))!r}"
+            self.error(at, "E307", message, did_you_mean(str(next(iter(raw))), [*_COMBINATORS, *_TEST_KEYS])
+                       if not forms else _CONDITION_HINT)
+            return False
+        form = forms[0]
+        allowed = _TEST_KEYS if form == "fact" else (form,)
+        ok = True
+        for key in raw:
+            if key not in allowed:
+                self.error(at / key, "E307", f"unknown key {key!r} in a {form!r} condition",
+                           did_you_mean(str(key), allowed) or f"allowed keys: {', '.join(allowed)}", key=True)
+                ok = False
+        if form in ("all", "any"):
+            items = raw[form]
+            if not isinstance(items, list) or not items:
+                self.error(at / form, "E307", f"`{form}` takes a non-empty list of conditions", _CONDITION_HINT)
+                return False
+        elif form == "not":
+            pass  # the nested condition reports its own shape
+        elif form == "overdue":
+            if not isinstance(raw["overdue"], str):
+                self.error(at / "overdue", "E307", "`overdue` names a deadline: respond, resolve or a step id")
+                return False
+        else:
+            ok = self._fact_test_shape_ok(raw, at) and ok
+        return ok
+
+    def _fact_test_shape_ok(self, raw: dict, at: At) -> bool:
+        for key in ("fact", "op"):
+            if key not in raw:
+                self.error(at, "E307", f"missing required key {key!r}", "write {fact: NAME, op: eq, value: VALUE}")
+                return False
+        if not isinstance(raw["fact"], str):
+            self.error(at / "fact", "E307", f"a fact name is text, not {_describe(raw['fact'])}")
+            return False
+        op = raw["op"]
+        if op not in _OPS:
+            synonym = m.OP_SYNONYMS.get(str(op).lower())
+            hint = f"did you mean {synonym!r}?" if synonym else did_you_mean(str(op), _OPS)
+            self.error(at / "op", "E307", f"{op!r} is not one of: {', '.join(_OPS)}", hint)
+            return False
+        if "value" not in raw:
+            if op == "exists":
+                return True
+            self.error(at, "E307", f"missing required key 'value' for operator {op!r}", _VALUE_SHAPES[op][1])
+            return False
+        value = raw["value"]
+        check, expected = _VALUE_SHAPES[op]
+        if not check(value):
+            self.error(at / "value", "E307", f"operator {op!r} takes {expected}, got {_describe(value)}")
+            return False
+        return True
 
     def _check_fact_test(self, fact_id: str, op: m.Op, value: AnyValue, at: At) -> None:
         derived = m.DERIVED_FACTS.get(fact_id)
@@ -203,6 +266,42 @@ class Builder:
                 self.warning(at, "W305", f"{value} is outside the range {fact.min}..{fact.max} of fact {fact_id!r}")
         elif ftype is m.FactType.TEXT and not isinstance(value, str):
             self.error(at, "E302", f"fact {fact_id!r} is text, not {value!r}", "quote the value")
+
+
+def _is_scalar(value: AnyValue) -> bool:
+    return isinstance(value, (str, int, float, bool))
+
+
+def _is_number(value: AnyValue) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _describe(value: AnyValue) -> str:
+    if isinstance(value, dict):
+        return "a mapping" if value else "an empty mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return repr(value)
+
+
+_COMBINATORS = ("all", "any", "not", "overdue")
+_TEST_KEYS = ("fact", "op", "value")
+_OPS = tuple(o.value for o in m.Op)
+_CONDITION_HINT = "write {fact: NAME, op: OP, value: V}, {all: [...]}, {any: [...]}, {not: ...} or {overdue: respond}"
+_VALUE_SHAPES = {
+    "eq": (_is_scalar, "one value (text, number, true/false)"),
+    "ne": (_is_scalar, "one value (text, number, true/false)"),
+    "in": (lambda v: isinstance(v, list) and bool(v) and all(map(_is_scalar, v)), "a non-empty list of values"),
+    "not_in": (lambda v: isinstance(v, list) and bool(v) and all(map(_is_scalar, v)), "a non-empty list of values"),
+    "lt": (_is_number, "a number"), "le": (_is_number, "a number"),
+    "gt": (_is_number, "a number"), "ge": (_is_number, "a number"),
+    "between": (lambda v: isinstance(v, list) and len(v) == 2 and all(map(_is_number, v)), "[low, high] numbers"),
+    "contains": (lambda v: isinstance(v, str) and bool(v), "non-empty text"),
+    "exists": (lambda v: isinstance(v, bool), "true or false"),
+}
+_INVALID: m.Condition = m.All(())  # stands in for a condition already reported as broken
 
 
 # --- sections ---------------------------------------------------------------

@@ -168,6 +168,11 @@ class Op(StrEnum):
     EXISTS = "exists"
 
 
+# Operator spellings authors bring from other tools, for "did you mean" hints.
+OP_SYNONYMS = {"gte": "ge", ">=": "ge", "lte": "le", "<=": "le", ">": "gt", "<": "lt", "==": "eq", "=": "eq",
+               "!=": "ne", "equals": "eq", "neq": "ne", "nin": "not_in", "range": "between", "has": "contains"}
+
+
 @dataclass(frozen=True, slots=True)
 class FactTest:
     """`{fact, op, value}`; `value` is a scalar, a tuple (in/not_in/between) or a bool (exists)."""

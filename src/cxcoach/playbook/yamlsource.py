@@ -73,9 +73,42 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
 }
-_QUOTED = ("'", '"', "|", ">")
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_QUOTED = ("'", '"', "|", ">")
+_SLOW = object()
+_PLAIN_CACHE: dict[str, Any] = {}
+_PLAIN_CACHE_SIZE = 50_000
+
+
+def _construct(tag: str, node: yaml.ScalarNode) -> Any:
+    # Call the tag's constructor directly: construct_object would remember every node forever.
+    return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+
+
+def _plain_scalar(text: str) -> Any:
+    """The value of an untagged plain scalar, memoised: playbooks repeat ids and ops a lot.
+
+    Returns _SLOW for the few kinds the full constructor must handle.
+    """
+    value = _PLAIN_CACHE.get(text, _SLOW)
+    if value is not _SLOW:
+        return value
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+        value = text  # dates stay text: the model parses them where it expects them
+    elif tag == "tag:yaml.org,2002:bool" and text.lower() not in ("true", "false"):
+        value = text  # YAML 1.2: yes/no/on/off are words (no "Norway problem")
+    elif tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"):
+        try:
+            value = _construct(tag, yaml.ScalarNode(tag, text))
+        except (yaml.YAMLError, ValueError):
+            return _SLOW
+    else:
+        return _SLOW
+    if len(_PLAIN_CACHE) < _PLAIN_CACHE_SIZE:
+        _PLAIN_CACHE[text] = value
+    return value
 
 
 def display_path(path: Path) -> str:
@@ -245,28 +278,56 @@ class _Composer:
 
     # -- events --
     def feed(self, event: yaml.Event) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
+        """Handle one event; the common cases (plain keys and scalar values) stay on a short path."""
+        cls = event.__class__
+        stack = self.stack
+        if cls is yaml.ScalarEvent and stack and event.tag is None and event.anchor is None:
+            top = stack[-1]
+            mark = event.start_mark
+            container = top.container
+            if container.__class__ is dict:
+                if top.key is _EMPTY:
+                    top.key_mark = (mark.line + 1, mark.column + 1)
+                    top.key = event.value
+                    return
+                path = top.path + (top.key,)
+            else:
+                path = top.path + (len(container),)
+            self.positions[path] = (mark.line + 1, mark.column + 1)
+            value = event.value if event.style in _QUOTED else _plain_scalar(event.value)
+            if value is _SLOW:
+                value = self._scalar(event)
+            self.nodes += 1
+            top.count += 1
+            if self.nodes > self.limits.max_nodes:
+                self._count(0, mark)
+            if container.__class__ is list:
+                container.append(value)
+            else:
+                self._place(value, mark)
+            return
+        if cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+            frame = stack.pop()
+            if frame.anchor:
+                self.anchors[frame.anchor] = (frame.container, frame.count)
+            if stack:
+                stack[-1].count += frame.count
+            self._place(frame.container, event.start_mark)
+            return
+        if cls is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents > 1:
                 self._error(event.start_mark, "E013", "more than one YAML document in the file",
                             "remove the extra '---' line, or split it into its own file", stop=True)
             return
-        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-            return
-        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            frame = self.stack.pop()
-            if frame.anchor:
-                self.anchors[frame.anchor] = (frame.container, frame.count)
-            if self.stack:
-                self.stack[-1].count += frame.count
-            self._place(frame.container, event.start_mark)
+        if cls is yaml.StreamStartEvent or cls is yaml.StreamEndEvent or cls is yaml.DocumentEndEvent:
             return
         if self._expect_key():
             self._key(event)
             return
         path = self._child_path()
         assert path is not None
-        if isinstance(event, yaml.AliasEvent):
+        if cls is yaml.AliasEvent:
             self.aliases += 1
             if self.aliases > self.limits.max_aliases:
                 self._error(event.start_mark, "E012", f"more than {self.limits.max_aliases:,} aliases",
@@ -279,21 +340,21 @@ class _Composer:
             self._place(value, event.start_mark)
             return
         self.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
-        if isinstance(event, yaml.ScalarEvent):
+        if cls is yaml.ScalarEvent:
             value = self._scalar(event)
             self._count(1, event.start_mark)
             if event.anchor:
                 self.anchors[event.anchor] = (value, 1)
             self._place(value, event.start_mark)
             return
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            self._check_tag(event, "tag:yaml.org,2002:map" if isinstance(event, yaml.MappingStartEvent) else "tag:yaml.org,2002:seq")
-            if len(self.stack) >= self.limits.max_depth:
+        if cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+            is_map = cls is yaml.MappingStartEvent
+            self._check_tag(event, "tag:yaml.org,2002:map" if is_map else "tag:yaml.org,2002:seq")
+            if len(stack) >= self.limits.max_depth:
                 self._error(event.start_mark, "E014", f"nesting deeper than {self.limits.max_depth} levels",
                             "flatten the structure; playbooks never need this depth", stop=True)
             self.nodes += 1
-            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-            self.stack.append(_Frame(container, path, event.anchor))
+            stack.append(_Frame({} if is_map else [], path, event.anchor))
 
     def _key(self, event: yaml.Event) -> None:
         top = self.stack[-1]
@@ -327,7 +388,7 @@ class _Composer:
             return event.value  # YAML 1.2: yes/no/on/off are words (no "Norway problem")
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            return _CONSTRUCTOR.construct_object(node, deep=True)
+            return _construct(tag, node)
         except (yaml.YAMLError, ValueError) as exc:
             self._error(event.start_mark, "E001", f"bad {tag.rsplit(':', 1)[-1]} value {event.value!r}: {_first_line(exc)}", stop=True)
             return None

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ...playbook import drill_model as dm
 from ...playbook.model import Playbook, Pos
 from ...playbook.yamlsource import Document
 from ...problems import Problem, Severity
+
+if TYPE_CHECKING:
+    from ..factspace import FactSpace
 
 
 @dataclass
@@ -20,17 +24,11 @@ class LintContext:
     docs: list[Document] = field(default_factory=list)
 
     @cached_property
-    def factspace(self):  # noqa: ANN201 - imported lazily, only rule checks need it
+    def factspace(self) -> FactSpace:
+        """Built on first use: only the rule checks reason over facts."""
         from ..factspace import FactSpace
 
         return FactSpace(self.playbook)
-
-    def edges(self, drill: dm.Drill) -> dict[str, list[tuple[str, str]]]:
-        """node id -> [(target, via)] where via is the response or fallback id."""
-        return drill_edges(drill)
-
-    def reachable(self, drill: dm.Drill) -> set[str]:
-        return reachable_from(drill)
 
 
 def finding(pos: Pos, code: str, message: str, hint: str | None = None, *,

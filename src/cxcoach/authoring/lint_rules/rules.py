@@ -81,11 +81,17 @@ def check(ctx: LintContext) -> Iterator[Problem]:
                           "makes its `when` true", "look for contradictory tests (e.g. eq a and eq b on one fact, "
                           "a number outside the fact's min/max, `not exists` with a test on the same fact)")
 
+    not_firing: dict[str, list | None] = {}
+
     def always_with(b: m.Rule, a: m.Rule) -> bool:
-        """Whenever b fires, a fires."""
+        """Whenever b fires, a fires (no case fires b but leaves a not true)."""
         try:
-            return not fs.meet(fires[b.id], fs.dnf(a.when, "NT"))
+            if a.id not in not_firing:
+                not_firing[a.id] = fs.dnf(a.when, "NT")
+            other = not_firing[a.id]
+            return other is not None and not fs.meet(fires[b.id], other)
         except TooComplex:
+            not_firing.setdefault(a.id, None)
             return False
 
     live = [r for r in pb.rules if r.id in fires and r.id not in never]

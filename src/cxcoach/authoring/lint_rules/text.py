@@ -106,12 +106,11 @@ def _lines(ctx: LintContext) -> Iterator[tuple[str, Line]]:
 
 def check(ctx: LintContext) -> Iterator[Problem]:
     pb = ctx.playbook
-    missing = [loc for loc in pb.locales]
     for doc in ctx.docs:
         for path, key in _plain_texts(doc.data, (), pb.locales):
             line, col = doc.position(path)
             yield finding(Pos(doc.file, line, col), "L501", f"`{key}` is a plain string, so every locale "
-                          f"({', '.join(missing)}) shows the same words", "write {" + ", ".join(
+                          f"({', '.join(pb.locales)}) shows the same words", "write {" + ", ".join(
                               f"{loc}: ..." for loc in pb.locales) + "}")
         source = _source_lines(doc.file)
         for path, gap in _cjk_gaps(doc.data, ()):
