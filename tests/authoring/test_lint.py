@@ -317,6 +317,27 @@ def test_l501_missing_translation(make_playbook):
     assert_finding(root, "L501", PLAIN, contains="`label`")
 
 
+def test_l501_not_reported_for_fact_values_named_like_text_fields(make_playbook):
+    plant = textwrap.dedent("""\
+    facts:
+      - id: title
+        type: enum
+        label: {zh: 称谓, en: Title}
+        values: [{id: mr, label: {zh: 先生, en: Mr}}]
+    rules:
+      - id: mister
+        when: {fact: title, op: eq, value: mr}
+        then: {steps: [listen, report]}
+    """) + drill("""\
+    - id: open
+      say: [{id: open.a, text: {zh: 你好, en: Hi}}]
+      responses:
+        - {id: open.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
+      fallback: {id: open.none, next: lost}
+    """, extra="    case: {title: mr}\n")
+    assert findings(make_playbook(plant), "L501") == []
+
+
 def test_l501_not_reported_for_single_locale_drill(make_playbook):
     plant = drill("""\
     - id: open

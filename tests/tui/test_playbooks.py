@@ -50,6 +50,8 @@ async def test_palette_searches_drills_steps_and_scripts(make_app) -> None:
         assert any("Take your time" in h.text for h in hits)
         hits = [h async for h in provider.search("倾听")]  # the other language matches too
         assert any(h.text.startswith("Step: Listen") for h in hits)
+        (late,) = [h async for h in provider.search("Parcel late")]
+        assert late.prompt.plain == "Start drill: Parcel [red]late[/red]"  # markup stays literal
         found = [h async for h in provider.discover()]
         assert len(found) == 2 + 3 + 2
         script = next(h for h in [h async for h in provider.search("Take your time")])

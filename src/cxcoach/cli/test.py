@@ -27,6 +27,7 @@ def test(paths: tuple[Path, ...], coverage: bool, keyword: str | None, verbose: 
     """
     from ..authoring.playbook_tests import TEST_SUFFIXES, collect, failure_text, run, summary_line
     from ..playbook import default_playbook_path
+    from ..playbook.yamlsource import display_path
 
     files = collect(list(paths) or [default_playbook_path()])
     if not files:
@@ -42,7 +43,7 @@ def test(paths: tuple[Path, ...], coverage: bool, keyword: str | None, verbose: 
         if current[0] is not tf:
             if current[0] is not None:
                 click.echo("")
-            click.echo(f"{tf.path} ", nl=False)
+            click.echo(f"{display_path(tf.path)} ", nl=False)
             current[0] = tf
         click.echo(mark, nl=False)
 
@@ -51,7 +52,7 @@ def test(paths: tuple[Path, ...], coverage: bool, keyword: str | None, verbose: 
         click.echo("")
     for path, problems in result.file_problems:
         what = "playbook is invalid" if path.is_dir() or not str(path).endswith(TEST_SUFFIXES) else "cannot run this file"
-        click.echo(f"{path}: {what}:", err=True)
+        click.echo(f"{display_path(path)}: {what}:", err=True)
         for problem in problems:
             click.echo(problem.format(), err=True)
     failures = [o for o in result.outcomes if o.status != "passed"]

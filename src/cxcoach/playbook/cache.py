@@ -15,7 +15,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 
 from ..resources import schemas_dir
@@ -74,6 +73,8 @@ def put(key: str, playbook: m.Playbook) -> None:
     folder = cache_dir()
     if folder is None:
         return
+    import tempfile  # only a cache miss pays for it
+
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")

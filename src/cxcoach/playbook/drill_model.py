@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Union
 
-from .model import NOWHERE, Condition, Pos, Text
+from .model import NOWHERE, Condition, Pos, Text, frozen
 
 DEFAULT_GUARD_WINDOW = 8
 
 
 # --- matchers ---------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Phrase:
     """A literal phrase; `guard` is the negation window in tokens (None: no guard)."""
 
@@ -27,7 +27,7 @@ class Phrase:
     guard: int | None = DEFAULT_GUARD_WINDOW
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Regex:
     """A bounded pattern (see playbook/drill_regex.py); `pattern` has its repeats capped."""
 
@@ -36,23 +36,23 @@ class Regex:
     guard: int | None = DEFAULT_GUARD_WINDOW
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AnyOf:
     items: tuple[Matcher, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AllOf:
     items: tuple[Matcher, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class KOfN:
     k: int
     items: tuple[Matcher, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Near:
     """Every item matches with gaps of at most `within` normalised characters."""
 
@@ -61,12 +61,12 @@ class Near:
     ordered: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DetectorRef:
     id: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Unless:
     """`item` counts only when `exclude` matches nowhere in the reply."""
 
@@ -79,7 +79,7 @@ Matcher = Union[Phrase, Regex, AnyOf, AllOf, KOfN, Near, DetectorRef, Unless]
 
 # --- customer state ---------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Effect:
     """A change of the simulated customer's state."""
 
@@ -97,14 +97,14 @@ class NumOp(StrEnum):
     GE = "ge"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NumTest:
     subject: str  # hostility | perceived | visits | turn
     op: NumOp
     value: float
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StateTest:
     """All parts must hold; an empty test always holds."""
 
@@ -122,7 +122,7 @@ class Polarity(StrEnum):
     NEUTRAL = "neutral"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Detector:
     id: str
     title: Text
@@ -142,7 +142,7 @@ class CriterionKind(StrEnum):
     AUTO_FAIL = "auto_fail"  # score 0 and fail when present
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Criterion:
     id: str
     title: Text
@@ -162,7 +162,7 @@ class Criterion:
     absent: bool = False  # weighted criterion earned when the evidence is NOT found
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class OrderRule:
     """When both appear, the earliest of `first` must precede the earliest of `then`."""
 
@@ -181,7 +181,7 @@ class Scope(StrEnum):
     CONVERSATION = "conversation"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Rubric:
     id: str
     title: Text
@@ -212,14 +212,14 @@ class EndingKind(StrEnum):
     BAD = "bad"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CustomerLine:
     id: str
     text: Text
     when: StateTest | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Response:
     """What a reply may show at a node; `id` is the stable feedback id."""
 
@@ -234,7 +234,7 @@ class Response:
     next: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Fallback:
     id: str
     next: str
@@ -243,7 +243,7 @@ class Fallback:
     points: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Node:
     id: str
     say: tuple[CustomerLine, ...]
@@ -254,7 +254,7 @@ class Node:
     model: Text | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Ending:
     id: str
     kind: EndingKind
@@ -264,7 +264,7 @@ class Ending:
     say: Text | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Persona:
     type: str
     label: Text
@@ -276,7 +276,7 @@ class Persona:
     motive: Text | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Drill:
     id: str
     title: Text

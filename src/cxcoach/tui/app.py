@@ -150,7 +150,7 @@ class CxcoachApp(App[None]):
         try:
             playbook = load_playbook(target)
         except PlaybookError as exc:
-            self.playbook_error = f"{target}: {exc}"
+            self.playbook_error = str(exc)
             self.playbook_problems = [p.format() for p in exc.problems]
             return False
         except OSError as exc:

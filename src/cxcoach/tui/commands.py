@@ -12,6 +12,8 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from .i18n import tr
 from .text import content, safe
@@ -48,6 +50,18 @@ class CoachCommands(Provider):
                             sc.title.get(lang), partial(self._copy, text)))
         return out
 
+    @staticmethod
+    def _highlight(matcher: Matcher, text: str) -> Content:
+        """Like `Matcher.highlight`, which parses its argument as markup; playbook text must stay literal."""
+        content = Content(text)
+        score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+        if not score:
+            return content
+        for offset in offsets:
+            if not text[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+        return content
+
     async def discover(self) -> Hits:
         for display, _, help_text, action in self._entries()[:40]:
             yield DiscoveryHit(content(display), action, text=safe(display), help=safe(help_text))
@@ -57,7 +71,8 @@ class CoachCommands(Provider):
         for display, searchable, help_text, action in self._entries():
             score = max(matcher.match(display), matcher.match(searchable))
             if score > 0:
-                yield Hit(score, matcher.highlight(safe(display)), action, text=safe(display), help=safe(help_text))
+                yield Hit(score, self._highlight(matcher, safe(display)), action, text=safe(display),
+                          help=safe(help_text))
 
     def _drill(self, drill_id: str) -> None:
         from .screens.practice import PracticeScreen

@@ -25,6 +25,7 @@ CODES = {
 
 _CJK_GAP = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef] +[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 
+_NOT_TEXT = frozenset({"case", "when", "na_when", "pause_when", "facts"})
 TEXT_KEYS = frozenset({"title", "label", "description", "why", "instead", "text", "hint", "model", "brief", "motive",
                        "applies_to", "formula", "feedback", "met", "missed", "say"})
 
@@ -37,6 +38,8 @@ def _plain_texts(data: Any, path: tuple, locales: tuple[str, ...]) -> Iterator[t
             return
         for key, value in data.items():
             here = path + (key,)
+            if key in _NOT_TEXT:
+                continue  # fact values and conditions: `motive: compensation` is a fact, not a sentence
             if key in TEXT_KEYS and isinstance(value, str):
                 yield here, key
             elif key == "fields" and isinstance(value, list):
