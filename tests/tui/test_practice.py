@@ -28,6 +28,8 @@ async def test_drill_end_to_end_with_typed_replies(make_app, db) -> None:
         assert isinstance(app.screen, DrillScreen)
         assert app.trainee is not None and app.trainee.name == "Ann"
         assert "My parcel is a whole week late!" in texts(app.screen, "Transcript Static")
+        assert "Parcel [red]late[/red]" in texts(app.screen, "#drill-info")  # playbook markup shown, not obeyed
+        assert "week late.\\x1b[5m" in texts(app.screen, "Transcript Static")  # escape sequence made visible
         await pilot.press("f2")  # hint: shown and counted
         await type_text(pilot, "Sorry, I understand.")
         await pilot.press("enter")
@@ -74,12 +76,23 @@ async def test_report_shows_missed_criteria_with_model_lines_and_retry(make_app)
         assert isinstance(app.screen, DrillScreen) and not app.screen.session.turns
 
 
-async def test_exam_mode_gives_no_feedback_and_no_hints(make_app) -> None:
+async def test_filters_exam_mode_and_leaving_keeps_the_drill_resumable(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("p")
         await pilot.pause()
-        await pilot.press("x", "enter")
+        screen = app.screen
+        assert screen.shown == ["late_parcel", "rude_caller"]
+        screen.query_one("#filter-difficulty").value = "hard"
+        await pilot.pause()
+        assert screen.shown == ["rude_caller"]
+        screen.query_one("#filter-customer").value = "hot_tempered"
+        await pilot.pause()
+        assert screen.shown == []
+        screen.query_one("#filter-difficulty").value = "__any__"
+        await pilot.pause()
+        assert screen.shown == ["late_parcel"]
+        await pilot.press("x", "enter")  # exam mode
         await pilot.pause()
         await type_text(pilot, "Ann")
         await pilot.press("enter")
@@ -89,9 +102,15 @@ async def test_exam_mode_gives_no_feedback_and_no_hints(make_app) -> None:
         await type_text(pilot, "hmm")
         await pilot.press("enter")
         await pilot.pause()
-        shown = texts(app.screen, "Transcript Static")
-        assert "The feelings were ignored." not in shown
+        assert "The feelings were ignored." not in texts(app.screen, "Transcript Static")
         assert "Hints are off" in " ".join(n.message for n in app._notifications)
+        await pilot.press("escape")  # leave: the drill stays resumable
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen)
+        assert [t.reply for t in app.screen.session.turns] == ["hmm"]
+        assert app.screen.session.mode.value == "exam"
 
 
 async def test_cjk_typing_wrapping_and_literal_markup(make_app) -> None:
@@ -112,10 +131,6 @@ async def test_cjk_typing_wrapping_and_literal_markup(make_app) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert "[bold red]hi[/] \\x1b[31mred" in texts(app.screen, "Transcript Static")
-    app = make_app(lang="en")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _start(pilot)
-        assert "Parcel [red]late[/red]" in texts(app.screen, "#drill-info")  # playbook markup shown, not obeyed
 
 
 async def test_resume_after_an_interrupted_drill(make_app, db, coach_playbook) -> None:
@@ -143,31 +158,3 @@ async def test_resume_after_an_interrupted_drill(make_app, db, coach_playbook) -
     with Store.open(db) as store:
         (row,) = store.sessions()
         assert row.finished and row.turns == 3
-
-
-async def test_leaving_keeps_the_drill_resumable(make_app, db) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _start(pilot)
-        await type_text(pilot, "hello")
-        await pilot.press("enter", "escape")
-        await pilot.pause()
-        await pilot.press("r")
-        await pilot.pause()
-        assert isinstance(app.screen, DrillScreen)
-        assert [t.reply for t in app.screen.session.turns] == ["hello"]
-
-
-async def test_filters_narrow_the_drill_list(make_app) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("p")
-        await pilot.pause()
-        screen = app.screen
-        assert screen.shown == ["late_parcel", "rude_caller"]
-        screen.query_one("#filter-difficulty").value = "hard"
-        await pilot.pause()
-        assert screen.shown == ["rude_caller"]
-        screen.query_one("#filter-customer").value = "hot_tempered"
-        await pilot.pause()
-        assert screen.shown == []

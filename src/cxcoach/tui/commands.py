@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
+from textual.markup import escape
 
 from .i18n import tr
 from .text import content, safe
@@ -64,7 +65,7 @@ class CoachCommands(Provider):
 
     async def discover(self) -> Hits:
         for display, _, help_text, action in self._entries()[:40]:
-            yield DiscoveryHit(content(display), action, text=safe(display), help=safe(help_text))
+            yield DiscoveryHit(content(display), action, text=safe(display), help=escape(safe(help_text)))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -72,7 +73,7 @@ class CoachCommands(Provider):
             score = max(matcher.match(display), matcher.match(searchable))
             if score > 0:
                 yield Hit(score, self._highlight(matcher, safe(display)), action, text=safe(display),
-                          help=safe(help_text))
+                          help=escape(safe(help_text)))  # the palette parses help as markup
 
     def _drill(self, drill_id: str) -> None:
         from .screens.practice import PracticeScreen

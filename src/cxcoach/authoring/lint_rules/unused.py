@@ -43,7 +43,8 @@ def _condition_facts(cond: m.Condition | None) -> Iterator[str]:
 
 
 def _all_conditions(pb: m.Playbook) -> Iterator[m.Condition | None]:
-    yield pb.clock.pause_when
+    for name in ("pause_when", "respond_met_when", "resolve_met_when"):
+        yield getattr(pb.clock, name, None)
     for rule in pb.rules:
         yield rule.when
     for rubric in pb.rubrics.values():
