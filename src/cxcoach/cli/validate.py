@@ -41,7 +41,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     else:
         for target, playbook, problems in report:
             for problem in problems:
-                click.echo(problem.format(), err=problem.severity is Severity.ERROR)
+                click.echo(problem.format())
             if playbook is not None:
                 click.echo(f"ok: {target} (playbook {playbook.id!r}: {len(playbook.rules)} rules, "
                            f"{len(playbook.steps)} steps, {len(playbook.drills)} drills)")
