@@ -139,3 +139,11 @@ def test_cli_calibrate(make_playbook, tmp_path):
     answers.write_text("answers: [{reply: x, label: great}]\n", encoding="utf-8")
     schema = CliRunner().invoke(main, ["calibrate", "conv", str(answers), "-p", root])
     assert schema.exit_code == 1 and "a.yaml:1" in schema.output
+
+
+def test_calibration_flags_a_misleading_detector(playbook):
+    answers = parse_answers({"answers": [{"reply": "您好，请讲", "label": "good"},
+                                          {"reply": "抱歉，这不归我管", "label": "bad"}]})
+    cal = calibrate(playbook, "conv", answers)
+    apology = next(d for d in cal.detectors if d.id == "apology")
+    assert (apology.good, apology.bad) == (0, 1) and apology.misleading(cal.n_good, cal.n_bad)

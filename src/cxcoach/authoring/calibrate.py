@@ -69,6 +69,21 @@ class CriterionStats:
 
 
 @dataclass
+class DetectorStats:
+    id: str
+    polarity: str
+    good: int = 0
+    bad: int = 0
+
+    def misleading(self, n_good: int, n_bad: int) -> bool:
+        """A good behaviour seen relatively more in bad answers, or a bad one more in good answers."""
+        if not n_good or not n_bad or self.polarity == "neutral":
+            return False
+        rate_good, rate_bad = self.good / n_good, self.bad / n_bad
+        return rate_bad > rate_good if self.polarity == "good" else rate_good > rate_bad
+
+
+@dataclass
 class Calibration:
     rubric: str
     scored: list[Scored]
@@ -78,6 +93,7 @@ class Calibration:
     criteria: list[CriterionStats]
     n_good: int
     n_bad: int
+    detectors: list[DetectorStats] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -87,6 +103,8 @@ class Calibration:
                           "misleading": c.misleading(self.n_good, self.n_bad),
                           "phrases": {p: {"good": s.good, "bad": s.bad} for p, s in c.phrases.items()}}
                          for c in self.criteria],
+            "detectors": [{"id": d.id, "polarity": d.polarity, "fired_good": d.good, "fired_bad": d.bad,
+                           "misleading": d.misleading(self.n_good, self.n_bad)} for d in self.detectors],
             "scores": [{"line": s.answer.line, "label": s.answer.label, "score": s.score, "passed": s.passed}
                        for s in self.scored],
         }
@@ -133,6 +151,7 @@ def _phrases(m: dm.Matcher, detectors: Mapping[str, dm.Detector], depth: int = 0
 
 
 def calibrate(pb: Playbook, rubric_id: str, answers: Sequence[Answer]) -> Calibration:
+    from ..drill.detectors import detect
     from ..drill.matcher import ReplyContext, evaluate
     from ..drill.scoring import Status, score_contexts
     from ..problems import did_you_mean
@@ -144,6 +163,7 @@ def calibrate(pb: Playbook, rubric_id: str, answers: Sequence[Answer]) -> Calibr
     numeric = any(a.label not in (0.0, 1.0) for a in answers)
     middle = 1.5 if numeric else 0.5
     stats = [CriterionStats(c.id, c.kind.value) for c in rubric.criteria]
+    det_stats = {d.id: DetectorStats(d.id, d.polarity.value) for d in pb.detectors.values()}
     leaves = {c.id: _phrases(c.evidence, pb.detectors) for c in rubric.criteria}
     scored = []
     n_good = n_bad = 0
@@ -155,6 +175,11 @@ def calibrate(pb: Playbook, rubric_id: str, answers: Sequence[Answer]) -> Calibr
         good = answer.label > middle
         n_good += good
         n_bad += not good
+        for ident in {b.detector for ctx in contexts for b in detect(pb.detectors, ctx)}:
+            if good:
+                det_stats[ident].good += 1
+            else:
+                det_stats[ident].bad += 1
         for st in stats:
             if st.id in fired:
                 if good:
@@ -179,7 +204,8 @@ def calibrate(pb: Playbook, rubric_id: str, answers: Sequence[Answer]) -> Calibr
         agree += 1.0 if hi.score > lo.score else 0.5 if hi.score == lo.score else 0.0
     agreement = round(agree / pairs, 3) if pairs else None
     pass_agreement = round(sum(s.passed == (s.answer.label > middle) for s in scored) / len(scored), 3) if scored else None
-    return Calibration(rubric.id, scored, agreement, int(pairs), pass_agreement, stats, n_good, n_bad)
+    return Calibration(rubric.id, scored, agreement, int(pairs), pass_agreement, stats, n_good, n_bad,
+                       [d for d in det_stats.values() if d.good or d.bad])
 
 
 def report_text(cal: Calibration) -> str:
@@ -202,4 +228,9 @@ def report_text(cal: Calibration) -> str:
             on_right = ps.good if wrong_side == "bad" else ps.bad
             if on_wrong > on_right:
                 lines.append(f"    phrase {phrase!r}: {ps.good} good, {ps.bad} bad   <- fires mostly on {wrong_side} answers")
+    if cal.detectors:
+        lines += ["", f"{'detector':<24} {'polarity':<9} {'good':>6} {'bad':>6}"]
+        for d in cal.detectors:
+            flag = "   <- misleading" if d.misleading(cal.n_good, cal.n_bad) else ""
+            lines.append(f"{d.id:<24} {d.polarity:<9} {d.good:>6} {d.bad:>6}{flag}")
     return "\n".join(lines) + "\n"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,9 @@ class PlaybookTest:
 
 @dataclass(frozen=True, slots=True)
 class TestFile:
+    """One `*.test.yaml` file, its tests and the playbook they run against."""
+
+    __test__ = False  # not a pytest test class, despite the name
     path: Path
     playbook: Path
     tests: tuple[PlaybookTest, ...]
@@ -317,7 +320,8 @@ class RunResult:
         return self.failed == 0 and not self.file_problems
 
 
-def run(files: Sequence[TestFile], *, keyword: str | None = None, progress=None) -> RunResult:
+def run(files: Sequence[TestFile], *, keyword: str | None = None,
+        progress: Callable[[TestFile, Outcome], None] | None = None) -> RunResult:
     """Run every test; `progress(file, outcome)` is called after each (the CLI prints dots)."""
     from ..playbook import PlaybookError, load_playbook
 
