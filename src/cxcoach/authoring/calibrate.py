@@ -8,8 +8,11 @@ and report:
   count half). 1.0 is perfect, 0.5 is a coin;
 * pass agreement: how often "passed" equals "labelled good";
 * per criterion, and per phrase inside it (counted when the criterion fired),
-  how often it fired on good and on bad answers, so trainers see which phrases mislead the scorer (a weighted
-  criterion firing on bad answers, a penalty firing on good ones).
+  how often it fired on good and on bad answers, so trainers see which
+  phrases mislead the scorer (a weighted criterion firing on bad answers, a
+  penalty firing on good ones);
+* per detector, the same counts: a good behaviour found mostly in bad answers
+  misleads as much as a criterion does.
 
 The answers file follows `schemas/calibration.schema.json`: a list under
 `answers:` of `{reply: text}` or `{replies: [turn, ...]}` with `label:`.
