@@ -76,7 +76,7 @@ async def test_report_shows_missed_criteria_with_model_lines_and_retry(make_app)
         assert isinstance(app.screen, DrillScreen) and not app.screen.session.turns
 
 
-async def test_filters_exam_mode_and_leaving_keeps_the_drill_resumable(make_app) -> None:
+async def test_filters_exam_mode_and_leaving_keeps_the_drill_resumable(make_app, clock) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("p")
@@ -92,12 +92,16 @@ async def test_filters_exam_mode_and_leaving_keeps_the_drill_resumable(make_app)
         screen.query_one("#filter-difficulty").value = "__any__"
         await pilot.pause()
         assert screen.shown == ["late_parcel"]
-        await pilot.press("x", "enter")  # exam mode
+        await pilot.press("x", "t", "enter")  # exam mode, reply timer
         await pilot.pause()
         await type_text(pilot, "Ann")
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.session.mode.value == "exam"
+        clock.advance(seconds=91)  # the per-reply timer runs out: a warning, not an end
+        app.screen.query_one("#reply-timer").tick()
+        await pilot.pause()
+        assert "Time is up" in " ".join(n.message for n in app._notifications)
         await pilot.press("f2")
         await type_text(pilot, "hmm")
         await pilot.press("enter")

@@ -43,6 +43,17 @@ class LazyGroup(click.Group):
             return getattr(module, attr)
         return super().get_command(ctx, cmd_name)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            from ..problems import did_you_mean
+
+            hint = did_you_mean(args[0], self.list_commands(ctx)) if args else None
+            if hint:
+                exc.message = f"{exc.message} {hint[0].upper()}{hint[1:]}"
+            raise
+
 
 @click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cxcoach")

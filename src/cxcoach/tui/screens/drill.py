@@ -133,6 +133,10 @@ class DrillScreen(CoachScreen):
             transcript.say_customer(self.t("drill.customer"), self.session.customer_text)
             self._restart_timer()
 
+    @on(Countdown.Expired, "#reply-timer")
+    def _time_up(self) -> None:
+        self.notify(self.t("drill.timeout"), severity="warning", markup=False)
+
     def show_report(self) -> None:
         from .report import ReportScreen
 

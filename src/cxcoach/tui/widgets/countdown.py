@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -36,6 +37,17 @@ class Countdown(Static):
 
     due: reactive[dt.datetime | None] = reactive(None)
 
+    class Expired(Message):
+        """Posted once when the deadline passes (again after `due` changes)."""
+
+        def __init__(self, countdown: Countdown) -> None:
+            super().__init__()
+            self.countdown = countdown
+
+        @property
+        def control(self) -> Countdown:
+            return self.countdown
+
     def __init__(self, label: str, clock: Clock, *, due: dt.datetime | None = None,
                  warn_within: dt.timedelta = dt.timedelta(minutes=10), left_word: str = "left",
                  overdue_word: str = "overdue", interval: float = 1.0, **kwargs) -> None:
@@ -46,6 +58,7 @@ class Countdown(Static):
         self.left_word = left_word
         self.overdue_word = overdue_word
         self.interval = interval
+        self._expired = False
         self.set_reactive(Countdown.due, due)
 
     def on_mount(self) -> None:
@@ -53,6 +66,7 @@ class Countdown(Static):
         self.set_interval(self.interval, self.tick)
 
     def watch_due(self) -> None:
+        self._expired = False
         self.tick()
 
     @property
@@ -73,5 +87,8 @@ class Countdown(Static):
             self.update(assemble((self.label, "bold"), "  —"))
         elif left.total_seconds() < 0:
             self.update(assemble((self.label, "bold"), f"  {self.overdue_word} {remaining(left)}"))
+            if not self._expired:
+                self._expired = True
+                self.post_message(self.Expired(self))
         else:
             self.update(assemble((self.label, "bold"), f"  {remaining(left)} {self.left_word}"))
