@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .drill.session import DrillReport, DrillSession
+    from .drill.session import DrillReport, DrillSession, Turn
     from .playbook.model import Playbook
 
 APP_NAME = "cxcoach"
@@ -551,7 +551,7 @@ class RecordedDrill:
         self.store.add_turn(self.id, "hint", text or "", node=self.session.node.id if self.session.node else "")
         return text
 
-    def reply(self, text: str):  # -> Turn
+    def reply(self, text: str) -> Turn:
         customer = self.session.customer_text
         node = self.session.node.id if self.session.node else ""
         turn = self.session.reply(text)

@@ -79,3 +79,11 @@ def test_cli_bad_language_fails_cleanly(make_playbook):
     result = CliRunner().invoke(main, ["export", "handbook", "-p", str(make_playbook()), "--lang", "fr"])
     assert result.exit_code == 1 and "error: --lang 'fr'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_rules_at_a_glance_in_trainers_words(playbook):
+    zh = export_handbook(playbook, locale="zh", fmt="md")
+    assert "## 处理规则一览" in zh
+    assert "| 严重程度 为 重大 | 上报 | 首次响应: 30 分钟 |" in zh
+    en = export_handbook(playbook, locale="en", fmt="md")
+    assert "| Anger ≥ 5 | Listen |" in en

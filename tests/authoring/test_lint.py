@@ -113,6 +113,36 @@ def test_l104_unreached_ending(make_playbook):
     assert_finding(make_playbook(UNREACHED_ENDING), "L104", UNREACHED_ENDING, contains="'forgotten'")
 
 
+WALKOUT_ONLY = DRILL.format(id="d2", extra="", nodes=textwrap.indent("""\
+- id: open
+  say: [{id: open.a, text: {zh: 你好, en: Hi}}]
+  responses:
+    - {id: open.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
+    - {id: open.rage, match: {any: [滚, get lost]}, feedback: {zh: 糟, en: Bad}, effect: {hostility: 6}, next: hell}
+  fallback: {id: open.none, next: lost}
+- id: hell   # <-
+  say: [{id: hell.a, text: {zh: 你说什么？, en: What did you say?}}]
+  responses:
+    - {id: hell.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
+  fallback: {id: hell.none, next: lost}""", " " * 6)).replace("hostility: 5}", "hostility: 5}\n    on_walkout: lost", 1)
+
+
+def test_l105_node_only_reached_by_walking_out(make_playbook):
+    assert_finding(make_playbook(WALKOUT_ONLY), "L105", WALKOUT_ONLY, contains="'hell'")
+
+
+def test_l105_not_reported_when_calming_behaviour_can_offset(make_playbook):
+    calming = WALKOUT_ONLY + """\
+detectors:
+  - id: empathy
+    title: {zh: 共情, en: Empathy}
+    polarity: good
+    match: {any: [理解, understand]}
+    effect: {hostility: -2}
+"""
+    assert findings(make_playbook(calming), "L105") == []
+
+
 # --- L2xx rules ----------------------------------------------------------------------
 
 NEVER = """\

@@ -3,11 +3,12 @@
 Two kinds of runs, both through the real `DrillSession` (so they see exactly
 what a trainee would):
 
-* a systematic walk that forks at every node on one reply per response,
+* a systematic walk, breadth first from the start and from every node on the
+  model answers' path, that forks at every node on one reply per response,
   built from the response's own matcher (a detector's first example, the
   phrases of `any`, all parts of `all` ...), plus the node's model answer
   and a neutral reply that should take the fallback. Customer states already
-  seen (node, mood, flags, visits, turn) are not explored twice.
+  seen (node, mood, flags, visits) are not explored twice.
 * N random conversations: seeded, each turn picking one of those replies.
 
 Replies are built for the session's locale; a response whose matcher we
@@ -114,6 +115,20 @@ def _play(pb: Playbook, drill: dm.Drill, replies: list[str], seed: int, locale: 
     return session
 
 
+def _model_prefixes(pb: Playbook, drill: dm.Drill, seed: int, locale: str) -> list[list[str]]:
+    """[], [model 1], [model 1, model 2], ... along the model answers' path (as far as nodes have models)."""
+    from ..drill import DrillSession
+
+    session = DrillSession(pb, drill, seed=seed, locale=locale)
+    replies: list[str] = []
+    prefixes: list[list[str]] = [[]]
+    while not session.finished and session.node is not None and session.node.model is not None:
+        replies.append(session.node.model.get(locale))
+        session.reply(replies[-1])
+        prefixes.append(list(replies))
+    return prefixes
+
+
 def _record(ex: Exploration, session, replies: list[str]) -> None:
     ex.runs += 1
     path = [t.node for t in session.turns] + ([session.ending.id] if session.ending else [])
@@ -143,7 +158,8 @@ def explore(pb: Playbook, drill_id: str, *, locale: str | None = None, random_ru
                 ex.no_example.append(resp.id)
 
     seen: set[tuple] = set()
-    queue: deque[list[str]] = deque([[]])
+    # Fork from every node on the model answers' path too, so deep nodes are explored within the budget.
+    queue: deque[list[str]] = deque(_model_prefixes(pb, drill, seed, loc))
     sessions = 0
     while queue:
         replies = queue.popleft()

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Union
 
+from ..playbook import model as m
 from ..playbook.model import Duration, Playbook, Text
 
 FORMATS = ("md", "html")
@@ -29,7 +30,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "drills": "情景演练", "difficulty": "难度", "persona": "顾客", "endings": "结局", "nodes": "回合节点",
         "sources": "资料来源", "step_scripts": "话术", "said_at": "使用步骤", "source": "出处",
         "elapsed": "截止时间已过", "none": "无", "easy": "易", "medium": "中", "hard": "难", "good": "好结局",
-        "neutral": "中性结局", "bad": "坏结局",
+        "neutral": "中性结局", "bad": "坏结局", "rules": "处理规则一览", "rule": "规则", "when": "适用情形",
+        "recommends": "建议步骤", "deadline": "时限", "and": " 且 ", "or": " 或 ", "not": "非", "is": "为",
+        "one_of": "为以下之一:", "not_one_of": "不为以下之一:", "known": "已知", "unknown": "未知", "contains": "包含",
+        "overdue": "已超时", "yes": "是", "no": "否", "sep": "、", "elapsed_minutes": "已用时(分钟)",
     },
     "en": {
         "contents": "Contents", "version": "Version", "procedures": "Procedures", "step": "Step", "owner": "Owner",
@@ -41,7 +45,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "drills": "Role-play drills", "difficulty": "Difficulty", "persona": "Customer", "endings": "Endings",
         "nodes": "Turns", "sources": "Sources", "step_scripts": "Scripts", "said_at": "Said at step",
         "source": "Source", "elapsed": "of the deadline elapsed", "none": "none", "easy": "easy", "medium": "medium",
-        "hard": "hard", "good": "good", "neutral": "neutral", "bad": "bad",
+        "hard": "hard", "good": "good", "neutral": "neutral", "bad": "bad", "rules": "Rules at a glance",
+        "rule": "Rule", "when": "When", "recommends": "Steps", "deadline": "Deadlines", "and": " and ", "or": " or ",
+        "not": "not ", "is": "is", "one_of": "is one of", "not_one_of": "is none of", "known": "is known",
+        "unknown": "is unknown", "contains": "contains", "overdue": "overdue", "yes": "yes", "no": "no", "sep": ", ", "elapsed_minutes": "minutes elapsed",
     },
 }
 
@@ -91,6 +98,57 @@ def duration_text(duration: Duration | None, locale: str) -> str:
         return ""
     units = _UNITS.get(locale, _UNITS["en"])
     return units[duration.unit.value].format(n=duration.amount)
+
+
+_OPS = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+
+
+def condition_text(playbook: Playbook, cond: m.Condition, locale: str, lab: dict[str, str]) -> str:
+    """A condition in the trainer's words: fact and value labels instead of ids."""
+    def fact(fid: str) -> str:
+        f = playbook.facts.get(fid)
+        return f.label.get(locale) if f else lab.get(fid, fid)
+
+    def value(fid: str, v: object) -> str:
+        f = playbook.facts.get(fid)
+        if isinstance(v, bool):
+            return lab["yes"] if v else lab["no"]
+        if f is not None:
+            for fv in f.values:
+                if fv.id == v:
+                    return fv.label.get(locale)
+        return str(v)
+
+    def walk(c: m.Condition, top: bool) -> str:
+        if isinstance(c, m.FactTest):
+            name, op = fact(c.fact), c.op.value
+            if op == "exists":
+                return f"{name} {lab['known'] if c.value is not False else lab['unknown']}"
+            if op in ("eq", "ne"):
+                return f"{'' if op == 'eq' else lab['not']}{name} {lab['is']} {value(c.fact, c.value)}"
+            if op in ("in", "not_in"):
+                items = lab["sep"].join(value(c.fact, v) for v in c.value)  # type: ignore[union-attr]
+                return f"{name} {lab['one_of'] if op == 'in' else lab['not_one_of']} {items}"
+            if op == "between":
+                lo, hi = c.value  # type: ignore[misc]
+                return f"{lo} ≤ {name} ≤ {hi}"
+            if op == "contains":
+                return f"{name} {lab['contains']} “{c.value}”"
+            return f"{name} {_OPS.get(op, op)} {c.value}"
+        if isinstance(c, m.Overdue):
+            target = c.target
+            if target in playbook.steps:
+                target = playbook.steps[target].title.get(locale)
+            else:
+                target = lab.get(target, target)
+            return f"{target} {lab['overdue']}"
+        if isinstance(c, m.Not):
+            return f"{lab['not']}({walk(c.item, False)})"
+        joiner = lab["and"] if isinstance(c, m.All) else lab["or"]
+        text = joiner.join(walk(i, False) for i in c.items)
+        return text if top else f"({text})"
+
+    return walk(cond, True)
 
 
 def _labels(locale: str) -> dict[str, str]:
@@ -146,6 +204,21 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
         if esc.levels:
             out.append(Table((lab["escalation"], lab["at"], lab["to"]),
                              tuple((t(lv.label) or lv.id, f"{lv.at:.0%}", role(lv.to)) for lv in esc.levels)))
+
+    # rules at a glance
+    if playbook.rules:
+        out.append(Heading(2, lab["rules"], "rules"))
+        rows = []
+        for rule in sorted(playbook.rules, key=lambda r: (-r.priority, r.order)):
+            steps = ", ".join(t(playbook.steps[s].title) for s in rule.then.steps if s in playbook.steps)
+            d = rule.then.deadlines
+            times = "; ".join(f"{lab[k]}: {duration_text(getattr(d, k), locale)}" for k in ("respond", "resolve")
+                              if getattr(d, k) is not None)
+            title = t(rule.title) or rule.id
+            if rule.because:
+                title += f" — {t(rule.because)}"
+            rows.append((title, condition_text(playbook, rule.when, locale, lab), steps, times))
+        out.append(Table((lab["rule"], lab["when"], lab["recommends"], lab["deadline"]), tuple(rows), "rules"))
 
     # scripts
     if playbook.scripts:
@@ -251,6 +324,9 @@ th { background: #eef2f7; }
 tr:nth-child(even) td { background: #fafbfc; }
 table.steps td:nth-child(1) { width: 2rem; }
 table.steps td:nth-child(3), table.steps td:nth-child(4) { white-space: nowrap; }
+table.rules { font-size: .86rem; }
+table.rules td:nth-child(1) { width: 34%; }
+table.rules td:nth-child(4) { white-space: nowrap; }
 ul { padding-left: 1.3rem; }
 li { margin: .15rem 0; }
 a { color: var(--accent); text-decoration: none; }

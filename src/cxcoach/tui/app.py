@@ -14,10 +14,11 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
-from textual.command import Provider
 from textual.binding import Binding
+from textual.command import Provider
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -25,6 +26,10 @@ from ..store import Store, StoreError, Trainee, resolve_db_path
 from .i18n import LANGS, tr
 from .screens.home import HomeScreen
 from .screens.name import NameScreen
+from .text import safe
+
+if TYPE_CHECKING:
+    from ..playbook.model import Playbook
 
 Clock = Callable[[], dt.datetime]
 
@@ -105,13 +110,14 @@ class CxcoachApp(App[None]):
 
     def __init__(self, *, playbook_path: str | os.PathLike[str] | None = None,
                  db_path: str | os.PathLike[str] | None = None, lang: str | None = None,
-                 clock: Clock = local_now, store: Store | None = None, playbook=None,
+                 clock: Clock = local_now, store: Store | None = None, playbook: Playbook | None = None,
                  seed: int | None = None) -> None:
+        """Everything is injectable for tests: a loaded `playbook`, an open `store`, the `clock`."""
         super().__init__()
         self.seed = seed  # fixed drill seed for tests and snapshots; None draws a fresh one per drill
         self._coach_started = False
         self.clock = clock
-        self.playbook = None
+        self.playbook: Playbook | None = None
         self.playbook_path: Path | None = None
         self.playbook_error: str | None = None
         self.playbook_problems: list[str] = []
@@ -209,8 +215,6 @@ class CxcoachApp(App[None]):
 
     def update_titles(self) -> None:
         title = self.playbook.title.get(self.lang) if self.playbook else tr("home.no_playbook", self.lang)
-        from .text import safe
-
         self.sub_title = f"{safe(title)} · {tr('lang.name', self.lang)}"
 
     # -- lifecycle --

@@ -23,8 +23,29 @@ if TYPE_CHECKING:
     from .app import CxcoachApp
 
 
+def _subsequence(needle: str, haystack: str) -> bool:
+    """True when the characters of `needle` appear in order in `haystack` (a cheap fuzzy pre-filter)."""
+    it = iter(haystack)
+    return all(ch in it for ch in needle)
+
+
 class CoachCommands(Provider):
-    """Drills, procedure steps and script lines of the active playbook."""
+    """Drills, procedure steps and script lines of the active playbook.
+
+    Entries are built once when the palette opens (`startup`); each key then
+    runs a cheap subsequence test and scores only the candidates that pass,
+    because Textual's fuzzy scorer is costly on long script lines.
+    """
+
+    _cache: list[tuple[str, str, str, Callable[[], object]]] | None = None
+
+    async def startup(self) -> None:
+        self._cache = self._entries()
+
+    def entries(self) -> list[tuple[str, str, str, Callable[[], object]]]:
+        if self._cache is None:
+            self._cache = self._entries()
+        return self._cache
 
     def _entries(self) -> list[tuple[str, str, str, Callable[[], object]]]:
         """(display text, searchable text, help, action) for everything the palette offers."""
@@ -64,15 +85,22 @@ class CoachCommands(Provider):
         return content
 
     async def discover(self) -> Hits:
-        for display, _, help_text, action in self._entries()[:40]:
+        for display, _, help_text, action in self.entries()[:40]:
             yield DiscoveryHit(content(display), action, text=safe(display), help=escape(safe(help_text)))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for display, searchable, help_text, action in self._entries():
-            score = max(matcher.match(display), matcher.match(searchable))
+        needle = "".join(query.casefold().split())
+        for display, searchable, help_text, action in self.entries():
+            shown = safe(display)
+            if _subsequence(needle, shown.casefold()):
+                score = matcher.match(shown)
+            elif needle in searchable.casefold().replace(" ", ""):
+                score = 0.3  # matched an id or the other language's text
+            else:
+                continue
             if score > 0:
-                yield Hit(score, self._highlight(matcher, safe(display)), action, text=safe(display),
+                yield Hit(score, self._highlight(matcher, shown), action, text=shown,
                           help=escape(safe(help_text)))  # the palette parses help as markup
 
     def _drill(self, drill_id: str) -> None:

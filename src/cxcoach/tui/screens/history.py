@@ -83,14 +83,15 @@ class HistoryScreen(CoachScreen):
             if app.store is None:
                 yield Static(assemble((self.t("home.no_db") + ": ", "bold $error"), app.store_error or ""))
             finished = [r for r in self.rows if r.finished and r.score is not None]
-            yield Label(content(self.t("history.overall"), "bold"))
-            yield Sparkline([float(r.score or 0) for r in finished] or [0.0], id="history-spark")
-            table: DataTable = DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
-            yield table
-            yield Label(content(self.t("history.per_criterion"), "bold"))
-            yield CriterionTrends(finished, id="history-trends")
             if not self.rows:
                 yield Static(content(self.t("history.empty"), "italic"), id="history-empty")
+            if finished:
+                yield Label(content(self.t("history.overall"), "bold"))
+                yield Sparkline([float(r.score or 0) for r in finished], id="history-spark")
+            yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            if finished:
+                yield Label(content(self.t("history.per_criterion"), "bold"))
+                yield CriterionTrends(finished, id="history-trends")
         yield Footer()
 
     def on_mount(self) -> None:

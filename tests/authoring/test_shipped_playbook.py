@@ -1,0 +1,22 @@
+"""The shipped playbook meets the authoring bar: its tests pass with full rule and node coverage, lint is clean."""
+
+from __future__ import annotations
+
+from cxcoach.authoring.lint import lint_playbook
+from cxcoach.authoring.playbook_tests import collect, run
+from cxcoach.playbook import default_playbook_path
+
+
+def test_shipped_tests_pass_with_full_rule_and_node_coverage():
+    result = run(collect([default_playbook_path()]))
+    failures = [(o.test.where, o.test.name, o.mismatches, o.error) for o in result.outcomes if o.status != "passed"]
+    assert result.ok and not failures, failures or result.file_problems
+    table = {kind: (hit, total, missing) for kind, hit, total, missing in result.coverage.table()}
+    assert table["rules"][0] == table["rules"][1], f"rules no test fires: {table['rules'][2]}"
+    assert table["nodes"][0] == table["nodes"][1], f"drill nodes/endings no test visits: {table['nodes'][2]}"
+
+
+def test_shipped_playbook_is_lint_clean():
+    report = lint_playbook(default_playbook_path())
+    assert report.loaded
+    assert [p.format() for p in report.findings] == []
