@@ -9,7 +9,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from pathlib import Path
+
 import click
+
+from .tui import app_options, tui
 
 # name -> "module:attribute"; the module is imported only when the command runs or lists help.
 COMMANDS: dict[str, str] = {
@@ -57,19 +61,16 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cxcoach")
+@app_options
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, playbook: Path | None, db: Path | None, lang: str | None) -> None:
     """cxcoach: complaint-handling playbooks, recommendations and role-play drills.
 
     Run without a command to open the app. Playbooks are YAML files validated
     by JSON Schemas; see `cxcoach validate --help`.
     """
     if ctx.invoked_subcommand is None:
-        tui = main.get_command(ctx, "tui")
-        if tui is None:
-            click.echo(ctx.get_help())
-            return
-        ctx.invoke(tui)
+        ctx.invoke(tui, playbook=playbook, db=db, lang=lang)
 
 
 def run(**kwargs: Any) -> None:

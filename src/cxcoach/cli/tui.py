@@ -6,18 +6,29 @@ any headless command never pays for it (tests/test_import_hygiene.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 
+def app_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The app's options, shared by `cxcoach tui` and a bare `cxcoach`."""
+    for option in reversed((
+        click.option("--playbook", "playbook", type=click.Path(path_type=Path), default=None,
+                     help="Playbook file or folder for the app (default: the shipped playbook)."),
+        click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="History database file (default: $CXCOACH_DB, else the user data folder)."),
+        click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                     help="Interface language (default: the last one used, else the playbook's first)."),
+    )):
+        command = option(command)
+    return command
+
+
 @click.command("tui")
-@click.option("--playbook", "playbook", type=click.Path(path_type=Path), default=None,
-              help="Playbook file or folder (default: the shipped playbook).")
-@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="History database file (default: $CXCOACH_DB, else the user data folder).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Interface language (default: the last one used, else the playbook's first).")
+@app_options
 def tui(playbook: Path | None, db: Path | None, lang: str | None) -> None:
     """Open the app: practice drills, the supervisor console, history and playbooks.
 
