@@ -41,6 +41,9 @@ async def test_fields_change_recommendations_and_deadlines_live(make_app, clock)
         await pilot.pause()
         assert _steps(screen) == ["listen", "solve"]
         assert str(respond.left) == "0:30:00"
+        # a bool without a default is a three-way select: unknown until someone says yes or no
+        malicious = _fact_widget(screen, "malicious")
+        assert isinstance(malicious, Select) and malicious.value is Select.NULL
         # switch: VIP adds the manager call-back, ranked by rule priority
         vip = _fact_widget(screen, "vip")
         vip.focus()

@@ -1,6 +1,7 @@
 """A case form built from the playbook's declared facts.
 
-Enum facts become a `Select`, booleans a `Switch`, numbers an `Input` with a
+Enum facts and booleans without a default become a `Select` (unknown stays
+expressible), booleans with a default a `Switch`, numbers an `Input` with a
 range-checked `Number` validator, datetimes an `Input` accepting ISO-8601 or
 `HH:MM`, text facts a plain `Input`. Every valid change posts
 `CaseForm.Changed` with the facts that are known, so the console can
@@ -131,6 +132,11 @@ class CaseForm(VerticalScroll):
                 value = initial if initial in fact.value_ids else Select.NULL
                 yield Select(options, prompt=self.words.get("unknown", "(unknown)"), value=value, id=wid,
                              compact=True)
+            elif fact.type is FactType.BOOL and fact.default is None:
+                # No default: "unknown" must stay expressible, or rules testing `false` fire on an empty form.
+                yes, no = ("是", "否") if self.lang == "zh" else ("Yes", "No")
+                yield Select([(yes, True), (no, False)], prompt=self.words.get("unknown", "(unknown)"),
+                             value=Select.NULL if initial is None else bool(initial), id=wid, compact=True)
             elif fact.type is FactType.BOOL:
                 yield Switch(bool(initial), id=wid)
             elif fact.type is FactType.NUMBER:
