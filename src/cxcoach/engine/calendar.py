@@ -29,10 +29,9 @@ import datetime as dt
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..playbook.model import Calendar, Duration, DurationUnit
+from ..playbook.model import MIDNIGHT, Calendar, Duration, DurationUnit, calendar_problems
 
 UTC = dt.timezone.utc
-MIDNIGHT = dt.time(0)
 # How far ahead we look for a working day before giving up: a calendar with
 # no working day at all must not hang the engine.
 MAX_DAYS_AHEAD = 3 * 366
@@ -43,32 +42,8 @@ class CalendarError(ValueError):
 
 
 def check_calendar(cal: Calendar) -> list[str]:
-    """Problems that make a calendar unusable, as plain sentences (empty: fine).
-
-    Pure and cheap so the playbook builder can call it at load time and map
-    each message to a positioned Problem.
-    """
-    problems: list[str] = []
-    try:
-        ZoneInfo(cal.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        problems.append(f"unknown time zone {cal.timezone!r}; use an IANA name such as Asia/Shanghai")
-    if cal.start == cal.end:
-        problems.append(f"working hours start and end at the same time ({cal.start:%H:%M})")
-    elif cal.end != MIDNIGHT and cal.end < cal.start:
-        problems.append(
-            f"working hours end ({cal.end:%H:%M}) before they start ({cal.start:%H:%M}); "
-            "overnight shifts are not supported"
-        )
-    bad_days = sorted(d for d in cal.weekdays if not 0 <= d <= 6)
-    if bad_days:
-        problems.append(f"weekdays must be 0 (Monday) to 6 (Sunday), got {bad_days}")
-    if not cal.weekdays and not cal.workdays:
-        problems.append("no working weekday: business-time deadlines could never be met")
-    both = sorted(cal.holidays & cal.workdays)
-    if both:
-        problems.append("dates are both holidays and make-up workdays: " + ", ".join(map(str, both)))
-    return problems
+    """Problems that make a calendar unusable, as plain sentences (empty: fine)."""
+    return [message for _, message in calendar_problems(cal)]
 
 
 @lru_cache(maxsize=64)

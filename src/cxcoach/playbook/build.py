@@ -429,28 +429,24 @@ def _fact(b: Builder, raw: dict, at: At) -> m.Fact | None:
     return fact
 
 
+_CALENDAR_CODES = {"timezone": "E403", "working_hours": "E401", "weekdays": "E401", "workdays": "E404"}
+
+
 def _calendar(b: Builder, raw: dict, at: At) -> m.Calendar:
     hours = raw["working_hours"]
-    start, end = _clock_time(hours["start"]), _clock_time(hours["end"])
-    if start >= end:
-        b.error(at / "working_hours", "E401", f"working hours end ({hours['end']}) at or before they start ({hours['start']})",
-                "write start earlier than end, e.g. {start: '08:30', end: '17:30'}")
-    try:
-        from zoneinfo import ZoneInfo
-
-        ZoneInfo(raw["timezone"])
-    except (KeyError, ValueError, OSError):
-        b.error(at / "timezone", "E403", f"unknown time zone {raw['timezone']!r}", "use an IANA name such as Asia/Shanghai")
-    holidays = frozenset(_dates(b, raw.get("holidays", []), at / "holidays"))
-    workdays = frozenset(_dates(b, raw.get("workdays", []), at / "workdays"))
-    for day in holidays & workdays:
-        b.error(at / "workdays", "E404", f"{day} is listed both as a holiday and as a working day")
-    return m.Calendar(raw["timezone"], start, end, frozenset(_WEEKDAYS[d] for d in raw["weekdays"]), holidays, workdays)
+    calendar = m.Calendar(raw["timezone"], _clock_time(hours["start"]), _clock_time(hours["end"]),
+                          frozenset(_WEEKDAYS[d] for d in raw["weekdays"]),
+                          frozenset(_dates(b, raw.get("holidays", []), at / "holidays")),
+                          frozenset(_dates(b, raw.get("workdays", []), at / "workdays")))
+    for key, message in m.calendar_problems(calendar):
+        b.error(at / key, _CALENDAR_CODES[key], message, "e.g. timezone: Asia/Shanghai, "
+                "working_hours: {start: '08:30', end: '17:30'}, weekdays: [mon, tue, wed, thu, fri]")
+    return calendar
 
 
 def _clock_time(text: str) -> dt.time:
     hour, minute = (int(x) for x in text.split(":"))
-    return dt.time.max if hour == 24 else dt.time(hour, minute)
+    return m.MIDNIGHT if hour == 24 else dt.time(hour, minute)
 
 
 def _dates(b: Builder, raw: list, at: At) -> list[dt.date]:

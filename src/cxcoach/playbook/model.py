@@ -169,6 +169,38 @@ class Calendar:
         return day.weekday() in self.weekdays and day not in self.holidays
 
 
+MIDNIGHT = dt.time(0)  # as the end of working hours it means 24:00
+
+
+def calendar_problems(cal: Calendar) -> list[tuple[str, str]]:
+    """What makes a calendar unusable, as (YAML key, sentence) pairs; empty when fine.
+
+    One check serves the loader (which positions each problem at its key) and
+    the engine (which refuses to compute business time on a broken calendar).
+    """
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    problems: list[tuple[str, str]] = []
+    try:
+        ZoneInfo(cal.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(("timezone", f"unknown time zone {cal.timezone!r}; use an IANA name such as Asia/Shanghai"))
+    if cal.start == cal.end:
+        problems.append(("working_hours", f"working hours start and end at the same time ({cal.start:%H:%M})"))
+    elif cal.end != MIDNIGHT and cal.end < cal.start:
+        problems.append(("working_hours", f"working hours end ({cal.end:%H:%M}) before they start "
+                                          f"({cal.start:%H:%M}); overnight shifts are not supported"))
+    bad_days = sorted(d for d in cal.weekdays if not 0 <= d <= 6)
+    if bad_days:
+        problems.append(("weekdays", f"weekdays must be 0 (Monday) to 6 (Sunday), got {bad_days}"))
+    if not cal.weekdays and not cal.workdays:
+        problems.append(("weekdays", "no working weekday: business-time deadlines could never be met"))
+    both = sorted(cal.holidays & cal.workdays)
+    if both:
+        problems.append(("workdays", "dates are both holidays and make-up workdays: " + ", ".join(map(str, both))))
+    return problems
+
+
 DEFAULT_CALENDAR = Calendar("UTC", dt.time(9), dt.time(17), frozenset(range(5)))
 
 
