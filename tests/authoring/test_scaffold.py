@@ -124,3 +124,14 @@ rules:
     when: {fact: anger, op: gt, value: 11}
     then: {steps: [listen]}
 """
+
+
+def test_new_tests_refuses_to_overwrite_unless_forced(make_playbook):
+    from cxcoach.authoring.scaffold import new_tests
+
+    root = make_playbook()
+    first = new_tests("generated", root)[0].files[0].read_text(encoding="utf-8")
+    with pytest.raises(ScaffoldError, match="already exists"):
+        new_tests("generated", root)
+    again = new_tests("generated", root, force=True)[0].files[0].read_text(encoding="utf-8")
+    assert again == first  # deterministic, so regenerating shows only real changes in a diff

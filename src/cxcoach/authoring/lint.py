@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..playbook.yamlsource import Document
 from ..problems import Problem, ProblemList, Severity
 from .lint_rules import ALL_CHECKS, CODES
 from .lint_rules.base import LintContext
@@ -114,18 +115,33 @@ class _NoqaIndex:
         return problem.code.upper() in {c.upper() for c in re.split(r"[\s,]+", codes) if c}
 
 
+def _raw_documents(root: Path) -> list[Document]:
+    """The playbook's files parsed again, with positions, for checks that need what the model folds away.
+
+    The files were just validated, so the schema is not run a second time.
+    """
+    from ..playbook.loader import playbook_files
+    from ..playbook.yamlsource import read_yaml_file
+
+    docs = []
+    for path in playbook_files(root, ProblemList()):
+        doc, _ = read_yaml_file(path)
+        if doc is not None and isinstance(doc.data, dict):
+            docs.append(doc)
+    return docs
+
+
 def lint_playbook(path: str | Path, *, config: LintConfig | None = None,
                   select: Sequence[str] = ()) -> LintReport:
     """Load and lint one playbook; an invalid playbook reports its validation errors instead."""
     from ..playbook import check_playbook
-    from ..playbook.loader import read_documents
 
     root = Path(path)
     playbook, problems = check_playbook(root)
     if playbook is None:
         return LintReport(str(root), tuple(problems), loaded=False)
     config = config if config is not None else find_config(root)
-    docs = read_documents(root, ProblemList())
+    docs = _raw_documents(root)
     ctx = LintContext(playbook, docs)
     raw: list[Problem] = [p for p in problems if p.severity is Severity.WARNING]  # validation warnings count too
     for check in ALL_CHECKS:

@@ -467,11 +467,14 @@ def tests_text(playbook: Playbook) -> tuple[str, list[str]]:
     return "\n".join(lines) + "\n", missing
 
 
-def new_tests(name: str, playbook_root: Path) -> tuple[Created, list[str]]:
-    """`NAME.test.yaml` in a playbook folder; returns the file and the rules no case could be found for."""
+def new_tests(name: str, playbook_root: Path, *, force: bool = False) -> tuple[Created, list[str]]:
+    """`NAME.test.yaml` in a playbook folder (`force`: regenerate over an existing one); returns the file
+    and the rules no case could be found for."""
     check_name(name, "test file")
     root, playbook = _target(playbook_root)
     text, missing = tests_text(playbook)
     path = root / f"{name}.test.yaml"
+    if force:
+        path.unlink(missing_ok=True)
     written = _write_new({path: _schema_comment(path.parent, "playbook-test.schema.json") + text})
     return Created(tuple(written), root), missing

@@ -17,14 +17,15 @@ from ._authoring import Failure
 @click.option("--playbook", "-p", "playbook_path", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="drill, rule: the playbook folder to add the file to.")
 @click.option("--locales", default="zh,en", show_default=True, help="playbook: comma-separated locales, first is default.")
-def new(kind: str, name: str, directory: Path, playbook_path: Path, locales: str) -> None:
+@click.option("--force", is_flag=True, help="tests: regenerate over an existing NAME.test.yaml.")
+def new(kind: str, name: str, directory: Path, playbook_path: Path, locales: str, force: bool) -> None:
     """Create a new playbook folder, or add a drill, rule or test file to a playbook.
 
     \b
     cxcoach new playbook acme            # ./acme/ with playbook, content, scoring, a drill and tests
     cxcoach new drill late_parcel -p acme   # acme/drills/late_parcel.yaml
     cxcoach new rule vip_first -p acme      # acme/rules/vip_first.yaml
-    cxcoach new tests rules -p acme         # acme/rules.test.yaml: a case per rule, model answers per drill
+    cxcoach new tests generated -p acme     # acme/generated.test.yaml: a case per rule, model answers per drill
 
     The files are validated before the command returns; a scaffold that would
     not validate is removed again and the problems are shown.
@@ -38,7 +39,7 @@ def new(kind: str, name: str, directory: Path, playbook_path: Path, locales: str
         elif kind == "drill":
             created = new_drill(name, playbook_path)
         elif kind == "tests":
-            created, missing = new_tests(name, playbook_path)
+            created, missing = new_tests(name, playbook_path, force=force)
             if missing:
                 click.echo(f"no case fires these rules (can they fire at all? see `cxcoach lint`): "
                            f"{', '.join(missing)}", err=True)

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from ...playbook import drill_model as dm
 from ...problems import Problem
 from .base import LintContext, finding, leaves
-from .matching import implies
+from .matching import MatcherLogic
 
 CODES = {
     "L301": "response hidden behind an earlier, broader response: it can never decide where the drill goes",
@@ -69,6 +69,7 @@ def _slip_finding(where, owner: str, phrase: str, sample: str) -> Problem:
 def check(ctx: LintContext) -> Iterator[Problem]:
     pb = ctx.playbook
     detectors: Mapping[str, dm.Detector] = pb.detectors
+    logic = MatcherLogic(detectors)
     from ...drill.matcher import match
 
     for det in detectors.values():
@@ -100,7 +101,7 @@ def check(ctx: LintContext) -> Iterator[Problem]:
                 for earlier in node.responses[:j]:
                     if not earlier.next or (earlier.when is not None and earlier.when != later.when):
                         continue
-                    if implies(later.match, earlier.match, detectors):
+                    if logic.implies(later.match, earlier.match):
                         yield finding(later.pos, "L301", f"response {later.id!r} in node {node.id!r} of drill "
                                       f"{drill.id!r} is hidden: whenever it matches, the earlier response "
                                       f"{earlier.id!r} matches too and decides the next node",

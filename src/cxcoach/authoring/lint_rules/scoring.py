@@ -18,7 +18,7 @@ from ...playbook import drill_model as dm
 from ...playbook.model import Playbook
 from ...problems import Problem
 from .base import LintContext, finding, reachable_from
-from .matching import satisfiable
+from .matching import MatcherLogic
 
 CODES = {
     "L401": "weighted criterion no path can earn",
@@ -62,9 +62,10 @@ def _max_points(drill: dm.Drill) -> int:
     return top
 
 
-def max_score(playbook: Playbook, drill: dm.Drill) -> MaxScore:
+def max_score(playbook: Playbook, drill: dm.Drill, logic: MatcherLogic | None = None) -> MaxScore:
     from ...drill.state import case_holds
 
+    logic = logic or MatcherLogic(playbook.detectors)
     rubric = playbook.rubrics.get(drill.rubric or "")
     mark = drill.pass_mark if drill.pass_mark is not None else (rubric.pass_mark if rubric else 60.0)
     if rubric is None:
@@ -80,7 +81,7 @@ def max_score(playbook: Playbook, drill: dm.Drill) -> MaxScore:
             na.append(c.id)
             continue
         available += c.value
-        if c.id in credited or satisfiable(c.evidence, playbook.detectors):
+        if c.id in credited or logic.satisfiable(c.evidence):
             earnable.append(c.id)
             earned += c.value
         else:
@@ -94,8 +95,9 @@ def max_score(playbook: Playbook, drill: dm.Drill) -> MaxScore:
 def check(ctx: LintContext) -> Iterator[Problem]:
     pb = ctx.playbook
     reported: set[tuple[str, str]] = set()
+    logic = MatcherLogic(pb.detectors)
     for drill in pb.drills.values():
-        best = max_score(pb, drill)
+        best = max_score(pb, drill, logic)
         rubric = pb.rubrics.get(best.rubric or "")
         if rubric is None:
             continue

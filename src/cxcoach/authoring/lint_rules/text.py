@@ -84,17 +84,19 @@ def _folded(lines: list[str], start: int, gap: str) -> bool:
 
 
 def _avoid_hits(ctx: LintContext, text: Text) -> Iterator[tuple[str, str, str]]:
-    """(avoid id, locale, phrase) for every avoided phrase the text uses."""
-    from ...drill.matcher import match
+    """(avoid id, locale, phrase) for every avoided phrase the text uses; each text is normalised once."""
+    from ...drill.matcher import ReplyContext, evaluate
     from ...playbook import drill_model as dm
 
+    contexts: dict[str, ReplyContext] = {}
     for item in ctx.playbook.avoid.values():
         for loc, phrases in item.phrases.items():
             if loc not in text.values and not text.is_plain:
                 continue
-            said = text.get(loc)
+            if loc not in contexts:
+                contexts[loc] = ReplyContext.of(text.get(loc))
             for phrase in phrases:
-                if match(dm.Phrase(phrase), said):
+                if evaluate(dm.Phrase(phrase), contexts[loc]):
                     yield item.id, loc, phrase
 
 
