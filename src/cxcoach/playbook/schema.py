@@ -44,7 +44,7 @@ def validator(name: str = "playbook.schema.json") -> Any:
     resources = []
     for filename, schema in docs.items():
         resource = Resource.from_contents(schema)
-        resources.append((schema.get("$id", filename), resource))
+        resources.append((filename, resource))  # refs between schemas are relative file names
     registry = Registry().with_resources(resources)
     return Draft202012Validator(_inline(docs[name], name, docs, frozenset()), registry=registry)
 
