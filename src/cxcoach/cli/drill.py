@@ -8,33 +8,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
+from ._common import Failure, load
+
 if TYPE_CHECKING:
     from ..playbook.model import Playbook
-
-
-class Failure(click.ClickException):
-    """A user-facing error: `error: ...` on stderr, exit 1, never a traceback."""
-
-    exit_code = 1
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
-
-
-def load(path: Path | None) -> Playbook:
-    from ..playbook import PlaybookError, default_playbook_path, load_playbook
-
-    target = path or default_playbook_path()
-    try:
-        return load_playbook(target)
-    except PlaybookError as exc:
-        raise Failure(f"playbook {target} is invalid:\n" + "\n".join(p.format() for p in exc.problems)) from None
-    except OSError as exc:
-        raise Failure(f"cannot read playbook {target}: {exc.strerror or exc}") from None
 
 
 def has_cjk(text: str) -> bool:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._authoring import Failure, load, playbook_option, write_output
+from ._common import Failure, load, playbook_option, write_output
 
 
 @click.group()

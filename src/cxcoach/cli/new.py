@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._authoring import Failure
+from ._common import Failure
 
 
 @click.command()

@@ -11,9 +11,11 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
+
+from ._common import Failure, load
 
 if TYPE_CHECKING:
     from ..playbook.model import Playbook
@@ -21,28 +23,9 @@ if TYPE_CHECKING:
 FORMATS = ("text", "json", "markdown")
 
 
-class _Failure(click.ClickException):
-    """A user-facing error: message on stderr, exit 1, no traceback."""
-
-    exit_code = 1
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
-
-
 def _load_playbook(path: Path | None) -> Playbook:
-    """Load the playbook (default: the shipped one); a seam tests can replace."""
-    from ..playbook import PlaybookError, default_playbook_path, load_playbook
-
-    target = path or default_playbook_path()
-    try:
-        return load_playbook(target)
-    except PlaybookError as exc:
-        raise _Failure(
-            f"playbook {target} is invalid:\n" + "\n".join(p.format() for p in exc.problems)
-        ) from None
-    except OSError as exc:
-        raise _Failure(f"cannot read playbook {target}: {exc.strerror or exc}") from None
+    """The playbook to recommend from; a seam tests can replace."""
+    return load(path)
 
 
 def _read_case(source: str) -> object:
@@ -56,11 +39,11 @@ def _read_case(source: str) -> object:
         try:
             raw, name = path.read_bytes(), source
         except OSError as exc:
-            raise _Failure(f"cannot read case file {source}: {exc.strerror or exc}") from None
+            raise Failure(f"cannot read case file {source}: {exc.strerror or exc}") from None
     doc, problems = parse_yaml_bytes(raw, name)
     errors = [p for p in problems if p.severity == "error"]
     if doc is None or errors:
-        raise _Failure("\n".join(p.format() for p in errors or problems) or f"{name}: cannot read case")
+        raise Failure("\n".join(p.format() for p in errors or problems) or f"{name}: cannot read case")
     return doc.data
 
 
@@ -144,9 +127,9 @@ def recommend(case_file: str | None, sets: tuple[str, ...], playbook_path: Path 
         case = parse_case(playbook, raw, now=at, overrides=_fact_overrides(overrides, raw))
         result = run(playbook, case, explain=explain, locale=lang)
     except CaseError as exc:
-        raise _Failure("invalid case:\n" + "\n".join(f"  - {m}" for m in exc.messages)) from None
+        raise Failure("invalid case:\n" + "\n".join(f"  - {m}" for m in exc.messages)) from None
     except ValueError as exc:  # calendar cannot place a deadline
-        raise _Failure(str(exc)) from None
+        raise Failure(str(exc)) from None
     click.echo(RENDERERS[fmt](result), nl=fmt == "json")
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from ..playbook.model import MIDNIGHT, Calendar, Duration, DurationUnit, calendar_problems
 

@@ -8,7 +8,7 @@ nothing here evaluates anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Union
 

@@ -1,7 +1,8 @@
-"""Shared bits of the authoring commands (lint, test, calibrate, explore, export, new).
+"""What every command shares: a user-facing failure and playbook loading.
 
-Kept apart so each command module stays a thin shell: a user-facing failure
-class (message on stderr, exit 1, never a traceback) and playbook loading.
+Kept apart so each command module stays a thin shell: a failure class
+(message on stderr, exit 1, never a traceback), loading a playbook with every
+problem listed, the `--playbook` option and writing output.
 """
 
 from __future__ import annotations
