@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 import re
 
+from ..sanitize import strip_controls
 from .result import Reason, Result
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BREAKS = re.compile("[\t\n\r\u2028\u2029]+")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
@@ -44,7 +44,7 @@ _HEADINGS = {
 def clean(value: object) -> str:
     """A single-line, terminal-safe rendering of user or playbook text."""
     text = value if isinstance(value, str) else str(value)
-    return _BREAKS.sub(" ", _CONTROL.sub("", text)).strip()
+    return _BREAKS.sub(" ", strip_controls(text)).strip()
 
 
 def _md(value: object) -> str:
