@@ -36,9 +36,10 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
+
+from .frozen import frozen
 
 if TYPE_CHECKING:
     from .drill.session import DrillReport, DrillSession, Turn
@@ -147,13 +148,13 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 # --- rows -----------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Trainee:
     id: int
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CriterionScore:
     """One rubric criterion of a finished session, as stored (title in the session's language)."""
 
@@ -164,7 +165,7 @@ class CriterionScore:
     value: float
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SessionRow:
     id: int
     trainee: str
@@ -193,7 +194,7 @@ class SessionRow:
         return self.finished_at is None and not self.abandoned
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TurnRow:
     seq: int
     kind: str  # reply | hint

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxcoach.playbook.yamlsource import Limits, parse_yaml_bytes
 
-YAMLISH = st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|>'\"#\n\t ,?%@`\\0123456789中文\x00\x1b")), max_size=120)
+YAMLISH = st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|<>='\"#\n\t ,?%@`\\0123456789中文\x00\x1b")), max_size=120)
 
 
 @settings(max_examples=400, deadline=None)
@@ -21,6 +22,18 @@ def test_reader_never_raises_and_positions_are_sane(text):
         assert problem.col >= 1
         assert problem.message
     assert (doc is None) == any(p.severity == "error" for p in problems)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("=", "="),  # PyYAML resolves these two to tags it has no constructor for
+    ("<<", "<<"),
+    ("a: =", {"a": "="}),
+    ("[<<, =, 1, ~]", ["<<", "=", 1, None]),
+])
+def test_scalars_with_unconstructed_implicit_tags_are_text(text, expected):
+    doc, problems = parse_yaml_bytes(text.encode(), "tags.yaml")
+    assert problems == []
+    assert doc.data == expected
 
 
 @settings(max_examples=200, deadline=None)

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from ..frozen import frozen
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 
@@ -34,14 +35,14 @@ class CalibrationError(ValueError):
     """The answers file or rubric cannot be used; the message says why."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Answer:
     replies: tuple[str, ...]
     label: float  # 0..1 for bad/good, or 0..3
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Scored:
     answer: Answer
     score: int

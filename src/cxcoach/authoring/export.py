@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Union
 
+from ..frozen import frozen
 from ..playbook import model as m
 from ..playbook.model import Duration, Playbook, Text
 
@@ -55,26 +55,26 @@ _LABELS: dict[str, dict[str, str]] = {
 
 # --- blocks -------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Heading:
     level: int
     text: str
     anchor: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Para:
     text: str
     css: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Bullets:
     items: tuple[str, ...]
     ordered: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Union
 
+from ..frozen import frozen
 from ..playbook import model as m
 
 MAX_BOXES = 4000
@@ -44,7 +44,7 @@ MISSING = _Missing()
 
 # --- domains ------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Finite:
     values: frozenset[object]
 
@@ -56,7 +56,7 @@ class Finite:
         return not self.values
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Interval:
     lo: float
     lo_closed: bool
@@ -82,7 +82,7 @@ class Interval:
 ALL_REALS = Interval(-math.inf, False, math.inf, False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Numbers:
     intervals: tuple[Interval, ...]
     missing: bool
@@ -96,7 +96,7 @@ class Numbers:
         return not self.missing and not self.intervals
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Texts:
     """members None: any string not in `excluded`, containing every `required`, none of `forbidden`."""
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..frozen import frozen
 from ..playbook.yamlsource import Document
 from ..problems import Problem, ProblemList, Severity
 from .lint_rules import ALL_CHECKS, CODES
@@ -31,7 +31,7 @@ from .lint_rules.base import LintContext
 _NOQA = re.compile(r"#\s*cxcoach:\s*noqa\b:?\s*(?P<codes>[A-Z][0-9]+(?:[\s,]+[A-Z][0-9]+)*)?", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LintConfig:
     ignore: frozenset[str] = frozenset()
     source: str | None = None  # the config file the settings came from
@@ -40,7 +40,7 @@ class LintConfig:
         return any(code.startswith(entry) for entry in self.ignore)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LintReport:
     """What lint found in one playbook: validation problems (if it did not load) and findings."""
 

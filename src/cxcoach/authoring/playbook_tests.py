@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..frozen import frozen
 from ..playbook.model import Playbook
 from ..problems import Problem, Severity
 
@@ -30,7 +31,7 @@ TEST_SUFFIXES = (".test.yaml", ".test.yml")
 
 # --- collected tests ---------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PlaybookTest:
     file: str
     line: int
@@ -44,7 +45,7 @@ class PlaybookTest:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TestFile:
     """One `*.test.yaml` file, its tests and the playbook they run against."""
 
@@ -55,7 +56,7 @@ class TestFile:
     problems: tuple[Problem, ...] = ()  # the file could not be read or does not match the schema
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Mismatch:
     what: str
     expected: object
@@ -63,7 +64,7 @@ class Mismatch:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Outcome:
     test: PlaybookTest
     status: str  # "passed" | "failed" | "error"

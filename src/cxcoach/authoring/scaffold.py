@@ -14,9 +14,9 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..frozen import frozen
 from ..playbook.model import FactType, Playbook, Rule
 from ..problems import Problem, Severity
 
@@ -32,7 +32,7 @@ class ScaffoldError(Exception):
         self.problems = list(problems)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Created:
     """What a scaffold wrote: the files, and the playbook folder they belong to."""
 

@@ -7,9 +7,8 @@ for jsonschema, and no headless command ever imports textual.
 from __future__ import annotations
 
 import importlib
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 import click
 

@@ -8,8 +8,8 @@ triggered it, so every point in a report can quote the trainee.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from ..frozen import frozen
 from ..playbook import drill_model as dm
 from .matcher import Hit, ReplyContext, Span
 
@@ -25,7 +25,7 @@ def merge(hits: tuple[Hit, ...]) -> list[Hit]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Behaviour:
     """A detector that matched a reply, with its spans in the original text."""
 

@@ -15,13 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..frozen import frozen
 from ..playbook import drill_model as dm
 from ..playbook.drill_regex import MAX_INPUT, bound_regex
 from .negation import NegationIndex, build_index
 from .normalize import Normalized, is_word_char, normalize, normalize_phrase
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@frozen(order=True)
 class Hit:
     """A match in normalised offsets [start, end)."""
 
@@ -29,7 +30,7 @@ class Hit:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Span:
     """A match reported against the original reply."""
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 
+from ..frozen import frozen
 from .normalize import is_cjk, is_word_char
 
 # Cues: Chinese ones match as substrings, English ones as whole words.
@@ -49,7 +49,7 @@ _EN_CUE_RE = re.compile(r"(?<![a-z0-9])(" + "|".join(_EN_CUES) + r")(?![a-z0-9])
 _EN_BOUNDARY_RE = re.compile(r"(?<![a-z0-9])(" + "|".join(_BOUNDARY_WORDS_EN) + r")(?![a-z0-9])")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NegationIndex:
     """Per-reply tables so each match's check is a couple of bisects."""
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+
+from ..frozen import frozen
 
 # Punctuation that NFKC leaves alone, mapped to the ASCII form authors write.
 _PUNCT = {
@@ -56,7 +57,7 @@ def is_cjk(ch: str) -> bool:
     return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FA1F or 0x3040 <= o <= 0x30FF
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Normalized:
     """A normalised text plus, per character, the original range it came from."""
 

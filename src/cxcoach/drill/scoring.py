@@ -13,9 +13,10 @@ arithmetic everywhere.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 
+from ..frozen import frozen
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 from .detectors import Behaviour, detect
@@ -31,7 +32,7 @@ class Status(StrEnum):
     NA = "na"  # not applicable, left out
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Evidence:
     """Where a behaviour was seen: 1-based turn, the quote, and what found it."""
 
@@ -47,7 +48,7 @@ class Evidence:
         return {"turn": self.turn, "via": self.via, **self.span.to_json()}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CriterionResult:
     criterion: dm.Criterion
     status: Status
@@ -61,7 +62,7 @@ class CriterionResult:
                 "evidence": [e.to_json() for e in self.evidence]}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class OrderResult:
     rule: dm.OrderRule
     violated: bool
@@ -74,7 +75,7 @@ class OrderResult:
                 "then": self.then.to_json() if self.then else None}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Score:
     rubric: dm.Rubric
     score: int
@@ -175,7 +176,7 @@ def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
 
 # --- one reply --------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ReplyScore:
     """`score_reply`'s answer: the score, every behaviour found (with spans), and feedback lines."""
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 
+from ..frozen import frozen
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook, SatisfactionState
 from .detectors import Behaviour, detect
@@ -32,14 +32,14 @@ class DrillError(Exception):
     """Misuse of a session (unknown drill, reply after the end, hint in exam mode)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Feedback:
     id: str  # the response or fallback id: stable, citable
     text: str
     points: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Turn:
     number: int
     node: str
@@ -65,7 +65,7 @@ class Turn:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DrillReport:
     drill: dm.Drill
     seed: int

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..frozen import frozen
 from ..playbook import drill_model as dm
 from ..playbook import model as m
 
@@ -19,7 +20,7 @@ HOSTILITY_MAX = 10
 PERCEIVED_MAX = 10.0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CustomerState:
     hostility: int
     perceived: float
@@ -29,7 +30,7 @@ class CustomerState:
         return {"hostility": self.hostility, "perceived": round(self.perceived, 2), "flags": sorted(self.flags)}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MoodChange:
     """One applied effect and why: a detector id or a response/fallback id."""
 

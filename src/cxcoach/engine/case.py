@@ -23,8 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from ..frozen import frozen
 from ..playbook.model import DERIVED_FACTS, Fact, FactType, Playbook
 from ..problems import did_you_mean
 
@@ -41,7 +42,7 @@ class CaseError(ValueError):
         super().__init__("; ".join(self.messages) if self.messages else "invalid case")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Pause:
     """A stretch of time the deadline clock stood still; `end` None means still paused."""
 
@@ -49,7 +50,7 @@ class Pause:
     end: dt.datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Case:
     """A validated case: typed facts (defaults applied) and an aware clock."""
 

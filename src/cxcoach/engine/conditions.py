@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
+from ..frozen import frozen
 from ..playbook.model import All, Any, Condition, FactTest, Not, Op, Overdue
 
 Facts = Mapping[str, object]
@@ -205,7 +205,7 @@ def describe(cond: Condition) -> str:
     raise TypeError(f"not a condition: {cond!r}")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Outcome:
     """A traced verdict: what held (fact, value), what was unknown, and which deadlines were overdue."""
 

@@ -18,14 +18,14 @@ after its due instant.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
+from ..frozen import frozen
 from ..playbook.model import Calendar, Duration
 from . import calendar as cal_mod
 from .case import Case
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CaseClock:
     received_at: dt.datetime
     now: dt.datetime
@@ -63,7 +63,7 @@ def case_clock(case: Case, *, paused_by_state: bool) -> CaseClock:
     return CaseClock(lo, hi, tuple(merged), paused_now=paused_by_state or open_pause)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Timing:
     """A deadline's due instant and the share of it used up."""
 

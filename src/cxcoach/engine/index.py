@@ -29,8 +29,8 @@ import math
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
-from dataclasses import dataclass
 
+from ..frozen import frozen
 from ..playbook.model import DERIVED_FACTS, All, Condition, FactTest, FactType, Op, Overdue, Rule
 from .conditions import Facts, OverdueFn, Predicate, compile_condition, conjuncts, evaluate
 
@@ -79,7 +79,7 @@ def _indexable(test: Condition, types: Mapping[str, FactType]) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CompiledRule:
     """A rule ready to run: its rank (= bit), compiled residual and traced facts."""
 

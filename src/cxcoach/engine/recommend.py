@@ -40,8 +40,8 @@ condition and the missing facts.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from ..frozen import frozen
 from ..playbook.model import Calendar, Duration, Playbook, Text
 from .case import Case, parse_case
 from .conditions import Facts, Predicate, compile_condition, describe, evaluate
@@ -67,7 +67,7 @@ def _no_overdue(target: str) -> None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CompiledPlaybook:
     """A playbook's rules compiled and indexed once; reused for every case."""
 

@@ -8,7 +8,8 @@ machine shape documented in the CLI help and used by `--stream`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+from ..frozen import frozen
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -21,7 +22,7 @@ def _jsonable(value: object) -> object:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Reason:
     """Why something was recommended: the rule that fired and the facts that made it fire."""
 
@@ -39,7 +40,7 @@ class Reason:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ScriptLine:
     script: str
     id: str
@@ -49,7 +50,7 @@ class ScriptLine:
         return {"script": self.script, "id": self.id, "text": self.text}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AvoidItem:
     id: str
     title: str
@@ -60,7 +61,7 @@ class AvoidItem:
         return {"id": self.id, "title": self.title, "why": self.why, "instead": self.instead}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StrategyItem:
     id: str
     title: str
@@ -78,7 +79,7 @@ class StrategyItem:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Recommendation:
     """One ranked next step."""
 
@@ -114,7 +115,7 @@ class Recommendation:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DeadlineStatus:
     """One running deadline: respond, resolve or a step's due time, and how far along it is."""
 
@@ -144,7 +145,7 @@ class DeadlineStatus:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Escalation:
     """The highest escalation level reached over all deadlines."""
 
@@ -158,7 +159,7 @@ class Escalation:
         return {"level": self.level, "to": self.to, "target": self.target, "at": self.at, "label": self.label}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NearMiss:
     """A rule that did not fire although all but one of its conditions held."""
 
@@ -180,7 +181,7 @@ class NearMiss:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Result:
     """Everything `recommend` found for one case; see the CLI help for the JSON shape."""
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any as AnyValue
 
+from ..frozen import frozen
 from ..problems import Problem, ProblemList, Severity, did_you_mean, path_str
 from . import model as m
 from .yamlsource import Document, JsonPath
@@ -35,7 +36,7 @@ _OPS_BY_TYPE: dict[m.FactType, frozenset[m.Op]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class At:
     """A location in one file: the document and the JSON path inside it."""
 

@@ -12,7 +12,8 @@ from dataclasses import field
 from enum import StrEnum
 from typing import Union
 
-from .model import NOWHERE, Condition, Pos, Text, frozen
+from ..frozen import frozen
+from .model import NOWHERE, Condition, Pos, Text
 
 DEFAULT_GUARD_WINDOW = 8
 

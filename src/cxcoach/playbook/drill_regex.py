@@ -21,7 +21,8 @@ validation (drill_build) and the runtime matcher (drill/matcher) share it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from ..frozen import frozen
 
 try:  # Python 3.11+
     import re._constants as _c  # type: ignore[import-not-found]
@@ -49,7 +50,7 @@ class RegexRejected(ValueError):
         self.hint = hint
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class BoundedPattern:
     source: str  # what the author wrote
     pattern: str  # with unbounded repeats capped

@@ -8,32 +8,14 @@ at the line a trainer wrote.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
-from typing import TYPE_CHECKING, TypeVar, Union
+from typing import TYPE_CHECKING, Union
+
+from ..frozen import frozen
 
 if TYPE_CHECKING:  # drill types live with the drill section builder
     from .drill_model import Detector, Drill, Rubric
-
-
-_T = TypeVar("_T")
-
-
-def _reduce(self: object) -> tuple[Callable[..., object], tuple[object, ...]]:
-    return type(self), tuple(getattr(self, name) for name in self.__dataclass_fields__)  # type: ignore[attr-defined]
-
-
-def frozen(cls: type[_T]) -> type[_T]:
-    """A frozen, slotted dataclass that unpickles through its own __init__.
-
-    The playbook cache unpickles thousands of these on every command start;
-    dataclasses' default slotted __setstate__ loops over `fields()` per object
-    and is about twice as slow as calling the generated __init__.
-    """
-    made = dataclass(frozen=True, slots=True)(cls)
-    made.__reduce__ = _reduce  # type: ignore[method-assign]
-    return made
 
 
 @frozen

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from ..frozen import frozen
 from ..problems import Problem, Severity, path_str
 
 try:  # libyaml is several times faster and gives the same events and marks
@@ -28,7 +29,7 @@ except ImportError:  # pragma: no cover - pure-Python PyYAML
 JsonPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Limits:
     """Bounds that keep a hostile or broken file from costing time or memory."""
 
@@ -73,6 +74,12 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
 }
+_CONSTRUCTED = {
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _QUOTED = ("'", '"', "|", ">")
@@ -99,7 +106,7 @@ def _plain_scalar(text: str) -> Any:
         value = text  # dates stay text: the model parses them where it expects them
     elif tag == "tag:yaml.org,2002:bool" and text.lower() not in ("true", "false"):
         value = text  # YAML 1.2: yes/no/on/off are words (no "Norway problem")
-    elif tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"):
+    elif tag in _CONSTRUCTED:
         try:
             value = _construct(tag, yaml.ScalarNode(tag, text))
         except (yaml.YAMLError, ValueError):
@@ -382,8 +389,10 @@ class _Composer:
             if event.tag in (None, "!", "tag:yaml.org,2002:str"):
                 return event.value
         tag = event.tag if event.tag not in (None, "!") else _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
-        if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-            return event.value  # dates stay text: the model parses them where it expects them
+        if tag not in _CONSTRUCTED:
+            # Dates stay text (the model parses them where it expects them), and so do
+            # PyYAML's implicit '=' (value) and '<<' (merge) tags, which have no constructor.
+            return event.value
         if tag == "tag:yaml.org,2002:bool" and event.value.lower() not in ("true", "false"):
             return event.value  # YAML 1.2: yes/no/on/off are words (no "Norway problem")
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)

@@ -12,8 +12,8 @@ bound), clamped to 0..100.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from ...frozen import frozen
 from ...playbook import drill_model as dm
 from ...playbook.model import Playbook
 from ...problems import Problem
@@ -26,7 +26,7 @@ CODES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MaxScore:
     """The best score any run of a drill could reach, and why."""
 
