@@ -108,3 +108,32 @@ def test_field_options_it_does_not_honour_are_refused():
         @frozen
         class Hidden:
             secret: str = dataclasses.field(repr=False)
+
+
+def test_arguments_are_checked_by_name_like_any_function():
+    with pytest.raises(TypeError, match=r"Point.__init__\(\) missing 1 required positional argument: 'x'"):
+        Point()  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="multiple values for argument 'x'"):
+        Point(1, x=2)  # type: ignore[misc]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'z'"):
+        Point(1, z=2)  # type: ignore[call-arg]
+    assert Point(y=2, x=1) == Point(1, 2)
+
+
+def test_classes_of_the_same_shape_keep_their_own_fields():
+    @frozen
+    class Other:
+        a: int
+        b: int = 0
+        c: tuple[str, ...] = ()
+
+    assert Other(1, 2).a == 1 and Point(5, 6).x == 5
+    assert Other.__init__ is not Point.__init__
+
+
+def test_a_required_field_after_a_default_is_refused():
+    with pytest.raises(TypeError, match="non-default field 'late'"):
+        @frozen
+        class Misordered:
+            early: int = 0
+            late: int

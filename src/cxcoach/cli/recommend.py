@@ -8,7 +8,6 @@ from ticketing hooks where start-up time matters.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -145,6 +144,8 @@ def _fact_overrides(overrides: dict[str, str], raw: object) -> dict[str, str]:
 
 def _stream(playbook: Playbook, overrides: dict[str, str], at: dt.datetime | None, lang: str | None,
             explain: bool) -> None:
+    import json  # only streams parse JSON here; --format json renders through engine.render
+
     from ..engine import CaseError, parse_case
     from ..engine import recommend as run
 

@@ -10,7 +10,6 @@ Markdown additionally escapes the characters that would change structure.
 
 from __future__ import annotations
 
-import json
 import re
 
 from ..sanitize import strip_controls
@@ -82,6 +81,8 @@ def _reason(r: Reason) -> str:
 
 
 def render_json(result: Result, *, indent: int | None = 2) -> str:
+    import json  # text output, the default, does without it
+
     return json.dumps(result.to_json(), ensure_ascii=False, indent=indent)
 
 

@@ -1,26 +1,45 @@
-"""A cache of built playbooks, keyed on the exact bytes of their files.
+"""A cache of built playbooks, checked against the exact bytes of their files.
 
 Building a playbook means importing jsonschema and checking every node; a
 supervisor running `cxcoach recommend` forty times a day should pay that once
-per playbook edit. The key covers every playbook file's path and content, the
-schemas, the cxcoach version and the modules that build the model, so a stale
-entry can never be returned. Entries are pickles of our own frozen dataclasses
-in a per-user directory; a corrupt or unreadable entry is ignored and rebuilt.
-Set CXCOACH_NO_CACHE=1 to disable, CXCOACH_CACHE=DIR to move it.
+per playbook edit. Each playbook folder has one entry, which stores a
+fingerprint of everything the build depended on: every playbook file's path
+and content, the schemas, the cxcoach version and the modules that build the
+model. An entry is used only when its fingerprint equals the current one byte
+for byte, so a stale entry can never be returned, and an edit replaces the
+entry instead of adding another. (Comparing bytes also spares start-up the
+OpenSSL load that `hashlib` costs.) Entries are pickles of our own frozen
+dataclasses in a per-user directory; a corrupt or unreadable entry is ignored
+and rebuilt. Set CXCOACH_NO_CACHE=1 to disable, CXCOACH_CACHE=DIR to move it.
+
+An entry keeps each item of the playbook's id-keyed sections (steps,
+scripts, drills, ...) as a pickle of its own, unpickled the first time it is
+looked up: `cxcoach recommend` reads the handful of steps and scripts a case
+needs and never the drills, which are two thirds of the playbook.
 """
 
 from __future__ import annotations
 
-import hashlib
+import binascii
 import os
 import pickle
 import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+from ..frozen import frozen
 from ..resources import schemas_dir
 from . import model as m
 
-_BUILDERS = ("model.py", "build.py", "drill_model.py", "drill_build.py", "loader.py", "yamlsource.py", "schema.py")
+_FORMAT = "3"  # bump when the layout of an entry changes
+_DEFERRED = ("sources", "roles", "facts", "records", "procedures", "steps", "scripts", "avoid", "strategies",
+             "detectors", "rubrics", "drills")
+_HERE = Path(__file__).parent
+_BUILDERS = (*(_HERE / name for name in ("cache.py", "model.py", "build.py", "drill_model.py", "drill_build.py", "loader.py",
+                                         "yamlsource.py", "schema.py")),
+             _HERE.parent / "frozen.py")
 
 
 def cache_dir() -> Path | None:
@@ -37,49 +56,103 @@ def cache_dir() -> Path | None:
     return base / "cxcoach" / "playbooks"
 
 
-def cache_key(files: list[Path], root: Path) -> str:
-    digest = hashlib.sha256()
+@frozen
+class Key:
+    """Where a playbook's entry lives, and the fingerprint the entry must hold."""
+
+    name: str
+    fingerprint: bytes
+
+
+def cache_key(files: list[Path], root: Path) -> Key:
     from .. import __version__
 
-    digest.update(__version__.encode())
-    here = Path(__file__).parent
-    for name in _BUILDERS:
+    parts = [f"{__version__}:{_FORMAT}".encode()]
+    for module in _BUILDERS:
         try:
-            stat = (here / name).stat()
-            digest.update(f"{name}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+            stat = module.stat()
+            parts.append(f"{module.name}:{stat.st_mtime_ns}:{stat.st_size}".encode())
         except OSError:
-            digest.update(name.encode())
+            parts.append(module.name.encode())
     for schema in sorted(schemas_dir().glob("*.json")):
-        digest.update(schema.read_bytes())
-    digest.update(str(root.resolve()).encode())
+        parts.append(schema.read_bytes())
+    parts.append(str(root.resolve()).encode())
+    where = b"\0".join(parts)  # this playbook folder, built by this cxcoach: one entry
     for path in files:
-        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+        parts.append(str(path).encode() + b"\0" + path.read_bytes())
+    # Lengths go in too, so that no two different sets of parts join to the same bytes.
+    fingerprint = b"\0".join(b"%d:%s" % (len(part), part) for part in parts)
+    return Key(f"{binascii.crc32(where):08x}", fingerprint)
 
 
-def get(key: str) -> m.Playbook | None:
+def get(key: Key) -> m.Playbook | None:
     folder = cache_dir()
     if folder is None:
         return None
     try:
-        with (folder / f"{key}.pickle").open("rb") as handle:
-            value = pickle.load(handle)
+        with (folder / f"{key.name}.pickle").open("rb") as handle:
+            fingerprint, core, deferred = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    return value if isinstance(value, m.Playbook) else None
+    if fingerprint != key.fingerprint:
+        return None  # another version of this playbook, or another folder with the same name hash
+    if not isinstance(core, m.Playbook) or not isinstance(deferred, dict) or set(deferred) != set(_DEFERRED):
+        return None
+    return replace(core, **{name: DeferredSection(items) for name, items in deferred.items()})
 
 
-def put(key: str, playbook: m.Playbook) -> None:
+def put(key: Key, playbook: m.Playbook) -> None:
     folder = cache_dir()
     if folder is None:
         return
     import tempfile  # only a cache miss pays for it
 
+    protocol = pickle.HIGHEST_PROTOCOL
+    deferred = {name: {ident: pickle.dumps(item, protocol=protocol) for ident, item in getattr(playbook, name).items()}
+                for name in _DEFERRED}
+    core = replace(playbook, **{name: {} for name in _DEFERRED})
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(playbook, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / f"{key}.pickle")
+            pickle.dump((key.fingerprint, core, deferred), handle, protocol=protocol)
+        os.replace(tmp, folder / f"{key.name}.pickle")
     except OSError:
         return  # a read-only home must not stop anyone from working
+
+
+class DeferredSection(Mapping[str, Any]):
+    """A read-only playbook section whose items are unpickled one by one, when first looked up.
+
+    The pickles are read with the rest of the entry, so a cache cleared or
+    rewritten in the meantime cannot mix two versions of a playbook. Two
+    threads racing on one item may each unpickle it; they get equal values.
+    """
+
+    __slots__ = ("_pickled", "_items")
+
+    def __init__(self, pickled: dict[str, bytes]) -> None:
+        self._pickled = pickled
+        self._items: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._items[key]
+        except KeyError:
+            value = self._items[key] = pickle.loads(self._pickled[key])
+            return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pickled)
+
+    def __len__(self) -> int:
+        return len(self._pickled)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._pickled
+
+    def __repr__(self) -> str:
+        return f"DeferredSection({dict(self.items())!r})"
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, Any]]]:
+        return dict, (dict(self.items()),)

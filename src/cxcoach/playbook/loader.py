@@ -20,16 +20,17 @@ def playbook_files(root: Path, problems: ProblemList) -> list[Path]:
     base = root.resolve()
     files = []
     for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        # os.walk does not follow linked folders; only links themselves can leave the playbook.
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in list(dirnames):
             linked = Path(folder) / name
             if linked.is_symlink() and not linked.resolve().is_relative_to(base):
                 problems.add(_outside(linked))
         for name in sorted(filenames):
-            path = Path(folder) / name
             if name.startswith(".") or not name.endswith(YAML_SUFFIXES) or name.endswith(TEST_SUFFIXES):
                 continue
-            if not path.resolve().is_relative_to(base):
+            path = Path(folder) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(base):
                 problems.add(_outside(path))
                 continue
             files.append(path)
@@ -103,12 +104,12 @@ def load_playbook(path: str | os.PathLike[str] | None = None, *, limits: Limits 
             key = playbook_cache.cache_key(playbook_files(root, ProblemList()), root)
         except OSError:
             key = None
-        cached = playbook_cache.get(key) if key else None
+        cached = playbook_cache.get(key) if key is not None else None
         if cached is not None:
             return cached
     playbook, problems = check_playbook(root, limits=limits)
     if playbook is None:
         raise PlaybookError(problems)
-    if key:
+    if key is not None:
         playbook_cache.put(key, playbook)
     return playbook

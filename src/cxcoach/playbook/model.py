@@ -8,6 +8,7 @@ at the line a trainer wrote.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Union
@@ -427,7 +428,11 @@ class Measurement:
 
 @frozen
 class Playbook:
-    """A whole validated playbook, with lookup tables by id."""
+    """A whole validated playbook, with lookup tables by id.
+
+    The tables are read-only mappings: plain dicts when built, and
+    cache.DeferredSection (items unpickled on first lookup) when cached.
+    """
 
     id: str
     title: Text
@@ -436,24 +441,24 @@ class Playbook:
     path: str
     description: Text | None = None
     source: tuple[str, ...] = ()
-    sources: dict[str, SourceDoc] = field(default_factory=dict)
-    roles: dict[str, Role] = field(default_factory=dict)
-    facts: dict[str, Fact] = field(default_factory=dict)
+    sources: Mapping[str, SourceDoc] = field(default_factory=dict)
+    roles: Mapping[str, Role] = field(default_factory=dict)
+    facts: Mapping[str, Fact] = field(default_factory=dict)
     calendar: Calendar = DEFAULT_CALENDAR
     clock: Clock = Clock()
     deadlines: DeadlineSet = DeadlineSet()
     escalation: EscalationPolicy = EscalationPolicy()
-    records: dict[str, Record] = field(default_factory=dict)
-    procedures: dict[str, Procedure] = field(default_factory=dict)
-    steps: dict[str, Step] = field(default_factory=dict)
-    scripts: dict[str, Script] = field(default_factory=dict)
-    avoid: dict[str, Avoid] = field(default_factory=dict)
-    strategies: dict[str, Strategy] = field(default_factory=dict)
+    records: Mapping[str, Record] = field(default_factory=dict)
+    procedures: Mapping[str, Procedure] = field(default_factory=dict)
+    steps: Mapping[str, Step] = field(default_factory=dict)
+    scripts: Mapping[str, Script] = field(default_factory=dict)
+    avoid: Mapping[str, Avoid] = field(default_factory=dict)
+    strategies: Mapping[str, Strategy] = field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
     measurement: Measurement = Measurement()
-    detectors: dict[str, Detector] = field(default_factory=dict)
-    rubrics: dict[str, Rubric] = field(default_factory=dict)
-    drills: dict[str, Drill] = field(default_factory=dict)
+    detectors: Mapping[str, Detector] = field(default_factory=dict)
+    rubrics: Mapping[str, Rubric] = field(default_factory=dict)
+    drills: Mapping[str, Drill] = field(default_factory=dict)
 
     @property
     def default_locale(self) -> str:

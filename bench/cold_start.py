@@ -1,0 +1,104 @@
+"""Cold start of `cxcoach recommend case.yaml`, side by side with `python -c "import yaml, click"`.
+
+    python bench/cold_start.py [--runs 20] [--case FILE] [--json FILE]
+
+Each run spawns a fresh interpreter. The commands are interleaved run by run,
+so a burst of load on this noisy machine hits all of them alike; the table
+shows the best and the median wall time and each command's ratio to the
+baseline (the issue's target: `recommend` within 1.5x of `import yaml, click`).
+
+Rows:
+* python -c pass — the interpreter alone, for scale.
+* import yaml, click — the baseline.
+* recommend, cached — the playbook cache warm (every run but the first after an edit).
+* recommend --format json — the ticketing-tool path.
+* recommend, no cache — CXCOACH_NO_CACHE=1: YAML, schema and semantic checks on every run.
+
+Bytecode is written (PYTHONDONTWRITEBYTECODE is cleared) and every command
+runs once before timing, so no row pays for compiling .py files or filling
+the cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CASE = """\
+received_at: 2026-03-06T16:00:00+08:00
+now: 2026-03-06T16:20:00+08:00
+facts:
+  channel: phone
+  severity: general
+  category: product_quality
+  emotion: angry
+  customer_type: dominant
+  stage: acknowledged
+"""
+
+
+def _rows(case: Path) -> list[tuple[str, list[str], dict[str, str]]]:
+    python = sys.executable
+    script = Path(python).with_name("cxcoach")  # the installed command, as users run it
+    cxcoach = [str(script)] if script.exists() else [python, "-m", "cxcoach"]
+    return [
+        ("python -c pass", [python, "-c", "pass"], {}),
+        ("import yaml, click", [python, "-c", "import yaml, click"], {}),
+        ("recommend, cached", [*cxcoach, "recommend", str(case)], {}),
+        ("recommend --format json", [*cxcoach, "recommend", str(case), "--format", "json"], {}),
+        ("recommend, no cache", [*cxcoach, "recommend", str(case)], {"CXCOACH_NO_CACHE": "1"}),
+    ]
+
+
+def _time(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{done.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--case", type=Path, help="a case file (default: a general phone complaint)")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+
+    base_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory() as tmp:
+        case = args.case or Path(tmp) / "case.yaml"
+        if args.case is None:
+            case.write_text(CASE, encoding="utf-8")
+        rows = _rows(case)
+        times: dict[str, list[float]] = {name: [] for name, _, _ in rows}
+        for name, argv, extra in rows:  # warm up: bytecode and the playbook cache
+            _time(argv, {**base_env, **extra})
+        for _ in range(args.runs):
+            for name, argv, extra in rows:
+                times[name].append(_time(argv, {**base_env, **extra}))
+
+    base_best = min(times["import yaml, click"])
+    base_median = statistics.median(times["import yaml, click"])
+    print(f"{'command':<26} {'best ms':>8} {'median ms':>10} {'best ratio':>11} {'median ratio':>13}")
+    figures = {}
+    for name, values in times.items():
+        best, median = min(values), statistics.median(values)
+        figures[name] = {"best_ms": round(best * 1e3, 1), "median_ms": round(median * 1e3, 1),
+                         "best_ratio": round(best / base_best, 2), "median_ratio": round(median / base_median, 2)}
+        print(f"{name:<26} {best * 1e3:>8.1f} {median * 1e3:>10.1f} {best / base_best:>10.2f}x {median / base_median:>12.2f}x")
+    print(f"\n{args.runs} interleaved runs each; target: recommend, cached within 1.5x of import yaml, click")
+    if args.json:
+        args.json.write_text(json.dumps({"runs": args.runs, "rows": figures}, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
