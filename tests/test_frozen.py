@@ -137,3 +137,23 @@ def test_a_required_field_after_a_default_is_refused():
         class Misordered:
             early: int = 0
             late: int
+
+
+def test_precompiled_templates_are_what_the_generator_writes():
+    from pathlib import Path
+
+    from cxcoach import _frozen_inits
+    from cxcoach.frozen import templates_module
+
+    assert Path(_frozen_inits.__file__).read_text(encoding="utf-8") == templates_module(), \
+        "regenerate with: python -m cxcoach.frozen"
+
+
+def test_classes_wider_than_the_precompiled_templates_still_work():
+    from cxcoach.frozen import TEMPLATES_UP_TO
+
+    names = [f"f{i}" for i in range(TEMPLATES_UP_TO + 3)]
+    wide = frozen(type("Wide", (), {"__annotations__": dict.fromkeys(names, "int"), "__module__": __name__}))
+    made = wide(*range(len(names)))
+    assert made.f0 == 0 and getattr(made, names[-1]) == len(names) - 1
+    assert made == wide(*range(len(names)))

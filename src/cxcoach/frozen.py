@@ -5,9 +5,9 @@
 class, at about 0.2 ms each. cxcoach defines some seventy such classes before
 `cxcoach recommend` can print, so that compiling was most of its start-up
 time. Only `__init__` gains from being specialised (the playbook cache calls
-it once per unpickled object), and it is cut from a template compiled once
-per shape; the rest are the shared functions below, which read the field
-names the class keeps in `__match_args__`.
+it once per unpickled object), and it is cut from a precompiled template; the
+rest are the shared functions below, which read the field names the class
+keeps in `__match_args__`.
 
 The result is still a dataclass: `fields`, `replace`, `asdict` and
 `is_dataclass` work as usual, instances compare, hash and print like the
@@ -46,46 +46,87 @@ def frozen(cls: type[_T] | None = None, /, *, order: bool = False) -> Any:
 
 
 def _compile_init(cls: type) -> Callable[..., None]:
-    """An `__init__` for `cls` from a template shared by every class of the same shape.
+    """An `__init__` for `cls`, cut from the template for its number of fields.
 
-    Compiling costs about 0.2 ms; renaming a compiled template's parameters
-    (`code.replace(co_varnames=...)`) costs microseconds. The template stores
-    each argument through the slot's own descriptor, closed over per class,
-    which also skips the refusing `__setattr__` below.
+    Compiling a function costs about 0.3 ms, renaming a compiled template's
+    parameters (`code.replace(co_varnames=...)`) a few microseconds, and the
+    templates for up to TEMPLATES_UP_TO fields come precompiled in
+    `_frozen_inits.py`. A template stores each argument through the slot's
+    own descriptor, closed over per class, which also passes the refusing
+    `__setattr__` below.
     """
     found = fields(cls)
     names = tuple(f.name for f in found)
-    factories = tuple(i for i, f in enumerate(found) if f.default_factory is not MISSING)
+    setters: list[Callable[[object, object], None]] = []
     defaults: list[object] = []
     for f in found:
-        if f.default is not MISSING or f.default_factory is not MISSING:
-            defaults.append(f.default if f.default_factory is MISSING else MISSING)
+        store = cls.__dict__[f.name].__set__
+        if f.default_factory is not MISSING:
+            setters.append(_set_or_make(store, f.default_factory))
+            defaults.append(MISSING)
+            continue
+        setters.append(store)
+        if f.default is not MISSING:
+            defaults.append(f.default)
         elif defaults:
             raise TypeError(f"{cls.__qualname__}: non-default field {f.name!r} follows a field with a default")
-    make = _template(len(names), factories, hasattr(cls, "__post_init__"))
-    init = make(*[cls.__dict__[name].__set__ for name in names], *[found[i].default_factory for i in factories])
-    init.__code__ = init.__code__.replace(co_varnames=("self", *names), co_qualname=f"{cls.__qualname__}.__init__")
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init = _template(len(names))(*setters)
+    qualname = f"{cls.__qualname__}.__init__"
+    init.__code__ = init.__code__.replace(co_varnames=("self", *names), co_name="__init__", co_qualname=qualname)
     init.__defaults__ = tuple(defaults) or None
+    if hasattr(cls, "__post_init__"):
+        init = _then_post_init(init)
+    init.__name__, init.__qualname__ = "__init__", qualname
     return init  # type: ignore[no-any-return]
 
 
-_TEMPLATES: dict[tuple[int, tuple[int, ...], bool], Callable[..., Any]] = {}
+def _set_or_make(store: Callable[[object, object], None], make: Callable[[], object]) -> Callable[[object, object], None]:
+    def set_or_make(obj: object, value: object) -> None:
+        store(obj, make() if value is MISSING else value)
+
+    return set_or_make
 
 
-def _template(arity: int, factories: tuple[int, ...], post_init: bool) -> Callable[..., Any]:
-    key = (arity, factories, post_init)
-    if key not in _TEMPLATES:
-        params = ", ".join(["self", *(f"a{i}" for i in range(arity))])
-        outer = ", ".join([*(f"set{i}" for i in range(arity)), *(f"new{i}" for i in factories)])
-        body = [f"        if a{i} is _MISSING: a{i} = new{i}()" for i in factories]
-        body += [f"        set{i}(self, a{i})" for i in range(arity)]
-        body += ["        self.__post_init__()"] if post_init else []
-        source = f"def make({outer}):\n    def __init__({params}):\n" + "\n".join(body or ["        pass"])
-        env: dict[str, Any] = {"_MISSING": MISSING}
-        exec(compile(source + "\n    return __init__\n", f"<frozen __init__ {key}>", "exec"), env)  # noqa: S102
-        _TEMPLATES[key] = env["make"]
-    return _TEMPLATES[key]
+def _then_post_init(init: Callable[..., None]) -> Callable[..., None]:
+    def __init__(self: Any, *args: object, **kwargs: object) -> None:
+        init(self, *args, **kwargs)
+        self.__post_init__()
+
+    return __init__
+
+
+TEMPLATES_UP_TO = 26
+_COMPILED: dict[int, Callable[..., Any]] = {}
+
+
+def _template(arity: int) -> Callable[..., Any]:
+    if arity <= TEMPLATES_UP_TO:
+        from ._frozen_inits import TEMPLATES
+
+        return TEMPLATES[arity]
+    if arity not in _COMPILED:
+        env: dict[str, Any] = {}
+        exec(compile(template_source(arity), f"<frozen __init__/{arity}>", "exec"), env)  # noqa: S102
+        _COMPILED[arity] = env[f"init_{arity}"]
+    return _COMPILED[arity]
+
+
+def template_source(arity: int) -> str:
+    """The template for classes of `arity` fields: a function of the slots' setters that returns an `__init__`."""
+    setters = ", ".join(f"set{i}" for i in range(arity))
+    params = ", ".join(["self", *(f"a{i}" for i in range(arity))])
+    body = "".join(f"        set{i}(self, a{i})\n" for i in range(arity)) or "        pass\n"
+    return f"def init_{arity}({setters}):\n    def __init__({params}):\n{body}    return __init__\n"
+
+
+def templates_module() -> str:
+    """The text of `_frozen_inits.py` (regenerate: `python -m cxcoach.frozen`)."""
+    header = ('"""Precompiled `__init__` templates for `cxcoach.frozen`, one per number of fields.\n\n'
+              'Generated by `python -m cxcoach.frozen`; do not edit. Being a module, they are\n'
+              'compiled once into its .pyc instead of at every start.\n"""\n')
+    functions = "\n\n".join(template_source(arity) for arity in range(TEMPLATES_UP_TO + 1))
+    names = "".join(f"    init_{arity},\n" for arity in range(TEMPLATES_UP_TO + 1))
+    return f"{header}\n\n{functions}\n\nTEMPLATES = (\n{names})\n"
 
 
 def _values(self: Any) -> tuple[object, ...]:
@@ -143,3 +184,9 @@ _ORDER = {
     "__gt__": _compare(tuple.__gt__),
     "__ge__": _compare(tuple.__ge__),
 }
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    Path(__file__).with_name("_frozen_inits.py").write_text(templates_module(), encoding="utf-8")
