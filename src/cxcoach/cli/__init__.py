@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import importlib
 from pathlib import Path
-from typing import Any
 
 import click
 

@@ -124,10 +124,8 @@ def working_day_minutes(cal: Calendar) -> float:
 
 
 def end_of_business_day(cal: Calendar, when: dt.datetime) -> dt.datetime:
-    t = when.astimezone(UTC)
-    for start, end in _windows_from(cal, t):
-        return end.astimezone(zone(cal.timezone))
-    raise AssertionError("unreachable")  # pragma: no cover
+    _start, end = next(_windows_from(cal, when.astimezone(UTC)))  # the windows never run out
+    return end.astimezone(zone(cal.timezone))
 
 
 def is_business_unit(unit: DurationUnit) -> bool:

@@ -99,7 +99,7 @@ class CompiledRule:
         `conditions.evaluate`.
         """
         if self.residual is None:
-            return tuple(zip(self.fact_ids, self.values(facts))), ()
+            return tuple(zip(self.fact_ids, self.values(facts), strict=True)), ()
         out = evaluate(All(self.parts), facts, overdue)
         return out.matched, out.overdue
 
