@@ -42,6 +42,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..frozen import frozen
+from ..gc_pause import gc_paused
 from ..playbook.model import Calendar, Duration, Playbook, Text
 from .case import Case, parse_case
 from .conditions import Facts, Predicate, compile_condition, describe, evaluate
@@ -101,7 +102,8 @@ def compile_playbook(playbook: Playbook) -> CompiledPlaybook:
     if hit is not None and hit.playbook is playbook:
         return hit
     types = {f.id: f.type for f in playbook.facts.values()}
-    index = RuleIndex(playbook.rules, types)
+    with gc_paused():
+        index = RuleIndex(playbook.rules, types)
     pause = compile_condition(playbook.clock.pause_when) if playbook.clock.pause_when is not None else None
     clock = playbook.clock
     cp = CompiledPlaybook(

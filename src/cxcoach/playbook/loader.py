@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..gc_pause import gc_paused
 from ..problems import PlaybookError, Problem, ProblemList, Severity
+from ..resources import default_playbook_path
 from . import model as m
 from .yamlsource import DEFAULT_LIMITS, Document, Limits, display_path, read_yaml_file
 
@@ -94,10 +96,13 @@ def load_playbook(path: str | os.PathLike[str] | None = None, *, limits: Limits 
 
     A valid playbook is cached by content (see cache.py), so repeated loads skip validation.
     """
-    from ..resources import default_playbook_path
+    with gc_paused():  # loading builds a large acyclic model; see gc_pause.py
+        return _load(Path(path if path is not None else default_playbook_path()), limits, cache)
+
+
+def _load(root: Path, limits: Limits, cache: bool) -> m.Playbook:
     from . import cache as playbook_cache
 
-    root = Path(path if path is not None else default_playbook_path())
     key = None
     if cache and root.exists() and limits == DEFAULT_LIMITS:
         try:
