@@ -28,7 +28,8 @@ CHILD = textwrap.dedent("""
     error = None
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         error = repr(result.exception)
-    print(json.dumps({"code": result.exit_code, "leaked": leaked, "error": error, "output": result.output[-2000:]}))
+    print(json.dumps({"code": result.exit_code, "leaked": leaked, "error": error, "output": result.output[-2000:],
+                      "modules": sorted(sys.modules)}))
 """)
 
 
@@ -73,3 +74,16 @@ def test_the_tui_module_is_importable_and_does_import_textual() -> None:
     code = "import sys, cxcoach.tui.app; print('textual' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "True", proc.stderr
+
+
+LEAN = ("cxcoach.playbook.drill", "cxcoach.drill", "jsonschema", "hashlib")  # (the harness itself needs json)
+
+
+def test_recommend_from_a_warm_cache_skips_validation_drills_and_hashing(tmp_path: Path, monkeypatch) -> None:
+    """What keeps `cxcoach recommend` quick to start (bench/cold_start.py) stays off its path."""
+    monkeypatch.setenv("CXCOACH_CACHE", str(tmp_path / "cache"))
+    args = ["recommend", "--playbook", str(COACH), "-"]
+    cold, warm = _run(args, CASE), _run(args, CASE)  # two fresh interpreters: the first fills the cache
+    assert cold["code"] == warm["code"] == 0, (cold, warm)
+    assert any(m.startswith("jsonschema") for m in cold["modules"])  # the control: the first one validated
+    assert [m for m in warm["modules"] if m.startswith(LEAN)] == []
