@@ -1,6 +1,6 @@
 """How long 10,000 rules take to become a ready-to-run engine.
 
-    python bench/load_rules.py [--rules 10000] [--yaml]
+    python bench/load_rules.py [--rules 10000] [--yaml] [--phases]
 
 Measures, separately:
 * build: 10,000 `Rule` model objects (what `playbook/build.py` produces),
@@ -8,7 +8,9 @@ Measures, separately:
 * first case: one `recommend()` call on the compiled playbook,
 and, with `--yaml`, the whole path through the lead's loader
 (`cxcoach.playbook.load_playbook` on a generated YAML file: read, schema,
-build) followed by compile. Target: load + validate in under 1 s.
+build) followed by compile, and with `--phases` the loader's three steps
+timed apart (compose YAML, schema check, model build; CPU time, so another
+process on the machine disturbs them less). Target: load + validate in under 1 s.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rules", type=int, default=10000)
     ap.add_argument("--seed", type=int, default=20261123)
     ap.add_argument("--yaml", action="store_true", help="also time the YAML loader (read + schema + build)")
+    ap.add_argument("--phases", action="store_true", help="also time compose, schema and build apart")
     args = ap.parse_args(argv)
     specs = workload.make_rules(args.rules, random.Random(args.seed))
 
@@ -102,7 +105,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"YAML ({size:,} bytes) cold: read + schema + build {1e3 * (t5 - t4):.0f} ms, "
               f"compile {1e3 * (t6 - t5):.0f} ms, total {1e3 * (t6 - t4):.0f} ms")
         print(f"YAML cached (same bytes): load {1e3 * (t7 - t6):.0f} ms")
+    if args.phases:
+        _phases(_yaml_text(specs))
     return 0
+
+
+def _phases(text: str) -> None:
+    """The cold loader's steps one by one, as `loader.check_playbook` chains them."""
+    from cxcoach.playbook.build import build_playbook
+    from cxcoach.playbook.schema import schema_problems
+    from cxcoach.playbook.yamlsource import compose
+    from cxcoach.problems import ProblemList
+
+    clock = time.process_time
+    t0 = clock()
+    doc, problems = compose(text, "bench.yaml")
+    t1 = clock()
+    assert doc is not None and not problems
+    assert not schema_problems(doc)
+    t2 = clock()
+    found = ProblemList()
+    assert build_playbook([doc], "bench.yaml", found) is not None and not found.has_errors
+    t3 = clock()
+    print(f"phases (CPU): compose {1e3 * (t1 - t0):.0f} ms, schema {1e3 * (t2 - t1):.0f} ms, "
+          f"build {1e3 * (t3 - t2):.0f} ms")
 
 
 if __name__ == "__main__":

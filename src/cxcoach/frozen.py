@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import MISSING, FrozenInstanceError, dataclass, fields
+from operator import attrgetter
 from typing import Any, TypeVar
 
 _T = TypeVar("_T")
@@ -34,6 +35,7 @@ def frozen(cls: type[_T] | None = None, /, *, order: bool = False) -> Any:
             if f.kw_only or not (f.init and f.repr and f.compare) or f.hash is not None:
                 raise TypeError(f"{made.__qualname__}.{f.name}: @frozen takes plain fields only")
         made.__init__ = _compile_init(made)  # type: ignore[misc]
+        _GETTERS[made] = _getter(made.__match_args__)
         for name, function in _SHARED.items():
             setattr(made, name, function)
         made.__hash__ = _hash  # type: ignore[assignment]
@@ -129,8 +131,21 @@ def templates_module() -> str:
     return f"{header}\n\n{functions}\n\nTEMPLATES = (\n{names})\n"
 
 
+_GETTERS: dict[type, Callable[[Any], tuple[object, ...]]] = {}
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[object, ...]]:
+    """A C-level reader of the fields as a tuple: pickling calls it once per object."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        read = attrgetter(names[0])
+        return lambda obj: (read(obj),)
+    return lambda obj: ()
+
+
 def _values(self: Any) -> tuple[object, ...]:
-    return tuple([getattr(self, name) for name in self.__match_args__])
+    return _GETTERS[self.__class__](self)
 
 
 def _eq(self: Any, other: object) -> bool:

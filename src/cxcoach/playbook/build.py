@@ -14,10 +14,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any as AnyValue
 
-from ..frozen import frozen
+from ..gc_pause import gc_paused
 from ..problems import Problem, ProblemList, Severity, did_you_mean, path_str
 from . import model as m
-from .yamlsource import Document, JsonPath
+from .yamlsource import Document, JsonPath, Location
 
 LIST_SECTIONS = ("sources", "roles", "facts", "records", "procedures", "scripts", "avoid",
                  "strategies", "rules", "detectors", "rubrics", "drills")
@@ -36,19 +36,47 @@ _OPS_BY_TYPE: dict[m.FactType, frozenset[m.Op]] = {
 }
 
 
-@frozen
 class At:
-    """A location in one file: the document and the JSON path inside it."""
+    """A location in one file: the document and the JSON path inside it.
 
-    doc: Document
-    path: JsonPath = ()
+    Positions resolve lazily, one step from the parent location: builders ask
+    for the position of most nodes, and a walk from the root for each was a
+    third of the build time. Compares and hashes as (doc, path).
+    """
+
+    __slots__ = ("_location", "_parent", "doc", "path")
+
+    def __init__(self, doc: Document, path: JsonPath = (), parent: At | None = None) -> None:
+        self.doc = doc
+        self.path = path
+        self._parent = parent  # path is parent.path + (one part,)
+        self._location: Location | None = None
 
     def __truediv__(self, part: str | int) -> At:
-        return At(self.doc, self.path + (part,))
+        return At(self.doc, self.path + (part,), self)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not At:
+            return NotImplemented
+        return (self.doc, self.path) == (other.doc, other.path)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+    def __repr__(self) -> str:
+        return f"At(doc={self.doc.file!r}, path={self.path!r})"
+
+    def _locate(self) -> Location:
+        location = self._location
+        if location is None:
+            parent = self._parent
+            location = self.doc.locate(self.path) if parent is None else self.doc.step(parent._locate(), self.path[-1])
+            self._location = location
+        return location
 
     @property
     def pos(self) -> m.Pos:
-        line, col = self.doc.position(self.path)
+        line, col = self.doc.line_col(self._locate())
         return m.Pos(self.doc.file, line, col)
 
     @property
@@ -74,6 +102,7 @@ class Builder:
         self.ids: dict[str, dict[str, At]] = defaultdict(dict)
         self._refs: list[_Ref] = []
         self.facts: dict[str, m.Fact] = {}
+        self._enum_values: dict[str, frozenset[str]] = {}
 
     # -- reporting --
     def error(self, at: At, code: str, message: str, hint: str | None = None, *, key: bool = False,
@@ -152,9 +181,11 @@ class Builder:
             return _INVALID
         pos = at.pos
         if "all" in raw:
-            return m.All(tuple(self.condition(c, at / "all" / i) for i, c in enumerate(raw["all"])), pos)
+            items = at / "all"
+            return m.All(tuple(self.condition(c, items / i) for i, c in enumerate(raw["all"])), pos)
         if "any" in raw:
-            return m.Any(tuple(self.condition(c, at / "any" / i) for i, c in enumerate(raw["any"])), pos)
+            items = at / "any"
+            return m.Any(tuple(self.condition(c, items / i) for i, c in enumerate(raw["any"])), pos)
         if "not" in raw:
             return m.Not(self.condition(raw["not"], at / "not"), pos)
         if "overdue" in raw:
@@ -246,16 +277,38 @@ class Builder:
             return
         if op is m.Op.EXISTS:
             return
-        values = value if isinstance(value, tuple) else (value,)
-        for index, item in enumerate(values):
-            where = at / "value" / index if isinstance(value, tuple) else at / "value"
-            self._check_value(fact_id, fact, ftype, item, where)
+        if isinstance(value, tuple):
+            for index, item in enumerate(value):
+                self._check_value(fact_id, fact, ftype, item, at, index)
+        else:
+            self._check_value(fact_id, fact, ftype, value, at)
         if op is m.Op.BETWEEN and isinstance(value, tuple) and len(value) == 2 and value[0] > value[1]:
             self.error(at / "value", "E304", f"empty range: {value[0]} is above {value[1]}", "write [low, high]")
 
-    def _check_value(self, fact_id: str, fact: m.Fact | None, ftype: m.FactType, value: AnyValue, at: At) -> None:
+    def _value_fits(self, fact: m.Fact | None, ftype: m.FactType, value: AnyValue) -> bool:
+        """The common case of `_check_value`, answered without building a location."""
+        if ftype is m.FactType.ENUM:
+            return fact is None or value in self._value_ids(fact)
+        if ftype is m.FactType.NUMBER:
+            return _is_number(value) and (fact is None or ((fact.min is None or value >= fact.min)
+                                                         and (fact.max is None or value <= fact.max)))
+        return False  # rarer types: let _check_value decide
+
+    def _value_ids(self, fact: m.Fact) -> frozenset[str]:
+        """An enum fact's value ids as a set, built once: rules test them thousands of times."""
+        ids = self._enum_values.get(fact.id)
+        if ids is None:
+            ids = self._enum_values[fact.id] = frozenset(fact.value_ids)
+        return ids
+
+    def _check_value(self, fact_id: str, fact: m.Fact | None, ftype: m.FactType, value: AnyValue, test: At,
+                     index: int | None = None) -> None:
+        """Check one value of the fact test at `test` (item `index` of a list value)."""
+        if self._value_fits(fact, ftype, value):
+            return
+        at = test / "value" if index is None else test / "value" / index  # only built when reporting
         if ftype is m.FactType.ENUM and fact is not None:
-            if value not in fact.value_ids:
+            if value not in self._value_ids(fact):
                 self.error(at, "E302", f"{value!r} is not a value of fact {fact_id!r}",
                            did_you_mean(str(value), fact.value_ids) or f"allowed: {', '.join(fact.value_ids)}")
         elif ftype is m.FactType.BOOL and not isinstance(value, bool):
@@ -309,6 +362,11 @@ _INVALID: m.Condition = m.All(())  # stands in for a condition already reported 
 
 def build_playbook(docs: list[Document], root_name: str, problems: ProblemList) -> m.Playbook | None:
     """Build the model from schema-valid documents; None when a fatal problem stops it."""
+    with gc_paused():
+        return _build_playbook(docs, root_name, problems)
+
+
+def _build_playbook(docs: list[Document], root_name: str, problems: ProblemList) -> m.Playbook | None:
     lists: dict[str, list[tuple[AnyValue, At]]] = {name: [] for name in LIST_SECTIONS}
     maps: dict[str, tuple[AnyValue, At]] = {}
     for doc in docs:
@@ -492,9 +550,11 @@ def _lines(b: Builder, raw: list, at: At) -> tuple[m.Line, ...]:
 
 
 def _refs(b: Builder, raw: dict, at: At, field_name: str, kind: str) -> tuple[str, ...]:
-    items = tuple(raw.get(field_name, []))
-    for i, ident in enumerate(items):
-        b.ref(kind, ident, at / field_name / i)
+    items = tuple(raw.get(field_name, ()))
+    if items:
+        fat = at / field_name
+        for i, ident in enumerate(items):
+            b.ref(kind, ident, fat / i)
     return items
 
 
@@ -541,9 +601,11 @@ def _rule(b: Builder, raw: dict, at: At, order: int) -> m.Rule:
         escalate_to=_refs(b, then, tat, "escalate_to", "role"),
         deadlines=_deadline_set(b, then["deadlines"], tat / "deadlines") if "deadlines" in then else m.DeadlineSet(),
     )
+    title, because, source = raw.get("title"), raw.get("because"), raw.get("source")  # mostly absent
     return m.Rule(raw["id"], b.condition(raw["when"], at / "when"), action, at.pos, int(raw.get("priority", 50)), order,
-                  b.opt_text(raw.get("title"), at / "title"), b.opt_text(raw.get("because"), at / "because"),
-                  b.source(raw.get("source"), at / "source"))
+                  None if title is None else b.text(title, at / "title"),
+                  None if because is None else b.text(because, at / "because"),
+                  () if source is None else b.source(source, at / "source"))
 
 
 def _escalation(b: Builder, raw: dict, at: At) -> m.EscalationPolicy:

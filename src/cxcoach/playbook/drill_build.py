@@ -156,6 +156,7 @@ def _check_detector_cycles(b: Builder, detectors: dict[str, dm.Detector], raw_it
     for ident in detectors:
         if ident not in state:
             visit(ident, [])
+    del visit  # it refers to itself: without this the cycle keeps the whole build alive until a collection
 
 
 # --- small parts ------------------------------------------------------------

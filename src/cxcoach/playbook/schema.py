@@ -1,15 +1,20 @@
 """JSON Schema validation whose errors point at the YAML line that caused them.
 
 jsonschema is imported lazily: commands that only read an already validated
-(cached) playbook never pay for it.
+(cached) playbook never pay for it, and a valid file is recognised without it
+(see "fast acceptance" below); it runs only to explain what is wrong.
 """
 
 from __future__ import annotations
 
 import json
+import operator
+import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from ..gc_pause import gc_paused
 from ..problems import Problem, did_you_mean, path_str
 from ..resources import schemas_dir
 from .model import OP_SYNONYMS
@@ -77,9 +82,12 @@ def _inline(node: Any, doc: str, docs: dict[str, Any], expanding: frozenset[tupl
 
 def schema_problems(doc: Document, schema: str = "playbook.schema.json") -> list[Problem]:
     """Every schema violation in `doc`, each at the position of the offending node."""
+    if _fast_accepts(schema, doc.data):
+        return []  # jsonschema would find nothing: see "fast acceptance" below
     problems = []
-    for error in validator(schema).iter_errors(doc.data):
-        problems.append(_to_problem(doc, _most_specific(error)))
+    with gc_paused():
+        for error in validator(schema).iter_errors(doc.data):
+            problems.append(_to_problem(doc, _most_specific(error)))
     return problems
 
 
@@ -152,3 +160,257 @@ def _describe(value: Any) -> str:
     if value is None:
         return "nothing"
     return repr(value)
+
+
+# --- fast acceptance ----------------------------------------------------------
+#
+# Nearly every file is valid, and jsonschema spends ~60 us per rule proving it
+# (plus ~0.1 s to import). `_accepts` compiles a schema into plain closures that
+# answer only "valid?" for the keywords our schemas use. When it says yes,
+# there is nothing to report; otherwise jsonschema runs as before and produces
+# the errors, so messages and positions never depend on this code. A check
+# that cannot decide exactly raises _Unsure, and a schema using a keyword not
+# handled here is not compiled at all: either way jsonschema decides.
+
+Check = Callable[[Any], bool]
+
+
+class _Unsure(Exception):
+    """The fast check cannot decide this instance exactly."""
+
+
+class _Unsupported(Exception):
+    """The schema uses a keyword the fast check does not implement."""
+
+
+# Keywords that never make an instance invalid (format is not asserted: jsonschema's default).
+_ANNOTATIONS = frozenset({"title", "description", "examples", "default", "$comment", "$schema", "$defs",
+                          "format", "deprecated", "readOnly", "writeOnly"})
+_OBJECT_KEYWORDS = frozenset({"properties", "additionalProperties", "required", "minProperties", "maxProperties",
+                              "propertyNames"})
+_ARRAY_KEYWORDS = frozenset({"items", "minItems", "maxItems", "uniqueItems"})
+_OTHER_KEYWORDS = frozenset({"type", "enum", "const", "pattern", "minLength", "maxLength", "minimum", "maximum",
+                             "exclusiveMinimum", "exclusiveMaximum", "allOf", "anyOf", "oneOf", "not", "if",
+                             "then", "else", "$ref"})
+_KEYWORDS = _ANNOTATIONS | _OBJECT_KEYWORDS | _ARRAY_KEYWORDS | _OTHER_KEYWORDS
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+_TYPES: dict[str, Check] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
+    "number": _is_number,
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+
+
+@cache
+def _accepts(name: str) -> Check | None:
+    """The fast acceptance check for schema `name`, or None when it uses keywords not handled here."""
+    docs = _schema_documents()
+    try:
+        return _Compiler(docs).compile(_inline(docs[name], name, docs, frozenset()), name)
+    except _Unsupported:
+        return None
+
+
+def _fast_accepts(name: str, data: Any) -> bool:
+    """True only when `data` is certainly valid against schema `name`."""
+    accepts = _accepts(name)
+    if accepts is None:
+        return False
+    try:
+        return accepts(data)
+    except (_Unsure, RecursionError):
+        return False
+
+
+class _Compiler:
+    """Turns a (mostly inlined) schema into one closure per subschema."""
+
+    def __init__(self, docs: dict[str, dict[str, Any]]) -> None:
+        self.docs = docs
+        self.refs: dict[tuple[str, str], Check] = {}
+
+    def compile(self, schema: Any, doc: str) -> Check:
+        if schema is True:
+            return _always
+        if schema is False:
+            return _never
+        if not isinstance(schema, dict) or not schema.keys() <= _KEYWORDS:
+            raise _Unsupported(schema)
+        checks = []
+        if "type" in schema:
+            checks.append(self._type(schema["type"]))
+        if "enum" in schema:
+            checks.append(_one_of(schema["enum"]))
+        if "const" in schema:
+            checks.append(_one_of([schema["const"]]))
+        checks += self._string(schema) + self._number(schema)
+        if schema.keys() & _OBJECT_KEYWORDS:
+            checks.append(self._object(schema, doc))
+        if schema.keys() & _ARRAY_KEYWORDS:
+            checks.append(self._array(schema, doc))
+        checks += self._combinators(schema, doc)
+        if "$ref" in schema:
+            checks.append(self._ref(schema["$ref"], doc))
+        return _all(checks)
+
+    @staticmethod
+    def _type(names: str | list[str]) -> Check:
+        tests = [_TYPES[n] for n in ([names] if isinstance(names, str) else names)]
+        return tests[0] if len(tests) == 1 else lambda v: any(t(v) for t in tests)
+
+    @staticmethod
+    def _string(schema: dict[str, Any]) -> list[Check]:
+        checks: list[Check] = []
+        if "pattern" in schema:
+            search = re.compile(schema["pattern"]).search  # jsonschema uses re.search too
+            checks.append(lambda v: not isinstance(v, str) or search(v) is not None)
+        if "minLength" in schema:
+            low = schema["minLength"]
+            checks.append(lambda v: not isinstance(v, str) or len(v) >= low)
+        if "maxLength" in schema:
+            high = schema["maxLength"]
+            checks.append(lambda v: not isinstance(v, str) or len(v) <= high)
+        return checks
+
+    @staticmethod
+    def _number(schema: dict[str, Any]) -> list[Check]:
+        # Each bound as jsonschema tests it (`instance < minimum` fails ...), which also decides NaN alike.
+        fails = [(schema[k], op) for k, op in (("minimum", operator.lt), ("maximum", operator.gt),
+                                               ("exclusiveMinimum", operator.le), ("exclusiveMaximum", operator.ge))
+                 if k in schema]
+        if not fails:
+            return []
+        return [lambda v: not _is_number(v) or not any(op(v, limit) for limit, op in fails)]
+
+    def _object(self, schema: dict[str, Any], doc: str) -> Check:
+        properties = {k: self.compile(v, doc) for k, v in schema.get("properties", {}).items()}
+        additional = self.compile(schema["additionalProperties"], doc) if "additionalProperties" in schema else _always
+        names = self.compile(schema["propertyNames"], doc) if "propertyNames" in schema else None
+        required = tuple(schema.get("required", ()))
+        low, high = schema.get("minProperties", 0), schema.get("maxProperties")
+
+        def check(value: Any) -> bool:
+            if not isinstance(value, dict):
+                return True
+            for key in required:
+                if key not in value:
+                    return False
+            if len(value) < low or (high is not None and len(value) > high):
+                return False
+            for key, item in value.items():
+                if not properties.get(key, additional)(item) or (names is not None and not names(key)):
+                    return False
+            return True
+
+        return check
+
+    def _array(self, schema: dict[str, Any], doc: str) -> Check:
+        items = self.compile(schema["items"], doc) if "items" in schema else _always
+        low, high = schema.get("minItems", 0), schema.get("maxItems")
+        unique = schema.get("uniqueItems", False)
+
+        def check(value: Any) -> bool:
+            if not isinstance(value, list):
+                return True
+            if len(value) < low or (high is not None and len(value) > high):
+                return False
+            if unique and not _unique(value):
+                return False
+            for item in value:
+                if not items(item):
+                    return False
+            return True
+
+        return check
+
+    def _combinators(self, schema: dict[str, Any], doc: str) -> list[Check]:
+        checks: list[Check] = []
+        if "allOf" in schema:
+            checks.append(_all([self.compile(s, doc) for s in schema["allOf"]]))
+        if "anyOf" in schema:
+            branches = [self.compile(s, doc) for s in schema["anyOf"]]
+            checks.append(lambda v: any(b(v) for b in branches))
+        if "oneOf" in schema:
+            choices = [self.compile(s, doc) for s in schema["oneOf"]]
+            checks.append(lambda v: sum(1 for c in choices if c(v)) == 1)
+        if "not" in schema:
+            negated = self.compile(schema["not"], doc)
+            checks.append(lambda v: not negated(v))
+        if "if" in schema:
+            test = self.compile(schema["if"], doc)
+            then = self.compile(schema.get("then", True), doc)
+            otherwise = self.compile(schema.get("else", True), doc)
+            checks.append(lambda v: then(v) if test(v) else otherwise(v))
+        return checks
+
+    def _ref(self, ref: str, doc: str) -> Check:
+        """A `$ref` left by `_inline` (a cycle): compiled once, looked up when first used."""
+        file, _, pointer = ref.partition("#")
+        key = (file or doc, pointer)
+        if not pointer.startswith("/$defs/") or key[0] not in self.docs:
+            raise _Unsupported(ref)
+        if key not in self.refs:
+            self.refs[key] = _never  # placeholder while compiling a cycle
+            target = self.docs[key[0]]["$defs"][pointer[len("/$defs/"):]]
+            self.refs[key] = self.compile(target, key[0])
+        refs = self.refs
+        return lambda v: refs[key](v)
+
+
+def _always(value: Any) -> bool:
+    return True
+
+
+def _never(value: Any) -> bool:
+    return False
+
+
+def _all(checks: list[Check]) -> Check:
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+
+    def check(value: Any) -> bool:
+        for test in checks:
+            if not test(value):
+                return False
+        return True
+
+    return check
+
+
+def _one_of(allowed: list[Any]) -> Check:
+    """enum/const over scalars, compared as jsonschema does (true is not 1); containers are not compiled."""
+    if not all(a is None or isinstance(a, (str, int, float)) for a in allowed):
+        raise _Unsupported(allowed)
+    if all(isinstance(a, str) for a in allowed):
+        strings = frozenset(allowed)
+        return lambda v: isinstance(v, str) and v in strings
+    return lambda v: any(_equal_scalar(v, a) for a in allowed)
+
+
+def _equal_scalar(value: Any, allowed: Any) -> bool:
+    """jsonschema's `equal` when `allowed` is a scalar."""
+    if value is allowed:
+        return True
+    if isinstance(value, str) or isinstance(allowed, str):
+        return bool(value == allowed)
+    if isinstance(value, (bool, list, dict)) or isinstance(allowed, bool):
+        return False  # booleans equal only themselves; containers never equal a scalar
+    return bool(value == allowed)
+
+
+def _unique(items: list[Any]) -> bool:
+    if all(isinstance(item, str) for item in items):
+        return len(set(items)) == len(items)
+    raise _Unsure  # jsonschema tells 1 from true and compares containers its own way

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import codecs
 import os
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..frozen import frozen
+from ..gc_pause import gc_paused
 from ..problems import Problem, Severity, path_str
 
 try:  # libyaml is several times faster and gives the same events and marks
@@ -42,24 +44,134 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+# Where values start. The composer keeps a tree of entries that mirrors the data:
+# a scalar's entry is its packed position (see _pack); a container's is a span,
+# the tuple (position, child entries, key positions), whose child entries are a
+# list (sequence) or a dict by key (mapping) and whose key positions are None for
+# a sequence. An alias's entry is (position, None, None): values reached through
+# an alias have no position of their own, so lookups stop there.
+# Building a path tuple and a (line, col) tuple per scalar, and hashing the path,
+# was most of the composer's time; ints also stay out of the garbage collector's way.
+_Span = tuple[int, Any, "dict[str, int] | None"]
+# A path's location: the entry of its longest prefix that has one, and whether
+# that prefix is the whole path (see Document.locate).
+Location = tuple[Any, bool]
+_MISSING = object()
+_COLUMN_BITS = 32  # columns are below 2**32: files are capped far below that (Limits.max_bytes)
+_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
+
+
+def _pack(mark: Any) -> int:
+    """A parser mark's 0-based line and column as one int."""
+    return mark.line << _COLUMN_BITS | mark.column
+
+
+def _line_col(entry: Any) -> tuple[int, int]:
+    """The 1-based (line, col) of an entry, as editors count."""
+    pos = entry[0] if entry.__class__ is tuple else entry
+    return (pos >> _COLUMN_BITS) + 1, (pos & _COLUMN_MASK) + 1
+
+
+def _child(entry: Any, part: str | int) -> Any:
+    """The entry of `part` inside `entry`, or _MISSING (scalars and aliases have no children)."""
+    if entry.__class__ is not tuple or entry[1] is None:
+        return _MISSING
+    values = entry[1]
+    if entry[2] is None:
+        return values[part] if isinstance(part, int) and 0 <= part < len(values) else _MISSING
+    return values.get(part, _MISSING) if isinstance(part, str) else _MISSING
+
+
 @dataclass(slots=True)
 class Document:
     """One parsed YAML file: plain data plus the position of each value and key."""
 
     file: str
     data: Any
-    positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    spans: Any = None  # the root value's entry, see _Span; None when nothing is known
 
     def position(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
         """The nearest known position for `path` (aliases and defaults have none)."""
-        if key and path in self.key_positions:
-            return self.key_positions[path]
-        while path:
-            if path in self.positions:
-                return self.positions[path]
-            path = path[:-1]
-        return self.positions.get((), (1, 1))
+        if key and path:
+            parent, exact = self.locate(path[:-1])
+            keys = parent[2] if exact and parent.__class__ is tuple and parent[1] is not None else None
+            if keys is not None and path[-1] in keys:
+                return _line_col(keys[path[-1]])
+        return self.line_col(self.locate(path))
+
+    def locate(self, path: JsonPath) -> Location:
+        """Where `path` is, for `step` and `line_col`: walking once beats a walk per descendant."""
+        location: Location = (self.spans, self.spans is not None)
+        for part in path:
+            location = self.step(location, part)
+        return location
+
+    @staticmethod
+    def step(location: Location, part: str | int) -> Location:
+        """The location of child `part` of `location`."""
+        entry, exact = location
+        if not exact:
+            return location
+        child = _child(entry, part)
+        return (entry, False) if child is _MISSING else (child, True)
+
+    @staticmethod
+    def line_col(location: Location) -> tuple[int, int]:
+        """The 1-based (line, col) of a location: that of its nearest positioned ancestor."""
+        return (1, 1) if location[0] is None else _line_col(location[0])
+
+    @property
+    def positions(self) -> Mapping[JsonPath, tuple[int, int]]:
+        """Exact path -> position of every value with one of its own (read-only view)."""
+        return _PositionView(self.spans, keys=False)
+
+    @property
+    def key_positions(self) -> Mapping[JsonPath, tuple[int, int]]:
+        """Exact path -> position of the key naming it, for every mapping value (read-only view)."""
+        return _PositionView(self.spans, keys=True)
+
+
+class _PositionView(Mapping[JsonPath, tuple[int, int]]):
+    """The span tree seen as the dict of path -> (line, col) that callers used to get."""
+
+    def __init__(self, spans: Any, *, keys: bool) -> None:
+        self._spans = spans
+        self._keys = keys
+
+    def __getitem__(self, path: JsonPath) -> tuple[int, int]:
+        if not isinstance(path, tuple):
+            raise KeyError(path)
+        entry = self._spans
+        parts = path[:-1] if self._keys else path
+        if entry is None or (self._keys and not path):
+            raise KeyError(path)
+        for part in parts:
+            entry = _child(entry, part)
+            if entry is _MISSING:
+                raise KeyError(path)
+        if self._keys:
+            marks = entry[2] if entry.__class__ is tuple and entry[1] is not None else None
+            if marks is None or path[-1] not in marks:
+                raise KeyError(path)
+            return _line_col(marks[path[-1]])
+        return _line_col(entry)
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        if self._spans is None:
+            return
+        pending: list[tuple[JsonPath, Any, bool]] = [((), self._spans, False)]  # path, entry, has a key
+        while pending:
+            path, entry, keyed = pending.pop()
+            if keyed or not self._keys:
+                yield path
+            if entry.__class__ is not tuple or entry[1] is None:
+                continue
+            mapping = entry[2] is not None
+            children = entry[1].items() if mapping else enumerate(entry[1])
+            pending.extend(reversed([(path + (part,), child, mapping) for part, child in children]))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 class _Stop(Exception):
@@ -85,6 +197,8 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _QUOTED = ("'", '"', "|", ">")
 _SLOW = object()
 _PLAIN_CACHE: dict[str, Any] = {}
+# First characters of every implicit type (ints, floats, bools, nulls, dates...); most ids start otherwise.
+_IMPLICIT_STARTS = frozenset(_RESOLVER.yaml_implicit_resolvers)  # a None key would mean "any character"
 _PLAIN_CACHE_SIZE = 50_000
 
 
@@ -101,7 +215,10 @@ def _plain_scalar(text: str) -> Any:
     value = _PLAIN_CACHE.get(text, _SLOW)
     if value is not _SLOW:
         return value
-    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    if text and text[0] not in _IMPLICIT_STARTS and None not in _IMPLICIT_STARTS:
+        tag = "tag:yaml.org,2002:str"  # what resolve() returns when no implicit type starts so
+    else:
+        tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
     if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
         value = text  # dates stay text: the model parses them where it expects them
     elif tag == "tag:yaml.org,2002:bool" and text.lower() not in ("true", "false"):
@@ -172,9 +289,10 @@ def parse_yaml_bytes(raw: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) 
 def compose(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Document | None, list[Problem]]:
     """Compose YAML text into data with positions, or report why not."""
     builder = _Composer(name, limits)
+    parser = _Loader(text)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            builder.feed(event)
+        with gc_paused():  # the data is acyclic: see gc_pause.py
+            builder.run(parser)
     except _Stop:
         return None, builder.problems
     except yaml.MarkedYAMLError as exc:
@@ -187,195 +305,174 @@ def compose(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Docu
         line, col = _reader_position(exc, text)
         return None, builder.problems + [_problem(name, line, col, "E001", f"YAML error: {_first_line(exc)}",
                                                   "remove control characters from the file")]
-    if builder.fatal:
-        return None, builder.problems
+    finally:
+        parser.dispose()
     if builder.documents == 0 or builder.root is _EMPTY:
         return None, builder.problems + [_problem(name, 1, 1, "E004", "file is empty",
                                                   "a playbook file is a mapping of sections, e.g. `facts:` or `rules:`")]
     if builder.root is None:
         return None, builder.problems + [_problem(name, 1, 1, "E004", "file holds no data (only null)",
                                                   "a playbook file is a mapping of sections, e.g. `facts:` or `rules:`")]
-    doc = Document(name, builder.root, builder.positions, builder.key_positions)
-    return doc, builder.problems
+    return Document(name, builder.root, builder.root_entry), builder.problems
 
 
 _EMPTY = object()
 
 
-class _Frame:
-    __slots__ = ("container", "path", "key", "key_mark", "count", "anchor")
-
-    def __init__(self, container: Any, path: JsonPath, anchor: str | None) -> None:
-        self.container = container
-        self.path = path
-        self.key: str | None | object = _EMPTY  # mapping frames: pending key
-        self.key_mark: tuple[int, int] = (1, 1)
-        self.count = 1
-        self.anchor = anchor
-
-
 class _Composer:
+    """Builds plain data and its span tree (see _Span) from parser events, enforcing the limits."""
+
     def __init__(self, name: str, limits: Limits) -> None:
         self.name = name
         self.limits = limits
-        self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}
-        self.positions: dict[JsonPath, tuple[int, int]] = {}
-        self.key_positions: dict[JsonPath, tuple[int, int]] = {}
+        self.anchors: dict[str, tuple[Any, int]] = {}  # name -> (value, values it expands to)
         self.problems: list[Problem] = []
         self.root: Any = _EMPTY
+        self.root_entry: Any = None
         self.documents = 0
-        self.nodes = 0
         self.aliases = 0
-        self.fatal = False
 
-    # -- helpers --
     def _error(self, mark: Any, code: str, message: str, hint: str | None = None, *, stop: bool = False) -> None:
-        self.problems.append(_problem(self.name, mark.line + 1, mark.column + 1, code, message, hint))
+        """Record a problem at `mark` (a parser mark or a packed position); stop composing if `stop`."""
+        line, col = _line_col(mark) if isinstance(mark, int) else (mark.line + 1, mark.column + 1)
+        self.problems.append(_problem(self.name, line, col, code, message, hint))
         if stop:
-            self.fatal = True
             raise _Stop
 
-    def _count(self, n: int, mark: Any) -> None:
-        self.nodes += n
-        if self.stack:
-            self.stack[-1].count += n
-        if self.nodes > self.limits.max_nodes:
-            self._error(mark, "E012", f"document expands to more than {self.limits.max_nodes:,} values",
-                        "remove alias/anchor chains that repeat data (an 'alias bomb')", stop=True)
+    def run(self, parser: Any) -> None:
+        """Consume every event of `parser`.
 
-    def _child_path(self) -> JsonPath | None:
-        """Path of the value about to be placed, or None when a mapping key is expected."""
-        if not self.stack:
-            return ()
-        top = self.stack[-1]
-        if isinstance(top.container, list):
-            return top.path + (len(top.container),)
-        if top.key is _EMPTY:
-            return None
-        return top.path + (top.key,)  # type: ignore[operator]
-
-    def _place(self, value: Any, mark: Any) -> None:
-        if not self.stack:
-            self.root = value
-            return
-        top = self.stack[-1]
-        if isinstance(top.container, list):
-            top.container.append(value)
-            return
-        key = top.key
-        top.key = _EMPTY
-        if key is None:  # a rejected (non-scalar) key: drop its value
-            return
-        if key in top.container:
-            first = self.key_positions.get(top.path + (key,), (0, 0))[0]
-            self._error(self._key_mark_obj(top), "E003", f"duplicate key {key!r} (first defined on line {first})",
-                        "remove one of them: YAML would silently keep only the last")
-            return
-        top.container[key] = value
-        self.key_positions[top.path + (key,)] = top.key_mark
-
-    @staticmethod
-    def _key_mark_obj(frame: _Frame) -> Any:
-        line, col = frame.key_mark
-        return yaml.Mark("", 0, line - 1, col - 1, None, None)
-
-    def _expect_key(self) -> bool:
-        return bool(self.stack) and isinstance(self.stack[-1].container, dict) and self.stack[-1].key is _EMPTY
-
-    # -- events --
-    def feed(self, event: yaml.Event) -> None:
-        """Handle one event; the common cases (plain keys and scalar values) stay on a short path."""
-        cls = event.__class__
-        stack = self.stack
-        if cls is yaml.ScalarEvent and stack and event.tag is None and event.anchor is None:
-            top = stack[-1]
+        One loop with the innermost open container in local variables: an event
+        costs about as much here as in the parser itself, so method calls and
+        attribute lookups per event would double the time. Rare events (tags,
+        anchors, aliases, errors) go through the helper methods below.
+        """
+        get_event = parser.get_event
+        max_nodes, max_depth = self.limits.max_nodes, self.limits.max_depth
+        plain_cache, quoted, slow, column_bits = _PLAIN_CACHE, _QUOTED, _SLOW, _COLUMN_BITS
+        anchors = self.anchors
+        Scalar, Alias = yaml.ScalarEvent, yaml.AliasEvent
+        MapStart, SeqStart = yaml.MappingStartEvent, yaml.SequenceStartEvent
+        MapEnd, SeqEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
+        stack: list[tuple[Any, ...]] = []
+        # The open container: its data, child entries, key positions (None: a sequence),
+        # pending key (_EMPTY: a key is expected; None in a sequence), the pending
+        # key's position, the node count when it opened, its anchor and position.
+        # The document level is a sequence that takes at most the root value.
+        top: list[Any] = []
+        container: Any = top
+        entries: Any = []
+        key_marks: dict[str, int] | None = None
+        key: Any = None
+        key_mark = 0
+        start, anchor, start_mark = 0, None, 0
+        nodes = 0
+        while True:
+            event = get_event()
+            cls = event.__class__
             mark = event.start_mark
-            container = top.container
-            if container.__class__ is dict:
-                if top.key is _EMPTY:
-                    top.key_mark = (mark.line + 1, mark.column + 1)
-                    top.key = event.value
-                    return
-                path = top.path + (top.key,)
-            else:
-                path = top.path + (len(container),)
-            self.positions[path] = (mark.line + 1, mark.column + 1)
-            value = event.value if event.style in _QUOTED else _plain_scalar(event.value)
-            if value is _SLOW:
-                value = self._scalar(event)
-            self.nodes += 1
-            top.count += 1
-            if self.nodes > self.limits.max_nodes:
-                self._count(0, mark)
-            if container.__class__ is list:
+            if cls is Scalar:
+                if key is _EMPTY:
+                    key = event.value if event.tag is None else self._key(event)
+                    key_mark = mark.line << column_bits | mark.column
+                    continue
+                if event.tag is None and event.anchor is None:
+                    value = event.value if event.style in quoted else plain_cache.get(event.value, slow)
+                    if value is slow:
+                        value = _plain_scalar(event.value)
+                        if value is slow:
+                            value = self._scalar(event)
+                else:
+                    value = self._scalar(event)
+                    if event.anchor:
+                        anchors[event.anchor] = (value, 1)
+                nodes += 1
+                if nodes > max_nodes:
+                    self._too_many(mark)
+                entry = mark.line << column_bits | mark.column
+            elif cls is MapEnd or cls is SeqEnd:
+                if anchor:
+                    anchors[anchor] = (container, nodes - start)
+                value, entry = container, (start_mark, entries, key_marks)
+                container, entries, key_marks, key, key_mark, start, anchor, start_mark = stack.pop()
+            elif cls is MapStart or cls is SeqStart:
+                if key is _EMPTY:
+                    self._key(event)  # raises: keys are plain strings
+                is_map = cls is MapStart
+                if event.tag is not None:
+                    self._check_tag(event, "tag:yaml.org,2002:map" if is_map else "tag:yaml.org,2002:seq")
+                if len(stack) >= max_depth:
+                    self._error(mark, "E014", f"nesting deeper than {max_depth} levels",
+                                "flatten the structure; playbooks never need this depth", stop=True)
+                stack.append((container, entries, key_marks, key, key_mark, start, anchor, start_mark))
+                start, anchor, start_mark = nodes, event.anchor, mark.line << column_bits | mark.column
+                nodes += 1
+                if is_map:
+                    container, entries, key_marks, key = {}, {}, {}, _EMPTY
+                else:
+                    container, entries, key_marks, key = [], [], None, None
+                continue
+            elif cls is Alias:
+                if key is _EMPTY:
+                    key, key_mark = self._key(event), _pack(mark)
+                    continue
+                value, count = self._alias(event)
+                nodes += count
+                if nodes > max_nodes:
+                    self._too_many(mark)
+                entry = (_pack(mark), None, None)
+            elif cls is yaml.DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
+                    self._error(mark, "E013", "more than one YAML document in the file",
+                                "remove the extra '---' line, or split it into its own file", stop=True)
+                continue
+            elif cls is yaml.StreamEndEvent:
+                break
+            else:  # stream start, document end
+                continue
+            if key_marks is None:
                 container.append(value)
+                entries.append(entry)
+            elif key in container:
+                first = _line_col(key_marks[key])[0]
+                self._error(key_mark, "E003", f"duplicate key {key!r} (first defined on line {first})",
+                            "remove one of them: YAML would silently keep only the last")
+                key = _EMPTY
             else:
-                self._place(value, mark)
-            return
-        if cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
-            frame = stack.pop()
-            if frame.anchor:
-                self.anchors[frame.anchor] = (frame.container, frame.count)
-            if stack:
-                stack[-1].count += frame.count
-            self._place(frame.container, event.start_mark)
-            return
-        if cls is yaml.DocumentStartEvent:
-            self.documents += 1
-            if self.documents > 1:
-                self._error(event.start_mark, "E013", "more than one YAML document in the file",
-                            "remove the extra '---' line, or split it into its own file", stop=True)
-            return
-        if cls is yaml.StreamStartEvent or cls is yaml.StreamEndEvent or cls is yaml.DocumentEndEvent:
-            return
-        if self._expect_key():
-            self._key(event)
-            return
-        path = self._child_path()
-        assert path is not None
-        if cls is yaml.AliasEvent:
-            self.aliases += 1
-            if self.aliases > self.limits.max_aliases:
-                self._error(event.start_mark, "E012", f"more than {self.limits.max_aliases:,} aliases",
-                            "write the data out instead of repeating anchors", stop=True)
-            if event.anchor not in self.anchors:
-                self._error(event.start_mark, "E001", f"unknown alias *{event.anchor}", "define the anchor &name first", stop=True)
-            value, count = self.anchors[event.anchor]
-            self._count(count, event.start_mark)
-            self.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
-            self._place(value, event.start_mark)
-            return
-        self.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
-        if cls is yaml.ScalarEvent:
-            value = self._scalar(event)
-            self._count(1, event.start_mark)
-            if event.anchor:
-                self.anchors[event.anchor] = (value, 1)
-            self._place(value, event.start_mark)
-            return
-        if cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
-            is_map = cls is yaml.MappingStartEvent
-            self._check_tag(event, "tag:yaml.org,2002:map" if is_map else "tag:yaml.org,2002:seq")
-            if len(stack) >= self.limits.max_depth:
-                self._error(event.start_mark, "E014", f"nesting deeper than {self.limits.max_depth} levels",
-                            "flatten the structure; playbooks never need this depth", stop=True)
-            self.nodes += 1
-            stack.append(_Frame({} if is_map else [], path, event.anchor))
+                container[key] = value
+                entries[key] = entry
+                key_marks[key] = key_mark
+                key = _EMPTY
+        if top:
+            self.root, self.root_entry = top[0], entries[0]
 
-    def _key(self, event: yaml.Event) -> None:
-        top = self.stack[-1]
-        top.key_mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+    def _too_many(self, mark: Any) -> None:
+        self._error(mark, "E012", f"document expands to more than {self.limits.max_nodes:,} values",
+                    "remove alias/anchor chains that repeat data (an 'alias bomb')", stop=True)
+
+    def _alias(self, event: yaml.AliasEvent) -> tuple[Any, int]:
+        """The anchored value and how many values it expands to."""
+        self.aliases += 1
+        if self.aliases > self.limits.max_aliases:
+            self._error(event.start_mark, "E012", f"more than {self.limits.max_aliases:,} aliases",
+                        "write the data out instead of repeating anchors", stop=True)
+        if event.anchor not in self.anchors:
+            self._error(event.start_mark, "E001", f"unknown alias *{event.anchor}", "define the anchor &name first", stop=True)
+        value, count = self.anchors[event.anchor]
+        return value, count
+
+    def _key(self, event: yaml.Event) -> str:
+        """A mapping key: a plain (or !!str-like) scalar, or an alias of a string."""
         if isinstance(event, yaml.ScalarEvent):
-            top.key = event.value
             self._check_tag(event, None)
-            return
+            return event.value
         if isinstance(event, yaml.AliasEvent):
             value = self.anchors.get(event.anchor, (None, 0))[0]
             if isinstance(value, str):
-                top.key = value
-                return
+                return value
         self._error(event.start_mark, "E015", "mapping keys must be plain strings", "write the key as a plain word", stop=True)
+        raise AssertionError  # unreachable: _error stops
 
     def _check_tag(self, event: Any, default: str | None) -> None:
         tag = getattr(event, "tag", None)
