@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -40,3 +41,20 @@ def test_bash_completion_script_and_completions():
 def test_python_dash_m_version():
     out = subprocess.run([sys.executable, "-m", "cxcoach", "--version"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "0.1.0" in out.stdout
+
+
+def test_the_console_command_tunes_the_collector_before_importing_the_cli():
+    code = (
+        "import gc, json, sys\n"
+        "sys.argv = ['cxcoach', '--version']\n"
+        "from cxcoach.command import run\n"
+        "assert 'click' not in sys.modules\n"
+        "try:\n"
+        "    run()\n"
+        "except SystemExit as exc:\n"
+        "    print(json.dumps([exc.code, gc.get_threshold(), gc.get_freeze_count() > 0]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "version" in done.stdout
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [0, [50_000, 20, 100], True]

@@ -1,3 +1,3 @@
-from cxcoach.cli import run
+from cxcoach.command import run
 
 run()

@@ -6,7 +6,6 @@ for jsonschema, and no headless command ever imports textual.
 
 from __future__ import annotations
 
-import gc
 import importlib
 from pathlib import Path
 
@@ -70,23 +69,3 @@ def main(ctx: click.Context, playbook: Path | None, db: Path | None, lang: str |
     """
     if ctx.invoked_subcommand is None:
         ctx.invoke(tui, playbook=playbook, db=db, lang=lang)
-
-
-def run() -> None:
-    """The `cxcoach` console command.
-
-    A command builds thousands of long-lived objects as it starts (modules,
-    classes, the playbook) and most commands exit soon after. Python's default
-    collector scans for cycles every 700 allocations and once more over
-    everything at exit; for `cxcoach recommend` that was a tenth of all the
-    instructions it ran (valgrind's callgrind). So young-object collections
-    come 70x less often, and whatever exists at exit is frozen out of the
-    final pass. Long-running commands (the app, --stream) still collect.
-    """
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        main(prog_name="cxcoach")
-    finally:
-        gc.freeze()
-
-
