@@ -33,7 +33,7 @@ from ..frozen import frozen
 from ..resources import schemas_dir
 from . import model as m
 
-_FORMAT = "3"  # bump when the layout of an entry changes
+_FORMAT = "4"  # bump when the layout of an entry changes
 _DEFERRED = ("sources", "roles", "facts", "records", "procedures", "steps", "scripts", "avoid", "strategies",
              "detectors", "rubrics", "drills")
 _HERE = Path(__file__).parent
@@ -61,7 +61,7 @@ class Key:
     """Where a playbook's entry lives, and the fingerprint the entry must hold."""
 
     name: str
-    fingerprint: bytes
+    fingerprint: tuple[bytes, ...]  # compared item by item: no copying the files into one blob
 
 
 def cache_key(files: list[Path], root: Path) -> Key:
@@ -74,15 +74,12 @@ def cache_key(files: list[Path], root: Path) -> Key:
             parts.append(f"{module.name}:{stat.st_mtime_ns}:{stat.st_size}".encode())
         except OSError:
             parts.append(module.name.encode())
-    for schema in sorted(schemas_dir().glob("*.json")):
-        parts.append(schema.read_bytes())
     parts.append(str(root.resolve()).encode())
     where = b"\0".join(parts)  # this playbook folder, built by this cxcoach: one entry
+    parts += [schema.read_bytes() for schema in sorted(schemas_dir().glob("*.json"))]
     for path in files:
-        parts.append(str(path).encode() + b"\0" + path.read_bytes())
-    # Lengths go in too, so that no two different sets of parts join to the same bytes.
-    fingerprint = b"\0".join(b"%d:%s" % (len(part), part) for part in parts)
-    return Key(f"{binascii.crc32(where):08x}", fingerprint)
+        parts += [str(path).encode(), path.read_bytes()]
+    return Key(f"{binascii.crc32(where):08x}", tuple(parts))
 
 
 def get(key: Key) -> m.Playbook | None:
