@@ -106,7 +106,7 @@ def _template(arity: int) -> Callable[..., Any]:
         from ._frozen_inits import TEMPLATES
 
         return TEMPLATES[arity]
-    if arity not in _COMPILED:
+    if arity not in _COMPILED:  # the source depends on the number alone: no field name or data goes in
         env: dict[str, Any] = {}
         exec(compile(template_source(arity), f"<frozen __init__/{arity}>", "exec"), env)  # noqa: S102
         _COMPILED[arity] = env[f"init_{arity}"]

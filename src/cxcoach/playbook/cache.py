@@ -33,7 +33,7 @@ from ..frozen import frozen
 from ..resources import schemas_dir
 from . import model as m
 
-_FORMAT = "4"  # bump when the layout of an entry changes
+_FORMAT = "5"  # bump when the layout of an entry changes
 _DEFERRED = ("sources", "roles", "facts", "records", "procedures", "steps", "scripts", "avoid", "strategies",
              "detectors", "rubrics", "drills")
 _HERE = Path(__file__).parent
@@ -88,11 +88,11 @@ def get(key: Key) -> m.Playbook | None:
         return None
     try:
         with (folder / f"{key.name}.pickle").open("rb") as handle:
-            fingerprint, core, deferred = pickle.load(handle)
+            if pickle.load(handle) != key.fingerprint:
+                return None  # another version of this playbook, or another folder with the same name hash
+            core, deferred = pickle.load(handle)  # only now: a stale entry's model is never unpickled
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    if fingerprint != key.fingerprint:
-        return None  # another version of this playbook, or another folder with the same name hash
     if not isinstance(core, m.Playbook) or not isinstance(deferred, dict) or set(deferred) != set(_DEFERRED):
         return None
     return replace(core, **{name: DeferredSection(items) for name, items in deferred.items()})
@@ -112,7 +112,8 @@ def put(key: Key, playbook: m.Playbook) -> None:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump((key.fingerprint, core, deferred), handle, protocol=protocol)
+            pickle.dump(key.fingerprint, handle, protocol=protocol)  # read first, alone: see get()
+            pickle.dump((core, deferred), handle, protocol=protocol)
         os.replace(tmp, folder / f"{key.name}.pickle")
     except OSError:
         return  # a read-only home must not stop anyone from working
