@@ -177,28 +177,55 @@ class Builder:
     # -- conditions --
     def condition(self, raw: AnyValue, at: At) -> m.Condition:
         """Parse the condition language, reporting every structural problem at its node."""
+        test = self._plain_test(raw)
+        if test is not None:
+            return test
         if not self._condition_shape_ok(raw, at):
             return _INVALID
-        pos = at.pos
-        if "all" in raw:
-            items = at / "all"
-            return m.All(tuple(self.condition(c, items / i) for i, c in enumerate(raw["all"])), pos)
-        if "any" in raw:
-            items = at / "any"
-            return m.Any(tuple(self.condition(c, items / i) for i, c in enumerate(raw["any"])), pos)
+        for form, combine in (("all", m.All), ("any", m.Any)):
+            if form in raw:
+                return combine(tuple(self._item(item, at, form, i) for i, item in enumerate(raw[form])))
         if "not" in raw:
-            return m.Not(self.condition(raw["not"], at / "not"), pos)
+            return m.Not(self.condition(raw["not"], at / "not"))
         if "overdue" in raw:
             target = raw["overdue"]
             if target not in _DEADLINE_NAMES:
                 self.ref("step", target, at / "overdue")
-            return m.Overdue(target, pos)
+            return m.Overdue(target)
         op = m.Op(raw["op"])
         value = raw.get("value", True if op is m.Op.EXISTS else None)
         if isinstance(value, list):
             value = tuple(value)
         self._check_fact_test(raw["fact"], op, value, at)
-        return m.FactTest(raw["fact"], op, value, pos)
+        return m.FactTest(raw["fact"], op, value)
+
+    def _item(self, raw: AnyValue, at: At, form: str, index: int) -> m.Condition:
+        """Item `index` of an all/any list, whose location is built only when it has a problem to report."""
+        test = self._plain_test(raw)
+        return test if test is not None else self.condition(raw, at / form / index)
+
+    def _plain_test(self, raw: AnyValue) -> m.FactTest | None:
+        """The usual fact test, well formed and fitting its declared fact, built without the checks'
+        locations; None sends anything else down the full path, which reports problems precisely.
+        Most conditions of a large playbook are these."""
+        if raw.__class__ is not dict or len(raw) != 3:
+            return None
+        fact_id, op_name, value = raw.get("fact"), raw.get("op"), raw.get("value", _MISSING)
+        fact = self.facts.get(fact_id) if fact_id.__class__ is str else None
+        op = _OP_BY_NAME.get(op_name) if op_name.__class__ is str else None
+        if fact is None or op is None or value is _MISSING or op not in _OPS_BY_TYPE[fact.type]:
+            return None
+        if not _VALUE_SHAPES[op_name][0](value):
+            return None
+        if value.__class__ is list:
+            value = tuple(value)
+            if not all(self._value_fits(fact, fact.type, item) for item in value):
+                return None
+            if op is m.Op.BETWEEN and value[0] > value[1]:
+                return None
+        elif op is not m.Op.EXISTS and not self._value_fits(fact, fact.type, value):
+            return None
+        return m.FactTest(fact_id, op, value)
 
     def _condition_shape_ok(self, raw: AnyValue, at: At) -> bool:
         if not isinstance(raw, dict) or not raw:
@@ -343,6 +370,8 @@ def _describe(value: AnyValue) -> str:
 _COMBINATORS = ("all", "any", "not", "overdue")
 _TEST_KEYS = ("fact", "op", "value")
 _OPS = tuple(o.value for o in m.Op)
+_OP_BY_NAME = {o.value: o for o in m.Op}
+_MISSING = object()
 _CONDITION_HINT = "write {fact: NAME, op: OP, value: V}, {all: [...]}, {any: [...]}, {not: ...} or {overdue: respond}"
 _VALUE_SHAPES = {
     "eq": (_is_scalar, "one value (text, number, true/false)"),

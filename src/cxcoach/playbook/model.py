@@ -208,6 +208,10 @@ OP_SYNONYMS = {"gte": "ge", ">=": "ge", "lte": "le", "<=": "le", ">": "gt", "<":
                "!=": "ne", "equals": "eq", "neq": "ne", "nin": "not_in", "range": "between", "has": "contains"}
 
 
+# Conditions hold no positions: their problems are reported while they are built,
+# against the YAML, and a rule's own position is enough afterwards. Ten thousand
+# rules would otherwise carry (and pickle) forty thousand more objects.
+
 @frozen
 class FactTest:
     """`{fact, op, value}`; `value` is a scalar, a tuple (in/not_in/between) or a bool (exists)."""
@@ -215,7 +219,6 @@ class FactTest:
     fact: str
     op: Op
     value: object
-    pos: Pos = NOWHERE
 
 
 @frozen
@@ -223,25 +226,21 @@ class Overdue:
     """True when the named deadline (`respond`, `resolve` or a step id) has passed."""
 
     target: str
-    pos: Pos = NOWHERE
 
 
 @frozen
 class All:
     items: tuple[Condition, ...]
-    pos: Pos = NOWHERE
 
 
 @frozen
 class Any:
     items: tuple[Condition, ...]
-    pos: Pos = NOWHERE
 
 
 @frozen
 class Not:
     item: Condition
-    pos: Pos = NOWHERE
 
 
 Condition = Union[All, Any, Not, FactTest, Overdue]
