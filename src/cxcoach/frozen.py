@@ -35,9 +35,10 @@ def frozen(cls: type[_T] | None = None, /, *, order: bool = False) -> Any:
             if f.kw_only or not (f.init and f.repr and f.compare) or f.hash is not None:
                 raise TypeError(f"{made.__qualname__}.{f.name}: @frozen takes plain fields only")
         made.__init__ = _compile_init(made)  # type: ignore[misc]
-        _GETTERS[made] = _getter(made.__match_args__)
+        getter = _GETTERS[made] = _getter(made.__match_args__)
         for name, function in _SHARED.items():
             setattr(made, name, function)
+        made.__reduce__ = _reducer(made, getter)  # type: ignore[method-assign]
         made.__hash__ = _hash  # type: ignore[assignment]
         if order:
             for name, function in _ORDER.items():
@@ -177,6 +178,15 @@ def _reduce(self: Any) -> tuple[type, tuple[object, ...]]:
     return self.__class__, _values(self)
 
 
+def _reducer(cls: type, getter: Callable[[Any], tuple[object, ...]]) -> Callable[[Any], tuple[type, tuple[object, ...]]]:
+    """`_reduce` with the class's reader bound: pickling a large playbook calls it per object."""
+
+    def __reduce__(self: Any) -> tuple[type, tuple[object, ...]]:
+        return (cls, getter(self)) if self.__class__ is cls else _reduce(self)
+
+    return __reduce__
+
+
 def _compare(op: Callable[[tuple[object, ...], tuple[object, ...]], bool]) -> Callable[[Any, object], bool]:
     def method(self: Any, other: object) -> bool:
         if other.__class__ is self.__class__:
@@ -191,7 +201,6 @@ _SHARED: dict[str, Callable[..., Any]] = {
     "__repr__": _repr,
     "__setattr__": _refuse_set,
     "__delattr__": _refuse_delete,
-    "__reduce__": _reduce,
 }
 _ORDER = {
     "__lt__": _compare(tuple.__lt__),

@@ -90,6 +90,7 @@ class _Ref:
     kind: str
     id: str
     at: At
+    parts: tuple[str | int, ...]  # below `at`: the location is only built for an error
     hint_kinds: tuple[str, ...]
 
 
@@ -160,9 +161,14 @@ class Builder:
         seen[ident] = at
         return True
 
-    def ref(self, kind: str, ident: str, at: At, *, also: tuple[str, ...] = ()) -> None:
-        """Defer a reference check until every section is built; `also` lists other kinds that satisfy it."""
-        self._refs.append(_Ref(kind, ident, at, (kind, *also)))
+    def ref(self, kind: str, ident: str, at: At, *parts: str | int, also: tuple[str, ...] = ()) -> None:
+        """Check a reference to `ident`, at `at` / `parts`; `also` lists other kinds that satisfy it.
+
+        An id already declared settles it now; any other waits until every section is built.
+        """
+        if not also and ident in self.ids[kind]:
+            return
+        self._refs.append(_Ref(kind, ident, at, parts, (kind, *also)))
 
     def check_refs(self) -> None:
         for ref in self._refs:
@@ -172,7 +178,10 @@ class Builder:
             kinds = " or ".join(ref.hint_kinds)
             hint = did_you_mean(ref.id, known) or (f"declare a {kinds} with id {ref.id!r}" if known else
                                                  f"no {kinds} is declared yet")
-            self.error(ref.at, "E202", f"unknown {kinds} {ref.id!r}", hint)
+            at = ref.at
+            for part in ref.parts:
+                at = at / part
+            self.error(at, "E202", f"unknown {kinds} {ref.id!r}", hint)
 
     # -- conditions --
     def condition(self, raw: AnyValue, at: At) -> m.Condition:
@@ -210,22 +219,30 @@ class Builder:
         Most conditions of a large playbook are these."""
         if raw.__class__ is not dict or len(raw) != 3:
             return None
-        fact_id, op_name, value = raw.get("fact"), raw.get("op"), raw.get("value", _MISSING)
-        fact = self.facts.get(fact_id) if fact_id.__class__ is str else None
-        op = _OP_BY_NAME.get(op_name) if op_name.__class__ is str else None
-        if fact is None or op is None or value is _MISSING or op not in _OPS_BY_TYPE[fact.type]:
+        try:
+            fact = self.facts[raw["fact"]]
+            op = _OP_BY_NAME[raw["op"]]
+            value = raw["value"]
+        except (KeyError, TypeError):  # a missing key, an unknown or unhashable name
             return None
-        if not _VALUE_SHAPES[op_name][0](value):
+        ftype = fact.type
+        if op not in _OPS_BY_TYPE[ftype]:
             return None
+        fits = self._value_fits
         if value.__class__ is list:
-            value = tuple(value)
-            if not all(self._value_fits(fact, fact.type, item) for item in value):
+            if op not in _LIST_OPS or not value:
                 return None
-            if op is m.Op.BETWEEN and value[0] > value[1]:
+            for item in value:
+                if item.__class__ not in _SCALAR_TYPES or not fits(fact, ftype, item):
+                    return None
+            if op is m.Op.BETWEEN and (len(value) != 2 or value[0] > value[1]):
                 return None
-        elif op is not m.Op.EXISTS and not self._value_fits(fact, fact.type, value):
+            return m.FactTest(fact.id, op, tuple(value))
+        if op is m.Op.EXISTS:
+            return m.FactTest(fact.id, op, value) if value.__class__ is bool else None
+        if op in _LIST_OPS or value.__class__ not in _SCALAR_TYPES or not fits(fact, ftype, value):
             return None
-        return m.FactTest(fact_id, op, value)
+        return m.FactTest(fact.id, op, value)
 
     def _condition_shape_ok(self, raw: AnyValue, at: At) -> bool:
         if not isinstance(raw, dict) or not raw:
@@ -371,7 +388,8 @@ _COMBINATORS = ("all", "any", "not", "overdue")
 _TEST_KEYS = ("fact", "op", "value")
 _OPS = tuple(o.value for o in m.Op)
 _OP_BY_NAME = {o.value: o for o in m.Op}
-_MISSING = object()
+_LIST_OPS = frozenset({m.Op.IN, m.Op.NOT_IN, m.Op.BETWEEN})
+_SCALAR_TYPES = frozenset({str, int, float, bool})
 _CONDITION_HINT = "write {fact: NAME, op: OP, value: V}, {all: [...]}, {any: [...]}, {not: ...} or {overdue: respond}"
 _VALUE_SHAPES = {
     "eq": (_is_scalar, "one value (text, number, true/false)"),
@@ -467,7 +485,7 @@ def _build_playbook(docs: list[Document], root_name: str, problems: ProblemList)
         if b.register("rule", raw["id"], at / "id"):
             rules.append(_rule(b, raw, at, order))
     clock = _clock(b, *maps["clock"]) if "clock" in maps else m.Clock()
-    deadlines = _deadline_set(b, *maps["deadlines"]) if "deadlines" in maps else m.DeadlineSet()
+    deadlines = _deadline_set(b, *maps["deadlines"]) if "deadlines" in maps else m.NO_DEADLINES
     escalation = _escalation(b, *maps["escalation"]) if "escalation" in maps else m.EscalationPolicy()
     measurement = _measurement(b, *maps["measurement"]) if "measurement" in maps else m.Measurement()
 
@@ -557,7 +575,7 @@ def _procedure(b: Builder, raw: dict, at: At) -> m.Procedure:
             b.ref("role", step["owner"], sat / "owner")
         for field_name, kind in (("records", "record"), ("scripts", "script"), ("avoid", "avoid"), ("escalate_to", "role")):
             for i, ident in enumerate(step.get(field_name, [])):
-                b.ref(kind, ident, sat / field_name / i)
+                b.ref(kind, ident, sat, field_name, i)
         steps.append(m.Step(
             id=step["id"], procedure=raw["id"], index=index, title=b.text(step["title"], sat / "title"), pos=sat.pos,
             description=b.opt_text(step.get("description"), sat / "description"), owner=step.get("owner"),
@@ -580,10 +598,8 @@ def _lines(b: Builder, raw: list, at: At) -> tuple[m.Line, ...]:
 
 def _refs(b: Builder, raw: dict, at: At, field_name: str, kind: str) -> tuple[str, ...]:
     items = tuple(raw.get(field_name, ()))
-    if items:
-        fat = at / field_name
-        for i, ident in enumerate(items):
-            b.ref(kind, ident, fat / i)
+    for i, ident in enumerate(items):
+        b.ref(kind, ident, at, field_name, i)
     return items
 
 
@@ -628,7 +644,7 @@ def _rule(b: Builder, raw: dict, at: At, order: int) -> m.Rule:
         steps=_refs(b, then, tat, "steps", "step"), scripts=_refs(b, then, tat, "scripts", "script"),
         strategies=_refs(b, then, tat, "strategies", "strategy"), avoid=_refs(b, then, tat, "avoid", "avoid"),
         escalate_to=_refs(b, then, tat, "escalate_to", "role"),
-        deadlines=_deadline_set(b, then["deadlines"], tat / "deadlines") if "deadlines" in then else m.DeadlineSet(),
+        deadlines=_deadline_set(b, then["deadlines"], tat / "deadlines") if "deadlines" in then else m.NO_DEADLINES,
     )
     title, because, source = raw.get("title"), raw.get("because"), raw.get("source")  # mostly absent
     return m.Rule(raw["id"], b.condition(raw["when"], at / "when"), action, at.pos, int(raw.get("priority", 50)), order,

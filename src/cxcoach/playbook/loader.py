@@ -72,9 +72,13 @@ def read_documents(root: Path, problems: ProblemList, limits: Limits = DEFAULT_L
 
 def check_playbook(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> tuple[m.Playbook | None, list[Problem]]:
     """Load a playbook and return it (or None) with every problem found, errors and warnings."""
+    with gc_paused():  # see load_playbook
+        return _check(Path(path), limits)
+
+
+def _check(root: Path, limits: Limits) -> tuple[m.Playbook | None, list[Problem]]:
     from .build import build_playbook
 
-    root = Path(path)
     problems = ProblemList()
     if not root.exists():
         problems.add(Problem(display_path(root), 0, 0, "E011", "no such file or folder"))

@@ -336,6 +336,9 @@ class DeadlineSet:
     resolve: Duration | None = None
 
 
+NO_DEADLINES = DeadlineSet()  # shared, so that a pickle of many rules stores it once
+
+
 @frozen
 class Action:
     """What a rule recommends. Lists collect across rules; deadlines take the earliest."""
@@ -345,7 +348,7 @@ class Action:
     strategies: tuple[str, ...] = ()
     avoid: tuple[str, ...] = ()
     escalate_to: tuple[str, ...] = ()
-    deadlines: DeadlineSet = DeadlineSet()
+    deadlines: DeadlineSet = NO_DEADLINES
 
 
 @frozen
@@ -445,7 +448,7 @@ class Playbook:
     facts: Mapping[str, Fact] = field(default_factory=dict)
     calendar: Calendar = DEFAULT_CALENDAR
     clock: Clock = Clock()
-    deadlines: DeadlineSet = DeadlineSet()
+    deadlines: DeadlineSet = NO_DEADLINES
     escalation: EscalationPolicy = EscalationPolicy()
     records: Mapping[str, Record] = field(default_factory=dict)
     procedures: Mapping[str, Procedure] = field(default_factory=dict)

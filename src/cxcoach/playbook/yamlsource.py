@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,31 +47,37 @@ DEFAULT_LIMITS = Limits()
 
 
 # Where values start. The composer keeps a tree of entries that mirrors the data:
-# a scalar's entry is its packed position (see _pack); a container's is a span,
-# the tuple (position, child entries, key positions), whose child entries are a
-# list (sequence) or a dict by key (mapping) and whose key positions are None for
-# a sequence. An alias's entry is (position, None, None): values reached through
-# an alias have no position of their own, so lookups stop there.
-# Building a path tuple and a (line, col) tuple per scalar, and hashing the path,
-# was most of the composer's time; ints also stay out of the garbage collector's way.
+# a scalar's entry is its offset (the parser mark's character index: one int per
+# value, turned into a line and column only when someone asks); a container's is a
+# span, the tuple (offset, child entries, key offsets), whose child entries are a
+# list (sequence) or a dict by key (mapping) and whose key offsets are None for a
+# sequence. An alias's entry is (offset, None, None): values reached through an
+# alias have no position of their own, so lookups stop there.
+# A path tuple and a (line, col) tuple per scalar were most of the composer's time,
+# and reading a mark's line and column twice what its index costs; ints also stay
+# out of the garbage collector's way.
 _Span = tuple[int, Any, "dict[str, int] | None"]
 # A path's location: the entry of its longest prefix that has one, and whether
 # that prefix is the whole path (see Document.locate).
 Location = tuple[Any, bool]
 _MISSING = object()
-_COLUMN_BITS = 32  # columns are below 2**32: files are capped far below that (Limits.max_bytes)
-_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
+# What YAML counts as a line break, as libyaml does: CR LF, CR, LF, NEL, LS, PS.
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
-def _pack(mark: Any) -> int:
-    """A parser mark's 0-based line and column as one int."""
-    return mark.line << _COLUMN_BITS | mark.column
+class _Lines:
+    """Character offset -> 1-based (line, col), from the text's line starts, found once."""
 
+    __slots__ = ("_starts",)
 
-def _line_col(entry: Any) -> tuple[int, int]:
-    """The 1-based (line, col) of an entry, as editors count."""
-    pos = entry[0] if entry.__class__ is tuple else entry
-    return (pos >> _COLUMN_BITS) + 1, (pos & _COLUMN_MASK) + 1
+    def __init__(self, text: str) -> None:
+        self._starts = [0, *(match.end() for match in _BREAK.finditer(text))]
+
+    def line_col(self, entry: Any) -> tuple[int, int]:
+        """The position of an entry (an offset, or a span starting at one), as editors count."""
+        offset = entry[0] if entry.__class__ is tuple else entry
+        line = bisect_right(self._starts, offset) - 1
+        return line + 1, offset - self._starts[line] + 1
 
 
 def _child(entry: Any, part: str | int) -> Any:
@@ -89,6 +97,13 @@ class Document:
     file: str
     data: Any
     spans: Any = None  # the root value's entry, see _Span; None when nothing is known
+    text: str = field(default="", repr=False)  # what the offsets in `spans` count into
+    _lines: _Lines | None = field(default=None, repr=False, compare=False)
+
+    def _line_col(self, entry: Any) -> tuple[int, int]:
+        if self._lines is None:
+            self._lines = _Lines(self.text)
+        return self._lines.line_col(entry)
 
     def position(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
         """The nearest known position for `path` (aliases and defaults have none)."""
@@ -96,7 +111,7 @@ class Document:
             parent, exact = self.locate(path[:-1])
             keys = parent[2] if exact and parent.__class__ is tuple and parent[1] is not None else None
             if keys is not None and path[-1] in keys:
-                return _line_col(keys[path[-1]])
+                return self._line_col(keys[path[-1]])
         return self.line_col(self.locate(path))
 
     def locate(self, path: JsonPath) -> Location:
@@ -115,27 +130,27 @@ class Document:
         child = _child(entry, part)
         return (entry, False) if child is _MISSING else (child, True)
 
-    @staticmethod
-    def line_col(location: Location) -> tuple[int, int]:
+    def line_col(self, location: Location) -> tuple[int, int]:
         """The 1-based (line, col) of a location: that of its nearest positioned ancestor."""
-        return (1, 1) if location[0] is None else _line_col(location[0])
+        return (1, 1) if location[0] is None else self._line_col(location[0])
 
     @property
     def positions(self) -> Mapping[JsonPath, tuple[int, int]]:
         """Exact path -> position of every value with one of its own (read-only view)."""
-        return _PositionView(self.spans, keys=False)
+        return _PositionView(self, keys=False)
 
     @property
     def key_positions(self) -> Mapping[JsonPath, tuple[int, int]]:
         """Exact path -> position of the key naming it, for every mapping value (read-only view)."""
-        return _PositionView(self.spans, keys=True)
+        return _PositionView(self, keys=True)
 
 
 class _PositionView(Mapping[JsonPath, tuple[int, int]]):
     """The span tree seen as the dict of path -> (line, col) that callers used to get."""
 
-    def __init__(self, spans: Any, *, keys: bool) -> None:
-        self._spans = spans
+    def __init__(self, doc: Document, *, keys: bool) -> None:
+        self._doc = doc
+        self._spans = doc.spans
         self._keys = keys
 
     def __getitem__(self, path: JsonPath) -> tuple[int, int]:
@@ -153,8 +168,8 @@ class _PositionView(Mapping[JsonPath, tuple[int, int]]):
             marks = entry[2] if entry.__class__ is tuple and entry[1] is not None else None
             if marks is None or path[-1] not in marks:
                 raise KeyError(path)
-            return _line_col(marks[path[-1]])
-        return _line_col(entry)
+            return self._doc._line_col(marks[path[-1]])
+        return self._doc._line_col(entry)
 
     def __iter__(self) -> Iterator[JsonPath]:
         if self._spans is None:
@@ -288,7 +303,7 @@ def parse_yaml_bytes(raw: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) 
 
 def compose(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Document | None, list[Problem]]:
     """Compose YAML text into data with positions, or report why not."""
-    builder = _Composer(name, limits)
+    builder = _Composer(name, limits, text)
     parser = _Loader(text)
     try:
         with gc_paused():  # the data is acyclic: see gc_pause.py
@@ -313,7 +328,7 @@ def compose(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Docu
     if builder.root is None:
         return None, builder.problems + [_problem(name, 1, 1, "E004", "file holds no data (only null)",
                                                   "a playbook file is a mapping of sections, e.g. `facts:` or `rules:`")]
-    return Document(name, builder.root, builder.root_entry), builder.problems
+    return Document(name, builder.root, builder.root_entry, text), builder.problems
 
 
 _EMPTY = object()
@@ -322,9 +337,11 @@ _EMPTY = object()
 class _Composer:
     """Builds plain data and its span tree (see _Span) from parser events, enforcing the limits."""
 
-    def __init__(self, name: str, limits: Limits) -> None:
+    def __init__(self, name: str, limits: Limits, text: str) -> None:
         self.name = name
         self.limits = limits
+        self.text = text
+        self._lines: _Lines | None = None  # only errors need it
         self.anchors: dict[str, tuple[Any, int]] = {}  # name -> (value, values it expands to)
         self.problems: list[Problem] = []
         self.root: Any = _EMPTY
@@ -333,11 +350,16 @@ class _Composer:
         self.aliases = 0
 
     def _error(self, mark: Any, code: str, message: str, hint: str | None = None, *, stop: bool = False) -> None:
-        """Record a problem at `mark` (a parser mark or a packed position); stop composing if `stop`."""
-        line, col = _line_col(mark) if isinstance(mark, int) else (mark.line + 1, mark.column + 1)
+        """Record a problem at `mark` (a parser mark or an offset); stop composing if `stop`."""
+        line, col = self._line_col(mark) if isinstance(mark, int) else (mark.line + 1, mark.column + 1)
         self.problems.append(_problem(self.name, line, col, code, message, hint))
         if stop:
             raise _Stop
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        if self._lines is None:
+            self._lines = _Lines(self.text)
+        return self._lines.line_col(offset)
 
     def run(self, parser: Any) -> None:
         """Consume every event of `parser`.
@@ -349,7 +371,7 @@ class _Composer:
         """
         get_event = parser.get_event
         max_nodes, max_depth = self.limits.max_nodes, self.limits.max_depth
-        plain_cache, quoted, slow, column_bits = _PLAIN_CACHE, _QUOTED, _SLOW, _COLUMN_BITS
+        plain_cache, slow = _PLAIN_CACHE, _SLOW
         anchors = self.anchors
         Scalar, Alias = yaml.ScalarEvent, yaml.AliasEvent
         MapStart, SeqStart = yaml.MappingStartEvent, yaml.SequenceStartEvent
@@ -374,10 +396,11 @@ class _Composer:
             if cls is Scalar:
                 if key is _EMPTY:
                     key = event.value if event.tag is None else self._key(event)
-                    key_mark = mark.line << column_bits | mark.column
+                    key_mark = mark.index
                     continue
                 if event.tag is None and event.anchor is None:
-                    value = event.value if event.style in quoted else plain_cache.get(event.value, slow)
+                    # Plain scalars have no style ('' from libyaml, None from pure PyYAML).
+                    value = event.value if event.style else plain_cache.get(event.value, slow)
                     if value is slow:
                         value = _plain_scalar(event.value)
                         if value is slow:
@@ -389,7 +412,7 @@ class _Composer:
                 nodes += 1
                 if nodes > max_nodes:
                     self._too_many(mark)
-                entry = mark.line << column_bits | mark.column
+                entry = mark.index
             elif cls is MapEnd or cls is SeqEnd:
                 if anchor:
                     anchors[anchor] = (container, nodes - start)
@@ -405,7 +428,7 @@ class _Composer:
                     self._error(mark, "E014", f"nesting deeper than {max_depth} levels",
                                 "flatten the structure; playbooks never need this depth", stop=True)
                 stack.append((container, entries, key_marks, key, key_mark, start, anchor, start_mark))
-                start, anchor, start_mark = nodes, event.anchor, mark.line << column_bits | mark.column
+                start, anchor, start_mark = nodes, event.anchor, mark.index
                 nodes += 1
                 if is_map:
                     container, entries, key_marks, key = {}, {}, {}, _EMPTY
@@ -414,13 +437,13 @@ class _Composer:
                 continue
             elif cls is Alias:
                 if key is _EMPTY:
-                    key, key_mark = self._key(event), _pack(mark)
+                    key, key_mark = self._key(event), mark.index
                     continue
                 value, count = self._alias(event)
                 nodes += count
                 if nodes > max_nodes:
                     self._too_many(mark)
-                entry = (_pack(mark), None, None)
+                entry = (mark.index, None, None)
             elif cls is yaml.DocumentStartEvent:
                 self.documents += 1
                 if self.documents > 1:
@@ -435,7 +458,7 @@ class _Composer:
                 container.append(value)
                 entries.append(entry)
             elif key in container:
-                first = _line_col(key_marks[key])[0]
+                first = self._line_col(key_marks[key])[0]
                 self._error(key_mark, "E003", f"duplicate key {key!r} (first defined on line {first})",
                             "remove one of them: YAML would silently keep only the last")
                 key = _EMPTY
