@@ -5,6 +5,10 @@ Expected values were taken from the former dict-based composer.
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cxcoach.playbook.build import At
 from cxcoach.playbook.yamlsource import compose
 
@@ -104,3 +108,57 @@ def test_build_locations_resolve_step_by_step_like_a_walk():
     assert (missing.pos.line, missing.pos.col) == doc.position(("rules", 0, "when"))
     assert (missing.key_pos.line, missing.key_pos.col) == doc.position(missing.path, key=True)
     assert deep == At(doc, deep.path) and hash(deep) == hash(At(doc, deep.path))
+
+
+def _marks(text):
+    """(line, col) of every scalar event, as PyYAML's parser reports them, in document order."""
+    import yaml
+
+    parser = yaml.CSafeLoader(text) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(text)
+    found = []
+    try:
+        while not isinstance(event := parser.get_event(), yaml.StreamEndEvent):
+            if isinstance(event, yaml.ScalarEvent):
+                found.append((event.start_mark.line + 1, event.start_mark.column + 1))
+    finally:
+        parser.dispose()
+    return found
+
+
+def _scalar_positions(doc):
+    """(line, col) of every key and scalar value, in document order, from the span tree."""
+    out = []
+
+    def walk(path, value):
+        if isinstance(value, dict):
+            for key, child in value.items():
+                out.append(doc.position((*path, key), key=True))
+                walk((*path, key), child)
+        elif isinstance(value, list):
+            for index, child in enumerate(value):
+                walk((*path, index), child)
+        else:
+            out.append(doc.position(path))
+
+    walk((), doc.data)
+    return out
+
+
+BREAKS = ["\n", "\r\n", "\r", "\x85", "\u2028", "\u2029"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "键", "ключ", "k😀"]), st.sampled_from(["1", "文本", "x y", "'q'", "[1, 二]"]),
+                          st.sampled_from(BREAKS)), min_size=1, max_size=8, unique_by=lambda t: t[0]))
+def test_offsets_give_the_parsers_own_lines_and_columns(entries):
+    text = "".join(f"{key}{i}: {value}{brk}" for i, (key, value, brk) in enumerate(entries))
+    doc, problems = compose(text, "t.yaml")
+    assert doc is not None and not problems
+    assert _scalar_positions(doc) == _marks(text)
+
+
+@pytest.mark.parametrize("brk", BREAKS)
+def test_every_line_break_counts(brk):
+    doc = doc_of(f"a: 1{brk}b:{brk}  - x{brk}  - 文字: y{brk}")
+    assert doc.position(("b", 1, "文字")) == (4, 9)
+    assert doc.position(("b", 1, "文字"), key=True) == (4, 5)
