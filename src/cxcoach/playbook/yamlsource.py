@@ -14,6 +14,7 @@ import codecs
 import os
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,7 @@ Location = tuple[Any, bool]
 _MISSING = object()
 # What YAML counts as a line break, as libyaml does: CR LF, CR, LF, NEL, LS, PS.
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_RARE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")  # any of them: the regular expression above
 
 
 class _Lines:
@@ -71,7 +73,10 @@ class _Lines:
     __slots__ = ("_starts",)
 
     def __init__(self, text: str) -> None:
-        self._starts = [0, *(match.end() for match in _BREAK.finditer(text))]
+        if any(brk in text for brk in _RARE_BREAKS):
+            self._starts = [0, *(match.end() for match in _BREAK.finditer(text))]
+        else:  # only LF: splitting is several times faster than a match object per line
+            self._starts = [0, *accumulate(len(line) + 1 for line in text.split("\n"))][:-1]
 
     def line_col(self, entry: Any) -> tuple[int, int]:
         """The position of an entry (an offset, or a span starting at one), as editors count."""
