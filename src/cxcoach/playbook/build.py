@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from functools import partial
 from dataclasses import dataclass
 from typing import Any as AnyValue
 
@@ -189,6 +190,11 @@ class Builder:
         test = self._plain_test(raw)
         if test is not None:
             return test
+        if raw.__class__ is dict and len(raw) == 1:  # a well-formed all/any needs no shape check
+            form = next(iter(raw))
+            combine, items = _COMBINE.get(form), raw[form]
+            if combine is not None and items.__class__ is list and items:
+                return combine(tuple(self._item(item, at, form, i) for i, item in enumerate(items)))
         if not self._condition_shape_ok(raw, at):
             return _INVALID
         for form, combine in (("all", m.All), ("any", m.Any)):
@@ -228,19 +234,23 @@ class Builder:
         ftype = fact.type
         if op not in _OPS_BY_TYPE[ftype]:
             return None
-        fits = self._value_fits
+        if ftype is m.FactType.ENUM:  # the common case: one set lookup per value
+            ids = self._value_ids(fact)
+            fits = ids.__contains__
+        else:
+            fits = partial(self._value_fits, fact, ftype)
         if value.__class__ is list:
             if op not in _LIST_OPS or not value:
                 return None
             for item in value:
-                if item.__class__ not in _SCALAR_TYPES or not fits(fact, ftype, item):
+                if item.__class__ not in _SCALAR_TYPES or not fits(item):
                     return None
             if op is m.Op.BETWEEN and (len(value) != 2 or value[0] > value[1]):
                 return None
             return m.FactTest(fact.id, op, tuple(value))
         if op is m.Op.EXISTS:
             return m.FactTest(fact.id, op, value) if value.__class__ is bool else None
-        if op in _LIST_OPS or value.__class__ not in _SCALAR_TYPES or not fits(fact, ftype, value):
+        if op in _LIST_OPS or value.__class__ not in _SCALAR_TYPES or not fits(value):
             return None
         return m.FactTest(fact.id, op, value)
 
@@ -389,6 +399,7 @@ _TEST_KEYS = ("fact", "op", "value")
 _OPS = tuple(o.value for o in m.Op)
 _OP_BY_NAME = {o.value: o for o in m.Op}
 _LIST_OPS = frozenset({m.Op.IN, m.Op.NOT_IN, m.Op.BETWEEN})
+_COMBINE: dict[object, type[m.All] | type[m.Any]] = {"all": m.All, "any": m.Any}
 _SCALAR_TYPES = frozenset({str, int, float, bool})
 _CONDITION_HINT = "write {fact: NAME, op: OP, value: V}, {all: [...]}, {any: [...]}, {not: ...} or {overdue: respond}"
 _VALUE_SHAPES = {
@@ -638,13 +649,15 @@ def _deadline_set(b: Builder, raw: dict, at: At) -> m.DeadlineSet:
     return m.DeadlineSet(b.duration(raw.get("respond"), at / "respond"), b.duration(raw.get("resolve"), at / "resolve"))
 
 
+_ACTION_REFS = (("steps", "step"), ("scripts", "script"), ("strategies", "strategy"), ("avoid", "avoid"),
+                ("escalate_to", "role"))
+
+
 def _rule(b: Builder, raw: dict, at: At, order: int) -> m.Rule:
     then, tat = raw["then"], at / "then"
     action = m.Action(
-        steps=_refs(b, then, tat, "steps", "step"), scripts=_refs(b, then, tat, "scripts", "script"),
-        strategies=_refs(b, then, tat, "strategies", "strategy"), avoid=_refs(b, then, tat, "avoid", "avoid"),
-        escalate_to=_refs(b, then, tat, "escalate_to", "role"),
-        deadlines=_deadline_set(b, then["deadlines"], tat / "deadlines") if "deadlines" in then else m.NO_DEADLINES,
+        *(_refs(b, then, tat, field_name, kind) if field_name in then else () for field_name, kind in _ACTION_REFS),
+        _deadline_set(b, then["deadlines"], tat / "deadlines") if "deadlines" in then else m.NO_DEADLINES,
     )
     title, because, source = raw.get("title"), raw.get("because"), raw.get("source")  # mostly absent
     return m.Rule(raw["id"], b.condition(raw["when"], at / "when"), action, at.pos, int(raw.get("priority", 50)), order,
