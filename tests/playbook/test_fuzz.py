@@ -60,3 +60,25 @@ def test_round_trip_of_plain_data(value):
 def _yaml12(value):
     """What we return differs from PyYAML only for dates (kept as text)."""
     return value
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(alphabet="0123456789_+-.xob:eE", min_size=1, max_size=8), st.integers().map(str),
+                 st.text(alphabet="0٣²", min_size=1, max_size=3)))
+def test_plain_numbers_read_as_pyyaml_reads_them(text):
+    import yaml
+
+    from cxcoach.playbook import yamlsource
+
+    try:
+        expected = yaml.safe_load(f"v: {text}\n")["v"]
+    except yaml.YAMLError:
+        return
+    yamlsource._PLAIN_CACHE.pop(text, None)  # the shortcut, not an earlier answer
+    doc, problems = parse_yaml_bytes(f"v: {text}\n".encode(), "n.yaml")
+    assert doc is not None, problems
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        assert doc.data["v"] == expected or (expected != expected and doc.data["v"] != doc.data["v"])
+        assert type(doc.data["v"]) is type(expected)
+    elif isinstance(expected, str):
+        assert doc.data["v"] == expected

@@ -235,24 +235,33 @@ def _plain_scalar(text: str) -> Any:
     value = _PLAIN_CACHE.get(text, _SLOW)
     if value is not _SLOW:
         return value
+    if text.isascii() and text.isdigit() and (text[0] != "0" or len(text) == 1):
+        value = int(text)  # a plain decimal, as resolve() and the constructor read it, sooner
+    else:
+        value = _resolved(text)
+        if value is _SLOW:
+            return value
+    if len(_PLAIN_CACHE) < _PLAIN_CACHE_SIZE:
+        _PLAIN_CACHE[text] = value
+    return value
+
+
+def _resolved(text: str) -> Any:
+    """A plain scalar's value by PyYAML's implicit resolvers, read as YAML 1.2 reads bools and dates."""
     if text and text[0] not in _IMPLICIT_STARTS and None not in _IMPLICIT_STARTS:
         tag = "tag:yaml.org,2002:str"  # what resolve() returns when no implicit type starts so
     else:
         tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
     if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-        value = text  # dates stay text: the model parses them where it expects them
-    elif tag == "tag:yaml.org,2002:bool" and text.lower() not in ("true", "false"):
-        value = text  # YAML 1.2: yes/no/on/off are words (no "Norway problem")
-    elif tag in _CONSTRUCTED:
+        return text  # dates stay text: the model parses them where it expects them
+    if tag == "tag:yaml.org,2002:bool" and text.lower() not in ("true", "false"):
+        return text  # YAML 1.2: yes/no/on/off are words (no "Norway problem")
+    if tag in _CONSTRUCTED:
         try:
-            value = _construct(tag, yaml.ScalarNode(tag, text))
+            return _construct(tag, yaml.ScalarNode(tag, text))
         except (yaml.YAMLError, ValueError):
             return _SLOW
-    else:
-        return _SLOW
-    if len(_PLAIN_CACHE) < _PLAIN_CACHE_SIZE:
-        _PLAIN_CACHE[text] = value
-    return value
+    return _SLOW
 
 
 def display_path(path: Path) -> str:
