@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from typing import Any as AnyValue
 
 from ..gc_pause import gc_paused
@@ -167,7 +167,7 @@ class Builder:
 
         An id already declared settles it now; any other waits until every section is built.
         """
-        if not also and ident in self.ids[kind]:
+        if ident in self.ids[kind]:
             return
         self._refs.append(_Ref(kind, ident, at, parts, (kind, *also)))
 
@@ -196,10 +196,7 @@ class Builder:
             if combine is not None and items.__class__ is list and items:
                 return combine(tuple(self._item(item, at, form, i) for i, item in enumerate(items)))
         if not self._condition_shape_ok(raw, at):
-            return _INVALID
-        for form, combine in (("all", m.All), ("any", m.Any)):
-            if form in raw:
-                return combine(tuple(self._item(item, at, form, i) for i, item in enumerate(raw[form])))
+            return _INVALID  # every all/any that passes the shape check was built above
         if "not" in raw:
             return m.Not(self.condition(raw["not"], at / "not"))
         if "overdue" in raw:
@@ -220,9 +217,12 @@ class Builder:
         return test if test is not None else self.condition(raw, at / form / index)
 
     def _plain_test(self, raw: AnyValue) -> m.FactTest | None:
-        """The usual fact test, well formed and fitting its declared fact, built without the checks'
-        locations; None sends anything else down the full path, which reports problems precisely.
-        Most conditions of a large playbook are these."""
+        """The usual fact test built without its checks' locations, or None.
+
+        Usual means well formed, over a declared fact, with values that fit it: most
+        conditions of a large playbook. None sends anything else down the full path,
+        which reports its problems precisely.
+        """
         if raw.__class__ is not dict or len(raw) != 3:
             return None
         try:

@@ -14,9 +14,9 @@ import codecs
 import os
 import re
 from bisect import bisect_right
-from itertools import accumulate
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
