@@ -68,21 +68,27 @@ _RARE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")  # any of them: the regular ex
 
 
 class _Lines:
-    """Character offset -> 1-based (line, col), from the text's line starts, found once."""
+    """Character offset -> 1-based (line, col), from the text's line starts, found on first use."""
 
-    __slots__ = ("_starts",)
+    __slots__ = ("_text", "_starts")
 
     def __init__(self, text: str) -> None:
-        if any(brk in text for brk in _RARE_BREAKS):
-            self._starts = [0, *(match.end() for match in _BREAK.finditer(text))]
-        else:  # only LF: splitting is several times faster than a match object per line
-            self._starts = [0, *accumulate(len(line) + 1 for line in text.split("\n"))][:-1]
+        self._text = text
+        self._starts: list[int] | None = None  # a valid file may never need them
 
     def line_col(self, entry: Any) -> tuple[int, int]:
         """The position of an entry (an offset, or a span starting at one), as editors count."""
+        starts = self._starts
+        if starts is None:
+            text = self._text
+            if any(brk in text for brk in _RARE_BREAKS):
+                starts = [0, *(match.end() for match in _BREAK.finditer(text))]
+            else:  # only LF: splitting is several times faster than a match object per line
+                starts = [0, *accumulate(len(line) + 1 for line in text.split("\n"))][:-1]
+            self._starts = starts
         offset = entry[0] if entry.__class__ is tuple else entry
-        line = bisect_right(self._starts, offset) - 1
-        return line + 1, offset - self._starts[line] + 1
+        line = bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
 
 
 def _child(entry: Any, part: str | int) -> Any:
@@ -103,7 +109,7 @@ class Document:
     data: Any
     spans: Any = None  # the root value's entry, see _Span; None when nothing is known
     text: str = field(default="", repr=False)  # what the offsets in `spans` count into
-    _lines: _Lines | None = field(default=None, repr=False, compare=False)
+    _lines: _Lines | None = field(default=None, repr=False, compare=False)  # the composer's, or made from `text`
 
     def _line_col(self, entry: Any) -> tuple[int, int]:
         if self._lines is None:
@@ -155,13 +161,12 @@ class _PositionView(Mapping[JsonPath, tuple[int, int]]):
 
     def __init__(self, doc: Document, *, keys: bool) -> None:
         self._doc = doc
-        self._spans = doc.spans
         self._keys = keys
 
     def __getitem__(self, path: JsonPath) -> tuple[int, int]:
         if not isinstance(path, tuple):
             raise KeyError(path)
-        entry = self._spans
+        entry = self._doc.spans
         parts = path[:-1] if self._keys else path
         if entry is None or (self._keys and not path):
             raise KeyError(path)
@@ -177,9 +182,9 @@ class _PositionView(Mapping[JsonPath, tuple[int, int]]):
         return self._doc._line_col(entry)
 
     def __iter__(self) -> Iterator[JsonPath]:
-        if self._spans is None:
+        if self._doc.spans is None:
             return
-        pending: list[tuple[JsonPath, Any, bool]] = [((), self._spans, False)]  # path, entry, has a key
+        pending: list[tuple[JsonPath, Any, bool]] = [((), self._doc.spans, False)]  # path, entry, has a key
         while pending:
             path, entry, keyed = pending.pop()
             if keyed or not self._keys:
@@ -342,7 +347,7 @@ def compose(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Docu
     if builder.root is None:
         return None, builder.problems + [_problem(name, 1, 1, "E004", "file holds no data (only null)",
                                                   "a playbook file is a mapping of sections, e.g. `facts:` or `rules:`")]
-    return Document(name, builder.root, builder.root_entry, text), builder.problems
+    return Document(name, builder.root, builder.root_entry, text, builder.lines), builder.problems
 
 
 _EMPTY = object()
@@ -354,8 +359,7 @@ class _Composer:
     def __init__(self, name: str, limits: Limits, text: str) -> None:
         self.name = name
         self.limits = limits
-        self.text = text
-        self._lines: _Lines | None = None  # only errors need it
+        self.lines = _Lines(text)
         self.anchors: dict[str, tuple[Any, int]] = {}  # name -> (value, values it expands to)
         self.problems: list[Problem] = []
         self.root: Any = _EMPTY
@@ -365,15 +369,10 @@ class _Composer:
 
     def _error(self, mark: Any, code: str, message: str, hint: str | None = None, *, stop: bool = False) -> None:
         """Record a problem at `mark` (a parser mark or an offset); stop composing if `stop`."""
-        line, col = self._line_col(mark) if isinstance(mark, int) else (mark.line + 1, mark.column + 1)
+        line, col = self.lines.line_col(mark) if isinstance(mark, int) else (mark.line + 1, mark.column + 1)
         self.problems.append(_problem(self.name, line, col, code, message, hint))
         if stop:
             raise _Stop
-
-    def _line_col(self, offset: int) -> tuple[int, int]:
-        if self._lines is None:
-            self._lines = _Lines(self.text)
-        return self._lines.line_col(offset)
 
     def run(self, parser: Any) -> None:
         """Consume every event of `parser`.
@@ -472,7 +471,7 @@ class _Composer:
                 container.append(value)
                 entries.append(entry)
             elif key in container:
-                first = self._line_col(key_marks[key])[0]
+                first = self.lines.line_col(key_marks[key])[0]
                 self._error(key_mark, "E003", f"duplicate key {key!r} (first defined on line {first})",
                             "remove one of them: YAML would silently keep only the last")
                 key = _EMPTY
