@@ -74,10 +74,14 @@ def test_top_level_list(write, tmp_path):
     assert "a list" in p.message and (p.line, p.col) == (1, 1)
 
 
-def test_deep_nesting_is_bounded(write):
-    path = write("deep.yaml", "a: " + "[" * 5000 + "]" * 5000 + "\n")
+@pytest.mark.parametrize("depth", [65, 5000])
+def test_deep_nesting_is_bounded(write, depth):
+    # 65 passes libyaml and meets cxcoach's own check; 5000 meets libyaml's (PyYAML 6.0.3+) first
+    path = write("deep.yaml", "a: " + "[" * depth + "]" * depth + "\n")
     _, problems = read_yaml_file(path)
-    assert "nesting deeper than 64" in only(problems, "E014").message
+    problem = only(problems, "E014")
+    assert "nesting deeper than 64" in problem.message and "flatten" in problem.hint
+    assert [p.code for p in problems] == ["E014"]
 
 
 def test_alias_bomb_stops_quickly(write):

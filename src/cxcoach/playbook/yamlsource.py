@@ -45,6 +45,8 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+_DEPTH_MESSAGE = "nesting deeper than {} levels"
+_DEPTH_HINT = "flatten the structure; playbooks never need this depth"
 
 
 # Where values start. The composer keeps a tree of entries that mirrors the data:
@@ -333,6 +335,9 @@ def compose(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Docu
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        if "nesting" in message:  # libyaml (0.2.5+ as bundled by PyYAML 6.0.3+) bounds depth itself
+            return None, builder.problems + [_problem(name, line, col, "E014", _DEPTH_MESSAGE.format(limits.max_depth),
+                                                      _DEPTH_HINT)]
         return None, builder.problems + [_problem(name, line, col, "E001", f"YAML syntax error: {message}",
                                                   "check indentation, quotes and the ':' after each key")]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
@@ -438,8 +443,7 @@ class _Composer:
                 if event.tag is not None:
                     self._check_tag(event, "tag:yaml.org,2002:map" if is_map else "tag:yaml.org,2002:seq")
                 if len(stack) >= max_depth:
-                    self._error(mark, "E014", f"nesting deeper than {max_depth} levels",
-                                "flatten the structure; playbooks never need this depth", stop=True)
+                    self._error(mark, "E014", _DEPTH_MESSAGE.format(max_depth), _DEPTH_HINT, stop=True)
                 stack.append((container, entries, key_marks, key, key_mark, start, anchor, start_mark))
                 start, anchor, start_mark = nodes, event.anchor, mark.index
                 nodes += 1
