@@ -15,6 +15,7 @@ _EXPORTS = {
     "load_playbook": "cxcoach.playbook",
     "check_playbook": "cxcoach.playbook",
     "Playbook": "cxcoach.playbook",
+    "CxcoachError": "cxcoach.errors",
     "PlaybookError": "cxcoach.problems",
     "Problem": "cxcoach.problems",
     "recommend": "cxcoach.engine",

@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from .frozen import frozen
 from .sanitize import printable
+from .errors import CxcoachError
 
 
 class Severity(StrEnum):
@@ -82,7 +83,7 @@ class ProblemList:
         return sorted(self.items, key=lambda p: p.sort_key)
 
 
-class PlaybookError(Exception):
+class PlaybookError(CxcoachError):
     """Raised when a playbook cannot be loaded; carries every problem found."""
 
     def __init__(self, problems: list[Problem]) -> None:

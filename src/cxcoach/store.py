@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .frozen import frozen
+from .errors import CxcoachError
 
 if TYPE_CHECKING:
     from .drill.session import DrillReport, DrillSession, Turn
@@ -57,7 +58,7 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-class StoreError(Exception):
+class StoreError(CxcoachError):
     """A history database problem explained for a person; show `str(exc)` as is."""
 
 

@@ -27,11 +27,12 @@ from itertools import combinations
 from ..frozen import frozen
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
+from ..errors import CxcoachError
 
 LABELS = {"good": 1.0, "bad": 0.0}
 
 
-class CalibrationError(ValueError):
+class CalibrationError(CxcoachError, ValueError):
     """The answers file or rubric cannot be used; the message says why."""
 
 

@@ -27,6 +27,7 @@ from ..playbook.yamlsource import Document
 from ..problems import Problem, ProblemList, Severity
 from .lint_rules import ALL_CHECKS, CODES
 from .lint_rules.base import LintContext
+from ..errors import CxcoachError
 
 _NOQA = re.compile(r"#\s*cxcoach:\s*noqa\b:?\s*(?P<codes>[A-Z][0-9]+(?:[\s,]+[A-Z][0-9]+)*)?", re.IGNORECASE)
 
@@ -58,7 +59,7 @@ class LintReport:
         return sum(p.severity is Severity.WARNING for p in self.findings)
 
 
-class ConfigError(ValueError):
+class ConfigError(CxcoachError, ValueError):
     """An unreadable lint configuration file."""
 
 

@@ -19,12 +19,13 @@ from pathlib import Path
 from ..frozen import frozen
 from ..playbook.model import FactType, Playbook, Rule
 from ..problems import Problem, Severity
+from ..errors import CxcoachError
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 KINDS = ("playbook", "drill", "rule")
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(CxcoachError):
     """Why a scaffold could not be written; `problems` lists validation problems, if any."""
 
     def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:

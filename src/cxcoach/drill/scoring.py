@@ -22,6 +22,7 @@ from ..playbook.model import Playbook
 from .detectors import Behaviour, detect
 from .matcher import ReplyContext, Span, evaluate
 from .state import case_holds
+from ..errors import CxcoachError
 
 
 class Status(StrEnum):
@@ -196,7 +197,7 @@ class ReplyScore:
                 "feedback": list(self.feedback), "details": self.score.to_json()}
 
 
-class ScoringError(LookupError):
+class ScoringError(CxcoachError, LookupError):
     """No usable rubric (unknown id, or the playbook has none)."""
 
 

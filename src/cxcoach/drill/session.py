@@ -21,6 +21,7 @@ from .detectors import Behaviour, detect
 from .matcher import ReplyContext, Span, evaluate
 from .scoring import Evidence, Score, ScoringError, score_contexts
 from .state import CustomerState, MoodChange, Situation, apply_effect, holds
+from ..errors import CxcoachError
 
 
 class Mode(StrEnum):
@@ -28,7 +29,7 @@ class Mode(StrEnum):
     EXAM = "exam"  # no feedback, no hints: the report at the end only
 
 
-class DrillError(Exception):
+class DrillError(CxcoachError):
     """Misuse of a session (unknown drill, reply after the end, hint in exam mode)."""
 
 

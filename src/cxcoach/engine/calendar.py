@@ -30,6 +30,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from ..playbook.model import MIDNIGHT, Calendar, Duration, DurationUnit, calendar_problems
+from ..errors import CxcoachError
 
 UTC = dt.timezone.utc
 # How far ahead we look for a working day before giving up: a calendar with
@@ -37,7 +38,7 @@ UTC = dt.timezone.utc
 MAX_DAYS_AHEAD = 3 * 366
 
 
-class CalendarError(ValueError):
+class CalendarError(CxcoachError, ValueError):
     """The calendar cannot produce a deadline (no working day in reach)."""
 
 

@@ -28,13 +28,14 @@ from dataclasses import field
 from ..frozen import frozen
 from ..playbook.model import DERIVED_FACTS, Fact, FactType, Playbook
 from ..problems import did_you_mean
+from ..errors import CxcoachError
 
 CASE_KEYS = ("id", "received_at", "now", "facts", "pauses")
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
 
 
-class CaseError(ValueError):
+class CaseError(CxcoachError, ValueError):
     """A case that cannot be evaluated; `messages` lists every problem found."""
 
     def __init__(self, messages: list[str]) -> None:

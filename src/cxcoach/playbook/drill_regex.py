@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 from ..frozen import frozen
+from ..errors import CxcoachError
 
 try:  # Python 3.11+
     import re._constants as _c  # type: ignore[import-not-found]
@@ -40,7 +41,7 @@ _POSSESSIVE = getattr(_c, "POSSESSIVE_REPEAT", None)
 _ATOMIC = getattr(_c, "ATOMIC_GROUP", None)
 
 
-class RegexRejected(ValueError):
+class RegexRejected(CxcoachError, ValueError):
     """A pattern that is invalid or not provably fast; `code` is the problem code."""
 
     def __init__(self, code: str, message: str, hint: str) -> None:
