@@ -150,13 +150,14 @@ def _phrases(m: dm.Matcher, detectors: Mapping[str, dm.Detector], depth: int = 0
         return _phrases(det.match, detectors, depth + 1) if det else []
     if isinstance(m, (dm.AnyOf, dm.AllOf, dm.KOfN, dm.Near)):
         return [p for i in m.items for p in _phrases(i, detectors, depth + 1)]
-    if isinstance(m, dm.Unless):
+    if isinstance(m, (dm.Unless, dm.InPart)):
         return _phrases(m.item, detectors, depth + 1)
     return []
 
 
 def calibrate(pb: Playbook, rubric_id: str, answers: Sequence[Answer]) -> Calibration:
     from ..drill.detectors import detect
+    from ..drill.learn import learnt_for
     from ..drill.matcher import ReplyContext, evaluate
     from ..drill.scoring import Status, score_contexts
     from ..problems import did_you_mean
@@ -165,6 +166,7 @@ def calibrate(pb: Playbook, rubric_id: str, answers: Sequence[Answer]) -> Calibr
     if rubric is None:
         hint = did_you_mean(rubric_id, pb.rubrics) or f"known: {', '.join(pb.rubrics) or 'none'}"
         raise CalibrationError(f"unknown rubric {rubric_id!r} ({hint})")
+    learnt = learnt_for(pb)
     numeric = any(a.label not in (0.0, 1.0) for a in answers)
     middle = 1.5 if numeric else 0.5
     stats = [CriterionStats(c.id, c.kind.value) for c in rubric.criteria]
@@ -173,7 +175,7 @@ def calibrate(pb: Playbook, rubric_id: str, answers: Sequence[Answer]) -> Calibr
     scored = []
     n_good = n_bad = 0
     for answer in answers:
-        contexts = [ReplyContext.of(r, pb.detectors) for r in answer.replies]
+        contexts = [ReplyContext.of(r, pb.detectors, learnt=learnt) for r in answer.replies]
         score = score_contexts(rubric, contexts)
         fired = frozenset(r.criterion.id for r in score.criteria if r.status in (Status.MET, Status.TRIGGERED))
         scored.append(Scored(answer, score.score, score.passed, fired))

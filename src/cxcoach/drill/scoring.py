@@ -20,6 +20,7 @@ from ..frozen import frozen
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 from .detectors import Behaviour, detect
+from .learn import learnt_for
 from .matcher import ReplyContext, Span, evaluate
 from .state import case_holds
 from ..errors import CxcoachError
@@ -236,6 +237,6 @@ def score_reply(playbook: Playbook, reply: str, *, rubric: str | None = None, lo
     """Score one reply to a complaining customer (default: the playbook's default reply rubric)."""
     chosen = pick_rubric(playbook, rubric, dm.Scope.REPLY)
     loc = locale or playbook.default_locale
-    ctx = ReplyContext.of(reply, playbook.detectors)
+    ctx = ReplyContext.of(reply, playbook.detectors, learnt=learnt_for(playbook))
     score = score_contexts(chosen, [ctx])
     return ReplyScore(reply, loc, score, detect(playbook.detectors, ctx), feedback_lines(score, loc))

@@ -18,6 +18,7 @@ from ..frozen import frozen
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook, SatisfactionState
 from .detectors import Behaviour, detect
+from .learn import learnt_for
 from .matcher import ReplyContext, Span, evaluate
 from .scoring import Evidence, Score, ScoringError, score_contexts
 from .state import CustomerState, MoodChange, Situation, apply_effect, holds
@@ -111,6 +112,7 @@ class DrillSession:
         self._hints_here = 0
         self._events: list[list[str]] = []
         self._contexts: list[ReplyContext] = []
+        self._learnt = learnt_for(playbook)
         self._credits: dict[str, list[Evidence]] = {}
         self._bonus = 0
         self.node: dm.Node | None = None
@@ -175,7 +177,7 @@ class DrillSession:
         node, line = self.node, self.line
         number = self.turn_number
         where = self._situation()
-        ctx = ReplyContext.of(text, self.playbook.detectors)
+        ctx = ReplyContext.of(text, self.playbook.detectors, learnt=self._learnt)
         self._contexts.append(ctx)
         behaviours = detect(self.playbook.detectors, ctx)
         state = self.state

@@ -75,7 +75,15 @@ class Unless:
     exclude: Matcher
 
 
-Matcher = Union[Phrase, Regex, AnyOf, AllOf, KOfN, Near, DetectorRef, Unless]
+@frozen
+class InPart:
+    """`item`'s hits that lie in one part of the reply's structure (see drill/clauses.py)."""
+
+    item: Matcher
+    part: str  # "question" | "after_contrast"
+
+
+Matcher = Union[Phrase, Regex, AnyOf, AllOf, KOfN, Near, DetectorRef, Unless, InPart]
 
 
 # --- customer state ---------------------------------------------------------
@@ -135,6 +143,7 @@ class Detector:
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
+    learn: bool | float = True  # learn from the examples; a float is the confidence threshold
 
 
 class CriterionKind(StrEnum):
