@@ -78,7 +78,8 @@ def test_misconduct_turn_lowers_the_drill_score(default_pb):
     while not session.finished:
         session.reply(session.node.model.get("en"))
     assert full.report().score.score - session.report().score.score >= 20
-    assert "drama" in drill_text(default_pb, session.report())
+    text = drill_text(default_pb, session.report())
+    assert 'Dismissing the problem: turn 2 "happens to everybody"' in text
 
 
 def test_report_shows_its_arithmetic(default_pb):

@@ -208,10 +208,10 @@ def training_set(detectors: Mapping[str, dm.Detector],
     from .clauses import clauses
 
     good_lines = set()
-    for line in background:  # whole and clause by clause: replies are read clause by clause
+    for line in background:  # whole and clause by clause (a question keeps its "?"), as replies are read
         good_lines.add(add(line))
         norm = normalize(line).text
-        good_lines.update(add(c.text(norm)) for c in clauses(norm))
+        good_lines.update(add(c.text(norm) + ("?" if c.question else "")) for c in clauses(norm))
     related = _related(detectors)
     pairs: dict[str, list[tuple[int, int]]] = {}
     for ident, det in detectors.items():
