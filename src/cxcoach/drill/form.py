@@ -78,7 +78,7 @@ def read_form(text: str) -> FormVerdict:
     words = re.findall(r"[a-z]+(?:'[a-z]+)?", text)
     if len(words) >= 5 and len(latin) >= len(cjk):
         function = sum(w in _FUNCTION for w in words)
-        if function / len(words) < 0.12:
+        if function / len(words) < 0.25:
             return FormVerdict(Form.KEYWORDS, f"{function} of {len(words)} words are function words")
         chunks = [c.strip() for c in re.split(r"[,.!?;:\n]+", text) if c.strip()]
         tiny = [c for c in chunks if len(c.split()) <= 2 and c not in _GREETINGS]

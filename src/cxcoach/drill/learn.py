@@ -34,7 +34,9 @@ VERSION = "1"  # bump when features or training change: old cache entries are th
 C = 8.0  # inverse regularisation: few examples per detector, so fit them closely
 MIN_EXAMPLES = 4  # fewer examples than this teach a classifier nothing it can trust
 MIN_NEGATIVES = 12  # nor do fewer counter-examples, other detectors' examples and good lines together
-DEFAULT_THRESHOLD = 0.6
+DEFAULT_THRESHOLD = 0.6  # a bad behaviour's own classifier
+GOOD_THRESHOLD = 0.5  # a good one's (missing credit costs more than a doubtful one)
+POOLED_THRESHOLD = 0.5  # "some misconduct" from the pooled classifier
 
 _LATIN = re.compile(r"[a-z]+|[0-9]+")
 _ADDRESS = re.compile(r"你|您|(?<![a-z])(you|your|yours|yourself)(?![a-z])")
@@ -109,16 +111,35 @@ class LearntDetector:
     bias: float
     weights: dict[int, float]
     threshold: float
+    bad: bool = False
+
+
+MISCONDUCT = "*misconduct"  # the pooled classifier: any bad behaviour at all
 
 
 @dataclass(frozen=True, slots=True)
 class Learnt:
-    """Learnt weights for the detectors that have enough examples."""
+    """Learnt weights for the detectors that have enough examples.
+
+    Besides one classifier per detector, a pooled one learns "any bad
+    behaviour" from the examples of all of them together: it has many more
+    examples than any single kind of misconduct, so it recognises misconduct in
+    new words more often. When it is confident, the clause is named after the
+    bad detector whose own classifier scores it highest.
+    """
 
     fingerprint: str
     vocabulary: dict[str, int]
     idf: tuple[float, ...]
     detectors: dict[str, LearntDetector]
+
+    def misconduct_in(self, probs: Mapping[str, float]) -> str | None:
+        """The bad detector a clause is named after when the pooled classifier is confident, else None."""
+        pooled = self.detectors.get(MISCONDUCT)
+        if pooled is None or probs.get(MISCONDUCT, 0.0) < pooled.threshold:
+            return None
+        bad = [k for k, d in self.detectors.items() if d.bad]
+        return max(bad, key=lambda k: probs.get(k, 0.0)) if bad else None
 
     def vector(self, feats: Sequence[str]) -> dict[int, float]:
         """TF-IDF with sublinear tf and L2 norm, as TfidfVectorizer computes it."""
@@ -139,7 +160,7 @@ class Learnt:
         return {"version": VERSION, "fingerprint": self.fingerprint,
                 "vocabulary": sorted(self.vocabulary, key=self.vocabulary.__getitem__),
                 "idf": [round(x, 6) for x in self.idf],
-                "detectors": {k: {"bias": round(d.bias, 6), "threshold": d.threshold,
+                "detectors": {k: {"bias": round(d.bias, 6), "threshold": d.threshold, "bad": d.bad,
                                   "weights": {str(j): round(w, 5) for j, w in sorted(d.weights.items())}}
                               for k, d in self.detectors.items()}}
 
@@ -147,7 +168,7 @@ class Learnt:
     def from_json(cls, data: Mapping[str, object]) -> Learnt:
         vocab = {f: i for i, f in enumerate(data["vocabulary"])}  # type: ignore[arg-type]
         dets = {k: LearntDetector(float(d["bias"]), {int(j): float(w) for j, w in d["weights"].items()},
-                                  float(d["threshold"]))
+                                  float(d["threshold"]), bool(d.get("bad", False)))
                 for k, d in data["detectors"].items()}  # type: ignore[union-attr]
         return cls(str(data["fingerprint"]), vocab, tuple(data["idf"]), dets)  # type: ignore[arg-type]
 
@@ -159,7 +180,9 @@ def _learns(det: dm.Detector) -> bool:
 
 
 def _threshold(det: dm.Detector) -> float:
-    return det.learn if isinstance(det.learn, float) else DEFAULT_THRESHOLD
+    if isinstance(det.learn, float):
+        return det.learn
+    return GOOD_THRESHOLD if det.polarity is dm.Polarity.GOOD else DEFAULT_THRESHOLD
 
 
 def _related(detectors: Mapping[str, dm.Detector]) -> dict[str, set[str]]:
@@ -231,6 +254,18 @@ def training_set(detectors: Mapping[str, dm.Detector],
             elif not evaluate(det.match, ReplyContext.of(text, detectors)):
                 rows.append((k, 0))
         pairs[ident] = rows
+    bad = [k for k in pairs if detectors[k].polarity is dm.Polarity.BAD]
+    if bad:
+        rows = []
+        for k in range(len(texts)):
+            mine = owners.get(k, set())
+            if mine & set(bad):
+                rows.append((k, 1))
+            elif mine and all(detectors[o].polarity is dm.Polarity.BAD for o in mine):
+                continue  # an example of a bad detector that does not learn (excuse): say nothing
+            else:
+                rows.append((k, 0))
+        pairs[MISCONDUCT] = rows
     return texts, pairs
 
 
@@ -239,7 +274,7 @@ _CODE = tuple(Path(__file__).with_name(name) for name in ("learn.py", "clauses.p
 
 def fingerprint(detectors: Mapping[str, dm.Detector], background: Sequence[str] = ()) -> str:
     """Of everything the weights depend on: the examples, the good lines, and the code that reads them."""
-    h = hashlib.sha256(f"{VERSION}:{C}:{DEFAULT_THRESHOLD}".encode())
+    h = hashlib.sha256(f"{VERSION}:{C}:{DEFAULT_THRESHOLD}:{GOOD_THRESHOLD}:{POOLED_THRESHOLD}".encode())
     for path in _CODE:
         h.update(path.read_bytes())
     for ident, det in detectors.items():
@@ -277,7 +312,12 @@ def train(detectors: Mapping[str, dm.Detector], background: Sequence[str] = ()) 
         model.fit(matrix[[k for k, _ in rows]], labels)
         coef = model.coef_[0]
         weights = {int(j): float(w) for j, w in enumerate(coef) if abs(w) >= 1e-3}
-        learnt[ident] = LearntDetector(float(model.intercept_[0]), weights, _threshold(detectors[ident]))
+        if ident == MISCONDUCT:
+            learnt[ident] = LearntDetector(float(model.intercept_[0]), weights, POOLED_THRESHOLD)
+        else:
+            det = detectors[ident]
+            learnt[ident] = LearntDetector(float(model.intercept_[0]), weights, _threshold(det),
+                                           det.polarity is dm.Polarity.BAD)
     vocab = {str(f): int(i) for f, i in vectorizer.vocabulary_.items()}
     return Learnt(fp, vocab, tuple(float(x) for x in vectorizer.idf_), learnt)
 

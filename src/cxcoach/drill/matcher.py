@@ -20,7 +20,7 @@ from ..playbook import drill_model as dm
 from ..playbook.drill_regex import MAX_INPUT, bound_regex
 from .clauses import Clause, clauses
 from .form import FormVerdict, read_form
-from .learn import Learnt, features
+from .learn import MISCONDUCT, Learnt, features
 from .negation import NegationIndex, build_index, refusal_after, refusal_clause
 from .normalize import Normalized, is_word_char, normalize, normalize_phrase
 
@@ -63,6 +63,7 @@ class ReplyContext:
     _negation: NegationIndex | None = None
     _clauses: list[Clause] | None = None
     _probs: list[dict[str, float]] | None = None
+    _unit_list: list[Clause] = field(default_factory=list)
     _form: FormVerdict | None = None
     _cache: dict[str, tuple[Hit, ...]] = field(default_factory=dict)
     _active: set[str] = field(default_factory=set)
@@ -98,13 +99,25 @@ class ReplyContext:
             self._form = read_form(self.norm.text)
         return self._form
 
-    def _clause_probabilities(self) -> list[dict[str, float]]:
+    def _units(self) -> list[tuple[Clause, dict[str, float]]]:
+        """What the classifiers read: every clause, and every sentence of several clauses as a whole
+        (「电表都是校验过的，读数肯定准」 argues as a sentence more clearly than either half)."""
         if self._probs is None:
             model = self.learnt
             text = self.norm.text
-            self._probs = [model.probabilities(features(c.text(text), question=c.question, contrast=c.contrast))
-                           if model else {} for c in self.clauses]
-        return self._probs
+            units: list[Clause] = list(self.clauses)
+            by_sentence: dict[int, list[Clause]] = {}
+            for c in self.clauses:
+                by_sentence.setdefault(c.sentence, []).append(c)
+            for parts in by_sentence.values():
+                if len(parts) > 1:
+                    first, last = parts[0], parts[-1]
+                    units.append(Clause(first.start, last.end, first.sentence, False, False, first.question,
+                                        any(c.addressed for c in parts)))
+            self._unit_list = units
+            self._probs = [model.probabilities(features(u.text(text), question=u.question, contrast=u.contrast))
+                           if model else {} for u in units]
+        return list(zip(self._unit_list, self._probs))
 
     def detector_hits(self, ident: str) -> tuple[Hit, ...]:
         if ident in self._cache:
@@ -138,9 +151,14 @@ class ReplyContext:
             return []
         threshold = model.detectors[ident].threshold
         out = []
-        for clause, probs in zip(self.clauses, self._clause_probabilities()):
+        for clause, probs in self._units():
             p = probs.get(ident, 0.0)
-            if p < threshold or any(h.start < clause.end and clause.start < h.end for h in found):
+            if p < threshold and det.polarity is dm.Polarity.BAD and model.misconduct_in(probs) == ident:
+                # the pooled classifier is sure it is misconduct, and this is its likeliest kind
+                p, threshold_here = probs[MISCONDUCT], model.detectors[MISCONDUCT].threshold
+            else:
+                threshold_here = threshold
+            if p < threshold_here or any(h.start < clause.end and clause.start < h.end for h in found + out):
                 continue
             if det.polarity is dm.Polarity.GOOD and self._has_negation(clause):
                 continue  # 「我们没法给您重做」: a learnt good act needs a clause that does not deny it
