@@ -31,11 +31,13 @@ from ..playbook.model import Playbook
 from .normalize import is_cjk, normalize
 
 VERSION = "1"  # bump when features or training change: old cache entries are then ignored
-C = 8.0  # inverse regularisation: few examples per detector, so fit them closely
+C = 20.0  # inverse regularisation: few examples per detector, so fit them closely
 MIN_EXAMPLES = 4  # fewer examples than this teach a classifier nothing it can trust
 MIN_NEGATIVES = 12  # nor do fewer counter-examples, other detectors' examples and good lines together
 DEFAULT_THRESHOLD = 0.6  # a bad behaviour's own classifier
 GOOD_THRESHOLD = 0.5  # a good one's (missing credit costs more than a doubtful one)
+CONFIRM = 0.25  # a clause of a longer sentence counts only if the whole sentence is not clearly innocent
+POOLED_FLOOR = 0.3  # ... if the kind it is named after also looks likely on its own
 POOLED_THRESHOLD = 0.5  # "some misconduct" from the pooled classifier
 
 _LATIN = re.compile(r"[a-z]+|[0-9]+")
@@ -139,7 +141,8 @@ class Learnt:
         if pooled is None or probs.get(MISCONDUCT, 0.0) < pooled.threshold:
             return None
         bad = [k for k, d in self.detectors.items() if d.bad]
-        return max(bad, key=lambda k: probs.get(k, 0.0)) if bad else None
+        best = max(bad, key=lambda k: probs.get(k, 0.0)) if bad else None
+        return best if best is not None and probs.get(best, 0.0) >= POOLED_FLOOR else None
 
     def vector(self, feats: Sequence[str]) -> dict[int, float]:
         """TF-IDF with sublinear tf and L2 norm, as TfidfVectorizer computes it."""
@@ -198,9 +201,12 @@ def _related(detectors: Mapping[str, dm.Detector]) -> dict[str, set[str]]:
     return rel
 
 
+COUNTER_WEIGHT = 3.0  # a counter-example is written to be a near miss: it weighs more than an ordinary negative
+
+
 def training_set(detectors: Mapping[str, dm.Detector],
-                 background: Sequence[str] = ()) -> tuple[list[str], dict[str, list[tuple[int, int]]]]:
-    """Texts, and per learning detector the (text index, label) pairs it trains on.
+                 background: Sequence[str] = ()) -> tuple[list[str], dict[str, list[tuple[int, int, float]]]]:
+    """Texts, and per learning detector the (text index, label, weight) rows it trains on.
 
     Positives: the detector's examples. Negatives: its counter-examples and the
     examples of every other detector, except those of detectors built from it
@@ -221,20 +227,26 @@ def training_set(detectors: Mapping[str, dm.Detector],
             texts.append(norm)
         return index[norm]
 
+    from .clauses import clauses
+
+    def pieces(text: str) -> list[int]:
+        """A text and each of its clauses (a question keeps its "?"), as replies are read."""
+        norm = normalize(text).text
+        found = clauses(norm)
+        return [add(text)] + ([add(c.text(norm) + ("?" if c.question else "")) for c in found] if len(found) > 1 else [])
+
     owners: dict[int, set[str]] = {}
     counters: dict[int, set[str]] = {}
     for ident, det in detectors.items():
         for ex in det.examples:
             owners.setdefault(add(ex), set()).add(ident)
-        for ex in det.counter_examples:
-            counters.setdefault(add(ex), set()).add(ident)
-    from .clauses import clauses
+    for ident, det in detectors.items():
+        for ex in det.counter_examples:  # a near miss is a near miss clause by clause too
+            for k in pieces(ex):
+                if ident not in owners.get(k, ()):
+                    counters.setdefault(k, set()).add(ident)
 
-    good_lines = set()
-    for line in background:  # whole and clause by clause (a question keeps its "?"), as replies are read
-        good_lines.add(add(line))
-        norm = normalize(line).text
-        good_lines.update(add(c.text(norm) + ("?" if c.question else "")) for c in clauses(norm))
+    good_lines = {k for line in background for k in pieces(line)}
     related = _related(detectors)
     pairs: dict[str, list[tuple[int, int]]] = {}
     for ident, det in detectors.items():
@@ -244,15 +256,15 @@ def training_set(detectors: Mapping[str, dm.Detector],
         for k, text in enumerate(texts):
             mine = ident in owners.get(k, ())
             if mine:
-                rows.append((k, 1))
+                rows.append((k, 1, 1.0))
             elif ident in counters.get(k, ()):
-                rows.append((k, 0))
+                rows.append((k, 0, COUNTER_WEIGHT))
             elif owners.get(k, set()) & related[ident]:
                 continue
             elif k in good_lines and not owners.get(k) and det.polarity is not dm.Polarity.BAD:
                 continue
             elif not evaluate(det.match, ReplyContext.of(text, detectors)):
-                rows.append((k, 0))
+                rows.append((k, 0, 1.0))
         pairs[ident] = rows
     bad = [k for k in pairs if detectors[k].polarity is dm.Polarity.BAD]
     if bad:
@@ -260,11 +272,11 @@ def training_set(detectors: Mapping[str, dm.Detector],
         for k in range(len(texts)):
             mine = owners.get(k, set())
             if mine & set(bad):
-                rows.append((k, 1))
+                rows.append((k, 1, 1.0))
             elif mine and all(detectors[o].polarity is dm.Polarity.BAD for o in mine):
                 continue  # an example of a bad detector that does not learn (excuse): say nothing
             else:
-                rows.append((k, 0))
+                rows.append((k, 0, COUNTER_WEIGHT if counters.get(k, set()) & set(bad) else 1.0))
         pairs[MISCONDUCT] = rows
     return texts, pairs
 
@@ -274,7 +286,7 @@ _CODE = tuple(Path(__file__).with_name(name) for name in ("learn.py", "clauses.p
 
 def fingerprint(detectors: Mapping[str, dm.Detector], background: Sequence[str] = ()) -> str:
     """Of everything the weights depend on: the examples, the good lines, and the code that reads them."""
-    h = hashlib.sha256(f"{VERSION}:{C}:{DEFAULT_THRESHOLD}:{GOOD_THRESHOLD}:{POOLED_THRESHOLD}".encode())
+    h = hashlib.sha256(f"{VERSION}:{C}:{COUNTER_WEIGHT}:{DEFAULT_THRESHOLD}:{GOOD_THRESHOLD}:{POOLED_THRESHOLD}:{POOLED_FLOOR}:{CONFIRM}".encode())
     for path in _CODE:
         h.update(path.read_bytes())
     for ident, det in detectors.items():
@@ -305,11 +317,11 @@ def train(detectors: Mapping[str, dm.Detector], background: Sequence[str] = ()) 
     matrix = vectorizer.fit_transform(texts)
     learnt: dict[str, LearntDetector] = {}
     for ident, rows in pairs.items():
-        labels = [y for _, y in rows]
+        labels = [y for _, y, _ in rows]
         if labels.count(0) < MIN_NEGATIVES:
             continue
         model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
-        model.fit(matrix[[k for k, _ in rows]], labels)
+        model.fit(matrix[[k for k, _, _ in rows]], labels, sample_weight=[w for _, _, w in rows])
         coef = model.coef_[0]
         weights = {int(j): float(w) for j, w in enumerate(coef) if abs(w) >= 1e-3}
         if ident == MISCONDUCT:

@@ -20,7 +20,7 @@ from ..playbook import drill_model as dm
 from ..playbook.drill_regex import MAX_INPUT, bound_regex
 from .clauses import Clause, clauses
 from .form import FormVerdict, read_form
-from .learn import MISCONDUCT, Learnt, features
+from .learn import CONFIRM, MISCONDUCT, Learnt, features
 from .negation import NegationIndex, build_index, refusal_after, refusal_clause
 from .normalize import Normalized, is_word_char, normalize, normalize_phrase
 
@@ -150,16 +150,24 @@ class ReplyContext:
         if model is None or ident not in model.detectors:
             return []
         threshold = model.detectors[ident].threshold
-        out = []
-        for clause, probs in self._units():
-            p = probs.get(ident, 0.0)
+        units = self._units()
+        whole = {(u.start, u.end): probs for u, probs in units}
+        sentence_of = {c.sentence: (c.start, c.end) for c in self.clauses}
+        for c in self.clauses:  # the span of each sentence, for confirming its clauses
+            a, b = sentence_of[c.sentence]
+            sentence_of[c.sentence] = (min(a, c.start), max(b, c.end))
+        out: list[Hit] = []
+        for clause, probs in units:
+            key, p, threshold_here = ident, probs.get(ident, 0.0), threshold
             if p < threshold and det.polarity is dm.Polarity.BAD and model.misconduct_in(probs) == ident:
                 # the pooled classifier is sure it is misconduct, and this is its likeliest kind
-                p, threshold_here = probs[MISCONDUCT], model.detectors[MISCONDUCT].threshold
-            else:
-                threshold_here = threshold
+                key, p, threshold_here = MISCONDUCT, probs[MISCONDUCT], model.detectors[MISCONDUCT].threshold
             if p < threshold_here or any(h.start < clause.end and clause.start < h.end for h in found + out):
                 continue
+            sentence = whole.get(sentence_of[clause.sentence])
+            if det.polarity is dm.Polarity.BAD and sentence is not None and sentence is not probs \
+                    and sentence.get(key, 0.0) < CONFIRM:
+                continue  # 「晚了十分钟上菜，让您饿着肚子等，真抱歉」: one half alone is not the sentence
             if det.polarity is dm.Polarity.GOOD and self._has_negation(clause):
                 continue  # 「我们没法给您重做」: a learnt good act needs a clause that does not deny it
             hit = Hit(clause.start, clause.end)
