@@ -32,13 +32,14 @@ from typing import Any
 from ..frozen import frozen
 from ..resources import schemas_dir
 from . import model as m
+from .holiday_data import source_stamp
 
 _FORMAT = "5"  # bump when the layout of an entry changes
 _DEFERRED = ("sources", "roles", "facts", "records", "procedures", "steps", "scripts", "avoid", "strategies",
              "detectors", "rubrics", "drills")
 _HERE = Path(__file__).parent
 _BUILDERS = (*(_HERE / name for name in ("cache.py", "model.py", "build.py", "drill_model.py", "drill_build.py", "loader.py",
-                                         "yamlsource.py", "schema.py")),
+                                         "yamlsource.py", "schema.py", "holiday_data.py")),
              _HERE.parent / "frozen.py")
 
 
@@ -76,6 +77,7 @@ def cache_key(files: list[Path], root: Path) -> Key:
             parts.append(module.name.encode())
     parts.append(str(root.resolve()).encode())
     where = b"\0".join(parts)  # this playbook folder, built by this cxcoach: one entry
+    parts.append(source_stamp())  # holiday data resolved at build time come from the installed `holidays`
     parts += [schema.read_bytes() for schema in sorted(schemas_dir().glob("*.json"))]
     for path in files:
         parts += [str(path).encode(), path.read_bytes()]
