@@ -200,10 +200,11 @@ def _uncovered_text(cal: Calendar, year: int, days: list[dt.date], locale: str) 
     if cal.source is None:
         own = [*cal.holidays, *cal.workdays]
         first, last = min(own).year, max(own).year
+        years = str(first) if first == last else f"{first}–{last}"
         if zh:
-            return (f"本手册只列出 {first}–{last} 年的假日，{span} 按普通日计算。"
+            return (f"本手册只列出 {years} 年的假日，{span} 按普通日计算。"
                     f"请指定假日来源（calendar.holidays: {{country: ...}}）或补充 {year} 年的假日。")
-        return (f"The playbook lists holidays for {first}–{last} only; {span} count as ordinary days. "
+        return (f"The playbook lists holidays for {years} only; {span} count as ordinary days. "
                 f"Name a holiday source (calendar.holidays: {{country: ...}}) or add the {year} days.")
     where, package = describe_source(cal), f"holidays {cal.source.version}"
     if zh:
