@@ -42,7 +42,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from ..frozen import frozen
+import msgspec
+
 from ..gc_pause import gc_paused
 from ..playbook.model import Calendar, Duration, Playbook, Text
 from .calendar import is_business_unit
@@ -71,8 +72,7 @@ def _no_overdue(target: str) -> None:
     return None
 
 
-@frozen
-class CompiledPlaybook:
+class CompiledPlaybook(msgspec.Struct, frozen=True):
     """A playbook's rules compiled and indexed once; reused for every case."""
 
     playbook: Playbook

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from ..frozen import frozen
+import msgspec
 
 if TYPE_CHECKING:
     from .calendar_days import CalendarNote
@@ -26,8 +26,7 @@ def _jsonable(value: object) -> object:
     return value
 
 
-@frozen
-class Reason:
+class Reason(msgspec.Struct, frozen=True):
     """Why something was recommended: the rule that fired and the facts that made it fire."""
 
     rule: str
@@ -44,8 +43,7 @@ class Reason:
         return out
 
 
-@frozen
-class ScriptLine:
+class ScriptLine(msgspec.Struct, frozen=True):
     script: str
     id: str
     text: str
@@ -54,8 +52,7 @@ class ScriptLine:
         return {"script": self.script, "id": self.id, "text": self.text}
 
 
-@frozen
-class AvoidItem:
+class AvoidItem(msgspec.Struct, frozen=True):
     id: str
     title: str
     why: str
@@ -65,8 +62,7 @@ class AvoidItem:
         return {"id": self.id, "title": self.title, "why": self.why, "instead": self.instead}
 
 
-@frozen
-class StrategyItem:
+class StrategyItem(msgspec.Struct, frozen=True):
     id: str
     title: str
     advice: tuple[str, ...]
@@ -83,8 +79,7 @@ class StrategyItem:
         }
 
 
-@frozen
-class Recommendation:
+class Recommendation(msgspec.Struct, frozen=True):
     """One ranked next step."""
 
     id: str
@@ -119,8 +114,7 @@ class Recommendation:
         }
 
 
-@frozen
-class DeadlineStatus:
+class DeadlineStatus(msgspec.Struct, frozen=True):
     """One running deadline: respond, resolve or a step's due time, and how far along it is."""
 
     target: str  # "respond", "resolve" or a step id
@@ -149,8 +143,7 @@ class DeadlineStatus:
         }
 
 
-@frozen
-class Escalation:
+class Escalation(msgspec.Struct, frozen=True):
     """The highest escalation level reached over all deadlines."""
 
     level: str
@@ -163,8 +156,7 @@ class Escalation:
         return {"level": self.level, "to": self.to, "target": self.target, "at": self.at, "label": self.label}
 
 
-@frozen
-class NearMiss:
+class NearMiss(msgspec.Struct, frozen=True):
     """A rule that did not fire although all but one of its conditions held."""
 
     rule: str
@@ -185,8 +177,7 @@ class NearMiss:
         }
 
 
-@frozen
-class Result:
+class Result(msgspec.Struct, frozen=True):
     """Everything `recommend` found for one case; see the CLI help for the JSON shape."""
 
     playbook: str
