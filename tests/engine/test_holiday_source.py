@@ -4,6 +4,7 @@ uncovered years and their notes, the playbook's own days overriding the source, 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import textwrap
 from pathlib import Path
 
@@ -359,3 +360,42 @@ def test_recommend_from_a_warm_cache_does_not_import_the_package(tmp_path):
     assert code == code2 == 0 and deadlines == deadlines2
     assert deadlines["respond_by"] == "2026-10-08T17:30:00+08:00"
     assert cold is True and warm is False  # the first run built the playbook (the control)
+
+
+# -- properties: one precedence, two readers -------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_DATES = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2027, 12, 31))
+
+
+@functools.cache
+def _cn_source() -> HolidaySource | None:
+    return resolve("CN", None, ("zh", "en"), today=dt.date(2026, 6, 1))[0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(own_off=st.frozensets(_DATES, max_size=8), own_work=st.frozensets(_DATES, max_size=8),
+       weekdays=st.frozensets(st.integers(0, 6), min_size=1), probe=st.lists(_DATES, min_size=1, max_size=20))
+def test_describe_day_and_is_working_day_agree(own_off, own_work, weekdays, probe):
+    cal = Calendar("Asia/Shanghai", dt.time(9), dt.time(17), weekdays, own_off - own_work, own_work, source=_cn_source())
+    for day in probe:
+        described = describe_day(cal, day)
+        assert described.working == cal.is_working_day(day)
+        assert (described.origin == "playbook") == (day in cal.holidays or day in cal.workdays)
+        assert described.kind is not DayKind.MAKEUP or described.working
+
+
+@settings(max_examples=100, deadline=None)
+@given(first=_DATES, length=st.integers(0, 40))
+def test_a_named_range_lists_each_day_once(tmp_path_factory, first, length):
+    last = first + dt.timedelta(days=length)
+    path = tmp_path_factory.mktemp("range") / "pb.yaml"
+    path.write_text("playbook: {id: t, title: T, version: 1.0.0, locales: [zh, en]}\n"
+                    f"calendar:\n{textwrap.indent(CN, '  ')}"
+                    f"  holidays: [{{from: '{first}', to: '{last}', name: {{zh: 停业, en: Closed}}}}]\n",
+                    encoding="utf-8")
+    cal = load_playbook(path, cache=False).calendar
+    assert sorted(cal.holidays) == days(first.isoformat(), last.isoformat())
+    assert set(cal.names) == cal.holidays and all(n.get("en") == "Closed" for n in cal.names.values())
