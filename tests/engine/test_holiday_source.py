@@ -223,6 +223,10 @@ def test_ranges_name_every_day_and_typing_the_notice_makes_a_year_known(write):
     ("holidays: [{country: CN}, {country: DE}]", "E410", "one holiday source"),
     ("holidays: [{from: 2026-10-07, to: 2026-10-01}]", "E405", "runs backwards"),
     ("workdays: [{date: 2026-13-01}]", "E405", "is not a date"),
+    ("holidays: {country: CN, subdiv: BY}", "E101", "unknown key 'subdiv'"),
+    ("holidays: [2026-10-01, {date: 2026-10-02, nam: x}]", "E101", "unknown key 'nam'"),
+    ("holidays: [{from: 2026-10-01}]", "E101", "missing required key 'to'"),
+    ("holidays: CN", "E101", "expected a mapping or a list, got 'CN'"),
 ])
 def test_bad_holiday_entries_are_positioned_errors(write, calendar, code, needle):
     path = write("bad.yaml", "playbook: {id: t, title: T, version: 1.0.0, locales: [en]}\n"
