@@ -80,7 +80,7 @@ def resolve(country: str, subdivision: str | None, locales: tuple[str, ...],
     except ImportError:
         return None, [SourceProblem("country", "E411", "the `holidays` package is not installed",
                                     "pip install holidays (it comes with cxcoach)")]
-    problems = _check(holidays, country, subdivision)
+    subdivision, problems = _check(holidays, country, subdivision)
     if problems:
         return None, problems
     year = (today or dt.date.today()).year
@@ -90,24 +90,26 @@ def resolve(country: str, subdivision: str | None, locales: tuple[str, ...],
                            {y: source_year(source, y) for y in years}), []
 
 
-def _check(holidays: Any, country: str, subdivision: str | None) -> list[SourceProblem]:
+def _check(holidays: Any, country: str, subdivision: str | None) -> tuple[str | None, list[SourceProblem]]:
+    """The subdivision as the package spells it, or what is wrong with the country or subdivision."""
     from ..problems import did_you_mean
 
     supported = holidays.list_supported_countries()
     if country not in supported:
         hint = did_you_mean(country, list(supported)) or "use an ISO 3166-1 code such as CN, DE or US"
-        return [SourceProblem("country", "E408", f"the holidays package has no country {country!r}", hint)]
+        return None, [SourceProblem("country", "E408", f"the holidays package has no country {country!r}", hint)]
     if subdivision is None:
-        return []
+        return None, []
     entity = holidays.country_holidays(country, years=[])
     known = [*entity.subdivisions, *getattr(entity, "subdivisions_aliases", {})]
-    if subdivision in known:
-        return []
+    spelled = {name.casefold(): name for name in known}.get(subdivision.casefold())
+    if spelled is not None:
+        return spelled, []
     if not known:
-        return [SourceProblem("subdivision", "E409", f"{country} has no subdivisions in the holidays package",
-                              "remove `subdivision`")]
+        return None, [SourceProblem("subdivision", "E409", f"{country} has no subdivisions in the holidays package",
+                                    "remove `subdivision`")]
     hint = did_you_mean(subdivision, known) or f"one of: {', '.join(entity.subdivisions)}"
-    return [SourceProblem("subdivision", "E409", f"{country} has no subdivision {subdivision!r}", hint)]
+    return None, [SourceProblem("subdivision", "E409", f"{country} has no subdivision {subdivision!r}", hint)]
 
 
 def source_year(source: m.HolidaySource, year: int) -> m.SourceYear:
