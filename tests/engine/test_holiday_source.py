@@ -404,3 +404,13 @@ def test_a_named_range_lists_each_day_once(tmp_path_factory, first, length):
     cal = load_playbook(path, cache=False).calendar
     assert sorted(cal.holidays) == days(first.isoformat(), last.isoformat())
     assert set(cal.names) == cal.holidays and all(n.get("en") == "Closed" for n in cal.names.values())
+
+
+@pytest.mark.parametrize(("country", "since"), [("CN", 2001), ("BY", 1998)])
+def test_every_notice_year_the_package_has_moves_a_working_day_to_a_weekend(country, since):
+    """What `holiday_data` relies on to tell an announced year from an estimated one."""
+    source, _ = resolve(country, None, ("en",), today=D("2026-06-01"))
+    assert source is not None
+    statuses = [source.year(y).status for y in range(since, 2027)]
+    assert statuses == [YearStatus.KNOWN] * len(statuses)
+    assert source.year(2036).status is YearStatus.ESTIMATED

@@ -118,14 +118,15 @@ class CalendarNote(msgspec.Struct, frozen=True):
 
 def calendar_notes(cal: Calendar, spans: Iterable[tuple[dt.datetime, dt.datetime]], locale: str) -> tuple[CalendarNote, ...]:
     """Notes for the business-time deadlines running over `spans` (received, due), per year."""
-    days: set[dt.date] = set()
-    for start, end in spans:
-        first, last = local_day(cal, start), local_day(cal, end)
-        days.update(first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    ranges = {(local_day(cal, start), local_day(cal, end)) for start, end in spans}
     notes = []
-    for year in sorted({d.year for d in days}):
-        in_year = sorted(d for d in days if d.year == year)
+    for year in sorted({y for first, last in ranges for y in range(first.year, last.year + 1)}):
         status = year_status(cal, year)
+        source = None if cal.source is None else cal.source.year(year)
+        if status is not YearStatus.UNCOVERED and (
+                source is None or (source.status is not YearStatus.ESTIMATED and not source.estimated)):
+            continue  # the usual case: the calendar knows this year
+        in_year = _days_in(ranges, year)
         if status is YearStatus.UNCOVERED:
             notes.append(CalendarNote("uncovered", year, tuple(in_year), _uncovered_text(cal, year, in_year, locale)))
             continue
@@ -134,6 +135,15 @@ def calendar_notes(cal: Calendar, spans: Iterable[tuple[dt.datetime, dt.datetime
             notes.append(CalendarNote("estimated", year, tuple(estimated),
                                       _estimated_text(cal, year, estimated, locale)))
     return tuple(notes)
+
+
+def _days_in(ranges: set[tuple[dt.date, dt.date]], year: int) -> list[dt.date]:
+    """The days of `year` inside any of the (first, last) ranges, in order."""
+    days = set()
+    for first, last in ranges:
+        lo, hi = max(first, dt.date(year, 1, 1)), min(last, dt.date(year, 12, 31))
+        days.update(lo + dt.timedelta(days=n) for n in range((hi - lo).days + 1))
+    return sorted(days)
 
 
 class Coverage(msgspec.Struct, frozen=True):

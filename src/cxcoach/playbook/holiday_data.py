@@ -37,8 +37,9 @@ from . import model as m
 
 # Countries whose days off and make-up workdays are set by a yearly government
 # notice (China: the State Council's 节假日安排 notice; Belarus: the Council of
-# Ministers' transfer of working days). Each of their notices since 2001 moves
-# at least one working day to a weekend.
+# Ministers' transfer of working days). In the package's data every year since
+# 2001 (China) and 1998 (Belarus) has at least one weekend made a working day,
+# so a year without one is a year whose notice the package does not have.
 NOTICE_COUNTRIES = frozenset({"CN", "CHN", "BY", "BLR"})
 
 # Years resolved when a playbook is built: last year to next year around the build date.
