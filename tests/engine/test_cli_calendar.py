@@ -87,3 +87,4 @@ def test_bad_options_are_usage_errors_without_traceback():
     assert both.exit_code == 2 and "not both" in both.output
     bad = run("--month", "2026-13")
     assert bad.exit_code == 2 and "not a month" in bad.output and "Traceback" not in bad.output
+    assert run("--month", "0001-01").exit_code == 2 and run("--year", "9999").exit_code == 2

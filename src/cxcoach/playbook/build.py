@@ -556,12 +556,11 @@ def _calendar(b: Builder, raw: dict, at: At) -> m.Calendar:
     listed = raw.get("holidays", [])
     items = [(listed, at / "holidays")] if isinstance(listed, dict) else \
         [(item, at / "holidays" / i) for i, item in enumerate(listed)]
-    source_items = [(item, iat) for item, iat in items if isinstance(item, dict) and "country" in item]
+    source_items = [(item, iat) for item, iat in items if _is_source(item)]
     for _, iat in source_items[1:]:
         b.error(iat, "E410", "a calendar takes one holiday source",
                 "keep one {country: ...} entry; list your own days off as dates")
-    days_off = [day for item, iat in items if not (isinstance(item, dict) and "country" in item)
-                for day in _days(b, item, iat, names)]
+    days_off = [day for item, iat in items if not _is_source(item) for day in _days(b, item, iat, names)]
     workdays = [day for i, item in enumerate(raw.get("workdays", []))
                 for day in _days(b, item, at / "workdays" / i, names)]
     source = _holiday_source(b, *source_items[0]) if source_items else None
@@ -572,6 +571,10 @@ def _calendar(b: Builder, raw: dict, at: At) -> m.Calendar:
         b.error(at / key, _CALENDAR_CODES[key], message, "e.g. timezone: Asia/Shanghai, "
                 "working_hours: {start: '08:30', end: '17:30'}, weekdays: [mon, tue, wed, thu, fri]")
     return calendar
+
+
+def _is_source(item: AnyValue) -> bool:
+    return isinstance(item, dict) and "country" in item
 
 
 def _holiday_source(b: Builder, raw: dict, at: At) -> m.HolidaySource | None:
