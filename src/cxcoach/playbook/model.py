@@ -13,6 +13,8 @@ from dataclasses import field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Union
 
+import msgspec
+
 from ..frozen import frozen
 
 if TYPE_CHECKING:  # drill types live with the drill section builder
@@ -267,6 +269,7 @@ class Record:
     fields: tuple[Text, ...] = ()
     retention: Duration | None = None
     source: tuple[str, ...] = ()
+    fill: tuple[str | None, ...] = ()  # per field: where a case supplies its value (desk forms), or None
 
 
 @frozen
@@ -428,6 +431,27 @@ class Measurement:
         return self.satisfaction_states[-1] if self.satisfaction_states else None
 
 
+class CloseRight(msgspec.Struct, frozen=True):
+    """Who may move a case into a final stage: the first entry whose `when` holds decides."""
+
+    roles: tuple[str, ...]
+    when: Condition | None = None
+
+
+class Workflow(msgspec.Struct, frozen=True):
+    """How a recorded case moves through its stages (the complaint desk validates events with it).
+
+    `transitions` maps a stage to the stages it may move to next; `final`
+    stages close the case, and only a role named by the first matching entry
+    of `close` may move a case there.
+    """
+
+    fact: str = "stage"
+    transitions: Mapping[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
+    final: tuple[str, ...] = ()
+    close: tuple[CloseRight, ...] = ()
+
+
 @frozen
 class Playbook:
     """A whole validated playbook, with lookup tables by id.
@@ -461,6 +485,7 @@ class Playbook:
     detectors: Mapping[str, Detector] = field(default_factory=dict)
     rubrics: Mapping[str, Rubric] = field(default_factory=dict)
     drills: Mapping[str, Drill] = field(default_factory=dict)
+    workflow: Workflow | None = None
 
     @property
     def default_locale(self) -> str:
