@@ -25,11 +25,11 @@ import os
 import pickle
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..frozen import frozen
+import msgspec
+
 from ..resources import schemas_dir
 from . import model as m
 
@@ -37,9 +37,8 @@ _FORMAT = "5"  # bump when the layout of an entry changes
 _DEFERRED = ("sources", "roles", "facts", "records", "procedures", "steps", "scripts", "avoid", "strategies",
              "detectors", "rubrics", "drills")
 _HERE = Path(__file__).parent
-_BUILDERS = (*(_HERE / name for name in ("cache.py", "model.py", "build.py", "drill_model.py", "drill_build.py", "loader.py",
-                                         "yamlsource.py", "schema.py")),
-             _HERE.parent / "frozen.py")
+_BUILDERS = tuple(_HERE / name for name in ("cache.py", "model.py", "build.py", "drill_model.py", "drill_build.py",
+                                            "loader.py", "yamlsource.py", "schema.py"))
 
 
 def cache_dir() -> Path | None:
@@ -56,8 +55,7 @@ def cache_dir() -> Path | None:
     return base / "cxcoach" / "playbooks"
 
 
-@frozen
-class Key:
+class Key(msgspec.Struct, frozen=True):
     """Where a playbook's entry lives, and the fingerprint the entry must hold."""
 
     name: str
@@ -95,7 +93,7 @@ def get(key: Key) -> m.Playbook | None:
         return None
     if not isinstance(core, m.Playbook) or not isinstance(deferred, dict) or set(deferred) != set(_DEFERRED):
         return None
-    return replace(core, **{name: DeferredSection(items) for name, items in deferred.items()})
+    return msgspec.structs.replace(core, **{name: DeferredSection(items) for name, items in deferred.items()})
 
 
 def put(key: Key, playbook: m.Playbook) -> None:
@@ -107,7 +105,7 @@ def put(key: Key, playbook: m.Playbook) -> None:
     protocol = pickle.HIGHEST_PROTOCOL
     deferred = {name: {ident: pickle.dumps(item, protocol=protocol) for ident, item in getattr(playbook, name).items()}
                 for name in _DEFERRED}
-    core = replace(playbook, **{name: {} for name in _DEFERRED})
+    core = msgspec.structs.replace(playbook, **{name: {} for name in _DEFERRED})
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")

@@ -1,6 +1,6 @@
-"""The validated playbook: frozen dataclasses shared by the engine, drills, CLI and TUI.
+"""The validated playbook: frozen msgspec Structs shared by the engine, drills, CLI and TUI.
 
-Everything here is plain data. Objects keep the position (`Pos`) of the YAML
+Everything here is plain data, typed so that checkers see every constructor. Objects keep the position (`Pos`) of the YAML
 node they came from so that later checks (lint, engine explanations) can point
 at the line a trainer wrote.
 """
@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Union
 
 import msgspec
 
-from ..frozen import frozen
-
 if TYPE_CHECKING:  # drill types live with the drill section builder
     from .drill_model import Detector, Drill, Rubric
 
 
-@frozen
-class Pos:
+class Model(msgspec.Struct, frozen=True, gc=False):
+    """The base of every model class: immutable, hashable, comparable.
+
+    The model is built bottom-up from immutable parts, so it holds no reference
+    cycles and its objects need not be tracked by the cyclic garbage collector.
+    """
+
+
+class Pos(Model):
     """Where a node starts: 1-based line and column, as editors count."""
 
     file: str
@@ -36,8 +40,7 @@ class Pos:
 NOWHERE = Pos("<none>", 0, 0)
 
 
-@frozen
-class Text:
+class Text(Model):
     """A user-visible string in every locale of the playbook.
 
     A plain YAML string becomes the same value for every locale; `get` falls
@@ -68,14 +71,12 @@ class FactType(StrEnum):
     DATETIME = "datetime"
 
 
-@frozen
-class FactValue:
+class FactValue(Model):
     id: str
     label: Text
 
 
-@frozen
-class Fact:
+class Fact(Model):
     id: str
     type: FactType
     label: Text
@@ -91,15 +92,13 @@ class Fact:
         return tuple(v.id for v in self.values)
 
 
-@frozen
-class SourceDoc:
+class SourceDoc(Model):
     id: str
     title: Text
     file: str | None = None
 
 
-@frozen
-class Role:
+class Role(Model):
     id: str
     label: Text
     description: Text | None = None
@@ -114,8 +113,7 @@ class DurationUnit(StrEnum):
     END_OF_BUSINESS_DAY = "end_of_business_day"
 
 
-@frozen
-class Duration:
+class Duration(Model):
     """A deadline offset: wall-clock (m/h/d) or business-calendar (bh/bd, end of day)."""
 
     amount: int
@@ -137,8 +135,7 @@ class Duration:
         return f"{self.amount}{self.unit.value}"
 
 
-@frozen
-class Calendar:
+class Calendar(Model):
     """Working time used for business-hour deadlines."""
 
     timezone: str
@@ -214,34 +211,32 @@ OP_SYNONYMS = {"gte": "ge", ">=": "ge", "lte": "le", "<=": "le", ">": "gt", "<":
 # against the YAML, and a rule's own position is enough afterwards. Ten thousand
 # rules would otherwise carry (and pickle) forty thousand more objects.
 
-@frozen
-class FactTest:
+Scalar = Union[str, int, float, bool, None]
+
+
+class FactTest(Model, tag=True):
     """`{fact, op, value}`; `value` is a scalar, a tuple (in/not_in/between) or a bool (exists)."""
 
     fact: str
     op: Op
-    value: object
+    value: Scalar | tuple[Scalar, ...]
 
 
-@frozen
-class Overdue:
+class Overdue(Model, tag=True):
     """True when the named deadline (`respond`, `resolve` or a step id) has passed."""
 
     target: str
 
 
-@frozen
-class All:
+class All(Model, tag=True):
     items: tuple[Condition, ...]
 
 
-@frozen
-class Any:
+class Any(Model, tag=True):
     items: tuple[Condition, ...]
 
 
-@frozen
-class Not:
+class Not(Model, tag=True):
     item: Condition
 
 
@@ -253,8 +248,7 @@ DERIVED_FACTS = {"elapsed_minutes": FactType.NUMBER}
 
 # --- content ----------------------------------------------------------------
 
-@frozen
-class Line:
+class Line(Model):
     """One sentence a person may say; the id lets it be cited and translated."""
 
     id: str
@@ -262,8 +256,7 @@ class Line:
     pos: Pos = NOWHERE
 
 
-@frozen
-class Record:
+class Record(Model):
     id: str
     title: Text
     fields: tuple[Text, ...] = ()
@@ -272,8 +265,7 @@ class Record:
     fill: tuple[str | None, ...] = ()  # per field: where a case supplies its value (desk forms), or None
 
 
-@frozen
-class Step:
+class Step(Model):
     id: str
     procedure: str
     index: int  # position within its procedure, 0-based
@@ -289,8 +281,7 @@ class Step:
     source: tuple[str, ...] = ()
 
 
-@frozen
-class Procedure:
+class Procedure(Model):
     id: str
     title: Text
     steps: tuple[Step, ...]
@@ -299,8 +290,7 @@ class Procedure:
     source: tuple[str, ...] = ()
 
 
-@frozen
-class Script:
+class Script(Model):
     id: str
     title: Text
     lines: tuple[Line, ...]
@@ -310,19 +300,17 @@ class Script:
     source: tuple[str, ...] = ()
 
 
-@frozen
-class Avoid:
+class Avoid(Model):
     id: str
     title: Text
     why: Text
     pos: Pos
-    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    phrases: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
     instead: Text | None = None
     source: tuple[str, ...] = ()
 
 
-@frozen
-class Strategy:
+class Strategy(Model):
     id: str
     title: Text
     advice: tuple[Line, ...]
@@ -333,8 +321,7 @@ class Strategy:
     source: tuple[str, ...] = ()
 
 
-@frozen
-class DeadlineSet:
+class DeadlineSet(Model):
     respond: Duration | None = None
     resolve: Duration | None = None
 
@@ -342,8 +329,7 @@ class DeadlineSet:
 NO_DEADLINES = DeadlineSet()  # shared, so that a pickle of many rules stores it once
 
 
-@frozen
-class Action:
+class Action(Model):
     """What a rule recommends. Lists collect across rules; deadlines take the earliest."""
 
     steps: tuple[str, ...] = ()
@@ -354,8 +340,7 @@ class Action:
     deadlines: DeadlineSet = NO_DEADLINES
 
 
-@frozen
-class Rule:
+class Rule(Model):
     id: str
     when: Condition
     then: Action
@@ -367,22 +352,19 @@ class Rule:
     source: tuple[str, ...] = ()
 
 
-@frozen
-class EscalationLevel:
+class EscalationLevel(Model):
     id: str
     at: float  # fraction of the deadline elapsed
     to: str  # role id
     label: Text | None = None
 
 
-@frozen
-class EscalationPolicy:
+class EscalationPolicy(Model):
     warnings: tuple[float, ...] = ()
     levels: tuple[EscalationLevel, ...] = ()
 
 
-@frozen
-class Clock:
+class Clock(Model):
     """When deadline clocks stand still (`pause_when`) or stop because a deadline is met."""
 
     pause_when: Condition | None = None
@@ -390,8 +372,7 @@ class Clock:
     resolve_met_when: Condition | None = None
 
 
-@frozen
-class Labelled:
+class Labelled(Model):
     """An id with a label and description: dimensions, loyalty types."""
 
     id: str
@@ -399,23 +380,20 @@ class Labelled:
     description: Text | None = None
 
 
-@frozen
-class SatisfactionState:
+class SatisfactionState(Model):
     id: str
     label: Text
     min_ratio: float
     description: Text | None = None
 
 
-@frozen
-class Statistic:
+class Statistic(Model):
     id: str
     text: Text
     source: tuple[str, ...] = ()
 
 
-@frozen
-class Measurement:
+class Measurement(Model):
     formula: Text | None = None
     satisfaction_states: tuple[SatisfactionState, ...] = ()  # best first
     dimensions: tuple[Labelled, ...] = ()
@@ -431,14 +409,14 @@ class Measurement:
         return self.satisfaction_states[-1] if self.satisfaction_states else None
 
 
-class CloseRight(msgspec.Struct, frozen=True):
+class CloseRight(Model):
     """Who may move a case into a final stage: the first entry whose `when` holds decides."""
 
     roles: tuple[str, ...]
     when: Condition | None = None
 
 
-class Workflow(msgspec.Struct, frozen=True):
+class Workflow(Model):
     """How a recorded case moves through its stages (the complaint desk validates events with it).
 
     `transitions` maps a stage to the stages it may move to next; `final`
@@ -452,8 +430,7 @@ class Workflow(msgspec.Struct, frozen=True):
     close: tuple[CloseRight, ...] = ()
 
 
-@frozen
-class Playbook:
+class Playbook(Model):
     """A whole validated playbook, with lookup tables by id.
 
     The tables are read-only mappings: plain dicts when built, and
@@ -467,24 +444,24 @@ class Playbook:
     path: str
     description: Text | None = None
     source: tuple[str, ...] = ()
-    sources: Mapping[str, SourceDoc] = field(default_factory=dict)
-    roles: Mapping[str, Role] = field(default_factory=dict)
-    facts: Mapping[str, Fact] = field(default_factory=dict)
+    sources: Mapping[str, SourceDoc] = msgspec.field(default_factory=dict)
+    roles: Mapping[str, Role] = msgspec.field(default_factory=dict)
+    facts: Mapping[str, Fact] = msgspec.field(default_factory=dict)
     calendar: Calendar = DEFAULT_CALENDAR
     clock: Clock = Clock()
     deadlines: DeadlineSet = NO_DEADLINES
     escalation: EscalationPolicy = EscalationPolicy()
-    records: Mapping[str, Record] = field(default_factory=dict)
-    procedures: Mapping[str, Procedure] = field(default_factory=dict)
-    steps: Mapping[str, Step] = field(default_factory=dict)
-    scripts: Mapping[str, Script] = field(default_factory=dict)
-    avoid: Mapping[str, Avoid] = field(default_factory=dict)
-    strategies: Mapping[str, Strategy] = field(default_factory=dict)
+    records: Mapping[str, Record] = msgspec.field(default_factory=dict)
+    procedures: Mapping[str, Procedure] = msgspec.field(default_factory=dict)
+    steps: Mapping[str, Step] = msgspec.field(default_factory=dict)
+    scripts: Mapping[str, Script] = msgspec.field(default_factory=dict)
+    avoid: Mapping[str, Avoid] = msgspec.field(default_factory=dict)
+    strategies: Mapping[str, Strategy] = msgspec.field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
     measurement: Measurement = Measurement()
-    detectors: Mapping[str, Detector] = field(default_factory=dict)
-    rubrics: Mapping[str, Rubric] = field(default_factory=dict)
-    drills: Mapping[str, Drill] = field(default_factory=dict)
+    detectors: Mapping[str, Detector] = msgspec.field(default_factory=dict)
+    rubrics: Mapping[str, Rubric] = msgspec.field(default_factory=dict)
+    drills: Mapping[str, Drill] = msgspec.field(default_factory=dict)
     workflow: Workflow | None = None
 
     @property

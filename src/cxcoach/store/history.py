@@ -33,9 +33,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+import msgspec
 import sqlalchemy as sa
 
-from ..frozen import frozen
 from . import tables as t
 from .engine import Clock, Database, utc_now
 from .errors import BUSY_TIMEOUT_MS, StoreError
@@ -51,14 +51,12 @@ SAVE_ATTEMPTS = 3  # a turn is tried this many times (each waiting up to the bus
 
 # --- rows -----------------------------------------------------------------------
 
-@frozen
-class Trainee:
+class Trainee(msgspec.Struct, frozen=True):
     id: int
     name: str
 
 
-@frozen
-class CriterionScore:
+class CriterionScore(msgspec.Struct, frozen=True):
     """One rubric criterion of a finished session, as stored (title in the session's language)."""
 
     id: str
@@ -68,8 +66,7 @@ class CriterionScore:
     value: float
 
 
-@frozen
-class SessionRow:
+class SessionRow(msgspec.Struct, frozen=True):
     id: int
     trainee: str
     playbook: str
@@ -97,8 +94,7 @@ class SessionRow:
         return self.finished_at is None and not self.abandoned
 
 
-@frozen
-class TurnRow:
+class TurnRow(msgspec.Struct, frozen=True):
     seq: int
     kind: str  # reply | hint
     text: str
@@ -112,8 +108,7 @@ CSV_COLUMNS = ("id", "trainee", "playbook", "drill", "drill_title", "mode", "lan
                "finished_at", "score", "passed", "ending", "satisfaction", "turns")
 
 
-@frozen
-class BadRow:
+class BadRow(msgspec.Struct, frozen=True):
     """A stored row that could not be read, and why (shown to the user, then skipped)."""
 
     table: str
@@ -193,6 +188,15 @@ def _session(row: Sequence[Any]) -> SessionRow:
                       None if row[9] is None else _time(row[9], "finished_at"), bool(row[10]), score, passed,
                       None if row[13] is None else str(row[13]), None if satisfaction is None else float(satisfaction),
                       _criteria(row[15]), int(row[16] or 0))
+
+
+def _insert(conn: sa.Connection, table: sa.Table) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (both SQLite and PostgreSQL have it)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
 
 
 def csv_cell(value: object) -> str:
@@ -284,9 +288,8 @@ class Store:
             self._put_setting(conn, key, value)
 
     def _put_setting(self, conn: sa.Connection, key: str, value: str) -> None:
-        done = conn.execute(t.settings.update().where(t.settings.c.key == key).values(value=value)).rowcount
-        if not done:
-            conn.execute(t.settings.insert().values(key=key, value=value))
+        stmt = _insert(conn, t.settings).values(key=key, value=value)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
     def trainee(self, name: str) -> Trainee:
         """The trainee with this name, created on first use; also remembered as the current trainee."""
@@ -296,12 +299,9 @@ class Store:
         if len(clean) > 80:
             raise StoreError("a trainee name is at most 80 characters")
         with self.db.write() as conn:
-            row = conn.execute(sa.select(t.trainees.c.id).where(t.trainees.c.name == clean)).first()
-            if row is None:
-                tid = conn.execute(t.trainees.insert().values(name=clean, created_at=_iso(self.clock()))
-                                   ).inserted_primary_key[0]
-            else:
-                tid = row[0]
+            conn.execute(_insert(conn, t.trainees).values(name=clean, created_at=_iso(self.clock()))
+                         .on_conflict_do_nothing(index_elements=["name"]))
+            tid = conn.execute(sa.select(t.trainees.c.id).where(t.trainees.c.name == clean)).scalar_one()
             self._put_setting(conn, "trainee", clean)
         return Trainee(int(tid), clean)
 
