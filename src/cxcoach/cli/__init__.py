@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "explore": "cxcoach.cli.explore:explore",
     "export": "cxcoach.cli.export:export",
     "new": "cxcoach.cli.new:new",
+    "case": "cxcoach.cli.case:case",
 }
 
 

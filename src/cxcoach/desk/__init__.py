@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from .service import CaseNotFound, CaseView, Desk, scores_from
 from .state import CaseState, FollowUp, fold, state_columns
-from .times import TimeError, parse_span, parse_time, show_time
+from .times import TimeError, iso, parse_span, parse_time, show_time
 from .validate import EventRejected
 
-__all__ = ["CaseNotFound", "CaseState", "CaseView", "Desk", "EventRejected", "FollowUp", "TimeError", "fold",
+__all__ = ["CaseNotFound", "CaseState", "CaseView", "Desk", "EventRejected", "FollowUp", "TimeError", "fold", "iso",
            "parse_span", "parse_time", "scores_from", "show_time", "state_columns"]
