@@ -331,3 +331,68 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
         flag = "OVERDUE" if r.overdue_at(when) else ("paused" if r.paused_since else ("closed" if not r.is_open else ""))
         click.echo(f"{clean(r.ref)[:14]:<14} {(r.stage or '-')[:18]:<18} {show_time(r.received_at, ctx.tz):<23} "
                    f"{show_time(r.next_due, ctx.tz):<23} {flag}".rstrip())
+
+
+@case.command("archive")
+@click.option("--before", default=None, metavar="DATE",
+              help="Archive cases closed before this date (default: the playbook's retention, 730 days, ago).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The archive file to write (JSON Lines; never overwritten).")
+@click.option("--purge", is_flag=True, help="Delete the archived cases once the archive reads back identical.")
+@click.option("--now", default=None, metavar="TIME")
+@_common
+def archive_cases(before: str | None, output: Path, purge: bool, now: str | None, db: str | None,
+                  playbook_path: Path | None, fmt: str, lang: str | None) -> None:
+    """Write closed cases past retention to an archive, verify it, and (with --purge) delete them."""
+    from ..desk.archive import archive, earliest_cutoff
+
+    ctx = _Ctx(db, playbook_path, lang)
+    when = ctx.time(now, "--now") or ctx.desk.clock()
+    cutoff = ctx.time(before, "--before") or earliest_cutoff(ctx.playbook, when)
+    result = ctx.run(lambda: archive(ctx.desk, before=cutoff, output=output, purge=purge, now=when))
+    if fmt == "json":
+        click.echo(json.dumps(msgspec_to_builtins(result), ensure_ascii=False, default=str))
+    else:
+        click.echo(f"{result.written} case(s) closed before {cutoff.date()} written to {output}, verified"
+                   + (f"; {result.deleted} deleted" if purge else "; nothing deleted (use --purge)"))
+
+
+@case.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Column mapping for a ticket system's CSV/JSONL export (without it: restore a cxcoach archive).")
+@_common
+def import_cases(source: Path, mapping: Path | None, db: str | None, playbook_path: Path | None, fmt: str,
+                 lang: str | None) -> None:
+    """Restore an archive, or import a ticket system's export with --mapping; bad rows are reported and skipped."""
+    from ..desk.archive import restore
+    from ..desk.ticket_import import MappingError, import_tickets, load_mapping
+
+    if mapping is not None:
+        try:
+            spec = load_mapping(mapping)
+        except MappingError as exc:
+            raise Failure(str(exc)) from None
+    ctx = _Ctx(db, playbook_path, lang)
+    if mapping is not None:
+        result: Any = ctx.run(lambda: import_tickets(ctx.desk, source, spec))
+        done = result.imported
+    else:
+        result = ctx.run(lambda: restore(ctx.desk, source))
+        done = result.restored
+    if fmt == "json":
+        click.echo(json.dumps(msgspec_to_builtins(result), ensure_ascii=False))
+    else:
+        from ..sanitize import strip_controls
+
+        for problem in result.problems:
+            click.echo(strip_controls(problem), err=True)
+        click.echo(f"{done} case(s) imported, {result.unchanged} already there, {len(result.problems)} skipped")
+    if result.problems:
+        raise SystemExit(1)
+
+
+def msgspec_to_builtins(value: Any) -> Any:
+    import msgspec
+
+    return msgspec.to_builtins(value)

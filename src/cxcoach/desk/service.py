@@ -93,6 +93,38 @@ class Desk:
                                     state=state_columns(self.playbook, state), recorded_at=self.clock())
         return self.cases.get(case_id) or self.find(case_id)
 
+    def record(self, *, external_id: str | None, received_at: dt.datetime, facts: Mapping[str, Any],
+               by: str | None = None, note: str = "",
+               later: Sequence[tuple[dt.datetime, str | None, Mapping[str, Any], str | None, str]] = (),
+               uid: str | None = None) -> CaseRow:
+        """A case with its whole history at once (imports): every event validated, all written or none.
+
+        `later` holds (at, stage, facts, by, note) for each event after the opening one.
+        """
+        typed = check_open(self.playbook, received_at=received_at, at=received_at, by=by, facts=facts, tz=self.tz)
+        events = [EventRow(1, received_at, "open", by, note, None, typed)]
+        state = fold(self.playbook, received_at, events)
+        for when, stage, more, who, text in later:
+            set_facts = check_update(self.playbook, state, at=when, by=who, stage=stage, facts=more, tz=self.tz)
+            moved = set_facts.get(self._stage_fact)
+            rest = {k: v for k, v in set_facts.items() if k != self._stage_fact}
+            events.append(EventRow(len(events) + 1, when, "update", who, text,
+                                   str(moved) if moved is not None and moved != state.stage else None, rest))
+            state = fold(self.playbook, received_at, events)
+        case_id = self.cases.create(uid=uid or secrets.token_hex(16), external_id=external_id,
+                                    playbook=self.playbook.id, received_at=received_at, events=events,
+                                    state=state_columns(self.playbook, state), recorded_at=self.clock())
+        return self.cases.get(case_id) or self.find(case_id)
+
+    def restore(self, *, uid: str, external_id: str | None, received_at: dt.datetime,
+                events: Sequence[EventRow]) -> CaseRow:
+        """Put back an archived case exactly as it was (its log is not validated again: it was when written)."""
+        state = fold(self.playbook, received_at, events)
+        case_id = self.cases.create(uid=uid, external_id=external_id, playbook=self.playbook.id,
+                                    received_at=received_at, events=events,
+                                    state=state_columns(self.playbook, state), recorded_at=self.clock())
+        return self.cases.get(case_id) or self.find(case_id)
+
     def update(self, ref: str | int, *, stage: str | None = None, facts: Mapping[str, Any] | None = None,
                at: dt.datetime | None = None, by: str | None = None, note: str = "") -> CaseRow:
         """Append a change (stage, facts, or just a note)."""
