@@ -27,6 +27,8 @@ from .service import Desk
 
 FORMAT = "cxcoach-case/1"
 DEFAULT_RETENTION = Duration(730, DurationUnit.DAYS)
+_UNITS = {DurationUnit.DAYS: "days", DurationUnit.HOURS: "hours", DurationUnit.MINUTES: "minutes",
+          DurationUnit.BUSINESS_DAYS: "working days", DurationUnit.BUSINESS_HOURS: "working hours"}
 
 
 class ArchiveResult(msgspec.Struct, frozen=True):
@@ -107,7 +109,8 @@ def archive(desk: Desk, *, before: dt.datetime, output: Path, purge: bool, now: 
     now = now or desk.clock()
     limit = earliest_cutoff(desk.playbook, now)
     if purge and before > limit:
-        raise StoreError(f"cases are kept {retention(desk.playbook)} (the playbook's records retention); "
+        keep = retention(desk.playbook)
+        raise StoreError(f"cases are kept {keep.amount} {_UNITS.get(keep.unit, keep.unit.value)} (the playbook's records retention); "
                          f"--before must be on or before {limit.date().isoformat()} to purge")
     if output.exists():
         raise StoreError(f"{output} exists; archives are never overwritten, name a new file")

@@ -116,10 +116,12 @@ def check_update(playbook: Playbook, state: CaseState, *, at: dt.datetime, by: s
         problems.append(f"the case is closed (stage {state.stage!r}); a closed case takes no further changes "
                         "(a follow-up is still allowed)")
     typed = typed_facts(playbook, given, state.received_at, problems)
-    if not given:
-        pass  # a note on its own is an event too
     merged = {**state.facts, **typed}
-    if wf.fact in typed and state.is_open:
+    stage_fact = playbook.facts.get(wf.fact)
+    wanted = given.get(wf.fact)
+    if wf.fact not in typed and stage_fact is not None and wanted in stage_fact.value_ids:
+        merged[wf.fact] = wanted  # another fact was bad: still say what is wrong with the move
+    if wf.fact in given and wf.fact in merged and state.is_open:
         check_stage(playbook, state.stage, stage_of(playbook, merged), merged, by, problems)
     if problems:
         raise EventRejected(problems)
