@@ -167,12 +167,12 @@ class Desk:
             when = at or max(self.clock(), state.last_at)
             new = make(row.version + 1, state, when)
             after = fold(self.playbook, row.received_at, [*events, new])
+            columns = state_columns(self.playbook, after)
             try:
-                self.cases.append(case_id, row.version, new, state_columns(self.playbook, after),
-                                  recorded_at=self.clock())
+                self.cases.append(case_id, row.version, new, columns, recorded_at=self.clock())
             except ConflictError:
                 continue
-            return self.cases.get(case_id) or row
+            return msgspec.structs.replace(row, version=row.version + 1, **columns)
         raise StoreError(f"case {ref} is being changed by many others at once; try again")
 
     # -- reading --
