@@ -17,12 +17,14 @@ Checks live in `lint_rules/` (one module per family, codes listed in
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook.yamlsource import Document
 from ..problems import Problem, ProblemList, Severity
 from .lint_rules import ALL_CHECKS, CODES
@@ -32,8 +34,7 @@ from ..errors import CxcoachError
 _NOQA = re.compile(r"#\s*cxcoach:\s*noqa\b:?\s*(?P<codes>[A-Z][0-9]+(?:[\s,]+[A-Z][0-9]+)*)?", re.IGNORECASE)
 
 
-@frozen
-class LintConfig:
+class LintConfig(msgspec.Struct, frozen=True):
     ignore: frozenset[str] = frozenset()
     source: str | None = None  # the config file the settings came from
 
@@ -41,8 +42,7 @@ class LintConfig:
         return any(code.startswith(entry) for entry in self.ignore)
 
 
-@frozen
-class LintReport:
+class LintReport(msgspec.Struct, frozen=True):
     """What lint found in one playbook: validation problems (if it did not load) and findings."""
 
     path: str
@@ -133,8 +133,11 @@ def _raw_documents(root: Path) -> list[Document]:
 
 
 def lint_playbook(path: str | Path, *, config: LintConfig | None = None,
-                  select: Sequence[str] = ()) -> LintReport:
-    """Load and lint one playbook; an invalid playbook reports its validation errors instead."""
+                  select: Sequence[str] = (), today: dt.date | None = None) -> LintReport:
+    """Load and lint one playbook; an invalid playbook reports its validation errors instead.
+
+    `today` (default: the real date) is where the calendar coverage check (L701) counts from.
+    """
     from ..playbook import check_playbook
 
     root = Path(path)
@@ -143,7 +146,7 @@ def lint_playbook(path: str | Path, *, config: LintConfig | None = None,
         return LintReport(str(root), tuple(problems), loaded=False)
     config = config if config is not None else find_config(root)
     docs = _raw_documents(root)
-    ctx = LintContext(playbook, docs)
+    ctx = LintContext(playbook, docs) if today is None else LintContext(playbook, docs, today)
     raw: list[Problem] = [p for p in problems if p.severity is Severity.WARNING]  # validation warnings count too
     for check in ALL_CHECKS:
         try:

@@ -17,10 +17,10 @@ arithmetic everywhere, and `Score.arithmetic` writes it out in one line.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import field
 from enum import StrEnum
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 from .detectors import Behaviour, detect, withheld
@@ -38,8 +38,7 @@ class Status(StrEnum):
     NA = "na"  # not applicable, left out
 
 
-@frozen
-class Evidence:
+class Evidence(msgspec.Struct, frozen=True):
     """Where a behaviour was seen: 1-based turn, the quote, and what found it."""
 
     turn: int
@@ -54,8 +53,7 @@ class Evidence:
         return {"turn": self.turn, "via": self.via, **self.span.to_json()}
 
 
-@frozen
-class CriterionResult:
+class CriterionResult(msgspec.Struct, frozen=True):
     criterion: dm.Criterion
     status: Status
     points: float  # earned weight (>= 0) or deducted penalty (<= 0)
@@ -74,8 +72,7 @@ class CriterionResult:
                 "dimension": c.dimension, "evidence": [e.to_json() for e in self.evidence]}
 
 
-@frozen
-class FormNote:
+class FormNote(msgspec.Struct, frozen=True):
     """A turn whose good words earned nothing because it does not read as something a person would say."""
 
     turn: int
@@ -86,8 +83,7 @@ class FormNote:
         return {"turn": self.turn, "form": self.form, "detail": self.detail}
 
 
-@frozen
-class OrderResult:
+class OrderResult(msgspec.Struct, frozen=True):
     rule: dm.OrderRule
     violated: bool
     first: Evidence | None
@@ -99,8 +95,7 @@ class OrderResult:
                 "then": self.then.to_json() if self.then else None}
 
 
-@frozen
-class Score:
+class Score(msgspec.Struct, frozen=True):
     rubric: dm.Rubric
     score: int
     passed: bool
@@ -112,7 +107,7 @@ class Score:
     penalties: float = 0.0
     bonus: int = 0
     hint_cost: int = 0
-    dimensions: dict[str, tuple[float, float]] = field(default_factory=dict)
+    dimensions: dict[str, tuple[float, float]] = msgspec.field(default_factory=dict)
     form: tuple[FormNote, ...] = ()
 
     @property
@@ -239,8 +234,7 @@ def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
 
 # --- one reply --------------------------------------------------------------
 
-@frozen
-class ReplyScore:
+class ReplyScore(msgspec.Struct, frozen=True):
     """`score_reply`'s answer: the score, every behaviour found (with spans), and feedback lines."""
 
     reply: str
