@@ -18,6 +18,7 @@ from functools import lru_cache
 import msgspec
 
 from ..playbook import drill_model as dm
+from ..playbook.drill_build import detector_refs
 from ..playbook.drill_regex import MAX_INPUT, bound_regex
 from .clauses import Clause, clauses
 from .form import FormVerdict, read_form
@@ -63,6 +64,7 @@ class ReplyContext:
     _clauses: list[Clause] | None = None
     _probs: list[dict[str, float]] | None = None
     _unit_list: list[Clause] = field(default_factory=list)
+    _phrase_cache: dict[str, tuple[Hit, ...]] = field(default_factory=dict)
     _form: FormVerdict | None = None
     _cache: dict[str, tuple[Hit, ...]] = field(default_factory=dict)
     _active: set[str] = field(default_factory=set)
@@ -169,10 +171,32 @@ class ReplyContext:
                 continue  # 「晚了十分钟上菜，让您饿着肚子等，真抱歉」: one half alone is not the sentence
             if det.polarity is dm.Polarity.GOOD and self._has_negation(clause):
                 continue  # 「我们没法给您重做」: a learnt good act needs a clause that does not deny it
+            if det.polarity is dm.Polarity.BAD and self._said_well(clause):
+                continue  # "That sounds really frustrating": a clause whose wording is a good act is not a guess at a bad one
             hit = Hit(clause.start, clause.end)
             self.confidence[(ident, hit)] = round(p, 3)
             out.append(hit)
         return out
+
+    def _said_well(self, clause: Clause) -> bool:
+        """Is most of this clause a good detector's own phrase or pattern, and none a bad one's?
+
+        Only detectors built from phrases and patterns alone are asked (their
+        matchers never call back into `detector_hits`), so this is safe to use
+        while another detector is being evaluated.
+        """
+        good = bad = False
+        for ident, det in self.detectors.items():
+            if det.polarity is dm.Polarity.NEUTRAL or detector_refs(det.match):
+                continue
+            if ident not in self._phrase_cache:
+                self._phrase_cache[ident] = evaluate(det.match, self)
+            inside = [h for h in self._phrase_cache[ident] if clause.start <= h.start and h.end <= clause.end]
+            if det.polarity is dm.Polarity.BAD:
+                bad = bad or bool(inside)
+            else:  # the good wording must be most of the clause: a bare "refund" proves nothing
+                good = good or sum(h.end - h.start for h in inside) * 2 >= clause.end - clause.start
+        return good and not bad
 
     def _has_negation(self, clause: Clause) -> bool:
         return any(clause.start <= e <= clause.end for e in self.negation.cue_ends)
