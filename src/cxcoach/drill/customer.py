@@ -11,11 +11,12 @@ line, chosen the same way.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..playbook import drill_model as dm
 from ..playbook.line_slots import fill, slots_in
+from .matcher import Span
 from .memory import Memory
 from .state import Situation, holds, quote_for
 
@@ -72,19 +73,15 @@ def choose(lines: Sequence[dm.CustomerLine], where: Situation, values: dict[str,
     return pool[rng.randrange(len(pool))] if len(pool) > 1 else pool[0]
 
 
-def react(reactions: Sequence[dm.Reaction], events: frozenset[str], where: Situation, values: dict[str, str],
-          locale: str, rng: random.Random) -> Said | None:
-    """The first reaction that answers one of `events` and has a line to say."""
-    heard = where.memory.heard
+def react(reactions: Sequence[dm.Reaction], events: Mapping[str, Span | None], where: Situation,
+          values: dict[str, str], locale: str, rng: random.Random) -> Said | None:
+    """The first reaction that answers one of `events` (event -> the words that showed it) and has a line to say."""
     for reaction in reactions:
         hit = [e for e in reaction.to if e in events]
         if not hit:
             continue
-        quote = None
-        if hit[0] in heard.acts and heard.acts[hit[0]]:
-            quote = _quote(heard.acts[hit[0]][0].text)
-        elif hit[0] == "overpromise" and heard.overpromises:
-            quote = _quote(heard.overpromises[0].span.text)
+        span = events[hit[0]]
+        quote = _quote(span.text) if span is not None else None
         said = choose(reaction.say, where, values, locale, rng, previous=where.memory.reacted, quote=quote)
         if said is not None:
             return said

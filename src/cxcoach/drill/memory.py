@@ -44,9 +44,16 @@ class Heard:
     def overpromises(self) -> tuple[Offer, ...]:
         return tuple(o for o in self.offers if not o.allowed)
 
-    def events(self) -> frozenset[str]:
-        """Acts and events a reaction can answer."""
-        return frozenset(self.acts) | ({"overpromise"} if self.overpromises else frozenset())
+    def events(self, upsetting: frozenset[str] = frozenset()) -> dict[str, Span | None]:
+        """What a reaction can answer, each with the words that showed it: every act, `overpromise`, and
+        `upset` (any of the `upsetting` acts: those that raise the customer's hostility)."""
+        found: dict[str, Span | None] = {act: spans[0] if spans else None for act, spans in self.acts.items()}
+        if self.overpromises:
+            found["overpromise"] = self.overpromises[0].span
+        upset = [act for act in self.acts if act in upsetting]
+        if upset:
+            found["upset"] = found[upset[0]]
+        return found
 
 
 @dataclass(slots=True)

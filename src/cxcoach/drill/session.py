@@ -162,6 +162,8 @@ class DrillSession:
         self._utterance = ""
         authority = self.drill.authority
         self._titles = {r.id: r.title for r in authority.remedies} if authority else {}
+        self._upsetting = frozenset(d.id for d in playbook.detectors.values() if d.polarity is dm.Polarity.BAD
+                                    and d.effect is not None and d.effect.hostility > 0)
         self._enter(self.drill.start)
 
     # -- reading the situation --
@@ -200,7 +202,8 @@ class DrillSession:
             lines = node.say
         where = self._situation()
         values = slot_values(self.memory, self._titles, self.locale)
-        reaction = react(self.drill.reactions, self.memory.heard.events(), where, values, self.locale, self._rng)
+        events = self.memory.heard.events(self._upsetting)
+        reaction = react(self.drill.reactions, events, where, values, self.locale, self._rng)
         said = choose(lines, where, values, self.locale, self._rng, previous=self.memory.said) if lines else None
         if said is None and lines:
             said = self._unconditional(lines, values)
@@ -350,7 +353,7 @@ class DrillSession:
         where = self._situation()
         values = slot_values(self.memory, self._titles, self.locale)
         said = (choose(patience.say, where, values, self.locale, self._rng, previous=self.memory.reacted)
-                if patience.say else react(self.drill.reactions, frozenset({"silence"}), where, values, self.locale,
+                if patience.say else react(self.drill.reactions, {"silence": None}, where, values, self.locale,
                                            self._rng))
         if said is not None:
             self.memory.reacted = said.text

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 Items = list[tuple[AnyValue, "At"]]
 _MATCHER_KEYS = ("any", "all", "k_of_n", "near", "regex", "detector")
 _NUM_SUBJECTS = ("hostility", "perceived", "visits", "turn")
-EVENTS = ("overpromise", "silence")  # what a reaction may answer besides acts
+EVENTS = ("overpromise", "silence", "upset")  # what a reaction may answer besides acts (see drill/memory.py)
 RemedyRefs = list[tuple[str, "At"]]
 
 
@@ -215,7 +215,7 @@ def _line(b: Builder, raw: dict, at: At, remedies: RemedyRefs, *, quotable: bool
             elif name == "quote" and not quotable:
                 b.error(spot, "E513", "{quote} needs something the trainee said to quote",
                         "give the line a `when` with `acts`, `reply` or `overpromise: true`, or drop {quote}")
-    return dm.CustomerLine(raw["id"], text, when)
+    return dm.CustomerLine(raw["id"], text, when, at.pos)
 
 
 def _texts(raw: AnyValue) -> tuple[str, ...]:
@@ -377,7 +377,7 @@ def _drill(b: Builder, raw: dict, at: At, rubrics: dict[str, dm.Rubric]) -> dm.D
             say = closing[0].text
         else:
             say = b.opt_text(said, eat / "say")
-            closing = (dm.CustomerLine(f"{end_raw['id']}.say", say),) if say is not None else ()
+            closing = (dm.CustomerLine(f"{end_raw['id']}.say", say, None, (eat / "say").pos),) if say is not None else ()
         endings[end_raw["id"]] = dm.Ending(end_raw["id"], dm.EndingKind(end_raw["kind"]),
                                            b.text(end_raw["title"], eat / "title"), eat.pos, end_raw.get("outcome"),
                                            say, closing)

@@ -241,6 +241,7 @@ class CustomerLine:
     id: str
     text: Text
     when: StateTest | None = None
+    pos: Pos = NOWHERE
 
 
 @frozen
@@ -364,8 +365,9 @@ class Authority(msgspec.Struct, frozen=True):
 class Reaction(msgspec.Struct, frozen=True):
     """Words the customer puts before their next line when the reply showed one of `to`.
 
-    `to` holds act (detector) ids and the events `overpromise` (promised beyond
-    authority) and `silence` (the reply timer ran out).
+    `to` holds act (detector) ids and the events `upset` (any act that raises
+    hostility), `overpromise` (promised beyond authority) and `silence` (the
+    reply timer ran out).
     """
 
     id: str
