@@ -202,8 +202,10 @@ class DrillSession:
             lines = node.say
         where = self._situation()
         values = slot_values(self.memory, self._titles, self.locale)
-        events = self.memory.heard.events(self._upsetting)
-        reaction = react(self.drill.reactions, events, where, values, self.locale, self._rng)
+        reaction = None
+        if self.node is not None:  # at an ending the closing words are the reaction (they can test `acts`, `offered`)
+            events = self.memory.heard.events(self._upsetting)
+            reaction = react(self.drill.reactions, events, where, values, self.locale, self._rng)
         said = choose(lines, where, values, self.locale, self._rng, previous=self.memory.said) if lines else None
         if said is None and lines:
             said = self._unconditional(lines, values)

@@ -132,10 +132,11 @@ class StateTest:
 
     @property
     def parts(self) -> int:
-        """How many conditions the test sets: the more, the more specific a line chosen by it."""
-        return (len(self.numbers) + len(self.flags) + len(self.not_flags) + (self.case is not None)
-                + (bool(self.acts) + bool(self.not_acts) + (self.reply is not None) + (self.overpromise is not None)
-                   + len(self.offered) + len(self.not_offered) + len(self.refused)))
+        """How specific a line chosen by this test is: one per condition, two per condition on what was said
+        (a line that answers the reply beats one that only fits the mood or the visit)."""
+        heard = (bool(self.acts) + bool(self.not_acts) + (self.reply is not None) + (self.overpromise is not None)
+                 + len(self.offered) + len(self.not_offered) + len(self.refused))
+        return len(self.numbers) + len(self.flags) + len(self.not_flags) + (self.case is not None) + 2 * heard
 
 
 # --- detectors and rubrics --------------------------------------------------
