@@ -5,8 +5,8 @@ the usual matcher language and its negation guard) and whether the trainee may
 offer them: never (`beyond`), only once a state test holds (`when`, e.g. after
 the meter test) or up to a sum (`max_amount`). An offer outside that is an
 over-promise, the handbooks' "promising what cannot be delivered". A remedy
-named only under a negation (「这个没法退款」) is a refusal: the customer
-remembers both.
+named only under a negation (「这个没法退款」) or refused later in the same
+clause (「机票这类赔偿我答应不了」) is a refusal: the customer remembers both.
 """
 
 from __future__ import annotations
@@ -77,6 +77,18 @@ def clause_around(text: str, hit: Hit) -> str:
     return text[start:end_match.start() if end_match else len(text)]
 
 
+# A refusal that comes after the remedy in the same clause: 「机票这类赔偿我答应不了」, "a refund is not possible".
+_REFUSED_AFTER = re.compile(
+    r"不了|不行|做不到|办不到|没法|没办法|无法|不能|不可能|不会|不予|不在.{0,4}权限|"
+    r"\b(?:can not|cannot|not able|unable|will not|not possible|no way|not allowed|not something)\b")
+
+
+def refused_after(text: str, hit: Hit) -> bool:
+    """Whether the clause goes on to refuse what was just named."""
+    clause_end = _CLAUSE_END.search(text, hit.end)
+    return _REFUSED_AFTER.search(text, hit.end, clause_end.start() if clause_end else len(text)) is not None
+
+
 @lru_cache(maxsize=512)
 def unguarded(m: dm.Matcher) -> dm.Matcher:
     """The matcher with its negation guards off: what it finds beyond the guarded one was named under a negation."""
@@ -118,11 +130,12 @@ def read_offers(authority: dm.Authority | None, ctx: ReplyContext, before: Situa
         return (), ()
     offers, refusals = [], []
     for remedy in authority.remedies:
-        hits = evaluate(remedy.match, ctx)
+        named = evaluate(remedy.match, ctx)
+        hits = tuple(h for h in named if not refused_after(ctx.text, h))
         if hits:
             offers.append(_judge(remedy, ctx, hits, before))
             continue
-        negated = evaluate(unguarded(remedy.match), ctx)
+        negated = named or evaluate(unguarded(remedy.match), ctx)
         if negated:
             refusals.append(Offer(remedy.id, ctx.span(negated[0])))
     return tuple(offers), tuple(refusals)
