@@ -63,6 +63,8 @@ def choose(lines: Sequence[dm.CustomerLine], where: Situation, values: dict[str,
         text = fill(raw, {**values, "quote": heard} if heard else values)
         if text is None:
             continue
+        if text[:1].islower() and raw.startswith("{"):
+            text = text[0].upper() + text[1:]  # "{offer}? ..." opens a sentence
         rank = (line.when.parts if line.when is not None else 0) + len(slots_in(raw))
         candidates.append((rank, Said(line, text)))
     fresh = [c for c in candidates if c[1].text != previous] or candidates
