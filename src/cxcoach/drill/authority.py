@@ -3,7 +3,8 @@
 A drill's `authority` lists remedies (how an offer of each is recognised, with
 the usual matcher language and its negation guard) and whether the trainee may
 offer them: never (`beyond`), only once a state test holds (`when`, e.g. after
-the meter test) or up to a sum (`max_amount`). An offer outside that is an
+the meter test; before it, only on that condition: "if the test confirms it,
+I'll refund") or up to a sum (`max_amount`). An offer outside that is an
 over-promise, the handbooks' "promising what cannot be delivered". A remedy
 named only under a negation (「这个没法退款」) or refused later in the same
 clause (「机票这类赔偿我答应不了」) is a refusal: the customer remembers both.
@@ -83,6 +84,18 @@ _REFUSED_AFTER = re.compile(
     r"\b(?:can not|cannot|not able|unable|will not|not possible|no way|not allowed|not something)\b")
 
 
+# A condition earlier in the same sentence: 「如果校验确实多收了，我给您退」, "if the test shows ..., I'll refund".
+_CONDITION = re.compile(r"如果|要是|假如|万一|若是|一旦|只要|\b(?:if|should|once|in case|provided|assuming)\b")
+_SENTENCE_END = re.compile(r"[.!?;\n](?!\d)")
+
+
+def conditional(text: str, hit: Hit) -> bool:
+    """Whether the sentence makes the offer depend on something yet to happen (a remedy limited to
+    a later moment may be promised this way: "if the test confirms it, I'll refund the difference")."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, hit.start)), default=0)
+    return _CONDITION.search(text, start, hit.start) is not None
+
+
 def refused_after(text: str, hit: Hit) -> bool:
     """Whether the clause goes on to refuse what was just named."""
     clause_end = _CLAUSE_END.search(text, hit.end)
@@ -117,7 +130,9 @@ def _judge(remedy: dm.Remedy, ctx: ReplyContext, hits: tuple[Hit, ...], before: 
     if not remedy.allowed:
         reason = "beyond"
     elif remedy.when is not None and not holds(remedy.when, before):
-        reason = "not_yet"
+        outright = [h for h in hits if not conditional(ctx.text, h)]
+        if outright:
+            first, reason = outright[0], "not_yet"
     elif remedy.max_amount is not None and amount is not None and amount > remedy.max_amount:
         reason = "amount"
     return Offer(remedy.id, ctx.span(first), not reason, reason, amount)
