@@ -15,13 +15,13 @@ the drill's authority is charged to the rubric with its quote.
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from collections.abc import Mapping
 from enum import StrEnum
 
+import msgspec
+
 from ..errors import CxcoachError
-from ..frozen import frozen
 from ..playbook import drill_model as dm
 from ..playbook.line_slots import fill
 from ..playbook.model import Playbook, SatisfactionState
@@ -43,15 +43,13 @@ class DrillError(CxcoachError):
     """Misuse of a session (unknown drill, reply after the end, hint in exam mode)."""
 
 
-@frozen
-class Feedback:
+class Feedback(msgspec.Struct, frozen=True):
     id: str  # the response or fallback id: stable, citable
     text: str
     points: int = 0
 
 
-@frozen
-class Turn:
+class Turn(msgspec.Struct, frozen=True):
     number: int
     node: str
     line: str  # customer line id
@@ -84,8 +82,7 @@ class Turn:
         }
 
 
-@frozen
-class Silence:
+class Silence(msgspec.Struct, frozen=True):
     """The reply timer ran out: what the customer said, and how their mood moved."""
 
     turn: int  # the turn the trainee had not answered yet
@@ -100,8 +97,7 @@ class Silence:
                 "changes": [c.to_json() for c in self.changes], "state": self.state.to_json()}
 
 
-@frozen
-class DrillReport:
+class DrillReport(msgspec.Struct, frozen=True):
     drill: dm.Drill
     seed: int
     locale: str
@@ -317,7 +313,7 @@ class DrillSession:
             elif len(self.turns) >= self.drill.max_turns and self.drill.on_timeout:
                 target = self.drill.on_timeout
         self._enter(target)
-        return turn if self.mode is Mode.PRACTICE else dataclasses.replace(turn, feedback=())
+        return turn if self.mode is Mode.PRACTICE else msgspec.structs.replace(turn, feedback=())
 
     def _overpromise_feedback(self, offers: tuple[Offer, ...]) -> list[Feedback]:
         """Feedback in the playbook's own words: the avoid entry it breaks, what was promised, the limit."""

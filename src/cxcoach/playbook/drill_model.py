@@ -6,32 +6,31 @@ checked when the playbook loads and compiled once by `cxcoach.drill.matcher`;
 nothing here evaluates anything.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: msgspec reads these classes' annotations to
+# decode cache entries, and evaluating them from strings on the first read cost more than
+# the rest of that read. Names used before they are defined are quoted.
 
-from dataclasses import field
 from enum import StrEnum
-from typing import Union
+from typing import TypeAlias
 
 import msgspec
 
-from ..frozen import frozen
-from .model import NOWHERE, Condition, Pos, Text
+from ..conditions.model import Condition
+from .base import NOWHERE, Model, Pos, Text
 
 DEFAULT_GUARD_WINDOW = 8
 
 
 # --- matchers ---------------------------------------------------------------
 
-@frozen
-class Phrase:
+class Phrase(Model, tag=True):
     """A literal phrase; `guard` is the negation window in tokens (None: no guard)."""
 
     text: str
     guard: int | None = DEFAULT_GUARD_WINDOW
 
 
-@frozen
-class Regex:
+class Regex(Model, tag=True):
     """A bounded pattern (see playbook/drill_regex.py); `pattern` has its repeats capped."""
 
     source: str
@@ -39,51 +38,44 @@ class Regex:
     guard: int | None = DEFAULT_GUARD_WINDOW
 
 
-@frozen
-class AnyOf:
-    items: tuple[Matcher, ...]
+class AnyOf(Model, tag=True):
+    items: tuple["Matcher", ...]
 
 
-@frozen
-class AllOf:
-    items: tuple[Matcher, ...]
+class AllOf(Model, tag=True):
+    items: tuple["Matcher", ...]
 
 
-@frozen
-class KOfN:
+class KOfN(Model, tag=True):
     k: int
-    items: tuple[Matcher, ...]
+    items: tuple["Matcher", ...]
 
 
-@frozen
-class Near:
+class Near(Model, tag=True):
     """Every item matches with gaps of at most `within` normalised characters."""
 
-    items: tuple[Matcher, ...]
+    items: tuple["Matcher", ...]
     within: int = 10
     ordered: bool = False
 
 
-@frozen
-class DetectorRef:
+class DetectorRef(Model, tag=True):
     id: str
 
 
-@frozen
-class Unless:
+class Unless(Model, tag=True):
     """`item` counts only when `exclude` matches nowhere in the reply."""
 
-    item: Matcher
-    exclude: Matcher
+    item: "Matcher"
+    exclude: "Matcher"
 
 
-Matcher = Union[Phrase, Regex, AnyOf, AllOf, KOfN, Near, DetectorRef, Unless]
+Matcher: TypeAlias = Phrase | Regex | AnyOf | AllOf | KOfN | Near | DetectorRef | Unless
 
 
 # --- customer state ---------------------------------------------------------
 
-@frozen
-class Effect:
+class Effect(Model):
     """A change of the simulated customer's state."""
 
     hostility: int = 0
@@ -100,15 +92,13 @@ class NumOp(StrEnum):
     GE = "ge"
 
 
-@frozen
-class NumTest:
+class NumTest(Model):
     subject: str  # hostility | perceived | visits | turn
     op: NumOp
     value: float
 
 
-@frozen
-class StateTest:
+class StateTest(Model):
     """All parts must hold; an empty test always holds."""
 
     numbers: tuple[NumTest, ...] = ()
@@ -147,8 +137,7 @@ class Polarity(StrEnum):
     NEUTRAL = "neutral"
 
 
-@frozen
-class Detector:
+class Detector(Model):
     id: str
     title: Text
     polarity: Polarity
@@ -167,8 +156,7 @@ class CriterionKind(StrEnum):
     AUTO_FAIL = "auto_fail"  # score 0 and fail when present
 
 
-@frozen
-class Criterion:
+class Criterion(Model):
     id: str
     title: Text
     kind: CriterionKind
@@ -187,8 +175,7 @@ class Criterion:
     absent: bool = False  # weighted criterion earned when the evidence is NOT found
 
 
-@frozen
-class OrderRule:
+class OrderRule(Model):
     """When both appear, the earliest of `first` must precede the earliest of `then`."""
 
     id: str
@@ -206,8 +193,7 @@ class Scope(StrEnum):
     CONVERSATION = "conversation"
 
 
-@frozen
-class Rubric:
+class Rubric(Model):
     id: str
     title: Text
     scope: Scope
@@ -237,16 +223,14 @@ class EndingKind(StrEnum):
     BAD = "bad"
 
 
-@frozen
-class CustomerLine:
+class CustomerLine(Model):
     id: str
     text: Text
     when: StateTest | None = None
     pos: Pos = NOWHERE
 
 
-@frozen
-class Response:
+class Response(Model):
     """What a reply may show at a node; `id` is the stable feedback id."""
 
     id: str
@@ -260,8 +244,7 @@ class Response:
     next: str | None = None
 
 
-@frozen
-class Fallback:
+class Fallback(Model):
     id: str
     next: str
     feedback: Text | None = None
@@ -269,8 +252,7 @@ class Fallback:
     points: int = 0
 
 
-@frozen
-class Node:
+class Node(Model):
     id: str
     say: tuple[CustomerLine, ...]
     responses: tuple[Response, ...]
@@ -280,8 +262,7 @@ class Node:
     model: Text | None = None
 
 
-@frozen
-class Ending:
+class Ending(Model):
     id: str
     kind: EndingKind
     title: Text
@@ -291,8 +272,7 @@ class Ending:
     lines: tuple[CustomerLine, ...] = ()  # the closing words as variants (`say` as a one-line list)
 
 
-@frozen
-class Persona:
+class Persona(Model):
     type: str
     label: Text
     expectation: float
@@ -303,35 +283,9 @@ class Persona:
     motive: Text | None = None
 
 
-@frozen
-class Drill:
-    id: str
-    title: Text
-    difficulty: Difficulty
-    persona: Persona
-    start: str
-    nodes: dict[str, Node]
-    endings: dict[str, Ending]
-    rubric: str | None  # conversation rubric id, resolved at build time
-    on_timeout: str
-    on_walkout: str
-    pos: Pos = NOWHERE
-    brief: Text | None = None
-    locales: tuple[str, ...] = ()
-    case: dict[str, object] = field(default_factory=dict)
-    na: tuple[str, ...] = ()
-    pass_mark: float | None = None
-    hint_cost: int = 5
-    max_turns: int = 12
-    source: tuple[str, ...] = ()
-    authority: Authority | None = None
-    reactions: tuple[Reaction, ...] = ()
-    patience: Patience | None = None
-
-
 # --- what the customer hears: authority, reactions, patience ----------------
 
-class Remedy(msgspec.Struct, frozen=True):
+class Remedy(Model):
     """Something a trainee might offer in a drill, how an offer of it is recognised, and whether they may.
 
     `allowed: False` is beyond the trainee's authority whatever happens; an
@@ -350,7 +304,7 @@ class Remedy(msgspec.Struct, frozen=True):
     pos: Pos = NOWHERE
 
 
-class Authority(msgspec.Struct, frozen=True):
+class Authority(Model):
     """What the trainee may offer in a drill; an offer beyond it is an over-promise."""
 
     remedies: tuple[Remedy, ...] = ()
@@ -363,7 +317,7 @@ class Authority(msgspec.Struct, frozen=True):
         return next((r for r in self.remedies if r.id == ident), None)
 
 
-class Reaction(msgspec.Struct, frozen=True):
+class Reaction(Model):
     """Words the customer puts before their next line when the reply showed one of `to`.
 
     `to` holds act (detector) ids and the events `upset` (any act that raises
@@ -377,9 +331,34 @@ class Reaction(msgspec.Struct, frozen=True):
     pos: Pos = NOWHERE
 
 
-class Patience(msgspec.Struct, frozen=True):
+class Patience(Model):
     """How long the customer waits for a reply, and what happens when they have waited too long."""
 
     seconds: int
     effect: Effect | None = None
     say: tuple[CustomerLine, ...] = ()
+
+
+class Drill(Model):
+    id: str
+    title: Text
+    difficulty: Difficulty
+    persona: Persona
+    start: str
+    nodes: dict[str, Node]
+    endings: dict[str, Ending]
+    rubric: str | None  # conversation rubric id, resolved at build time
+    on_timeout: str
+    on_walkout: str
+    pos: Pos = NOWHERE
+    brief: Text | None = None
+    locales: tuple[str, ...] = ()
+    case: dict[str, object] = msgspec.field(default_factory=dict)
+    na: tuple[str, ...] = ()
+    pass_mark: float | None = None
+    hint_cost: int = 5
+    max_turns: int = 12
+    source: tuple[str, ...] = ()
+    authority: Authority | None = None
+    reactions: tuple[Reaction, ...] = ()
+    patience: Patience | None = None
