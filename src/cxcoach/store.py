@@ -44,7 +44,7 @@ import msgspec
 from .errors import CxcoachError
 
 if TYPE_CHECKING:
-    from .drill.session import DrillReport, DrillSession, Turn
+    from .drill.session import DrillReport, DrillSession, Silence, Turn
     from .playbook.model import Playbook
 
 APP_NAME = "cxcoach"
@@ -481,8 +481,12 @@ class Store:
             raise StoreError(f"no drill session {session_id} in {self.path}")
         events: list[list[str]] = []
         for turn in self.turns(session_id):
-            events.append(["reply", turn.text] if turn.kind == "reply" else ["hint"])
-        return {"drill": row.drill, "seed": row.seed, "locale": row.lang, "mode": row.mode, "events": events}
+            if turn.kind == "reply":
+                events.append(["reply", turn.text])
+            else:  # a hint, or a silence (stored as a non-reply event until the schema has a kind for it)
+                events.append([str(turn.detail.get("event", "hint"))])
+        return {"drill": row.drill, "seed": row.seed, "locale": row.lang, "mode": row.mode, "events": events,
+                "trainee": row.trainee}
 
     def export_csv(self, rows: Iterable[SessionRow], out: IO[str]) -> int:
         """Write sessions as CSV (criteria as `id=points` pairs); returns the number of rows."""
@@ -525,7 +529,7 @@ class RecordedDrill:
               locale: str | None = None, mode: str = "practice") -> RecordedDrill:
         from .drill.session import DrillSession
 
-        session = DrillSession(playbook, drill, seed=seed, locale=locale, mode=mode)
+        session = DrillSession(playbook, drill, seed=seed, locale=locale, mode=mode, trainee=trainee.name)
         sid = store.start_session(trainee, playbook=playbook.id, drill=session.drill.id, seed=session.seed,
                                   mode=session.mode.value, lang=session.locale,
                                   drill_title=session.drill.title.get(session.locale))
@@ -549,6 +553,17 @@ class RecordedDrill:
         text = self.session.hint()
         self.store.add_turn(self.id, "hint", text or "", node=self.session.node.id if self.session.node else "")
         return text
+
+    def wait(self) -> Silence:
+        """The reply timer ran out: the drill's patience applies, and the silence is recorded."""
+        node = self.session.node.id if self.session.node else ""
+        silence = self.session.wait()
+        self.store.add_turn(self.id, "hint", customer=silence.customer, node=node,
+                            detail={"event": "wait", "hostility": silence.state.hostility,
+                                    "perceived": silence.state.perceived})
+        if self.session.finished:
+            self.finish()
+        return silence
 
     def reply(self, text: str) -> Turn:
         customer = self.session.customer_text
