@@ -57,11 +57,12 @@ def break_offsets(text: str, width: int) -> list[int]:
 
 
 def _fold_at(text: str, start: int, i: int) -> int:
-    """No allowed break on the line: cut at `i`, moved back over punctuation that may not start a line."""
+    """No allowed break on the line: cut at `i`, moved back over punctuation that may not start a line
+    (a run of such punctuation wider than the line is cut anyway: the width wins)."""
     cut = i
     while cut - 1 > start and (text[cut] in NO_START or text[cut - 1] in NO_END):
         cut -= 1
-    return cut
+    return cut if not (text[cut] in NO_START or text[cut - 1] in NO_END) else i
 
 
 def break_lines(text: str, width: int) -> list[str]:

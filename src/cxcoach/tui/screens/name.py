@@ -24,6 +24,7 @@ class NameScreen(ModalScreen[str | None]):
     | escape | cancel |
     """
 
+    AUTO_FOCUS = "#name"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     # Sized to its words, never wider than the terminal nor taller than it (it scrolls instead of clipping).
