@@ -51,7 +51,7 @@ CAFE = """
       beyond:
         - id: comp_bill
           title: {zh: 全单免单, en: comping the whole bill}
-          match: {any: {zh: [全单免单, 整桌免单], en: [whole bill is free, whole meal is on the house]}}
+          match: {any: {zh: [全单免单, 整桌免单], en: [whole bill, whole meal is on the house]}}
     reactions:
       - id: on_rude
         to: [rude]
@@ -299,3 +299,21 @@ def test_silence_has_the_consequence_the_drill_declares(cafe_pb):
 def test_a_drill_without_patience_has_no_timer(tiny):
     with pytest.raises(DrillError, match="no reply timer"):
         DrillSession(tiny, "shoe", seed=0).wait()
+
+
+def test_a_later_remedy_may_be_promised_on_its_condition(cafe_pb):
+    s = DrillSession(cafe_pb, "cafe", seed=0, locale="zh")
+    (offer,) = s.reply("对不起，如果核实确实是我们的问题，我退您菜钱。").offers
+    assert offer.remedy == "refund" and offer.allowed
+    en = DrillSession(cafe_pb, "cafe", seed=0, locale="en")
+    (offer,) = en.reply("I'm sorry. If we find the dish was wrong, I'll refund it.").offers
+    assert offer.allowed
+
+
+def test_a_remedy_refused_later_in_the_clause_is_a_refusal(cafe_pb):
+    s = DrillSession(cafe_pb, "cafe", seed=0, locale="zh")
+    turn = s.reply("全单免单这个我做不到，抱歉。")
+    assert turn.offers == () and [r.remedy for r in turn.refusals] == ["comp_bill"]
+    en = DrillSession(cafe_pb, "cafe", seed=0, locale="en")
+    turn = en.reply("Comping the whole bill is not possible, I'm afraid.")
+    assert turn.overpromises == () and [r.remedy for r in turn.refusals] == ["comp_bill"]
