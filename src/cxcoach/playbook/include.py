@@ -16,6 +16,7 @@ top-level `include:` in the bytes first and parses only files that have one.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,7 +26,11 @@ from ..resources import playbooks_dir
 from .yamlsource import DEFAULT_LIMITS, Document, Limits, display_path, read_yaml_file
 
 SHIPPED = "cxcoach:"
-_DECLARES = re.compile(rb"^[\"']?include[\"']?\s*:", re.M)
+_STARTS = (b"include", b'"include"', b"'include'")
+# The usual spellings, read without a YAML parse: `include: [a.yaml, "b.yaml"]` or a block list.
+_FLOW = re.compile(rb"include:[ \t]*\[([^\]\n#]*)\][ \t]*(?:#[^\n]*)?(?:\n|$)")
+_BLOCK = re.compile(rb"include:[ \t]*(?:#[^\n]*)?\n((?:[ \t]+-[ \t]+[^\n]*\n?)+)")
+_PLAIN_ITEM = re.compile(r"""^(?:"([^"\\]*)"|'([^']*)'|([^\s"'#,\[\]{}][^#,\[\]{}]*?))$""")
 
 
 class IncludeError(ValueError):
@@ -102,10 +107,42 @@ def library_locale(problem: Problem, root: Path) -> bool:
     return not Path(problem.file).resolve().is_relative_to(root.resolve())
 
 
+def _may_declare(raw: bytes) -> bool:
+    """A line starting with `include` (a byte search: a regex over every file cost recommend 8 ms)."""
+    return raw.startswith(_STARTS) or any(b"\n" + start in raw for start in _STARTS)
+
+
+def _quick_entries(raw: bytes) -> list[str] | None:
+    """The include list of a file that spells it the usual way, or None to let YAML decide."""
+    if raw.count(b"\ninclude") + raw.startswith(b"include") != 1 or b"\n\"include" in raw or b"\n'include" in raw:
+        return None
+    at = 0 if raw.startswith(b"include") else raw.index(b"\ninclude") + 1
+    found = _FLOW.match(raw, at)
+    if found is not None:
+        items = [i.strip() for i in found.group(1).decode("utf-8", "replace").split(",") if i.strip()]
+    else:
+        found = _BLOCK.match(raw, at)
+        if found is None:
+            return None
+        items = [line.strip()[1:].strip() for line in found.group(1).decode("utf-8", "replace").splitlines()]
+        items = [i.split(" #", 1)[0].strip() for i in items]
+    out = []
+    for item in items:
+        plain = _PLAIN_ITEM.match(item)
+        if plain is None:
+            return None
+        out.append(next(g for g in plain.groups() if g is not None))
+    return out
+
+
 def included_paths(files: Iterable[Path], limits: Limits = DEFAULT_LIMITS) -> list[Path]:
-    """Every file `files` include, transitively (for the cache fingerprint); unreadable ones are skipped."""
-    seen = {p.resolve() for p in files}
+    """Every file `files` include, transitively (for the cache fingerprint); unreadable ones are skipped.
+
+    On the start-up path of `cxcoach recommend`: the usual spellings are read
+    from the bytes, and only an unusual one costs a YAML parse.
+    """
     queue = list(files)
+    seen: set[Path] | None = None  # resolved lazily: most playbooks include nothing
     out: list[Path] = []
     while queue:
         path = queue.pop(0)
@@ -113,17 +150,22 @@ def included_paths(files: Iterable[Path], limits: Limits = DEFAULT_LIMITS) -> li
             raw = path.read_bytes()
         except OSError:
             continue
-        if not _DECLARES.search(raw):
+        if not _may_declare(raw):
             continue
-        doc, _ = read_yaml_file(path, limits=limits)
-        if doc is None:
-            continue
-        for _, ref in _entries(doc):
+        if seen is None:
+            seen = {Path(os.path.abspath(p)) for p in files}  # no syscalls: links leaving the folder are refused
+        refs = _quick_entries(raw)
+        if refs is None:
+            doc, _ = read_yaml_file(path, limits=limits)
+            if doc is None:
+                continue
+            refs = [ref for _, ref in _entries(doc)]
+        for ref in refs:
             try:
                 target = resolve(ref, path)
             except IncludeError:
                 continue
-            if target not in seen:
+            if target not in seen and Path(os.path.abspath(target)) not in seen:
                 seen.add(target)
                 out.append(target)
                 queue.append(target)
