@@ -244,7 +244,8 @@ rubrics:
       respond_by: 2026-03-02T09:30:00+08:00
   - name: {_q("an apology and a remedy settle the customer")}
     drill: {name}_intro
-    replies: [{_q("非常抱歉给您添麻烦了，我马上为您补发。" if "zh" in locales else "I'm so sorry for the trouble; I'll reship it today.")}]
+    replies: [{_q("非常抱歉给您添麻烦了，我马上为您补发。" if "zh" in locales
+                  else "I'm so sorry for the trouble; I'll reship it today.")}]
     expect:
       path: [open, settled]
       ending: settled
@@ -281,7 +282,8 @@ def _drill_text(drill_id: str, locales: Sequence[str], *, rubric_id: str | None,
   - id: {drill_id}
     title: {t({"zh": "新演练", "en": "New drill"})}
     brief: {t({"zh": "顾客打电话投诉包裹晚到。你可以补发；现金赔偿不在你的权限内。",
-               "en": "A customer calls because a parcel is late. You may reship it; cash compensation is beyond your authority."})}
+               "en": "A customer calls because a parcel is late. You may reship it; "
+                     "cash compensation is beyond your authority."})}
     difficulty: easy
 {rubric_line}    persona:
       type: hot_tempered
@@ -321,7 +323,8 @@ def _drill_text(drill_id: str, locales: Sequence[str], *, rubric_id: str | None,
           - id: open.a
             text: {t({"zh": "我的包裹晚了一周！", "en": "My parcel is a week late!"})}
         hint: {t({"zh": "先道歉。", "en": "Apologise first."})}
-        model: {t({"zh": "非常抱歉给您添麻烦了，我马上为您补发。", "en": "I'm so sorry for the trouble; I'll reship it today."})}
+        model: {t({"zh": "非常抱歉给您添麻烦了，我马上为您补发。",
+                   "en": "I'm so sorry for the trouble; I'll reship it today."})}
         responses:
           - id: open.sorry
             match: {sorry}

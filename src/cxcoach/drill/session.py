@@ -407,7 +407,8 @@ class DrillSession:
         session = cls(playbook, str(record["drill"]), seed=int(record["seed"]),  # type: ignore[call-overload]
                       locale=str(record["locale"]), mode=str(record.get("mode", "practice")),
                       trainee=str(trainee) if trainee else None)
-        for event in record.get("events", []):  # type: ignore[union-attr]
+        events = record.get("events", [])
+        for event in events if isinstance(events, list) else []:
             if event[0] == "hint":
                 session.hint()
             elif event[0] == "reply":

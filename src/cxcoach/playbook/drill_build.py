@@ -20,6 +20,7 @@ from .drill_regex import RegexRejected, bound_regex
 from .line_slots import SLOTS, SlotSyntaxError, slots_in
 
 if TYPE_CHECKING:
+    from .base import Text
     from .build import At, Builder
 
 Items = list[tuple[AnyValue, "At"]]
@@ -372,15 +373,17 @@ def _drill(b: Builder, raw: dict, at: At, rubrics: dict[str, dm.Rubric]) -> dm.D
         eat = at / "endings" / i
         unique(local, end_raw["id"], eat / "id", "node/ending")
         said = end_raw.get("say")
+        closing_text: Text | None
         if isinstance(said, list):
             closing = lines(said, eat / "say")
-            say = closing[0].text
+            closing_text = closing[0].text
         else:
-            say = b.opt_text(said, eat / "say")
-            closing = (dm.CustomerLine(f"{end_raw['id']}.say", say, None, (eat / "say").pos),) if say is not None else ()
+            closing_text = b.opt_text(said, eat / "say")
+            closing = (() if closing_text is None else
+                       (dm.CustomerLine(f"{end_raw['id']}.say", closing_text, None, (eat / "say").pos),))
         endings[end_raw["id"]] = dm.Ending(end_raw["id"], dm.EndingKind(end_raw["kind"]),
                                            b.text(end_raw["title"], eat / "title"), eat.pos, end_raw.get("outcome"),
-                                           say, closing)
+                                           closing_text, closing)
     reactions = []
     for i, reaction in enumerate(raw.get("reactions", [])):
         rat = at / "reactions" / i
@@ -479,7 +482,8 @@ def _authority(b: Builder, raw: dict | None, at: At, remedy_refs: RemedyRefs,
                 b.warning(rat, "W515", "`when` and `max_amount` limit what is allowed; a `beyond` remedy never is",
                           "move it under `may_offer`, or drop the limit")
             remedies.append(dm.Remedy(
-                id=item["id"], title=b.text(item["title"], rat / "title"), match=matcher(b, item["match"], rat / "match"),
+                id=item["id"], title=b.text(item["title"], rat / "title"),
+                match=matcher(b, item["match"], rat / "match"),
                 allowed=allowed, when=_state_test(b, item.get("when"), rat / "when", remedy_refs),
                 max_amount=float(item["max_amount"]) if item.get("max_amount") is not None else None,
                 limit=b.opt_text(item.get("limit"), rat / "limit"), pos=rat.pos))

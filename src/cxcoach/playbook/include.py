@@ -47,7 +47,8 @@ def resolve(ref: str, including: Path) -> Path:
         base = playbooks_dir()
         target = (base / ref[len(SHIPPED):]).resolve()
         if not target.is_relative_to(base.resolve()):
-            raise IncludeError(f"{ref!r} leaves the shipped playbooks", "name a file such as cxcoach:default/detectors.yaml")
+            raise IncludeError(f"{ref!r} leaves the shipped playbooks",
+                               "name a file such as cxcoach:default/detectors.yaml")
         shipped = sorted(p.name for p in playbooks_dir().iterdir() if p.is_dir())
         hint = f"shipped playbooks: {', '.join(shipped)} (e.g. cxcoach:default/detectors.yaml)"
     else:

@@ -115,7 +115,7 @@ def _repeats(drill: dm.Drill) -> Iterator[Problem]:
 
 
 def _self_names(text: str, persona: str) -> set[str]:
-    """Names a trainee gives themselves in a model answer, with their short forms (周敏: 小周, 周经理; Zhou Min: Zhou)."""
+    """Names a trainee gives themselves in a model answer, with short forms (周敏: 小周, 周经理; Zhou Min: Zhou)."""
     names: set[str] = set()
     for m in _ZH_SELF.finditer(text):
         rest = _ZH_ROLE.sub("", m.group(1))
@@ -143,7 +143,8 @@ def _fixed_names(drill: dm.Drill) -> Iterator[Problem]:
     latin = [n for n in names if n.isascii()]
     # Addressed, not merely present ("He" is also a pronoun): after a title, or set off by a comma.
     alt = "|".join(map(re.escape, latin))
-    latin_re = re.compile(rf"\b(?:Mr|Ms|Mrs|Miss|Dr)\.? ({alt})\b|(?:^|[,.!?]\s*)({alt}),|, ({alt})[.!?,]") if latin else None
+    latin_re = (re.compile(rf"\b(?:Mr|Ms|Mrs|Miss|Dr)\.? ({alt})\b|(?:^|[,.!?]\s*)({alt}),|, ({alt})[.!?,]")
+                if latin else None)
     cjk = sorted((n for n in names if not n.isascii()), key=len, reverse=True)
     for where, line in _lines(drill):
         for text in line.text.values.values():

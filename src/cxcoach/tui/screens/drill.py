@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input
 
-from ...drill.session import DrillError, DrillReport, Mode
+from ...drill.session import DrillError, DrillReport, Mode, Silence, Turn
 from ...store import RecordedDrill, StoreError
 from ..text import assemble
 from ..widgets.countdown import Countdown
@@ -103,7 +103,7 @@ class DrillScreen(CoachScreen[DrillReport | None]):
             transcript.note(self.t("practice.resumed"))
         if self.timer and not self.timed:
             transcript.note(self.t("drill.untimed"))
-        silences = {}
+        silences: dict[int, list[Silence]] = {}
         for silence in s.silences:
             silences.setdefault(silence.turn, []).append(silence)
         for turn in s.turns:
@@ -132,6 +132,7 @@ class DrillScreen(CoachScreen[DrillReport | None]):
         event.input.value = ""
         transcript = self.query_one(Transcript)
         transcript.say_trainee(self.t("drill.you"), text)
+        turn: Turn | None
         try:
             turn = self.run.reply(text)
         except StoreError as exc:  # the turn happened in memory but could not be saved

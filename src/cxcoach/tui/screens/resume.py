@@ -60,8 +60,9 @@ class ResumeScreen(ModalScreen[int | None]):
         table.add_columns(tr("history.col.when", self.lang), tr("history.col.drill", self.lang),
                           tr("history.col.mode", self.lang), tr("resume.col.replies", self.lang))
         for row in self.sessions:
-            table.add_row(cell(self.when(row)), cell(self.title_of(row)), cell(tr(f"history.mode.{row.mode}", self.lang)),
-                          cell(str(row.turns)), key=str(row.id))
+            mode = tr(f"history.mode.{row.mode}", self.lang)
+            table.add_row(cell(self.when(row)), cell(self.title_of(row)), cell(mode), cell(str(row.turns)),
+                          key=str(row.id))
         table.focus()
         localize(self, self.lang)
         self.refresh_bindings()
