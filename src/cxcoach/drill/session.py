@@ -155,6 +155,7 @@ class DrillSession:
         self.reaction: dm.CustomerLine | None = None
         self.memory = Memory(trainee.strip() if trainee and trainee.strip() else None)
         self.silences: list[Silence] = []
+        self.lines_said: list[str] = []  # ids of every line and reaction the customer said, in order
         self._utterance = ""
         authority = self.drill.authority
         self._titles = {r.id: r.title for r in authority.remedies} if authority else {}
@@ -217,6 +218,7 @@ class DrillSession:
         return Said(lines[0], lines[0].text.get(self.locale))
 
     def _speak(self, reaction: Said | None, said: Said | None) -> None:
+        self.lines_said += [s.line.id for s in (reaction, said) if s is not None]
         self.reaction = reaction.line if reaction is not None else None
         self.memory.reacted = reaction.text if reaction is not None else ""
         self.memory.said = said.text if said is not None else ""
@@ -356,6 +358,7 @@ class DrillSession:
         if said is not None:
             self.memory.reacted = said.text
             self._utterance = said.text
+            self.lines_said.append(said.line.id)
         silence = Silence(self.turn_number, self.node.id, said.line.id if said else None, self._utterance, changes,
                           self.state)
         self.silences.append(silence)
