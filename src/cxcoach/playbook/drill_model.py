@@ -6,14 +6,17 @@ checked when the playbook loads and compiled once by `cxcoach.drill.matcher`;
 nothing here evaluates anything.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: msgspec reads these classes' annotations to
+# decode cache entries, and evaluating them from strings on the first read cost more than
+# the rest of that read. Names used before they are defined are quoted.
 
 from enum import StrEnum
-from typing import Union
+from typing import TypeAlias
 
 import msgspec
 
-from .model import NOWHERE, Condition, Model, Pos, Text
+from ..conditions.model import Condition
+from .base import NOWHERE, Model, Pos, Text
 
 DEFAULT_GUARD_WINDOW = 8
 
@@ -36,22 +39,22 @@ class Regex(Model, tag=True):
 
 
 class AnyOf(Model, tag=True):
-    items: tuple[Matcher, ...]
+    items: tuple["Matcher", ...]
 
 
 class AllOf(Model, tag=True):
-    items: tuple[Matcher, ...]
+    items: tuple["Matcher", ...]
 
 
 class KOfN(Model, tag=True):
     k: int
-    items: tuple[Matcher, ...]
+    items: tuple["Matcher", ...]
 
 
 class Near(Model, tag=True):
     """Every item matches with gaps of at most `within` normalised characters."""
 
-    items: tuple[Matcher, ...]
+    items: tuple["Matcher", ...]
     within: int = 10
     ordered: bool = False
 
@@ -63,11 +66,11 @@ class DetectorRef(Model, tag=True):
 class Unless(Model, tag=True):
     """`item` counts only when `exclude` matches nowhere in the reply."""
 
-    item: Matcher
-    exclude: Matcher
+    item: "Matcher"
+    exclude: "Matcher"
 
 
-Matcher = Union[Phrase, Regex, AnyOf, AllOf, KOfN, Near, DetectorRef, Unless]
+Matcher: TypeAlias = Phrase | Regex | AnyOf | AllOf | KOfN | Near | DetectorRef | Unless
 
 
 # --- customer state ---------------------------------------------------------

@@ -1,74 +1,38 @@
 """The validated playbook: frozen msgspec Structs shared by the engine, drills, CLI and TUI.
 
-Everything here is plain data, typed so that checkers see every constructor. Objects keep the position (`Pos`) of the YAML
-node they came from so that later checks (lint, engine explanations) can point
-at the line a trainer wrote.
+Everything here is plain data, typed so that checkers see every constructor.
+Objects keep the position (`Pos`) of the YAML node they came from so that
+later checks (lint, engine explanations) can point at the line a trainer wrote.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: msgspec reads these classes' annotations to
+# decode cache entries, and evaluating them from strings on the first read cost more than
+# the rest of that read. Names used before they are defined are quoted.
 
 import datetime as dt
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import TYPE_CHECKING, Union
+from typing import Self
 
 import msgspec
 
-if TYPE_CHECKING:  # drill types live with the drill section builder
-    from .drill_model import Detector, Drill, Rubric
-
-
-class Model(msgspec.Struct, frozen=True, gc=False):
-    """The base of every model class: immutable, hashable, comparable.
-
-    The model is built bottom-up from immutable parts, so it holds no reference
-    cycles and its objects need not be tracked by the cyclic garbage collector.
-    """
-
-
-class Pos(Model):
-    """Where a node starts: 1-based line and column, as editors count."""
-
-    file: str
-    line: int
-    col: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}"
-
-
-NOWHERE = Pos("<none>", 0, 0)
-
-
-class Text(Model):
-    """A user-visible string in every locale of the playbook.
-
-    A plain YAML string becomes the same value for every locale; `get` falls
-    back to the first locale given so a caller never receives an empty string.
-    """
-
-    values: dict[str, str]
-
-    def get(self, locale: str) -> str:
-        if locale in self.values:
-            return self.values[locale]
-        return next(iter(self.values.values()), "")
-
-    @classmethod
-    def plain(cls, value: str) -> Text:
-        return cls({"*": value})
-
-    @property
-    def is_plain(self) -> bool:
-        return set(self.values) == {"*"}
-
-
-class FactType(StrEnum):
-    ENUM = "enum"
-    BOOL = "bool"
-    NUMBER = "number"
-    TEXT = "text"
-    DATETIME = "datetime"
+# The condition language and the base values are part of the model: re-exported as `model.X`.
+from ..conditions.model import DERIVED_FACTS as DERIVED_FACTS
+from ..conditions.model import OP_SYNONYMS as OP_SYNONYMS
+from ..conditions.model import All as All
+from ..conditions.model import Any as Any
+from ..conditions.model import Condition as Condition
+from ..conditions.model import FactTest as FactTest
+from ..conditions.model import FactType as FactType
+from ..conditions.model import Not as Not
+from ..conditions.model import Op as Op
+from ..conditions.model import Overdue as Overdue
+from ..conditions.model import Scalar as Scalar
+from .base import NOWHERE as NOWHERE
+from .base import Model as Model
+from .base import Pos as Pos
+from .base import Text as Text
+from .drill_model import Detector, Drill, Rubric
 
 
 class FactValue(Model):
@@ -120,7 +84,7 @@ class Duration(Model):
     unit: DurationUnit
 
     @classmethod
-    def parse(cls, raw: str) -> Duration:
+    def parse(cls, raw: str) -> Self:
         if raw == DurationUnit.END_OF_BUSINESS_DAY:
             return cls(0, DurationUnit.END_OF_BUSINESS_DAY)
         for unit in (DurationUnit.BUSINESS_HOURS, DurationUnit.BUSINESS_DAYS,
@@ -184,66 +148,6 @@ def calendar_problems(cal: Calendar) -> list[tuple[str, str]]:
 
 
 DEFAULT_CALENDAR = Calendar("UTC", dt.time(9), dt.time(17), frozenset(range(5)))
-
-
-# --- conditions -------------------------------------------------------------
-
-class Op(StrEnum):
-    EQ = "eq"
-    NE = "ne"
-    IN = "in"
-    NOT_IN = "not_in"
-    LT = "lt"
-    LE = "le"
-    GT = "gt"
-    GE = "ge"
-    BETWEEN = "between"
-    CONTAINS = "contains"
-    EXISTS = "exists"
-
-
-# Operator spellings authors bring from other tools, for "did you mean" hints.
-OP_SYNONYMS = {"gte": "ge", ">=": "ge", "lte": "le", "<=": "le", ">": "gt", "<": "lt", "==": "eq", "=": "eq",
-               "!=": "ne", "equals": "eq", "neq": "ne", "nin": "not_in", "range": "between", "has": "contains"}
-
-
-# Conditions hold no positions: their problems are reported while they are built,
-# against the YAML, and a rule's own position is enough afterwards. Ten thousand
-# rules would otherwise carry (and pickle) forty thousand more objects.
-
-Scalar = Union[str, int, float, bool, None]
-
-
-class FactTest(Model, tag=True):
-    """`{fact, op, value}`; `value` is a scalar, a tuple (in/not_in/between) or a bool (exists)."""
-
-    fact: str
-    op: Op
-    value: Scalar | tuple[Scalar, ...]
-
-
-class Overdue(Model, tag=True):
-    """True when the named deadline (`respond`, `resolve` or a step id) has passed."""
-
-    target: str
-
-
-class All(Model, tag=True):
-    items: tuple[Condition, ...]
-
-
-class Any(Model, tag=True):
-    items: tuple[Condition, ...]
-
-
-class Not(Model, tag=True):
-    item: Condition
-
-
-Condition = Union[All, Any, Not, FactTest, Overdue]
-
-# Facts every case has without declaring them: computed from the case clock.
-DERIVED_FACTS = {"elapsed_minutes": FactType.NUMBER}
 
 
 # --- content ----------------------------------------------------------------
@@ -326,7 +230,7 @@ class DeadlineSet(Model):
     resolve: Duration | None = None
 
 
-NO_DEADLINES = DeadlineSet()  # shared, so that a pickle of many rules stores it once
+NO_DEADLINES = DeadlineSet()
 
 
 class Action(Model):
@@ -431,11 +335,7 @@ class Workflow(Model):
 
 
 class Playbook(Model):
-    """A whole validated playbook, with lookup tables by id.
-
-    The tables are read-only mappings: plain dicts when built, and
-    cache.DeferredSection (items unpickled on first lookup) when cached.
-    """
+    """A whole validated playbook, with lookup tables by id (read-only by convention: the model is shared)."""
 
     id: str
     title: Text
