@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "export": "cxcoach.cli.export:export",
     "new": "cxcoach.cli.new:new",
     "case": "cxcoach.cli.case:case",
+    "report": "cxcoach.cli.report:report",
+    "demo": "cxcoach.cli.demo:demo",
 }
 
 

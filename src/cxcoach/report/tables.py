@@ -107,7 +107,7 @@ def figure_change(f: Figure) -> str:
         text = str(int(size))
     relative = ""
     if f.unit in ("count", "hours") and f.previous:
-        relative = f" ({f.change / f.previous * 100:+.0f}%)"
+        relative = f" ({f.change / f.previous * 100:+.0f}%)".replace("-", "−")
     return f"{sign}{text}{relative}"
 
 
@@ -139,7 +139,7 @@ def tables(report: MonthlyReport) -> list[Table]:
                          frozenset({1, 2, 3})))
     out.append(Table("durations", h("durations"),
                      [h("measure"), h("group"), h("n"), h("mean"), h("median"), h("previous_mean")],
-                     [[word(loc, d.measure), d.label, str(d.n), hours(d.mean_hours), hours(d.median_hours),
+                     [[word(loc, f"{d.measure}_time"), d.label, str(d.n), hours(d.mean_hours), hours(d.median_hours),
                        hours(d.previous_mean_hours)] for d in report.durations], frozenset({2, 3, 4, 5})))
     out.append(Table("deadlines", h("deadlines"),
                      [h("deadline"), h("on_time"), h("late"), h("open"), h("rate"), h("previous_rate")],
