@@ -71,6 +71,7 @@ CAUSES: dict[str, list[tuple[str, str]]] = {
     "outage": [("计划停电通知未送达", "停电通知改为短信加电话双通道,提前 3 天发送并记录回执")],
     "other": [("客户信息登记错误", "受理时复述并核对客户电话,系统增加手机号格式校验")],
 }
+NOTES = ("已致电客户说明进展", "已联系责任部门核实", "已调取相关记录", "已约定上门查看时间", "已向主管汇报处理方案")
 DESCRIPTIONS = {
     "product_quality": "新车行驶中有异响", "after_sales": "维修后问题仍未解决", "service_attitude": "接待人员态度冷淡",
     "logistics": "收到的商品外包装破损", "billing": "账单金额与约定不符", "wait_time": "预约后仍等候过久",
@@ -147,7 +148,10 @@ class _Planner:
             p.later.append((t, "waiting_customer", {}, "complaint_handler", "等待客户提供材料"))
             t = t + dt.timedelta(hours=rng.uniform(3, 60))
             p.later.append((t, "investigating", {}, "complaint_handler", "客户已提供材料"))
-        t = self.bh(t, rng.lognormvariate(1.6, 0.8) * pace)
+        for _ in range(rng.choice((0, 1, 1, 2, 3))):  # progress notes while investigating
+            t = self.bh(t, rng.uniform(0.2, 1.5) * pace)
+            p.later.append((t, None, {}, "complaint_handler", rng.choice(NOTES)))
+        t = self.bh(t, rng.lognormvariate(1.3, 0.8) * pace)
         p.later.append((t, "solution_proposed", {}, "complaint_handler", "向客户提出处理方案"))
         t = self.bh(t, rng.lognormvariate(0.8, 0.9) * pace)
         cause, measure = rng.choice(CAUSES[category])
