@@ -176,7 +176,7 @@ class _Choice:
     ones `recommend` and `case show` give.
     """
 
-    def __init__(self, playbook: Playbook, case: Case) -> None:
+    def __init__(self, playbook: Playbook, case: Case, *, late: bool = True) -> None:
         self.playbook = playbook
         self.cp = cp = compile_playbook(playbook)
         paused_state = cp.pause_when is not None and cp.pause_when(case.facts, _no_overdue) is True
@@ -186,10 +186,10 @@ class _Choice:
         self.clocks = _Deadlines(playbook.calendar, self.clock, cp.met(case.facts))
         self.hits = cp.index.match(facts, _no_overdue, cp.plain_mask)
         self.respond, self.resolve = _main_deadlines(playbook, self.hits, self.clocks)
-        if cp.index.overdue_mask:
-            late = cp.index.match(facts, self.overdue, cp.index.overdue_mask)
-            if late:
-                self.hits = sorted(self.hits + late, key=lambda cr: cr.rank)
+        if late and cp.index.overdue_mask:
+            fired = cp.index.match(facts, self.overdue, cp.index.overdue_mask)
+            if fired:
+                self.hits = sorted(self.hits + fired, key=lambda cr: cr.rank)
                 self.respond, self.resolve = _main_deadlines(playbook, self.hits, self.clocks)
 
     def overdue(self, target: str) -> bool | None:
@@ -209,7 +209,10 @@ def main_deadlines(playbook: Playbook, case: Case) -> dict[str, tuple[str, str, 
     `due`, `overdue` and `met`). A report evaluates thousands of cases, and
     this is a fraction of `recommend`'s cost.
     """
-    chosen = _Choice(playbook, case)
+    cp = compile_playbook(playbook)
+    late = any(cr.uses_overdue and (cr.rule.then.deadlines.respond or cr.rule.then.deadlines.resolve)
+               for cr in cp.index.rules)  # rules that test deadlines can only move them if they set some
+    chosen = _Choice(playbook, case, late=late)
     out: dict[str, tuple[str, str, Timing]] = {}
     for target, pick in (("respond", chosen.respond), ("resolve", chosen.resolve)):
         if pick is not None:

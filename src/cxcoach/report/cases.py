@@ -2,10 +2,8 @@
 
 The log is replayed with the desk's own `fold` (so "responded", "resolved",
 pauses and reopenings mean what `case show` says) and the deadlines come
-from the engine's `main_deadlines` (the ones `recommend` chooses), each
-evaluated at the instant its clock stopped: a deadline met at 10:20 is
-judged against the due time the case had at 10:20, with the pauses it had
-by then. Only events before `as_of` count, so a month's report is the same
+from the engine's `main_deadlines` (the ones `recommend` and `case show`
+give). Only events before `as_of` count, so a month's report is the same
 whenever it is run.
 
 Durations are *active business hours*: working time on the playbook's
@@ -25,6 +23,7 @@ import msgspec
 
 from ..desk.state import CaseState, FollowUp, fold
 from ..engine.calendar import business_minutes_between
+from ..engine.case import Case, Pause
 from ..engine.recommend import main_deadlines
 from ..playbook.model import Calendar, Playbook
 from ..store.cases import CaseRow, EventRow
@@ -97,50 +96,52 @@ def active_hours(cal: Calendar, start: dt.datetime, end: dt.datetime,
     return max(0.0, minutes) / 60
 
 
+def reopened_by(playbook: Playbook, row: CaseRow, events: Sequence[EventRow], instant: dt.datetime) -> int:
+    """How often the case had been reopened before `instant`."""
+    before = bisect.bisect_left([e.at for e in events], instant)
+    return fold(playbook, row.received_at, events[:before]).reopened if before else 0
+
+
 def case_figures(playbook: Playbook, row: CaseRow, events: Sequence[EventRow], *, as_of: dt.datetime,
-                 since: dt.datetime | None = None) -> CaseFigures | None:
+                 reopened_before: int = 0) -> CaseFigures | None:
     """The case's figures from its log (oldest first) as of `as_of`; None if it was not received by then.
 
-    `since` (the start of the reported period) is where `reopened_since` starts counting.
+    `reopened_before` (see `reopened_by`) is subtracted to give the reopenings of the reported period.
     """
-    times = [e.at for e in events]
-    upto = bisect.bisect_left(times, as_of)
+    upto = bisect.bisect_left([e.at for e in events], as_of)
     if upto == 0 or row.received_at >= as_of:
         return None
-    log = events[:upto]
-    state = fold(playbook, row.received_at, log)
-    reopened_before = 0
-    if since is not None and row.received_at < since:
-        before = bisect.bisect_left(times, since)
-        reopened_before = fold(playbook, row.received_at, log[:before]).reopened if before else 0
+    state = fold(playbook, row.received_at, events[:upto])
     cal = playbook.calendar
     respond_hours = resolve_hours = None
     if state.responded_at is not None:
         respond_hours = active_hours(cal, row.received_at, state.responded_at, state.pauses)
     if state.resolved_at is not None:
         resolve_hours = active_hours(cal, row.received_at, state.resolved_at, state.pauses)
-    defaults = {f.id: f.default for f in playbook.facts.values() if f.default is not None}
+    facts = {**{f.id: f.default for f in playbook.facts.values() if f.default is not None}, **state.facts}
     return CaseFigures(
-        row.id, row.ref, row.received_at, as_of, {**defaults, **state.facts}, state.stage, state.is_open,
-        state.responded_at, state.resolved_at, state.closed_at, respond_hours, resolve_hours, state.reopened,
-        state.reopened - reopened_before, _deadlines(playbook, row.received_at, log, times, state, as_of),
-        state.follow_up)
+        row.id, row.ref, row.received_at, as_of, facts, state.stage, state.is_open, state.responded_at,
+        state.resolved_at, state.closed_at, respond_hours, resolve_hours, state.reopened,
+        state.reopened - reopened_before, _deadlines(playbook, state, facts, as_of), state.follow_up)
 
 
-def _deadlines(playbook: Playbook, received_at: dt.datetime, log: Sequence[EventRow], times: list[dt.datetime],
-               state: CaseState, as_of: dt.datetime) -> tuple[Deadline, ...]:
-    """Each main deadline judged at the instant its clock stopped, or at `as_of` if it still runs."""
+def _deadlines(playbook: Playbook, state: CaseState, facts: dict[str, Any], as_of: dt.datetime) -> tuple[Deadline, ...]:
+    """The case's respond and resolve deadlines as `case show` gives them at `as_of`, and how each ended.
+
+    One evaluation serves both: a due time moves only with pauses that start
+    before it, so a clock that stopped on time stays on time and one that
+    stopped late keeps the due time it missed. The deadlines are the ones
+    the case's facts at `as_of` call for (a case retiered to major is
+    judged by the major tier), counted from `received_at` with every pause.
+    """
+    case = Case(facts=facts, received_at=state.received_at, now=as_of,
+                pauses=tuple(Pause(s, e) for s, e in state.pauses if s <= as_of))
     out: list[Deadline] = []
+    chosen = main_deadlines(playbook, case)
     for target, met_at in (("respond", state.responded_at), ("resolve", state.resolved_at)):
-        if met_at is None:
-            at, then = as_of, state
-        else:
-            at = met_at
-            then = fold(playbook, received_at, log[:bisect.bisect_right(times, met_at)])
-        chosen = main_deadlines(playbook, then.engine_case(playbook, at)).get(target)
-        if chosen is None:
+        if target not in chosen:
             continue
-        duration, source, timing = chosen
+        duration, source, timing = chosen[target]
         if met_at is not None:
             outcome: Outcome = "on_time" if met_at <= timing.due else "late"
         else:

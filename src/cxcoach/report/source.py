@@ -6,7 +6,7 @@ import datetime as dt
 
 from ..playbook.model import Playbook
 from ..store.cases import CaseStore
-from .cases import CaseFigures, case_figures
+from .cases import CaseFigures, case_figures, reopened_by
 from .compute import Options, monthly_report
 from .model import MonthlyReport
 from .period import Month
@@ -25,10 +25,17 @@ def month_figures(cases: CaseStore, playbook: Playbook, month: Month, *,
     current, previous = [], []
     for row in rows:
         log = logs[row.id]
-        if (now := case_figures(playbook, row, log, as_of=as_of, since=start)) is not None:
+        then = None
+        if row.received_at < start:
+            old = reopened_by(playbook, row, log, before) if row.received_at < before else 0
+            then = case_figures(playbook, row, log, as_of=start, reopened_before=old)
+            if then is not None:
+                previous.append(then)
+            if then is not None and not then.is_open and not any(start <= e.at < as_of for e in log):
+                continue  # closed before the month and untouched in it: in none of its figures
+        now = case_figures(playbook, row, log, as_of=as_of, reopened_before=then.reopened if then else 0)
+        if now is not None:
             current.append(now)
-        if (then := case_figures(playbook, row, log, as_of=start, since=before)) is not None:
-            previous.append(then)
     return current, previous
 
 
