@@ -12,7 +12,9 @@ state.
 from __future__ import annotations
 
 import datetime as dt
+import random
 import secrets
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -25,7 +27,7 @@ from ..store.cases import CaseRow, CaseStore, EventRow
 from .state import CaseState, fold, state_columns
 from .validate import EventRejected, check_follow_up, check_open, check_update
 
-CONFLICT_RETRIES = 20
+CONFLICT_RETRIES = 60  # each after a short random wait, so racing writers spread out
 
 
 class CaseNotFound(StoreError):
@@ -161,18 +163,20 @@ class Desk:
     def _append(self, ref: str | int, at: dt.datetime | None,
                 make: Callable[[int, CaseState, dt.datetime], EventRow]) -> CaseRow:
         case_id = self.find(ref).id
-        for _ in range(CONFLICT_RETRIES):
+        for attempt in range(CONFLICT_RETRIES):
+            if attempt:
+                time.sleep(random.uniform(0, 0.002 * min(attempt, 10)))
             row, events = self.cases.load(case_id)
             state = fold(self.playbook, row.received_at, events)
             when = at or max(self.clock(), state.last_at)
             new = make(row.version + 1, state, when)
             after = fold(self.playbook, row.received_at, [*events, new])
+            columns = state_columns(self.playbook, after)
             try:
-                self.cases.append(case_id, row.version, new, state_columns(self.playbook, after),
-                                  recorded_at=self.clock())
+                self.cases.append(case_id, row.version, new, columns, recorded_at=self.clock())
             except ConflictError:
                 continue
-            return self.cases.get(case_id) or row
+            return msgspec.structs.replace(row, version=row.version + 1, **columns)
         raise StoreError(f"case {ref} is being changed by many others at once; try again")
 
     # -- reading --

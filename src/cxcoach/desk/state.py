@@ -149,11 +149,16 @@ def fold(playbook: Playbook, received_at: dt.datetime, events: Sequence[EventRow
                      responded, resolved, reopened, closed, closed_by, closure_note, follow_up)
 
 
+_defaults: dict[int, tuple[Playbook, dict[str, Any]]] = {}
+
+
 def _typed(playbook: Playbook, facts: Mapping[str, Any]) -> dict[str, Any]:
     """Stored facts with the playbook's defaults, as the engine's conditions see them."""
-    out = {f.id: f.default for f in playbook.facts.values() if f.default is not None}
-    out.update(facts)
-    return out
+    hit = _defaults.get(id(playbook))
+    if hit is None or hit[0] is not playbook:
+        hit = _defaults[id(playbook)] = (playbook, {f.id: f.default for f in playbook.facts.values()
+                                                   if f.default is not None})
+    return {**hit[1], **facts}
 
 
 def state_columns(playbook: Playbook, state: CaseState) -> dict[str, Any]:

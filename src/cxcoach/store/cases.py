@@ -84,6 +84,16 @@ _EVENT_COLUMNS = (t.case_events.c.seq, t.case_events.c.at, t.case_events.c.kind,
                   t.case_events.c.recorded_at)
 
 
+# statements built once (the append path runs them for every event)
+_CASE_BY_ID = sa.select(*_CASE_COLUMNS).where(t.cases.c.id == sa.bindparam("id"))
+_EVENTS_OF = (sa.select(*_EVENT_COLUMNS).where(t.case_events.c.case_id == sa.bindparam("id"))
+              .order_by(t.case_events.c.seq))
+_MOVE_STATE = (t.cases.update()
+               .where(t.cases.c.id == sa.bindparam("cid"), t.cases.c.version == sa.bindparam("expected"))
+               .values(version=sa.bindparam("version"), **{name: sa.bindparam(name) for name in STATE_COLUMNS}))
+_ADD_EVENT = t.case_events.insert()
+
+
 def _case(row: Sequence[Any]) -> CaseRow:
     values = dict(zip(CaseRow.__struct_fields__, row))
     values["is_open"] = bool(values["is_open"])
@@ -147,11 +157,10 @@ class CaseStore:
     def load(self, case_id: int) -> tuple[CaseRow, list[EventRow]]:
         """The state row and the whole log, read in one snapshot."""
         with self.db.read() as conn:
-            row = conn.execute(sa.select(*_CASE_COLUMNS).where(t.cases.c.id == case_id)).first()
+            row = conn.execute(_CASE_BY_ID, {"id": case_id}).first()
             if row is None:
                 raise StoreError(f"no case {case_id} in {self.db.where}")
-            events = conn.execute(sa.select(*_EVENT_COLUMNS).where(t.case_events.c.case_id == case_id)
-                                  .order_by(t.case_events.c.seq)).all()
+            events = conn.execute(_EVENTS_OF, {"id": case_id}).all()
         return _case(row), [_event(e) for e in events]
 
     def events(self, case_ids: Iterable[int]) -> dict[int, list[EventRow]]:
@@ -253,12 +262,11 @@ class CaseStore:
         if event.seq != expected_version + 1:
             raise ValueError("an appended event is numbered version + 1")
         with self.db.write() as conn:
-            moved = conn.execute(t.cases.update()
-                                 .where(t.cases.c.id == case_id, t.cases.c.version == expected_version)
-                                 .values(version=expected_version + 1, **_state(state))).rowcount
+            moved = conn.execute(_MOVE_STATE, {"cid": case_id, "expected": expected_version,
+                                               "version": expected_version + 1, **_state(state)}).rowcount
             if moved != 1:
                 raise ConflictError(f"case {case_id} was changed by someone else meanwhile")
-            conn.execute(t.case_events.insert().values(**_event_values(case_id, event, recorded_at)))
+            conn.execute(_ADD_EVENT, _event_values(case_id, event, recorded_at))
 
     def delete(self, versions: Mapping[int, int]) -> int:
         """Delete cases (id -> the version that was archived); all or nothing, ConflictError if one changed."""

@@ -97,7 +97,7 @@ class Database:
             parsed = sa.engine.make_url(_postgres_url(url))
             options = " ".join(filter(None, (parsed.query.get("options"), f"-c lock_timeout={int(timeout_ms)}")))
             engine = sa.create_engine(
-                parsed.difference_update_query(["options"]), pool_pre_ping=True,
+                parsed.difference_update_query(["options"]), pool_recycle=3600,
                 connect_args={"connect_timeout": max(1, timeout_ms // 1000), "options": options})
             with engine.connect() as conn:
                 conn.exec_driver_sql("SELECT 1")
