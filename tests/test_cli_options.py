@@ -45,5 +45,19 @@ def test_the_short_option_reaches_the_command():
     assert case.exit_code == 0, case.output
 
 
-def test_commands_are_all_listed():
+def _all_commands(group: click.Group, ctx: click.Context, prefix: str = ""):
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if command is None:
+            continue
+        yield prefix + name, command
+        if isinstance(command, click.Group):
+            yield from _all_commands(command, click.Context(command, parent=ctx), prefix + name + " ")
+
+
+def test_no_command_spells_the_playbook_option_differently():
     assert {"recommend", "drill", "score", "explore", "export", "calibrate"} <= set(COMMANDS)
+    ctx = click.Context(main)
+    odd = {name: opts for name, command in _all_commands(main, ctx)
+           for opts in _playbook_options(command) if opts != {"-p", "--playbook"}}
+    assert odd == {}
