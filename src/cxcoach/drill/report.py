@@ -183,8 +183,8 @@ def drill_text(playbook: Playbook, report: DrillReport) -> str:
             lines.append(f"    > {f.text}{pts}")
         lines.append(f"    ({_t(loc, 'hostility')} {turn.state.hostility}/10)")
     if report.ending is not None:
-        if report.ending.say:
-            lines.append(f"{_t(loc, 'customer')}: {report.ending.say.get(loc)}")
+        if report.closing:
+            lines.append(f"{_t(loc, 'customer')}: {report.closing}")
         lines.append(f"{_t(loc, 'ending')}: {report.ending.title.get(loc)} ({report.ending.kind.value})")
     lines.append(f"{_t(loc, 'satisfaction')}: {satisfaction_text(playbook, report)}")
     lines.append("")
@@ -218,8 +218,8 @@ def drill_json(playbook: Playbook, report: DrillReport) -> dict[str, object]:
     state = report.satisfaction_state
     return {
         "drill": report.drill.id, "seed": report.seed, "locale": report.locale, "mode": report.mode.value,
-        "ending": ({"id": report.ending.id, "kind": report.ending.kind.value, "outcome": report.ending.outcome}
-                   if report.ending else None),
+        "ending": ({"id": report.ending.id, "kind": report.ending.kind.value, "outcome": report.ending.outcome,
+                    "say": report.closing} if report.ending else None),
         "passed": report.passed, "score": report.score.score,
         "satisfaction": {"c": report.satisfaction, "state": state.id if state else None,
                          "perceived": round(report.final_state.perceived, 2),
@@ -228,6 +228,7 @@ def drill_json(playbook: Playbook, report: DrillReport) -> dict[str, object]:
                                    for s in playbook.measurement.satisfaction_states]},
         "final_state": report.final_state.to_json(),
         "turns": [t.to_json() for t in report.turns],
+        "silences": [s.to_json() for s in report.silences],
         "details": report.score.to_json(),
         "missed": _missed_json(playbook, report.score, report.locale),
     }
