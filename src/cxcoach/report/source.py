@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Sequence
+
+import msgspec
+import sqlalchemy as sa
 
 from ..playbook.model import Playbook
-from ..store.cases import CaseStore
+from ..store import tables as t
+from ..store.cases import CaseStore, EventRow
 from .cases import CaseFigures, case_figures, reopened_by
 from .compute import Options, monthly_report
 from .model import MonthlyReport
@@ -16,12 +22,12 @@ def month_figures(cases: CaseStore, playbook: Playbook, month: Month, *,
                   as_of: dt.datetime) -> tuple[list[CaseFigures], list[CaseFigures]]:
     """Figures of every case that lived in `month` or the month before: (as of `as_of`, as of the month's start).
 
-    Two queries: the cases active in the two months, then their logs.
+    Two queries: the cases active in the two months, then their logs up to `as_of`.
     """
     tz = playbook.calendar.timezone
     start, before = month.start(tz), month.previous.start(tz)
     rows = cases.active_between(before, month.end(tz))
-    logs = cases.events([r.id for r in rows])
+    logs = _logs(cases, [r.id for r in rows], as_of)
     current, previous = [], []
     for row in rows:
         log = logs[row.id]
@@ -37,6 +43,34 @@ def month_figures(cases: CaseStore, playbook: Playbook, month: Month, *,
         if now is not None:
             current.append(now)
     return current, previous
+
+
+_LOG_COLUMNS = (t.case_events.c.case_id, t.case_events.c.seq, sa.type_coerce(t.case_events.c.at, sa.Text),
+                t.case_events.c.kind,
+                t.case_events.c.by_role, t.case_events.c.note, t.case_events.c.stage,
+                sa.cast(t.case_events.c.facts, sa.Text), sa.cast(t.case_events.c.data, sa.Text))
+
+
+def _logs(cases: CaseStore, ids: Sequence[int], until: dt.datetime) -> dict[int, list[EventRow]]:
+    """The logs of `ids` before `until`, oldest first: `CaseStore.events` cut to what a report reads.
+
+    Events after the report's instant stay in the database, `recorded_at` is
+    not read, and each value is decoded once by the fastest means: the JSON
+    columns as text by msgspec, `at` by `UTCDateTime` itself, skipping
+    SQLAlchemy's processors (together ~30 µs an event).
+    """
+    out: dict[int, list[EventRow]] = {i: [] for i in ids}
+    decode = msgspec.json.decode
+    with cases.db.read() as conn:
+        utc = functools.partial(t.UTCDateTime().process_result_value, dialect=conn.dialect)
+        for i in range(0, len(ids), 500):
+            query = (sa.select(*_LOG_COLUMNS)
+                     .where(t.case_events.c.case_id.in_(ids[i:i + 500]), t.case_events.c.at < until)
+                     .order_by(t.case_events.c.case_id, t.case_events.c.seq))
+            for case_id, seq, at, kind, by, note, stage, facts, data in conn.execute(query):
+                out[case_id].append(EventRow(seq, utc(at), kind, by, note or "", stage, decode(facts) or {},
+                                             None if data is None else decode(data)))
+    return out
 
 
 def build_monthly(cases: CaseStore, playbook: Playbook, month: Month, *, now: dt.datetime,
