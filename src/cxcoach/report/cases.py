@@ -57,6 +57,14 @@ class Deadline(msgspec.Struct, frozen=True):
         return self.outcome in ("late", "open")
 
 
+class CaseKey(msgspec.Struct, frozen=True):
+    """Who a case is, all a report needs of its state row (a `CaseRow` serves as well)."""
+
+    id: int
+    ref: str  # its external id, else its number
+    received_at: dt.datetime
+
+
 class CaseFigures(msgspec.Struct, frozen=True):
     """What the report needs to know about one case, as of `as_of` (exclusive)."""
 
@@ -96,13 +104,13 @@ def active_hours(cal: Calendar, start: dt.datetime, end: dt.datetime,
     return max(0.0, minutes) / 60
 
 
-def reopened_by(playbook: Playbook, row: CaseRow, events: Sequence[EventRow], instant: dt.datetime) -> int:
+def reopened_by(playbook: Playbook, row: CaseKey | CaseRow, events: Sequence[EventRow], instant: dt.datetime) -> int:
     """How often the case had been reopened before `instant`."""
     before = bisect.bisect_left([e.at for e in events], instant)
     return fold(playbook, row.received_at, events[:before]).reopened if before else 0
 
 
-def case_figures(playbook: Playbook, row: CaseRow, events: Sequence[EventRow], *, as_of: dt.datetime,
+def case_figures(playbook: Playbook, row: CaseKey | CaseRow, events: Sequence[EventRow], *, as_of: dt.datetime,
                  reopened_before: int = 0) -> CaseFigures | None:
     """The case's figures from its log (oldest first) as of `as_of`; None if it was not received by then.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections import defaultdict
 
 import msgspec
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from ..playbook.model import Playbook
 from ..store import tables as t
 from ..store.cases import CaseStore, EventRow
-from .cases import CaseFigures, case_figures, reopened_by
+from .cases import CaseFigures, CaseKey, case_figures, reopened_by
 from .compute import Options, monthly_report
 from .model import MonthlyReport
 from .period import Month
@@ -26,11 +26,10 @@ def month_figures(cases: CaseStore, playbook: Playbook, month: Month, *,
     """
     tz = playbook.calendar.timezone
     start, before = month.start(tz), month.previous.start(tz)
-    rows = cases.active_between(before, month.end(tz))
-    logs = _logs(cases, [r.id for r in rows], as_of)
+    rows, logs = _read(cases, before, month.end(tz), as_of)
     current, previous = [], []
     for row in rows:
-        log = logs[row.id]
+        log = logs.get(row.id, [])
         then = None
         if row.received_at < start:
             old = reopened_by(playbook, row, log, before) if row.received_at < before else 0
@@ -45,32 +44,43 @@ def month_figures(cases: CaseStore, playbook: Playbook, month: Month, *,
     return current, previous
 
 
-_LOG_COLUMNS = (t.case_events.c.case_id, t.case_events.c.seq, sa.type_coerce(t.case_events.c.at, sa.Text),
-                t.case_events.c.kind,
-                t.case_events.c.by_role, t.case_events.c.note, t.case_events.c.stage,
-                sa.cast(t.case_events.c.facts, sa.Text), sa.cast(t.case_events.c.data, sa.Text))
+def _lived(start: dt.datetime, end: dt.datetime) -> sa.ColumnElement[bool]:
+    """`CaseStore.active_between`'s test: received before `end` and not closed before `start`, or touched in it."""
+    c, e = t.cases.c, t.case_events.c
+    touched = sa.select(e.case_id).where(e.at >= start, e.at < end)
+    return sa.or_(sa.and_(c.received_at < end, sa.or_(c.closed_at.is_(None), c.closed_at >= start)),
+                  c.id.in_(touched))
 
 
-def _logs(cases: CaseStore, ids: Sequence[int], until: dt.datetime) -> dict[int, list[EventRow]]:
-    """The logs of `ids` before `until`, oldest first: `CaseStore.events` cut to what a report reads.
+_EVENT_COLUMNS = (t.case_events.c.case_id, t.case_events.c.seq, sa.type_coerce(t.case_events.c.at, sa.Text),
+                  t.case_events.c.kind, t.case_events.c.by_role, t.case_events.c.note, t.case_events.c.stage,
+                  sa.cast(t.case_events.c.facts, sa.Text), sa.cast(t.case_events.c.data, sa.Text))
 
-    Events after the report's instant stay in the database, `recorded_at` is
-    not read, and each value is decoded once by the fastest means: the JSON
-    columns as text by msgspec, `at` by `UTCDateTime` itself, skipping
+
+def _read(cases: CaseStore, start: dt.datetime, end: dt.datetime,
+          until: dt.datetime) -> tuple[list[CaseKey], dict[int, list[EventRow]]]:
+    """The cases that lived in [start, end) and their logs before `until`, oldest first.
+
+    What `active_between` and `events` give, cut to what a report reads: the
+    cases' identity only, no event after the report's instant, no
+    `recorded_at`; and each value decoded once by the fastest means: the
+    JSON columns as text by msgspec, `at` by `UTCDateTime` itself, skipping
     SQLAlchemy's processors (together ~30 µs an event).
     """
-    out: dict[int, list[EventRow]] = {i: [] for i in ids}
+    c, e = t.cases.c, t.case_events.c
+    lived = _lived(start, end)
     decode = msgspec.json.decode
+    logs: dict[int, list[EventRow]] = defaultdict(list)
     with cases.db.read() as conn:
         utc = functools.partial(t.UTCDateTime().process_result_value, dialect=conn.dialect)
-        for i in range(0, len(ids), 500):
-            query = (sa.select(*_LOG_COLUMNS)
-                     .where(t.case_events.c.case_id.in_(ids[i:i + 500]), t.case_events.c.at < until)
-                     .order_by(t.case_events.c.case_id, t.case_events.c.seq))
-            for case_id, seq, at, kind, by, note, stage, facts, data in conn.execute(query):
-                out[case_id].append(EventRow(seq, utc(at), kind, by, note or "", stage, decode(facts) or {},
-                                             None if data is None else decode(data)))
-    return out
+        rows = [CaseKey(i, ref or str(i), received) for i, ref, received in conn.execute(
+            sa.select(c.id, c.external_id, c.received_at).where(lived).order_by(c.id)).all()]
+        query = (sa.select(*_EVENT_COLUMNS).where(e.case_id.in_(sa.select(c.id).where(lived)), e.at < until)
+                 .order_by(e.case_id, e.seq))
+        for case_id, seq, at, kind, by, note, stage, facts, data in conn.execute(query).all():
+            logs[case_id].append(EventRow(seq, utc(at), kind, by, note or "", stage, decode(facts) or {},
+                                          None if data is None else decode(data)))
+    return rows, logs
 
 
 def build_monthly(cases: CaseStore, playbook: Playbook, month: Month, *, now: dt.datetime,
