@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/report.py                       # build once (kept in /tmp), then time
     .venv/bin/python bench/report.py --cases 20000 --months 6
+    .venv/bin/python bench/report.py --cases 20000 --months 5 --baseline main   # before / after a change
 
 The store holds `--months` months of the demo's cases (`cxcoach demo`'s
 planner, `--cases / --months` a month, the reported month last). Building
@@ -12,6 +13,12 @@ backend, side by side: the library call (query, per-case figures, month
 over month) and each renderer, best and median of `--repeat` runs, and the
 whole `cxcoach report monthly` command in a fresh process (imports and
 playbook load included). The issue's target: under 5 s on each backend.
+
+`--baseline REF` times only `build_monthly`, this tree against the code of
+git revision REF, in fresh processes taking turns, and prints the ratios:
+wall time, and the process's CPU time, which a loaded machine disturbs far
+less (with SQLite the whole query runs in the process; PostgreSQL's share
+runs in the server and is only in the wall time).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -106,6 +114,43 @@ def timed(fn: Any, repeat: int) -> tuple[float, float, Any]:
     return min(runs), statistics.median(runs), out
 
 
+def library_times(target: str, month: Month, repeat: int) -> tuple[float, float]:
+    """Best wall and CPU seconds of `build_monthly` on `target` (run in a fresh process by `--baseline`)."""
+    playbook = load_playbook()
+    now = dt.datetime.now(dt.timezone.utc)
+    walls, cpus = [], []
+    with Store.open(target) as store:
+        for _ in range(repeat):
+            wall, cpu = time.perf_counter(), time.process_time()
+            build_monthly(store.cases, playbook, month, now=now)
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
+    return min(walls), min(cpus)
+
+
+def against(ref: str, targets: dict[str, str], month: Month, repeat: int) -> None:
+    """`build_monthly` of this tree and of git revision `ref`, side by side, best of `repeat` turns each."""
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(root), "archive", ref, "src", "playbooks", "schemas"],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        trees = {ref: f"{tmp}/src", "this tree": str(root / "src")}
+        print(f"\nbuild_monthly for {month}, best of {repeat} (seconds; wall / CPU of the process)\n")
+        print(f"| | {ref} | this tree | ratio (wall / CPU) |\n| --- | --- | --- | --- |")
+        for name, target in targets.items():
+            best: dict[str, list[float]] = {}
+            for _ in range(repeat):
+                for tree, src in trees.items():
+                    out = subprocess.run([sys.executable, __file__, "--library-only", target, "--month", str(month)],
+                                         check=True, capture_output=True, text=True,
+                                         env={**os.environ, "PYTHONPATH": src}).stdout.split()
+                    runs = [float(x) for x in out]
+                    best[tree] = [min(a, b) for a, b in zip(best.get(tree, runs), runs)]
+            (w0, c0), (w1, c1) = best[ref], best["this tree"]
+            print(f"| {name} | {w0:.2f} / {c0:.2f} | {w1:.2f} / {c1:.2f} | {w1 / w0:.2f} / {c1 / c0:.2f} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", type=int, default=100_000)
@@ -115,17 +160,20 @@ def main() -> None:
     ap.add_argument("--pg-schema", default=None, help="PostgreSQL schema at $CXCOACH_TEST_PG (default: bench_report_N)")
     ap.add_argument("--no-pg", action="store_true")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--baseline", metavar="REF", help="time build_monthly against git revision REF instead")
+    ap.add_argument("--library-only", metavar="TARGET", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    playbook = load_playbook()
     month = Month.parse(args.month)
+    if args.library_only:
+        print(*library_times(args.library_only, month, 1))
+        return
+    playbook = load_playbook()
     per_month = args.cases // args.months
     tag = f"{per_month * args.months}_{args.months}"
     targets = {"SQLite": str(args.sqlite or Path(f"/tmp/cxcoach-bench-report-{tag}.sqlite3"))}
     if not args.no_pg:
         targets["PostgreSQL"] = pg_target(args.pg_schema or f"bench_report_{tag}")
     rows: tuple[list[dict], list[dict]] | None = None
-    now = dt.datetime.now(dt.timezone.utc)
-    results = {}
     for name, target in targets.items():
         with Store.open(target) as store:
             if store.cases.count() == 0:
@@ -137,6 +185,13 @@ def main() -> None:
                 start = time.perf_counter()
                 fill(store, *rows)
                 print(f"{name}: written in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    if args.baseline:
+        against(args.baseline, targets, month, args.repeat)
+        return
+    now = dt.datetime.now(dt.timezone.utc)
+    results = {}
+    for name, target in targets.items():
+        with Store.open(target) as store:
             total = store.cases.count()
             with store.cases.db.read() as conn:
                 n_events = conn.execute(sa.select(sa.func.count()).select_from(t.case_events)).scalar_one()
