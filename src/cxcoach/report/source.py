@@ -68,18 +68,18 @@ def _read(cases: CaseStore, start: dt.datetime, end: dt.datetime,
     SQLAlchemy's processors (together ~30 µs an event).
     """
     c, e = t.cases.c, t.case_events.c
-    lived = _lived(start, end)
     decode = msgspec.json.decode
     logs: dict[int, list[EventRow]] = defaultdict(list)
     with cases.db.read() as conn:
         utc = functools.partial(t.UTCDateTime().process_result_value, dialect=conn.dialect)
         rows = [CaseKey(i, ref or str(i), received) for i, ref, received in conn.execute(
-            sa.select(c.id, c.external_id, c.received_at).where(lived).order_by(c.id)).all()]
-        query = (sa.select(*_EVENT_COLUMNS).where(e.case_id.in_(sa.select(c.id).where(lived)), e.at < until)
-                 .order_by(e.case_id, e.seq))
-        for case_id, seq, at, kind, by, note, stage, facts, data in conn.execute(query).all():
-            logs[case_id].append(EventRow(seq, utc(at), kind, by, note or "", stage, decode(facts) or {},
-                                          None if data is None else decode(data)))
+            sa.select(c.id, c.external_id, c.received_at).where(_lived(start, end)).order_by(c.id)).all()]
+        for i in range(0, len(rows), 500):  # by key: a join on the test would read every log on PostgreSQL
+            query = (sa.select(*_EVENT_COLUMNS).where(e.case_id.in_([r.id for r in rows[i:i + 500]]), e.at < until)
+                     .order_by(e.case_id, e.seq))
+            for case_id, seq, at, kind, by, note, stage, facts, data in conn.execute(query).all():
+                logs[case_id].append(EventRow(seq, utc(at), kind, by, note or "", stage, decode(facts) or {},
+                                              None if data is None else decode(data)))
     return rows, logs
 
 
