@@ -68,10 +68,21 @@ def test_invalid_playbook_is_never_cached(mini_dir, cache_folder):
 
 def test_an_entry_is_plain_msgpack_data(mini_dir, cache_folder):
     load_playbook(mini_dir)
-    data = msgspec.msgpack.decode(_entry(cache_folder).read_bytes())  # no types given: lists, ints, bytes
-    fmt, fingerprint, checksum, payload = data
-    assert isinstance(fmt, int) and all(isinstance(p, bytes) for p in fingerprint) and isinstance(checksum, int)
-    assert payload["id"] == "mini"  # the playbook inline, as maps and arrays
+    fmt, fingerprint, checksum, core, sections = msgspec.msgpack.decode(_entry(cache_folder).read_bytes())
+    assert isinstance(fmt, int) and isinstance(checksum, int) and all(isinstance(p, bytes) for p in fingerprint)
+    assert msgspec.msgpack.decode(core)["id"] == "mini"  # no types given: maps, arrays, strings
+    assert msgspec.msgpack.decode(sections["steps"])["listen"]["procedure"] == "intake"
+
+
+def test_sections_are_decoded_when_first_used(mini_dir, cache_folder):
+    built = load_playbook(mini_dir)
+    cached = load_playbook(mini_dir)
+    assert type(cached.steps) is not dict and cached.steps._items is None  # still msgpack
+    assert cached.steps["listen"] == built.steps["listen"] and cached.steps._items is not None
+    assert list(cached.steps) == list(built.steps) and len(cached.drills) == len(built.drills)
+    assert "listen" in cached.steps and "nope" not in cached.steps
+    with pytest.raises(KeyError):
+        cached.steps["nope"]
 
 
 def test_a_planted_pickle_does_not_run(mini_dir, cache_folder, tmp_path, builds):

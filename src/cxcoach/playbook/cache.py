@@ -11,8 +11,11 @@ per playbook edit. Each playbook folder has one entry in a per-user directory
   (`model_sources`). It is compared byte for byte, so a stale entry is never
   used, and an edit replaces the entry instead of adding another.
 * the playbook as msgpack, decoded by msgspec into the model's own types: an
-  entry is data, and reading one runs no code from it (a pickle could).
-* a CRC-32 of that msgpack, so a flipped bit or a truncated write is noticed.
+  entry is data, and reading one runs no code from it (a pickle could). Each
+  id-keyed section (steps, scripts, drills, ...) is a msgpack document of its
+  own, decoded the first time it is used: `cxcoach recommend` never decodes
+  the drills, which are most of a playbook.
+* a CRC-32 of all that msgpack, so a flipped bit or a truncated write is noticed.
 
 Whatever is wrong with an entry (unreadable, truncated, corrupt, foreign,
 stale) makes it a miss: the playbook is built from its YAML and the entry
@@ -23,9 +26,13 @@ a reader never sees half of one.
 from __future__ import annotations
 
 import binascii
+import functools
 import os
 import sys
+import typing
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -54,8 +61,8 @@ def cache_dir() -> Path | None:
 def model_sources() -> list[Path]:
     """The modules whose code decides what a playbook builds into: cxcoach's top level and its
     `playbook` and `conditions` packages (a test checks that the loader imports nothing else of cxcoach)."""
-    return sorted(path for folder in (_PACKAGE, _PACKAGE / "playbook", _PACKAGE / "conditions")
-                  for path in folder.glob("*.py"))
+    return sorted(folder / name for folder in (_PACKAGE, _PACKAGE / "playbook", _PACKAGE / "conditions")
+                  for name in os.listdir(folder) if name.endswith(".py"))
 
 
 class Key(msgspec.Struct, frozen=True):
@@ -65,45 +72,45 @@ class Key(msgspec.Struct, frozen=True):
     fingerprint: tuple[bytes, ...]  # compared item by item: no copying the files into one blob
 
 
-class _Entry(msgspec.Struct, frozen=True, array_like=True):
-    """An entry as stored. Reading it leaves the playbook undecoded until the entry is known to be good."""
-
-    format: int
-    fingerprint: tuple[bytes, ...]
-    checksum: int
-    playbook: msgspec.Raw
-
-
 def cache_key(files: list[Path], root: Path) -> Key:
     from .. import __version__
 
     where = f"{__version__}:{_FORMAT}:{root.resolve()}".encode()  # this folder, this cxcoach: one entry
     parts = [where, msgspec.__version__.encode()]
-    for path in (*model_sources(), *sorted(schemas_dir().glob("*.json")), *files):
+    schemas = schemas_dir()
+    for path in (*model_sources(), *sorted(schemas / name for name in os.listdir(schemas) if name.endswith(".json")),
+                 *files):
         parts += [str(path).encode(), path.read_bytes()]
     return Key(f"{binascii.crc32(where):08x}", tuple(parts))
 
 
-_decoder: msgspec.msgpack.Decoder[m.Playbook] | None = None
+class _Entry(msgspec.Struct, frozen=True, array_like=True):
+    """An entry as stored: the msgpack documents stay bytes until the entry is known to be good."""
+
+    format: int
+    fingerprint: tuple[bytes, ...]
+    checksum: int  # CRC-32 of `core`, then of each section in order
+    core: memoryview  # the Playbook's fields but its sections (views into the file's bytes: no copies)
+    sections: dict[str, memoryview]
 
 
 def get(key: Key) -> m.Playbook | None:
     """The cached playbook for `key`, or None when there is no good entry for it."""
-    global _decoder
     folder = cache_dir()
     if folder is None:
         return None
+    layout = _layout()
     try:
-        data = (folder / f"{key.name}{_SUFFIX}").read_bytes()
-        entry = msgspec.msgpack.decode(data, type=_Entry)
+        entry = msgspec.msgpack.decode((folder / f"{key.name}{_SUFFIX}").read_bytes(), type=_Entry)
         if entry.format != _FORMAT or entry.fingerprint != key.fingerprint or \
-                binascii.crc32(entry.playbook) != entry.checksum:
+                _checksum(entry.core, entry.sections.values()) != entry.checksum or \
+                entry.sections.keys() != layout.sections.keys():
             return None
-        if _decoder is None:
-            _decoder = msgspec.msgpack.Decoder(m.Playbook)
-        return _decoder.decode(entry.playbook)
+        core = msgspec.msgpack.decode(entry.core, type=layout.core)
     except (OSError, msgspec.DecodeError):  # DecodeError includes ValidationError: not our layout
         return None
+    sections = {name: _Section(entry.sections[name], kind) for name, kind in layout.sections.items()}
+    return m.Playbook(**msgspec.structs.asdict(core), **sections)
 
 
 def put(key: Key, playbook: m.Playbook) -> None:
@@ -113,8 +120,11 @@ def put(key: Key, playbook: m.Playbook) -> None:
         return
     import tempfile  # only a cache miss pays for it
 
-    payload = msgspec.msgpack.encode(playbook)
-    entry = msgspec.msgpack.encode([_FORMAT, key.fingerprint, binascii.crc32(payload), msgspec.Raw(payload)])
+    layout = _layout()
+    encode = msgspec.msgpack.encode
+    core = encode({name: getattr(playbook, name) for name in layout.core.__struct_fields__})
+    sections = {name: encode(getattr(playbook, name)) for name in layout.sections}
+    entry = encode([_FORMAT, key.fingerprint, _checksum(core, sections.values()), core, sections])
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
@@ -127,3 +137,55 @@ def put(key: Key, playbook: m.Playbook) -> None:
             raise
     except OSError:
         return  # a read-only home or a full disk must not stop anyone from working
+
+
+def _checksum(core: bytes | memoryview, sections: typing.Iterable[bytes | memoryview]) -> int:
+    crc = binascii.crc32(core)
+    for section in sections:
+        crc = binascii.crc32(section, crc)
+    return crc
+
+
+class _Layout(msgspec.Struct, frozen=True):
+    core: type[msgspec.Struct]  # the Playbook's fields that are not id-keyed sections
+    sections: dict[str, Any]  # each id-keyed section's name and type, e.g. "drills": dict[str, Drill]
+
+
+@functools.cache
+def _layout() -> _Layout:
+    """Derived from `Playbook`'s own fields: a decoder resolves a type the first time it meets it,
+    so decoding the core alone never resolves the drill types."""
+    fields = msgspec.structs.fields(m.Playbook)
+    sections = {f.name: dict[str, typing.get_args(f.type)[1]]  # type: ignore[valid-type]  # built from the annotation
+                for f in fields if typing.get_origin(f.type) is Mapping}
+    core = msgspec.defstruct("CachedPlaybook", [(f.name, f.type) for f in fields if f.name not in sections],
+                             frozen=True)
+    return _Layout(core, sections)
+
+
+class _Section(Mapping[str, Any]):
+    """A read-only playbook section, decoded from its msgpack the first time it is used."""
+
+    __slots__ = ("_items", "_raw", "_type")
+
+    def __init__(self, raw: memoryview, section_type: Any) -> None:
+        self._raw = raw
+        self._type = section_type
+        self._items: dict[str, Any] | None = None
+
+    def _decoded(self) -> dict[str, Any]:
+        if self._items is None:  # two threads may both decode it: they get equal values
+            self._items = msgspec.msgpack.decode(self._raw, type=self._type)
+        return self._items
+
+    def __getitem__(self, key: str) -> Any:
+        return self._decoded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._decoded())
+
+    def __len__(self) -> int:
+        return len(self._decoded())
+
+    def __repr__(self) -> str:
+        return repr(self._decoded())
