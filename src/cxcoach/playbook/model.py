@@ -166,6 +166,7 @@ class Record(Model):
     fields: tuple[Text, ...] = ()
     retention: Duration | None = None
     source: tuple[str, ...] = ()
+    fill: tuple[str | None, ...] = ()  # per field: where a case supplies its value (desk forms), or None
 
 
 class Step(Model):
@@ -312,6 +313,27 @@ class Measurement(Model):
         return self.satisfaction_states[-1] if self.satisfaction_states else None
 
 
+class CloseRight(Model):
+    """Who may move a case into a final stage: the first entry whose `when` holds decides."""
+
+    roles: tuple[str, ...]
+    when: Condition | None = None
+
+
+class Workflow(Model):
+    """How a recorded case moves through its stages (the complaint desk validates events with it).
+
+    `transitions` maps a stage to the stages it may move to next; `final`
+    stages close the case, and only a role named by the first matching entry
+    of `close` may move a case there.
+    """
+
+    fact: str = "stage"
+    transitions: Mapping[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
+    final: tuple[str, ...] = ()
+    close: tuple[CloseRight, ...] = ()
+
+
 class Playbook(Model):
     """A whole validated playbook, with lookup tables by id (read-only by convention: the model is shared)."""
 
@@ -340,6 +362,7 @@ class Playbook(Model):
     detectors: Mapping[str, Detector] = msgspec.field(default_factory=dict)
     rubrics: Mapping[str, Rubric] = msgspec.field(default_factory=dict)
     drills: Mapping[str, Drill] = msgspec.field(default_factory=dict)
+    workflow: Workflow | None = None
 
     @property
     def default_locale(self) -> str:
