@@ -4,7 +4,7 @@ Rules are checked by *reasoning* over the facts' declared domains, never by
 sampling cases: a sampled check would miss the one enum combination a trainer
 forgot. A condition is turned into a set of fact assignments in disjunctive
 form (a list of boxes; a box constrains each fact to a domain). The engine's
-three-valued logic is kept exactly (see engine/conditions.py): a test on a
+three-valued logic is kept exactly (see conditions/operators.py): a test on a
 missing fact is unknown, `all`/`any` follow Kleene logic and a rule fires only
 when its condition is *true*. So for every condition we can ask for the
 assignments where it is True (T), False (F), not True (NT) or not False (NF);
@@ -26,6 +26,7 @@ from typing import Union
 
 import msgspec
 
+from ..conditions.operators import OPERATORS
 from ..playbook import model as m
 
 MAX_BOXES = 4000
@@ -199,14 +200,8 @@ class FactSpace:
             present = full.values - {MISSING}
             if op is m.Op.EXISTS:
                 return Finite(present), Finite(frozenset())
-            if op in (m.Op.EQ, m.Op.NE):
-                yes = frozenset(v for v in present if _same(v, value))
-            elif op in (m.Op.IN, m.Op.NOT_IN):
-                yes = frozenset(v for v in present if any(_same(v, x) for x in value))  # type: ignore[union-attr]
-            else:
-                yes = frozenset()
-            if op in (m.Op.NE, m.Op.NOT_IN):
-                yes = present - yes
+            holds = OPERATORS[op]  # a finite domain is split by trying each of its values
+            yes = frozenset(v for v in present if holds(v, value))
             return Finite(yes), Finite(present - yes)
         if isinstance(full, Numbers):
             yes, no = _number_split(op, value)
@@ -287,12 +282,6 @@ def _nothing(d: Domain) -> Domain:
     if isinstance(d, Numbers):
         return Numbers((), False)
     return Texts(frozenset(), frozenset(), (), (), False)
-
-
-def _same(a: object, b: object) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    return a == b
 
 
 def _points_complement(points: Sequence[float]) -> tuple[Interval, ...]:

@@ -9,17 +9,14 @@ good ending" are lint and test checks, not load errors.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from typing import Any as AnyValue
 
 from ..problems import did_you_mean
 from . import drill_model as dm
+from .builder import At, Builder
 from .drill_regex import RegexRejected, bound_regex
 
-if TYPE_CHECKING:
-    from .build import At, Builder
-
-Items = list[tuple[AnyValue, "At"]]
+Items = list[tuple[AnyValue, At]]
 _MATCHER_KEYS = ("any", "all", "k_of_n", "near", "regex", "detector")
 _NUM_SUBJECTS = ("hostility", "perceived", "visits", "turn")
 
@@ -139,24 +136,25 @@ def detector_refs(m: dm.Matcher) -> set[str]:
 def _check_detector_cycles(b: Builder, detectors: dict[str, dm.Detector], raw_items: Items) -> None:
     where = {raw.get("id"): at for raw, at in raw_items}
     state: dict[str, int] = {}  # 1 visiting, 2 done
-
-    def visit(ident: str, path: list[str]) -> None:
-        state[ident] = 1
-        for ref in sorted(detector_refs(detectors[ident].match)):
-            if ref not in detectors:
-                continue
-            if state.get(ref) == 1:
-                cycle = path[path.index(ref):] + [ident, ref] if ref in path else [ident, ref]
-                b.error(where[ident] / "match", "E507", "detector refers to itself: " + " -> ".join(cycle),
-                        "break the loop; a detector may only use other detectors")
-            elif ref not in state:
-                visit(ref, path + [ident])
-        state[ident] = 2
-
     for ident in detectors:
         if ident not in state:
-            visit(ident, [])
-    del visit  # it refers to itself: without this the cycle keeps the whole build alive until a collection
+            _visit(b, detectors, where, state, ident, [])
+
+
+def _visit(b: Builder, detectors: dict[str, dm.Detector], where: dict[str, At], state: dict[str, int],
+           ident: str, path: list[str]) -> None:
+    """Depth-first from `ident`, reporting each detector reference that closes a loop."""
+    state[ident] = 1
+    for ref in sorted(detector_refs(detectors[ident].match)):
+        if ref not in detectors:
+            continue
+        if state.get(ref) == 1:
+            cycle = path[path.index(ref):] + [ident, ref] if ref in path else [ident, ref]
+            b.error(where[ident] / "match", "E507", "detector refers to itself: " + " -> ".join(cycle),
+                    "break the loop; a detector may only use other detectors")
+        elif ref not in state:
+            _visit(b, detectors, where, state, ref, [*path, ident])
+    state[ident] = 2
 
 
 # --- small parts ------------------------------------------------------------

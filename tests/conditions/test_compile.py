@@ -6,10 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxcoach.engine.conditions import compile_condition, conjuncts, describe, evaluate
+from cxcoach.conditions.compile import compile_condition
+from cxcoach.conditions.explain import describe, explain
+from cxcoach.conditions.model import conjuncts
 from cxcoach.playbook import model as m
 
-from .factory import all_, any_, not_, overdue, t
+from ..engine.factory import all_, any_, not_, overdue, t
 
 NO_DEADLINES = lambda target: None  # noqa: E731
 FACTS = {"severity": "major", "anger": 7, "malicious": False, "note": "Customer SHOUTED at staff",
@@ -18,7 +20,7 @@ FACTS = {"severity": "major", "anger": 7, "malicious": False, "note": "Customer 
 
 def run(cond, facts=FACTS, over=NO_DEADLINES):
     verdict = compile_condition(cond)(facts, over)
-    assert evaluate(cond, facts, over).state is verdict  # the traced walk always agrees
+    assert explain(cond, facts, over).state is verdict  # the traced walk always agrees
     return verdict
 
 
@@ -57,7 +59,7 @@ def test_every_operator(cond, expected):
     ("gt", 1), ("ge", 1), ("between", [1, 2]), ("contains", "x"),
 ])
 def test_missing_fact_is_unknown_for_every_operator(op, value):
-    out = evaluate(t("absent", op, value), FACTS, NO_DEADLINES)
+    out = explain(t("absent", op, value), FACTS, NO_DEADLINES)
     assert out.state is None and out.missing == ("absent",)
     assert compile_condition(t("absent", op, value))(FACTS, NO_DEADLINES) is None
 
@@ -73,15 +75,15 @@ def test_kleene_logic():
 
 
 def test_traced_walk_names_matched_and_missing_facts():
-    out = evaluate(all_(t("severity", "eq", "major"), any_(t("anger", "gt", 5), t("absent", "eq", 1))), FACTS, NO_DEADLINES)
+    out = explain(all_(t("severity", "eq", "major"), any_(t("anger", "gt", 5), t("absent", "eq", 1))), FACTS, NO_DEADLINES)
     assert out.state is True
     assert out.matched == (("severity", "major"), ("anger", 7))
-    out = evaluate(all_(t("severity", "eq", "major"), t("absent", "eq", "x"), t("gone", "gt", 1)), FACTS, NO_DEADLINES)
+    out = explain(all_(t("severity", "eq", "major"), t("absent", "eq", "x"), t("gone", "gt", 1)), FACTS, NO_DEADLINES)
     assert out.state is None and out.missing == ("absent", "gone")
 
 
 def test_not_reports_the_facts_it_looked_at():
-    out = evaluate(not_(t("severity", "eq", "general")), FACTS, NO_DEADLINES)
+    out = explain(not_(t("severity", "eq", "general")), FACTS, NO_DEADLINES)
     assert out.state is True and out.matched == (("severity", "major"),)
 
 
@@ -95,7 +97,7 @@ def test_overdue_asks_the_deadline_callback():
     assert run(overdue("respond"), over=over) is True
     assert run(overdue("resolve"), over=over) is False
     assert run(overdue("listen"), over=over) is None
-    assert evaluate(overdue("respond"), FACTS, over).overdue == ("respond",)
+    assert explain(overdue("respond"), FACTS, over).overdue == ("respond",)
     assert "respond" in seen
 
 
