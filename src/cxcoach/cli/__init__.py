@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "export": "cxcoach.cli.export:export",
     "new": "cxcoach.cli.new:new",
     "case": "cxcoach.cli.case:case",
+    "calendar": "cxcoach.cli.calendar:calendar",
 }
 
 

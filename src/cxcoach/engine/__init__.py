@@ -7,7 +7,8 @@ Public API::
     result.to_json()
 
 Modules, one job each: `case` (validate a case), `calendar` (business
-time), `deadlines` (case clock, pauses), `escalation` (the ladder),
+time), `calendar_days` (what each day is, estimated holiday data and the
+notes results carry), `deadlines` (case clock, pauses), `escalation` (the ladder),
 `recommend` (putting it together, ranking), `result` (frozen output),
 `render` (text, markdown, json). Conditions are answered by the
 `cxcoach.conditions` package (its rule index finds the rules that fire).

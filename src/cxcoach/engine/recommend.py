@@ -39,6 +39,7 @@ condition and the missing facts.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 import msgspec
@@ -49,6 +50,8 @@ from ..conditions.index import CompiledRule, RuleIndex
 from ..conditions.operators import Facts
 from ..gc_pause import gc_paused
 from ..playbook.model import Calendar, Duration, Playbook, Text
+from .calendar import is_business_unit
+from .calendar_days import calendar_notes
 from .case import Case, parse_case
 from .deadlines import CaseClock, Timing, case_clock, timing
 from .escalation import highest_level, highest_warning, winner
@@ -246,9 +249,12 @@ def recommend(
     statuses: list[DeadlineStatus] = []
     policy = playbook.escalation
     reached: list[tuple[str, object]] = []
+    business_spans: list[tuple[dt.datetime, dt.datetime]] = []  # deadlines the calendar decides
 
     def status(target: str, duration: Duration, source: str, t: Timing) -> None:
         t = clocks.of(target, duration)
+        if is_business_unit(duration.unit) and not t.met:
+            business_spans.append((clock.received_at, t.due))
         level = None if t.met else highest_level(policy, t.fraction)
         if level is not None:
             reached.append((target, level))
@@ -307,6 +313,7 @@ def recommend(
         near_misses=near,
         notes=case.notes,
         roles=_roles(playbook, recommendations, escalate_to, statuses, loc),
+        calendar_notes=calendar_notes(playbook.calendar, business_spans, loc),
     )
 
 
