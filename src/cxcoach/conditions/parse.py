@@ -61,44 +61,46 @@ class Context(Protocol):
 
 
 class ConditionParser:
-    """Parses the conditions of one playbook build; `context` is its builder."""
+    """Parses the conditions of one playbook build, reporting through `context` (its builder).
 
-    def __init__(self, context: Context) -> None:
-        self._context = context
+    The parser keeps no reference to the builder, so that a build leaves no reference cycle behind.
+    """
+
+    def __init__(self) -> None:
         self._enum_values: dict[str, frozenset[str]] = {}
 
-    def parse(self, raw: AnyValue, at: Where) -> Condition:
+    def parse(self, context: Context, raw: AnyValue, at: Where) -> Condition:
         """Parse the condition language, reporting every structural problem at its node."""
-        test = self._plain_test(raw)
+        test = self._plain_test(context, raw)
         if test is not None:
             return test
         if raw.__class__ is dict and len(raw) == 1:  # a well-formed all/any needs no shape check
             form = next(iter(raw))
             combine, items = _COMBINE.get(form), raw[form]
             if combine is not None and items.__class__ is list and items:
-                return combine(tuple(self._item(item, at, form, i) for i, item in enumerate(items)))
-        if not self._condition_shape_ok(raw, at):
+                return combine(tuple(self._item(context, item, at, form, i) for i, item in enumerate(items)))
+        if not self._condition_shape_ok(context, raw, at):
             return _INVALID  # every all/any that passes the shape check was built above
         if "not" in raw:
-            return Not(self.parse(raw["not"], at / "not"))
+            return Not(self.parse(context, raw["not"], at / "not"))
         if "overdue" in raw:
             target = raw["overdue"]
             if target not in DEADLINE_NAMES:
-                self._context.ref("step", target, at / "overdue")
+                context.ref("step", target, at / "overdue")
             return Overdue(target)
         op = Op(raw["op"])
         value = raw.get("value", True if op is Op.EXISTS else None)
         if isinstance(value, list):
             value = tuple(value)
-        self._check_fact_test(raw["fact"], op, value, at)
+        self._check_fact_test(context, raw["fact"], op, value, at)
         return FactTest(raw["fact"], op, value)
 
-    def _item(self, raw: AnyValue, at: Where, form: str, index: int) -> Condition:
+    def _item(self, context: Context, raw: AnyValue, at: Where, form: str, index: int) -> Condition:
         """Item `index` of an all/any list, whose location is built only when it has a problem to report."""
-        test = self._plain_test(raw)
-        return test if test is not None else self.parse(raw, at / form / index)
+        test = self._plain_test(context, raw)
+        return test if test is not None else self.parse(context, raw, at / form / index)
 
-    def _plain_test(self, raw: AnyValue) -> FactTest | None:
+    def _plain_test(self, context: Context, raw: AnyValue) -> FactTest | None:
         """The usual fact test built without its checks' locations, or None.
 
         Usual means well formed, over a declared fact, with values that fit it: most
@@ -108,7 +110,7 @@ class ConditionParser:
         if raw.__class__ is not dict or len(raw) != 3:
             return None
         try:
-            fact = self._context.facts[raw["fact"]]
+            fact = context.facts[raw["fact"]]
             op = _OP_BY_NAME[raw["op"]]
             value = raw["value"]
         except (KeyError, TypeError):  # a missing key, an unknown or unhashable name
@@ -136,9 +138,9 @@ class ConditionParser:
             return None
         return FactTest(fact.id, op, value)
 
-    def _condition_shape_ok(self, raw: AnyValue, at: Where) -> bool:
+    def _condition_shape_ok(self, context: Context, raw: AnyValue, at: Where) -> bool:
         if not isinstance(raw, dict) or not raw:
-            self._context.error(at, "E307", f"a condition is a mapping, not {_describe(raw)}", _CONDITION_HINT)
+            context.error(at, "E307", f"a condition is a mapping, not {_describe(raw)}", _CONDITION_HINT)
             return False
         forms = [k for k in _COMBINATORS if k in raw] + (["fact"] if "fact" in raw or "op" in raw else [])
         if len(forms) != 1:
@@ -147,7 +149,7 @@ class ConditionParser:
                 if forms
                 else f"unknown condition key {next(iter(raw))!r}"
             )
-            self._context.error(
+            context.error(
                 at,
                 "E307",
                 message,
@@ -159,7 +161,7 @@ class ConditionParser:
         ok = True
         for key in raw:
             if key not in allowed:
-                self._context.error(
+                context.error(
                     at / key,
                     "E307",
                     f"unknown key {key!r} in a {form!r} condition",
@@ -170,54 +172,50 @@ class ConditionParser:
         if form in ("all", "any"):
             items = raw[form]
             if not isinstance(items, list) or not items:
-                self._context.error(
-                    at / form, "E307", f"`{form}` takes a non-empty list of conditions", _CONDITION_HINT
-                )
+                context.error(at / form, "E307", f"`{form}` takes a non-empty list of conditions", _CONDITION_HINT)
                 return False
         elif form == "not":
             pass  # the nested condition reports its own shape
         elif form == "overdue":
             if not isinstance(raw["overdue"], str):
-                self._context.error(at / "overdue", "E307", "`overdue` names a deadline: respond, resolve or a step id")
+                context.error(at / "overdue", "E307", "`overdue` names a deadline: respond, resolve or a step id")
                 return False
         else:
-            ok = self._fact_test_shape_ok(raw, at) and ok
+            ok = self._fact_test_shape_ok(context, raw, at) and ok
         return ok
 
-    def _fact_test_shape_ok(self, raw: dict, at: Where) -> bool:
+    def _fact_test_shape_ok(self, context: Context, raw: dict, at: Where) -> bool:
         for key in ("fact", "op"):
             if key not in raw:
-                self._context.error(
-                    at, "E307", f"missing required key {key!r}", "write {fact: NAME, op: eq, value: VALUE}"
-                )
+                context.error(at, "E307", f"missing required key {key!r}", "write {fact: NAME, op: eq, value: VALUE}")
                 return False
         if not isinstance(raw["fact"], str):
-            self._context.error(at / "fact", "E307", f"a fact name is text, not {_describe(raw['fact'])}")
+            context.error(at / "fact", "E307", f"a fact name is text, not {_describe(raw['fact'])}")
             return False
         op = raw["op"]
         if op not in _OPS:
             synonym = OP_SYNONYMS.get(str(op).lower())
             hint = f"did you mean {synonym!r}?" if synonym else did_you_mean(str(op), _OPS)
-            self._context.error(at / "op", "E307", f"{op!r} is not one of: {', '.join(_OPS)}", hint)
+            context.error(at / "op", "E307", f"{op!r} is not one of: {', '.join(_OPS)}", hint)
             return False
         if "value" not in raw:
             if op == "exists":
                 return True
-            self._context.error(at, "E307", f"missing required key 'value' for operator {op!r}", _VALUE_SHAPES[op][1])
+            context.error(at, "E307", f"missing required key 'value' for operator {op!r}", _VALUE_SHAPES[op][1])
             return False
         value = raw["value"]
         check, expected = _VALUE_SHAPES[op]
         if not check(value):
-            self._context.error(at / "value", "E307", f"operator {op!r} takes {expected}, got {_describe(value)}")
+            context.error(at / "value", "E307", f"operator {op!r} takes {expected}, got {_describe(value)}")
             return False
         return True
 
-    def _check_fact_test(self, fact_id: str, op: Op, value: AnyValue, at: Where) -> None:
+    def _check_fact_test(self, context: Context, fact_id: str, op: Op, value: AnyValue, at: Where) -> None:
         derived = DERIVED_FACTS.get(fact_id)
-        fact = self._context.facts.get(fact_id)
+        fact = context.facts.get(fact_id)
         if fact is None and derived is None:
-            known = [*self._context.facts, *DERIVED_FACTS]
-            self._context.error(
+            known = [*context.facts, *DERIVED_FACTS]
+            context.error(
                 at / "fact",
                 "E301",
                 f"unknown fact {fact_id!r}",
@@ -228,7 +226,7 @@ class ConditionParser:
         assert ftype is not None
         if op not in OPS_BY_TYPE[ftype]:
             allowed = ", ".join(sorted(o.value for o in OPS_BY_TYPE[ftype]))
-            self._context.error(
+            context.error(
                 at / "op",
                 "E303",
                 f"operator {op.value!r} does not apply to {ftype.value} fact {fact_id!r}",
@@ -239,13 +237,11 @@ class ConditionParser:
             return
         if isinstance(value, tuple):
             for index, item in enumerate(value):
-                self._check_value(fact_id, fact, ftype, item, at, index)
+                self._check_value(context, fact_id, fact, ftype, item, at, index)
         else:
-            self._check_value(fact_id, fact, ftype, value, at)
+            self._check_value(context, fact_id, fact, ftype, value, at)
         if op is Op.BETWEEN and isinstance(value, tuple) and len(value) == 2 and value[0] > value[1]:
-            self._context.error(
-                at / "value", "E304", f"empty range: {value[0]} is above {value[1]}", "write [low, high]"
-            )
+            context.error(at / "value", "E304", f"empty range: {value[0]} is above {value[1]}", "write [low, high]")
 
     def _value_fits(self, fact: DeclaredFact | None, ftype: FactType, value: AnyValue) -> bool:
         """The common case of `_check_value`, answered without building a location."""
@@ -266,6 +262,7 @@ class ConditionParser:
 
     def _check_value(
         self,
+        context: Context,
         fact_id: str,
         fact: DeclaredFact | None,
         ftype: FactType,
@@ -279,25 +276,23 @@ class ConditionParser:
         at = test / "value" if index is None else test / "value" / index  # only built when reporting
         if ftype is FactType.ENUM and fact is not None:
             if value not in self._value_ids(fact):
-                self._context.error(
+                context.error(
                     at,
                     "E302",
                     f"{value!r} is not a value of fact {fact_id!r}",
                     did_you_mean(str(value), fact.value_ids) or f"allowed: {', '.join(fact.value_ids)}",
                 )
         elif ftype is FactType.BOOL and not isinstance(value, bool):
-            self._context.error(at, "E302", f"fact {fact_id!r} is true or false, not {value!r}", "write true or false")
+            context.error(at, "E302", f"fact {fact_id!r} is true or false, not {value!r}", "write true or false")
         elif ftype is FactType.NUMBER:
             if not is_number(value):
-                self._context.error(at, "E302", f"fact {fact_id!r} is a number, not {value!r}", "write a finite number")
+                context.error(at, "E302", f"fact {fact_id!r} is a number, not {value!r}", "write a finite number")
             elif fact is not None and (
                 (fact.min is not None and value < fact.min) or (fact.max is not None and value > fact.max)
             ):
-                self._context.warning(
-                    at, "W305", f"{value} is outside the range {fact.min}..{fact.max} of fact {fact_id!r}"
-                )
+                context.warning(at, "W305", f"{value} is outside the range {fact.min}..{fact.max} of fact {fact_id!r}")
         elif ftype is FactType.TEXT and not isinstance(value, str):
-            self._context.error(at, "E302", f"fact {fact_id!r} is text, not {value!r}", "quote the value")
+            context.error(at, "E302", f"fact {fact_id!r} is text, not {value!r}", "quote the value")
 
 
 def _is_scalar(value: AnyValue) -> bool:

@@ -86,7 +86,7 @@ class Builder:
         self.ids: dict[str, dict[str, At]] = defaultdict(dict)
         self._refs: list[_Ref] = []
         self.facts: dict[str, m.Fact] = {}
-        self._conditions = ConditionParser(self)
+        self._conditions = ConditionParser()
 
     # -- reporting --
     def error(self, at: At, code: str, message: str, hint: str | None = None, *, key: bool = False,
@@ -169,4 +169,4 @@ class Builder:
     # -- conditions --
     def condition(self, raw: AnyValue, at: At) -> m.Condition:
         """The condition language (`conditions/parse.py`), its problems reported here, fact checks included."""
-        return self._conditions.parse(raw, at)
+        return self._conditions.parse(self, raw, at)
