@@ -27,7 +27,7 @@ from cxcoach.playbook import model as m
 
 from ..engine.factory import all_, not_, rule, t, text
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 TYPES = {"severity": m.FactType.ENUM, "vip": m.FactType.BOOL, "count": m.FactType.NUMBER, "name": m.FactType.TEXT,
          "seen": m.FactType.DATETIME, "elapsed_minutes": m.FactType.NUMBER}
 
@@ -73,7 +73,8 @@ def fact_tests(draw: st.DrawFn) -> m.FactTest:
     return m.FactTest(fact, op, draw(value))
 
 
-leaves = st.one_of(fact_tests(), fact_tests(), fact_tests(), st.sampled_from([m.Overdue("respond"), m.Overdue("resolve")]))
+leaves = st.one_of(fact_tests(), fact_tests(), fact_tests(),
+                   st.sampled_from([m.Overdue("respond"), m.Overdue("resolve")]))
 conditions = st.recursive(
     leaves,
     lambda inner: st.one_of(

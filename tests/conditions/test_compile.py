@@ -15,7 +15,7 @@ from ..engine.factory import all_, any_, not_, overdue, t
 
 NO_DEADLINES = lambda target: None  # noqa: E731
 FACTS = {"severity": "major", "anger": 7, "malicious": False, "note": "Customer SHOUTED at staff",
-         "promised_at": dt.datetime(2026, 3, 4, 12, tzinfo=dt.timezone.utc)}
+         "promised_at": dt.datetime(2026, 3, 4, 12, tzinfo=dt.UTC)}
 
 
 def run(cond, facts=FACTS, over=NO_DEADLINES):
@@ -75,7 +75,8 @@ def test_kleene_logic():
 
 
 def test_traced_walk_names_matched_and_missing_facts():
-    out = explain(all_(t("severity", "eq", "major"), any_(t("anger", "gt", 5), t("absent", "eq", 1))), FACTS, NO_DEADLINES)
+    cond = all_(t("severity", "eq", "major"), any_(t("anger", "gt", 5), t("absent", "eq", 1)))
+    out = explain(cond, FACTS, NO_DEADLINES)
     assert out.state is True
     assert out.matched == (("severity", "major"), ("anger", 7))
     out = explain(all_(t("severity", "eq", "major"), t("absent", "eq", "x"), t("gone", "gt", 1)), FACTS, NO_DEADLINES)
@@ -103,14 +104,16 @@ def test_overdue_asks_the_deadline_callback():
 
 def test_describe_and_conjuncts():
     cond = all_(t("severity", "eq", "major"), all_(t("anger", "between", [3, 5]), not_(overdue("respond"))))
-    assert [describe(c) for c in conjuncts(cond)] == ["severity eq major", "anger between [3, 5]", "not (overdue respond)"]
+    assert [describe(c) for c in conjuncts(cond)] == ["severity eq major", "anger between [3, 5]",
+                                                      "not (overdue respond)"]
     assert describe(any_(t("malicious", "eq", True), t("note", "exists"))) == "any(malicious eq true; note exists)"
 
 
 _leaf = st.one_of(
     st.builds(lambda v: t("severity", "eq", v), st.sampled_from(["major", "general"])),
     st.builds(lambda v: t("severity", "in", v), st.lists(st.sampled_from(["major", "general", "x"]), min_size=1)),
-    st.builds(lambda op, v: t("anger", op, v), st.sampled_from(["lt", "le", "gt", "ge", "eq", "ne"]), st.integers(0, 10)),
+    st.builds(lambda op, v: t("anger", op, v), st.sampled_from(["lt", "le", "gt", "ge", "eq", "ne"]),
+              st.integers(0, 10)),
     st.builds(lambda v: t("absent", "eq", v), st.just("x")),
     st.builds(lambda v: t("note", "contains", v), st.sampled_from(["shout", "calm"])),
     st.just(overdue("respond")),

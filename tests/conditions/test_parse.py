@@ -94,7 +94,8 @@ def test_common_tests_take_the_shortcut():
     b = builder()
     assert b._conditions._plain_test(b, {"fact": "severity", "op": "in", "value": ["major"]}) == \
         m.FactTest("severity", m.Op.IN, ("major",))
-    assert b._conditions._plain_test(b, {"fact": "anger", "op": "between", "value": [3, 7]}) == m.FactTest("anger", m.Op.BETWEEN, (3, 7))
-    assert b._conditions._plain_test(b, {"fact": "anger", "op": "between", "value": [7, 3]}) is None  # E304 needs the full path
+    assert b._conditions._plain_test(b, {"fact": "anger", "op": "between", "value": [3, 7]}) == \
+        m.FactTest("anger", m.Op.BETWEEN, (3, 7))
+    assert b._conditions._plain_test(b, {"fact": "anger", "op": "between", "value": [7, 3]}) is None  # E304: full path
     assert b._conditions._plain_test(b, {"fact": "anger", "op": "ge", "value": 11}) is None  # W305: out of range
     assert b._conditions._plain_test(b, {"fact": "severity", "op": "eq", "value": "minor"}) is None  # E302

@@ -138,7 +138,8 @@ def test_truncated_entry_is_rebuilt(mini_dir, cache_folder, builds, keep):
     built = load_playbook(mini_dir)
     entry = _entry(cache_folder)
     good = entry.read_bytes()
-    entry.write_bytes(good[: int(len(good) * keep) if isinstance(keep, float) else keep if keep >= 0 else len(good) - 1])
+    size = int(len(good) * keep) if isinstance(keep, float) else keep if keep >= 0 else len(good) - 1
+    entry.write_bytes(good[:size])
     assert load_playbook(mini_dir) == built and builds == [1, 1]
     assert entry.read_bytes() == good
 
@@ -152,7 +153,8 @@ def test_another_playbooks_entry_is_a_miss(mini_dir, tmp_path, cache_folder, bui
     path.write_text(path.read_text(encoding="utf-8").replace("priority: 90", "priority: 70"), encoding="utf-8")
     load_playbook(other)
     (foreign,) = cache_folder.glob("*.msgpack")
-    mine = cache_folder / f"{cache.cache_key(loader.playbook_files(mini_dir, loader.ProblemList()), mini_dir).name}.msgpack"
+    key = cache.cache_key(loader.playbook_files(mini_dir, loader.ProblemList()), mini_dir)
+    mine = cache_folder / f"{key.name}.msgpack"
     mine.write_bytes(foreign.read_bytes())
     assert load_playbook(mini_dir).rules[0].priority == 90 and builds == [1, 1]
 

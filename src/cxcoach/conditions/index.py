@@ -36,7 +36,7 @@ import math
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import msgspec
 
@@ -47,6 +47,10 @@ from .model import DERIVED_FACTS, All, Condition, FactTest, FactType, Op, conjun
 from .operators import Facts, is_number
 
 _MISSING = object()
+# Per indexed fact: (fact, the kind of value the masks are keyed by, value -> mask, mask for other values,
+# mask of rules that do not test the fact), and for numbers (fact, sorted endpoints, mask per region, free mask).
+_HashTable = tuple[str, type, dict[object, int], int, int]
+_RangeTable = tuple[str, list[float], list[int], int]
 _HASH_TYPES = frozenset((FactType.ENUM, FactType.BOOL, FactType.TEXT))
 _HASH_OPS = frozenset((Op.EQ, Op.NE, Op.IN, Op.NOT_IN))
 _RANGE_OPS = frozenset((Op.EQ, Op.LT, Op.LE, Op.GT, Op.GE, Op.BETWEEN))
@@ -110,7 +114,7 @@ class CompiledRule(msgspec.Struct, Generic[R], frozen=True):
     residual: Predicate | None  # non-indexed conjuncts, None when the index decides alone
     fact_ids: tuple[str, ...]  # facts of indexed conjuncts, in condition order
     uses_overdue: bool
-    values: Callable[[Facts], tuple]  # the case's values of `fact_ids`, as one tuple
+    values: Callable[[Facts], tuple[object, ...]]  # the case's values of `fact_ids`, as one tuple
 
     def because(self, facts: Facts, overdue: OverdueFn) -> tuple[tuple[tuple[str, object], ...], tuple[str, ...]]:
         """(matched facts with values, overdue targets) for a rule that fired; exact.
@@ -125,7 +129,7 @@ class CompiledRule(msgspec.Struct, Generic[R], frozen=True):
         return out.matched, out.overdue
 
 
-def _getter(keys: tuple[str, ...]) -> Callable[[Facts], tuple]:
+def _getter(keys: tuple[str, ...]) -> Callable[[Facts], tuple[object, ...]]:
     if len(keys) >= 2:
         return itemgetter(*keys)
     if len(keys) == 1:
@@ -137,11 +141,13 @@ def _getter(keys: tuple[str, ...]) -> Callable[[Facts], tuple]:
 class _Interval:
     """A rule's accepted range on one number fact (intersection of its tests)."""
 
-    __slots__ = ("lo", "lo_closed", "hi", "hi_closed")
+    __slots__ = ("hi", "hi_closed", "lo", "lo_closed")
 
     def __init__(self) -> None:
-        self.lo, self.lo_closed = -math.inf, False
-        self.hi, self.hi_closed = math.inf, False
+        self.lo: float = -math.inf
+        self.lo_closed = False
+        self.hi: float = math.inf
+        self.hi_closed = False
 
     def lower(self, value: float, closed: bool) -> None:
         if value > self.lo or (value == self.lo and not closed):
@@ -151,28 +157,29 @@ class _Interval:
         if value < self.hi or (value == self.hi and not closed):
             self.hi, self.hi_closed = value, closed
 
-    def add(self, op: Op, value: object) -> None:
+    def add(self, op: Op, value: Any) -> None:
+        """Narrow to one test's range; `value` is a number, or [low, high] numbers (see `_indexable`)."""
         if op is Op.BETWEEN:
-            lo, hi = value  # type: ignore[misc]
+            lo, hi = value
             self.lower(lo, True)
             self.upper(hi, True)
         elif op is Op.EQ:
-            self.lower(value, True)  # type: ignore[arg-type]
-            self.upper(value, True)  # type: ignore[arg-type]
+            self.lower(value, True)
+            self.upper(value, True)
         elif op is Op.LT:
-            self.upper(value, False)  # type: ignore[arg-type]
+            self.upper(value, False)
         elif op is Op.LE:
-            self.upper(value, True)  # type: ignore[arg-type]
+            self.upper(value, True)
         elif op is Op.GT:
-            self.lower(value, False)  # type: ignore[arg-type]
+            self.lower(value, False)
         elif op is Op.GE:
-            self.lower(value, True)  # type: ignore[arg-type]
+            self.lower(value, True)
 
 
 class RuleIndex(Generic[R]):
     """All rules of a playbook, indexed; immutable after construction."""
 
-    __slots__ = ("rules", "width", "all_mask", "overdue_mask", "residual_mask", "_hash", "_range", "_fmt", "_parts")
+    __slots__ = ("_fmt", "_hash", "_parts", "_range", "all_mask", "overdue_mask", "residual_mask", "rules", "width")
 
     def __init__(self, rules: Sequence[R], fact_types: Mapping[str, FactType]) -> None:
         types = dict(DERIVED_FACTS)
@@ -183,7 +190,7 @@ class RuleIndex(Generic[R]):
         self._fmt = f"0{width}b"
         self._parts: dict[int, tuple[Predicate, ...]] = {}
         compiled: list[CompiledRule[R]] = []
-        hash_tests: dict[str, list[tuple[int, set | None, set]]] = {}
+        hash_tests: dict[str, list[tuple[int, set[object] | None, set[object]]]] = {}
         range_tests: dict[str, list[tuple[int, _Interval]]] = {}
         residual_bits: list[int] = []
         overdue_bits: list[int] = []
@@ -191,8 +198,8 @@ class RuleIndex(Generic[R]):
             parts = conjuncts(rule.when)
             rest: list[Condition] = []
             fact_ids: list[str] = []
-            pos: dict[str, set | None] = {}
-            neg: dict[str, set] = {}
+            pos: dict[str, set[object] | None] = {}
+            neg: dict[str, set[object]] = {}
             ranges: dict[str, _Interval] = {}
             for part in parts:
                 kind = _indexable(part, types)
@@ -204,7 +211,7 @@ class RuleIndex(Generic[R]):
                 if kind == "range":
                     ranges.setdefault(part.fact, _Interval()).add(part.op, part.value)
                     continue
-                values = set(part.value) if part.op in (Op.IN, Op.NOT_IN) else {part.value}  # type: ignore[arg-type]
+                values: set[object] = set(part.value) if isinstance(part.value, tuple) else {part.value}
                 neg.setdefault(part.fact, set())
                 pos.setdefault(part.fact, None)
                 if part.op in (Op.EQ, Op.IN):
@@ -241,7 +248,8 @@ class RuleIndex(Generic[R]):
         self._hash = tuple(self._build_hash(f, types[f], t, width) for f, t in sorted(hash_tests.items()))
         self._range = tuple(self._build_range(f, t, width) for f, t in sorted(range_tests.items()))
 
-    def _build_hash(self, fact: str, ftype: FactType, tests: list[tuple[int, set | None, set]], width: int):
+    def _build_hash(self, fact: str, ftype: FactType, tests: list[tuple[int, set[object] | None, set[object]]],
+                    width: int) -> _HashTable:
         testing = _mask([r for r, _, _ in tests], width)
         free = self.all_mask & ~testing
         posbits: dict[object, list[int]] = {}
@@ -262,7 +270,7 @@ class RuleIndex(Generic[R]):
         # Values are looked up in `masks` only when of the fact's kind: True == 1 to a dict.
         return fact, bool if ftype is FactType.BOOL else str, masks, free | open_mask, free
 
-    def _build_range(self, fact: str, tests: list[tuple[int, _Interval]], width: int):
+    def _build_range(self, fact: str, tests: list[tuple[int, _Interval]], width: int) -> _RangeTable:
         testing = _mask([r for r, _ in tests], width)
         free = self.all_mask & ~testing
         points = sorted({p for _, iv in tests for p in (iv.lo, iv.hi) if math.isfinite(p)})
@@ -271,14 +279,8 @@ class RuleIndex(Generic[R]):
         starts: list[list[int]] = [[] for _ in range(n_regions)]
         ends: list[list[int]] = [[] for _ in range(n_regions)]
         for rank, iv in tests:
-            if iv.lo == -math.inf:
-                first = 0
-            else:
-                first = 2 * where[iv.lo] + (1 if iv.lo_closed else 2)
-            if iv.hi == math.inf:
-                last = n_regions - 1
-            else:
-                last = 2 * where[iv.hi] + (1 if iv.hi_closed else 0)
+            first = 0 if iv.lo == -math.inf else 2 * where[iv.lo] + (1 if iv.lo_closed else 2)
+            last = n_regions - 1 if iv.hi == math.inf else 2 * where[iv.hi] + (1 if iv.hi_closed else 0)
             if first <= last:
                 starts[first].append(rank)
                 ends[last].append(rank)
@@ -312,11 +314,11 @@ class RuleIndex(Generic[R]):
                 return 0
         for fact, points, regions, free in self._range:
             v = facts.get(fact, _MISSING)
-            if v is _MISSING or not is_number(v):  # only numbers are ordered: no range test holds
+            if is_number(v):
+                i = bisect_left(points, v)
+                m &= regions[2 * i + 1 if i < len(points) and points[i] == v else 2 * i]
+            else:  # missing, or not a number: no range test holds
                 m &= free
-                continue
-            i = bisect_left(points, v)
-            m &= regions[2 * i + 1 if i < len(points) and points[i] == v else 2 * i]
             if not m:
                 return 0
         return m

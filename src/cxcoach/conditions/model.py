@@ -10,7 +10,7 @@ is enough afterwards.
 # the rest of that read. Names used before they are defined are quoted.
 
 from enum import StrEnum
-from typing import TypeAlias
+from typing import TypeAlias, dataclass_transform
 
 import msgspec
 
@@ -49,6 +49,7 @@ DERIVED_FACTS = {"elapsed_minutes": FactType.NUMBER}
 Scalar: TypeAlias = str | int | float | bool | None
 
 
+@dataclass_transform(frozen_default=True)  # tells type checkers that subclasses are frozen too
 class Node(msgspec.Struct, frozen=True, gc=False, tag=True):
     """The base of the condition nodes: immutable, and tagged with the class name when encoded."""
 

@@ -19,13 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeGuard
 
 from .model import FactTest, FactType, Op
 
 Facts = Mapping[str, object]
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[int | float]:
     """A number as the condition language knows them: int or float, finite, and not a bool."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -44,50 +45,53 @@ def _ordered(a: object, b: object) -> bool:
     return isinstance(a, dt.datetime) and isinstance(b, dt.datetime)
 
 
-def _eq(actual: object, expected: object) -> bool:
+# The operators take `Any`: a case may hold a value of any kind (they check it), and the
+# expected value's shape is what the parser built for that operator.
+
+def _eq(actual: Any, expected: Any) -> bool:
     return same(actual, expected)
 
 
-def _ne(actual: object, expected: object) -> bool:
+def _ne(actual: Any, expected: Any) -> bool:
     return not same(actual, expected)
 
 
-def _in(actual: object, expected: object) -> bool:
-    return any(same(actual, v) for v in expected)  # type: ignore[attr-defined]  # a tuple, by the parser
+def _in(actual: Any, expected: Any) -> bool:
+    return any(same(actual, v) for v in expected)
 
 
-def _not_in(actual: object, expected: object) -> bool:
+def _not_in(actual: Any, expected: Any) -> bool:
     return not _in(actual, expected)
 
 
-def _lt(actual: object, expected: object) -> bool:
-    return _ordered(actual, expected) and actual < expected  # type: ignore[operator]  # checked by _ordered
+def _lt(actual: Any, expected: Any) -> bool:
+    return _ordered(actual, expected) and actual < expected
 
 
-def _le(actual: object, expected: object) -> bool:
-    return _ordered(actual, expected) and actual <= expected  # type: ignore[operator]  # checked by _ordered
+def _le(actual: Any, expected: Any) -> bool:
+    return _ordered(actual, expected) and actual <= expected
 
 
-def _gt(actual: object, expected: object) -> bool:
-    return _ordered(actual, expected) and actual > expected  # type: ignore[operator]  # checked by _ordered
+def _gt(actual: Any, expected: Any) -> bool:
+    return _ordered(actual, expected) and actual > expected
 
 
-def _ge(actual: object, expected: object) -> bool:
-    return _ordered(actual, expected) and actual >= expected  # type: ignore[operator]  # checked by _ordered
+def _ge(actual: Any, expected: Any) -> bool:
+    return _ordered(actual, expected) and actual >= expected
 
 
-def _between(actual: object, expected: object) -> bool:
-    lo, hi = expected  # type: ignore[misc]  # [low, high], by the parser
-    return _ordered(actual, lo) and _ordered(actual, hi) and lo <= actual <= hi  # type: ignore[operator]
+def _between(actual: Any, expected: Any) -> bool:
+    lo, hi = expected
+    return _ordered(actual, lo) and _ordered(actual, hi) and lo <= actual <= hi
 
 
-def _contains(actual: object, expected: object) -> bool:
+def _contains(actual: Any, expected: Any) -> bool:
     return isinstance(actual, str) and str(expected).casefold() in actual.casefold()
 
 
 # Operator -> its meaning on a present value: (actual, expected) -> bool. `exists`
 # is about presence, not a value, and is answered by `fact_state`.
-OPERATORS: dict[Op, Callable[[object, object], bool]] = {
+OPERATORS: dict[Op, Callable[[Any, Any], bool]] = {
     Op.EQ: _eq, Op.NE: _ne, Op.IN: _in, Op.NOT_IN: _not_in, Op.LT: _lt, Op.LE: _le, Op.GT: _gt, Op.GE: _ge,
     Op.BETWEEN: _between, Op.CONTAINS: _contains,
 }

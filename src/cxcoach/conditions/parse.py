@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import partial
 from typing import Any as AnyValue
-from typing import Protocol
+from typing import Protocol, Self, TypeVar
 
 from ..problems import did_you_mean
 from .model import DERIVED_FACTS, OP_SYNONYMS, All, Any, Condition, FactTest, FactType, Not, Op, Overdue
@@ -29,7 +29,11 @@ DEADLINE_NAMES = ("respond", "resolve")  # `overdue:` names these or a step id
 class Where(Protocol):
     """A location in the YAML; `where / key` is a child."""
 
-    def __truediv__(self, part: str | int) -> Where: ...
+    def __truediv__(self, part: str | int) -> Self: ...
+
+
+W = TypeVar("W", bound=Where)
+W_contra = TypeVar("W_contra", bound=Where, contravariant=True)
 
 
 class DeclaredFact(Protocol):
@@ -47,17 +51,17 @@ class DeclaredFact(Protocol):
     def max(self) -> float | None: ...
 
 
-class Context(Protocol):
+class Context(Protocol[W_contra]):
     """What the parser needs of the playbook's builder: the declared facts, problem and reference reporting."""
 
     @property
     def facts(self) -> Mapping[str, DeclaredFact]: ...
 
-    def error(self, at: Where, code: str, message: str, hint: str | None = None, *, key: bool = False) -> None: ...
+    def error(self, at: W_contra, code: str, message: str, hint: str | None = None, *, key: bool = False) -> None: ...
 
-    def warning(self, at: Where, code: str, message: str, hint: str | None = None, *, key: bool = False) -> None: ...
+    def warning(self, at: W_contra, code: str, message: str, hint: str | None = None, *, key: bool = False) -> None: ...
 
-    def ref(self, kind: str, ident: str, at: Where, *parts: str | int) -> None: ...
+    def ref(self, kind: str, ident: str, at: W_contra, *parts: str | int) -> None: ...
 
 
 class ConditionParser:
@@ -69,7 +73,7 @@ class ConditionParser:
     def __init__(self) -> None:
         self._enum_values: dict[str, frozenset[str]] = {}
 
-    def parse(self, context: Context, raw: AnyValue, at: Where) -> Condition:
+    def parse(self, context: Context[W], raw: AnyValue, at: W) -> Condition:
         """Parse the condition language, reporting every structural problem at its node."""
         test = self._plain_test(context, raw)
         if test is not None:
@@ -95,12 +99,12 @@ class ConditionParser:
         self._check_fact_test(context, raw["fact"], op, value, at)
         return FactTest(raw["fact"], op, value)
 
-    def _item(self, context: Context, raw: AnyValue, at: Where, form: str, index: int) -> Condition:
+    def _item(self, context: Context[W], raw: AnyValue, at: W, form: str, index: int) -> Condition:
         """Item `index` of an all/any list, whose location is built only when it has a problem to report."""
         test = self._plain_test(context, raw)
         return test if test is not None else self.parse(context, raw, at / form / index)
 
-    def _plain_test(self, context: Context, raw: AnyValue) -> FactTest | None:
+    def _plain_test(self, context: Context[W], raw: AnyValue) -> FactTest | None:
         """The usual fact test built without its checks' locations, or None.
 
         Usual means well formed, over a declared fact, with values that fit it: most
@@ -112,7 +116,7 @@ class ConditionParser:
         try:
             fact = context.facts[raw["fact"]]
             op = _OP_BY_NAME[raw["op"]]
-            value = raw["value"]
+            value: AnyValue = raw["value"]
         except (KeyError, TypeError):  # a missing key, an unknown or unhashable name
             return None
         ftype = fact.type
@@ -134,11 +138,12 @@ class ConditionParser:
             return FactTest(fact.id, op, tuple(value))
         if op is Op.EXISTS:
             return FactTest(fact.id, op, value) if value.__class__ is bool else None
-        if op in _LIST_OPS or value.__class__ not in _SCALAR_TYPES or not fits(value):
+        kind = value.__class__  # (tested apart from `value`, which type checkers would narrow to object)
+        if op in _LIST_OPS or kind not in _SCALAR_TYPES or not fits(value):
             return None
         return FactTest(fact.id, op, value)
 
-    def _condition_shape_ok(self, context: Context, raw: AnyValue, at: Where) -> bool:
+    def _condition_shape_ok(self, context: Context[W], raw: AnyValue, at: W) -> bool:
         if not isinstance(raw, dict) or not raw:
             context.error(at, "E307", f"a condition is a mapping, not {_describe(raw)}", _CONDITION_HINT)
             return False
@@ -184,7 +189,7 @@ class ConditionParser:
             ok = self._fact_test_shape_ok(context, raw, at) and ok
         return ok
 
-    def _fact_test_shape_ok(self, context: Context, raw: dict, at: Where) -> bool:
+    def _fact_test_shape_ok(self, context: Context[W], raw: dict[str, AnyValue], at: W) -> bool:
         for key in ("fact", "op"):
             if key not in raw:
                 context.error(at, "E307", f"missing required key {key!r}", "write {fact: NAME, op: eq, value: VALUE}")
@@ -210,7 +215,7 @@ class ConditionParser:
             return False
         return True
 
-    def _check_fact_test(self, context: Context, fact_id: str, op: Op, value: AnyValue, at: Where) -> None:
+    def _check_fact_test(self, context: Context[W], fact_id: str, op: Op, value: AnyValue, at: W) -> None:
         derived = DERIVED_FACTS.get(fact_id)
         fact = context.facts.get(fact_id)
         if fact is None and derived is None:
@@ -262,12 +267,12 @@ class ConditionParser:
 
     def _check_value(
         self,
-        context: Context,
+        context: Context[W],
         fact_id: str,
         fact: DeclaredFact | None,
         ftype: FactType,
         value: AnyValue,
-        test: Where,
+        test: W,
         index: int | None = None,
     ) -> None:
         """Check one value of the fact test at `test` (item `index` of a list value)."""

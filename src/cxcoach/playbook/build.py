@@ -23,6 +23,7 @@ LIST_SECTIONS = ("sources", "roles", "facts", "records", "procedures", "scripts"
                  "strategies", "rules", "detectors", "rubrics", "drills")
 MAP_SECTIONS = ("playbook", "calendar", "clock", "deadlines", "escalation", "measurement", "workflow")
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_STEP_REFS = (("records", "record"), ("scripts", "script"), ("avoid", "avoid"), ("escalate_to", "role"))
 
 
 # --- sections ---------------------------------------------------------------
@@ -50,8 +51,8 @@ def _build_playbook(docs: list[Document], root_name: str, problems: ProblemList)
             elif key in lists:
                 lists[key].extend((item, at / i) for i, item in enumerate(value or []))
     if "playbook" not in maps:
-        first = docs[0].file if docs else root_name
-        problems.add(Problem(first, 1, 1, "E206", "no file declares the `playbook:` metadata",
+        file = docs[0].file if docs else root_name
+        problems.add(Problem(file, 1, 1, "E206", "no file declares the `playbook:` metadata",
                              hint="add `playbook: {id: ..., title: ..., version: 1.0.0, locales: [zh, en]}`"))
         return None
     meta, meta_at = maps["playbook"]
@@ -70,7 +71,8 @@ def _build_playbook(docs: list[Document], root_name: str, problems: ProblemList)
         fact = _fact(b, raw, at)
         if fact and b.register("fact", fact.id, at / "id"):
             if fact.id in m.DERIVED_FACTS:
-                b.error(at / "id", "E207", f"{fact.id!r} is computed by cxcoach and cannot be declared", "pick another name")
+                b.error(at / "id", "E207", f"{fact.id!r} is computed by cxcoach and cannot be declared",
+                        "pick another name")
             b.facts[fact.id] = fact
     calendar = _calendar(b, *maps["calendar"]) if "calendar" in maps else m.DEFAULT_CALENDAR
     records = {}
@@ -119,7 +121,7 @@ def _build_playbook(docs: list[Document], root_name: str, problems: ProblemList)
     )
 
 
-def _record(b: Builder, raw: dict, at: At) -> m.Record:
+def _record(b: Builder, raw: dict[str, AnyValue], at: At) -> m.Record:
     labels, fill = [], []
     for i, item in enumerate(raw.get("fields", [])):
         fat = at / "fields" / i
@@ -136,12 +138,13 @@ def _record(b: Builder, raw: dict, at: At) -> m.Record:
                     tuple(fill) if any(f is not None for f in fill) else ())
 
 
-def _workflow(b: Builder, raw: dict, at: At) -> m.Workflow | None:
+def _workflow(b: Builder, raw: dict[str, AnyValue], at: At) -> m.Workflow | None:
     """Stage transitions and closure rights; every stage named must be a value of the stage fact."""
     fact_id = raw.get("fact", "stage")
     fact = b.facts.get(fact_id)
     if fact is None or fact.type is not m.FactType.ENUM:
-        b.error(at / "fact" if "fact" in raw else at, "E410", f"the workflow's stage fact {fact_id!r} is not an enum fact",
+        b.error(at / "fact" if "fact" in raw else at, "E410",
+                f"the workflow's stage fact {fact_id!r} is not an enum fact",
                 "declare it under facts with type: enum, or name another fact with `fact:`")
         return None
     stages = set(fact.value_ids)
@@ -150,7 +153,8 @@ def _workflow(b: Builder, raw: dict, at: At) -> m.Workflow | None:
         if value in stages:
             return True
         hint = did_you_mean(value, sorted(stages))
-        b.error(where, "E411", f"{value!r} is not a value of fact {fact_id!r}", hint or f"use one of: {', '.join(fact.value_ids)}")
+        b.error(where, "E411", f"{value!r} is not a value of fact {fact_id!r}",
+                hint or f"use one of: {', '.join(fact.value_ids)}")
         return False
 
     transitions: dict[str, tuple[str, ...]] = {}
@@ -169,7 +173,7 @@ def _workflow(b: Builder, raw: dict, at: At) -> m.Workflow | None:
     return m.Workflow(fact_id, transitions, final, tuple(close))
 
 
-def _fact(b: Builder, raw: dict, at: At) -> m.Fact | None:
+def _fact(b: Builder, raw: dict[str, AnyValue], at: At) -> m.Fact | None:
     ftype = m.FactType(raw["type"])
     values = []
     seen: set[str] = set()
@@ -197,7 +201,8 @@ def _fact(b: Builder, raw: dict, at: At) -> m.Fact | None:
         }[ftype](default)
         if not ok:
             hint = did_you_mean(str(default), fact.value_ids) if ftype is m.FactType.ENUM else None
-            b.error(at / "default", "E302", f"default {default!r} is not a valid {ftype.value} value for {raw['id']!r}", hint)
+            b.error(at / "default", "E302",
+                    f"default {default!r} is not a valid {ftype.value} value for {raw['id']!r}", hint)
     return fact
 
 
@@ -205,7 +210,7 @@ _CALENDAR_CODES = {"timezone": "E403", "working_hours": "E401", "weekdays": "E40
 _MAX_RANGE_DAYS = 366
 
 
-def _calendar(b: Builder, raw: dict, at: At) -> m.Calendar:
+def _calendar(b: Builder, raw: dict[str, AnyValue], at: At) -> m.Calendar:
     hours = raw["working_hours"]
     names: dict[dt.date, m.Text] = {}
     listed = raw.get("holidays", [])
@@ -232,7 +237,7 @@ def _is_source(item: AnyValue) -> bool:
     return isinstance(item, dict) and "country" in item
 
 
-def _holiday_source(b: Builder, raw: dict, at: At) -> m.HolidaySource | None:
+def _holiday_source(b: Builder, raw: dict[str, AnyValue], at: At) -> m.HolidaySource | None:
     from .holiday_data import resolve  # imports the holidays package: only playbooks that name a source
 
     country = str(raw["country"]).upper()
@@ -277,7 +282,7 @@ def _date(b: Builder, raw: AnyValue, at: At) -> dt.date | None:
         return None
 
 
-def _procedure(b: Builder, raw: dict, at: At) -> m.Procedure:
+def _procedure(b: Builder, raw: dict[str, AnyValue], at: At) -> m.Procedure:
     steps = []
     for index, step in enumerate(raw["steps"]):
         sat = at / "steps" / index
@@ -285,7 +290,7 @@ def _procedure(b: Builder, raw: dict, at: At) -> m.Procedure:
             continue
         if step.get("owner"):
             b.ref("role", step["owner"], sat / "owner")
-        for field_name, kind in (("records", "record"), ("scripts", "script"), ("avoid", "avoid"), ("escalate_to", "role")):
+        for field_name, kind in _STEP_REFS:
             for i, ident in enumerate(step.get(field_name, [])):
                 b.ref(kind, ident, sat, field_name, i)
         steps.append(m.Step(
@@ -296,10 +301,11 @@ def _procedure(b: Builder, raw: dict, at: At) -> m.Procedure:
             escalate_to=tuple(step.get("escalate_to", [])), source=b.source(step.get("source"), sat / "source"),
         ))
     return m.Procedure(raw["id"], b.text(raw["title"], at / "title"), tuple(steps), at.pos,
-                       b.opt_text(raw.get("description"), at / "description"), b.source(raw.get("source"), at / "source"))
+                       b.opt_text(raw.get("description"), at / "description"),
+                       b.source(raw.get("source"), at / "source"))
 
 
-def _lines(b: Builder, raw: list, at: At) -> tuple[m.Line, ...]:
+def _lines(b: Builder, raw: list[AnyValue], at: At) -> tuple[m.Line, ...]:
     lines = []
     for i, line in enumerate(raw):
         lat = at / i
@@ -308,21 +314,21 @@ def _lines(b: Builder, raw: list, at: At) -> tuple[m.Line, ...]:
     return tuple(lines)
 
 
-def _refs(b: Builder, raw: dict, at: At, field_name: str, kind: str) -> tuple[str, ...]:
+def _refs(b: Builder, raw: dict[str, AnyValue], at: At, field_name: str, kind: str) -> tuple[str, ...]:
     items = tuple(raw.get(field_name, ()))
     for i, ident in enumerate(items):
         b.ref(kind, ident, at, field_name, i)
     return items
 
 
-def _script(b: Builder, raw: dict, at: At) -> m.Script:
+def _script(b: Builder, raw: dict[str, AnyValue], at: At) -> m.Script:
     if raw.get("step"):
         b.ref("step", raw["step"], at / "step")
     return m.Script(raw["id"], b.text(raw["title"], at / "title"), _lines(b, raw["lines"], at / "lines"), at.pos,
                     raw.get("step"), _refs(b, raw, at, "avoid", "avoid"), b.source(raw.get("source"), at / "source"))
 
 
-def _avoid(b: Builder, raw: dict, at: At) -> m.Avoid:
+def _avoid(b: Builder, raw: dict[str, AnyValue], at: At) -> m.Avoid:
     phrases = {loc: tuple(items) for loc, items in (raw.get("phrases") or {}).items()}
     for loc in phrases.keys() - set(b.locales):
         b.warning(at / "phrases" / loc, "W204", f"locale {loc!r} is not declared in playbook.locales", key=True)
@@ -330,13 +336,13 @@ def _avoid(b: Builder, raw: dict, at: At) -> m.Avoid:
                    b.opt_text(raw.get("instead"), at / "instead"), b.source(raw.get("source"), at / "source"))
 
 
-def _strategy(b: Builder, raw: dict, at: At) -> m.Strategy:
+def _strategy(b: Builder, raw: dict[str, AnyValue], at: At) -> m.Strategy:
     return m.Strategy(raw["id"], b.text(raw["title"], at / "title"), _lines(b, raw["advice"], at / "advice"), at.pos,
                       b.opt_text(raw.get("applies_to"), at / "applies_to"), _refs(b, raw, at, "avoid", "avoid"),
                       bool(raw.get("interpretation", False)), b.source(raw.get("source"), at / "source"))
 
 
-def _clock(b: Builder, raw: dict, at: At) -> m.Clock:
+def _clock(b: Builder, raw: dict[str, AnyValue], at: At) -> m.Clock:
     def cond(where: At, value: AnyValue) -> m.Condition | None:
         return None if value is None else b.condition(value, where)
 
@@ -346,7 +352,7 @@ def _clock(b: Builder, raw: dict, at: At) -> m.Clock:
                    cond(at / "met_when" / "resolve", met.get("resolve")))
 
 
-def _deadline_set(b: Builder, raw: dict, at: At) -> m.DeadlineSet:
+def _deadline_set(b: Builder, raw: dict[str, AnyValue], at: At) -> m.DeadlineSet:
     return m.DeadlineSet(b.duration(raw.get("respond"), at / "respond"), b.duration(raw.get("resolve"), at / "resolve"))
 
 
@@ -354,12 +360,11 @@ _ACTION_REFS = (("steps", "step"), ("scripts", "script"), ("strategies", "strate
                 ("escalate_to", "role"))
 
 
-def _rule(b: Builder, raw: dict, at: At, order: int) -> m.Rule:
+def _rule(b: Builder, raw: dict[str, AnyValue], at: At, order: int) -> m.Rule:
     then, tat = raw["then"], at / "then"
-    action = m.Action(
-        *(_refs(b, then, tat, field_name, kind) if field_name in then else () for field_name, kind in _ACTION_REFS),
-        _deadline_set(b, then["deadlines"], tat / "deadlines") if "deadlines" in then else m.NO_DEADLINES,
-    )
+    refs = {name: _refs(b, then, tat, name, kind) for name, kind in _ACTION_REFS if name in then}
+    deadlines = _deadline_set(b, then["deadlines"], tat / "deadlines") if "deadlines" in then else m.NO_DEADLINES
+    action = m.Action(**refs, deadlines=deadlines)
     title, because, source = raw.get("title"), raw.get("because"), raw.get("source")  # mostly absent
     return m.Rule(raw["id"], b.condition(raw["when"], at / "when"), action, at.pos, int(raw.get("priority", 50)), order,
                   None if title is None else b.text(title, at / "title"),
@@ -367,7 +372,7 @@ def _rule(b: Builder, raw: dict, at: At, order: int) -> m.Rule:
                   () if source is None else b.source(source, at / "source"))
 
 
-def _escalation(b: Builder, raw: dict, at: At) -> m.EscalationPolicy:
+def _escalation(b: Builder, raw: dict[str, AnyValue], at: At) -> m.EscalationPolicy:
     levels = []
     previous = 0.0
     for i, level in enumerate(raw.get("levels", [])):
@@ -378,18 +383,20 @@ def _escalation(b: Builder, raw: dict, at: At) -> m.EscalationPolicy:
             b.error(lat / "at", "E406", f"escalation levels must rise: {level['at']} does not come after {previous}",
                     "order levels by `at`, lowest first")
         previous = level["at"]
-        levels.append(m.EscalationLevel(level["id"], float(level["at"]), level["to"], b.opt_text(level.get("label"), lat / "label")))
+        levels.append(m.EscalationLevel(level["id"], float(level["at"]), level["to"],
+                                        b.opt_text(level.get("label"), lat / "label")))
     warnings = tuple(sorted(float(w) for w in raw.get("warnings", [])))
     return m.EscalationPolicy(warnings, tuple(levels))
 
 
-def _measurement(b: Builder, raw: dict, at: At) -> m.Measurement:
+def _measurement(b: Builder, raw: dict[str, AnyValue], at: At) -> m.Measurement:
     def labelled(name: str) -> tuple[m.Labelled, ...]:
         out = []
         for i, item in enumerate(raw.get(name, [])):
             iat = at / name / i
             b.register(name.rstrip("s") if name != "loyalty" else "loyalty", item["id"], iat / "id")
-            out.append(m.Labelled(item["id"], b.text(item["label"], iat / "label"), b.opt_text(item.get("description"), iat / "description")))
+            out.append(m.Labelled(item["id"], b.text(item["label"], iat / "label"),
+                                  b.opt_text(item.get("description"), iat / "description")))
         return tuple(out)
 
     states = []
@@ -407,6 +414,7 @@ def _measurement(b: Builder, raw: dict, at: At) -> m.Measurement:
     for i, item in enumerate(raw.get("statistics", [])):
         sat = at / "statistics" / i
         b.register("statistic", item["id"], sat / "id")
-        stats.append(m.Statistic(item["id"], b.text(item["text"], sat / "text"), b.source(item.get("source"), sat / "source")))
+        stats.append(m.Statistic(item["id"], b.text(item["text"], sat / "text"),
+                                 b.source(item.get("source"), sat / "source")))
     return m.Measurement(b.opt_text(raw.get("formula"), at / "formula"), tuple(states), labelled("dimensions"),
                          labelled("loyalty"), tuple(stats), b.source(raw.get("source"), at / "source"))

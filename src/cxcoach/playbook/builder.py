@@ -36,12 +36,12 @@ class At:
         self._location: Location | None = None
 
     def __truediv__(self, part: str | int) -> At:
-        return At(self.doc, self.path + (part,), self)
+        return At(self.doc, (*self.path, part), self)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not At:
             return NotImplemented
-        return (self.doc, self.path) == (other.doc, other.path)  # type: ignore[attr-defined]
+        return (self.doc, self.path) == (other.doc, other.path)
 
     def __hash__(self) -> int:
         return hash(self.path)

@@ -30,6 +30,7 @@ import binascii
 import functools
 import os
 import sys
+import types
 import typing
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -111,8 +112,9 @@ def get(key: Key) -> m.Playbook | None:
         core = msgspec.msgpack.decode(entry.core, type=layout.core)
     except (OSError, msgspec.DecodeError):  # DecodeError includes ValidationError: not our layout
         return None
-    sections = {name: _Section(entry.sections[name], kind) for name, kind in layout.sections.items()}
-    return m.Playbook(**msgspec.structs.asdict(core), **sections)
+    fields: dict[str, Any] = msgspec.structs.asdict(core)
+    fields.update((name, _Section(entry.sections[name], kind)) for name, kind in layout.sections.items())
+    return m.Playbook(**fields)
 
 
 def put(key: Key, playbook: m.Playbook) -> None:
@@ -158,7 +160,7 @@ def _layout() -> _Layout:
     """Derived from `Playbook`'s own fields: a decoder resolves a type the first time it meets it,
     so decoding the core alone never resolves the drill types."""
     fields = msgspec.structs.fields(m.Playbook)
-    sections = {f.name: dict[str, typing.get_args(f.type)[1]]  # type: ignore[valid-type]  # built from the annotation
+    sections = {f.name: types.GenericAlias(dict, (str, typing.get_args(f.type)[1]))  # dict[str, the item type]
                 for f in fields if typing.get_origin(f.type) is Mapping}
     core = msgspec.defstruct("CachedPlaybook", [(f.name, f.type) for f in fields if f.name not in sections],
                              frozen=True)

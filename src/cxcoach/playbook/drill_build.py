@@ -40,7 +40,8 @@ def build_drill_sections(b: Builder, detectors: Items, rubrics: Items,
         built_rubrics[rubric.id] = rubric
         if rubric.default:
             if rubric.scope in defaults:
-                b.error(at / "default", "E505", f"{rubric.scope.value} rubric {defaults[rubric.scope]!r} is already the default",
+                b.error(at / "default", "E505",
+                        f"{rubric.scope.value} rubric {defaults[rubric.scope]!r} is already the default",
                         "keep `default: true` on one rubric per scope")
             else:
                 defaults[rubric.scope] = rubric.id
@@ -118,7 +119,7 @@ def matcher(b: Builder, raw: AnyValue, at: At, guard: int | None = dm.DEFAULT_GU
     return built
 
 
-def _items(b: Builder, raw: list, at: At, guard: int | None) -> tuple[dm.Matcher, ...]:
+def _items(b: Builder, raw: list[AnyValue], at: At, guard: int | None) -> tuple[dm.Matcher, ...]:
     return tuple(matcher(b, item, at / i, guard) for i, item in enumerate(raw))
 
 
@@ -149,7 +150,7 @@ def _visit(b: Builder, detectors: dict[str, dm.Detector], where: dict[str, At], 
         if ref not in detectors:
             continue
         if state.get(ref) == 1:
-            cycle = path[path.index(ref):] + [ident, ref] if ref in path else [ident, ref]
+            cycle = [*path[path.index(ref):], ident, ref] if ref in path else [ident, ref]
             b.error(where[ident] / "match", "E507", "detector refers to itself: " + " -> ".join(cycle),
                     "break the loop; a detector may only use other detectors")
         elif ref not in state:
@@ -181,7 +182,7 @@ def _texts(raw: AnyValue) -> tuple[str, ...]:
 
 # --- detectors --------------------------------------------------------------
 
-def _detector(b: Builder, raw: dict, at: At) -> dm.Detector:
+def _detector(b: Builder, raw: dict[str, AnyValue], at: At) -> dm.Detector:
     return dm.Detector(
         id=raw["id"], title=b.text(raw["title"], at / "title"), polarity=dm.Polarity(raw["polarity"]),
         match=matcher(b, raw["match"], at / "match"), pos=at.pos,
@@ -193,14 +194,14 @@ def _detector(b: Builder, raw: dict, at: At) -> dm.Detector:
 
 # --- rubrics ----------------------------------------------------------------
 
-def _criterion(b: Builder, raw: dict, at: At) -> dm.Criterion:
+def _criterion(b: Builder, raw: dict[str, AnyValue], at: At) -> dm.Criterion:
     if "weight" in raw:
         kind, value = dm.CriterionKind.WEIGHT, float(raw["weight"])
     elif "penalty" in raw:
         kind, value = dm.CriterionKind.PENALTY, float(raw["penalty"])
     else:
         kind, value = dm.CriterionKind.AUTO_FAIL, 0.0
-    parts = []
+    parts: list[dm.Matcher] = []
     if raw.get("detector"):
         b.ref("detector", raw["detector"], at / "detector")
         parts.append(dm.DetectorRef(raw["detector"]))
@@ -225,7 +226,7 @@ def _criterion(b: Builder, raw: dict, at: At) -> dm.Criterion:
     )
 
 
-def _rubric(b: Builder, raw: dict, at: At) -> dm.Rubric:
+def _rubric(b: Builder, raw: dict[str, AnyValue], at: At) -> dm.Rubric:
     criteria = []
     seen: set[str] = set()
     for i, item in enumerate(raw["criteria"]):
@@ -262,7 +263,7 @@ def _rubric(b: Builder, raw: dict, at: At) -> dm.Rubric:
 
 # --- drills -----------------------------------------------------------------
 
-def _persona(b: Builder, raw: dict, at: At) -> dm.Persona:
+def _persona(b: Builder, raw: dict[str, AnyValue], at: At) -> dm.Persona:
     if raw.get("strategy"):
         b.ref("strategy", raw["strategy"], at / "strategy")
     return dm.Persona(
@@ -272,7 +273,7 @@ def _persona(b: Builder, raw: dict, at: At) -> dm.Persona:
     )
 
 
-def _drill(b: Builder, raw: dict, at: At, rubrics: dict[str, dm.Rubric]) -> dm.Drill | None:
+def _drill(b: Builder, raw: dict[str, AnyValue], at: At, rubrics: dict[str, dm.Rubric]) -> dm.Drill | None:
     drill_id = raw["id"]
     local: dict[str, At] = {}  # node, ending ids (one namespace per drill)
     feedback_ids: dict[str, At] = {}
@@ -379,7 +380,7 @@ def _drill(b: Builder, raw: dict, at: At, rubrics: dict[str, dm.Rubric]) -> dm.D
     )
 
 
-def _check_case(b: Builder, case: dict, at: At) -> None:
+def _check_case(b: Builder, case: dict[str, AnyValue], at: At) -> None:
     """Case facts must be declared and, for enums, use a declared value (E510)."""
     for key, value in case.items():
         fact = b.facts.get(key)
@@ -391,13 +392,15 @@ def _check_case(b: Builder, case: dict, at: At) -> None:
                     did_you_mean(str(value), fact.value_ids) or f"allowed: {', '.join(fact.value_ids)}")
 
 
-def _ending_choice(b: Builder, raw: dict, at: At, key: str, endings: dict[str, dm.Ending], outcome: str | None) -> str:
+def _ending_choice(b: Builder, raw: dict[str, AnyValue], at: At, key: str, endings: dict[str, dm.Ending],
+                   outcome: str | None) -> str:
     """The named ending, else a sensible default: an ending with the outcome, a bad one, the last one."""
     if raw.get(key):
         if raw[key] not in endings:
             b.error(at / key, "E502", f"{raw[key]!r} is not an ending of drill {raw['id']!r}",
                     did_you_mean(raw[key], list(endings)) or f"endings: {', '.join(endings)}")
-        return raw[key]
+        named: str = raw[key]
+        return named
     pool = list(endings.values())
     for candidate in ([e for e in pool if outcome and e.outcome == outcome],
                       [e for e in pool if e.kind is dm.EndingKind.BAD], pool):

@@ -70,7 +70,8 @@ def read_documents(root: Path, problems: ProblemList, limits: Limits = DEFAULT_L
     return docs
 
 
-def check_playbook(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> tuple[m.Playbook | None, list[Problem]]:
+def check_playbook(path: str | os.PathLike[str], *,
+                   limits: Limits = DEFAULT_LIMITS) -> tuple[m.Playbook | None, list[Problem]]:
     """Load a playbook and return it (or None) with every problem found, errors and warnings."""
     with gc_paused():  # see load_playbook
         return _check(Path(path), limits)
@@ -100,7 +101,7 @@ def load_playbook(path: str | os.PathLike[str] | None = None, *, limits: Limits 
 
     A valid playbook is cached by content (see cache.py), so repeated loads skip validation.
     """
-    with gc_paused():  # loading builds a large acyclic model; see gc_pause.py
+    with gc_paused():  # loading builds large acyclic data; see gc_pause.py
         return _load(Path(path if path is not None else default_playbook_path()), limits, cache)
 
 
