@@ -117,24 +117,23 @@ def fact_state(t: FactTest, facts: Facts) -> bool | None:
 
 def all_of(states: Iterable[bool | None]) -> bool | None:
     """Kleene `and`: False if any is False, else None if any is None, else True."""
-    unknown = False
-    for state in states:
-        if state is False:
-            return False
-        if state is None:
-            unknown = True
-    return None if unknown else True
+    return _settle(states, False)
 
 
 def any_of(states: Iterable[bool | None]) -> bool | None:
     """Kleene `or`: True if any is True, else None if any is None, else False."""
+    return _settle(states, True)
+
+
+def _settle(states: Iterable[bool | None], decisive: bool) -> bool | None:
+    """The first state that settles it (`decisive`), else unknown if one is, else the other answer."""
     unknown = False
     for state in states:
-        if state is True:
-            return True
+        if state is decisive:
+            return decisive
         if state is None:
             unknown = True
-    return None if unknown else False
+    return None if unknown else not decisive
 
 
 def negate(state: bool | None) -> bool | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any as AnyValue
 
+from ..conditions.operators import is_number
 from ..gc_pause import gc_paused
 from ..problems import Problem, ProblemList, did_you_mean, path_str
 from . import model as m
@@ -192,18 +193,21 @@ def _fact(b: Builder, raw: dict[str, AnyValue], at: At) -> m.Fact | None:
         b.error(at / "min", "E304", f"min {fact.min} is above max {fact.max}")
     if "default" in raw:
         default = raw["default"]
-        ok = {
-            m.FactType.ENUM: lambda v: v in fact.value_ids,
-            m.FactType.BOOL: lambda v: isinstance(v, bool),
-            m.FactType.NUMBER: lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-            m.FactType.TEXT: lambda v: isinstance(v, str),
-            m.FactType.DATETIME: lambda v: isinstance(v, str),
-        }[ftype](default)
-        if not ok:
+        if not _default_fits(fact, default):
             hint = did_you_mean(str(default), fact.value_ids) if ftype is m.FactType.ENUM else None
             b.error(at / "default", "E302",
                     f"default {default!r} is not a valid {ftype.value} value for {raw['id']!r}", hint)
     return fact
+
+
+def _default_fits(fact: m.Fact, value: AnyValue) -> bool:
+    if fact.type is m.FactType.ENUM:
+        return value in fact.value_ids
+    if fact.type is m.FactType.BOOL:
+        return isinstance(value, bool)
+    if fact.type is m.FactType.NUMBER:
+        return is_number(value)
+    return isinstance(value, str)  # text, and a datetime as ISO-8601 text
 
 
 _CALENDAR_CODES = {"timezone": "E403", "working_hours": "E401", "weekdays": "E401", "workdays": "E404"}
