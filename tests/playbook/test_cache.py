@@ -68,10 +68,10 @@ def test_invalid_playbook_is_never_cached(mini_dir, cache_folder):
 
 def test_an_entry_is_plain_msgpack_data(mini_dir, cache_folder):
     load_playbook(mini_dir)
-    fmt, fingerprint, checksum, core, sections = msgspec.msgpack.decode(_entry(cache_folder).read_bytes())
+    fmt, fingerprint, (checksum, core), sections = msgspec.msgpack.decode(_entry(cache_folder).read_bytes())
     assert isinstance(fmt, int) and isinstance(checksum, int) and all(isinstance(p, bytes) for p in fingerprint)
     assert msgspec.msgpack.decode(core)["id"] == "mini"  # no types given: maps, arrays, strings
-    assert msgspec.msgpack.decode(sections["steps"])["listen"]["procedure"] == "intake"
+    assert msgspec.msgpack.decode(sections["steps"][1])["listen"]["procedure"] == "intake"
 
 
 def test_sections_are_decoded_when_first_used(mini_dir, cache_folder):
@@ -189,3 +189,18 @@ def test_the_key_covers_every_module_the_loader_imports():
 def test_the_suite_keeps_the_cache_in_a_temporary_folder(tmp_path_factory):
     folder = cache.cache_dir()
     assert folder is not None and folder.is_relative_to(tmp_path_factory.getbasetemp())
+
+
+def test_a_section_found_corrupt_when_first_used_comes_from_a_rebuild(mini_dir, cache_folder, builds):
+    built = load_playbook(mini_dir)
+    entry = _entry(cache_folder)
+    good = entry.read_bytes()
+    _, _, _, sections = msgspec.msgpack.decode(good)
+    scripts = sections["scripts"][1]
+    at = good.index(scripts) + len(scripts) // 2  # inside the scripts section: the core stays intact
+    entry.write_bytes(good[:at] + bytes([good[at] ^ 0x20]) + good[at + 1:])
+    cached = load_playbook(mini_dir)
+    assert builds == [1]  # the core was good: nothing rebuilt yet
+    assert cached.scripts == built.scripts and builds == [1, 1]
+    assert cached.steps == built.steps and builds == [1, 1]  # one rebuild serves every section
+    assert entry.read_bytes() == good

@@ -16,7 +16,9 @@ per playbook edit. Each playbook folder has one entry in a per-user directory
   id-keyed section (steps, scripts, drills, ...) is a msgpack document of its
   own, decoded the first time it is used: `cxcoach recommend` never decodes
   the drills, which are most of a playbook.
-* a CRC-32 of all that msgpack, so a flipped bit or a truncated write is noticed.
+* a CRC-32 of each msgpack document, so a flipped bit or a truncated write is
+  noticed: the core's when the entry is read, a section's when it is first used
+  (a corrupt section is then taken from a rebuild of the playbook).
 
 Whatever is wrong with an entry (unreadable, truncated, corrupt, foreign,
 stale) makes it a miss: the playbook is built from its YAML and the entry
@@ -31,8 +33,7 @@ import functools
 import os
 import sys
 import types
-import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -88,33 +89,50 @@ def cache_key(files: list[Path], root: Path) -> Key:
 
 
 class _Entry(msgspec.Struct, frozen=True, array_like=True):
-    """An entry as stored: the msgpack documents stay bytes until the entry is known to be good."""
+    """An entry as stored: each msgpack document stays bytes until it is needed and checked."""
 
     format: int
     fingerprint: tuple[bytes, ...]
-    checksum: int  # CRC-32 of `core`, then of each section in order
-    core: memoryview  # the Playbook's fields but its sections (views into the file's bytes: no copies)
-    sections: dict[str, memoryview]
+    core: _Document  # the Playbook's fields but its sections
+    sections: dict[str, _Document]
 
 
-def get(key: Key) -> m.Playbook | None:
-    """The cached playbook for `key`, or None when there is no good entry for it."""
+class _Document(msgspec.Struct, frozen=True, array_like=True):
+    checksum: int  # CRC-32 of `data`
+    data: memoryview  # a view into the entry's bytes: no copy
+
+    @property
+    def intact(self) -> bool:
+        return binascii.crc32(self.data) == self.checksum
+
+
+def get(key: Key, rebuild: Callable[[], m.Playbook]) -> m.Playbook | None:
+    """The cached playbook for `key`, or None when there is no good entry for it.
+
+    A section found corrupt when it is first used is taken from `rebuild()` instead,
+    which builds the playbook from its files (and should rewrite the entry).
+    """
     folder = cache_dir()
     if folder is None:
         return None
     layout = _layout()
     try:
         entry = msgspec.msgpack.decode((folder / f"{key.name}{_SUFFIX}").read_bytes(), type=_Entry)
-        if entry.format != _FORMAT or entry.fingerprint != key.fingerprint or \
-                _checksum(entry.core, entry.sections.values()) != entry.checksum or \
+        if entry.format != _FORMAT or entry.fingerprint != key.fingerprint or not entry.core.intact or \
                 entry.sections.keys() != layout.sections.keys():
             return None
-        core = msgspec.msgpack.decode(entry.core, type=layout.core)
+        core = msgspec.msgpack.decode(entry.core.data, type=layout.core)
     except (OSError, msgspec.DecodeError):  # DecodeError includes ValidationError: not our layout
         return None
     fields: dict[str, Any] = msgspec.structs.asdict(core)
-    fields.update((name, _Section(entry.sections[name], kind)) for name, kind in layout.sections.items())
+    fields.update((name, _Section(entry.sections[name], kind, functools.partial(_section_of, rebuild, name)))
+                  for name, kind in layout.sections.items())
     return m.Playbook(**fields)
+
+
+def _section_of(rebuild: Callable[[], m.Playbook], name: str) -> Mapping[str, Any]:
+    section: Mapping[str, Any] = getattr(rebuild(), name)
+    return section
 
 
 def put(key: Key, playbook: m.Playbook) -> None:
@@ -126,9 +144,9 @@ def put(key: Key, playbook: m.Playbook) -> None:
 
     layout = _layout()
     encode = msgspec.msgpack.encode
-    core = encode({name: getattr(playbook, name) for name in layout.core.__struct_fields__})
-    sections = {name: encode(getattr(playbook, name)) for name in layout.sections}
-    entry = encode([_FORMAT, key.fingerprint, _checksum(core, sections.values()), core, sections])
+    core = _document(encode({name: getattr(playbook, name) for name in layout.core.__struct_fields__}))
+    sections = {name: _document(encode(getattr(playbook, name))) for name in layout.sections}
+    entry = encode(_Entry(_FORMAT, key.fingerprint, core, sections))
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
@@ -143,43 +161,55 @@ def put(key: Key, playbook: m.Playbook) -> None:
         return  # a read-only home or a full disk must not stop anyone from working
 
 
-def _checksum(core: bytes | memoryview, sections: typing.Iterable[bytes | memoryview]) -> int:
-    crc = binascii.crc32(core)
-    for section in sections:
-        crc = binascii.crc32(section, crc)
-    return crc
+def _document(data: bytes) -> _Document:
+    return _Document(binascii.crc32(data), memoryview(data))
 
 
 class _Layout(msgspec.Struct, frozen=True):
     core: type[msgspec.Struct]  # the Playbook's fields that are not id-keyed sections
-    sections: dict[str, Any]  # each id-keyed section's name and type, e.g. "drills": dict[str, Drill]
+    sections: dict[str, Any]  # each id-keyed section's name and item type, e.g. "steps": Step, "drills": "Drill"
 
 
 @functools.cache
 def _layout() -> _Layout:
     """Derived from `Playbook`'s own fields: a decoder resolves a type the first time it meets it,
     so decoding the core alone never resolves the drill types."""
-    fields = msgspec.structs.fields(m.Playbook)
-    sections = {f.name: types.GenericAlias(dict, (str, typing.get_args(f.type)[1]))  # dict[str, the item type]
-                for f in fields if typing.get_origin(f.type) is Mapping}
-    core = msgspec.defstruct("CachedPlaybook", [(f.name, f.type) for f in fields if f.name not in sections],
-                             frozen=True)
+    annotations = m.Playbook.__annotations__  # evaluated: model.py has no `from __future__ import annotations`
+    sections = {name: kind.__args__[1] for name, kind in annotations.items()  # Mapping[str, X] -> X
+                if isinstance(kind, types.GenericAlias) and kind.__origin__ is Mapping}
+    core = msgspec.defstruct("CachedPlaybook", [(name, annotations[name]) for name in m.Playbook.__struct_fields__
+                                                if name not in sections], frozen=True)
     return _Layout(core, sections)
 
 
 class _Section(Mapping[str, Any]):
-    """A read-only playbook section, decoded from its msgpack the first time it is used."""
+    """A read-only playbook section, checked and decoded from its msgpack the first time it is used.
 
-    __slots__ = ("_items", "_raw", "_type")
+    Checking only what is used keeps `cxcoach recommend` from reading the drills at
+    all; a section that turns out corrupt comes from `fallback` (a rebuild) instead.
+    """
 
-    def __init__(self, raw: memoryview, section_type: Any) -> None:
-        self._raw = raw
-        self._type = section_type
-        self._items: dict[str, Any] | None = None
+    __slots__ = ("_document", "_fallback", "_item", "_items")
 
-    def _decoded(self) -> dict[str, Any]:
+    def __init__(self, document: _Document, item: Any, fallback: Callable[[], Mapping[str, Any]]) -> None:
+        self._document = document
+        self._item = item  # the type of the section's items, or its name in the drill model
+        self._fallback = fallback
+        self._items: Mapping[str, Any] | None = None
+
+    def _decoded(self) -> Mapping[str, Any]:
         if self._items is None:  # two threads may both decode it: they get equal values
-            self._items = msgspec.msgpack.decode(self._raw, type=self._type)
+            try:
+                if not self._document.intact:
+                    raise msgspec.DecodeError("checksum mismatch")
+                item = self._item
+                if isinstance(item, str):  # a drill type: the model names them, so that loading it waits until here
+                    from . import drill_model
+
+                    item = getattr(drill_model, item)
+                self._items = msgspec.msgpack.decode(self._document.data, type=types.GenericAlias(dict, (str, item)))
+            except msgspec.DecodeError:
+                self._items = self._fallback()
         return self._items
 
     def __getitem__(self, key: str) -> Any:
