@@ -21,11 +21,11 @@ supervisor fixes a case in one go; values that arrive as strings (from
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 
 import msgspec
 
+from ..conditions.operators import is_number
 from ..playbook.model import DERIVED_FACTS, Fact, FactType, Playbook
 from ..problems import did_you_mean
 from ..errors import CxcoachError
@@ -104,7 +104,7 @@ def _coerce(fact: Fact, raw: object) -> object:
                 value = float(raw) if any(c in raw for c in ".eE") else int(raw)
             except ValueError:
                 raise ValueError(f"{where}: expected a number, got {raw!r}") from None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if not is_number(value):
             raise ValueError(f"{where}: expected a number, got {raw!r}")
         if fact.min is not None and value < fact.min:
             raise ValueError(f"{where}: {value} is below the minimum {fact.min:g}")

@@ -44,15 +44,17 @@ from collections.abc import Mapping
 
 import msgspec
 
+from ..conditions.compile import Predicate, compile_condition
+from ..conditions.explain import describe, explain
+from ..conditions.index import CompiledRule, RuleIndex
+from ..conditions.operators import Facts
 from ..gc_pause import gc_paused
 from ..playbook.model import Calendar, Duration, Playbook, Text
 from .calendar import is_business_unit
 from .calendar_days import calendar_notes
 from .case import Case, parse_case
-from .conditions import Facts, Predicate, compile_condition, describe, evaluate
 from .deadlines import CaseClock, Timing, case_clock, timing
 from .escalation import highest_level, highest_warning, winner
-from .index import CompiledRule, RuleIndex
 from .result import (
     AvoidItem,
     DeadlineStatus,
@@ -438,7 +440,7 @@ def _near_misses(index: RuleIndex, facts: Facts, overdue, fired: set[int]) -> tu
         if len(states) == 1 and states[i] is not None:
             continue
         part = cr.parts[i]
-        why = evaluate(part, facts, overdue)
+        why = explain(part, facts, overdue)
         out.append(
             NearMiss(
                 rule=cr.rule.id,
