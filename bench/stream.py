@@ -1,0 +1,190 @@
+"""`cxcoach recommend --stream` against in-process `recommend()`, on the same cases.
+
+    python bench/stream.py [--cases 5000] [--runs 3] [--seed 7] [--playbook DIR]
+                           [--against CXCOACH] [--json FILE]
+
+The cases are the shipped playbook's test cases (`*.test.yaml`) followed by
+random cases drawn from its declared facts (a fixed seed, so every run and
+every checkout sees the same lines). Rows:
+
+* in-process recommend(): `parse_case` + `recommend` per case, nothing encoded.
+* in-process + JSON: the same and the result encoded as one JSON line, as the
+  stream writes it; bytes/case is the size of those lines.
+* --stream: the installed `cxcoach recommend --stream` in a subprocess, stdin
+  from a file and stdout to a file (start-up included, so use enough cases);
+  also `--stream --explain` and `--stream --fields recommendations,deadlines`
+  when this checkout has `--fields`.
+* --against CXCOACH: the same stream rows through another installed command,
+  e.g. an older checkout's `.venv/bin/cxcoach`, for before/after figures.
+
+Each row is timed `--runs` times, interleaved run by run so a burst of load on
+this noisy machine hits every row alike; the table shows the best run's
+cases/s, the median, bytes per case and each row's ratio to in-process
+recommend(). Every stream line is checked to be valid UTF-8 JSON, and the
+number of error lines is shown (the generated cases are all valid).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+START = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # a Monday
+
+
+def _test_cases(folder: Path) -> list[dict[str, object]]:
+    import yaml
+
+    out = []
+    for path in sorted(folder.glob("*.test.yaml")):
+        for test in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("tests", []):
+            case = test.get("case")
+            if isinstance(case, dict) and "received_at" in case:
+                out.append(json.loads(json.dumps(case, default=lambda v: v.isoformat())))
+    return out
+
+
+def _random_case(playbook, rng: random.Random, n: int) -> dict[str, object]:
+    facts: dict[str, object] = {}
+    for fact in playbook.facts.values():
+        if rng.random() < 0.4:
+            continue
+        kind = str(getattr(fact.type, "value", fact.type))
+        if kind == "enum":
+            facts[fact.id] = rng.choice(fact.value_ids)
+        elif kind == "bool":
+            facts[fact.id] = rng.random() < 0.5
+        elif kind == "number":
+            lo = fact.min if fact.min is not None else 0
+            hi = fact.max if fact.max is not None else 100
+            facts[fact.id] = rng.randint(int(lo), int(hi))
+    received = START + dt.timedelta(minutes=rng.randrange(0, 5 * 24 * 60))
+    now = received + dt.timedelta(minutes=rng.choice((5, 20, 45, 90, 240, 1500, 5000)))
+    return {"id": f"B-{n}", "received_at": received.isoformat(), "now": now.isoformat(), "facts": facts}
+
+
+def make_cases(playbook, folder: Path, count: int, seed: int) -> list[dict[str, object]]:
+    rng = random.Random(seed)
+    cases = _test_cases(folder)[:count]
+    while len(cases) < count:
+        cases.append(_random_case(playbook, rng, len(cases)))
+    return cases
+
+
+def _encoder() -> Callable[[object], bytes]:
+    """How this checkout writes one stream line: the contract's encoder if it has one, else json."""
+    try:
+        from cxcoach.engine.render import encode_line  # type: ignore[attr-defined]
+
+        return encode_line
+    except ImportError:
+        return lambda result: (json.dumps(result.to_json(), ensure_ascii=False) + "\n").encode()
+
+
+def _in_process(playbook, cases: list[dict[str, object]], encode: bool) -> tuple[float, int]:
+    from cxcoach import parse_case, recommend
+
+    line = _encoder() if encode else None
+    size = 0
+    start = time.perf_counter()
+    for raw in cases:
+        result = recommend(playbook, parse_case(playbook, raw))
+        if line is not None:
+            size += len(line(result))
+    return time.perf_counter() - start, size
+
+
+def _stream(argv: list[str], lines: Path, out: Path) -> tuple[float, int]:
+    with lines.open("rb") as stdin, out.open("wb") as stdout:
+        start = time.perf_counter()
+        done = subprocess.run(argv, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, check=False)
+        elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr.decode(errors='replace')}")
+    return elapsed, out.stat().st_size
+
+
+def _errors(out: Path, expected: int) -> int:
+    """Error lines in a stream's output, after checking every line is UTF-8 JSON and none is missing."""
+    rows = out.read_bytes().splitlines()
+    if len(rows) != expected:
+        raise SystemExit(f"{out}: {len(rows)} lines for {expected} cases")
+    return sum(1 for row in rows if "error" in json.loads(row.decode("utf-8")))
+
+
+def _has_fields(cxcoach: str) -> bool:
+    help_text = subprocess.run([cxcoach, "recommend", "--help"], capture_output=True, text=True, check=False).stdout
+    return "--fields" in help_text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--playbook", type=Path, default=ROOT / "playbooks" / "default")
+    parser.add_argument("--against", metavar="CXCOACH", help="another installed cxcoach command to compare with")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+
+    from cxcoach import load_playbook
+
+    playbook = load_playbook(args.playbook)
+    cases = make_cases(playbook, args.playbook, args.cases, args.seed)
+    mine = str(Path(sys.executable).with_name("cxcoach"))
+    base = [mine, "recommend", "--stream", "--playbook", str(args.playbook)]
+    streams: list[tuple[str, list[str]]] = [("--stream", base), ("--stream --explain", [*base, "--explain"])]
+    if _has_fields(mine):
+        streams.append(("--stream --fields recommendations,deadlines",
+                        [*base, "--fields", "recommendations,deadlines"]))
+    if args.against:
+        streams.append((f"--stream ({args.against})", [args.against, *base[1:]]))
+
+    times: dict[str, list[float]] = {}
+    sizes: dict[str, int] = {}
+    errors: dict[str, int] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        lines = Path(tmp) / "cases.jsonl"
+        lines.write_bytes(b"".join(json.dumps(c, ensure_ascii=False).encode() + b"\n" for c in cases))
+        out = Path(tmp) / "out.jsonl"
+        for name, argv in streams:  # warm-up: bytecode and the playbook cache
+            _stream(argv, lines, out)
+        for _ in range(args.runs):
+            for name, encode in (("in-process recommend()", False), ("in-process + JSON line", True)):
+                elapsed, size = _in_process(playbook, cases, encode)
+                times.setdefault(name, []).append(elapsed)
+                sizes[name] = size
+            for name, argv in streams:
+                elapsed, size = _stream(argv, lines, out)
+                times.setdefault(name, []).append(elapsed)
+                sizes[name] = size
+                errors[name] = _errors(out, len(cases))
+
+    n = len(cases)
+    ref = n / min(times["in-process recommend()"])
+    print(f"{n} cases ({len(_test_cases(args.playbook))} from the playbook's tests), {args.runs} runs, "
+          f"playbook {args.playbook.name}")
+    print(f"{'':46} {'cases/s best':>12} {'median':>8} {'bytes/case':>10} {'vs in-process':>13} {'errors':>6}")
+    figures = {}
+    for name, runs in times.items():
+        best, median = n / min(runs), n / statistics.median(runs)
+        per_case = sizes[name] / n if sizes[name] else 0
+        err = str(errors[name]) if name in errors else ""
+        print(f"{name:46} {best:12,.0f} {median:8,.0f} {per_case:10,.0f} {best / ref:12.2f}x {err:>6}")
+        figures[name] = {"cases_per_s": best, "median_cases_per_s": median, "bytes_per_case": per_case}
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
