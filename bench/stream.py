@@ -18,10 +18,12 @@ every checkout sees the same lines). Rows:
   e.g. an older checkout's `.venv/bin/cxcoach`, for before/after figures.
 
 Each row is timed `--runs` times, interleaved run by run so a burst of load on
-this noisy machine hits every row alike; the table shows the best run's
-cases/s, the median, bytes per case and each row's ratio to in-process
-recommend(). Every stream line is checked to be valid UTF-8 JSON, and the
-number of error lines is shown (the generated cases are all valid).
+this noisy machine hits every row alike. The table shows cases per second of
+CPU time (user + system, the subprocess's own for stream rows: what a row
+costs, which other work on the machine barely changes) and of wall time (best
+run), bytes per case, and each row's CPU ratio to in-process recommend().
+Every stream line is checked to be valid UTF-8 JSON, and the number of error
+lines is shown (the generated cases are all valid).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import argparse
 import datetime as dt
 import json
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -92,27 +95,32 @@ def _encoder() -> Callable[[object], bytes]:
         return lambda result: (json.dumps(result.to_json(), ensure_ascii=False) + "\n").encode()
 
 
-def _in_process(playbook, cases: list[dict[str, object]], encode: bool) -> tuple[float, int]:
+def _in_process(playbook, cases: list[dict[str, object]], encode: bool) -> tuple[float, float, int]:
     from cxcoach import parse_case, recommend
 
     line = _encoder() if encode else None
     size = 0
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for raw in cases:
         result = recommend(playbook, parse_case(playbook, raw))
         if line is not None:
             size += len(line(result))
-    return time.perf_counter() - start, size
+    return time.perf_counter() - start, time.process_time() - cpu, size
 
 
-def _stream(argv: list[str], lines: Path, out: Path) -> tuple[float, int]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _stream(argv: list[str], lines: Path, out: Path) -> tuple[float, float, int]:
     with lines.open("rb") as stdin, out.open("wb") as stdout:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _children_cpu()
         done = subprocess.run(argv, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, check=False)
-        elapsed = time.perf_counter() - start
+        elapsed, used = time.perf_counter() - start, _children_cpu() - cpu
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr.decode(errors='replace')}")
-    return elapsed, out.stat().st_size
+    return elapsed, used, out.stat().st_size
 
 
 def _errors(out: Path, expected: int) -> int:
@@ -152,6 +160,7 @@ def main() -> None:
         streams.append((f"--stream ({args.against})", [args.against, *base[1:]]))
 
     times: dict[str, list[float]] = {}
+    cpus: dict[str, list[float]] = {}
     sizes: dict[str, int] = {}
     errors: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -162,27 +171,29 @@ def main() -> None:
             _stream(argv, lines, out)
         for _ in range(args.runs):
             for name, encode in (("in-process recommend()", False), ("in-process + JSON line", True)):
-                elapsed, size = _in_process(playbook, cases, encode)
+                elapsed, used, size = _in_process(playbook, cases, encode)
                 times.setdefault(name, []).append(elapsed)
+                cpus.setdefault(name, []).append(used)
                 sizes[name] = size
             for name, argv in streams:
-                elapsed, size = _stream(argv, lines, out)
+                elapsed, used, size = _stream(argv, lines, out)
                 times.setdefault(name, []).append(elapsed)
+                cpus.setdefault(name, []).append(used)
                 sizes[name] = size
                 errors[name] = _errors(out, len(cases))
 
     n = len(cases)
-    ref = n / min(times["in-process recommend()"])
+    ref = n / statistics.median(cpus["in-process recommend()"])
     print(f"{n} cases ({len(_test_cases(args.playbook))} from the playbook's tests), {args.runs} runs, "
           f"playbook {args.playbook.name}")
-    print(f"{'':46} {'cases/s best':>12} {'median':>8} {'bytes/case':>10} {'vs in-process':>13} {'errors':>6}")
+    print(f"{'':46} {'cases/CPU-s':>11} {'cases/s':>8} {'bytes/case':>10} {'vs in-process':>13} {'errors':>6}")
     figures = {}
     for name, runs in times.items():
-        best, median = n / min(runs), n / statistics.median(runs)
+        per_cpu, wall = n / statistics.median(cpus[name]), n / min(runs)
         per_case = sizes[name] / n if sizes[name] else 0
         err = str(errors[name]) if name in errors else ""
-        print(f"{name:46} {best:12,.0f} {median:8,.0f} {per_case:10,.0f} {best / ref:12.2f}x {err:>6}")
-        figures[name] = {"cases_per_s": best, "median_cases_per_s": median, "bytes_per_case": per_case}
+        print(f"{name:46} {per_cpu:11,.0f} {wall:8,.0f} {per_case:10,.0f} {per_cpu / ref:12.2f}x {err:>6}")
+        figures[name] = {"cases_per_cpu_s": per_cpu, "cases_per_s": wall, "bytes_per_case": per_case}
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
 

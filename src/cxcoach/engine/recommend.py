@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 
 from ..frozen import frozen
 from ..gc_pause import gc_paused
-from ..playbook.model import Calendar, Duration, Playbook, Text
+from ..playbook.model import Calendar, Duration, Playbook, Step, Text
 from .calendar import zone
 from .case import Case, parse_case
 from .conditions import Facts, Predicate, compile_condition, describe, evaluate
@@ -78,6 +78,7 @@ def _no_overdue(target: str) -> None:
 class StepPlan:
     """What a recommended step always carries, in one locale: worked out once, not for every case."""
 
+    step: Step
     order: tuple[int, int]  # its procedure's position, its position in the procedure
     title: str
     scripts: tuple[str, ...]  # the step's scripts (known ids only)
@@ -95,6 +96,7 @@ class CompiledPlaybook:
     respond_met: Predicate | None = None
     resolve_met: Predicate | None = None
     plans: dict[tuple[str, str], StepPlan | None] = field(default_factory=dict)  # (step id, locale) -> plan
+    role_labels: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (role id, locale) -> label
 
     def step_plan(self, step_id: str, locale: str) -> StepPlan | None:
         """The step's plan (None for an unknown step), made on first use."""
@@ -102,6 +104,14 @@ class CompiledPlaybook:
         if key not in self.plans:
             self.plans[key] = _plan(self.playbook, step_id, locale)
         return self.plans[key]
+
+    def role_label(self, role_id: str, locale: str) -> str | None:
+        """A role's label (None for an unknown role), looked up once."""
+        key = (role_id, locale)
+        if key not in self.role_labels:
+            role = self.playbook.roles.get(role_id)
+            self.role_labels[key] = None if role is None else role.label.get(locale)
+        return self.role_labels[key]
 
     def met(self, facts: Facts) -> frozenset[str]:
         """Deadlines the case has met (clock.met_when); a settled case stops every clock."""
@@ -124,7 +134,7 @@ def _plan(playbook: Playbook, step_id: str, locale: str) -> StepPlan | None:
     procedures = list(playbook.procedures)
     order = (procedures.index(step.procedure) if step.procedure in procedures else 0, step.index)
     scripts = tuple(s for s in _dedupe(step.scripts) if s in playbook.scripts)
-    return StepPlan(order, step.title.get(locale), scripts, _step_avoid(playbook, step.avoid, scripts))
+    return StepPlan(step, order, step.title.get(locale), scripts, _step_avoid(playbook, step.avoid, scripts))
 
 
 def _step_avoid(playbook: Playbook, own: tuple[str, ...], scripts: tuple[str, ...]) -> tuple[str, ...]:
@@ -309,7 +319,7 @@ def recommend(
     if resolve is not None:
         status("resolve", *resolve)
     for rec in recommendations:
-        step = playbook.steps[rec.id]
+        step = cp.step_plan(rec.id, loc).step  # type: ignore[union-attr]  # recommended: known
         if step.due is not None:
             status(step.id, step.due, "step", clocks.of(step.id, step.due))
 
@@ -348,7 +358,7 @@ def recommend(
         also_avoid=also_avoid,
         strategies=tuple(strategy_items),
         fired=tuple(reasons.values()),
-        roles=_roles(playbook, recommendations, escalate_to, statuses, loc),
+        roles=_roles(cp, recommendations, escalate_to, statuses, loc),
         notes=case.notes,
         near_misses=near,
         texts=_texts(playbook, hits, recommendations, also_say, also_avoid, strategy_items, loc) if texts else None,
@@ -368,15 +378,15 @@ class _Local:
         return {k: self(v) if isinstance(v, dt.datetime) else v for k, v in pairs}  # type: ignore[misc]
 
 
-def _roles(playbook: Playbook, recommendations, escalate_to, statuses, loc: str) -> dict[str, str]:
+def _roles(cp: CompiledPlaybook, recommendations, escalate_to, statuses, loc: str) -> dict[str, str]:
     named = [r.owner for r in recommendations if r.owner]
     named += [role for r in recommendations for role in r.escalate_to]
     named += list(escalate_to) + [d.to for d in statuses if d.to]
     out = {}
     for rid in dict.fromkeys(named):
-        role = playbook.roles.get(rid)
-        if role is not None:
-            out[rid] = role.label.get(loc)
+        label = cp.role_label(rid, loc)
+        if label is not None:
+            out[rid] = label
     return out
 
 
@@ -437,8 +447,8 @@ def _recommendations(cp: CompiledPlaybook, hits: list[CompiledRule], clocks: _De
                 step_scripts.setdefault(script.step, []).append(script_id)
     out = []
     for sid, entry in sorted(entries.items(), key=lambda kv: kv[1].key):
-        step = playbook.steps[sid]
         plan = entry.plan
+        step = plan.step
         scripts, avoid = plan.scripts, plan.avoid
         if sid in step_scripts:
             extra = _dedupe(step_scripts[sid])

@@ -123,7 +123,9 @@ def select(result: Result, fields: tuple[str, ...]) -> Result | dict[str, object
 _ENCODER = msgspec.json.Encoder()
 # The UTF-8 of what sanitize.UNSAFE strips and JSON leaves raw (DEL, C1 controls, bidi marks and overrides),
 # plus U+2028/U+2029, which many line readers (and JavaScript before 2019) take as line breaks.
-_JSON_UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
+_JSON_UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
+# Each of those starts with one of these bytes; a document without them (most are) needs no scan.
+_LEAD_BYTES = (b"\x7f", b"\xc2", b"\xd8", b"\xe2")
 
 
 def _escape(match: re.Match[bytes]) -> bytes:
@@ -143,7 +145,9 @@ def to_json_bytes(value: object) -> bytes:
         import json
 
         return json.dumps(msgspec.to_builtins(value), ensure_ascii=True, separators=(",", ":")).encode()
-    return _JSON_UNSAFE.sub(_escape, data)
+    if any(lead in data for lead in _LEAD_BYTES):
+        return _JSON_UNSAFE.sub(_escape, data)
+    return data
 
 
 def encode_line(value: object) -> bytes:
