@@ -23,9 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import field
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook.model import DERIVED_FACTS, Fact, FactType, Playbook
 from ..problems import closest
 from .case_problems import CaseError, CaseValueError, Problems, key_path, listing, shown, type_name
@@ -40,16 +40,14 @@ _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
 
 
-@frozen
-class Pause:
+class Pause(msgspec.Struct, frozen=True):
     """A stretch of time the deadline clock stood still; `end` None means still paused."""
 
     start: dt.datetime
     end: dt.datetime | None = None
 
 
-@frozen
-class Case:
+class Case(msgspec.Struct, frozen=True):
     """A validated case: typed facts (defaults applied) and an aware clock."""
 
     facts: Mapping[str, object]
@@ -57,7 +55,7 @@ class Case:
     now: dt.datetime
     pauses: tuple[Pause, ...] = ()
     id: str | int | None = None  # as given: an integer id stays an integer
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
 
 def parse_timestamp(raw: object, what: str) -> dt.datetime:

@@ -41,9 +41,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from ..frozen import frozen
+import msgspec
+
 from ..gc_pause import gc_paused
 from ..playbook.model import Calendar, Duration, Playbook, Step, Text
 from .calendar import zone
@@ -85,8 +86,7 @@ class StepPlan:
     avoid: tuple[str, ...]  # what the step and those scripts warn against (known ids only)
 
 
-@frozen
-class CompiledPlaybook:
+class CompiledPlaybook(msgspec.Struct, frozen=True):
     """A playbook's rules compiled and indexed once; reused for every case."""
 
     playbook: Playbook
@@ -95,8 +95,8 @@ class CompiledPlaybook:
     plain_mask: int  # rules without overdue tests (phase 1)
     respond_met: Predicate | None = None
     resolve_met: Predicate | None = None
-    plans: dict[tuple[str, str], StepPlan | None] = field(default_factory=dict)  # (step id, locale) -> plan
-    role_labels: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (role id, locale) -> label
+    plans: dict[tuple[str, str], StepPlan | None] = msgspec.field(default_factory=dict)  # (step, locale) -> plan
+    role_labels: dict[tuple[str, str], str | None] = msgspec.field(default_factory=dict)  # (role, locale) -> label
 
     def step_plan(self, step_id: str, locale: str) -> StepPlan | None:
         """The step's plan (None for an unknown step), made on first use."""
