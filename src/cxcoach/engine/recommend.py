@@ -95,23 +95,14 @@ class CompiledPlaybook(msgspec.Struct, frozen=True):
     plain_mask: int  # rules without overdue tests (phase 1)
     respond_met: Predicate | None = None
     resolve_met: Predicate | None = None
-    plans: dict[tuple[str, str], StepPlan | None] = msgspec.field(default_factory=dict)  # (step, locale) -> plan
-    role_labels: dict[tuple[str, str], str | None] = msgspec.field(default_factory=dict)  # (role, locale) -> label
+    by_locale: dict[str, Localized] = msgspec.field(default_factory=dict)
 
-    def step_plan(self, step_id: str, locale: str) -> StepPlan | None:
-        """The step's plan (None for an unknown step), made on first use."""
-        key = (step_id, locale)
-        if key not in self.plans:
-            self.plans[key] = _plan(self.playbook, step_id, locale)
-        return self.plans[key]
-
-    def role_label(self, role_id: str, locale: str) -> str | None:
-        """A role's label (None for an unknown role), looked up once."""
-        key = (role_id, locale)
-        if key not in self.role_labels:
-            role = self.playbook.roles.get(role_id)
-            self.role_labels[key] = None if role is None else role.label.get(locale)
-        return self.role_labels[key]
+    def localized(self, locale: str) -> Localized:
+        """What this playbook's steps and roles come to in `locale`, filled in as cases ask."""
+        found = self.by_locale.get(locale)
+        if found is None:
+            found = self.by_locale[locale] = Localized(StepPlans(self.playbook, locale), RoleLabels(self.playbook, locale))
+        return found
 
     def met(self, facts: Facts) -> frozenset[str]:
         """Deadlines the case has met (clock.met_when); a settled case stops every clock."""
@@ -127,14 +118,45 @@ class CompiledPlaybook(msgspec.Struct, frozen=True):
         return self.index.match(facts, _no_overdue, self.plain_mask)
 
 
-def _plan(playbook: Playbook, step_id: str, locale: str) -> StepPlan | None:
-    step = playbook.steps.get(step_id)
-    if step is None:
-        return None
-    procedures = list(playbook.procedures)
-    order = (procedures.index(step.procedure) if step.procedure in procedures else 0, step.index)
-    scripts = tuple(s for s in _dedupe(step.scripts) if s in playbook.scripts)
-    return StepPlan(step, order, step.title.get(locale), scripts, _step_avoid(playbook, step.avoid, scripts))
+class StepPlans(dict[str, StepPlan | None]):
+    """Step id -> its plan in one locale (None for an unknown step), each made when first looked up."""
+
+    def __init__(self, playbook: Playbook, locale: str) -> None:
+        super().__init__()
+        self.playbook, self.locale = playbook, locale
+
+    def __missing__(self, step_id: str) -> StepPlan | None:
+        playbook = self.playbook
+        step = playbook.steps.get(step_id)
+        plan = None
+        if step is not None:
+            procedures = list(playbook.procedures)
+            order = (procedures.index(step.procedure) if step.procedure in procedures else 0, step.index)
+            scripts = tuple(s for s in _dedupe(step.scripts) if s in playbook.scripts)
+            plan = StepPlan(step, order, step.title.get(self.locale), scripts, _step_avoid(playbook, step.avoid, scripts))
+        self[step_id] = plan
+        return plan
+
+
+class RoleLabels(dict[str, str | None]):
+    """Role id -> its label in one locale (None for an unknown role), each looked up once."""
+
+    def __init__(self, playbook: Playbook, locale: str) -> None:
+        super().__init__()
+        self.playbook, self.locale = playbook, locale
+
+    def __missing__(self, role_id: str) -> str | None:
+        role = self.playbook.roles.get(role_id)
+        label = self[role_id] = None if role is None else role.label.get(self.locale)
+        return label
+
+
+@dataclass(frozen=True, slots=True)
+class Localized:
+    """A playbook's step plans and role labels in one locale."""
+
+    steps: StepPlans
+    roles: RoleLabels
 
 
 def _step_avoid(playbook: Playbook, own: tuple[str, ...], scripts: tuple[str, ...]) -> tuple[str, ...]:
@@ -267,7 +289,8 @@ def recommend(
         reasons[cr.rule.id] = Reason(rule=cr.rule.id, priority=cr.rule.priority, facts=local.facts(matched),
                                      overdue=over)
 
-    recommendations = _recommendations(cp, hits, clocks, loc, local)
+    words = cp.localized(loc)
+    recommendations = _recommendations(cp.playbook, words.steps, hits, clocks, local)
     attached = {sid for r in recommendations for sid in r.scripts}
 
     strategies: dict[str, list[str]] = {}
@@ -319,7 +342,7 @@ def recommend(
     if resolve is not None:
         status("resolve", *resolve)
     for rec in recommendations:
-        step = cp.step_plan(rec.id, loc).step  # type: ignore[union-attr]  # recommended: known
+        step = words.steps[rec.id].step  # type: ignore[union-attr]  # recommended: known
         if step.due is not None:
             status(step.id, step.due, "step", clocks.of(step.id, step.due))
 
@@ -358,7 +381,7 @@ def recommend(
         also_avoid=also_avoid,
         strategies=tuple(strategy_items),
         fired=tuple(reasons.values()),
-        roles=_roles(cp, recommendations, escalate_to, statuses, loc),
+        roles=_roles(words.roles, recommendations, escalate_to, statuses),
         notes=case.notes,
         near_misses=near,
         texts=_texts(playbook, hits, recommendations, also_say, also_avoid, strategy_items, loc) if texts else None,
@@ -372,19 +395,21 @@ class _Local:
         self.tz = zone(timezone)
 
     def __call__(self, when: dt.datetime) -> dt.datetime:
-        return when.astimezone(self.tz).replace(microsecond=0)
+        if when.tzinfo is not self.tz:  # the calendar's times already are
+            when = when.astimezone(self.tz)
+        return when.replace(microsecond=0) if when.microsecond else when
 
     def facts(self, pairs: Iterable[tuple[str, object]]) -> dict[str, FactValue]:
         return {k: self(v) if isinstance(v, dt.datetime) else v for k, v in pairs}  # type: ignore[misc]
 
 
-def _roles(cp: CompiledPlaybook, recommendations, escalate_to, statuses, loc: str) -> dict[str, str]:
+def _roles(labels: RoleLabels, recommendations, escalate_to, statuses) -> dict[str, str]:
     named = [r.owner for r in recommendations if r.owner]
     named += [role for r in recommendations for role in r.escalate_to]
     named += list(escalate_to) + [d.to for d in statuses if d.to]
     out = {}
     for rid in dict.fromkeys(named):
-        label = cp.role_label(rid, loc)
+        label = labels[rid]
         if label is not None:
             out[rid] = label
     return out
@@ -422,17 +447,16 @@ class _Entry:
     strategies: list[str]
 
 
-def _recommendations(cp: CompiledPlaybook, hits: list[CompiledRule], clocks: _Deadlines, loc: str,
+def _recommendations(playbook: Playbook, plans: StepPlans, hits: list[CompiledRule], clocks: _Deadlines,
                      local: _Local) -> tuple[Recommendation, ...]:
     """The recommended steps, ranked; a step's avoid list is its own and its scripts' (the rules' is the case's)."""
-    playbook = cp.playbook
     entries: dict[str, _Entry] = {}
     for cr in hits:
         rule = cr.rule
         for pos, sid in enumerate(rule.then.steps):
             entry = entries.get(sid)
             if entry is None:
-                plan = cp.step_plan(sid, loc)
+                plan = plans[sid]
                 if plan is None:
                     continue
                 entry = entries[sid] = _Entry((-rule.priority, *plan.order, cr.rank, pos), plan, [], [])

@@ -107,8 +107,8 @@ def render_json(result: Result, *, fields: tuple[str, ...] = DEFAULT_FIELDS) -> 
 
 def select(result: Result, fields: tuple[str, ...]) -> Result | dict[str, object]:
     """The chosen top-level fields (`schema_version`, `line` and `case` always), or the result when that is all."""
-    if fields == ALL_FIELDS:
-        return result
+    if fields == ALL_FIELDS or (fields == DEFAULT_FIELDS and result.texts is None):
+        return result  # what is not chosen is None, and the encoder leaves it out
     out: dict[str, object] = {"schema_version": SCHEMA_VERSION}
     if result.line is not None:
         out["line"] = result.line
