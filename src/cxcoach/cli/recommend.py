@@ -29,6 +29,12 @@ def _load_playbook(path: Path | None) -> Playbook:
     return load(path)
 
 
+class OutputFailure(Failure):
+    """The answers cannot be written (disk full, I/O error): not the fault of the case."""
+
+    exit_code = 6
+
+
 class CaseFileError(Failure):
     """A case file that cannot be read or parsed; `problems` are the loader's, for the JSON error object."""
 
@@ -144,7 +150,12 @@ def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], 
         from ..engine.stream import StreamOptions, run_stream
 
         options = StreamOptions(locale=locale, now=at, overrides=overrides, explain=explain, fields=chosen)
-        counts = run_stream(playbook, sys.stdin.buffer, sys.stdout.buffer, options)
+        try:
+            counts = run_stream(playbook, sys.stdin.buffer, sys.stdout.buffer, options)
+        except BrokenPipeError:
+            raise  # the reader went away: the entry point ends quietly
+        except OSError as exc:
+            raise OutputFailure(f"cannot write the output: {exc.strerror or exc}") from None
         ctx.exit(1 if counts.failed else 0)
 
     from ..engine import CaseError, parse_case
