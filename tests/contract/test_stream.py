@@ -167,3 +167,11 @@ def test_the_encoder_escapes_each_unsafe_character_it_can_meet():
         if UNSAFE.match(char) and not 0xD800 <= code <= 0xDFFF:
             data = to_json_bytes(char)
             assert data.isascii() and json.loads(data) == char, hex(code)
+
+
+def test_a_line_over_the_limit_is_skipped_to_its_end_and_answered():
+    case = json.dumps({"received_at": "2026-03-06T16:00:00+08:00", "facts": {"severity": "major"}}).encode()
+    out = _run(b"x" * 5000 + b"\n" + case + b"\n" + b"y" * 3000, limit=1000)
+    assert [(o["line"], o.get("errors", [{}])[0].get("code")) for o in out] == [(1, "E010"), (2, None), (3, "E010")]
+    assert out[0]["error"] == "line is 5,001 bytes, over the limit of 1,000 bytes"
+    assert out[2]["error"] == "line is 3,000 bytes, over the limit of 1,000 bytes"

@@ -6,11 +6,13 @@ Public API::
     result = recommend(playbook, {"received_at": ..., "facts": {...}}, explain=True)
     result.to_json()
 
-Modules, one job each: `case` (validate a case), `conditions` (compile the
+Modules, one job each: `case` (validate a case), `case_problems` (what is
+wrong with one: codes, paths, messages), `conditions` (compile the
 condition language), `index` (bitmask rule index), `calendar` (business
 time), `deadlines` (case clock, pauses), `escalation` (the ladder),
-`recommend` (putting it together, ranking), `result` (frozen output),
-`render` (text, markdown, json).
+`recommend` (putting it together, ranking), `result` (the typed output and
+JSON contract), `render` (text, markdown, json), `jsonline` and `stream`
+(`recommend --stream`).
 """
 
 from __future__ import annotations
