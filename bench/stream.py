@@ -87,10 +87,10 @@ def make_cases(playbook, folder: Path, count: int, seed: int) -> list[dict[str, 
 def _encoder() -> Callable[[object], bytes]:
     """How this checkout writes one stream line by default: the contract's encoder if it has one, else json."""
     try:
-        from cxcoach.engine.render import encode_line, select  # type: ignore[attr-defined]
+        from cxcoach.engine.render import encode_line  # type: ignore[attr-defined]
         from cxcoach.engine.result import DEFAULT_FIELDS  # type: ignore[attr-defined]
 
-        return lambda result: encode_line(select(result, DEFAULT_FIELDS))
+        return lambda result: encode_line(result.select(DEFAULT_FIELDS))
     except ImportError:
         return lambda result: (json.dumps(result.to_json(), ensure_ascii=False) + "\n").encode()
 

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from cxcoach.cli.recommend import recommend as recommend_command
 from cxcoach.engine import recommend
 from cxcoach.engine import result as contract
-from cxcoach.engine.render import select, to_json_bytes
+from cxcoach.engine.render import to_json_bytes
 from cxcoach.resources import default_playbook_path, schemas_dir
 
 from ..engine.factory import all_, any_, case, not_, overdue, playbook, rule, t
@@ -116,7 +116,7 @@ def test_the_engine_tests_cases_give_valid_results(raw):
     for locale, explain in (("zh", False), ("en", True)):
         result = recommend(ENGINE_PB, raw, explain=explain, locale=locale)
         for fields in (contract.DEFAULT_FIELDS, contract.ALL_FIELDS, ("recommendations", "overdue")):
-            data = json.loads(to_json_bytes(select(result, fields)))
+            data = json.loads(to_json_bytes(result.select(fields)))
             assert_valid_result(data, offset="+08:00")
             assert data["case"] == raw.get("id")
 
@@ -140,7 +140,7 @@ def test_error_objects_are_valid():
 SCHEMA_PLACES = {
     contract.Recommendation: "recommendation", contract.DeadlineStatus: "deadline", contract.Escalation: "escalation",
     contract.StrategyItem: "strategy", contract.Reason: "reason", contract.NearMiss: "nearMiss",
-    contract.Texts: "texts",
+    contract.Texts: "texts", contract.CalendarNote: "calendarNote",
 }
 
 
@@ -163,3 +163,11 @@ def test_the_result_and_the_schema_list_the_same_top_level_fields_in_the_same_or
     assert error_names == list(ERROR_SCHEMA["properties"])
     item = ERROR_SCHEMA["properties"]["errors"]["items"]
     assert [f.encode_name for f in msgspec.structs.fields(contract.ErrorDetail)] == list(item["properties"])
+
+
+def test_a_result_with_calendar_notes_is_valid():
+    far = {"received_at": "2101-10-03T10:00:00+08:00", "now": "2101-10-03T10:05:00+08:00",
+           "facts": {"severity": "general", "channel": "phone", "stage": "received"}}
+    [data] = stream([json.dumps(far)], "--lang", "en")
+    assert data["calendar_notes"] and data["calendar_notes"][0]["kind"] == "uncovered"
+    assert_valid_result(data, offset="+08:00")

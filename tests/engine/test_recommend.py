@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from cxcoach.engine import CaseError, recommend
+from cxcoach.engine.result import ALL_FIELDS
 from cxcoach.playbook import model as m
 
 from .factory import all_, any_, at, case, overdue, playbook, rule, t
@@ -174,7 +175,7 @@ def test_raw_mapping_is_validated():
 
 def test_json_shape():
     pb = playbook(rule("r", t("severity", "eq", "major"), steps=["listen"], because="Major first"))
-    out = recommend(pb, case({"severity": "major"}, id="T-1"), locale="en").to_json()
+    out = recommend(pb, case({"severity": "major"}, id="T-1"), locale="en").to_json(ALL_FIELDS)
     rec = out["recommendations"][0]
     assert rec == {"id": "listen", "procedure": "intake", "title": "LISTEN", "owner": "advisor",
                    "due": "2026-03-04T10:30:00+08:00", "scripts": ["listen_lines"], "because": ["r"]}

@@ -9,7 +9,8 @@ Public API::
 Modules, one job each: `case` (validate a case), `case_problems` (what is
 wrong with one: codes, paths, messages), `conditions` (compile the
 condition language), `index` (bitmask rule index), `calendar` (business
-time), `deadlines` (case clock, pauses), `escalation` (the ladder),
+time), `calendar_days` (what each day is, estimated holiday data and the
+notes results carry), `deadlines` (case clock, pauses), `escalation` (the ladder),
 `recommend` (putting it together, ranking), `result` (the typed output and
 JSON contract), `render` (text, markdown, json), `jsonline` and `stream`
 (`recommend --stream`).

@@ -47,7 +47,8 @@ import msgspec
 
 from ..gc_pause import gc_paused
 from ..playbook.model import Calendar, Duration, Playbook, Step, Text
-from .calendar import zone
+from .calendar import is_business_unit, zone
+from .calendar_days import calendar_notes
 from .case import Case, parse_case
 from .conditions import Facts, Predicate, compile_condition, describe, evaluate
 from .deadlines import CaseClock, Timing, case_clock, timing
@@ -320,9 +321,12 @@ def recommend(
     statuses: list[DeadlineStatus] = []
     policy = playbook.escalation
     reached: list[tuple[str, object]] = []
+    business_spans: list[tuple[dt.datetime, dt.datetime]] = []  # deadlines the calendar decides
 
     def status(target: str, duration: Duration, source: str, t: Timing) -> None:
         t = clocks.of(target, duration)
+        if is_business_unit(duration.unit) and not t.met:
+            business_spans.append((clock.received_at, t.due))
         level = None if t.met else highest_level(policy, t.fraction)
         if level is not None:
             reached.append((target, level))
@@ -383,6 +387,7 @@ def recommend(
         fired=tuple(reasons.values()),
         roles=_roles(words.roles, recommendations, escalate_to, statuses),
         notes=case.notes,
+        calendar_notes=calendar_notes(playbook.calendar, business_spans, loc),
         near_misses=near,
         texts=_texts(playbook, hits, recommendations, also_say, also_avoid, strategy_items, loc) if texts else None,
     )

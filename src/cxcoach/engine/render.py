@@ -15,15 +15,7 @@ import re
 import msgspec
 
 from ..sanitize import strip_controls
-from .result import (
-    ALL_FIELDS,
-    DEFAULT_FIELDS,
-    OMITTED_WHEN_NULL,
-    RESULT_FIELDS,
-    SCHEMA_VERSION,
-    Reason,
-    Result,
-)
+from .result import DEFAULT_FIELDS, Reason, Result
 
 _BREAKS = re.compile("[\t\n\r\u2028\u2029]+")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
@@ -37,6 +29,7 @@ _HEADINGS = {
         "near": "Near misses", "none": "No rule matched this case.", "scripts": "Also say", "warning": "warning",
         "level": "level", "min": "min", "unknown": "unknown", "failed": "failed", "missing": "missing",
         "instead": "instead", "notes": "Notes", "used": "used", "status": "status", "met": "met",
+        "calendar": "calendar",
     },
     "zh": {
         "case": "案例", "received": "受理", "now": "现在", "elapsed": "已用", "paused": "暂停",
@@ -46,6 +39,7 @@ _HEADINGS = {
         "near": "差一点触发的规则", "none": "没有规则匹配此案例。", "scripts": "其他话术", "warning": "预警",
         "level": "级别", "min": "分钟", "unknown": "未知", "failed": "不满足", "missing": "缺少",
         "instead": "改为", "notes": "备注", "used": "已用", "status": "状态", "met": "已完成",
+        "calendar": "日历",
     },
 }
 
@@ -102,22 +96,7 @@ def _reasons(result: Result, rule_ids: tuple[str, ...]) -> list[Reason]:
 
 def render_json(result: Result, *, fields: tuple[str, ...] = DEFAULT_FIELDS) -> str:
     """The result as indented JSON text: the contract (docs/integration.md), for people to read."""
-    return msgspec.json.format(to_json_bytes(select(result, fields)), indent=2).decode()
-
-
-def select(result: Result, fields: tuple[str, ...]) -> Result | dict[str, object]:
-    """The chosen top-level fields (`schema_version`, `line` and `case` always), or the result when that is all."""
-    if fields == ALL_FIELDS or (fields == DEFAULT_FIELDS and result.texts is None):
-        return result  # what is not chosen is None, and the encoder leaves it out
-    out: dict[str, object] = {"schema_version": SCHEMA_VERSION}
-    if result.line is not None:
-        out["line"] = result.line
-    out["case"] = result.case_id
-    for name in fields:
-        value = getattr(result, RESULT_FIELDS[name])
-        if value is not None or name not in OMITTED_WHEN_NULL:
-            out[name] = value
-    return out
+    return msgspec.json.format(to_json_bytes(result.select(fields)), indent=2).decode()
 
 
 _ENCODER = msgspec.json.Encoder()
@@ -185,6 +164,7 @@ def render_text(result: Result) -> str:
             if d.level:
                 line += f"  {L['level']} {clean(d.level)} -> {clean(result.role(d.to or ''))}"
             out.append(line)
+        out += [f"  {L['calendar']}: {clean(note.text)}" for note in result.calendar_notes]
 
     if result.escalate_to:
         out += ["", f"{L['escalate']}: " + ", ".join(clean(result.role(r)) for r in result.escalate_to)]
@@ -252,6 +232,9 @@ def render_markdown(result: Result) -> str:
             if d.level:
                 state += f" {L['level']} {_md(d.level)} → {_md(result.role(d.to or ''))}"
             out.append(f"| {_code(d.target)} | {_when(d.due)} | {d.fraction:.0%} | {state.strip()} |")
+        if result.calendar_notes:
+            out.append("")
+            out += [f"> {L['calendar']}: {_md(note.text)}" for note in result.calendar_notes]
     if result.escalate_to:
         out += ["", f"**{L['escalate']}:** " + ", ".join(_md(result.role(r)) for r in result.escalate_to)]
     out += ["", f"## {L['steps']}", ""]

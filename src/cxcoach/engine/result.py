@@ -20,6 +20,8 @@ import datetime as dt
 
 import msgspec
 
+from .calendar_days import CalendarNote
+
 SCHEMA_VERSION = "1.0"
 
 FactValue = str | bool | int | float | dt.datetime
@@ -176,6 +178,7 @@ class Result(Contract, frozen=True, kw_only=True):
     fired: tuple[Reason, ...]
     roles: dict[str, str]  # role id -> label, for every role named above
     notes: tuple[str, ...]
+    calendar_notes: tuple[CalendarNote, ...]  # deadlines that rest on estimated or missing holiday data
     near_misses: tuple[NearMiss, ...] | None = None  # only with explain=True
     texts: Texts | None = None  # None when recommend() was asked for decisions only
 
@@ -197,9 +200,27 @@ class Result(Contract, frozen=True, kw_only=True):
         avoid = self.texts.avoid if self.texts is not None else {}
         return [avoid[a] for a in avoid_ids if a in avoid]
 
-    def to_json(self) -> dict[str, object]:
-        """The JSON contract as a JSON reader sees it (lists, strings for times)."""
-        out = msgspec.json.decode(msgspec.json.encode(self))
+    def select(self, fields: tuple[str, ...]) -> Result | dict[str, object]:
+        """The chosen top-level fields (`schema_version`, `line` and `case` always), or the result when that is all.
+
+        What the result leaves out is None, which the encoder does not write, so
+        the default selection of a result built without texts is the result itself.
+        """
+        if fields == ALL_FIELDS or (fields == DEFAULT_FIELDS and self.texts is None):
+            return self
+        out: dict[str, object] = {"schema_version": SCHEMA_VERSION}
+        if self.line is not None:
+            out["line"] = self.line
+        out["case"] = self.case_id
+        for name in fields:
+            value = getattr(self, RESULT_FIELDS[name])
+            if value is not None or name not in OMITTED_WHEN_NULL:
+                out[name] = value
+        return out
+
+    def to_json(self, fields: tuple[str, ...] | None = None) -> dict[str, object]:
+        """The JSON contract as a JSON reader sees it: what `--format json` writes (`fields`: as --fields)."""
+        out = msgspec.json.decode(msgspec.json.encode(self.select(DEFAULT_FIELDS if fields is None else fields)))
         assert isinstance(out, dict)
         return out
 

@@ -21,7 +21,7 @@ from .case import parse_case
 from .case_problems import CaseError, CaseProblem, shown
 from .jsonline import decode_line
 from .recommend import recommend
-from .render import encode_line, select
+from .render import encode_line
 from .result import DEFAULT_FIELDS, CaseFailure, ErrorDetail
 
 MAX_LINE_BYTES = 1024 * 1024
@@ -84,7 +84,7 @@ def answer(playbook: Playbook, raw: bytes, number: int, options: StreamOptions) 
     except Exception as exc:  # noqa: BLE001 - a bug on one line must not cost the others their answers
         problem = CaseProblem("X001", "$", {"detail": f"{type(exc).__name__}: {shown(str(exc))}"})
         return encode_line(failure(CaseError([problem]), options.locale, number, data)), False
-    return encode_line(select(msgspec.structs.replace(result, line=number), options.fields)), True
+    return encode_line(msgspec.structs.replace(result, line=number).select(options.fields)), True
 
 
 def failure(exc: CaseError, locale: str, line: int | None = None, data: object = None) -> CaseFailure:
