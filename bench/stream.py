@@ -11,19 +11,22 @@ every checkout sees the same lines). Rows:
 * in-process + JSON: the same and the result encoded as one JSON line, as the
   stream writes it; bytes/case is the size of those lines.
 * --stream: the installed `cxcoach recommend --stream` in a subprocess, stdin
-  from a file and stdout to a file (start-up included, so use enough cases);
-  also `--stream --explain` and `--stream --fields recommendations,deadlines`
-  when this checkout has `--fields`.
-* --against CXCOACH: the same stream rows through another installed command,
-  e.g. an older checkout's `.venv/bin/cxcoach`, for before/after figures.
+  from a file and stdout to a file; also `--stream --explain` and
+  `--stream --fields recommendations,deadlines` when this checkout has `--fields`.
+* --against CXCOACH: the plain stream row through another installed command,
+  e.g. an older checkout's `.venv/bin/cxcoach`, for before/after figures; it
+  answers with its own shipped playbook (an older checkout may not read this one).
 
 Each row is timed `--runs` times, interleaved run by run so a burst of load on
-this noisy machine hits every row alike. The table shows cases per second of
-CPU time (user + system, the subprocess's own for stream rows: what a row
-costs, which other work on the machine barely changes) and of wall time (best
-run), bytes per case, and each row's CPU ratio to in-process recommend().
-Every stream line is checked to be valid UTF-8 JSON, and the number of error
-lines is shown (the generated cases are all valid).
+this noisy machine hits every row alike, and the medians are shown. A stream
+row is also run on empty input each time: its start-up (imports, the cached
+playbook) is shown apart and taken out of its throughput, which is what a
+long stream sees. Throughput is given per second of wall time and per second
+of CPU time (user + system, the subprocess's own: what a row costs, which the
+other work on a shared machine changes much less), with bytes per case and
+each row's CPU throughput relative to in-process recommend(). Every stream
+line is checked to be valid UTF-8 JSON, and the number of error lines is shown
+(the generated cases are all valid).
 """
 
 from __future__ import annotations
@@ -113,12 +116,12 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _stream(argv: list[str], lines: Path, out: Path) -> tuple[float, float, int]:
-    with lines.open("rb") as stdin, out.open("wb") as stdout:
+def _stream(argv: list[str], lines: Path | None, out: Path) -> tuple[float, float, int]:
+    with (lines or Path("/dev/null")).open("rb") as stdin, out.open("wb") as stdout:
         start, cpu = time.perf_counter(), _children_cpu()
         done = subprocess.run(argv, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, check=False)
         elapsed, used = time.perf_counter() - start, _children_cpu() - cpu
-    if done.returncode not in (0, 1):
+    if done.returncode not in (0, 1) or (done.stderr and not out.stat().st_size):
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr.decode(errors='replace')}")
     return elapsed, used, out.stat().st_size
 
@@ -157,10 +160,11 @@ def main() -> None:
         streams.append(("--stream --fields recommendations,deadlines",
                         [*base, "--fields", "recommendations,deadlines"]))
     if args.against:
-        streams.append((f"--stream ({args.against})", [args.against, *base[1:]]))
+        streams.append((f"--stream ({args.against})", [args.against, "recommend", "--stream"]))
 
     times: dict[str, list[float]] = {}
     cpus: dict[str, list[float]] = {}
+    startup: dict[str, list[tuple[float, float]]] = {}
     sizes: dict[str, int] = {}
     errors: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -176,24 +180,33 @@ def main() -> None:
                 cpus.setdefault(name, []).append(used)
                 sizes[name] = size
             for name, argv in streams:
+                empty_wall, empty_cpu, _ = _stream(argv, None, out)
+                startup.setdefault(name, []).append((empty_wall, empty_cpu))
                 elapsed, used, size = _stream(argv, lines, out)
-                times.setdefault(name, []).append(elapsed)
-                cpus.setdefault(name, []).append(used)
+                times.setdefault(name, []).append(elapsed - empty_wall)
+                cpus.setdefault(name, []).append(used - empty_cpu)
                 sizes[name] = size
                 errors[name] = _errors(out, len(cases))
 
     n = len(cases)
     ref = n / statistics.median(cpus["in-process recommend()"])
     print(f"{n} cases ({len(_test_cases(args.playbook))} from the playbook's tests), {args.runs} runs, "
-          f"playbook {args.playbook.name}")
-    print(f"{'':46} {'cases/CPU-s':>11} {'cases/s':>8} {'bytes/case':>10} {'vs in-process':>13} {'errors':>6}")
+          f"playbook {args.playbook.name}; medians, start-up taken out of the stream rows")
+    print(f"{'':46} {'start-up s':>10} {'cases/s':>8} {'cases/CPU-s':>11} {'bytes/case':>10} {'vs in-process':>13} "
+          f"{'errors':>6}")
     figures = {}
     for name, runs in times.items():
-        per_cpu, wall = n / statistics.median(cpus[name]), n / min(runs)
+        wall, per_cpu = n / statistics.median(runs), n / statistics.median(cpus[name])
+        up = f"{statistics.median(w for w, _ in startup[name]):.2f}" if name in startup else ""
         per_case = sizes[name] / n if sizes[name] else 0
         err = str(errors[name]) if name in errors else ""
-        print(f"{name:46} {per_cpu:11,.0f} {wall:8,.0f} {per_case:10,.0f} {per_cpu / ref:12.2f}x {err:>6}")
-        figures[name] = {"cases_per_cpu_s": per_cpu, "cases_per_s": wall, "bytes_per_case": per_case}
+        print(f"{name:46} {up:>10} {wall:8,.0f} {per_cpu:11,.0f} {per_case:10,.0f} {per_cpu / ref:12.2f}x {err:>6}")
+        figures[name] = {"cases_per_s": wall, "cases_per_cpu_s": per_cpu, "bytes_per_case": per_case}
+    if args.against:
+        this, other = figures["--stream"], figures[f"--stream ({args.against})"]
+        print(f"--stream against {args.against}: {this['cases_per_s'] / other['cases_per_s']:.1f}x cases/s, "
+              f"{this['cases_per_cpu_s'] / other['cases_per_cpu_s']:.1f}x cases/CPU-s, "
+              f"{other['bytes_per_case'] / this['bytes_per_case']:.1f}x fewer bytes/case")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
 

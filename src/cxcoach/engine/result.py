@@ -27,16 +27,18 @@ SCHEMA_VERSION = "1.0"
 FactValue = str | bool | int | float | dt.datetime
 
 
-class Contract(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True,
+class Contract(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, gc=False,
                tag_field="schema_version", tag=SCHEMA_VERSION):
     """A top-level object of the JSON contract: encoded with `schema_version` first.
 
     msgspec writes a struct's tag before its fields, so the version is the first
-    thing a reader sees. Fields left at their default (None) are omitted.
+    thing a reader sees. Fields left at their default (None) are omitted. A
+    result never refers back to itself, so the cyclic collector need not track
+    these structs (gc=False): a stream makes tens of thousands of them.
     """
 
 
-class Item(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+class Item(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, gc=False):
     """An object inside a result: a field at its default (null, false, empty) is left out of the JSON.
 
     The schema gives every such default; most recommendations have no due time,
