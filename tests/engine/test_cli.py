@@ -288,3 +288,11 @@ def test_import_is_light():
             "bad = [m for m in sys.modules if m.split('.')[0] in ('jsonschema', 'textual')]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("case_id", "code"), [
+    (True, "C004"), (1.5, "C004"), ("x" * 257, "C005"), (2**53, "C006"), (-(2**60), "C006")])
+def test_unusable_case_ids_are_errors_and_not_echoed(case_id, code):
+    res, [out] = stream([json.dumps({**CASE, "id": case_id})])
+    assert out["errors"] == [{"code": code, "path": "$.id", "message": out["error"]}]
+    assert "case" not in out and len(res.stdout) < 1000

@@ -30,7 +30,7 @@ from ..playbook.model import DERIVED_FACTS, Fact, FactType, Playbook
 from ..problems import closest
 from .case_problems import CaseError, CaseValueError, Problems, key_path, listing, shown, type_name
 
-__all__ = ["CASE_KEYS", "Case", "CaseError", "Pause", "parse_case", "parse_timestamp"]
+__all__ = ["CASE_KEYS", "Case", "CaseError", "Pause", "parse_case", "parse_timestamp", "usable_id"]
 
 CASE_KEYS = ("id", "received_at", "now", "facts", "pauses")
 _CLOCK_KEYS = ("id", "received_at", "now")  # what --set may give besides facts
@@ -261,16 +261,21 @@ def parse_case(
     )
 
 
+def usable_id(raw: object) -> bool:
+    """A case id every JSON reader can hold and echo: a string of at most 256 characters or a safe integer."""
+    if isinstance(raw, str):
+        return len(raw) <= MAX_ID_LENGTH
+    return isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) <= MAX_SAFE_INTEGER
+
+
 def _case_id(raw: object, errors: Problems) -> str | int | None:
-    """The case id as given, if it is one a JSON reader can hold: a string or a safe integer."""
-    if raw is None:
-        return None
+    """The case id as given (an integer stays one), or None with the problem recorded."""
+    if raw is None or usable_id(raw):
+        return raw  # type: ignore[return-value]  # usable_id: str or int
     if isinstance(raw, bool) or not isinstance(raw, (str, int)):
         errors.add("C004", "$.id", type=type_name(raw))
-    elif isinstance(raw, str) and len(raw) > MAX_ID_LENGTH:
+    elif isinstance(raw, str):
         errors.add("C005", "$.id", length=str(len(raw)), limit=str(MAX_ID_LENGTH))
-    elif isinstance(raw, int) and abs(raw) > MAX_SAFE_INTEGER:
-        errors.add("C006", "$.id", value=shown(raw))
     else:
-        return raw
+        errors.add("C006", "$.id", value=f"an integer of {raw.bit_length()} bits")
     return None

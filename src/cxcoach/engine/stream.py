@@ -17,7 +17,7 @@ from typing import BinaryIO
 import msgspec
 
 from ..playbook.model import Playbook
-from .case import parse_case
+from .case import parse_case, usable_id
 from .case_problems import CaseError, CaseProblem, shown
 from .jsonline import decode_line
 from .recommend import recommend
@@ -91,7 +91,7 @@ def failure(exc: CaseError, locale: str, line: int | None = None, data: object =
     """The error object for a case: every problem (code, path, message in `locale`) and the case id if usable."""
     errors = tuple(ErrorDetail(code=p.code, path=p.path, message=p.message(locale)) for p in exc.problems)
     case_id = data.get("id") if isinstance(data, dict) else None
-    if isinstance(case_id, bool) or not isinstance(case_id, (str, int)) or len(str(case_id)) > 256:
+    if not usable_id(case_id):
         case_id = None
     return CaseFailure(line=line, case_id=case_id, error="; ".join(e.message for e in errors), errors=errors,
                        omitted=exc.omitted)
