@@ -91,7 +91,7 @@ def _parse_now(value: str | None) -> dt.datetime | None:
 @click.argument("case_file", required=False, metavar="[CASE_FILE|-]")
 @click.option("--set", "sets", multiple=True, metavar="FACT=VALUE",
               help="State a fact (repeatable); wins over the case file. Also received_at=, now= and id=.")
-@click.option("--playbook", "playbook_path", type=click.Path(exists=True, path_type=Path),
+@click.option("--playbook", "-p", "playbook_path", type=click.Path(exists=True, path_type=Path),
               help="Playbook file or folder (default: the shipped playbook).")
 @click.option("--lang", "lang", metavar="LOCALE",
               help="Language of titles, scripts and error messages, e.g. zh or en (default: the playbook's first).")
@@ -99,7 +99,7 @@ def _parse_now(value: str | None) -> dt.datetime | None:
               help="Output format (default: text; json with --stream, which writes JSON only).")
 @click.option("--fields", metavar="LIST",
               help="JSON fields to write: names (only those), +names (added to the default) or all. "
-                   "The default leaves out the texts: steps, scripts, avoid.")
+                   "The default leaves out texts (script lines, what to avoid and why, advice).")
 @click.option("--explain", is_flag=True, help="Also list rules that nearly fired and the condition that failed.")
 @click.option("--now", "now", metavar="ISO", help="Evaluate as of this time (ISO-8601 with offset); default: the case's `now` or the clock.")
 @click.option("--stream", is_flag=True, help="Read one JSON case per line on stdin, write one JSON answer per line.")
