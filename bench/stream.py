@@ -42,6 +42,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,11 +88,15 @@ def make_cases(playbook, folder: Path, count: int, seed: int) -> list[dict[str, 
     return cases
 
 
-def _encoder() -> Callable[[object], bytes]:
-    """How this checkout writes one stream line by default: the contract's encoder if it has one, else json."""
+def _encoder() -> Callable[[Any], bytes]:
+    """How this checkout writes one stream line by default: the contract's encoder if it has one, else json.
+
+    The fallback is how checkouts before the versioned contract wrote a line, so
+    the bench also runs there (for before/after figures).
+    """
     try:
-        from cxcoach.engine.render import encode_line  # type: ignore[attr-defined]
-        from cxcoach.engine.result import DEFAULT_FIELDS  # type: ignore[attr-defined]
+        from cxcoach.engine.render import encode_line
+        from cxcoach.engine.result import DEFAULT_FIELDS
 
         return lambda result: encode_line(result.select(DEFAULT_FIELDS))
     except ImportError:
@@ -171,7 +176,7 @@ def main() -> None:
         lines = Path(tmp) / "cases.jsonl"
         lines.write_bytes(b"".join(json.dumps(c, ensure_ascii=False).encode() + b"\n" for c in cases))
         out = Path(tmp) / "out.jsonl"
-        for name, argv in streams:  # warm-up: bytecode and the playbook cache
+        for _name, argv in streams:  # warm-up: bytecode and the playbook cache
             _stream(argv, lines, out)
         for _ in range(args.runs):
             for name, encode in (("in-process recommend()", False), ("in-process + JSON line", True)):

@@ -71,7 +71,8 @@ def test_the_schemas_are_valid_json_schemas():
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("extra", [[], ["--fields", "all"], ["--explain", "--fields", "all"]], ids=["default", "all", "explain"])
+@pytest.mark.parametrize("extra", [[], ["--fields", "all"], ["--explain", "--fields", "all"]],
+                         ids=["default", "all", "explain"])
 def test_every_shipped_test_case_gives_a_valid_result(lang, extra):
     cases = shipped_cases()
     assert len(cases) > 50

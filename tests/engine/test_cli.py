@@ -62,10 +62,12 @@ def test_overdue_lists_every_deadline_past_due():
 
 
 def test_fields_select_parts_and_add_the_texts():
-    res = invoke(["-", "--format", "json", "--lang", "en", "--fields", "recommendations,overdue"], input=json.dumps(CASE))
+    res = invoke(["-", "--format", "json", "--lang", "en", "--fields", "recommendations,overdue"],
+                 input=json.dumps(CASE))
     data = json.loads(res.stdout)
     assert list(data) == ["schema_version", "case", "overdue", "recommendations"]
-    data = json.loads(invoke(["-", "--format", "json", "--lang", "en", "--fields", "+texts"], input=json.dumps(CASE)).stdout)
+    res = invoke(["-", "--format", "json", "--lang", "en", "--fields", "+texts"], input=json.dumps(CASE))
+    data = json.loads(res.stdout)
     assert data["texts"]["scripts"]["listen_lines"]["lines"][0]["text"] == "Take your time"
     assert data["texts"]["rules"] == {"major": "Major and angry: listen first"}
     assert "deadlines" in data

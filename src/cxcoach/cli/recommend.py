@@ -219,7 +219,7 @@ def _case_failure(exc: Exception, locale: str, raw: object, fmt: str) -> NoRetur
     report = failure(exc, locale, data=raw)
     if fmt == "json":
         _write_json(report)
-    lines = [f"  - {printable(e.message)}" + (f"  [{e.code} at {printable(e.path)}]" if e.path != "$" else f"  [{e.code}]")
+    lines = [f"  - {printable(e.message)}  [{e.code}" + (f" at {printable(e.path)}]" if e.path != "$" else "]")
              for e in report.errors]
     if report.omitted:
         lines.append(f"  ... and {report.omitted} more")

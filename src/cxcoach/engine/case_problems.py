@@ -17,8 +17,8 @@ unknown fact names gets a short answer, not a 50 MB one.
 
 from __future__ import annotations
 
-import reprlib
 import re
+import reprlib
 from collections.abc import Iterable
 
 import msgspec

@@ -181,10 +181,8 @@ def render_text(result: Result) -> str:
         if rec.overdue:
             meta.append(L["overdue"])
         out.append(f"  {n}. {clean(rec.title)} [{clean(rec.id)}]" + (f"  ({', '.join(meta)})" if meta else ""))
-        for line in result.lines(rec.scripts):
-            out.append(f"     {L['say']}: {clean(line.text)}")
-        for a in result.avoid_entries(rec.avoid):
-            out.append(f"     {L['avoid']}: {clean(a.title)} — {clean(a.why)}")
+        out += [f"     {L['say']}: {clean(said.text)}" for said in result.lines(rec.scripts)]
+        out += [f"     {L['avoid']}: {clean(a.title)} — {clean(a.why)}" for a in result.avoid_entries(rec.avoid)]
         if rec.escalate_to:
             out.append(f"     {L['escalate']}: {', '.join(clean(result.role(r)) for r in rec.escalate_to)}")
         for r in _reasons(result, rec.because):
