@@ -117,10 +117,11 @@ def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], 
     versioned by its `schema_version` (docs/integration.md): ranked
     `recommendations` with owners, due times and the ids of their scripts,
     avoid entries and rules; `deadlines`, `overdue`, `escalation`,
-    `escalate_to`, `fired` (why), `strategies`, `roles`; the texts (`steps`,
-    `scripts`, `avoid`) with --fields +steps,+scripts,+avoid or all. A case
-    that cannot be evaluated gets an error object (schemas/error.schema.json):
-    `errors` with a code, the JSON path and a message in --lang.
+    `escalate_to`, `fired` (why), `strategies`, `roles`; the words (script
+    lines, what to avoid and why, advice) in `texts` with --fields +texts or
+    all. A case that cannot be evaluated gets an error object
+    (schemas/error.schema.json): `errors` with a code, the JSON path and a
+    message in --lang.
 
     --stream: every non-blank line is answered in order, by a result or an
     error object, each with its `line`; a bad line never stops the stream.
