@@ -8,10 +8,11 @@ contract: bump the major part of `SCHEMA_VERSION` and say so in
 docs/integration.md. A new field bumps the minor part.
 
 Texts are already resolved to one locale (the CLI's `--lang`), so renderers
-and the TUI never need the playbook again. Scripts and avoid entries are
-resolved once per result (`Result.scripts`, `Result.avoid`) and referenced by
-id from recommendations; rules' reasons likewise live in `Result.fired`.
-Times are in the playbook's time zone, to the second.
+and the TUI never need the playbook again. Decisions carry ids and titles;
+the prose (script lines, what to avoid and why, advice, descriptions, rules'
+reasons) is resolved once per result into `Result.texts` and referenced by id
+from the recommendations, strategies and `fired`. Times are in the playbook's
+time zone, to the second.
 """
 
 from __future__ import annotations
