@@ -75,15 +75,18 @@ class RecommendationList(OptionList):
                 parts.append((f"\n   {local}  {self._word('overdue', 'overdue')} {remaining(left)}", "bold $error"))
             else:
                 parts.append((f"\n   {local}  {remaining(left)} {self._word('left', 'left')}", "$text-muted"))
-        if rec.script:
-            parts.append((f"\n   “{rec.script[0].text}”", "italic"))
-        if self.show_why:
-            for reason in rec.because:
-                facts = ", ".join(f"{k}={v}" for k, v in reason.facts)
+        lines = self.result.lines(rec.scripts) if self.result is not None else []
+        if lines:
+            parts.append((f"\n   “{lines[0].text}”", "italic"))
+        if self.show_why and self.result is not None:
+            for rule_id in rec.because:
+                reason = self.result.reason(rule_id)
+                facts = ", ".join(f"{k}={v}" for k, v in reason.facts.items()) if reason else ""
                 extra = f" ({facts})" if facts else ""
-                parts.append((f"\n   {self._word('why', 'why')}: {reason.rule}{extra}", "$text-accent"))
-                if reason.text:
-                    parts.append((f"\n     {reason.text}", "$text-accent"))
+                parts.append((f"\n   {self._word('why', 'why')}: {rule_id}{extra}", "$text-accent"))
+                text = self.result.texts.rules.get(rule_id) if self.result.texts is not None else None
+                if text:
+                    parts.append((f"\n     {text}", "$text-accent"))
         return assemble(*parts)
 
     def show(self, result: Result | None, now: dt.datetime) -> None:
@@ -118,7 +121,8 @@ class RecommendationList(OptionList):
         rec = self.current
         if rec is None:
             return
-        text = rec.script[0].text if rec.script else None
+        lines = self.result.lines(rec.scripts) if self.result is not None else []
+        text = lines[0].text if lines else None
         if text is not None:
             self.app.copy_to_clipboard(safe(text))
         self.post_message(self.ScriptCopied(rec.id, text))
