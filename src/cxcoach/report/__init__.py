@@ -11,11 +11,11 @@ imports matplotlib only when an HTML report is drawn), `render_json`,
 
 from __future__ import annotations
 
-from .cases import CaseFigures, Deadline, active_hours, case_figures, reopened_by
+from .cases import CaseFigures, CaseKey, Deadline, active_hours, case_figures, reopened_by
 from .compute import Options, Scope, monthly_report
 from .model import SCHEMA_VERSION, MonthlyReport
 from .period import Month, ReportError
 from .source import build_monthly, month_figures
 
-__all__ = ["SCHEMA_VERSION", "CaseFigures", "Deadline", "Month", "MonthlyReport", "Options", "ReportError", "Scope",
-           "active_hours", "build_monthly", "case_figures", "month_figures", "monthly_report", "reopened_by"]
+__all__ = ["SCHEMA_VERSION", "CaseFigures", "CaseKey", "Deadline", "Month", "MonthlyReport", "Options", "ReportError",
+           "Scope", "active_hours", "build_monthly", "case_figures", "month_figures", "monthly_report", "reopened_by"]
