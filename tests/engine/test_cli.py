@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from cxcoach.cli import recommend as cli_mod
 from cxcoach.cli.recommend import recommend
+from cxcoach.errors import ExitCode
 
 from .factory import all_, playbook, rule, t
 
@@ -95,9 +96,9 @@ def test_bad_case_files(tmp_path, content, needle):
     assert res.exit_code == 1 and needle in res.output and "Traceback" not in res.output
 
 
-def test_missing_case_file_exits_1(tmp_path):
+def test_missing_case_file_exits_4(tmp_path):
     res = invoke([str(tmp_path / "nope.yaml")])
-    assert res.exit_code == 1 and "cannot read case file" in res.output
+    assert res.exit_code == ExitCode.INPUT == 4 and "cannot read case file" in res.output
 
 
 @pytest.mark.parametrize("args", [
@@ -136,12 +137,12 @@ def test_stream_mode_keeps_going_after_bad_lines():
     assert out[5]["recommendations"] == [] and out[5]["deadlines"]["respond_by"] == "2026-03-04T12:00:00+08:00"
 
 
-def test_invalid_playbook_exits_1(monkeypatch, tmp_path):
+def test_invalid_playbook_exits_3(monkeypatch, tmp_path):
     monkeypatch.undo()
     bad = tmp_path / "pb.yaml"
     bad.write_text("playbook: {id: x}\n")
     res = invoke(["--playbook", str(bad), "--set", "severity=major"])
-    assert res.exit_code == 1 and "is invalid" in res.output and "Traceback" not in res.output
+    assert res.exit_code == ExitCode.PLAYBOOK == 3 and "is invalid" in res.output and "Traceback" not in res.output
 
 
 def test_real_yaml_playbook_end_to_end(monkeypatch, tmp_path):

@@ -45,6 +45,17 @@ class LazyGroup(click.Group):
             return getattr(module, attr)
         return super().get_command(ctx, cmd_name)
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Any explained failure a command lets through is shown as one, with its exit code."""
+        from ..errors import CxcoachError
+
+        try:
+            return super().invoke(ctx)
+        except CxcoachError as exc:
+            from ._common import Failure
+
+            raise Failure(str(exc), exc.exit_code) from None
+
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         try:
             return super().resolve_command(ctx, args)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from ._common import Failure, load, playbook_option
+from ._common import Failure, echo, echo_json, load, playbook_option
 
 
 @click.command()
@@ -42,6 +41,6 @@ def calibrate(rubric_id: str, answers_file: Path, playbook_path: Path | None, fm
     except CalibrationError as exc:
         raise Failure(str(exc)) from None
     if fmt == "json":
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        echo_json(result.to_json())
     else:
-        click.echo(report_text(result), nl=False)
+        echo(report_text(result), nl=False)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._common import Failure, load
+from ._common import Failure, load, write_output
 
 if TYPE_CHECKING:
     from ..playbook.model import Playbook
@@ -28,17 +28,14 @@ def _load_playbook(path: Path | None) -> Playbook:
 
 
 def _read_case(source: str) -> object:
-    """Case data from a YAML/JSON file or `-` (stdin), with the loader's size and alias limits."""
+    """Case data from a YAML/JSON file or `-` (stdin): a regular file, read with a bound, then the loader's limits."""
+    from ..inputs import InputError, read_input
     from ..playbook.yamlsource import parse_yaml_bytes
 
-    if source == "-":
-        raw, name = sys.stdin.buffer.read(), "<stdin>"
-    else:
-        path = Path(source)
-        try:
-            raw, name = path.read_bytes(), source
-        except OSError as exc:
-            raise Failure(f"cannot read case file {source}: {exc.strerror or exc}") from None
+    try:
+        raw, name = read_input(source, "case file")
+    except InputError as exc:
+        raise Failure(str(exc), exc.exit_code) from None
     doc, problems = parse_yaml_bytes(raw, name)
     errors = [p for p in problems if p.severity == "error"]
     if doc is None or errors:
@@ -129,7 +126,7 @@ def recommend(case_file: str | None, sets: tuple[str, ...], playbook_path: Path 
         raise Failure("invalid case:\n" + "\n".join(f"  - {m}" for m in exc.messages)) from None
     except ValueError as exc:  # calendar cannot place a deadline
         raise Failure(str(exc)) from None
-    click.echo(RENDERERS[fmt](result), nl=fmt == "json")
+    write_output(RENDERERS[fmt](result) + ("\n" if fmt == "json" else ""), None, is_json=fmt == "json")
 
 
 def _fact_overrides(overrides: dict[str, str], raw: object) -> dict[str, str]:

@@ -17,7 +17,8 @@ from functools import lru_cache
 
 from ..frozen import frozen
 from ..playbook import drill_model as dm
-from ..playbook.drill_regex import MAX_INPUT, bound_regex
+from ..inputs import check_reply
+from ..playbook.drill_regex import MAX_INPUT, REPLY_BUDGET, bound_regex
 from .negation import NegationIndex, build_index
 from .normalize import Normalized, is_word_char, normalize, normalize_phrase
 
@@ -51,9 +52,11 @@ class ReplyContext:
     _negation: NegationIndex | None = None
     _cache: dict[str, tuple[Hit, ...]] = field(default_factory=dict)
     _active: set[str] = field(default_factory=set)
+    regex_budget: int = REPLY_BUDGET  # backtracking steps left for this reply's regexes (drill_regex.py)
 
     @classmethod
     def of(cls, reply: str, detectors: Mapping[str, dm.Detector] | None = None) -> ReplyContext:
+        check_reply(reply)  # the length cap comes before normalisation, which can grow the text 18x
         return cls(normalize(reply), detectors or {})
 
     @property
@@ -129,15 +132,17 @@ def _phrase(m: dm.Phrase, ctx: ReplyContext) -> tuple[Hit, ...]:
 
 
 @lru_cache(maxsize=1024)
-def _compiled(source: str) -> re.Pattern[str]:
+def _compiled(source: str) -> tuple[re.Pattern[str], int]:
     # Bound from the author's source every time it is compiled (once per pattern):
     # a Regex built in code never went through the loader, so its `pattern` is not trusted.
-    return re.compile(bound_regex(source).pattern, re.IGNORECASE)
+    bounded = bound_regex(source)
+    return re.compile(bounded.pattern, re.IGNORECASE), bounded.cost
 
 
 def _regex(m: dm.Regex, ctx: ReplyContext) -> tuple[Hit, ...]:
-    pattern = _compiled(m.source)
-    text = ctx.text[:MAX_INPUT]
+    pattern, cost = _compiled(m.source)
+    text = ctx.text[:min(MAX_INPUT, ctx.regex_budget // cost)]  # the reply's budget, not each regex's
+    ctx.regex_budget -= cost * len(text)
     return tuple(Hit(x.start(), x.end()) for x in pattern.finditer(text)
                  if x.end() > x.start() and not ctx.negation.negated(x.start(), m.guard))
 
