@@ -45,7 +45,10 @@ class _Sanitized:
 
 def run() -> NoReturn:
     gc.set_threshold(50_000, 20, 100)
-    code = _run()
+    try:
+        code = _run()
+    except KeyboardInterrupt:  # while the modules are still being imported
+        code = 130
     gc.freeze()
     sys.exit(code)
 
@@ -54,6 +57,7 @@ def _run() -> int:
     import click
 
     from .cli import main
+    from .cli._common import OutputClosed
     from .errors import ExitCode
 
     try:
@@ -67,7 +71,7 @@ def _run() -> int:
     except (click.exceptions.Abort, KeyboardInterrupt, EOFError):
         _report(lambda: print("aborted", file=sys.stderr))
         return ExitCode.INTERRUPTED
-    except BrokenPipeError:
+    except (OutputClosed, BrokenPipeError):
         return _closed()
     except Exception as exc:  # noqa: BLE001 - the one place a bug meets the user
         if os.environ.get(DEBUG_ENV):

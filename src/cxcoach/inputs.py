@@ -25,6 +25,7 @@ from .errors import CxcoachError, ExitCode
 MAX_INPUT_ENV = "CXCOACH_MAX_INPUT_BYTES"
 DEFAULT_MAX_INPUT = 1024 * 1024
 MAX_REPLY_CHARS = 2000
+MAX_INT = 2**63 - 1  # the largest integer a playbook or case may hold (YAML E006); more is an id or a typo
 STDIN = "-"
 _CHUNK = 64 * 1024
 

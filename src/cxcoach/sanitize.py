@@ -37,3 +37,15 @@ def escape_json(document: str) -> str:
     can only sit inside strings there, where `\\u0085` is the same character.
     """
     return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
+def brief(value: object, width: int = 60, *, plain: bool = False) -> str:
+    """A value for a message: its repr (or str if `plain`), cut to `width` characters with an ellipsis.
+
+    An error quoting a 1 MB value would be a 1 MB error line; an integer of
+    thousands of digits cannot even be turned into text.
+    """
+    if isinstance(value, int) and value.bit_length() > 256:
+        return f"an integer of {value.bit_length()} bits"
+    text = str(value) if plain else repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"

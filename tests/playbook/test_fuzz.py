@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxcoach.playbook.yamlsource import MAX_INT, Limits, parse_yaml_bytes
+from cxcoach.inputs import MAX_INT
+from cxcoach.playbook.yamlsource import Limits, parse_yaml_bytes
 
 YAMLISH = st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|<>='\"#\n\t ,?%@`\\0123456789中文\x00\x1b")), max_size=120)
 

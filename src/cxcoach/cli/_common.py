@@ -7,8 +7,8 @@ the only ways a command writes: `echo` for people (every control, bidi and
 surrogate character shown as a visible escape, see sanitize.py), `echo_json`
 for programs (the same characters as JSON escapes) and `write_output` for
 `-o FILE`. A write that fails (disk full, a read-only file) is a Failure
-with ExitCode.OUTPUT; a reader that went away (`| head`) is left to the
-entry point, which exits quietly.
+with ExitCode.OUTPUT; a reader that went away (`| head`) raises
+OutputClosed, which the entry point turns into a quiet exit.
 """
 
 from __future__ import annotations
@@ -38,6 +38,10 @@ class Failure(click.ClickException):
             click.echo(f"error: {printable(self.format_message())}", err=True)
         except OSError:
             pass  # stderr cannot be written either: the exit code is all that is left
+
+
+class OutputClosed(Exception):
+    """Whoever read stdout has gone. Not an OSError, which click would turn into exit 1."""
 
 
 def load(path: Path | None) -> Playbook:
@@ -71,7 +75,7 @@ def _write(text: str, *, err: bool, nl: bool) -> None:
         click.echo(text, err=err, nl=nl)
     except OSError as exc:
         if exc.errno == errno.EPIPE:
-            raise  # the reader went away: command.py exits quietly
+            raise OutputClosed from None  # the reader went away: command.py exits quietly
         raise Failure(f"cannot write the output: {exc.strerror or exc}", ExitCode.OUTPUT) from None
 
 

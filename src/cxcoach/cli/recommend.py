@@ -95,7 +95,8 @@ def recommend(case_file: str | None, sets: tuple[str, ...], playbook_path: Path 
 
     --stream: one JSON case per input line; a bad line yields
     {"line": N, "error": "...", "errors": [...]} and processing continues.
-    Exit status: 0 done, 1 bad case or playbook, 2 usage error.
+    Exit status: 0 done, 1 bad case, 2 usage error, 3 bad playbook,
+    4 unreadable case file (see the README for all codes).
     """
     overrides = _parse_sets(sets)
     at = _parse_now(now)

@@ -29,12 +29,12 @@ from ..frozen import frozen
 from ..playbook.model import DERIVED_FACTS, Fact, FactType, Playbook
 from ..problems import did_you_mean
 from ..errors import CxcoachError
+from ..inputs import MAX_INT
 
 CASE_KEYS = ("id", "received_at", "now", "facts", "pauses")
-# What the engine computes with: deadlines run up to years past received_at, and Python's
-# dates end in 9999; numbers are compared and shown as floats. Anything outside is refused.
+# What the engine computes with (validation refuses the rest): deadlines run years past
+# received_at, and Python's dates end in 9999.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
-MAX_NUMBER = 2**63 - 1
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
 
@@ -76,26 +76,18 @@ def parse_timestamp(raw: object, what: str) -> dt.datetime:
             value = dt.datetime.fromisoformat(raw.strip())
         except ValueError:
             raise ValueError(
-                f"{what}: {_clip(raw)} is not an ISO-8601 timestamp; write e.g. 2026-03-06T16:00:00+08:00"
+                f"{what}: {raw!r} is not an ISO-8601 timestamp; write e.g. 2026-03-06T16:00:00+08:00"
             ) from None
     else:
         raise ValueError(f"{what}: expected an ISO-8601 timestamp string, got {type(raw).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(
-            f"{what}: {_clip(raw, plain=True)} has no UTC offset; add one, e.g. {value.isoformat()}+08:00"
+            f"{what}: {raw!s} has no UTC offset; add one, e.g. {value.isoformat()}+08:00"
         )
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValueError(f"{what}: {value.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR} "
                          "that deadlines are computed for; check the year")
     return value
-
-
-def _clip(raw: object, width: int = 60, *, plain: bool = False) -> str:
-    """A value for a message (repr, or str if `plain`), cut to `width` characters: a huge input makes no huge error."""
-    if isinstance(raw, int) and abs(raw) > MAX_NUMBER:
-        return f"an integer of {raw.bit_length()} bits"
-    text = str(raw) if plain else repr(raw)
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _coerce(fact: Fact, raw: object) -> object:
@@ -106,25 +98,25 @@ def _coerce(fact: Fact, raw: object) -> object:
         if isinstance(raw, str) and raw in allowed:
             return raw
         hint = did_you_mean(str(raw), allowed) if isinstance(raw, str) else None
-        msg = f"{where}: unknown value {_clip(raw)}; allowed: {', '.join(allowed)}"
+        msg = f"{where}: unknown value {raw!r}; allowed: {', '.join(allowed)}"
         raise ValueError(f"{msg} ({hint})" if hint else msg)
     if fact.type is FactType.BOOL:
         if isinstance(raw, bool):
             return raw
         if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
             return raw.strip().lower() in _TRUE
-        raise ValueError(f"{where}: expected true or false, got {_clip(raw)}")
+        raise ValueError(f"{where}: expected true or false, got {raw!r}")
     if fact.type is FactType.NUMBER:
         value: object = raw
         if isinstance(raw, str):
             try:
                 value = float(raw) if any(c in raw for c in ".eE") else int(raw)
             except ValueError:
-                raise ValueError(f"{where}: expected a number, got {_clip(raw)}") from None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"{where}: expected a number, got {_clip(raw)}")
-        if abs(value) > MAX_NUMBER or not math.isfinite(value):
-            raise ValueError(f"{where}: expected a number between -{MAX_NUMBER:,} and {MAX_NUMBER:,}, got {_clip(raw)}")
+                raise ValueError(f"{where}: expected a number, got {raw!r}") from None
+        if isinstance(value, int) and abs(value) > MAX_INT:  # math.isfinite would overflow
+            raise ValueError(f"{where}: expected a number between -{MAX_INT:,} and {MAX_INT:,}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"{where}: expected a number, got {raw!r}")
         if fact.min is not None and value < fact.min:
             raise ValueError(f"{where}: {value} is below the minimum {fact.min:g}")
         if fact.max is not None and value > fact.max:
@@ -147,13 +139,13 @@ def _facts(playbook: Playbook, raw: object, errors: list[str]) -> dict[str, obje
     for key, value in raw.items():
         name = str(key)
         if name in DERIVED_FACTS:
-            errors.append(f"fact {_clip(name)} is computed from received_at, now and pauses; do not set it")
+            errors.append(f"fact {name!r} is computed from received_at, now and pauses; do not set it")
             continue
         fact = playbook.facts.get(name)
         if fact is None:
             hint = did_you_mean(name, playbook.facts)
             known = ", ".join(sorted(playbook.facts)) or "(none declared)"
-            errors.append(f"unknown fact {_clip(name)}" + (f" ({hint})" if hint else "") + f"; known facts: {known}")
+            errors.append(f"unknown fact {name!r}" + (f" ({hint})" if hint else "") + f"; known facts: {known}")
             continue
         if value is None:
             continue  # stated as unknown
@@ -223,7 +215,7 @@ def parse_case(
             hint = did_you_mean(name, CASE_KEYS)
             if name in playbook.facts:
                 hint = f"facts go under `facts:`, e.g. facts: {{{name}: ...}}"
-            errors.append(f"unknown case key {_clip(name)}" + (f" ({hint})" if hint else "") + f"; allowed: {', '.join(CASE_KEYS)}")
+            errors.append(f"unknown case key {name!r}" + (f" ({hint})" if hint else "") + f"; allowed: {', '.join(CASE_KEYS)}")
 
     clock_now: dt.datetime | None = None
     if now is not None:

@@ -24,7 +24,9 @@ import yaml
 
 from ..frozen import frozen
 from ..gc_pause import gc_paused
+from ..inputs import MAX_INT, InputError, InputTooLarge, open_regular, read_limited
 from ..problems import Problem, Severity, path_str
+from ..sanitize import brief
 
 try:  # libyaml is several times faster and gives the same events and marks
     from yaml import CSafeLoader as _Loader
@@ -227,8 +229,7 @@ _PLAIN_CACHE: dict[str, Any] = {}
 # First characters of every implicit type (ints, floats, bools, nulls, dates...); most ids start otherwise.
 _IMPLICIT_STARTS = frozenset(_RESOLVER.yaml_implicit_resolvers)  # a None key would mean "any character"
 _PLAIN_CACHE_SIZE = 50_000
-MAX_INT = 2**63 - 1  # what a number may be; longer digit strings are ids or typos (E006)
-_INT_DIGITS = len(str(MAX_INT))  # plain decimals shorter than this are in range
+_INT_DIGITS = len(str(MAX_INT))  # plain decimals shorter than this are in range; larger ones are E006
 
 
 def _construct(tag: str, node: yaml.ScalarNode) -> Any:
@@ -285,8 +286,6 @@ def display_path(path: Path) -> str:
 
 def read_yaml_file(path: Path, *, limits: Limits = DEFAULT_LIMITS, name: str | None = None) -> tuple[Document | None, list[Problem]]:
     """Read and compose one file; never raises for bad content, never blocks on a pipe or reads past the limit."""
-    from ..inputs import InputError, InputTooLarge, open_regular, read_limited
-
     name = name or display_path(path)
     try:
         with open_regular(path) as handle:
@@ -541,14 +540,14 @@ class _Composer:
         except (yaml.YAMLError, ValueError) as exc:
             if tag == "tag:yaml.org,2002:int":
                 self._too_large(event)
-            self._error(event.start_mark, "E001", f"bad {tag.rsplit(':', 1)[-1]} value {_clip(event.value)}: "
+            self._error(event.start_mark, "E001", f"bad {tag.rsplit(':', 1)[-1]} value {brief(event.value)}: "
                         f"{_first_line(exc)}", stop=True)
         if tag == "tag:yaml.org,2002:int" and abs(value) > MAX_INT:
             self._too_large(event)
         return value
 
     def _too_large(self, event: yaml.ScalarEvent) -> None:
-        self._error(event.start_mark, "E006", f"integer {_clip(event.value)} is out of range "
+        self._error(event.start_mark, "E006", f"integer {brief(event.value)} is out of range "
                     f"(at most {len(str(MAX_INT))} digits, ±{MAX_INT:,})",
                     "quote it if it is an id or a code rather than a number", stop=True)
 
@@ -596,7 +595,7 @@ def _where_to_look(lines: list[str], line: int, context: Any) -> str:
     if not here.strip() or block is None or first is None or indent(lines[first]) == indent(here):
         return ""
     return (f"; the parser reads this line as part of the block that starts on line {block + 1} "
-            f"({_clip(lines[block].strip())}), whose entries are indented {indent(lines[first])} spaces "
+            f"({brief(lines[block].strip())}), whose entries are indented {indent(lines[first])} spaces "
             f"(line {first + 1}); this line has {indent(here)}: one of these lines is indented wrongly")
 
 
@@ -606,11 +605,6 @@ def _reader_position(exc: Exception, text: str) -> tuple[int, int]:
         line = text.count("\n", 0, position) + 1
         return line, position - (text.rfind("\n", 0, position) + 1) + 1
     return 1, 1
-
-
-def _clip(text: str, width: int = 40) -> str:
-    """A scalar for a message, cut short: a huge value must not make a huge error line."""
-    return repr(text) if len(text) <= width else repr(text[: width - 1]) + "…"
 
 
 def _first_line(exc: Exception) -> str:
