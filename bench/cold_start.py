@@ -1,6 +1,6 @@
 """Cold start of `cxcoach recommend case.yaml`, side by side with `python -c "import yaml, click"`.
 
-    python bench/cold_start.py [--runs 20] [--case FILE] [--json FILE]
+    python bench/cold_start.py [--runs 20] [--case FILE] [--json FILE] [--against SRC]
 
 Each run spawns a fresh interpreter. The commands are interleaved run by run,
 so a burst of load on this noisy machine hits all of them alike; the table
@@ -13,6 +13,8 @@ Rows:
 * recommend, cached — the playbook cache warm (every run but the first after an edit).
 * recommend --format json — the ticketing-tool path.
 * recommend, no cache — CXCOACH_NO_CACHE=1: YAML, schema and semantic checks on every run.
+* with `--against SRC` (another checkout's `src`, e.g. from `git archive main`),
+  the recommend rows again with that code first on PYTHONPATH, in the same runs.
 
 Bytecode is written (PYTHONDONTWRITEBYTECODE is cleared) and every command
 runs once before timing, so no row pays for compiling .py files or filling
@@ -44,17 +46,25 @@ facts:
 """
 
 
-def _rows(case: Path) -> list[tuple[str, list[str], dict[str, str]]]:
+def _rows(case: Path, against: Path | None) -> list[tuple[str, list[str], dict[str, str]]]:
     python = sys.executable
     script = Path(python).with_name("cxcoach")  # the installed command, as users run it
     cxcoach = [str(script)] if script.exists() else [python, "-m", "cxcoach"]
-    return [
-        ("python -c pass", [python, "-c", "pass"], {}),
-        ("import yaml, click", [python, "-c", "import yaml, click"], {}),
+    recommend = [
         ("recommend, cached", [*cxcoach, "recommend", str(case)], {}),
         ("recommend --format json", [*cxcoach, "recommend", str(case), "--format", "json"], {}),
         ("recommend, no cache", [*cxcoach, "recommend", str(case)], {"CXCOACH_NO_CACHE": "1"}),
     ]
+    rows = [
+        ("python -c pass", [python, "-c", "pass"], {}),
+        ("import yaml, click", [python, "-c", "import yaml, click"], {}),
+        *recommend,
+    ]
+    if against is not None:  # its own cache folder: the two codes' entries must not replace each other
+        rows += [(f"{name} [against]", argv, {**env, "PYTHONPATH": str(against.resolve()),
+                                              "CXCOACH_CACHE": str(case.parent / "against-cache")})
+                 for name, argv, env in recommend]
+    return rows
 
 
 def _time(argv: list[str], env: dict[str, str]) -> float:
@@ -71,6 +81,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--case", type=Path, help="a case file (default: a general phone complaint)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--against", type=Path, help="another checkout's src folder to time beside this one")
     args = parser.parse_args()
 
     base_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -78,7 +89,7 @@ def main() -> None:
         case = args.case or Path(tmp) / "case.yaml"
         if args.case is None:
             case.write_text(CASE, encoding="utf-8")
-        rows = _rows(case)
+        rows = _rows(case, args.against)
         times: dict[str, list[float]] = {name: [] for name, _, _ in rows}
         for name, argv, extra in rows:  # warm up: bytecode and the playbook cache
             _time(argv, {**base_env, **extra})
@@ -88,13 +99,13 @@ def main() -> None:
 
     base_best = min(times["import yaml, click"])
     base_median = statistics.median(times["import yaml, click"])
-    print(f"{'command':<26} {'best ms':>8} {'median ms':>10} {'best ratio':>11} {'median ratio':>13}")
+    print(f"{'command':<34} {'best ms':>8} {'median ms':>10} {'best ratio':>11} {'median ratio':>13}")
     figures = {}
     for name, values in times.items():
         best, median = min(values), statistics.median(values)
         figures[name] = {"best_ms": round(best * 1e3, 1), "median_ms": round(median * 1e3, 1),
                          "best_ratio": round(best / base_best, 2), "median_ratio": round(median / base_median, 2)}
-        print(f"{name:<26} {best * 1e3:>8.1f} {median * 1e3:>10.1f} {best / base_best:>10.2f}x {median / base_median:>12.2f}x")
+        print(f"{name:<34} {best * 1e3:>8.1f} {median * 1e3:>10.1f} {best / base_best:>10.2f}x {median / base_median:>12.2f}x")
     print(f"\n{args.runs} interleaved runs each; target: recommend, cached within 1.5x of import yaml, click")
     if args.json:
         args.json.write_text(json.dumps({"runs": args.runs, "rows": figures}, indent=2), encoding="utf-8")

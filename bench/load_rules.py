@@ -1,6 +1,6 @@
 """How long 10,000 rules take to become a ready-to-run engine.
 
-    python bench/load_rules.py [--rules 10000] [--yaml] [--runs 7] [--phases]
+    python bench/load_rules.py [--rules 10000] [--yaml] [--runs 7] [--phases] [--against SRC]
 
 Measures, separately:
 * build: 10,000 `Rule` model objects (what `playbook/build.py` produces),
@@ -14,6 +14,8 @@ kinds interleaved, best and median of `--runs`:
 * cold load: `load_playbook` with an empty cache, which also writes the entry,
 * cached load: `load_playbook` again, served from that entry,
 * compile: `compile_playbook` on the loaded playbook.
+With `--against SRC` (another checkout's `src`, e.g. from `git archive main`),
+the same loads are timed with that code too, interleaved with these.
 With `--phases`, the loader's steps timed apart in this process (compose
 YAML, schema check, model build; CPU time, so another process on the machine
 disturbs them less).
@@ -70,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--yaml", action="store_true", help="also time the YAML loader (read + schema + build)")
     ap.add_argument("--runs", type=int, default=7, help="fresh processes per kind of load (with --yaml)")
     ap.add_argument("--phases", action="store_true", help="also time compose, schema and build apart")
+    ap.add_argument("--against", type=Path, help="another checkout's src folder to time beside this one (with --yaml)")
     args = ap.parse_args(argv)
     specs = workload.make_rules(args.rules, random.Random(args.seed))
 
@@ -92,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             path = Path(tmp) / "bench.yaml"
             path.write_text(_yaml_text(specs))
             print(f"YAML file: {path.stat().st_size:,} bytes; fresh process per run, best and median of {args.runs}")
-            _yaml_table(path, Path(tmp) / "cache", args.runs)
+            _yaml_table(path, Path(tmp), args.runs, args.against)
     if args.phases:
         _phases(_yaml_text(specs))
     return 0
@@ -145,32 +148,38 @@ _KINDS = {"check": "load + validate (check_playbook)", "cold": "cold load, write
           "cached": "cached load (load_playbook)"}
 
 
-def _yaml_table(path: Path, cache: Path, runs: int) -> None:
+def _yaml_table(path: Path, tmp: Path, runs: int, against: Path | None) -> None:
     """Each kind of load in a fresh interpreter, interleaved so that machine noise hits them alike."""
     import os
     import shutil
     import statistics
     import subprocess
 
-    src = str(Path(__file__).resolve().parents[1] / "src")
+    codes = {"": Path(__file__).resolve().parents[1] / "src"}
+    if against is not None:
+        codes[" [against]"] = against.resolve()
     # As installed code runs: from .pyc files (some sandboxes set PYTHONDONTWRITEBYTECODE).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    times: dict[str, list[float]] = {kind: [] for kind in _KINDS}
-    compiles: list[float] = []
+    times: dict[tuple[str, str], list[float]] = {(kind, code): [] for code in codes for kind in _KINDS}
+    compiles: dict[str, list[float]] = {code: [] for code in codes}
     for _ in range(runs):
-        shutil.rmtree(cache, ignore_errors=True)
-        for kind in ("check", "cold", "cached"):  # "cached" reads the entry "cold" has just written
-            code = _CHILD.format(src=src, cache=str(cache), path=str(path), kind=kind)
-            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                                 env=env).stdout
-            load, compile_ = (float(x) for x in out.split())
-            times[kind].append(load)
-            compiles.append(compile_)
-    print(f"{'step':46} {'best ms':>8} {'median ms':>10} {'vs 1 s':>7}")
-    for kind, label in _KINDS.items():
-        best, median = min(times[kind]), statistics.median(times[kind])
-        print(f"{label:46} {1e3 * best:8.0f} {1e3 * median:10.0f} {median:6.2f}x")
-    print(f"{'compile (after any of them)':46} {1e3 * min(compiles):8.0f} {1e3 * statistics.median(compiles):10.0f}")
+        for code, src in codes.items():
+            cache = tmp / f"cache{len(code)}"
+            shutil.rmtree(cache, ignore_errors=True)
+            for kind in ("check", "cold", "cached"):  # "cached" reads the entry "cold" has just written
+                child = _CHILD.format(src=str(src), cache=str(cache), path=str(path), kind=kind)
+                out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True,
+                                     env=env).stdout
+                load, compile_ = (float(x) for x in out.split())
+                times[kind, code].append(load)
+                compiles[code].append(compile_)
+    print(f"{'step':58} {'best ms':>8} {'median ms':>10} {'vs 1 s':>7}")
+    for (kind, code), values in times.items():
+        best, median = min(values), statistics.median(values)
+        print(f"{_KINDS[kind] + code:58} {1e3 * best:8.0f} {1e3 * median:10.0f} {median:6.2f}x")
+    for code, values in compiles.items():
+        label = "compile (after any of them)" + code
+        print(f"{label:58} {1e3 * min(values):8.0f} {1e3 * statistics.median(values):10.0f}")
 
 
 if __name__ == "__main__":

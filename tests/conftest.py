@@ -33,7 +33,13 @@ def write(tmp_path: Path):
     return _write
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory, monkeypatch):
-    """Keep the playbook cache out of the user's home during tests."""
-    monkeypatch.setenv("CXCOACH_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Keep the playbook cache out of the user's home during tests.
+
+    Session-scoped, so it is in place before the session fixtures that load playbooks;
+    set in os.environ, so subprocesses inherit it.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CXCOACH_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
+        yield

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .frozen import frozen
+import msgspec
+
 from .sanitize import printable
 from .errors import CxcoachError
 
@@ -26,8 +27,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@frozen
-class Problem:
+class Problem(msgspec.Struct, frozen=True):
     file: str
     line: int
     col: int

@@ -39,7 +39,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .frozen import frozen
+import msgspec
+
 from .errors import CxcoachError
 
 if TYPE_CHECKING:
@@ -149,14 +150,12 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 # --- rows -----------------------------------------------------------------------
 
-@frozen
-class Trainee:
+class Trainee(msgspec.Struct, frozen=True):
     id: int
     name: str
 
 
-@frozen
-class CriterionScore:
+class CriterionScore(msgspec.Struct, frozen=True):
     """One rubric criterion of a finished session, as stored (title in the session's language)."""
 
     id: str
@@ -166,8 +165,7 @@ class CriterionScore:
     value: float
 
 
-@frozen
-class SessionRow:
+class SessionRow(msgspec.Struct, frozen=True):
     id: int
     trainee: str
     playbook: str
@@ -195,8 +193,7 @@ class SessionRow:
         return self.finished_at is None and not self.abandoned
 
 
-@frozen
-class TurnRow:
+class TurnRow(msgspec.Struct, frozen=True):
     seq: int
     kind: str  # reply | hint
     text: str

@@ -26,10 +26,10 @@ def test_arguing_inflames_and_fallback_repeats_the_node(tiny):
 
 
 def test_temper_multiplies_increases(tiny):
-    import dataclasses
+    import msgspec
 
     drill = tiny.drills["shoe"]
-    hot = dataclasses.replace(drill, persona=dataclasses.replace(drill.persona, hostility=2, temper=2.0))
+    hot = msgspec.structs.replace(drill, persona=msgspec.structs.replace(drill.persona, hostility=2, temper=2.0))
     s = DrillSession(tiny, hot, seed=0, locale="zh")
     s.reply("好的")  # fallback: +2 hostility, doubled
     assert s.state.hostility == 6

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 
+import msgspec
+
 from cxcoach.engine import recommend
 from cxcoach.engine.render import clean, render_json, render_markdown, render_text
 from cxcoach.playbook import model as m
@@ -46,7 +48,7 @@ def _result_with_title(title):
     pb = playbook(rule("r", t("severity", "eq", "major"), steps=["listen"]))
     steps = dict(pb.steps)
     steps["listen"] = m.Step("listen", "intake", 0, text(title), m.NOWHERE)
-    pb2 = m.Playbook(**{f: getattr(pb, f) for f in m.Playbook.__dataclass_fields__} | {"steps": steps})
+    pb2 = msgspec.structs.replace(pb, steps=steps)
     return recommend(pb2, case({"severity": "major"}))
 
 
@@ -65,7 +67,7 @@ def test_terminal_control_characters_are_neutralised():
     pb = playbook(rule("r", t("severity", "eq", "major"), steps=["listen"]))
     steps = dict(pb.steps)
     steps["listen"] = m.Step("listen", "intake", 0, text("\x1b]0;pwned\x07Listen\x1b[8m"), m.NOWHERE, owner="advisor")
-    pb2 = m.Playbook(**{f: getattr(pb, f) for f in m.Playbook.__dataclass_fields__} | {"steps": steps})
+    pb2 = msgspec.structs.replace(pb, steps=steps)
     res = recommend(pb2, case({"severity": "major", "note": "\x1b[31mboom"}))
     for out in (render_text(res), render_markdown(res)):
         assert "\x1b" not in out and "\x07" not in out

@@ -24,7 +24,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 from ..errors import CxcoachError
@@ -36,15 +37,13 @@ class CalibrationError(CxcoachError, ValueError):
     """The answers file or rubric cannot be used; the message says why."""
 
 
-@frozen
-class Answer:
+class Answer(msgspec.Struct, frozen=True):
     replies: tuple[str, ...]
     label: float  # 0..1 for bad/good, or 0..3
     line: int = 0
 
 
-@frozen
-class Scored:
+class Scored(msgspec.Struct, frozen=True):
     answer: Answer
     score: int
     passed: bool

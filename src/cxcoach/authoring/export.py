@@ -16,7 +16,8 @@ import html
 from collections.abc import Iterable
 from typing import Union
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook import model as m
 from ..playbook.model import Duration, Playbook, Text
 from ..sanitize import printable
@@ -59,27 +60,23 @@ _LABELS: dict[str, dict[str, str]] = {
 
 # --- blocks -------------------------------------------------------------------
 
-@frozen
-class Heading:
+class Heading(msgspec.Struct, frozen=True):
     level: int
     text: str
     anchor: str
 
 
-@frozen
-class Para:
+class Para(msgspec.Struct, frozen=True):
     text: str
     css: str = ""
 
 
-@frozen
-class Bullets:
+class Bullets(msgspec.Struct, frozen=True):
     items: tuple[str, ...]
     ordered: bool = False
 
 
-@frozen
-class Table:
+class Table(msgspec.Struct, frozen=True):
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     css: str = ""

@@ -24,7 +24,8 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Union
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook import model as m
 
 MAX_BOXES = 4000
@@ -44,8 +45,7 @@ MISSING = _Missing()
 
 # --- domains ------------------------------------------------------------------
 
-@frozen
-class Finite:
+class Finite(msgspec.Struct, frozen=True):
     values: frozenset[object]
 
     def meet(self, other: Finite) -> Finite:
@@ -56,8 +56,7 @@ class Finite:
         return not self.values
 
 
-@frozen
-class Interval:
+class Interval(msgspec.Struct, frozen=True):
     lo: float
     lo_closed: bool
     hi: float
@@ -82,8 +81,7 @@ class Interval:
 ALL_REALS = Interval(-math.inf, False, math.inf, False)
 
 
-@frozen
-class Numbers:
+class Numbers(msgspec.Struct, frozen=True):
     intervals: tuple[Interval, ...]
     missing: bool
 
@@ -96,8 +94,7 @@ class Numbers:
         return not self.missing and not self.intervals
 
 
-@frozen
-class Texts:
+class Texts(msgspec.Struct, frozen=True):
     """members None: any string not in `excluded`, containing every `required`, none of `forbidden`."""
 
     members: frozenset[str] | None

@@ -22,7 +22,8 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook.yamlsource import Document
 from ..problems import Problem, ProblemList, Severity
 from .lint_rules import ALL_CHECKS, CODES
@@ -32,8 +33,7 @@ from ..errors import CxcoachError
 _NOQA = re.compile(r"#\s*cxcoach:\s*noqa\b:?\s*(?P<codes>[A-Z][0-9]+(?:[\s,]+[A-Z][0-9]+)*)?", re.IGNORECASE)
 
 
-@frozen
-class LintConfig:
+class LintConfig(msgspec.Struct, frozen=True):
     ignore: frozenset[str] = frozenset()
     source: str | None = None  # the config file the settings came from
 
@@ -41,8 +41,7 @@ class LintConfig:
         return any(code.startswith(entry) for entry in self.ignore)
 
 
-@frozen
-class LintReport:
+class LintReport(msgspec.Struct, frozen=True):
     """What lint found in one playbook: validation problems (if it did not load) and findings."""
 
     path: str

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook.model import Playbook
 from ..problems import Problem, Severity
 
@@ -31,8 +32,7 @@ TEST_SUFFIXES = (".test.yaml", ".test.yml")
 
 # --- collected tests ---------------------------------------------------------------
 
-@frozen
-class PlaybookTest:
+class PlaybookTest(msgspec.Struct, frozen=True):
     file: str
     line: int
     index: int
@@ -45,8 +45,7 @@ class PlaybookTest:
         return f"{self.file}:{self.line}"
 
 
-@frozen
-class TestFile:
+class TestFile(msgspec.Struct, frozen=True):
     """One `*.test.yaml` file, its tests and the playbook they run against."""
 
     __test__ = False  # not a pytest test class, despite the name
@@ -56,16 +55,14 @@ class TestFile:
     problems: tuple[Problem, ...] = ()  # the file could not be read or does not match the schema
 
 
-@frozen
-class Mismatch:
+class Mismatch(msgspec.Struct, frozen=True):
     what: str
     expected: object
     actual: object
     note: str = ""
 
 
-@frozen
-class Outcome:
+class Outcome(msgspec.Struct, frozen=True):
     test: PlaybookTest
     status: str  # "passed" | "failed" | "error"
     mismatches: tuple[Mismatch, ...] = ()

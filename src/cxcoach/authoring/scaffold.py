@@ -16,7 +16,8 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook.model import FactType, Playbook, Rule
 from ..problems import Problem, Severity
 from ..errors import CxcoachError
@@ -33,8 +34,7 @@ class ScaffoldError(CxcoachError):
         self.problems = list(problems)
 
 
-@frozen
-class Created:
+class Created(msgspec.Struct, frozen=True):
     """What a scaffold wrote: the files, and the playbook folder they belong to."""
 
     files: tuple[Path, ...]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook import drill_model as dm
 from .matcher import Hit, ReplyContext, Span
 
@@ -25,8 +26,7 @@ def merge(hits: tuple[Hit, ...]) -> list[Hit]:
     return out
 
 
-@frozen
-class Behaviour:
+class Behaviour(msgspec.Struct, frozen=True):
     """A detector that matched a reply, with its spans in the original text."""
 
     detector: str

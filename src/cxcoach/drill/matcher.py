@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook import drill_model as dm
 from ..inputs import check_reply
 from ..playbook.drill_regex import MAX_INPUT, REPLY_BUDGET, bound_regex
@@ -23,16 +24,14 @@ from .negation import NegationIndex, build_index
 from .normalize import Normalized, is_word_char, normalize, normalize_phrase
 
 
-@frozen(order=True)
-class Hit:
+class Hit(msgspec.Struct, frozen=True, order=True):
     """A match in normalised offsets [start, end)."""
 
     start: int
     end: int
 
 
-@frozen
-class Span:
+class Span(msgspec.Struct, frozen=True):
     """A match reported against the original reply."""
 
     start: int

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from ..frozen import frozen
+import msgspec
+
 from .normalize import is_cjk, is_word_char
 
 # Cues: Chinese ones match as substrings, English ones as whole words.
@@ -49,8 +50,7 @@ _EN_CUE_RE = re.compile(r"(?<![a-z0-9])(" + "|".join(_EN_CUES) + r")(?![a-z0-9])
 _EN_BOUNDARY_RE = re.compile(r"(?<![a-z0-9])(" + "|".join(_BOUNDARY_WORDS_EN) + r")(?![a-z0-9])")
 
 
-@frozen
-class NegationIndex:
+class NegationIndex(msgspec.Struct, frozen=True):
     """Per-reply tables so each match's check is a couple of bisects."""
 
     text: str

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from ..frozen import frozen
+import msgspec
 
 # Punctuation that NFKC leaves alone, mapped to the ASCII form authors write.
 _PUNCT = {
@@ -57,8 +57,7 @@ def is_cjk(ch: str) -> bool:
     return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FA1F or 0x3040 <= o <= 0x30FF
 
 
-@frozen
-class Normalized:
+class Normalized(msgspec.Struct, frozen=True):
     """A normalised text plus, per character, the original range it came from."""
 
     original: str

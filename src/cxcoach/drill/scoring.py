@@ -13,10 +13,10 @@ arithmetic everywhere.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import field
 from enum import StrEnum
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 from .detectors import Behaviour, detect
@@ -33,8 +33,7 @@ class Status(StrEnum):
     NA = "na"  # not applicable, left out
 
 
-@frozen
-class Evidence:
+class Evidence(msgspec.Struct, frozen=True):
     """Where a behaviour was seen: 1-based turn, the quote, and what found it."""
 
     turn: int
@@ -49,8 +48,7 @@ class Evidence:
         return {"turn": self.turn, "via": self.via, **self.span.to_json()}
 
 
-@frozen
-class CriterionResult:
+class CriterionResult(msgspec.Struct, frozen=True):
     criterion: dm.Criterion
     status: Status
     points: float  # earned weight (>= 0) or deducted penalty (<= 0)
@@ -63,8 +61,7 @@ class CriterionResult:
                 "evidence": [e.to_json() for e in self.evidence]}
 
 
-@frozen
-class OrderResult:
+class OrderResult(msgspec.Struct, frozen=True):
     rule: dm.OrderRule
     violated: bool
     first: Evidence | None
@@ -76,8 +73,7 @@ class OrderResult:
                 "then": self.then.to_json() if self.then else None}
 
 
-@frozen
-class Score:
+class Score(msgspec.Struct, frozen=True):
     rubric: dm.Rubric
     score: int
     passed: bool
@@ -89,7 +85,7 @@ class Score:
     penalties: float = 0.0
     bonus: int = 0
     hint_cost: int = 0
-    dimensions: dict[str, tuple[float, float]] = field(default_factory=dict)
+    dimensions: dict[str, tuple[float, float]] = msgspec.field(default_factory=dict)
 
     @property
     def auto_failed(self) -> tuple[CriterionResult, ...]:
@@ -177,8 +173,7 @@ def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
 
 # --- one reply --------------------------------------------------------------
 
-@frozen
-class ReplyScore:
+class ReplyScore(msgspec.Struct, frozen=True):
     """`score_reply`'s answer: the score, every behaviour found (with spans), and feedback lines."""
 
     reply: str

@@ -9,12 +9,12 @@ which is what makes trainer review, tests and the TUI's history trustworthy.
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from collections.abc import Mapping
 from enum import StrEnum
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook, SatisfactionState
 from .detectors import Behaviour, detect
@@ -33,15 +33,13 @@ class DrillError(CxcoachError):
     """Misuse of a session (unknown drill, reply after the end, hint in exam mode)."""
 
 
-@frozen
-class Feedback:
+class Feedback(msgspec.Struct, frozen=True):
     id: str  # the response or fallback id: stable, citable
     text: str
     points: int = 0
 
 
-@frozen
-class Turn:
+class Turn(msgspec.Struct, frozen=True):
     number: int
     node: str
     line: str  # customer line id
@@ -66,8 +64,7 @@ class Turn:
         }
 
 
-@frozen
-class DrillReport:
+class DrillReport(msgspec.Struct, frozen=True):
     drill: dm.Drill
     seed: int
     locale: str
@@ -233,7 +230,7 @@ class DrillSession:
             elif len(self.turns) >= self.drill.max_turns and self.drill.on_timeout:
                 target = self.drill.on_timeout
         self._enter(target)
-        return turn if self.mode is Mode.PRACTICE else dataclasses.replace(turn, feedback=())
+        return turn if self.mode is Mode.PRACTICE else msgspec.structs.replace(turn, feedback=())
 
     def play_model_answers(self) -> None:
         """Answer every turn with the node's model reply (for trainers, tests and CI)."""

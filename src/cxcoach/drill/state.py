@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook import drill_model as dm
 from ..playbook import model as m
 
@@ -20,8 +21,7 @@ HOSTILITY_MAX = 10
 PERCEIVED_MAX = 10.0
 
 
-@frozen
-class CustomerState:
+class CustomerState(msgspec.Struct, frozen=True):
     hostility: int
     perceived: float
     flags: frozenset[str] = frozenset()
@@ -30,8 +30,7 @@ class CustomerState:
         return {"hostility": self.hostility, "perceived": round(self.perceived, 2), "flags": sorted(self.flags)}
 
 
-@frozen
-class MoodChange:
+class MoodChange(msgspec.Struct, frozen=True):
     """One applied effect and why: a detector id or a response/fallback id."""
 
     source: str

@@ -23,9 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import field
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook.model import DERIVED_FACTS, Fact, FactType, Playbook
 from ..problems import did_you_mean
 from ..errors import CxcoachError
@@ -47,16 +47,14 @@ class CaseError(CxcoachError, ValueError):
         super().__init__("; ".join(self.messages) if self.messages else "invalid case")
 
 
-@frozen
-class Pause:
+class Pause(msgspec.Struct, frozen=True):
     """A stretch of time the deadline clock stood still; `end` None means still paused."""
 
     start: dt.datetime
     end: dt.datetime | None = None
 
 
-@frozen
-class Case:
+class Case(msgspec.Struct, frozen=True):
     """A validated case: typed facts (defaults applied) and an aware clock."""
 
     facts: Mapping[str, object]
@@ -64,7 +62,7 @@ class Case:
     now: dt.datetime
     pauses: tuple[Pause, ...] = ()
     id: str | None = None
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
 
 def parse_timestamp(raw: object, what: str) -> dt.datetime:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook.model import All, Any, Condition, FactTest, Not, Op, Overdue
 
 Facts = Mapping[str, object]
@@ -205,8 +206,7 @@ def describe(cond: Condition) -> str:
     raise TypeError(f"not a condition: {cond!r}")
 
 
-@frozen
-class Outcome:
+class Outcome(msgspec.Struct, frozen=True):
     """A traced verdict: what held (fact, value), what was unknown, and which deadlines were overdue."""
 
     state: bool | None

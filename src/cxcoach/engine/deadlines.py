@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook.model import Calendar, Duration
 from . import calendar as cal_mod
 from .case import Case
 
 
-@frozen
-class CaseClock:
+class CaseClock(msgspec.Struct, frozen=True):
     received_at: dt.datetime
     now: dt.datetime
     pauses: tuple[tuple[dt.datetime, dt.datetime], ...]  # clipped, merged, sorted
@@ -63,8 +63,7 @@ def case_clock(case: Case, *, paused_by_state: bool) -> CaseClock:
     return CaseClock(lo, hi, tuple(merged), paused_now=paused_by_state or open_pause)
 
 
-@frozen
-class Timing:
+class Timing(msgspec.Struct, frozen=True):
     """A deadline's due instant and the share of it used up."""
 
     due: dt.datetime

@@ -30,7 +30,8 @@ from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 
-from ..frozen import frozen
+import msgspec
+
 from ..playbook.model import DERIVED_FACTS, All, Condition, FactTest, FactType, Op, Overdue, Rule
 from .conditions import Facts, OverdueFn, Predicate, compile_condition, conjuncts, evaluate
 
@@ -79,8 +80,7 @@ def _indexable(test: Condition, types: Mapping[str, FactType]) -> str | None:
     return None
 
 
-@frozen
-class CompiledRule:
+class CompiledRule(msgspec.Struct, frozen=True):
     """A rule ready to run: its rank (= bit), compiled residual and traced facts."""
 
     rule: Rule

@@ -41,7 +41,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..frozen import frozen
+import msgspec
+
 from ..gc_pause import gc_paused
 from ..playbook.model import Calendar, Duration, Playbook, Text
 from .case import Case, parse_case
@@ -68,8 +69,7 @@ def _no_overdue(target: str) -> None:
     return None
 
 
-@frozen
-class CompiledPlaybook:
+class CompiledPlaybook(msgspec.Struct, frozen=True):
     """A playbook's rules compiled and indexed once; reused for every case."""
 
     playbook: Playbook

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..frozen import frozen
+import msgspec
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -22,8 +22,7 @@ def _jsonable(value: object) -> object:
     return value
 
 
-@frozen
-class Reason:
+class Reason(msgspec.Struct, frozen=True):
     """Why something was recommended: the rule that fired and the facts that made it fire."""
 
     rule: str
@@ -40,8 +39,7 @@ class Reason:
         return out
 
 
-@frozen
-class ScriptLine:
+class ScriptLine(msgspec.Struct, frozen=True):
     script: str
     id: str
     text: str
@@ -50,8 +48,7 @@ class ScriptLine:
         return {"script": self.script, "id": self.id, "text": self.text}
 
 
-@frozen
-class AvoidItem:
+class AvoidItem(msgspec.Struct, frozen=True):
     id: str
     title: str
     why: str
@@ -61,8 +58,7 @@ class AvoidItem:
         return {"id": self.id, "title": self.title, "why": self.why, "instead": self.instead}
 
 
-@frozen
-class StrategyItem:
+class StrategyItem(msgspec.Struct, frozen=True):
     id: str
     title: str
     advice: tuple[str, ...]
@@ -79,8 +75,7 @@ class StrategyItem:
         }
 
 
-@frozen
-class Recommendation:
+class Recommendation(msgspec.Struct, frozen=True):
     """One ranked next step."""
 
     id: str
@@ -115,8 +110,7 @@ class Recommendation:
         }
 
 
-@frozen
-class DeadlineStatus:
+class DeadlineStatus(msgspec.Struct, frozen=True):
     """One running deadline: respond, resolve or a step's due time, and how far along it is."""
 
     target: str  # "respond", "resolve" or a step id
@@ -145,8 +139,7 @@ class DeadlineStatus:
         }
 
 
-@frozen
-class Escalation:
+class Escalation(msgspec.Struct, frozen=True):
     """The highest escalation level reached over all deadlines."""
 
     level: str
@@ -159,8 +152,7 @@ class Escalation:
         return {"level": self.level, "to": self.to, "target": self.target, "at": self.at, "label": self.label}
 
 
-@frozen
-class NearMiss:
+class NearMiss(msgspec.Struct, frozen=True):
     """A rule that did not fire although all but one of its conditions held."""
 
     rule: str
@@ -181,8 +173,7 @@ class NearMiss:
         }
 
 
-@frozen
-class Result:
+class Result(msgspec.Struct, frozen=True):
     """Everything `recommend` found for one case; see the CLI help for the JSON shape."""
 
     playbook: str

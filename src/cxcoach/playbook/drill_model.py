@@ -6,30 +6,31 @@ checked when the playbook loads and compiled once by `cxcoach.drill.matcher`;
 nothing here evaluates anything.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: msgspec reads these classes' annotations to
+# decode cache entries, and evaluating them from strings on the first read cost more than
+# the rest of that read. Names used before they are defined are quoted.
 
-from dataclasses import field
 from enum import StrEnum
-from typing import Union
+from typing import TypeAlias
 
-from ..frozen import frozen
-from .model import NOWHERE, Condition, Pos, Text
+import msgspec
+
+from ..conditions.model import Condition
+from .base import NOWHERE, Model, Pos, Text
 
 DEFAULT_GUARD_WINDOW = 8
 
 
 # --- matchers ---------------------------------------------------------------
 
-@frozen
-class Phrase:
+class Phrase(Model, tag=True):
     """A literal phrase; `guard` is the negation window in tokens (None: no guard)."""
 
     text: str
     guard: int | None = DEFAULT_GUARD_WINDOW
 
 
-@frozen
-class Regex:
+class Regex(Model, tag=True):
     """A bounded pattern (see playbook/drill_regex.py); `pattern` has its repeats capped."""
 
     source: str
@@ -37,51 +38,44 @@ class Regex:
     guard: int | None = DEFAULT_GUARD_WINDOW
 
 
-@frozen
-class AnyOf:
-    items: tuple[Matcher, ...]
+class AnyOf(Model, tag=True):
+    items: tuple["Matcher", ...]
 
 
-@frozen
-class AllOf:
-    items: tuple[Matcher, ...]
+class AllOf(Model, tag=True):
+    items: tuple["Matcher", ...]
 
 
-@frozen
-class KOfN:
+class KOfN(Model, tag=True):
     k: int
-    items: tuple[Matcher, ...]
+    items: tuple["Matcher", ...]
 
 
-@frozen
-class Near:
+class Near(Model, tag=True):
     """Every item matches with gaps of at most `within` normalised characters."""
 
-    items: tuple[Matcher, ...]
+    items: tuple["Matcher", ...]
     within: int = 10
     ordered: bool = False
 
 
-@frozen
-class DetectorRef:
+class DetectorRef(Model, tag=True):
     id: str
 
 
-@frozen
-class Unless:
+class Unless(Model, tag=True):
     """`item` counts only when `exclude` matches nowhere in the reply."""
 
-    item: Matcher
-    exclude: Matcher
+    item: "Matcher"
+    exclude: "Matcher"
 
 
-Matcher = Union[Phrase, Regex, AnyOf, AllOf, KOfN, Near, DetectorRef, Unless]
+Matcher: TypeAlias = Phrase | Regex | AnyOf | AllOf | KOfN | Near | DetectorRef | Unless
 
 
 # --- customer state ---------------------------------------------------------
 
-@frozen
-class Effect:
+class Effect(Model):
     """A change of the simulated customer's state."""
 
     hostility: int = 0
@@ -98,15 +92,13 @@ class NumOp(StrEnum):
     GE = "ge"
 
 
-@frozen
-class NumTest:
+class NumTest(Model):
     subject: str  # hostility | perceived | visits | turn
     op: NumOp
     value: float
 
 
-@frozen
-class StateTest:
+class StateTest(Model):
     """All parts must hold; an empty test always holds."""
 
     numbers: tuple[NumTest, ...] = ()
@@ -123,8 +115,7 @@ class Polarity(StrEnum):
     NEUTRAL = "neutral"
 
 
-@frozen
-class Detector:
+class Detector(Model):
     id: str
     title: Text
     polarity: Polarity
@@ -143,8 +134,7 @@ class CriterionKind(StrEnum):
     AUTO_FAIL = "auto_fail"  # score 0 and fail when present
 
 
-@frozen
-class Criterion:
+class Criterion(Model):
     id: str
     title: Text
     kind: CriterionKind
@@ -163,8 +153,7 @@ class Criterion:
     absent: bool = False  # weighted criterion earned when the evidence is NOT found
 
 
-@frozen
-class OrderRule:
+class OrderRule(Model):
     """When both appear, the earliest of `first` must precede the earliest of `then`."""
 
     id: str
@@ -182,8 +171,7 @@ class Scope(StrEnum):
     CONVERSATION = "conversation"
 
 
-@frozen
-class Rubric:
+class Rubric(Model):
     id: str
     title: Text
     scope: Scope
@@ -213,15 +201,13 @@ class EndingKind(StrEnum):
     BAD = "bad"
 
 
-@frozen
-class CustomerLine:
+class CustomerLine(Model):
     id: str
     text: Text
     when: StateTest | None = None
 
 
-@frozen
-class Response:
+class Response(Model):
     """What a reply may show at a node; `id` is the stable feedback id."""
 
     id: str
@@ -235,8 +221,7 @@ class Response:
     next: str | None = None
 
 
-@frozen
-class Fallback:
+class Fallback(Model):
     id: str
     next: str
     feedback: Text | None = None
@@ -244,8 +229,7 @@ class Fallback:
     points: int = 0
 
 
-@frozen
-class Node:
+class Node(Model):
     id: str
     say: tuple[CustomerLine, ...]
     responses: tuple[Response, ...]
@@ -255,8 +239,7 @@ class Node:
     model: Text | None = None
 
 
-@frozen
-class Ending:
+class Ending(Model):
     id: str
     kind: EndingKind
     title: Text
@@ -265,8 +248,7 @@ class Ending:
     say: Text | None = None
 
 
-@frozen
-class Persona:
+class Persona(Model):
     type: str
     label: Text
     expectation: float
@@ -277,8 +259,7 @@ class Persona:
     motive: Text | None = None
 
 
-@frozen
-class Drill:
+class Drill(Model):
     id: str
     title: Text
     difficulty: Difficulty
@@ -292,7 +273,7 @@ class Drill:
     pos: Pos = NOWHERE
     brief: Text | None = None
     locales: tuple[str, ...] = ()
-    case: dict[str, object] = field(default_factory=dict)
+    case: dict[str, object] = msgspec.field(default_factory=dict)
     na: tuple[str, ...] = ()
     pass_mark: float | None = None
     hint_cost: int = 5

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import re
 
-from ..frozen import frozen
+import msgspec
+
 from ..errors import CxcoachError
 
 try:  # Python 3.11+
@@ -57,8 +58,7 @@ class RegexRejected(CxcoachError, ValueError):
         self.hint = hint
 
 
-@frozen
-class BoundedPattern:
+class BoundedPattern(msgspec.Struct, frozen=True):
     source: str  # what the author wrote
     pattern: str  # with unbounded repeats capped
     cost: int

@@ -1,79 +1,46 @@
-"""The validated playbook: frozen dataclasses shared by the engine, drills, CLI and TUI.
+"""The validated playbook: frozen msgspec Structs shared by the engine, drills, CLI and TUI.
 
-Everything here is plain data. Objects keep the position (`Pos`) of the YAML
-node they came from so that later checks (lint, engine explanations) can point
-at the line a trainer wrote.
+Everything here is plain data, typed so that checkers see every constructor.
+Objects keep the position (`Pos`) of the YAML node they came from so that
+later checks (lint, engine explanations) can point at the line a trainer wrote.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: msgspec reads these classes' annotations to
+# decode cache entries, and evaluating them from strings on the first read cost more than
+# the rest of that read. Names used before they are defined are quoted.
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Union
+from typing import Self
 
-from ..frozen import frozen
+import msgspec
 
-if TYPE_CHECKING:  # drill types live with the drill section builder
-    from .drill_model import Detector, Drill, Rubric
-
-
-@frozen
-class Pos:
-    """Where a node starts: 1-based line and column, as editors count."""
-
-    file: str
-    line: int
-    col: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}"
-
-
-NOWHERE = Pos("<none>", 0, 0)
-
-
-@frozen
-class Text:
-    """A user-visible string in every locale of the playbook.
-
-    A plain YAML string becomes the same value for every locale; `get` falls
-    back to the first locale given so a caller never receives an empty string.
-    """
-
-    values: dict[str, str]
-
-    def get(self, locale: str) -> str:
-        if locale in self.values:
-            return self.values[locale]
-        return next(iter(self.values.values()), "")
-
-    @classmethod
-    def plain(cls, value: str) -> Text:
-        return cls({"*": value})
-
-    @property
-    def is_plain(self) -> bool:
-        return set(self.values) == {"*"}
+# The condition language and the base values are part of the model: re-exported as `model.X`.
+from ..conditions.model import DERIVED_FACTS as DERIVED_FACTS
+from ..conditions.model import OP_SYNONYMS as OP_SYNONYMS
+from ..conditions.model import All as All
+from ..conditions.model import Any as Any
+from ..conditions.model import Condition as Condition
+from ..conditions.model import FactTest as FactTest
+from ..conditions.model import FactType as FactType
+from ..conditions.model import Not as Not
+from ..conditions.model import Op as Op
+from ..conditions.model import Overdue as Overdue
+from ..conditions.model import Scalar as Scalar
+from .base import NOWHERE as NOWHERE
+from .base import Model as Model
+from .base import Pos as Pos
+from .base import Text as Text
+from .drill_model import Detector, Drill, Rubric
 
 
-class FactType(StrEnum):
-    ENUM = "enum"
-    BOOL = "bool"
-    NUMBER = "number"
-    TEXT = "text"
-    DATETIME = "datetime"
-
-
-@frozen
-class FactValue:
+class FactValue(Model):
     id: str
     label: Text
 
 
-@frozen
-class Fact:
+class Fact(Model):
     id: str
     type: FactType
     label: Text
@@ -89,15 +56,13 @@ class Fact:
         return tuple(v.id for v in self.values)
 
 
-@frozen
-class SourceDoc:
+class SourceDoc(Model):
     id: str
     title: Text
     file: str | None = None
 
 
-@frozen
-class Role:
+class Role(Model):
     id: str
     label: Text
     description: Text | None = None
@@ -112,15 +77,14 @@ class DurationUnit(StrEnum):
     END_OF_BUSINESS_DAY = "end_of_business_day"
 
 
-@frozen
-class Duration:
+class Duration(Model):
     """A deadline offset: wall-clock (m/h/d) or business-calendar (bh/bd, end of day)."""
 
     amount: int
     unit: DurationUnit
 
     @classmethod
-    def parse(cls, raw: str) -> Duration:
+    def parse(cls, raw: str) -> Self:
         if raw == DurationUnit.END_OF_BUSINESS_DAY:
             return cls(0, DurationUnit.END_OF_BUSINESS_DAY)
         for unit in (DurationUnit.BUSINESS_HOURS, DurationUnit.BUSINESS_DAYS,
@@ -135,8 +99,7 @@ class Duration:
         return f"{self.amount}{self.unit.value}"
 
 
-@frozen
-class Calendar:
+class Calendar(Model):
     """Working time used for business-hour deadlines."""
 
     timezone: str
@@ -187,72 +150,9 @@ def calendar_problems(cal: Calendar) -> list[tuple[str, str]]:
 DEFAULT_CALENDAR = Calendar("UTC", dt.time(9), dt.time(17), frozenset(range(5)))
 
 
-# --- conditions -------------------------------------------------------------
-
-class Op(StrEnum):
-    EQ = "eq"
-    NE = "ne"
-    IN = "in"
-    NOT_IN = "not_in"
-    LT = "lt"
-    LE = "le"
-    GT = "gt"
-    GE = "ge"
-    BETWEEN = "between"
-    CONTAINS = "contains"
-    EXISTS = "exists"
-
-
-# Operator spellings authors bring from other tools, for "did you mean" hints.
-OP_SYNONYMS = {"gte": "ge", ">=": "ge", "lte": "le", "<=": "le", ">": "gt", "<": "lt", "==": "eq", "=": "eq",
-               "!=": "ne", "equals": "eq", "neq": "ne", "nin": "not_in", "range": "between", "has": "contains"}
-
-
-# Conditions hold no positions: their problems are reported while they are built,
-# against the YAML, and a rule's own position is enough afterwards. Ten thousand
-# rules would otherwise carry (and pickle) forty thousand more objects.
-
-@frozen
-class FactTest:
-    """`{fact, op, value}`; `value` is a scalar, a tuple (in/not_in/between) or a bool (exists)."""
-
-    fact: str
-    op: Op
-    value: object
-
-
-@frozen
-class Overdue:
-    """True when the named deadline (`respond`, `resolve` or a step id) has passed."""
-
-    target: str
-
-
-@frozen
-class All:
-    items: tuple[Condition, ...]
-
-
-@frozen
-class Any:
-    items: tuple[Condition, ...]
-
-
-@frozen
-class Not:
-    item: Condition
-
-
-Condition = Union[All, Any, Not, FactTest, Overdue]
-
-# Facts every case has without declaring them: computed from the case clock.
-DERIVED_FACTS = {"elapsed_minutes": FactType.NUMBER}
-
-
 # --- content ----------------------------------------------------------------
 
-@frozen
-class Line:
+class Line(Model):
     """One sentence a person may say; the id lets it be cited and translated."""
 
     id: str
@@ -260,8 +160,7 @@ class Line:
     pos: Pos = NOWHERE
 
 
-@frozen
-class Record:
+class Record(Model):
     id: str
     title: Text
     fields: tuple[Text, ...] = ()
@@ -269,8 +168,7 @@ class Record:
     source: tuple[str, ...] = ()
 
 
-@frozen
-class Step:
+class Step(Model):
     id: str
     procedure: str
     index: int  # position within its procedure, 0-based
@@ -286,8 +184,7 @@ class Step:
     source: tuple[str, ...] = ()
 
 
-@frozen
-class Procedure:
+class Procedure(Model):
     id: str
     title: Text
     steps: tuple[Step, ...]
@@ -296,8 +193,7 @@ class Procedure:
     source: tuple[str, ...] = ()
 
 
-@frozen
-class Script:
+class Script(Model):
     id: str
     title: Text
     lines: tuple[Line, ...]
@@ -307,19 +203,17 @@ class Script:
     source: tuple[str, ...] = ()
 
 
-@frozen
-class Avoid:
+class Avoid(Model):
     id: str
     title: Text
     why: Text
     pos: Pos
-    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    phrases: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
     instead: Text | None = None
     source: tuple[str, ...] = ()
 
 
-@frozen
-class Strategy:
+class Strategy(Model):
     id: str
     title: Text
     advice: tuple[Line, ...]
@@ -330,17 +224,15 @@ class Strategy:
     source: tuple[str, ...] = ()
 
 
-@frozen
-class DeadlineSet:
+class DeadlineSet(Model):
     respond: Duration | None = None
     resolve: Duration | None = None
 
 
-NO_DEADLINES = DeadlineSet()  # shared, so that a pickle of many rules stores it once
+NO_DEADLINES = DeadlineSet()
 
 
-@frozen
-class Action:
+class Action(Model):
     """What a rule recommends. Lists collect across rules; deadlines take the earliest."""
 
     steps: tuple[str, ...] = ()
@@ -351,8 +243,7 @@ class Action:
     deadlines: DeadlineSet = NO_DEADLINES
 
 
-@frozen
-class Rule:
+class Rule(Model):
     id: str
     when: Condition
     then: Action
@@ -364,22 +255,19 @@ class Rule:
     source: tuple[str, ...] = ()
 
 
-@frozen
-class EscalationLevel:
+class EscalationLevel(Model):
     id: str
     at: float  # fraction of the deadline elapsed
     to: str  # role id
     label: Text | None = None
 
 
-@frozen
-class EscalationPolicy:
+class EscalationPolicy(Model):
     warnings: tuple[float, ...] = ()
     levels: tuple[EscalationLevel, ...] = ()
 
 
-@frozen
-class Clock:
+class Clock(Model):
     """When deadline clocks stand still (`pause_when`) or stop because a deadline is met."""
 
     pause_when: Condition | None = None
@@ -387,8 +275,7 @@ class Clock:
     resolve_met_when: Condition | None = None
 
 
-@frozen
-class Labelled:
+class Labelled(Model):
     """An id with a label and description: dimensions, loyalty types."""
 
     id: str
@@ -396,23 +283,20 @@ class Labelled:
     description: Text | None = None
 
 
-@frozen
-class SatisfactionState:
+class SatisfactionState(Model):
     id: str
     label: Text
     min_ratio: float
     description: Text | None = None
 
 
-@frozen
-class Statistic:
+class Statistic(Model):
     id: str
     text: Text
     source: tuple[str, ...] = ()
 
 
-@frozen
-class Measurement:
+class Measurement(Model):
     formula: Text | None = None
     satisfaction_states: tuple[SatisfactionState, ...] = ()  # best first
     dimensions: tuple[Labelled, ...] = ()
@@ -428,13 +312,8 @@ class Measurement:
         return self.satisfaction_states[-1] if self.satisfaction_states else None
 
 
-@frozen
-class Playbook:
-    """A whole validated playbook, with lookup tables by id.
-
-    The tables are read-only mappings: plain dicts when built, and
-    cache.DeferredSection (items unpickled on first lookup) when cached.
-    """
+class Playbook(Model):
+    """A whole validated playbook, with lookup tables by id (read-only by convention: the model is shared)."""
 
     id: str
     title: Text
@@ -443,24 +322,24 @@ class Playbook:
     path: str
     description: Text | None = None
     source: tuple[str, ...] = ()
-    sources: Mapping[str, SourceDoc] = field(default_factory=dict)
-    roles: Mapping[str, Role] = field(default_factory=dict)
-    facts: Mapping[str, Fact] = field(default_factory=dict)
+    sources: Mapping[str, SourceDoc] = msgspec.field(default_factory=dict)
+    roles: Mapping[str, Role] = msgspec.field(default_factory=dict)
+    facts: Mapping[str, Fact] = msgspec.field(default_factory=dict)
     calendar: Calendar = DEFAULT_CALENDAR
     clock: Clock = Clock()
     deadlines: DeadlineSet = NO_DEADLINES
     escalation: EscalationPolicy = EscalationPolicy()
-    records: Mapping[str, Record] = field(default_factory=dict)
-    procedures: Mapping[str, Procedure] = field(default_factory=dict)
-    steps: Mapping[str, Step] = field(default_factory=dict)
-    scripts: Mapping[str, Script] = field(default_factory=dict)
-    avoid: Mapping[str, Avoid] = field(default_factory=dict)
-    strategies: Mapping[str, Strategy] = field(default_factory=dict)
+    records: Mapping[str, Record] = msgspec.field(default_factory=dict)
+    procedures: Mapping[str, Procedure] = msgspec.field(default_factory=dict)
+    steps: Mapping[str, Step] = msgspec.field(default_factory=dict)
+    scripts: Mapping[str, Script] = msgspec.field(default_factory=dict)
+    avoid: Mapping[str, Avoid] = msgspec.field(default_factory=dict)
+    strategies: Mapping[str, Strategy] = msgspec.field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
     measurement: Measurement = Measurement()
-    detectors: Mapping[str, Detector] = field(default_factory=dict)
-    rubrics: Mapping[str, Rubric] = field(default_factory=dict)
-    drills: Mapping[str, Drill] = field(default_factory=dict)
+    detectors: Mapping[str, Detector] = msgspec.field(default_factory=dict)
+    rubrics: Mapping[str, Rubric] = msgspec.field(default_factory=dict)
+    drills: Mapping[str, Drill] = msgspec.field(default_factory=dict)
 
     @property
     def default_locale(self) -> str:

@@ -20,9 +20,9 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import yaml
 
-from ..frozen import frozen
 from ..gc_pause import gc_paused
 from ..inputs import MAX_INT, InputError, InputTooLarge, open_regular, read_limited
 from ..problems import Problem, Severity, path_str
@@ -36,8 +36,7 @@ except ImportError:  # pragma: no cover - pure-Python PyYAML
 JsonPath = tuple[str | int, ...]
 
 
-@frozen
-class Limits:
+class Limits(msgspec.Struct, frozen=True):
     """Bounds that keep a hostile or broken file from costing time or memory."""
 
     max_bytes: int = 8 * 1024 * 1024

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...frozen import frozen
+import msgspec
+
 from ...playbook import drill_model as dm
 from ...playbook.model import Playbook
 from ...problems import Problem
@@ -26,8 +27,7 @@ CODES = {
 }
 
 
-@frozen
-class MaxScore:
+class MaxScore(msgspec.Struct, frozen=True):
     """The best score any run of a drill could reach, and why."""
 
     drill: str
