@@ -29,6 +29,7 @@ from pathlib import Path
 
 import msgspec
 
+from ..inputs import InputError, open_regular
 from ..resources import schemas_dir
 from . import model as m
 
@@ -94,7 +95,8 @@ def get(key: Key) -> m.Playbook | None:
     if folder is None:
         return None
     try:
-        data = (folder / f"{key.name}{_SUFFIX}").read_bytes()
+        with open_regular(folder / f"{key.name}{_SUFFIX}") as handle:  # a pipe planted here must not hang us
+            data = handle.read()
         entry = msgspec.msgpack.decode(data, type=_Entry)
         if entry.format != _FORMAT or entry.fingerprint != key.fingerprint or \
                 binascii.crc32(entry.playbook) != entry.checksum:
@@ -102,7 +104,7 @@ def get(key: Key) -> m.Playbook | None:
         if _decoder is None:
             _decoder = msgspec.msgpack.Decoder(m.Playbook)
         return _decoder.decode(entry.playbook)
-    except (OSError, msgspec.DecodeError):  # DecodeError includes ValidationError: not our layout
+    except (OSError, InputError, msgspec.DecodeError):  # DecodeError includes ValidationError: not our layout
         return None
 
 
