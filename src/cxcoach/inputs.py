@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import CxcoachError, ExitCode
+from .sanitize import one_line
 
 MAX_INPUT_ENV = "CXCOACH_MAX_INPUT_BYTES"
 DEFAULT_MAX_INPUT = 1024 * 1024
@@ -89,11 +90,11 @@ def open_regular(path: Path, what: str = "file") -> BinaryIO:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise InputError(f"{what} {path}", exc.strerror or str(exc)) from None
+        raise InputError(f"{what} {one_line(str(path))}", exc.strerror or str(exc)) from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise InputError(f"{what} {path}", f"it is {describe_mode(mode)}, not a regular file")
+            raise InputError(f"{what} {one_line(str(path))}", f"it is {describe_mode(mode)}, not a regular file")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
@@ -127,7 +128,7 @@ def read_input(source: str | Path, what: str = "file", *, limit: int | None = No
         return read_limited(stream, limit, "<stdin>"), "<stdin>"
     path = Path(source)
     with open_regular(path, what) as handle:
-        return read_limited(handle, limit, str(path)), str(path)
+        return read_limited(handle, limit, one_line(str(path))), one_line(str(path))
 
 
 def utf8_position(raw: bytes, index: int) -> tuple[int, int]:

@@ -26,6 +26,11 @@ def printable(text: str) -> str:
     return UNSAFE.sub(_visible, text)
 
 
+def one_line(text: str) -> str:
+    """`printable`, and line breaks and tabs shown too: a file name can hold a newline that forges a line."""
+    return printable(text).replace("\n", "\\x0a").replace("\t", "\\x09")
+
+
 def strip_controls(text: str) -> str:
     return UNSAFE.sub("", text)
 
