@@ -45,6 +45,9 @@ class _Sanitized:
 
 def run() -> NoReturn:
     gc.set_threshold(50_000, 20, 100)
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show Chinese gets \uXXXX, not a crash
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         code = _run()
     except KeyboardInterrupt:  # while the modules are still being imported

@@ -62,3 +62,8 @@ def test_ctrl_c_exits_130():
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=TIMEOUT)
     assert proc.returncode == ExitCode.INTERRUPTED and b"Traceback" not in err
+
+
+def test_a_terminal_that_cannot_show_chinese_gets_escapes_not_a_crash():
+    run = cx("score", "--reply", "对不起", env=child_env(PYTHONIOENCODING="latin-1"))
+    assert run.code == 0 and "\\u5bf9\\u4e0d\\u8d77" in run.stdout, run.stderr

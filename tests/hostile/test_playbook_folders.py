@@ -142,3 +142,18 @@ def test_a_pipe_planted_as_the_cache_entry_is_passed_over(folder, tmp_path, monk
     (tmp_path / "cache").mkdir()
     os.mkfifo(tmp_path / "cache" / f"{key.name}.msgpack")  # opened the usual way, this never returns
     assert load_playbook(folder).id == "default"
+
+
+def test_folders_nested_a_thousand_deep(tmp_path):
+    (tmp_path / "playbook.yaml").write_text("playbook: {}\n", encoding="utf-8")
+    here = tmp_path
+    for _ in range(1100):  # os.walk in Python 3.11 recursed once per level: a RecursionError
+        here = here / "a"
+        here.mkdir()
+    (here / "x.yaml").write_text("roles: []\n", encoding="utf-8")
+    (here / "x.test.yaml").write_text("cases: []\n", encoding="utf-8")
+    _, problems = check_playbook(tmp_path)
+    assert "E018" in codes(problems) and "nested more than 32 levels" in " ".join(p.message for p in problems)
+    from cxcoach.authoring.playbook_tests import find_test_files
+
+    assert find_test_files(tmp_path) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..gc_pause import gc_paused
@@ -28,9 +29,11 @@ def playbook_files(root: Path, problems: ProblemList, limits: Limits = DEFAULT_L
         return [root] if _readable(root, problems, limits) else []
     base = root.resolve()
     files = []
-    for folder, dirnames, filenames in os.walk(root, followlinks=False):
-        # os.walk does not follow linked folders; only links themselves can leave the playbook.
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+    for folder, dirnames, filenames in walk(root):
+        if len(Path(folder).relative_to(root).parts) >= MAX_FOLDER_DEPTH and dirnames:
+            problems.add(Problem(display_path(Path(folder) / dirnames[0]), 1, 1, "E018",
+                                 f"folders nested more than {MAX_FOLDER_DEPTH} levels deep are not read",
+                                 hint="keep a playbook's files a few folders deep at most"))
         for name in list(dirnames):
             linked = Path(folder) / name
             if linked.is_symlink() and not _inside(linked, base):
@@ -45,6 +48,19 @@ def playbook_files(root: Path, problems: ProblemList, limits: Limits = DEFAULT_L
             if _readable(path, problems, limits):
                 files.append(path)
     return sorted(files)
+
+
+MAX_FOLDER_DEPTH = 32  # Python 3.11's os.walk recurses: a folder 1,000 levels deep was a RecursionError
+
+
+def walk(root: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk over a playbook folder: hidden folders skipped, linked folders not followed (only
+    links themselves can leave the playbook), names sorted. The caller may prune `dirnames`."""
+    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        yield folder, dirnames, sorted(filenames)
+        if len(Path(folder).relative_to(root).parts) >= MAX_FOLDER_DEPTH:
+            dirnames.clear()
 
 
 def _outside(path: Path) -> Problem:

@@ -124,7 +124,7 @@ def _to_problem(doc: Document, error: Any) -> Problem:
             key = extras[0]
             line, col = doc.position(path + (key,), key=True)
             path = path + (key,)
-            message = f"unknown key {key!r}" + (f" (and {len(extras) - 1} more)" if len(extras) > 1 else "")
+            message = f"unknown key {brief(key)}" + (f" (and {len(extras) - 1} more)" if len(extras) > 1 else "")
             hint = did_you_mean(key, allowed) or (f"allowed keys: {', '.join(allowed)}" if allowed else None)
             if key == "<<":
                 hint = "YAML merge keys are not supported; write the fields out"

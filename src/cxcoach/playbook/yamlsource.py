@@ -477,7 +477,7 @@ class _Composer:
                 entries.append(entry)
             elif key in container:
                 first = self.lines.line_col(key_marks[key])[0]
-                self._error(key_mark, "E003", f"duplicate key {key!r} (first defined on line {first})",
+                self._error(key_mark, "E003", f"duplicate key {brief(key)} (first defined on line {first})",
                             "remove one of them: YAML would silently keep only the last")
                 key = _EMPTY
             else:
@@ -518,7 +518,7 @@ class _Composer:
     def _check_tag(self, event: Any, default: str | None) -> None:
         tag = getattr(event, "tag", None)
         if tag and tag != "!" and tag != default and tag not in _SCALAR_TAGS:
-            self._error(event.start_mark, "E016", f"YAML tag {tag!r} is not allowed",
+            self._error(event.start_mark, "E016", f"YAML tag {brief(tag)} is not allowed",
                         "playbooks hold plain data; remove the '!' tag", stop=True)
 
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
