@@ -108,7 +108,10 @@ def read_limited(stream: BinaryIO, limit: int, name: str) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while True:
-        chunk = stream.read(min(_CHUNK, limit + 1 - size))
+        try:
+            chunk = stream.read(min(_CHUNK, limit + 1 - size))
+        except OSError as exc:  # an I/O error midway, or a /proc file that cannot be read
+            raise InputError(name, exc.strerror or str(exc)) from None
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)

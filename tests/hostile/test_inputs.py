@@ -68,6 +68,12 @@ def test_named_pipe_as_case_or_replies_never_blocks(tmp_path, tiny_dir):
     assert_explained(result, ExitCode.INPUT, "a named pipe")
 
 
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="no /proc")
+def test_a_file_that_fails_midway_is_an_input_error():
+    # a regular file by its mode, but reading it fails (EIO): an explained error, not a crash
+    assert_explained(invoke("recommend", "/proc/self/mem"), ExitCode.INPUT, "cannot read /proc/self/mem")
+
+
 def test_a_folder_as_case_file(tmp_path):
     assert_explained(invoke("recommend", str(tmp_path)), ExitCode.INPUT, "a folder, not a regular file")
 
