@@ -152,8 +152,15 @@ def test_folders_nested_a_thousand_deep(tmp_path):
         here.mkdir()
     (here / "x.yaml").write_text("roles: []\n", encoding="utf-8")
     (here / "x.test.yaml").write_text("cases: []\n", encoding="utf-8")
-    _, problems = check_playbook(tmp_path)
-    assert "E018" in codes(problems) and "nested more than 32 levels" in " ".join(p.message for p in problems)
-    from cxcoach.authoring.playbook_tests import find_test_files
+    try:
+        _, problems = check_playbook(tmp_path)
+        assert "E018" in codes(problems) and "nested more than 32 levels" in " ".join(p.message for p in problems)
+        from cxcoach.authoring.playbook_tests import find_test_files
 
-    assert find_test_files(tmp_path) == []
+        assert find_test_files(tmp_path) == []
+    finally:  # pytest's own clean-up (shutil.rmtree) recurses too: take the tower down from the top
+        (here / "x.yaml").unlink()
+        (here / "x.test.yaml").unlink()
+        while here != tmp_path:
+            here.rmdir()
+            here = here.parent
