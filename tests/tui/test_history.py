@@ -64,8 +64,11 @@ async def test_history_after_drills_filters_trends_and_export(make_app, db, coac
         app.screen.query_one("#history-trainee").value = "Bo"
         await pilot.pause()
         assert app.screen.query_one(DataTable).row_count == 1
-        await pilot.press("e")
+        await pilot.press("e")  # asks where, with a dated file in the current folder filled in
+        await pilot.pause()
+        await pilot.press("enter")
         await pilot.pause()
     (exported,) = tmp_path.glob("cxcoach-history-*.csv")
-    rows = list(csv.DictReader(exported.open(encoding="utf-8")))
+    assert exported.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for spreadsheets
+    rows = list(csv.DictReader(exported.open(encoding="utf-8-sig")))
     assert [(r["trainee"], r["drill"], r["score"]) for r in rows] == [("Bo", "late_parcel", "100")]

@@ -26,6 +26,8 @@ COMMANDS: dict[str, str] = {
     "explore": "cxcoach.cli.explore:explore",
     "export": "cxcoach.cli.export:export",
     "new": "cxcoach.cli.new:new",
+    "case": "cxcoach.cli.case:case",
+    "calendar": "cxcoach.cli.calendar:calendar",
 }
 
 
@@ -79,7 +81,7 @@ class LazyGroup(click.Group):
 @click.version_option(package_name="cxcoach")
 @app_options
 @click.pass_context
-def main(ctx: click.Context, playbook: Path | None, db: Path | None, lang: str | None) -> None:
+def main(ctx: click.Context, playbook: Path | None, db: str | None, lang: str | None) -> None:
     """cxcoach: complaint-handling playbooks, recommendations and role-play drills.
 
     Run without a command to open the app. Playbooks are YAML files validated

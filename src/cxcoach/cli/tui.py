@@ -18,8 +18,9 @@ def app_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed((
         click.option("--playbook", "playbook", type=click.Path(path_type=Path), default=None,
                      help="Playbook file or folder for the app (default: the shipped playbook)."),
-        click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                     help="History database file (default: $CXCOACH_DB, else the user data folder)."),
+        click.option("--db", "db", default=None, metavar="PATH|URL",
+                     help="History database: a SQLite file or postgresql://user@host/db "
+                          "(default: $CXCOACH_DB, else the user data folder)."),
         click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
                      help="Interface language (default: the last one used, else the playbook's first)."),
     )):
@@ -29,7 +30,7 @@ def app_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.command("tui")
 @app_options
-def tui(playbook: Path | None, db: Path | None, lang: str | None) -> None:
+def tui(playbook: Path | None, db: str | None, lang: str | None) -> None:
     """Open the app: practice drills, the supervisor console, history and playbooks.
 
     Problems loading the playbook or opening the history database are shown

@@ -39,12 +39,15 @@ condition and the missing facts.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 import msgspec
 
 from ..gc_pause import gc_paused
 from ..playbook.model import Calendar, Duration, Playbook, Text
+from .calendar import is_business_unit
+from .calendar_days import calendar_notes
 from .case import Case, parse_case
 from .conditions import Facts, Predicate, compile_condition, describe, evaluate
 from .deadlines import CaseClock, Timing, case_clock, timing
@@ -244,9 +247,12 @@ def recommend(
     statuses: list[DeadlineStatus] = []
     policy = playbook.escalation
     reached: list[tuple[str, object]] = []
+    business_spans: list[tuple[dt.datetime, dt.datetime]] = []  # deadlines the calendar decides
 
     def status(target: str, duration: Duration, source: str, t: Timing) -> None:
         t = clocks.of(target, duration)
+        if is_business_unit(duration.unit) and not t.met:
+            business_spans.append((clock.received_at, t.due))
         level = None if t.met else highest_level(policy, t.fraction)
         if level is not None:
             reached.append((target, level))
@@ -305,6 +311,7 @@ def recommend(
         near_misses=near,
         notes=case.notes,
         roles=_roles(playbook, recommendations, escalate_to, statuses, loc),
+        calendar_notes=calendar_notes(playbook.calendar, business_spans, loc),
     )
 
 

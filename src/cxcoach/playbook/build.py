@@ -22,7 +22,7 @@ from .yamlsource import Document, JsonPath, Location
 
 LIST_SECTIONS = ("sources", "roles", "facts", "records", "procedures", "scripts", "avoid",
                  "strategies", "rules", "detectors", "rubrics", "drills")
-MAP_SECTIONS = ("playbook", "calendar", "clock", "deadlines", "escalation", "measurement")
+MAP_SECTIONS = ("playbook", "calendar", "clock", "deadlines", "escalation", "measurement", "workflow")
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _DEADLINE_NAMES = ("respond", "resolve")
 
@@ -479,10 +479,7 @@ def _build_playbook(docs: list[Document], root_name: str, problems: ProblemList)
     records = {}
     for raw, at in lists["records"]:
         if b.register("record", raw["id"], at / "id"):
-            records[raw["id"]] = m.Record(raw["id"], b.text(raw["title"], at / "title"),
-                                          tuple(b.text(f, at / "fields" / i) for i, f in enumerate(raw.get("fields", []))),
-                                          b.duration(raw.get("retention"), at / "retention"),
-                                          b.source(raw.get("source"), at / "source"))
+            records[raw["id"]] = _record(b, raw, at)
     procedures: dict[str, m.Procedure] = {}
     steps: dict[str, m.Step] = {}
     for raw, at in lists["procedures"]:
@@ -511,6 +508,7 @@ def _build_playbook(docs: list[Document], root_name: str, problems: ProblemList)
     deadlines = _deadline_set(b, *maps["deadlines"]) if "deadlines" in maps else m.NO_DEADLINES
     escalation = _escalation(b, *maps["escalation"]) if "escalation" in maps else m.EscalationPolicy()
     measurement = _measurement(b, *maps["measurement"]) if "measurement" in maps else m.Measurement()
+    workflow = _workflow(b, *maps["workflow"]) if "workflow" in maps else None
 
     from .drill_build import build_drill_sections  # drills are their own sub-language
 
@@ -522,8 +520,58 @@ def _build_playbook(docs: list[Document], root_name: str, problems: ProblemList)
         source=b.source(meta.get("source"), meta_at / "source"), sources=sources, roles=roles, facts=dict(b.facts),
         calendar=calendar, clock=clock, deadlines=deadlines, escalation=escalation, records=records,
         procedures=procedures, steps=steps, scripts=scripts, avoid=avoid, strategies=strategies, rules=tuple(rules),
-        measurement=measurement, detectors=detectors, rubrics=rubrics, drills=drills,
+        measurement=measurement, detectors=detectors, rubrics=rubrics, drills=drills, workflow=workflow,
     )
+
+
+def _record(b: Builder, raw: dict, at: At) -> m.Record:
+    labels, fill = [], []
+    for i, item in enumerate(raw.get("fields", [])):
+        fat = at / "fields" / i
+        if isinstance(item, dict) and "fill" in item:
+            labels.append(b.text(item["label"], fat / "label"))
+            fill.append(item["fill"])
+            if item["fill"].startswith("fact."):
+                b.ref("fact", item["fill"][5:], fat / "fill")
+        else:
+            labels.append(b.text(item, fat))
+            fill.append(None)
+    return m.Record(raw["id"], b.text(raw["title"], at / "title"), tuple(labels),
+                    b.duration(raw.get("retention"), at / "retention"), b.source(raw.get("source"), at / "source"),
+                    tuple(fill) if any(f is not None for f in fill) else ())
+
+
+def _workflow(b: Builder, raw: dict, at: At) -> m.Workflow | None:
+    """Stage transitions and closure rights; every stage named must be a value of the stage fact."""
+    fact_id = raw.get("fact", "stage")
+    fact = b.facts.get(fact_id)
+    if fact is None or fact.type is not m.FactType.ENUM:
+        b.error(at / "fact" if "fact" in raw else at, "E410", f"the workflow's stage fact {fact_id!r} is not an enum fact",
+                "declare it under facts with type: enum, or name another fact with `fact:`")
+        return None
+    stages = set(fact.value_ids)
+
+    def known(value: str, where: At) -> bool:
+        if value in stages:
+            return True
+        hint = did_you_mean(value, sorted(stages))
+        b.error(where, "E411", f"{value!r} is not a value of fact {fact_id!r}", hint or f"use one of: {', '.join(fact.value_ids)}")
+        return False
+
+    transitions: dict[str, tuple[str, ...]] = {}
+    for stage, targets in raw["transitions"].items():
+        tat = at / "transitions" / stage
+        if known(stage, tat):
+            transitions[stage] = tuple(t for i, t in enumerate(targets) if known(t, tat / i))
+    final = tuple(s for i, s in enumerate(raw.get("final", [])) if known(s, at / "final" / i))
+    close = []
+    for i, item in enumerate(raw.get("close", [])):
+        cat = at / "close" / i
+        for j, role in enumerate(item["by"]):
+            b.ref("role", role, cat / "by" / j)
+        when = b.condition(item["when"], cat / "when") if "when" in item else None
+        close.append(m.CloseRight(tuple(item["by"]), when))
+    return m.Workflow(fact_id, transitions, final, tuple(close))
 
 
 def _fact(b: Builder, raw: dict, at: At) -> m.Fact | None:
@@ -559,18 +607,44 @@ def _fact(b: Builder, raw: dict, at: At) -> m.Fact | None:
 
 
 _CALENDAR_CODES = {"timezone": "E403", "working_hours": "E401", "weekdays": "E401", "workdays": "E404"}
+_MAX_RANGE_DAYS = 366
 
 
 def _calendar(b: Builder, raw: dict, at: At) -> m.Calendar:
     hours = raw["working_hours"]
+    names: dict[dt.date, m.Text] = {}
+    listed = raw.get("holidays", [])
+    items = [(listed, at / "holidays")] if isinstance(listed, dict) else \
+        [(item, at / "holidays" / i) for i, item in enumerate(listed)]
+    source_items = [(item, iat) for item, iat in items if _is_source(item)]
+    for _, iat in source_items[1:]:
+        b.error(iat, "E410", "a calendar takes one holiday source",
+                "keep one {country: ...} entry; list your own days off as dates")
+    days_off = [day for item, iat in items if not _is_source(item) for day in _days(b, item, iat, names)]
+    workdays = [day for i, item in enumerate(raw.get("workdays", []))
+                for day in _days(b, item, at / "workdays" / i, names)]
+    source = _holiday_source(b, *source_items[0]) if source_items else None
     calendar = m.Calendar(raw["timezone"], _clock_time(hours["start"]), _clock_time(hours["end"]),
-                          frozenset(_WEEKDAYS[d] for d in raw["weekdays"]),
-                          frozenset(_dates(b, raw.get("holidays", []), at / "holidays")),
-                          frozenset(_dates(b, raw.get("workdays", []), at / "workdays")))
+                          frozenset(_WEEKDAYS[d] for d in raw["weekdays"]), frozenset(days_off),
+                          frozenset(workdays), names, source)
     for key, message in m.calendar_problems(calendar):
         b.error(at / key, _CALENDAR_CODES[key], message, "e.g. timezone: Asia/Shanghai, "
                 "working_hours: {start: '08:30', end: '17:30'}, weekdays: [mon, tue, wed, thu, fri]")
     return calendar
+
+
+def _is_source(item: AnyValue) -> bool:
+    return isinstance(item, dict) and "country" in item
+
+
+def _holiday_source(b: Builder, raw: dict, at: At) -> m.HolidaySource | None:
+    from .holiday_data import resolve  # imports the holidays package: only playbooks that name a source
+
+    country = str(raw["country"]).upper()
+    source, problems = resolve(country, raw.get("subdivision"), b.locales)
+    for problem in problems:
+        b.error(at / problem.key, problem.code, problem.message, problem.hint)
+    return source
 
 
 def _clock_time(text: str) -> dt.time:
@@ -578,14 +652,34 @@ def _clock_time(text: str) -> dt.time:
     return m.MIDNIGHT if hour == 24 else dt.time(hour, minute)
 
 
-def _dates(b: Builder, raw: list, at: At) -> list[dt.date]:
-    out = []
-    for i, item in enumerate(raw):
-        try:
-            out.append(dt.date.fromisoformat(str(item)))
-        except ValueError:
-            b.error(at / i, "E405", f"{item!r} is not a date", "write YYYY-MM-DD")
-    return out
+def _days(b: Builder, raw: AnyValue, at: At, names: dict[dt.date, m.Text]) -> list[dt.date]:
+    """A date, `{date, name}` or `{from, to, name}` of a calendar list; names go into `names`."""
+    if not isinstance(raw, dict):
+        day = _date(b, raw, at)
+        return [] if day is None else [day]
+    if "date" in raw:
+        first = last = _date(b, raw["date"], at / "date")
+    else:
+        first, last = _date(b, raw["from"], at / "from"), _date(b, raw["to"], at / "to")
+    if first is None or last is None:
+        return []
+    if not 0 <= (last - first).days < _MAX_RANGE_DAYS:
+        b.error(at / "to", "E405", f"the range {first} to {last} runs backwards or is longer than a year",
+                "write the first day under `from` and the last under `to`")
+        return []
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    if "name" in raw:
+        name = b.text(raw["name"], at / "name")
+        names.update(dict.fromkeys(days, name))
+    return days
+
+
+def _date(b: Builder, raw: AnyValue, at: At) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        b.error(at, "E405", f"{raw!r} is not a date", "write YYYY-MM-DD")
+        return None
 
 
 def _procedure(b: Builder, raw: dict, at: At) -> m.Procedure:

@@ -99,20 +99,77 @@ class Duration(Model):
         return f"{self.amount}{self.unit.value}"
 
 
+class YearStatus(StrEnum):
+    """How sure a holiday source is about one year (see playbook/holiday_data.py)."""
+
+    KNOWN = "known"  # fixed by law, or the year's official notice is in the source
+    ESTIMATED = "estimated"  # a yearly notice the source does not have yet: statutory days only
+    UNCOVERED = "uncovered"  # outside the years the source has data for: no days off at all
+
+
+class SourceYear(Model):
+    """One year of a holiday source as plain data: days off (named) and make-up workdays."""
+
+    year: int
+    status: YearStatus
+    days_off: dict[dt.date, Text] = msgspec.field(default_factory=dict)
+    workdays: frozenset[dt.date] = frozenset()  # weekend days made working days (调休上班)
+    estimated: frozenset[dt.date] = frozenset()  # days off the source itself labels estimated
+
+
+class HolidaySource(Model):
+    """`calendar.holidays: {country, subdivision}`: public holidays from the `holidays` package.
+
+    `years` holds what was resolved when the playbook was built (and cached
+    with it); any other year is resolved on first use, which imports the
+    package. `version` is the package's version the data came from.
+    """
+
+    country: str
+    subdivision: str | None = None
+    version: str = ""
+    locales: tuple[str, ...] = ()
+    years: dict[int, SourceYear] = msgspec.field(default_factory=dict)
+
+    def year(self, year: int) -> SourceYear:
+        found = self.years.get(year)
+        if found is None:
+            from .holiday_data import source_year
+
+            found = source_year(self, year)
+        return found
+
+
 class Calendar(Model):
-    """Working time used for business-hour deadlines."""
+    """Working time used for business-hour deadlines.
+
+    A day is a working day when the playbook says so (`workdays`), else not
+    when the playbook lists it as a holiday (`holidays`), else as the source
+    says (its make-up workdays, then its days off), else by `weekdays`: the
+    playbook's own days override the source.
+    """
 
     timezone: str
     start: dt.time
     end: dt.time
     weekdays: frozenset[int]  # Monday = 0
-    holidays: frozenset[dt.date] = frozenset()
-    workdays: frozenset[dt.date] = frozenset()
+    holidays: frozenset[dt.date] = frozenset()  # the playbook's own days off
+    workdays: frozenset[dt.date] = frozenset()  # the playbook's own working days
+    names: dict[dt.date, Text] = msgspec.field(default_factory=dict)  # names of the playbook's own days
+    source: HolidaySource | None = None
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.workdays:
             return True
-        return day.weekday() in self.weekdays and day not in self.holidays
+        if day in self.holidays:
+            return False
+        if self.source is not None:
+            year = self.source.year(day.year)
+            if day in year.workdays:
+                return True
+            if day in year.days_off:
+                return False
+        return day.weekday() in self.weekdays
 
 
 MIDNIGHT = dt.time(0)  # as the end of working hours it means 24:00
@@ -166,6 +223,7 @@ class Record(Model):
     fields: tuple[Text, ...] = ()
     retention: Duration | None = None
     source: tuple[str, ...] = ()
+    fill: tuple[str | None, ...] = ()  # per field: where a case supplies its value (desk forms), or None
 
 
 class Step(Model):
@@ -312,6 +370,27 @@ class Measurement(Model):
         return self.satisfaction_states[-1] if self.satisfaction_states else None
 
 
+class CloseRight(Model):
+    """Who may move a case into a final stage: the first entry whose `when` holds decides."""
+
+    roles: tuple[str, ...]
+    when: Condition | None = None
+
+
+class Workflow(Model):
+    """How a recorded case moves through its stages (the complaint desk validates events with it).
+
+    `transitions` maps a stage to the stages it may move to next; `final`
+    stages close the case, and only a role named by the first matching entry
+    of `close` may move a case there.
+    """
+
+    fact: str = "stage"
+    transitions: Mapping[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
+    final: tuple[str, ...] = ()
+    close: tuple[CloseRight, ...] = ()
+
+
 class Playbook(Model):
     """A whole validated playbook, with lookup tables by id (read-only by convention: the model is shared)."""
 
@@ -340,6 +419,7 @@ class Playbook(Model):
     detectors: Mapping[str, Detector] = msgspec.field(default_factory=dict)
     rubrics: Mapping[str, Rubric] = msgspec.field(default_factory=dict)
     drills: Mapping[str, Drill] = msgspec.field(default_factory=dict)
+    workflow: Workflow | None = None
 
     @property
     def default_locale(self) -> str:

@@ -22,7 +22,7 @@ from textual.command import Provider
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from ..store import Store, StoreError, Trainee, resolve_db_path
+from ..store import Store, StoreError, Trainee, resolve_db
 from .i18n import LANGS, tr
 from .screens.home import HomeScreen
 from .screens.name import NameScreen
@@ -130,7 +130,7 @@ class CxcoachApp(App[None]):
             self.load_playbook(playbook_path)
         if self.store is None:
             try:
-                self.store = Store.open(resolve_db_path(db_path), clock=clock)
+                self.store = Store.open(resolve_db(db_path), clock=clock)
             except StoreError as exc:
                 self.store_error = str(exc)
         if self.store is not None:

@@ -2,6 +2,7 @@
 
 L1xx drill graphs   L2xx rules over the fact space   L3xx matchers
 L4xx scoring        L5xx text and translations       L6xx unused content
+L7xx the business calendar
 """
 
 from __future__ import annotations
@@ -9,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from ...problems import Problem
-from . import drills, matchers, rules, scoring, text, unused
+from . import calendar, drills, matchers, rules, scoring, text, unused
 from .base import LintContext
 
 Check = Callable[[LintContext], Iterable[Problem]]
 
-_FAMILIES = (drills, rules, matchers, scoring, text, unused)
+_FAMILIES = (drills, rules, matchers, scoring, text, unused, calendar)
 ALL_CHECKS: tuple[Check, ...] = tuple(module.check for module in _FAMILIES)
 CODES: dict[str, str] = {code: summary for module in _FAMILIES for code, summary in module.CODES.items()}
 

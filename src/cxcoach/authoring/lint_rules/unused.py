@@ -20,7 +20,7 @@ from ..factspace import Interval
 from .base import LintContext, detector_refs, drill_edges, finding
 
 CODES = {
-    "L601": "fact no condition tests",
+    "L601": "fact no condition tests and no form fills",
     "L602": "script no step or rule recommends (its lines are never shown)",
     "L603": "customer line whose `when` can never hold",
     "L604": "response whose `when` can never hold (its feedback is never given)",
@@ -45,6 +45,8 @@ def _condition_facts(cond: m.Condition | None) -> Iterator[str]:
 def _all_conditions(pb: m.Playbook) -> Iterator[m.Condition | None]:
     for name in ("pause_when", "respond_met_when", "resolve_met_when"):
         yield getattr(pb.clock, name, None)
+    if pb.workflow is not None:
+        yield from (right.when for right in pb.workflow.close)
     for rule in pb.rules:
         yield rule.when
     for rubric in pb.rubrics.values():
@@ -96,6 +98,7 @@ def _why_never(test: dm.StateTest | None, drill: dm.Drill, node_id: str, flags: 
 def check(ctx: LintContext) -> Iterator[Problem]:
     pb = ctx.playbook
     tested = {f for cond in _all_conditions(pb) for f in _condition_facts(cond)}
+    tested |= {src[5:] for rec in pb.records.values() for src in rec.fill if src and src.startswith("fact.")}  # forms
     for fact in pb.facts.values():
         if fact.id not in tested:
             yield finding(fact.pos, "L601", f"fact {fact.id!r} is declared but no condition tests it",

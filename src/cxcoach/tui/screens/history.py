@@ -51,7 +51,12 @@ class HistoryScreen(CoachScreen):
             if trainee is None:
                 return []
             self.trainee_name = trainee.name
-            return app.store.sessions(trainee, drill=None if self.drill_filter == ALL else self.drill_filter)
+            rows = app.store.sessions(trainee, drill=None if self.drill_filter == ALL else self.drill_filter)
+            bad = app.store.bad_rows
+            if bad:
+                self.notify(f"{self.t('history.bad_rows')} ({len(bad)}): " + "; ".join(
+                    f"#{b.id} {b.reason}" for b in bad[:3]), severity="warning", markup=False)
+            return rows
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return []
@@ -140,17 +145,25 @@ class HistoryScreen(CoachScreen):
         await self.rebuild()
 
     def action_export(self) -> None:
+        """Ask where to save (default: a dated file in the current folder), then write the CSV there."""
         app = self.coach
         if app.store is None or not self.rows:
             self.notify(self.t("history.empty"), markup=False)
             return
         stamp = app.clock().strftime("%Y%m%d-%H%M%S")
-        target = Path.cwd() / f"cxcoach-history-{stamp}.csv"
-        try:
-            with target.open("w", encoding="utf-8", newline="") as out:
-                app.store.export_csv(self.rows, out)
-        except OSError as exc:
-            self.notify(f"{target}: {exc.strerror or exc}", severity="error", markup=False)
-            return
-        self.notify(f"{self.t('history.exported')} {target}", markup=False)
-        self.exported = target
+        rows = list(self.rows)
+
+        def save(target: Path | None) -> None:
+            if target is None or app.store is None:
+                return
+            try:
+                app.store.export_csv_file(rows, target)
+            except StoreError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.notify(f"{self.t('history.exported')} {target}", markup=False)
+            self.exported = target
+
+        from .save_path import SavePathScreen
+
+        app.push_screen(SavePathScreen(Path.cwd() / f"cxcoach-history-{stamp}.csv"), save)

@@ -1,7 +1,11 @@
-"""The history store: paths, migrations, crash safety, resume, concurrency and friendly errors."""
+"""Drill history: paths, migrations, crash safety, resume, concurrency, friendly errors, bad rows, CSV.
+
+Tests taking `store` or `db_target` run on SQLite and on PostgreSQL.
+"""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import os
@@ -24,7 +28,7 @@ from cxcoach.store import (
     user_data_dir,
 )
 
-COACH = Path(__file__).parent / "tui" / "fixtures" / "coach"
+COACH = Path(__file__).parent.parent / "tui" / "fixtures" / "coach"
 T0 = dt.datetime(2026, 3, 6, 9, 0, tzinfo=dt.timezone.utc)
 
 
@@ -45,8 +49,8 @@ def playbook():
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    with Store.open(tmp_path / "h.sqlite3", clock=Ticker()) as s:
+def store(db_target: str):
+    with Store.open(db_target, clock=Ticker()) as s:
         yield s
 
 
@@ -175,9 +179,9 @@ def test_session_lifecycle_and_csv(store: Store) -> None:
         store.add_turn(sid, "reply", "late")
     out = io.StringIO()
     assert store.export_csv(store.sessions(ann), out) == 1
-    lines = out.getvalue().splitlines()
-    assert lines[0].startswith("id,trainee,playbook,drill")
-    assert "cv_apology=20" in lines[1] and "快递晚到" in lines[1]
+    header, line = list(csv.reader(io.StringIO(out.getvalue())))
+    assert header[:4] == ["id", "trainee", "playbook", "drill"] and header[-1] == "cv_apology"
+    assert line[-1] == "20" and "快递晚到" in line
 
 
 def test_recorded_drill_runs_to_the_end_and_stores_the_score(store: Store, playbook) -> None:

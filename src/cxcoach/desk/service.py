@@ -1,0 +1,221 @@
+"""The complaint desk's API: open a case, append events, follow up, show one case, list the queue.
+
+`Desk(store, playbook)` is what the CLI, the console and the reports call.
+Every change is validated first (`validate.py`; a rejected event writes
+nothing and says why), then folded with the log into the new state
+(`state.py`) and written with optimistic versioning: if another process
+appended to the same case meanwhile, the desk reloads, validates against the
+newer log and tries again, so no event is ever lost or applied to a stale
+state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import msgspec
+
+from ..engine.result import Result
+from ..playbook.model import Playbook
+from ..store import ConflictError, Store, StoreError, utc_now
+from ..store.cases import CaseRow, CaseStore, EventRow
+from .state import CaseState, fold, state_columns
+from .validate import EventRejected, check_follow_up, check_open, check_update
+
+CONFLICT_RETRIES = 60  # each after a short random wait, so racing writers spread out
+
+
+class CaseNotFound(StoreError):
+    exit_code = 4
+
+
+class CaseView(msgspec.Struct, frozen=True):
+    """One case as `case show` presents it: its row, its log, the derived state and the engine's result."""
+
+    row: CaseRow
+    events: list[EventRow]
+    state: CaseState
+    now: dt.datetime
+    result: Result | None  # None for a closed case: no clock runs
+
+    @property
+    def ref(self) -> str:
+        return self.row.ref
+
+
+class Desk:
+    """Cases of one playbook in one store. `clock` gives "now" (an aware-datetime callable) for tests."""
+
+    def __init__(self, store: Store, playbook: Playbook, *, clock: Callable[[], dt.datetime] = utc_now) -> None:
+        self.store = store
+        self.playbook = playbook
+        self.clock = clock
+
+    @property
+    def cases(self) -> CaseStore:
+        return self.store.cases
+
+    @property
+    def tz(self) -> str:
+        return self.playbook.calendar.timezone
+
+    # -- finding --
+    def find(self, ref: str | int) -> CaseRow:
+        row = self.cases.find(ref)
+        if row is None:
+            raise CaseNotFound(f"no case {ref!r} (neither an external id nor a case number) in {self.store.path}")
+        return row
+
+    def load(self, ref: str | int) -> tuple[CaseRow, list[EventRow], CaseState]:
+        row = self.find(ref)
+        row, events = self.cases.load(row.id)
+        return row, events, fold(self.playbook, row.received_at, events)
+
+    # -- writing --
+    def open(self, *, facts: Mapping[str, Any] | None = None, received_at: dt.datetime | None = None,
+             at: dt.datetime | None = None, external_id: str | None = None, by: str | None = None,
+             note: str = "") -> CaseRow:
+        """Record a new case; `received_at` defaults to `at`, which defaults to now."""
+        at = at or received_at or self.clock()
+        received = received_at or at
+        typed = check_open(self.playbook, received_at=received, at=at, by=by, facts=facts or {}, tz=self.tz)
+        if external_id is not None:
+            external_id = external_id.strip()
+            if not external_id or len(external_id) > 200:
+                raise EventRejected(["an external id is 1 to 200 characters"])
+        event = EventRow(1, at, "open", by, note, None, typed)
+        state = fold(self.playbook, received, [event])
+        case_id = self.cases.create(uid=secrets.token_hex(16), external_id=external_id, playbook=self.playbook.id,
+                                    received_at=received, events=[event],
+                                    state=state_columns(self.playbook, state), recorded_at=self.clock())
+        return self.cases.get(case_id) or self.find(case_id)
+
+    def record(self, *, external_id: str | None, received_at: dt.datetime, facts: Mapping[str, Any],
+               by: str | None = None, note: str = "",
+               later: Sequence[tuple[dt.datetime, str | None, Mapping[str, Any], str | None, str]] = (),
+               uid: str | None = None) -> CaseRow:
+        """A case with its whole history at once (imports): every event validated, all written or none.
+
+        `later` holds (at, stage, facts, by, note) for each event after the opening one.
+        """
+        typed = check_open(self.playbook, received_at=received_at, at=received_at, by=by, facts=facts, tz=self.tz)
+        events = [EventRow(1, received_at, "open", by, note, None, typed)]
+        state = fold(self.playbook, received_at, events)
+        for when, stage, more, who, text in later:
+            set_facts = check_update(self.playbook, state, at=when, by=who, stage=stage, facts=more, tz=self.tz)
+            moved = set_facts.get(self._stage_fact)
+            rest = {k: v for k, v in set_facts.items() if k != self._stage_fact}
+            events.append(EventRow(len(events) + 1, when, "update", who, text,
+                                   str(moved) if moved is not None and moved != state.stage else None, rest))
+            state = fold(self.playbook, received_at, events)
+        case_id = self.cases.create(uid=uid or secrets.token_hex(16), external_id=external_id,
+                                    playbook=self.playbook.id, received_at=received_at, events=events,
+                                    state=state_columns(self.playbook, state), recorded_at=self.clock())
+        return self.cases.get(case_id) or self.find(case_id)
+
+    def restore(self, *, uid: str, external_id: str | None, received_at: dt.datetime,
+                events: Sequence[EventRow]) -> CaseRow:
+        """Put back an archived case exactly as it was (its log is not validated again: it was when written)."""
+        state = fold(self.playbook, received_at, events)
+        case_id = self.cases.create(uid=uid, external_id=external_id, playbook=self.playbook.id,
+                                    received_at=received_at, events=events,
+                                    state=state_columns(self.playbook, state), recorded_at=self.clock())
+        return self.cases.get(case_id) or self.find(case_id)
+
+    def update(self, ref: str | int, *, stage: str | None = None, facts: Mapping[str, Any] | None = None,
+               at: dt.datetime | None = None, by: str | None = None, note: str = "") -> CaseRow:
+        """Append a change (stage, facts, or just a note)."""
+
+        def event(seq: int, state: CaseState, when: dt.datetime) -> EventRow:
+            typed = check_update(self.playbook, state, at=when, by=by, stage=stage, facts=facts or {}, tz=self.tz)
+            moved = typed.get(self._stage_fact)
+            new_stage = str(moved) if moved is not None and moved != state.stage else None
+            rest = {k: v for k, v in typed.items() if k != self._stage_fact}
+            return EventRow(seq, when, "update", by, note, new_stage, rest)
+
+        return self._append(ref, at, event)
+
+    def follow_up(self, ref: str | int, *, satisfaction: str, scores: Mapping[str, tuple[float, float]] | None = None,
+                  at: dt.datetime | None = None, by: str | None = None, note: str = "") -> CaseRow:
+        """Record the customer's view after resolution (optionally expected/perceived scores per dimension)."""
+        given = {k: (float(a), float(b)) for k, (a, b) in (scores or {}).items()}
+
+        def event(seq: int, state: CaseState, when: dt.datetime) -> EventRow:
+            check_follow_up(self.playbook, state, at=when, by=by, satisfaction=satisfaction, scores=given, tz=self.tz)
+            data: dict[str, Any] = {"satisfaction": satisfaction}
+            if given:
+                data["scores"] = {k: [a, b] for k, (a, b) in given.items()}
+            return EventRow(seq, when, "follow_up", by, note, None, {}, data)
+
+        return self._append(ref, at, event)
+
+    @property
+    def _stage_fact(self) -> str:
+        from .state import workflow
+
+        return workflow(self.playbook).fact
+
+    def _append(self, ref: str | int, at: dt.datetime | None,
+                make: Callable[[int, CaseState, dt.datetime], EventRow]) -> CaseRow:
+        case_id = self.find(ref).id
+        for attempt in range(CONFLICT_RETRIES):
+            if attempt:
+                time.sleep(random.uniform(0, 0.002 * min(attempt, 10)))
+            row, events = self.cases.load(case_id)
+            state = fold(self.playbook, row.received_at, events)
+            when = at or max(self.clock(), state.last_at)
+            new = make(row.version + 1, state, when)
+            after = fold(self.playbook, row.received_at, [*events, new])
+            columns = state_columns(self.playbook, after)
+            try:
+                self.cases.append(case_id, row.version, new, columns, recorded_at=self.clock())
+            except ConflictError:
+                continue
+            return msgspec.structs.replace(row, version=row.version + 1, **columns)
+        raise StoreError(f"case {ref} is being changed by many others at once; try again")
+
+    # -- reading --
+    def show(self, ref: str | int, *, now: dt.datetime | None = None, locale: str | None = None) -> CaseView:
+        """The case with its timeline, deadlines and current recommendations at `now`."""
+        row, events, state = self.load(ref)
+        when = now or self.clock()
+        result = None
+        if state.is_open:
+            result = state.evaluate(self.playbook, max(when, row.received_at), case_id=row.ref, locale=locale)
+        return CaseView(row, events, state, when, result)
+
+    def queue(self, *, open_only: bool = True, overdue: bool = False, due_within: dt.timedelta | None = None,
+              now: dt.datetime | None = None, limit: int | None = None) -> list[CaseRow]:
+        """The supervisor's list from the current-state rows (one indexed query)."""
+        when = now or self.clock()
+        filters: dict[str, Any] = {}
+        if open_only:
+            filters["open"] = True
+        if overdue:
+            filters["overdue_at"] = when
+        if due_within is not None:
+            filters["due_before"] = when + due_within
+        return self.cases.query(limit=limit, **filters)
+
+
+def scores_from(pairs: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """`dimension=expected:perceived` items (from --score) -> {dimension: (a, b)}; EventRejected says why not."""
+    out: dict[str, tuple[float, float]] = {}
+    problems = []
+    for item in pairs:
+        dim, sep, value = item.partition("=")
+        a, colon, b = value.partition(":")
+        try:
+            if not sep or not colon:
+                raise ValueError
+            out[dim.strip()] = (float(a), float(b))
+        except ValueError:
+            problems.append(f"--score {item!r}: write DIMENSION=EXPECTED:PERCEIVED, e.g. reliability=8:9")
+    if problems:
+        raise EventRejected(problems)
+    return out

@@ -1,0 +1,165 @@
+"""Is this event allowed? Checked against the playbook and the case's log before anything is written.
+
+Rules: times never go backwards (an event is not before the previous one,
+nor before the case was received); the author is a role the playbook
+declares; facts are known and well typed (the engine's own checks); a
+stage change follows the playbook's `workflow.transitions`; moving into a
+final stage needs a role that `workflow.close` names for this case (the
+service director for a major complaint in the default playbook); a closed
+case takes no further changes except a follow-up; a follow-up needs a
+settled case, one of the playbook's satisfaction states, and scores only
+for its service-quality dimensions. Every problem is collected, so one
+rejection lists them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from ..engine.case import CaseError, parse_case
+from ..engine.conditions import compile_condition
+from ..engine.recommend import _no_overdue
+from ..errors import CxcoachError
+from ..playbook.model import Playbook
+from ..problems import did_you_mean
+from .state import CaseState, _typed, stage_of, workflow
+from .times import show_time
+
+
+class EventRejected(CxcoachError):
+    """An event that breaks the playbook's rules; nothing was written. `problems` lists why."""
+
+    exit_code = 3
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("event rejected, nothing was written: " + "; ".join(self.problems))
+
+
+def typed_facts(playbook: Playbook, facts: Mapping[str, Any], received_at: dt.datetime, problems: list[str]) -> dict[str, Any]:
+    """Facts converted by type (JSON-safe: datetimes as ISO text); problems are appended, not raised."""
+    try:
+        case = parse_case(playbook, {"received_at": received_at, "facts": dict(facts)}, now=received_at)
+    except CaseError as exc:
+        problems.extend(exc.messages)
+        return {}
+    return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in case.facts.items() if k in facts}
+
+
+def check_role(playbook: Playbook, role: str | None, problems: list[str]) -> None:
+    if role is not None and role not in playbook.roles:
+        hint = did_you_mean(role, playbook.roles)
+        problems.append(f"unknown role {role!r}" + (f" ({hint})" if hint else "")
+                        + f"; roles: {', '.join(playbook.roles)}")
+
+
+def close_roles(playbook: Playbook, facts: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """The roles that may close a case with these facts; None when the playbook sets no rule."""
+    rights = workflow(playbook).close
+    if not rights:
+        return None
+    typed = _typed(playbook, facts)
+    for right in rights:
+        if right.when is None or compile_condition(right.when)(typed, _no_overdue) is True:
+            return right.roles
+    return ()
+
+
+def check_time(state: CaseState | None, received_at: dt.datetime, at: dt.datetime, tz: str,
+               problems: list[str]) -> None:
+    if at < received_at:
+        problems.append(f"the event's time {show_time(at, tz)} is before the case was received "
+                        f"({show_time(received_at, tz)}); times never go backwards")
+    elif state is not None and at < state.last_at:
+        problems.append(f"the event's time {show_time(at, tz)} is before the case's last event "
+                        f"({show_time(state.last_at, tz)}); times never go backwards")
+
+
+def check_stage(playbook: Playbook, before: str | None, after: str | None, facts: Mapping[str, Any],
+                by: str | None, problems: list[str], *, opening: bool = False) -> None:
+    """A stage move (or the first stage, when opening) that the workflow allows, by someone allowed."""
+    wf = workflow(playbook)
+    if after is None:
+        return
+    if not opening and after != before and wf.transitions and before is not None:
+        allowed = wf.transitions.get(before, ())
+        if after not in allowed:
+            options = ", ".join(allowed) if allowed else "none (it is a final stage)"
+            problems.append(f"stage {before!r} cannot move to {after!r}; from {before!r} the playbook allows: {options}")
+            return
+    if after in wf.final and (opening or after != before):
+        roles = close_roles(playbook, facts)
+        if roles is None:
+            return
+        if by is None:
+            problems.append(f"closing a case ({after!r}) needs --by ROLE; allowed here: {', '.join(roles) or 'nobody'}")
+        elif by not in roles:
+            problems.append(f"role {by!r} may not close this case; the playbook allows: {', '.join(roles) or 'nobody'}")
+
+
+def check_update(playbook: Playbook, state: CaseState, *, at: dt.datetime, by: str | None, stage: str | None,
+                 facts: Mapping[str, Any], tz: str) -> dict[str, Any]:
+    """Validate an update; returns the typed facts it sets (stage included) or raises EventRejected."""
+    problems: list[str] = []
+    check_time(state, state.received_at, at, tz, problems)
+    check_role(playbook, by, problems)
+    wf = workflow(playbook)
+    given = dict(facts)
+    if stage is not None:
+        if wf.fact in given and given[wf.fact] != stage:
+            problems.append(f"--stage {stage} and --set {wf.fact}={given[wf.fact]} disagree")
+        given[wf.fact] = stage
+    if not state.is_open:
+        problems.append(f"the case is closed (stage {state.stage!r}); a closed case takes no further changes "
+                        "(a follow-up is still allowed)")
+    typed = typed_facts(playbook, given, state.received_at, problems)
+    merged = {**state.facts, **typed}
+    stage_fact = playbook.facts.get(wf.fact)
+    wanted = given.get(wf.fact)
+    if wf.fact not in typed and stage_fact is not None and wanted in stage_fact.value_ids:
+        merged[wf.fact] = wanted  # another fact was bad: still say what is wrong with the move
+    if wf.fact in given and wf.fact in merged and state.is_open:
+        check_stage(playbook, state.stage, stage_of(playbook, merged), merged, by, problems)
+    if problems:
+        raise EventRejected(problems)
+    return typed
+
+
+def check_open(playbook: Playbook, *, received_at: dt.datetime, at: dt.datetime, by: str | None,
+               facts: Mapping[str, Any], tz: str) -> dict[str, Any]:
+    problems: list[str] = []
+    check_time(None, received_at, at, tz, problems)
+    check_role(playbook, by, problems)
+    typed = typed_facts(playbook, facts, received_at, problems)
+    if not problems:
+        check_stage(playbook, None, stage_of(playbook, typed), typed, by, problems, opening=True)
+    if problems:
+        raise EventRejected(problems)
+    return typed
+
+
+def check_follow_up(playbook: Playbook, state: CaseState, *, at: dt.datetime, by: str | None, satisfaction: str,
+                    scores: Mapping[str, tuple[float, float]], tz: str) -> None:
+    problems: list[str] = []
+    check_time(state, state.received_at, at, tz, problems)
+    check_role(playbook, by, problems)
+    states = [s.id for s in playbook.measurement.satisfaction_states]
+    if satisfaction not in states:
+        hint = did_you_mean(satisfaction, states)
+        problems.append(f"unknown satisfaction {satisfaction!r}" + (f" ({hint})" if hint else "")
+                        + f"; one of: {', '.join(states)}")
+    dims = [d.id for d in playbook.measurement.dimensions]
+    for dim, (a, b) in scores.items():
+        if dim not in dims:
+            hint = did_you_mean(dim, dims)
+            problems.append(f"unknown service-quality dimension {dim!r}" + (f" ({hint})" if hint else "")
+                            + f"; one of: {', '.join(dims)}")
+        if not (math.isfinite(a) and math.isfinite(b)) or a <= 0 or b < 0:
+            problems.append(f"{dim}: expected (a) must be above 0 and perceived (b) at least 0, got {a:g}:{b:g}")
+    if not state.settled:
+        problems.append(f"a follow-up comes after the case is resolved; it is at stage {state.stage!r}")
+    if problems:
+        raise EventRejected(problems)

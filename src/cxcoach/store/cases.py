@@ -1,0 +1,275 @@
+"""Case event logs and their current-state rows: persistence only (the rules live in `cxcoach.desk`).
+
+Writes are optimistic: `append` adds event number `version + 1` and moves
+the state row from `version` to `version + 1` in one transaction, and only
+if the row is still at the version the caller read. A writer that lost the
+race gets `ConflictError` and nothing is written; the desk then reloads,
+validates again against the newer log and retries. The primary key
+(case_id, seq) makes a lost or doubled event impossible even on a bug.
+
+Read API for queues and reports (see docs/desk.md): `get`/`find` one case,
+`events` of one case, `query` the current-state rows (open, overdue,
+due within, received in a period), `events_between` for a period's events,
+`count`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+
+from . import tables as t
+from .engine import Database
+from .errors import ConflictError, StoreError
+
+STATE_COLUMNS = ("updated_at", "stage", "is_open", "facts", "paused_since", "respond_due", "resolve_due", "next_due",
+                 "responded_at", "resolved_at", "closed_at", "satisfaction")
+
+
+class CaseRow(msgspec.Struct, frozen=True):
+    """A case's identity and current state, as the queue and reports read it."""
+
+    id: int
+    uid: str
+    external_id: str | None
+    playbook: str
+    received_at: dt.datetime
+    version: int
+    updated_at: dt.datetime
+    stage: str | None
+    is_open: bool
+    facts: dict[str, Any]
+    paused_since: dt.datetime | None = None
+    respond_due: dt.datetime | None = None
+    resolve_due: dt.datetime | None = None
+    next_due: dt.datetime | None = None
+    responded_at: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    satisfaction: str | None = None
+
+    @property
+    def ref(self) -> str:
+        """How people name the case: its external id, else its number."""
+        return self.external_id or str(self.id)
+
+    def overdue_at(self, now: dt.datetime) -> bool:
+        """The stored deadline test `query(overdue_at=now)` uses (a paused clock stands still)."""
+        if not self.is_open or self.next_due is None:
+            return False
+        return self.next_due < min(now, self.paused_since or now)
+
+
+class EventRow(msgspec.Struct, frozen=True):
+    """One entry of a case's log."""
+
+    seq: int
+    at: dt.datetime
+    kind: str  # open | update | follow_up
+    by: str | None = None
+    note: str = ""
+    stage: str | None = None
+    facts: dict[str, Any] = msgspec.field(default_factory=dict)
+    data: dict[str, Any] | None = None
+    recorded_at: dt.datetime | None = None
+
+
+_CASE_COLUMNS = [t.cases.c[name] for name in CaseRow.__struct_fields__]
+_EVENT_COLUMNS = (t.case_events.c.seq, t.case_events.c.at, t.case_events.c.kind, t.case_events.c.by_role,
+                  t.case_events.c.note, t.case_events.c.stage, t.case_events.c.facts, t.case_events.c.data,
+                  t.case_events.c.recorded_at)
+
+
+# statements built once (the append path runs them for every event)
+_CASE_BY_ID = sa.select(*_CASE_COLUMNS).where(t.cases.c.id == sa.bindparam("id"))
+_EVENTS_OF = (sa.select(*_EVENT_COLUMNS).where(t.case_events.c.case_id == sa.bindparam("id"))
+              .order_by(t.case_events.c.seq))
+_MOVE_STATE = (t.cases.update()
+               .where(t.cases.c.id == sa.bindparam("cid"), t.cases.c.version == sa.bindparam("expected"))
+               .values(version=sa.bindparam("version"), **{name: sa.bindparam(name) for name in STATE_COLUMNS}))
+_ADD_EVENT = t.case_events.insert()
+
+
+def _case(row: Sequence[Any]) -> CaseRow:
+    values = dict(zip(CaseRow.__struct_fields__, row))
+    values["is_open"] = bool(values["is_open"])
+    values["facts"] = dict(values["facts"] or {})
+    return CaseRow(**values)
+
+
+def _event(row: Sequence[Any]) -> EventRow:
+    return EventRow(int(row[0]), row[1], str(row[2]), row[3], row[4] or "", row[5], dict(row[6] or {}),
+                    None if row[7] is None else dict(row[7]), row[8])
+
+
+def _event_values(case_id: int, event: EventRow, recorded_at: dt.datetime) -> dict[str, Any]:
+    return {"case_id": case_id, "seq": event.seq, "at": event.at, "kind": event.kind, "by_role": event.by,
+            "note": event.note, "stage": event.stage, "facts": event.facts, "data": event.data,
+            "recorded_at": event.recorded_at or recorded_at}
+
+
+class CaseStore:
+    """Cases in one database; use `Store.cases` (or `CaseStore(Database.open(...))`)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- reading --
+    def get(self, case_id: int) -> CaseRow | None:
+        with self.db.read() as conn:
+            row = conn.execute(sa.select(*_CASE_COLUMNS).where(t.cases.c.id == case_id)).first()
+        return None if row is None else _case(row)
+
+    def find(self, ref: str | int) -> CaseRow | None:
+        """A case by external id, else by number (so `T-1042` and `17` both work wherever an ID is taken)."""
+        text = str(ref).strip()
+        with self.db.read() as conn:
+            row = conn.execute(sa.select(*_CASE_COLUMNS).where(t.cases.c.external_id == text)).first()
+            if row is None and text.isdigit() and len(text) < 10:
+                row = conn.execute(sa.select(*_CASE_COLUMNS).where(t.cases.c.id == int(text))).first()
+        return None if row is None else _case(row)
+
+    def by_uid(self, uids: Iterable[str]) -> dict[str, CaseRow]:
+        wanted = list(uids)
+        out: dict[str, CaseRow] = {}
+        with self.db.read() as conn:
+            for i in range(0, len(wanted), 500):
+                for row in conn.execute(sa.select(*_CASE_COLUMNS).where(t.cases.c.uid.in_(wanted[i:i + 500]))):
+                    case = _case(row)
+                    out[case.uid] = case
+        return out
+
+    def by_external_id(self, ids: Iterable[str]) -> dict[str, CaseRow]:
+        wanted = list(ids)
+        out: dict[str, CaseRow] = {}
+        with self.db.read() as conn:
+            for i in range(0, len(wanted), 500):
+                query = sa.select(*_CASE_COLUMNS).where(t.cases.c.external_id.in_(wanted[i:i + 500]))
+                for row in conn.execute(query):
+                    case = _case(row)
+                    out[str(case.external_id)] = case
+        return out
+
+    def load(self, case_id: int) -> tuple[CaseRow, list[EventRow]]:
+        """The state row and the whole log, read in one snapshot."""
+        with self.db.read() as conn:
+            row = conn.execute(_CASE_BY_ID, {"id": case_id}).first()
+            if row is None:
+                raise StoreError(f"no case {case_id} in {self.db.where}")
+            events = conn.execute(_EVENTS_OF, {"id": case_id}).all()
+        return _case(row), [_event(e) for e in events]
+
+    def events(self, case_ids: Iterable[int]) -> dict[int, list[EventRow]]:
+        """The logs of many cases at once (for reports and archives), in event order."""
+        ids = list(case_ids)
+        out: dict[int, list[EventRow]] = {i: [] for i in ids}
+        with self.db.read() as conn:
+            for i in range(0, len(ids), 500):
+                query = (sa.select(t.case_events.c.case_id, *_EVENT_COLUMNS)
+                         .where(t.case_events.c.case_id.in_(ids[i:i + 500]))
+                         .order_by(t.case_events.c.case_id, t.case_events.c.seq))
+                for row in conn.execute(query):
+                    out[int(row[0])].append(_event(row[1:]))
+        return out
+
+    def events_between(self, start: dt.datetime, end: dt.datetime) -> Iterator[tuple[int, EventRow]]:
+        """(case id, event) for every event with start <= at < end, in time order."""
+        with self.db.read() as conn:
+            query = (sa.select(t.case_events.c.case_id, *_EVENT_COLUMNS)
+                     .where(t.case_events.c.at >= start, t.case_events.c.at < end)
+                     .order_by(t.case_events.c.at, t.case_events.c.case_id, t.case_events.c.seq))
+            rows = conn.execute(query).all()
+        for row in rows:
+            yield int(row[0]), _event(row[1:])
+
+    def _where(self, *, open: bool | None = None, overdue_at: dt.datetime | None = None,
+               due_before: dt.datetime | None = None, received_from: dt.datetime | None = None,
+               received_before: dt.datetime | None = None, closed_before: dt.datetime | None = None,
+               ids: Sequence[int] | None = None) -> list[Any]:
+        c = t.cases.c
+        where: list[Any] = []
+        if open is not None:
+            where.append(c.is_open.is_(True) if open else c.is_open.is_(False))
+        if overdue_at is not None:
+            # overdue: the next deadline passed while the clock ran (a pause freezes the clock at its start)
+            where += [c.is_open.is_(True), c.next_due < overdue_at,
+                      sa.or_(c.paused_since.is_(None), c.next_due < c.paused_since)]
+        if due_before is not None:
+            where += [c.is_open.is_(True), c.next_due <= due_before]
+        if received_from is not None:
+            where.append(c.received_at >= received_from)
+        if received_before is not None:
+            where.append(c.received_at < received_before)
+        if closed_before is not None:
+            where += [c.is_open.is_(False), c.closed_at < closed_before]
+        if ids is not None:
+            where.append(c.id.in_(list(ids)))
+        return where
+
+    def query(self, *, limit: int | None = None, offset: int = 0, order: str = "due", **filters: Any) -> list[CaseRow]:
+        """Current-state rows. Filters: open, overdue_at, due_before, received_from, received_before,
+        closed_before, ids. Order: "due" (next deadline first, then oldest), "received" or "id"."""
+        c = t.cases.c
+        orders = {"due": (c.next_due.is_(None), c.next_due, c.received_at, c.id),
+                  "received": (c.received_at, c.id), "id": (c.id,)}
+        query = sa.select(*_CASE_COLUMNS).where(*self._where(**filters)).order_by(*orders[order]).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.db.read() as conn:
+            return [_case(r) for r in conn.execute(query)]
+
+    def count(self, **filters: Any) -> int:
+        with self.db.read() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(t.cases)
+                                    .where(*self._where(**filters))).scalar_one())
+
+    # -- writing --
+    def create(self, *, uid: str, external_id: str | None, playbook: str, received_at: dt.datetime,
+               events: Sequence[EventRow], state: Mapping[str, Any], recorded_at: dt.datetime) -> int:
+        """A new case with its first event(s) and state; StoreError if the external id or uid is taken."""
+        with self.db.write() as conn:
+            taken = conn.execute(sa.select(t.cases.c.id, t.cases.c.external_id).where(
+                sa.or_(t.cases.c.uid == uid, t.cases.c.external_id == external_id)
+                if external_id is not None else t.cases.c.uid == uid)).first()
+            if taken is not None:
+                raise StoreError(f"case {taken[1] or taken[0]} already exists"
+                                 + (f" (external id {external_id!r})" if external_id and taken[1] == external_id else ""))
+            case_id = int(conn.execute(t.cases.insert().values(
+                uid=uid, external_id=external_id, playbook=playbook, received_at=received_at,
+                version=len(events), **_state(state))).inserted_primary_key[0])
+            conn.execute(t.case_events.insert(), [_event_values(case_id, e, recorded_at) for e in events])
+        return case_id
+
+    def append(self, case_id: int, expected_version: int, event: EventRow, state: Mapping[str, Any],
+               recorded_at: dt.datetime) -> None:
+        """Add event `expected_version + 1` and the new state, or ConflictError if another writer came first."""
+        if event.seq != expected_version + 1:
+            raise ValueError("an appended event is numbered version + 1")
+        with self.db.write() as conn:
+            moved = conn.execute(_MOVE_STATE, {"cid": case_id, "expected": expected_version,
+                                               "version": expected_version + 1, **_state(state)}).rowcount
+            if moved != 1:
+                raise ConflictError(f"case {case_id} was changed by someone else meanwhile")
+            conn.execute(_ADD_EVENT, _event_values(case_id, event, recorded_at))
+
+    def delete(self, versions: Mapping[int, int]) -> int:
+        """Delete cases (id -> the version that was archived); all or nothing, ConflictError if one changed."""
+        with self.db.write() as conn:
+            for case_id, version in versions.items():
+                gone = conn.execute(t.cases.delete().where(t.cases.c.id == case_id, t.cases.c.version == version)
+                                    ).rowcount
+                if gone != 1:
+                    raise ConflictError(f"case {case_id} changed after it was archived; nothing was deleted")
+                conn.execute(t.case_events.delete().where(t.case_events.c.case_id == case_id))
+        return len(versions)
+
+
+def _state(state: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(state) - set(STATE_COLUMNS)
+    if unknown:
+        raise ValueError(f"not state columns: {sorted(unknown)}")
+    return dict(state)

@@ -1,0 +1,124 @@
+"""`cxcoach case ...` end to end with click's runner, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cxcoach.cli import main
+
+
+@pytest.fixture
+def run(db_target: str):
+    def _run(*args: str, input: str | None = None):
+        return CliRunner().invoke(main, ["case", *args, "--db", db_target], input=input)
+    return _run
+
+
+def test_walk_a_case_and_print_its_form(run, tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text("id: T-7\nreceived_at: 2026-03-06T16:00:00+08:00\n"
+                    "facts: {severity: major, channel: phone, customer: 'Ann Lee, 138 0000 0000'}\n", encoding="utf-8")
+    out = run("open", str(case), "--by", "service_advisor", "--note", "angry call")
+    assert out.exit_code == 0, out.output
+    assert "case T-7 (#1) opened" in out.output and "2026-03-06 16:30 +08:00" in out.output
+    assert run("update", "T-7", "--stage", "investigating", "--at", "2026-03-06 16:10",
+               "--set", "root_cause=seal fitted upside down").exit_code == 0
+    assert run("update", "T-7", "--stage", "resolved", "--at", "2026-03-07 10:00").exit_code == 0
+    out = run("follow-up", "T-7", "--satisfaction", "satisfied", "--score", "reliability=8:9", "--at", "2026-03-08 10:00")
+    assert out.exit_code == 0, out.output
+    out = run("update", "T-7", "--stage", "closed", "--at", "2026-03-08 11:00", "--by", "service_manager")
+    assert out.exit_code == 3 and "may not close" in out.output
+    assert run("update", "1", "--stage", "closed", "--at", "2026-03-08 11:00", "--by", "service_director",
+               "--note", "agreed to close").exit_code == 0
+    out = run("show", "T-7", "--form", "complaint_form", "--format", "md", "--lang", "en")
+    assert "| Root cause | seal fitted upside down |" in out.output
+    assert "| Service director's closure decision | agreed to close |" in out.output
+    assert "Ann Lee" in out.output
+    html = run("show", "T-7", "--form", "follow_up_record", "--format", "html", "--lang", "en").output
+    assert "<td>Satisfied</td>" in html
+    data = json.loads(run("show", "T-7", "--format", "json").output)
+    assert data["open"] is False and data["follow_up"]["c"] == pytest.approx(9 / 8) and len(data["events"]) == 5
+
+
+def test_show_agrees_with_recommend_and_lists_the_queue(run) -> None:
+    assert run("open", "--set", "severity=major", "--set", "channel=phone", "--id", "Q", "--at",
+               "2026-03-06 10:00").exit_code == 0
+    assert run("open", "--set", "severity=general", "--id", "G", "--at", "2026-03-06 10:00").exit_code == 0
+    shown = json.loads(run("show", "Q", "--now", "2026-03-06 11:00", "--format", "json").output)
+    rec = CliRunner().invoke(main, ["recommend", "--format", "json", "-"], input=json.dumps({
+        "id": "Q", "received_at": "2026-03-06T10:00:00+08:00", "now": "2026-03-06T11:00:00+08:00",
+        "facts": {"severity": "major", "channel": "phone"}}))
+    assert json.loads(rec.output) == shown["result"]
+    out = run("list", "--overdue", "--now", "2026-03-06 11:00", "--format", "json")
+    assert [c["ref"] for c in json.loads(out.output)] == ["Q"]
+    out = run("list", "--due-within", "8h", "--now", "2026-03-06 10:00")
+    assert "Q " in out.output and "G " in out.output
+
+
+def test_bad_input_says_why(run) -> None:
+    out = run("update", "nope", "--note", "x")
+    assert out.exit_code == 4 and "no case 'nope'" in out.output
+    assert run("open", "--id", "B", "--at", "2026-03-06 10:00").exit_code == 0
+    out = run("update", "B", "--at", "25:99")
+    assert out.exit_code == 2 and "'25:99' is not a time of day" in out.output
+    out = run("list", "--due-within", "soon")
+    assert out.exit_code == 2 and "not a span of time" in out.output
+    out = run("update", "B", "--stage", "closed", "--set", "emotion=livid", "--at", "2026-03-06 11:00")
+    assert out.exit_code == 3 and "cannot move to 'closed'" in out.output and "livid" in out.output
+
+
+def test_archive_verifies_before_purging_and_restores(run, tmp_path: Path) -> None:
+    for ref in ("old", "recent", "open"):
+        assert run("open", "--id", ref, "--set", "severity=general", "--at", "2024-01-02 10:00").exit_code == 0
+    for ref, day in (("old", "2024-01-03"), ("recent", "2025-12-01")):
+        assert run("update", ref, "--stage", "resolved", "--at", f"{day} 10:00").exit_code == 0
+        assert run("update", ref, "--stage", "closed", "--at", f"{day} 11:00", "--by", "service_director").exit_code == 0
+    archive = tmp_path / "a.jsonl"
+    out = run("archive", "--before", "2026-01-01", "-o", str(archive), "--purge", "--now", "2026-03-01")
+    assert out.exit_code == 1 and "730 days" in out.output and not archive.exists()  # within retention: refused
+    out = run("archive", "-o", str(archive), "--purge", "--now", "2026-03-01")  # default: 730 days back
+    assert out.exit_code == 0 and "1 case(s)" in out.output and "1 deleted" in out.output, out.output
+    assert [json.loads(line)["external_id"] for line in archive.read_text().splitlines()] == ["old"]
+    assert run("show", "old").exit_code == 4
+    out = run("archive", "-o", str(archive), "--now", "2026-03-01")
+    assert out.exit_code == 1 and "never overwritten" in out.output
+    assert "1 case(s) imported" in run("import", str(archive)).output
+    assert "0 case(s) imported, 1 already there" in run("import", str(archive)).output
+    assert "seq" in run("show", "old", "--format", "json").output
+
+
+def test_ticket_import_reports_bad_rows_and_reimport_changes_nothing(run, tmp_path: Path) -> None:
+    csv_file = tmp_path / "tickets.csv"
+    csv_file.write_text(
+        "ticket,created,priority,source,subject,solved,closed\n"
+        "A-1,2026-03-02 09:00,P1,phone,Broken screen,2026-03-03 10:00,2026-03-03 11:00\n"
+        "A-2,2026-03-02 10:00,P9,phone,Unknown priority,,\n"
+        "A-3,yesterday,P2,email,Bad time,,\n"
+        ",2026-03-02 10:00,P2,email,No id,,\n"
+        "A-5,2026-03-02 11:00,P2,web,\"Multi\nline subject\",2026-03-02 12:00,\n", encoding="utf-8")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("id: ticket\nreceived_at: created\nnote: subject\nfacts:\n"
+                       "  severity: {column: priority, values: {P1: major, P2: general}}\n  channel: {column: source}\n"
+                       "events:\n  - {at: solved, stage: resolved}\n  - {at: closed, stage: closed, by: service_director}\n",
+                       encoding="utf-8")
+    out = run("import", str(csv_file), "--mapping", str(mapping))
+    assert out.exit_code == 1 and "2 case(s) imported" in out.output
+    assert f"{csv_file}:3: fact 'severity': unknown value 'P9'" in out.output
+    assert f"{csv_file}:4:" in out.output and f"{csv_file}:5: no 'ticket'" in out.output
+    again = run("import", str(csv_file), "--mapping", str(mapping), "--format", "json")
+    assert json.loads(again.output.splitlines()[0])["imported"] == 0
+    shown = json.loads(run("show", "A-1", "--format", "json").output)
+    assert shown["stage"] == "closed" and [e["kind"] for e in shown["events"]] == ["open", "update", "update"]
+    assert json.loads(run("show", "A-5", "--format", "json").output)["events"][0]["note"] == "Multi\nline subject"
+    jsonl = tmp_path / "t.jsonl"
+    jsonl.write_text('{"ticket": "J-1", "created": "2026-03-02T09:00:00+08:00"}\nnot json\n', encoding="utf-8")
+    out = run("import", str(jsonl), "--mapping", str(mapping))
+    assert "1 case(s) imported" in out.output and f"{jsonl}:2: not JSON" in out.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: ticket\ncolumns: {}\n", encoding="utf-8")
+    out = run("import", str(jsonl), "--mapping", str(bad))
+    assert out.exit_code == 1 and "unknown field `columns`" in out.output and "bad.yaml" in out.output
