@@ -21,6 +21,8 @@ class ExitCode(IntEnum):
     INPUT = 4  # an input cannot be read: missing, unreadable, not a regular file, over the size limit
     NO_TESTS = 5  # `cxcoach test` found no tests (as pytest)
     OUTPUT = 6  # the output cannot be written: disk full, read-only, I/O error
+    REFUSED = 7  # the desk's workflow refuses a case event (`cxcoach case`)
+    NOT_FOUND = 8  # no such case (`cxcoach case`)
     INTERNAL = 70  # a bug in cxcoach (EX_SOFTWARE); the message says how to see the traceback
     INTERRUPTED = 130  # Ctrl-C
     CLOSED = 141  # whoever read the output stopped early (`| head`): quiet, as a process killed by SIGPIPE

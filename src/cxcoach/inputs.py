@@ -103,8 +103,11 @@ def open_regular(path: Path, what: str = "file") -> BinaryIO:
         raise
 
 
-def read_limited(stream: BinaryIO, limit: int, name: str) -> bytes:
-    """At most `limit` bytes of `stream`; one byte more raises InputError without reading on."""
+def read_limited(stream: BinaryIO, limit: int, name: str, how: str | None = None) -> bytes:
+    """At most `limit` bytes of `stream`; one byte more raises InputTooLarge without reading on.
+
+    `how` says how to get past the limit (default: the environment variable).
+    """
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -117,21 +120,22 @@ def read_limited(stream: BinaryIO, limit: int, name: str) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
         if size > limit:
-            raise InputTooLarge(name, f"it is over the size limit of {limit:,} bytes; "
-                                      f"set {MAX_INPUT_ENV} to a larger number of bytes to read it")
+            raise InputTooLarge(name, f"it is over the size limit of {limit:,} bytes; " + (
+                how or f"set {MAX_INPUT_ENV} to a larger number of bytes to read it"))
 
 
-def read_input(source: str | Path, what: str = "file", *, limit: int | None = None) -> tuple[bytes, str]:
-    """The bytes of a file or of stdin (`-`), bounded, and the name to show in messages."""
+def read_input(source: str | Path, what: str = "file", *, limit: int | None = None,
+               how: str | None = None) -> tuple[bytes, str]:
+    """The bytes of a file or of stdin (`-`), bounded (default: max_input_bytes()), and the name to show."""
     limit = max_input_bytes() if limit is None else limit
     if str(source) == STDIN:
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None:
             raise InputError("stdin", "it is closed")
-        return read_limited(stream, limit, "<stdin>"), "<stdin>"
+        return read_limited(stream, limit, "<stdin>", how), "<stdin>"
     path = Path(source)
     with open_regular(path, what) as handle:
-        return read_limited(handle, limit, one_line(str(path))), one_line(str(path))
+        return read_limited(handle, limit, one_line(str(path)), how), one_line(str(path))
 
 
 def utf8_position(raw: bytes, index: int) -> tuple[int, int]:

@@ -74,6 +74,17 @@ def test_a_file_that_fails_midway_is_an_input_error():
     assert_explained(invoke("recommend", "/proc/self/mem"), ExitCode.INPUT, "cannot read /proc/self/mem")
 
 
+def test_named_pipes_given_to_case_import_never_block(tmp_path):
+    fifo = tmp_path / "export.csv"
+    os.mkfifo(fifo)
+    mapping = tmp_path / "mapping.yaml"
+    os.mkfifo(mapping)
+    db = str(tmp_path / "desk.sqlite")
+    for args in (["case", "import", str(fifo), "--db", db], ["case", "import", str(fifo), "--mapping", str(mapping),
+                                                             "--db", db]):
+        assert_explained(invoke(*args), ExitCode.INPUT, "a named pipe, not a regular file")
+
+
 def test_a_folder_as_case_file(tmp_path):
     assert_explained(invoke("recommend", str(tmp_path)), ExitCode.INPUT, "a folder, not a regular file")
 

@@ -164,3 +164,13 @@ def test_folders_nested_a_thousand_deep(tmp_path):
         while here != tmp_path:
             here.rmdir()
             here = here.parent
+
+
+@pytest.mark.parametrize("broken", sorted(p.name for p in default_playbook_path().glob("*.yaml")
+                                          if not p.name.endswith(".test.yaml")))
+def test_a_broken_file_causes_no_cascade_in_the_others(folder, broken):
+    # Whichever file breaks, the others are still checked, and what they refer to in it is not "unknown"
+    with (folder / broken).open("a", encoding="utf-8") as handle:
+        handle.write("x: [\n")
+    _, problems = check_playbook(folder)
+    assert codes(problems) == ["E001"] and problems[0].file.endswith(broken)

@@ -14,6 +14,7 @@ OutputClosed, which the entry point turns into a quiet exit.
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,11 +28,14 @@ if TYPE_CHECKING:
 
 
 class Failure(click.ClickException):
-    """A user-facing error: `error: ...` on stderr, exit `exit_code` (1: invalid input)."""
+    """A user-facing error: `error: ...` on stderr, exit `exit_code` (1: invalid input; a subclass may set its own)."""
 
-    def __init__(self, message: str, exit_code: int = ExitCode.INVALID) -> None:
+    exit_code = ExitCode.INVALID
+
+    def __init__(self, message: str, exit_code: int | None = None) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        if exit_code is not None:
+            self.exit_code = exit_code
 
     def show(self, file: Any = None) -> None:
         try:
@@ -63,11 +67,11 @@ def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
     _write(printable(text), err=err, nl=nl)
 
 
-def echo_json(data: object, *, indent: int | None = 2) -> None:
+def echo_json(data: object, *, indent: int | None = 2, default: Callable[[Any], Any] | None = None) -> None:
     """Print one JSON document (UTF-8, unsafe characters escaped) and a newline."""
     import json
 
-    _write(escape_json(json.dumps(data, ensure_ascii=False, indent=indent)), err=False, nl=True)
+    _write(escape_json(json.dumps(data, ensure_ascii=False, indent=indent, default=default)), err=False, nl=True)
 
 
 def _write(text: str, *, err: bool, nl: bool) -> None:
