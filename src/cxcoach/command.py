@@ -23,7 +23,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from typing import Any, NoReturn, TextIO
+from typing import IO, Any, NoReturn, TextIO, cast
 
 DEBUG_ENV = "CXCOACH_DEBUG"
 
@@ -69,7 +69,7 @@ def _run() -> int:
     except SystemExit as exc:  # `raise SystemExit(n)` in a command: its code stands
         code = exc.code if isinstance(exc.code, int) else ExitCode.INVALID if exc.code else ExitCode.OK
     except click.ClickException as exc:
-        _report(lambda: exc.show(file=_Sanitized(sys.stderr)))
+        _report(lambda: exc.show(file=cast(IO[Any], _Sanitized(sys.stderr))))
         return exc.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt, EOFError):
         _report(lambda: print("aborted", file=sys.stderr))

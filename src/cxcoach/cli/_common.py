@@ -16,7 +16,7 @@ from __future__ import annotations
 import errno
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
 
@@ -30,12 +30,12 @@ if TYPE_CHECKING:
 class Failure(click.ClickException):
     """A user-facing error: `error: ...` on stderr, exit `exit_code` (1: invalid input; a subclass may set its own)."""
 
-    exit_code = ExitCode.INVALID
+    exit_code: ClassVar[int] = ExitCode.INVALID
 
     def __init__(self, message: str, exit_code: int | None = None) -> None:
         super().__init__(message)
-        if exit_code is not None:
-            self.exit_code = exit_code
+        if exit_code is not None:  # click declares a class attribute; this failure carries its own code
+            self.exit_code = exit_code  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
         try:
