@@ -55,10 +55,22 @@ def test_an_unexpected_error_is_one_line_and_exit_70(tmp_path):
     assert b"Traceback" in loud.stderr
 
 
+def _reading_stdin(pid: int) -> bool:
+    """Whether the process sits in read(0, ...) (Linux: /proc/PID/syscall; elsewhere: after a pause)."""
+    try:
+        fields = Path(f"/proc/{pid}/syscall").read_text().split()
+        return fields[:2] in (["0", "0x0"], ["63", "0x0"])  # read(0, ...) on x86-64 and arm64
+    except OSError:
+        time.sleep(3)
+        return True
+
+
 def test_ctrl_c_exits_130():
     proc = subprocess.Popen([sys.executable, "-m", "cxcoach", "score"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env())
-    time.sleep(1.5)  # let it start and block reading stdin
+    deadline = time.monotonic() + TIMEOUT
+    while not _reading_stdin(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)  # started, imported everything, and now blocked waiting for the reply
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=TIMEOUT)
     assert proc.returncode == ExitCode.INTERRUPTED and b"Traceback" not in err
