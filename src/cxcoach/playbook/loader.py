@@ -12,6 +12,7 @@ from ..inputs import describe_mode
 from ..problems import PlaybookError, Problem, ProblemList, Severity
 from ..resources import default_playbook_path
 from . import model as m
+from .include import included_paths, library_locale, read_included
 from .yamlsource import DEFAULT_LIMITS, Document, Limits, display_path, read_yaml_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -102,6 +103,7 @@ def read_documents(root: Path, problems: ProblemList, limits: Limits = DEFAULT_L
     from .schema import schema_problems
 
     docs = []
+    read: list[tuple[Path, Document]] = []
     files = playbook_files(root, problems, limits)
     if not files and not problems.items:
         problems.add(Problem(display_path(root), 1, 1, "E018", "no .yaml files in the playbook folder",
@@ -120,7 +122,8 @@ def read_documents(root: Path, problems: ProblemList, limits: Limits = DEFAULT_L
         problems.extend(found)
         if not any(p.severity is Severity.ERROR for p in found):
             docs.append(doc)
-    return docs
+            read.append((path, doc))
+    return docs + read_included(read, problems, known=files, limits=limits)
 
 
 def check_playbook(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> tuple[m.Playbook | None, list[Problem]]:
@@ -149,7 +152,7 @@ def _check(root: Path, limits: Limits) -> tuple[m.Playbook | None, list[Problem]
         problems.extend(p for p in partial.items if p.code not in _UNSETTLED)
     if problems.has_errors:
         playbook = None
-    return playbook, problems.sorted()
+    return playbook, [p for p in problems.sorted() if not library_locale(p, root)]
 
 
 # Problems a partial build reports when a declaration sits in an unread file: unknown
@@ -176,8 +179,8 @@ def _load(root: Path, limits: Limits, cache: bool) -> m.Playbook:
     if cache and root.exists() and limits == DEFAULT_LIMITS:
         found = ProblemList()
         files = playbook_files(root, found, limits)
-        try:
-            key = None if found.items else playbook_cache.cache_key(files, root)  # a problem: validate, report it
+        try:  # a problem with the files: validate, and report it
+            key = None if found.items else playbook_cache.cache_key(files + included_paths(files), root)
         except OSError:
             key = None
         cached = playbook_cache.get(key) if key is not None else None
