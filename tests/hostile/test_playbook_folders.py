@@ -174,3 +174,18 @@ def test_a_broken_file_causes_no_cascade_in_the_others(folder, broken):
         handle.write("x: [\n")
     _, problems = check_playbook(folder)
     assert codes(problems) == ["E001"] and problems[0].file.endswith(broken)
+
+
+def test_includes_that_loop_or_are_not_files(folder, tmp_path):
+    (tmp_path / "a.yaml").symlink_to("b.yaml")
+    (tmp_path / "b.yaml").symlink_to("a.yaml")
+    os.mkfifo(tmp_path / "pipe.yaml")
+    with (tmp_path / "big.yaml").open("wb") as big:
+        big.truncate(Limits().max_bytes + 1)  # sparse: nothing is written, and nothing may be read
+    path = folder / "avoid.yaml"
+    path.write_text("include: [../a.yaml, ../pipe.yaml, ../big.yaml]\n" + path.read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    _, problems = check_playbook(folder)
+    assert sorted(codes(problems)) == ["E010", "E020", "E020"], [p.format() for p in problems]
+    result = CliRunner().invoke(main, ["recommend", "--playbook", str(folder), "--set", "emotion=angry"])
+    assert result.exit_code == ExitCode.PLAYBOOK and "E020" in result.output  # the cache path, too
