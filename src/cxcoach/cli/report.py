@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import Failure, load, playbook_option, write_output
+from ._common import Failure, echo, load, playbook_option, write_output
 
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".csv": "csv"}
 
@@ -59,9 +59,9 @@ def monthly(month: str | None, fmt: str | None, output: Path | None, db: str | N
                                    locale=lang, options=options)
     except (StoreError, ReportError) as exc:
         raise Failure(str(exc)) from None
-    write_output(render(result, chosen), output)
+    write_output(render(result, chosen), output, is_json=chosen == "json")
     if output is not None:
-        click.echo(f"wrote {output} ({chosen})", err=True)
+        echo(f"wrote {output} ({chosen})", err=True)
 
 
 @report.command("schema")
@@ -69,4 +69,4 @@ def schema() -> None:
     """Print the JSON Schema of `report monthly --format json` (for BI tools and validators)."""
     from ..report.render_json import schema_text
 
-    click.echo(schema_text(), nl=False)
+    write_output(schema_text(), None, is_json=True)

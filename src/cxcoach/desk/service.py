@@ -21,6 +21,7 @@ from typing import Any
 import msgspec
 
 from ..engine.result import Result
+from ..errors import ExitCode
 from ..playbook.model import Playbook
 from ..store import ConflictError, Store, StoreError, utc_now
 from ..store.cases import CaseRow, CaseStore, EventRow
@@ -31,7 +32,7 @@ CONFLICT_RETRIES = 60  # each after a short random wait, so racing writers sprea
 
 
 class CaseNotFound(StoreError):
-    exit_code = 4
+    exit_code = ExitCode.NOT_FOUND
 
 
 class CaseView(msgspec.Struct, frozen=True):

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..inputs import InputError, open_regular, read_limited
 from ..problems import Problem, ProblemList, Severity, did_you_mean
 from ..resources import playbooks_dir
 from .yamlsource import DEFAULT_LIMITS, Document, Limits, display_path, read_yaml_file
@@ -43,6 +45,14 @@ class IncludeError(ValueError):
 
 def resolve(ref: str, including: Path) -> Path:
     """The file an include entry names: `cxcoach:` + a path under the shipped playbooks, else relative."""
+    try:
+        return _resolve(ref, including)
+    except (OSError, RuntimeError):  # RuntimeError: Python 3.11's pathlib on a link loop
+        raise IncludeError(f"included file {ref!r} cannot be followed (a link loop?)",
+                           "name the file itself, not a link that leads back to itself") from None
+
+
+def _resolve(ref: str, including: Path) -> Path:
     if ref.startswith(SHIPPED):
         base = playbooks_dir()
         target = (base / ref[len(SHIPPED):]).resolve()
@@ -136,6 +146,14 @@ def _quick_entries(raw: bytes) -> list[str] | None:
     return out
 
 
+def _readable(path: Path, limits: Limits) -> bool:
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size <= limits.max_bytes
+
+
 def included_paths(files: Iterable[Path], limits: Limits = DEFAULT_LIMITS) -> list[Path]:
     """Every file `files` include, transitively (for the cache fingerprint); unreadable ones are skipped.
 
@@ -148,8 +166,9 @@ def included_paths(files: Iterable[Path], limits: Limits = DEFAULT_LIMITS) -> li
     while queue:
         path = queue.pop(0)
         try:
-            raw = path.read_bytes()
-        except OSError:
+            with open_regular(path) as handle:
+                raw = read_limited(handle, limits.max_bytes, str(path))
+        except InputError:  # validation reports it; the fingerprint reads only files it can
             continue
         if not _may_declare(raw):
             continue
@@ -168,6 +187,7 @@ def included_paths(files: Iterable[Path], limits: Limits = DEFAULT_LIMITS) -> li
                 continue
             if target not in seen and Path(os.path.abspath(target)) not in seen:
                 seen.add(target)
-                out.append(target)
-                queue.append(target)
+                if _readable(target, limits):  # the fingerprint reads each file whole: none it should not
+                    out.append(target)
+                    queue.append(target)
     return out
