@@ -10,7 +10,8 @@ plus one current-state row in `cases`, rewritten with each event in the same
 transaction. The state row carries what queues and reports filter on (open,
 stage, the next due instant, whether the clock is paused) so `case list
 --overdue` is one indexed query instead of replaying every log; `version`
-counts the events and is the optimistic-concurrency check.
+counts the events and is the optimistic-concurrency check; `snapshot` holds
+the log folded up to `version`, so an append folds only its own event.
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ cases = sa.Table(
     sa.Column("resolved_at", UTCDateTime),
     sa.Column("closed_at", UTCDateTime),
     sa.Column("satisfaction", sa.String(64)),
+    sa.Column("snapshot", sa.LargeBinary),  # the folded state (desk/snapshot.py): a cache, rebuilt from the log
     sa.Index("cases_open_due", "is_open", "next_due"),
     sa.Index("cases_received", "received_at"),
     sa.Index("cases_closed", "closed_at"),
