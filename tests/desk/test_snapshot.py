@@ -4,9 +4,6 @@ changed: the stored state must always equal a full replay of the log under the c
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +14,6 @@ from cxcoach.desk import snapshot
 from cxcoach.desk import state as state_mod
 from cxcoach.desk.state import clock_inputs
 from cxcoach.playbook import load_playbook
-from cxcoach.resources import default_playbook_path
 from cxcoach.store import Store
 from cxcoach.store import tables as t
 from cxcoach.store.cases import STATE_COLUMNS
@@ -102,25 +98,12 @@ def test_a_missing_or_unreadable_snapshot_means_one_replay(store: Store, playboo
     assert desk.show("S-1").state.pauses[0] == (T0 + dt.timedelta(minutes=10), T0 + dt.timedelta(minutes=40))
 
 
-def edited_playbook(tmp_path: Path, rules: str = "", playbook_yaml: tuple[str, str] | None = None):
-    """The default playbook with extra rules appended, or one line of playbook.yaml replaced."""
-    folder = tmp_path / "edited"
-    shutil.copytree(default_playbook_path(), folder)
-    if rules:
-        with (folder / "rules.yaml").open("a", encoding="utf-8") as out:
-            out.write(rules)
-    if playbook_yaml:
-        text = (folder / "playbook.yaml").read_text(encoding="utf-8")
-        assert playbook_yaml[0] in text
-        (folder / "playbook.yaml").write_text(text.replace(*playbook_yaml), encoding="utf-8")
-    return load_playbook(folder)
-
-
-def test_an_edited_clock_replays_the_log_instead_of_trusting_the_snapshot(store: Store, playbook, tmp_path) -> None:
+def test_an_edited_clock_replays_the_log_instead_of_trusting_the_snapshot(store: Store, playbook,
+                                                                          edited_playbook) -> None:
     Desk(store, playbook).open(facts={"severity": "general"}, at=T0, external_id="E-1")
     Desk(store, playbook).update("E-1", stage="acknowledged", at=T0 + dt.timedelta(minutes=5))
     # the trainer makes "acknowledged" a paused stage: the case has been paused since 10:05
-    edited = edited_playbook(tmp_path, playbook_yaml=(
+    edited = edited_playbook(playbook_yaml=(
         "pause_when: {fact: stage, op: eq, value: waiting_customer}",
         "pause_when: {fact: stage, op: in, value: [waiting_customer, acknowledged]}"))
     assert clock_inputs(edited).key != clock_inputs(playbook).key
@@ -158,8 +141,9 @@ def test_the_shipped_playbook_has_no_deadline_that_moves_with_time_alone(playboo
     assert {"stage", "severity", "channel", "urgent"} <= set(inputs.facts)
 
 
-def test_a_deadline_rule_on_elapsed_time_runs_the_engine_on_every_event(store: Store, tmp_path, monkeypatch) -> None:
-    edited = edited_playbook(tmp_path, rules="""
+def test_a_deadline_rule_on_elapsed_time_runs_the_engine_on_every_event(store: Store, edited_playbook,
+                                                                         monkeypatch) -> None:
+    edited = edited_playbook(rules="""
   - id: slow_general_case
     when:
       all:

@@ -320,8 +320,13 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
         raise click.BadParameter(str(exc), param_hint="--due-within") from None
     rows = ctx.run(lambda: ctx.desk.queue(open_only=not all_cases or open_only, overdue=overdue, due_within=span,
                                           now=when, limit=limit))
-    if fmt == "json":
-        click.echo(json.dumps([_row_json(r, ctx.tz, when) for r in rows], ensure_ascii=False, indent=2))
+    if ctx.desk.timed_rules:
+        click.echo(f"note: {', '.join(clean(r) for r in ctx.desk.timed_rules)} set deadlines that move with elapsed "
+                   "time; this list sees them as of each case's last event (`case show ID` is exact)", err=True)
+    if fmt == "json":  # msgspec: json.dumps with indent falls back to pure Python, 8x slower on a long queue
+        import msgspec
+
+        click.echo(msgspec.json.format(msgspec.json.encode([_row_json(r, ctx.tz, when) for r in rows]), indent=2))
         return
     if not rows:
         click.echo("no cases")

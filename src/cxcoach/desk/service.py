@@ -27,7 +27,7 @@ from ..playbook.model import Playbook
 from ..store import ConflictError, Store, StoreError, utc_now
 from ..store.cases import CaseRow, CaseStore, EventRow
 from . import snapshot
-from .state import CaseState, deadline_inputs, fold, start, state_columns, step, workflow
+from .state import CaseState, clock_inputs, deadline_inputs, fold, start, state_columns, step, workflow
 from .validate import EventRejected, check_follow_up, check_open, check_update
 
 CONFLICT_RETRIES = 60  # each after a short random wait, so racing writers spread out
@@ -66,6 +66,12 @@ class Desk:
     @property
     def tz(self) -> str:
         return self.playbook.calendar.timezone
+
+    @property
+    def timed_rules(self) -> tuple[str, ...]:
+        """Deadline-setting rules that test elapsed time or another deadline: the queue's stored due
+        instants follow them only from a case's next event (`show` is always exact; docs/desk.md)."""
+        return clock_inputs(self.playbook).timed
 
     # -- finding --
     def find(self, ref: str | int) -> CaseRow:

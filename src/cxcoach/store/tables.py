@@ -20,7 +20,6 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 
 metadata = sa.MetaData()
@@ -48,7 +47,19 @@ class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
 
 
-JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+class JSON(sa.types.TypeDecorator[Any]):
+    """JSON; JSONB on PostgreSQL, whose dialect is imported only there (a SQLite command never loads it)."""
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(sa.JSON())
+
 
 # --- drill history ------------------------------------------------------------------
 
