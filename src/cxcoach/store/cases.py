@@ -267,7 +267,7 @@ class CaseStore:
                                  + (f" (external id {external_id!r})" if external_id and taken[1] == external_id else ""))
             case_id = int(conn.execute(t.cases.insert().values(
                 uid=uid, external_id=external_id, playbook=playbook, received_at=received_at,
-                version=len(events), snapshot=snapshot, **_state(state))).inserted_primary_key[0])
+                version=len(events), snapshot=snapshot, **_state(state))).inserted_primary_key[0])  # type: ignore[index]
             conn.execute(t.case_events.insert(), [_event_values(case_id, e, recorded_at) for e in events])
         return case_id
 

@@ -102,7 +102,9 @@ class Database:
             return cls._open_sqlite(Path(url.split(":///", 1)[-1]), timeout_ms)
         try:
             parsed = sa.engine.make_url(_postgres_url(url))
-            options = " ".join(filter(None, (parsed.query.get("options"), f"-c lock_timeout={int(timeout_ms)}")))
+            given = parsed.query.get("options")  # a tuple when the URL repeats it
+            options = " ".join([*filter(None, given if isinstance(given, tuple) else (given,)),
+                                f"-c lock_timeout={int(timeout_ms)}"])
             engine = sa.create_engine(
                 parsed.difference_update_query(["options"]), pool_recycle=3600,
                 connect_args={"connect_timeout": max(1, timeout_ms // 1000), "options": options})
