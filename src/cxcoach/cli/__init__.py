@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "new": "cxcoach.cli.new:new",
     "case": "cxcoach.cli.case:case",
     "calendar": "cxcoach.cli.calendar:calendar",
+    "report": "cxcoach.cli.report:report",
+    "demo": "cxcoach.cli.demo:demo",
 }
 
 
