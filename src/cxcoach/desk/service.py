@@ -130,7 +130,7 @@ class Desk:
 
     def _create(self, uid: str, external_id: str | None, received_at: dt.datetime, events: Sequence[EventRow],
                 state: CaseState | None = None) -> CaseRow:
-        state = state or fold(self.playbook, received_at, events)
+        state = state if state is not None else fold(self.playbook, received_at, events)
         case_id = self.cases.create(uid=uid, external_id=external_id, playbook=self.playbook.id,
                                     received_at=received_at, events=events,
                                     state=state_columns(self.playbook, state), recorded_at=self.clock(),
