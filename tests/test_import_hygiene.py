@@ -49,6 +49,7 @@ COMMANDS = {
     "score": (["score", "--reply", "非常抱歉，我理解您的心情"], None),
     "drill run": (["drill", "run", "late_parcel", "--model-answers", "--playbook", str(COACH)], None),
     "drill list": (["drill", "list", "--playbook", str(COACH)], None),
+    "calendar": (["calendar", "--month", "2026-10", "--playbook", str(COACH)], None),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,12 +30,57 @@ def test_new_playbook_validates_lints_clean_and_tests_pass(tmp_path, locales):
     assert result.ok and result.passed == 2, [o.mismatches or o.error for o in result.outcomes]
 
 
-def test_new_files_name_their_schema(tmp_path):
+def _schema_target(path: Path) -> Path:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# yaml-language-server: $schema="), path
+    ref = first.split("$schema=", 1)[1]
+    assert not Path(ref).is_absolute(), ref
+    return (path.parent / ref).resolve()
+
+
+def test_new_files_name_their_schema_inside_the_playbook(tmp_path):
     created = new_playbook("acme", tmp_path)
-    for path in created.files:
-        first = path.read_text(encoding="utf-8").splitlines()[0]
-        assert first.startswith("# yaml-language-server: $schema=")
-        assert (path.parent / first.split("$schema=", 1)[1]).resolve().is_file()
+    root = created.playbook.resolve()
+    yaml_files = [p for p in created.files if p.suffix == ".yaml"]
+    assert len(yaml_files) == 5
+    for path in yaml_files:
+        target = _schema_target(path)
+        assert target.is_file() and target.is_relative_to(root / "schemas")
+        assert not target.is_relative_to(Path(sys.prefix).resolve())  # never into the virtualenv
+    assert json.loads((root / "schemas" / "playbook.schema.json").read_text(encoding="utf-8"))["title"]
+
+
+def test_new_playbook_reuses_the_shipped_detectors(tmp_path):
+    root = new_playbook("acme", tmp_path).playbook
+    assert "include: [cxcoach:default/detectors.yaml]" in (root / "playbook.yaml").read_text(encoding="utf-8")
+    assert not any("detectors:" in p.read_text(encoding="utf-8") for p in root.rglob("*.yaml"))
+    playbook, _ = check_playbook(root)
+    assert {"apology", "empathy", "blame_customer", "remedy"} <= set(playbook.detectors)
+
+
+def test_new_drill_points_where_the_playbook_already_points(tmp_path):
+    shared = tmp_path / "shared_schemas"
+    shared.mkdir()
+    from cxcoach.resources import schemas_dir
+
+    for src in schemas_dir().glob("*.json"):
+        (shared / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    root = new_playbook("acme", tmp_path).playbook
+    for path in root.rglob("*.yaml"):  # repoint the scaffold at the shared copy, as an author might
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("$schema=schemas/", "$schema=../shared_schemas/")
+                        .replace("$schema=../schemas/", "$schema=../../shared_schemas/"), encoding="utf-8")
+    created = new_drill("late", root)
+    assert created.files == (root / "drills" / "late.yaml",)
+    assert _schema_target(created.files[0]) == (shared / "playbook.schema.json").resolve()
+
+
+def test_new_drill_in_a_playbook_without_schemas_brings_a_copy(make_playbook):
+    root = make_playbook()
+    created = new_drill("second", root)
+    assert _schema_target(created.files[0]) == (root / "schemas" / "playbook.schema.json").resolve()
+    assert (root / "schemas" / "drill.schema.json").is_file()
+    valid(root)
 
 
 def test_new_drill_and_rule_in_the_scaffold(tmp_path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cxcoach.authoring.lint import lint_playbook
+from cxcoach.authoring.lint import LintConfig, lint_playbook
 from cxcoach.authoring.playbook_tests import collect, run
 from cxcoach.playbook import default_playbook_path
 
@@ -21,7 +21,9 @@ KNOWN: set[tuple[str, str]] = set()
 
 
 def test_shipped_playbook_is_lint_clean():
-    report = lint_playbook(default_playbook_path())
+    # L701 (holiday data about to run out) depends on today's date and the installed holidays
+    # release, not on the content; tests/authoring/test_calendar_lint.py covers it.
+    report = lint_playbook(default_playbook_path(), config=LintConfig(frozenset({"L701"})))
     assert report.loaded
     new = [p.format() for p in report.findings if (p.code, p.message) not in KNOWN]
     assert new == []

@@ -86,3 +86,72 @@ def test_model_replies_pass_and_harmful_replies_fail(default_pb):
             assert result.score.passed, (item["id"], result.value)
         if item["grade"] == 0:
             assert not result.score.passed and result.value <= 10, (item["id"], result.value)
+
+
+# --- the customer listens (issue 12) -------------------------------------------------
+
+MISCONDUCT = {
+    "zh": ["这是您自己的问题，爱买不买。", "您搞错了，不可能是我们的问题。", "这不归我管，您去找别人吧。"],
+    "en": ["That's your own fault. Whatever.", "You're wrong, that's not true.", "That's not my department, talk to someone else."],
+}
+
+
+def _model_turns(pb, drill_id, locale):
+    session = DrillSession(pb, drill_id, seed=0, locale=locale)
+    session.play_model_answers()
+    return [t.reply for t in session.turns]
+
+
+@pytest.mark.parametrize("drill_id", _drill_ids())
+def test_misconduct_instead_of_a_model_answer_raises_hostility_at_that_turn(default_pb, drill_id):
+    drill = default_pb.drills[drill_id]
+    for locale in drill.locales:
+        replies = _model_turns(default_pb, drill_id, locale)
+        for i in range(len(replies)):
+            for bad in MISCONDUCT[locale]:
+                session = DrillSession(default_pb, drill_id, seed=0, locale=locale)
+                for reply in replies[:i]:
+                    session.reply(reply)
+                before = session.state.hostility
+                session.reply(bad)
+                walked = session.finished and session.ending.kind.value == "bad"
+                assert session.state.hostility > before or (before == 10 and walked), \
+                    (locale, i, bad, before, session.state.hostility)
+
+
+@pytest.mark.parametrize("drill_id", _drill_ids())
+def test_the_customer_never_says_the_same_words_twice_in_a_row(default_pb, drill_id):
+    import random
+
+    drill = default_pb.drills[drill_id]
+    for locale in drill.locales:
+        pool = _model_turns(default_pb, drill_id, locale) + MISCONDUCT[locale] + ["嗯。" if locale == "zh" else "OK."]
+        for seed in range(6):
+            rng = random.Random(seed)
+            session = DrillSession(default_pb, drill_id, seed=seed, locale=locale, trainee="Li")
+            said = [session.customer_text]
+            while not session.finished:
+                session.reply(rng.choice(pool))
+                said.append(session.customer_text)
+            assert all(a != b for a, b in zip(said, said[1:])), (locale, seed, said)
+
+
+@pytest.mark.parametrize("drill_id", _drill_ids())
+def test_model_answers_stay_within_the_drills_authority(default_pb, drill_id):
+    drill = default_pb.drills[drill_id]
+    assert drill.authority is not None and any(not r.allowed for r in drill.authority.remedies)
+    for locale in drill.locales:
+        session = DrillSession(default_pb, drill_id, seed=0, locale=locale)
+        session.play_model_answers()
+        assert session.report().overpromises == ()
+
+
+@pytest.mark.parametrize("drill_id", _drill_ids())
+def test_the_closing_words_use_the_trainees_name_not_a_fixed_one(default_pb, drill_id):
+    drill = default_pb.drills[drill_id]
+    for locale in drill.locales:
+        session = DrillSession(default_pb, drill_id, seed=0, locale=locale, trainee="Ana")
+        session.play_model_answers()
+        if any("{name}" in line.text.get(locale) for line in session.ending.lines):
+            assert "Ana" in session.customer_text, (locale, session.customer_text)  # a line that names them wins
+        assert not any(fixed in session.customer_text for fixed in ("Zhou", "小周", "周经理"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cxcoach.store import RecordedDrill, Store
 from cxcoach.tui.screens.drill import DrillScreen
 from cxcoach.tui.screens.report import ReportScreen
+from cxcoach.tui.screens.resume import ResumeScreen
 from cxcoach.tui.widgets.mood_meter import MoodMeter
 
 from .helpers import fill, texts, type_text
@@ -98,10 +99,14 @@ async def test_filters_exam_mode_and_leaving_keeps_the_drill_resumable(make_app,
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.session.mode.value == "exam"
-        clock.advance(seconds=91)  # the per-reply timer runs out: a warning, not an end
+        before = app.screen.session.state.hostility
+        clock.advance(seconds=91)  # the drill's patience runs out: the customer says so and bristles
         app.screen.query_one("#reply-timer").tick()
         await pilot.pause()
         assert "Time is up" in " ".join(n.message for n in app._notifications)
+        assert app.screen.session.state.hostility == before + 1
+        assert app.screen.query_one(MoodMeter).hostility == before + 1
+        assert "Hello? Are you still there?" in texts(app.screen, "Transcript Static")
         await pilot.press("f2")
         await type_text(pilot, "hmm")
         await pilot.press("enter")
@@ -110,10 +115,14 @@ async def test_filters_exam_mode_and_leaving_keeps_the_drill_resumable(make_app,
         assert "Hints are off" in " ".join(n.message for n in app._notifications)
         await pilot.press("escape")  # leave: the drill stays resumable
         await pilot.pause()
-        await pilot.press("r")
+        await pilot.press("r")  # the unfinished drills, newest first
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeScreen)
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DrillScreen)
         assert [t.reply for t in app.screen.session.turns] == ["hmm"]
+        assert len(app.screen.session.silences) == 1  # the silence is replayed too
         assert app.screen.session.mode.value == "exam"
 
 
@@ -151,6 +160,8 @@ async def test_resume_after_an_interrupted_drill(make_app, db, coach_playbook) -
         await pilot.press("p")
         await pilot.pause()
         await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DrillScreen)
         shown = texts(app.screen, "Transcript Static")

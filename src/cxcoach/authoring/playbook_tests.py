@@ -249,7 +249,8 @@ def run_drill_test(pb: Playbook, test: PlaybookTest, cov: Coverage) -> Outcome:
 
     spec, exp = test.spec, test.spec["expect"]
     try:
-        session = DrillSession(pb, spec["drill"], seed=int(spec.get("seed", 0)), locale=spec.get("locale"))
+        session = DrillSession(pb, spec["drill"], seed=int(spec.get("seed", 0)), locale=spec.get("locale"),
+                               trainee=spec.get("trainee"))
         if spec.get("model_answers"):
             session.play_model_answers()
         else:
@@ -295,6 +296,13 @@ def run_drill_test(pb: Playbook, test: PlaybookTest, cov: Coverage) -> Outcome:
         out.append(Mismatch("score", {"min": low, "max": high}, score))
     if "passed" in exp and exp["passed"] != report.passed:
         out.append(Mismatch("passed", exp["passed"], report.passed))
+    _contains("lines", exp.get("lines", ()), session.lines_said, out)
+    _excludes("not_lines", exp.get("not_lines", ()), session.lines_said, out)
+    promised = list(dict.fromkeys(o.remedy for _, o in report.overpromises))
+    if "overpromised" in exp and sorted(exp["overpromised"]) != sorted(promised):
+        out.append(Mismatch("overpromised", exp["overpromised"], promised))
+    if "closing" in exp and exp["closing"] != report.closing:
+        out.append(Mismatch("closing", exp["closing"], report.closing))
     return Outcome(test, "failed" if out else "passed", tuple(out))
 
 

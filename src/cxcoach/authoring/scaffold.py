@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from ..problems import Problem, Severity
 from ..errors import CxcoachError
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+LIBRARY = "cxcoach:default/detectors.yaml"  # the shipped detectors a new playbook includes
 KINDS = ("playbook", "drill", "rule")
 
 
@@ -63,16 +65,54 @@ class _Texts:
         return "{" + ", ".join(parts) + "}"
 
 
-def _schema_comment(target_dir: Path, schema: str = "playbook.schema.json") -> str:
-    """The yaml-language-server modeline; relative when the schemas sit on the same drive."""
+_MODELINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)")
+SCHEMA_FOLDER = "schemas"  # a playbook's own copy of the JSON Schemas, when it has no other
+
+
+def _in_environment(path: Path) -> bool:
+    """Inside the Python environment cxcoach runs from: gone with the next virtualenv, so never a modeline target."""
+    prefixes = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
+    return any(path.is_relative_to(prefix) for prefix in prefixes)
+
+
+def schema_home(root: Path) -> Path | None:
+    """The schema folder the playbook's own files already point to (outside the environment), if any."""
+    for path in sorted(root.rglob("*.y*ml")):
+        try:
+            first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        except (OSError, UnicodeDecodeError):
+            continue
+        found = _MODELINE.match(first)
+        if found and "://" not in found.group(1):
+            target = (path.parent / found.group(1)).resolve()
+            if target.is_file() and not _in_environment(target):
+                return target.parent
+    own = root / SCHEMA_FOLDER
+    return own if (own / "playbook.schema.json").is_file() else None
+
+
+def schema_copies(root: Path) -> dict[Path, str]:
+    """The shipped JSON Schemas, to be written into the playbook when it has none to point at."""
     from ..resources import schemas_dir
 
-    path = schemas_dir() / schema
-    try:
-        ref = os.path.relpath(path, target_dir.resolve())
-    except ValueError:
-        ref = str(path)
+    return {root / SCHEMA_FOLDER / src.name: src.read_text(encoding="utf-8")
+            for src in sorted(schemas_dir().glob("*.json"))}
+
+
+def _schema_comment(target_dir: Path, home: Path, schema: str = "playbook.schema.json") -> str:
+    """The yaml-language-server modeline, relative from the file's folder to the playbook's schemas."""
+    ref = os.path.relpath((home / schema).resolve(), target_dir.resolve())
     return f"# yaml-language-server: $schema={Path(ref).as_posix()}\n"
+
+
+def _with_schemas(root: Path, files: dict[Path, str]) -> dict[Path, str]:
+    """Prefix each file with its modeline; add the schema copies when the playbook has nowhere to point."""
+    home = schema_home(root) if root.is_dir() else None
+    extra = {} if home is not None else schema_copies(root)
+    home = home or root / SCHEMA_FOLDER
+    out = {path: _schema_comment(path.parent, home, "playbook-test.schema.json" if path.name.endswith(".test.yaml")
+                                 else "playbook.schema.json") + text for path, text in files.items()}
+    return {**out, **extra}
 
 
 def check_name(name: str, kind: str) -> None:
@@ -84,7 +124,11 @@ def check_name(name: str, kind: str) -> None:
 
 def _playbook_files(name: str, locales: Sequence[str]) -> dict[str, str]:
     t = _Texts(locales)
-    meta = f"""playbook:
+    meta = f"""# The shipped detector library (apology, empathy, blaming the customer, ...), kept up to date
+# with cxcoach; add your own detectors in another file, or include your own library.
+include: [{LIBRARY}]
+
+playbook:
   id: {name}
   title: {t({"zh": f"{name} 投诉处理手册", "en": f"{name} complaint-handling playbook"})}
   version: 0.1.0
@@ -158,15 +202,7 @@ rules:
       deadlines: {{respond: 30m}}
     because: {t({"zh": "重大投诉必须立即上报。", "en": "Major complaints go up at once."})}
 """
-    rubric = f"""detectors:
-  - id: apology
-    title: {t({"zh": "道歉", "en": "Apology"})}
-    polarity: good
-    match:
-      any: {t.phrases({"zh": ["对不起", "抱歉"], "en": ["sorry", "apologise", "apologize"]})}
-    effect: {{hostility: -1, perceived: 0.5}}
-    examples: [{", ".join(_q(x) for x in (["非常抱歉让您久等了"] if "zh" in locales else []) + (["I'm so sorry about the delay."] if "en" in locales else []))}]
-
+    rubric = f"""# Criteria use the detectors of the included library ({LIBRARY}).
 rubrics:
   - id: conversation
     title: {t({"zh": "整段对话", "en": "Whole conversation"})}
@@ -177,10 +213,24 @@ rubrics:
       - id: cv_apology
         title: {t({"zh": "道歉", "en": "Apology"})}
         detector: apology
-        weight: 100
+        weight: 60
+      - id: cv_remedy
+        title: {t({"zh": "给出补救", "en": "A remedy"})}
+        detector: remedy
+        weight: 40
+      - id: cv_blame
+        title: {t({"zh": "指责顾客", "en": "Blaming the customer"})}
+        detector: blame_customer
+        auto_fail: true
+      - id: cv_overpromise
+        title: {t({"zh": "越权承诺", "en": "Promising beyond your authority"})}
+        match:
+          any: {t.phrases({"zh": ["要多少赔多少"], "en": ["whatever you want"]})}
+        penalty: 20
 """
     files = {"playbook.yaml": meta, "content.yaml": content, "scoring.yaml": rubric,
-             f"drills/{name}_intro.yaml": _drill_text(f"{name}_intro", locales, rubric_id=None, criterion="cv_apology")}
+             f"drills/{name}_intro.yaml": _drill_text(f"{name}_intro", locales, rubric_id=None, criterion="cv_apology",
+                                                      detectors=True)}
     tests = f"""tests:
   - name: {_q("a major complaint is reported first")}
     case:
@@ -192,13 +242,14 @@ rubrics:
       steps: [listen]
       fired: [major_fast, every_complaint]
       respond_by: 2026-03-02T09:30:00+08:00
-  - name: {_q("an apology settles the customer")}
+  - name: {_q("an apology and a remedy settle the customer")}
     drill: {name}_intro
-    replies: [{_q("非常抱歉给您添麻烦了" if "zh" in locales else "I'm so sorry for the trouble.")}]
+    replies: [{_q("非常抱歉给您添麻烦了，我马上为您补发。" if "zh" in locales
+                  else "I'm so sorry for the trouble; I'll reship it today.")}]
     expect:
       path: [open, settled]
       ending: settled
-      behaviours: [apology]
+      behaviours: [apology, remedy]
       score: {{min: 60}}
 """
     files[f"{name}.test.yaml"] = tests
@@ -206,9 +257,11 @@ rubrics:
 
 
 def _drill_text(drill_id: str, locales: Sequence[str], *, rubric_id: str | None, criterion: str | None,
-                with_rubric: bool = False) -> str:
+                with_rubric: bool = False, detectors: bool = False) -> str:
+    """A one-node drill showing the parts of a drill: authority, reactions, patience, closing words with {name}."""
     t = _Texts(locales)
     apology = t.phrases({"zh": ["对不起", "抱歉"], "en": ["sorry", "apologise", "apologize"]})
+    sorry = "{detector: apology}" if detectors else f"\n              any: {apology}"
     rubric_block = ""
     if with_rubric:
         rubric_block = f"""rubrics:
@@ -228,7 +281,9 @@ def _drill_text(drill_id: str, locales: Sequence[str], *, rubric_id: str | None,
     return f"""{rubric_block}drills:
   - id: {drill_id}
     title: {t({"zh": "新演练", "en": "New drill"})}
-    brief: {t({"zh": "顾客打电话投诉包裹晚到。", "en": "A customer calls because a parcel is late."})}
+    brief: {t({"zh": "顾客打电话投诉包裹晚到。你可以补发；现金赔偿不在你的权限内。",
+               "en": "A customer calls because a parcel is late. You may reship it; "
+                     "cash compensation is beyond your authority."})}
     difficulty: easy
 {rubric_line}    persona:
       type: hot_tempered
@@ -236,17 +291,43 @@ def _drill_text(drill_id: str, locales: Sequence[str], *, rubric_id: str | None,
       expectation: 6
       hostility: 5
     start: open
+    # What the trainee may offer; anything under `beyond` is an over-promise the customer holds them to.
+    authority:
+      may_offer:
+        - id: reship
+          title: {t({"zh": "补发", "en": "reshipping the parcel"})}
+          match: {{any: {t.phrases({"zh": ["补发", "重新发"], "en": ["reship", "send another"]})}}}
+      beyond:
+        - id: cash
+          title: {t({"zh": "现金赔偿", "en": "cash compensation"})}
+          match: {{any: {t.phrases({"zh": ["现金赔偿", "赔您现金"], "en": ["cash compensation", "pay you cash"]})}}}
+    # What the customer says first when a reply upsets them or promises too much.
+    reactions:
+      - id: upset
+        to: [upset]
+        say:
+          - {{id: upset.a, text: {t({"zh": "你这是什么态度？", "en": "What kind of attitude is that?"})}}}
+      - id: promised
+        to: [overpromise]
+        say:
+          - {{id: promised.a, text: {t({"zh": "{overpromise}？这可是你说的。", "en": "{overpromise}? You said it."})}}}
+    # With the reply timer on: how long the customer waits, and what silence costs.
+    patience:
+      seconds: 60
+      effect: {{hostility: 1}}
+      say:
+        - {{id: wait.a, text: {t({"zh": "喂？还在吗？", "en": "Hello? Are you there?"})}}}
     nodes:
       - id: open
         say:
           - id: open.a
             text: {t({"zh": "我的包裹晚了一周！", "en": "My parcel is a week late!"})}
         hint: {t({"zh": "先道歉。", "en": "Apologise first."})}
-        model: {t({"zh": "非常抱歉给您添麻烦了，我马上为您查询。", "en": "I'm so sorry for the trouble; I'll check it right away."})}
+        model: {t({"zh": "非常抱歉给您添麻烦了，我马上为您补发。",
+                   "en": "I'm so sorry for the trouble; I'll reship it today."})}
         responses:
           - id: open.sorry
-            match:
-              any: {apology}
+            match: {sorry}
 {credit}            feedback: {t({"zh": "先道歉，很好。", "en": "Good, you apologised first."})}
             effect: {{hostility: -2, perceived: 3}}
             next: settled
@@ -260,6 +341,9 @@ def _drill_text(drill_id: str, locales: Sequence[str], *, rubric_id: str | None,
         kind: good
         outcome: resolved
         title: {t({"zh": "顾客平静下来", "en": "Customer calmed down"})}
+        say:
+          - {{id: settled.named, text: {t({"zh": "好吧，{name}，谢谢你。", "en": "All right, {name}, thank you."})}}}
+          - {{id: settled.plain, text: {t({"zh": "好吧，谢谢你。", "en": "All right, thank you."})}}}
       - id: lost
         kind: bad
         outcome: lost
@@ -317,11 +401,7 @@ def new_playbook(name: str, directory: Path, *, locales: Sequence[str] = ("zh", 
     root = directory / name
     if root.exists() and any(root.iterdir()):
         raise ScaffoldError(f"{root} already exists and is not empty")
-    files = {}
-    for rel, text in _playbook_files(name, locales).items():
-        path = root / rel
-        files[path] = _schema_comment(path.parent, "playbook-test.schema.json" if rel.endswith(".test.yaml")
-                                      else "playbook.schema.json") + text
+    files = _with_schemas(root, {root / rel: text for rel, text in _playbook_files(name, locales).items()})
     dirs = _missing_dirs(list(files))
     written = _write_new(files)
     _verify(root, written, dirs)
@@ -350,15 +430,17 @@ def new_drill(name: str, playbook_root: Path) -> Created:
 
     has_rubric = any(r.scope is dm.Scope.CONVERSATION for r in playbook.rubrics.values())
     if has_rubric:
-        text = _drill_text(name, playbook.locales, rubric_id=None, criterion=None)
+        text = _drill_text(name, playbook.locales, rubric_id=None, criterion=None,
+                           detectors="apology" in playbook.detectors)
     else:
         rubric_id = f"{name}_rubric"
         if rubric_id in playbook.rubrics:
             raise ScaffoldError(f"the playbook already has a rubric {rubric_id!r}")
-        text = _drill_text(name, playbook.locales, rubric_id=rubric_id, criterion=f"{name}_apology", with_rubric=True)
-    path = root / "drills" / f"{name}.yaml"
-    dirs = _missing_dirs([path])
-    written = _write_new({path: _schema_comment(path.parent) + text})
+        text = _drill_text(name, playbook.locales, rubric_id=rubric_id, criterion=f"{name}_apology", with_rubric=True,
+                           detectors="apology" in playbook.detectors)
+    files = _with_schemas(root, {root / "drills" / f"{name}.yaml": text})
+    dirs = _missing_dirs(list(files))
+    written = _write_new(files)
     _verify(root, written, dirs)
     return Created(tuple(written), root)
 
@@ -388,9 +470,9 @@ def new_rule(name: str, playbook_root: Path) -> Created:
       {then}
     because: {t({"zh": "说明为什么推荐这一步。", "en": "Say why this is recommended."})}
 """
-    path = root / "rules" / f"{name}.yaml"
-    dirs = _missing_dirs([path])
-    written = _write_new({path: _schema_comment(path.parent) + text})
+    files = _with_schemas(root, {root / "rules" / f"{name}.yaml": text})
+    dirs = _missing_dirs(list(files))
+    written = _write_new(files)
     _verify(root, written, dirs)
     return Created(tuple(written), root)
 
@@ -477,5 +559,5 @@ def new_tests(name: str, playbook_root: Path, *, force: bool = False) -> tuple[C
     path = root / f"{name}.test.yaml"
     if force:
         path.unlink(missing_ok=True)
-    written = _write_new({path: _schema_comment(path.parent, "playbook-test.schema.json") + text})
+    written = _write_new(_with_schemas(root, {path: text}))
     return Created(tuple(written), root), missing

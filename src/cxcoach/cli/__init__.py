@@ -27,6 +27,9 @@ COMMANDS: dict[str, str] = {
     "export": "cxcoach.cli.export:export",
     "new": "cxcoach.cli.new:new",
     "case": "cxcoach.cli.case:case",
+    "calendar": "cxcoach.cli.calendar:calendar",
+    "report": "cxcoach.cli.report:report",
+    "demo": "cxcoach.cli.demo:demo",
 }
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._common import Failure, load
+from ._common import Failure, load, playbook_option
 
 if TYPE_CHECKING:
     from ..playbook.model import Playbook
@@ -64,8 +64,7 @@ def drill() -> None:
 
 
 @drill.command("list")
-@click.option("--playbook", "playbook_path", type=click.Path(exists=True, path_type=Path),
-              help="Playbook file or folder (default: the shipped playbook).")
+@playbook_option
 @click.option("--lang", "lang", metavar="LOCALE", help="Language of the titles (default: the playbook's first).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_drills(playbook_path: Path | None, lang: str | None, fmt: str) -> None:
@@ -94,11 +93,11 @@ def list_drills(playbook_path: Path | None, lang: str | None, fmt: str) -> None:
 @click.option("--lang", "lang", metavar="LOCALE", help="zh or en (default: guessed from the replies).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the customer's line variants.")
 @click.option("--exam", is_flag=True, help="Exam mode: no feedback in the transcript, report at the end.")
-@click.option("--playbook", "playbook_path", type=click.Path(exists=True, path_type=Path),
-              help="Playbook file or folder (default: the shipped playbook).")
+@click.option("--name", "trainee", metavar="NAME", help="The trainee's name, for the customer to call them by.")
+@playbook_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def run(drill_id: str, replies_path: Path | None, model_answers: bool, lang: str | None, seed: int, exam: bool,
-        playbook_path: Path | None, fmt: str) -> None:
+        trainee: str | None, playbook_path: Path | None, fmt: str) -> None:
     """Run drill ID with one reply per customer turn; print the transcript, ending and report."""
     from ..drill import DrillError, DrillSession, Mode, ScoringError
     from ..drill.report import drill_json, drill_text
@@ -114,7 +113,8 @@ def run(drill_id: str, replies_path: Path | None, model_answers: bool, lang: str
     loc = pick_locale(playbook, lang, target.locales, " ".join(replies))
     notes: list[str] = []
     try:
-        session = DrillSession(playbook, target, seed=seed, locale=loc, mode=Mode.EXAM if exam else Mode.PRACTICE)
+        session = DrillSession(playbook, target, seed=seed, locale=loc, mode=Mode.EXAM if exam else Mode.PRACTICE,
+                               trainee=trainee)
         if model_answers:
             session.play_model_answers()
         else:

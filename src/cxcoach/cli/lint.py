@@ -23,7 +23,8 @@ def lint(paths: tuple[Path, ...], fmt: str, fail_on_warnings: bool, select: tupl
 
     \b
     Codes: L1xx drill graphs, L2xx rules over the fact space, L3xx matchers,
-    L4xx scoring, L5xx translations and avoided phrases, L6xx unused content.
+    L4xx scoring, L5xx translations and avoided phrases, L6xx unused content,
+    L7xx the business calendar (holiday data about to run out).
     Silence one line with `# cxcoach: noqa L201`; project-wide with
     [tool.cxcoach.lint] ignore = ["L601"] in pyproject.toml or .cxcoach.toml.
     Exit status: 0 clean, 1 findings (errors, or warnings with --fail-on-warnings).

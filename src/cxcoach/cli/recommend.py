@@ -76,7 +76,7 @@ def _case_messages(exc: Exception) -> list[str]:
 @click.argument("case_file", required=False, metavar="[CASE_FILE|-]")
 @click.option("--set", "sets", multiple=True, metavar="FACT=VALUE",
               help="State a fact (repeatable); wins over the case file. Also received_at=ISO.")
-@click.option("--playbook", "playbook_path", type=click.Path(exists=True, path_type=Path),
+@click.option("--playbook", "-p", "playbook_path", type=click.Path(exists=True, path_type=Path),
               help="Playbook file or folder (default: the shipped playbook).")
 @click.option("--lang", "lang", metavar="LOCALE", help="Language of titles and scripts, e.g. zh or en (default: the playbook's first).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)

@@ -16,7 +16,7 @@ import click
 def app_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The app's options, shared by `cxcoach tui` and a bare `cxcoach`."""
     for option in reversed((
-        click.option("--playbook", "playbook", type=click.Path(path_type=Path), default=None,
+        click.option("--playbook", "-p", "playbook", type=click.Path(path_type=Path), default=None,
                      help="Playbook file or folder for the app (default: the shipped playbook)."),
         click.option("--db", "db", default=None, metavar="PATH|URL",
                      help="History database: a SQLite file or postgresql://user@host/db "

@@ -142,8 +142,8 @@ def drill_text(playbook: Playbook, report: DrillReport) -> str:
             lines.append(f"    > {f.text}{pts}")
         lines.append(f"    ({_t(loc, 'hostility')} {turn.state.hostility}/10)")
     if report.ending is not None:
-        if report.ending.say:
-            lines.append(f"{_t(loc, 'customer')}: {report.ending.say.get(loc)}")
+        if report.closing:
+            lines.append(f"{_t(loc, 'customer')}: {report.closing}")
         lines.append(f"{_t(loc, 'ending')}: {report.ending.title.get(loc)} ({report.ending.kind.value})")
     state = report.satisfaction_state
     label = state.label.get(loc) if state else "-"
@@ -164,14 +164,15 @@ def drill_json(playbook: Playbook, report: DrillReport) -> dict[str, object]:
     state = report.satisfaction_state
     return {
         "drill": report.drill.id, "seed": report.seed, "locale": report.locale, "mode": report.mode.value,
-        "ending": ({"id": report.ending.id, "kind": report.ending.kind.value, "outcome": report.ending.outcome}
-                   if report.ending else None),
+        "ending": ({"id": report.ending.id, "kind": report.ending.kind.value, "outcome": report.ending.outcome,
+                    "say": report.closing} if report.ending else None),
         "passed": report.passed, "score": report.score.score,
         "satisfaction": {"c": report.satisfaction, "state": state.id if state else None,
                          "perceived": round(report.final_state.perceived, 2),
                          "expected": report.drill.persona.expectation},
         "final_state": report.final_state.to_json(),
         "turns": [t.to_json() for t in report.turns],
+        "silences": [s.to_json() for s in report.silences],
         "details": report.score.to_json(),
         "missed": _missed_json(playbook, report.score, report.locale),
     }

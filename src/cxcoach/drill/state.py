@@ -16,6 +16,8 @@ import msgspec
 
 from ..playbook import drill_model as dm
 from ..playbook import model as m
+from .matcher import Span, evaluate
+from .memory import Memory
 
 HOSTILITY_MAX = 10
 PERCEIVED_MAX = 10.0
@@ -50,6 +52,7 @@ class Situation:
     visits: int
     turn: int
     case: Mapping[str, object] = field(default_factory=dict)
+    memory: Memory = field(default_factory=Memory)
 
 
 def apply_effect(state: CustomerState, effect: dm.Effect, temper: float) -> tuple[CustomerState, int, float]:
@@ -88,7 +91,41 @@ def holds(test: dm.StateTest | None, where: Situation) -> bool:
         return False
     if any(f in where.state.flags for f in test.not_flags):
         return False
+    if test.listens and not _heard(test, where.memory):
+        return False
     return test.case is None or case_holds(test.case, where.case)
+
+
+def _heard(test: dm.StateTest, memory: Memory) -> bool:
+    heard = memory.heard
+    if test.acts and not any(a in heard.acts for a in test.acts):
+        return False
+    if any(a in heard.acts for a in test.not_acts):
+        return False
+    if test.reply is not None and (heard.context is None or not evaluate(test.reply, heard.context)):
+        return False
+    if test.overpromise is not None and bool(heard.overpromises) != test.overpromise:
+        return False
+    if not all(r in memory.offered for r in test.offered) or any(r in memory.offered for r in test.not_offered):
+        return False
+    return all(r in memory.refused for r in test.refused)
+
+
+def quote_for(test: dm.StateTest | None, memory: Memory) -> Span | None:
+    """What the trainee said that makes `test` hold: the first act it names, its `reply` match, the over-promise."""
+    if test is None:
+        return None
+    heard = memory.heard
+    for act in test.acts:
+        if heard.acts.get(act):
+            return heard.acts[act][0]
+    if test.reply is not None and heard.context is not None:
+        hits = evaluate(test.reply, heard.context)
+        if hits:
+            return heard.context.span(hits[0])
+    if test.overpromise and heard.overpromises:
+        return heard.overpromises[0].span
+    return None
 
 
 def case_holds(cond: m.Condition, facts: Mapping[str, object]) -> bool:

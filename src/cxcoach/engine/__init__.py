@@ -8,7 +8,8 @@ Public API::
 
 Modules, one job each: `case` (validate a case), `conditions` (compile the
 condition language), `index` (bitmask rule index), `calendar` (business
-time), `deadlines` (case clock, pauses), `escalation` (the ladder),
+time), `calendar_days` (what each day is, estimated holiday data and the
+notes results carry), `deadlines` (case clock, pauses), `escalation` (the ladder),
 `recommend` (putting it together, ranking), `result` (frozen output),
 `render` (text, markdown, json).
 """

@@ -17,8 +17,10 @@ Units (see `model.DurationUnit`) and what they mean here:
   arrived on a working day before closing, else closing time of the next
   working day.
 
-A working day is a weekday in `Calendar.weekdays` that is not a holiday, or
-a make-up date in `Calendar.workdays`. Working hours are local wall times;
+Which days are working days is `Calendar.is_working_day`: the playbook's own
+days, then its holiday source (public holidays and make-up workdays from the
+`holidays` package), then `weekdays`; `calendar_days.py` says why a day is
+what it is and how sure the source is. Working hours are local wall times;
 `end == 00:00` means midnight at the end of the day (24:00). Every returned
 datetime is aware and expressed in the calendar's time zone.
 """
@@ -52,13 +54,30 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-@lru_cache(maxsize=4096)
-def working_window(cal: Calendar, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+Window = tuple[dt.datetime, dt.datetime]
+_windows: dict[int, tuple[Calendar, dict[dt.date, Window | None]]] = {}
+_WINDOW_CALENDARS = 8
+
+
+def working_window(cal: Calendar, day: dt.date) -> Window | None:
     """The working hours of `day` as UTC instants, or None on a day off.
 
     Local times that do not exist (a DST gap) resolve forwards, times that
     occur twice take the first occurrence, as zoneinfo does with fold=0.
+    Memoised per calendar object (a calendar holds dicts, so it is not hashable).
     """
+    entry = _windows.get(id(cal))
+    if entry is None or entry[0] is not cal:
+        if len(_windows) >= _WINDOW_CALENDARS:
+            _windows.pop(next(iter(_windows)))
+        entry = _windows[id(cal)] = (cal, {})
+    memo = entry[1]
+    if day not in memo:
+        memo[day] = _window(cal, day)
+    return memo[day]
+
+
+def _window(cal: Calendar, day: dt.date) -> Window | None:
     if not cal.is_working_day(day):
         return None
     tz = zone(cal.timezone)

@@ -39,12 +39,15 @@ condition and the missing facts.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 import msgspec
 
 from ..gc_pause import gc_paused
 from ..playbook.model import Calendar, Duration, Playbook, Text
+from .calendar import is_business_unit
+from .calendar_days import calendar_notes
 from .case import Case, parse_case
 from .conditions import Facts, Predicate, compile_condition, describe, evaluate
 from .deadlines import CaseClock, Timing, case_clock, timing
@@ -169,6 +172,57 @@ def _dedupe(items) -> tuple:
     return tuple(dict.fromkeys(items))
 
 
+class _Choice:
+    """The clock, the rules that fire and the respond/resolve deadlines they choose, for one case.
+
+    Shared by `recommend` and `main_deadlines`, so a report's deadlines are the
+    ones `recommend` and `case show` give.
+    """
+
+    def __init__(self, playbook: Playbook, case: Case, *, late: bool = True) -> None:
+        self.playbook = playbook
+        self.cp = cp = compile_playbook(playbook)
+        paused_state = cp.pause_when is not None and cp.pause_when(case.facts, _no_overdue) is True
+        self.clock = case_clock(case, paused_by_state=paused_state)
+        self.facts = facts = dict(case.facts)
+        facts["elapsed_minutes"] = self.clock.elapsed_minutes
+        self.clocks = _Deadlines(playbook.calendar, self.clock, cp.met(case.facts))
+        self.hits = cp.index.match(facts, _no_overdue, cp.plain_mask)
+        self.respond, self.resolve = _main_deadlines(playbook, self.hits, self.clocks)
+        if late and cp.index.overdue_mask:
+            fired = cp.index.match(facts, self.overdue, cp.index.overdue_mask)
+            if fired:
+                self.hits = sorted(self.hits + fired, key=lambda cr: cr.rank)
+                self.respond, self.resolve = _main_deadlines(playbook, self.hits, self.clocks)
+
+    def overdue(self, target: str) -> bool | None:
+        if target in ("respond", "resolve"):
+            chosen = self.respond if target == "respond" else self.resolve
+            return None if chosen is None else self.clocks.of(target, chosen[0]).overdue
+        step = self.playbook.steps.get(target)
+        if step is None or step.due is None:
+            return None
+        return self.clocks.of(target, step.due).overdue
+
+
+def main_deadlines(playbook: Playbook, case: Case) -> dict[str, tuple[str, str, Timing]]:
+    """The respond and resolve deadlines `recommend` would give `case`, without steps, scripts or ranking.
+
+    target -> (duration as written, source rule id or "playbook", Timing with
+    `due`, `overdue` and `met`). A report evaluates thousands of cases, and
+    this is a fraction of `recommend`'s cost.
+    """
+    cp = compile_playbook(playbook)
+    late = any(cr.uses_overdue and (cr.rule.then.deadlines.respond or cr.rule.then.deadlines.resolve)
+               for cr in cp.index.rules)  # rules that test deadlines can only move them if they set some
+    chosen = _Choice(playbook, case, late=late)
+    out: dict[str, tuple[str, str, Timing]] = {}
+    for target, pick in (("respond", chosen.respond), ("resolve", chosen.resolve)):
+        if pick is not None:
+            out[target] = (str(pick[0]), pick[1], chosen.clocks.of(target, pick[0]))
+    return out
+
+
 def recommend(
     playbook: Playbook,
     case: Case | Mapping[str, object],
@@ -180,31 +234,10 @@ def recommend(
     if not isinstance(case, Case):
         case = parse_case(playbook, case)
     loc = locale or playbook.default_locale
-    cp = compile_playbook(playbook)
-    paused_state = cp.pause_when is not None and cp.pause_when(case.facts, _no_overdue) is True
-    clock = case_clock(case, paused_by_state=paused_state)
-    facts = dict(case.facts)
-    facts["elapsed_minutes"] = clock.elapsed_minutes
-    clocks = _Deadlines(playbook.calendar, clock, cp.met(case.facts))
+    chosen = _Choice(playbook, case)
+    cp, clock, facts, clocks, hits = chosen.cp, chosen.clock, chosen.facts, chosen.clocks, chosen.hits
+    respond, resolve, overdue = chosen.respond, chosen.resolve, chosen.overdue
     index = cp.index
-
-    hits = index.match(facts, _no_overdue, cp.plain_mask)
-    respond, resolve = _main_deadlines(playbook, hits, clocks)
-
-    def overdue(target: str) -> bool | None:
-        if target in ("respond", "resolve"):
-            chosen = respond if target == "respond" else resolve
-            return None if chosen is None else clocks.of(target, chosen[0]).overdue
-        step = playbook.steps.get(target)
-        if step is None or step.due is None:
-            return None
-        return clocks.of(target, step.due).overdue
-
-    if index.overdue_mask:
-        late = index.match(facts, overdue, index.overdue_mask)
-        if late:
-            hits = sorted(hits + late, key=lambda cr: cr.rank)
-            respond, resolve = _main_deadlines(playbook, hits, clocks)
 
     reasons: dict[str, Reason] = {}
     for cr in hits:
@@ -244,9 +277,12 @@ def recommend(
     statuses: list[DeadlineStatus] = []
     policy = playbook.escalation
     reached: list[tuple[str, object]] = []
+    business_spans: list[tuple[dt.datetime, dt.datetime]] = []  # deadlines the calendar decides
 
     def status(target: str, duration: Duration, source: str, t: Timing) -> None:
         t = clocks.of(target, duration)
+        if is_business_unit(duration.unit) and not t.met:
+            business_spans.append((clock.received_at, t.due))
         level = None if t.met else highest_level(policy, t.fraction)
         if level is not None:
             reached.append((target, level))
@@ -305,6 +341,7 @@ def recommend(
         near_misses=near,
         notes=case.notes,
         roles=_roles(playbook, recommendations, escalate_to, statuses, loc),
+        calendar_notes=calendar_notes(playbook.calendar, business_spans, loc),
     )
 
 

@@ -27,6 +27,7 @@ _HEADINGS = {
         "near": "Near misses", "none": "No rule matched this case.", "scripts": "Also say", "warning": "warning",
         "level": "level", "min": "min", "unknown": "unknown", "failed": "failed", "missing": "missing",
         "instead": "instead", "notes": "Notes", "used": "used", "status": "status", "met": "met",
+        "calendar": "calendar",
     },
     "zh": {
         "case": "案例", "received": "受理", "now": "现在", "elapsed": "已用", "paused": "暂停",
@@ -36,6 +37,7 @@ _HEADINGS = {
         "near": "差一点触发的规则", "none": "没有规则匹配此案例。", "scripts": "其他话术", "warning": "预警",
         "level": "级别", "min": "分钟", "unknown": "未知", "failed": "不满足", "missing": "缺少",
         "instead": "改为", "notes": "备注", "used": "已用", "status": "状态", "met": "已完成",
+        "calendar": "日历",
     },
 }
 
@@ -116,6 +118,7 @@ def render_text(result: Result) -> str:
             if d.level:
                 line += f"  {L['level']} {clean(d.level)} -> {clean(result.role(d.to or ''))}"
             out.append(line)
+        out += [f"  {L['calendar']}: {clean(note.text)}" for note in result.calendar_notes]
 
     if result.escalate_to:
         out += ["", f"{L['escalate']}: " + ", ".join(clean(result.role(r)) for r in result.escalate_to)]
@@ -183,6 +186,9 @@ def render_markdown(result: Result) -> str:
             if d.level:
                 state += f" {L['level']} {_md(d.level)} → {_md(result.role(d.to or ''))}"
             out.append(f"| {_code(d.target)} | {_when(d.due)} | {d.fraction:.0%} | {state.strip()} |")
+        if result.calendar_notes:
+            out.append("")
+            out += [f"> {L['calendar']}: {_md(note.text)}" for note in result.calendar_notes]
     if result.escalate_to:
         out += ["", f"**{L['escalate']}:** " + ", ".join(_md(result.role(r)) for r in result.escalate_to)]
     out += ["", f"## {L['steps']}", ""]

@@ -8,8 +8,12 @@ machine shape documented in the CLI help and used by `--stream`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import msgspec
+
+if TYPE_CHECKING:
+    from .calendar_days import CalendarNote
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -198,6 +202,8 @@ class Result(msgspec.Struct, frozen=True):
     near_misses: tuple[NearMiss, ...] | None = None  # None unless explain=True
     notes: tuple[str, ...] = ()
     roles: tuple[tuple[str, str], ...] = ()  # (role id, label) for every role named above
+    # Business-time deadlines that rest on estimated or missing holiday data (engine/calendar_days.py).
+    calendar_notes: tuple[CalendarNote, ...] = ()
 
     def role(self, role_id: str) -> str:
         """A role's label in the result's locale (the id if the playbook has no such role)."""
@@ -228,6 +234,7 @@ class Result(msgspec.Struct, frozen=True):
             "fired": [r.to_json() for r in self.fired],
             "notes": list(self.notes),
             "roles": dict(self.roles),
+            "calendar_notes": [n.to_json() for n in self.calendar_notes],
         }
         if self.near_misses is not None:
             out["near_misses"] = [n.to_json() for n in self.near_misses]

@@ -595,18 +595,44 @@ def _fact(b: Builder, raw: dict, at: At) -> m.Fact | None:
 
 
 _CALENDAR_CODES = {"timezone": "E403", "working_hours": "E401", "weekdays": "E401", "workdays": "E404"}
+_MAX_RANGE_DAYS = 366
 
 
 def _calendar(b: Builder, raw: dict, at: At) -> m.Calendar:
     hours = raw["working_hours"]
+    names: dict[dt.date, m.Text] = {}
+    listed = raw.get("holidays", [])
+    items = [(listed, at / "holidays")] if isinstance(listed, dict) else \
+        [(item, at / "holidays" / i) for i, item in enumerate(listed)]
+    source_items = [(item, iat) for item, iat in items if _is_source(item)]
+    for _, iat in source_items[1:]:
+        b.error(iat, "E410", "a calendar takes one holiday source",
+                "keep one {country: ...} entry; list your own days off as dates")
+    days_off = [day for item, iat in items if not _is_source(item) for day in _days(b, item, iat, names)]
+    workdays = [day for i, item in enumerate(raw.get("workdays", []))
+                for day in _days(b, item, at / "workdays" / i, names)]
+    source = _holiday_source(b, *source_items[0]) if source_items else None
     calendar = m.Calendar(raw["timezone"], _clock_time(hours["start"]), _clock_time(hours["end"]),
-                          frozenset(_WEEKDAYS[d] for d in raw["weekdays"]),
-                          frozenset(_dates(b, raw.get("holidays", []), at / "holidays")),
-                          frozenset(_dates(b, raw.get("workdays", []), at / "workdays")))
+                          frozenset(_WEEKDAYS[d] for d in raw["weekdays"]), frozenset(days_off),
+                          frozenset(workdays), names, source)
     for key, message in m.calendar_problems(calendar):
         b.error(at / key, _CALENDAR_CODES[key], message, "e.g. timezone: Asia/Shanghai, "
                 "working_hours: {start: '08:30', end: '17:30'}, weekdays: [mon, tue, wed, thu, fri]")
     return calendar
+
+
+def _is_source(item: AnyValue) -> bool:
+    return isinstance(item, dict) and "country" in item
+
+
+def _holiday_source(b: Builder, raw: dict, at: At) -> m.HolidaySource | None:
+    from .holiday_data import resolve  # imports the holidays package: only playbooks that name a source
+
+    country = str(raw["country"]).upper()
+    source, problems = resolve(country, raw.get("subdivision"), b.locales)
+    for problem in problems:
+        b.error(at / problem.key, problem.code, problem.message, problem.hint)
+    return source
 
 
 def _clock_time(text: str) -> dt.time:
@@ -614,14 +640,34 @@ def _clock_time(text: str) -> dt.time:
     return m.MIDNIGHT if hour == 24 else dt.time(hour, minute)
 
 
-def _dates(b: Builder, raw: list, at: At) -> list[dt.date]:
-    out = []
-    for i, item in enumerate(raw):
-        try:
-            out.append(dt.date.fromisoformat(str(item)))
-        except ValueError:
-            b.error(at / i, "E405", f"{item!r} is not a date", "write YYYY-MM-DD")
-    return out
+def _days(b: Builder, raw: AnyValue, at: At, names: dict[dt.date, m.Text]) -> list[dt.date]:
+    """A date, `{date, name}` or `{from, to, name}` of a calendar list; names go into `names`."""
+    if not isinstance(raw, dict):
+        day = _date(b, raw, at)
+        return [] if day is None else [day]
+    if "date" in raw:
+        first = last = _date(b, raw["date"], at / "date")
+    else:
+        first, last = _date(b, raw["from"], at / "from"), _date(b, raw["to"], at / "to")
+    if first is None or last is None:
+        return []
+    if not 0 <= (last - first).days < _MAX_RANGE_DAYS:
+        b.error(at / "to", "E405", f"the range {first} to {last} runs backwards or is longer than a year",
+                "write the first day under `from` and the last under `to`")
+        return []
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    if "name" in raw:
+        name = b.text(raw["name"], at / "name")
+        names.update(dict.fromkeys(days, name))
+    return days
+
+
+def _date(b: Builder, raw: AnyValue, at: At) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        b.error(at, "E405", f"{raw!r} is not a date", "write YYYY-MM-DD")
+        return None
 
 
 def _procedure(b: Builder, raw: dict, at: At) -> m.Procedure:

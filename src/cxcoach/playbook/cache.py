@@ -7,7 +7,8 @@ per playbook edit. Each playbook folder has one entry in a per-user directory
 
 * the fingerprint: the bytes of everything the build depended on — every
   playbook file's path and content, the schemas, the cxcoach and msgspec
-  versions, and the source of every module that shapes the model
+  versions, the installed `holidays` (calendars resolve their holidays at
+  build time), and the source of every module that shapes the model
   (`model_sources`). It is compared byte for byte, so a stale entry is never
   used, and an edit replaces the entry instead of adding another.
 * the playbook as msgpack, decoded by msgspec into the model's own types: an
@@ -31,6 +32,7 @@ import msgspec
 
 from ..resources import schemas_dir
 from . import model as m
+from .holiday_data import source_stamp
 
 _FORMAT = 6  # bump when the layout of an entry changes
 _SUFFIX = ".msgpack"
@@ -78,7 +80,7 @@ def cache_key(files: list[Path], root: Path) -> Key:
     from .. import __version__
 
     where = f"{__version__}:{_FORMAT}:{root.resolve()}".encode()  # this folder, this cxcoach: one entry
-    parts = [where, msgspec.__version__.encode()]
+    parts = [where, msgspec.__version__.encode(), source_stamp()]  # holiday data come from the installed `holidays`
     for path in (*model_sources(), *sorted(schemas_dir().glob("*.json")), *files):
         parts += [str(path).encode(), path.read_bytes()]
     return Key(f"{binascii.crc32(where):08x}", tuple(parts))

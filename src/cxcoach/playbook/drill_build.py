@@ -12,16 +12,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from typing import Any as AnyValue
 
+import msgspec
+
 from ..problems import did_you_mean
 from . import drill_model as dm
 from .drill_regex import RegexRejected, bound_regex
+from .line_slots import SLOTS, SlotSyntaxError, slots_in
 
 if TYPE_CHECKING:
+    from .base import Text
     from .build import At, Builder
 
 Items = list[tuple[AnyValue, "At"]]
 _MATCHER_KEYS = ("any", "all", "k_of_n", "near", "regex", "detector")
 _NUM_SUBJECTS = ("hostility", "perceived", "visits", "turn")
+EVENTS = ("overpromise", "silence", "upset")  # what a reaction may answer besides acts (see drill/memory.py)
+RemedyRefs = list[tuple[str, "At"]]
 
 
 def build_drill_sections(b: Builder, detectors: Items, rubrics: Items,
@@ -168,13 +174,49 @@ def _effect(raw: AnyValue) -> dm.Effect | None:
                      tuple(raw.get("set", [])), tuple(raw.get("clear", [])))
 
 
-def _state_test(b: Builder, raw: AnyValue, at: At) -> dm.StateTest | None:
+def _state_test(b: Builder, raw: AnyValue, at: At, remedies: RemedyRefs | None = None) -> dm.StateTest | None:
+    """A `when`; remedy ids it names are added to `remedies`, to be checked once the drill's are known."""
     if raw is None:
         return None
     numbers = tuple(dm.NumTest(subject, dm.NumOp(op), float(value))
                     for subject in _NUM_SUBJECTS if subject in raw for op, value in raw[subject].items())
     case = b.condition(raw["case"], at / "case") if raw.get("case") is not None else None
-    return dm.StateTest(numbers, tuple(raw.get("flags", [])), tuple(raw.get("not_flags", [])), case)
+    for key in ("acts", "not_acts"):
+        for i, ident in enumerate(raw.get(key, [])):
+            b.ref("detector", ident, at / key / i)
+    for key in ("offered", "not_offered", "refused"):
+        for i, ident in enumerate(raw.get(key, [])):
+            if remedies is not None:
+                remedies.append((ident, at / key / i))
+    reply = matcher(b, raw["reply"], at / "reply") if raw.get("reply") is not None else None
+    overpromise = raw.get("overpromise")
+    return dm.StateTest(numbers, tuple(raw.get("flags", [])), tuple(raw.get("not_flags", [])), case,
+                        tuple(raw.get("acts", [])), tuple(raw.get("not_acts", [])), reply,
+                        None if overpromise is None else bool(overpromise), tuple(raw.get("offered", [])),
+                        tuple(raw.get("not_offered", [])), tuple(raw.get("refused", [])))
+
+
+def _line(b: Builder, raw: dict, at: At, remedies: RemedyRefs, *, quotable: bool) -> dm.CustomerLine:
+    """A customer line; its slots must be known, and `{quote}` needs something said to quote."""
+    text = b.text(raw["text"], at / "text")
+    when = _state_test(b, raw.get("when"), at / "when", remedies)
+    quotable = quotable or (when is not None and (bool(when.acts) or when.reply is not None or bool(when.overpromise)))
+    where = at / "text"
+    for loc, value in text.values.items():
+        spot = where if text.is_plain else where / loc
+        try:
+            names = slots_in(value)
+        except SlotSyntaxError as exc:
+            b.error(spot, "E512", f"{exc} in a customer line", "write {{ and }} for literal braces")
+            continue
+        for name in names:
+            if name not in SLOTS:
+                b.error(spot, "E512", f"unknown slot {{{name}}} in a customer line",
+                        did_you_mean(name, list(SLOTS)) or f"slots: {', '.join('{' + s + '}' for s in SLOTS)}")
+            elif name == "quote" and not quotable:
+                b.error(spot, "E513", "{quote} needs something the trainee said to quote",
+                        "give the line a `when` with `acts`, `reply` or `overpromise: true`, or drop {quote}")
+    return dm.CustomerLine(raw["id"], text, when, at.pos)
 
 
 def _texts(raw: AnyValue) -> tuple[str, ...]:
@@ -290,15 +332,20 @@ def _drill(b: Builder, raw: dict, at: At, rubrics: dict[str, dm.Rubric]) -> dm.D
     nodes: dict[str, dm.Node] = {}
     nexts: list[tuple[str, At]] = []
     criteria_refs: list[tuple[str, At]] = []
+    remedy_refs: RemedyRefs = []
+
+    def lines(raw_lines: list, where: At, *, quotable: bool = False) -> tuple[dm.CustomerLine, ...]:
+        out = []
+        for j, line in enumerate(raw_lines):
+            unique(line_ids, line["id"], where / j / "id", "customer line")
+            out.append(_line(b, line, where / j, remedy_refs, quotable=quotable))
+        return tuple(out)
+
+    authority = _authority(b, raw.get("authority"), at / "authority", remedy_refs, nexts)
     for i, node_raw in enumerate(raw["nodes"]):
         nat = at / "nodes" / i
         unique(local, node_raw["id"], nat / "id", "node/ending")
-        say = []
-        for j, line in enumerate(node_raw["say"]):
-            lat = nat / "say" / j
-            unique(line_ids, line["id"], lat / "id", "customer line")
-            say.append(dm.CustomerLine(line["id"], b.text(line["text"], lat / "text"),
-                                       _state_test(b, line.get("when"), lat / "when")))
+        say = lines(node_raw["say"], nat / "say")
         responses = []
         for j, resp in enumerate(node_raw.get("responses", [])):
             rat = nat / "responses" / j
@@ -310,7 +357,7 @@ def _drill(b: Builder, raw: dict, at: At, rubrics: dict[str, dm.Rubric]) -> dm.D
             responses.append(dm.Response(
                 id=resp["id"], match=matcher(b, resp["match"], rat / "match"),
                 feedback=b.text(resp["feedback"], rat / "feedback"), pos=rat.pos,
-                when=_state_test(b, resp.get("when"), rat / "when"), points=int(resp.get("points", 0)),
+                when=_state_test(b, resp.get("when"), rat / "when", remedy_refs), points=int(resp.get("points", 0)),
                 criterion=resp.get("criterion"), effect=_effect(resp.get("effect")), next=resp.get("next"),
             ))
         fb, fat = node_raw["fallback"], nat / "fallback"
@@ -318,16 +365,47 @@ def _drill(b: Builder, raw: dict, at: At, rubrics: dict[str, dm.Rubric]) -> dm.D
         nexts.append((fb["next"], fat / "next"))
         fallback = dm.Fallback(fb["id"], fb["next"], b.opt_text(fb.get("feedback"), fat / "feedback"),
                                _effect(fb.get("effect")), int(fb.get("points", 0)))
-        nodes[node_raw["id"]] = dm.Node(node_raw["id"], tuple(say), tuple(responses), fallback, nat.pos,
+        nodes[node_raw["id"]] = dm.Node(node_raw["id"], say, tuple(responses), fallback, nat.pos,
                                         b.opt_text(node_raw.get("hint"), nat / "hint"),
                                         b.opt_text(node_raw.get("model"), nat / "model"))
     endings: dict[str, dm.Ending] = {}
     for i, end_raw in enumerate(raw["endings"]):
         eat = at / "endings" / i
         unique(local, end_raw["id"], eat / "id", "node/ending")
+        said = end_raw.get("say")
+        closing_text: Text | None
+        if isinstance(said, list):
+            closing = lines(said, eat / "say")
+            closing_text = closing[0].text
+        else:
+            closing_text = b.opt_text(said, eat / "say")
+            closing = (() if closing_text is None else
+                       (dm.CustomerLine(f"{end_raw['id']}.say", closing_text, None, (eat / "say").pos),))
         endings[end_raw["id"]] = dm.Ending(end_raw["id"], dm.EndingKind(end_raw["kind"]),
                                            b.text(end_raw["title"], eat / "title"), eat.pos, end_raw.get("outcome"),
-                                           b.opt_text(end_raw.get("say"), eat / "say"))
+                                           closing_text, closing)
+    reactions = []
+    for i, reaction in enumerate(raw.get("reactions", [])):
+        rat = at / "reactions" / i
+        unique(feedback_ids, reaction["id"], rat / "id", "reaction")
+        for j, ident in enumerate(reaction["to"]):
+            if ident not in EVENTS:
+                b.ref("detector", ident, rat / "to" / j)
+        quotable = any(ident != "silence" for ident in reaction["to"])
+        reactions.append(dm.Reaction(reaction["id"], tuple(reaction["to"]),
+                                     lines(reaction["say"], rat / "say", quotable=quotable), rat.pos))
+    patience = None
+    if raw.get("patience") is not None:
+        pat = raw["patience"]
+        patience = dm.Patience(int(pat["seconds"]), _effect(pat.get("effect")),
+                               lines(pat.get("say", []), at / "patience" / "say"))
+    known_remedies = [r.id for r in authority.remedies] if authority else []
+    for ident, where in remedy_refs:
+        if ident not in known_remedies:
+            b.error(where, "E514", f"{ident!r} is not a remedy of drill {drill_id!r}",
+                    did_you_mean(ident, known_remedies) or
+                    ("declare it under `authority: may_offer` or `beyond`" if not known_remedies
+                     else f"remedies: {', '.join(known_remedies)}"))
 
     targets = [*nodes, *endings]
     nexts.append((raw["start"], at / "start"))
@@ -364,6 +442,7 @@ def _drill(b: Builder, raw: dict, at: At, rubrics: dict[str, dm.Rubric]) -> dm.D
             if ident not in known:
                     b.error(where, "E503", f"rubric {rubric.id!r} has no criterion {ident!r}",
                         did_you_mean(ident, known) or f"known: {', '.join(known)}")
+        authority = _charged_criterion(b, authority, rubric, at / "authority")
     _check_case(b, raw.get("case") or {}, at / "case")
     locales = tuple(raw.get("locales", b.locales))
     for i, loc in enumerate(locales):
@@ -377,8 +456,61 @@ def _drill(b: Builder, raw: dict, at: At, rubrics: dict[str, dm.Rubric]) -> dm.D
         brief=b.opt_text(raw.get("brief"), at / "brief"), locales=locales, case=dict(raw.get("case") or {}),
         na=tuple(raw.get("na", [])), pass_mark=float(raw["pass_mark"]) if "pass_mark" in raw else None,
         hint_cost=int(raw.get("hint_cost", 5)), max_turns=int(raw.get("max_turns", 12)),
-        source=b.source(raw.get("source"), at / "source"),
+        source=b.source(raw.get("source"), at / "source"), authority=authority, reactions=tuple(reactions),
+        patience=patience,
     )
+
+
+DEFAULT_OVERPROMISE_CRITERION = "cv_overpromise"
+
+
+def _authority(b: Builder, raw: dict | None, at: At, remedy_refs: RemedyRefs,
+               nexts: list[tuple[str, At]]) -> dm.Authority | None:
+    if raw is None:
+        return None
+    remedies: list[dm.Remedy] = []
+    seen: dict[str, At] = {}
+    for key, allowed in (("may_offer", True), ("beyond", False)):
+        for i, item in enumerate(raw.get(key, [])):
+            rat = at / key / i
+            if item["id"] in seen:
+                b.error(rat / "id", "E501", f"duplicate remedy id {item['id']!r} (first at {seen[item['id']].pos})",
+                        "give each remedy its own id")
+                continue
+            seen[item["id"]] = rat / "id"
+            if not allowed and (item.get("when") is not None or item.get("max_amount") is not None):
+                b.warning(rat, "W515", "`when` and `max_amount` limit what is allowed; a `beyond` remedy never is",
+                          "move it under `may_offer`, or drop the limit")
+            remedies.append(dm.Remedy(
+                id=item["id"], title=b.text(item["title"], rat / "title"),
+                match=matcher(b, item["match"], rat / "match"),
+                allowed=allowed, when=_state_test(b, item.get("when"), rat / "when", remedy_refs),
+                max_amount=float(item["max_amount"]) if item.get("max_amount") is not None else None,
+                limit=b.opt_text(item.get("limit"), rat / "limit"), pos=rat.pos))
+    if raw.get("avoid"):
+        b.ref("avoid", raw["avoid"], at / "avoid")
+    if raw.get("next"):
+        nexts.append((raw["next"], at / "next"))
+    return dm.Authority(tuple(remedies), raw.get("criterion"), raw.get("avoid"), _effect(raw.get("effect")),
+                        raw.get("next"))
+
+
+def _charged_criterion(b: Builder, authority: dm.Authority | None, rubric: dm.Rubric,
+                       at: At) -> dm.Authority | None:
+    """The criterion an over-promise is charged to: the named one (a penalty or auto-fail), else the default."""
+    if authority is None:
+        return None
+    if authority.criterion is None:
+        found = rubric.criterion(DEFAULT_OVERPROMISE_CRITERION)
+        return msgspec.structs.replace(authority, criterion=found.id) if found is not None else authority
+    found = rubric.criterion(authority.criterion)
+    if found is None:
+        b.error(at / "criterion", "E503", f"rubric {rubric.id!r} has no criterion {authority.criterion!r}",
+                did_you_mean(authority.criterion, [c.id for c in rubric.criteria]) or "name a penalty criterion")
+    elif found.kind is dm.CriterionKind.WEIGHT:
+        b.error(at / "criterion", "E503", f"criterion {found.id!r} is weighted, so an over-promise would earn points",
+                "name a `penalty` or `auto_fail` criterion")
+    return authority
 
 
 def _check_case(b: Builder, case: dict, at: At) -> None:

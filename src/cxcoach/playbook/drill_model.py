@@ -105,6 +105,28 @@ class StateTest(Model):
     flags: tuple[str, ...] = ()
     not_flags: tuple[str, ...] = ()
     case: Condition | None = None
+    # What the customer heard: the latest reply (for a line, the reply that led to it) and memory of the talk.
+    acts: tuple[str, ...] = ()  # the latest reply showed at least one of these acts (detector ids)
+    not_acts: tuple[str, ...] = ()  # ... and none of these
+    reply: Matcher | None = None  # the latest reply matches
+    overpromise: bool | None = None  # the latest reply did (True) / did not (False) promise beyond authority
+    offered: tuple[str, ...] = ()  # every one of these remedies was offered at some turn
+    not_offered: tuple[str, ...] = ()  # none of these was ever offered
+    refused: tuple[str, ...] = ()  # every one of these remedies was refused ("we can't refund") at some turn
+
+    @property
+    def listens(self) -> bool:
+        """Whether the test looks at what the trainee said, not only at the mood."""
+        return bool(self.acts or self.not_acts or self.reply is not None or self.overpromise is not None
+                    or self.offered or self.not_offered or self.refused)
+
+    @property
+    def parts(self) -> int:
+        """How specific a line chosen by this test is: one per condition, two per condition on what was said
+        (a line that answers the reply beats one that only fits the mood or the visit)."""
+        heard = (bool(self.acts) + bool(self.not_acts) + (self.reply is not None) + (self.overpromise is not None)
+                 + len(self.offered) + len(self.not_offered) + len(self.refused))
+        return len(self.numbers) + len(self.flags) + len(self.not_flags) + (self.case is not None) + 2 * heard
 
 
 # --- detectors and rubrics --------------------------------------------------
@@ -205,6 +227,7 @@ class CustomerLine(Model):
     id: str
     text: Text
     when: StateTest | None = None
+    pos: Pos = NOWHERE
 
 
 class Response(Model):
@@ -246,6 +269,7 @@ class Ending(Model):
     pos: Pos = NOWHERE
     outcome: str | None = None
     say: Text | None = None
+    lines: tuple[CustomerLine, ...] = ()  # the closing words as variants (`say` as a one-line list)
 
 
 class Persona(Model):
@@ -257,6 +281,62 @@ class Persona(Model):
     temper: float = 1.0
     strategy: str | None = None
     motive: Text | None = None
+
+
+# --- what the customer hears: authority, reactions, patience ----------------
+
+class Remedy(Model):
+    """Something a trainee might offer in a drill, how an offer of it is recognised, and whether they may.
+
+    `allowed: False` is beyond the trainee's authority whatever happens; an
+    allowed remedy may still be limited to a moment (`when`, e.g. only after
+    the meter test) or to a sum (`max_amount`, compared with the money named
+    in the same clause as the offer).
+    """
+
+    id: str
+    title: Text
+    match: Matcher
+    allowed: bool = True
+    when: StateTest | None = None
+    max_amount: float | None = None
+    limit: Text | None = None  # the limit in words, quoted when it is broken
+    pos: Pos = NOWHERE
+
+
+class Authority(Model):
+    """What the trainee may offer in a drill; an offer beyond it is an over-promise."""
+
+    remedies: tuple[Remedy, ...] = ()
+    criterion: str | None = None  # a penalty criterion of the drill's rubric, credited with each over-promise
+    avoid: str | None = None  # the playbook's "avoid" entry for promising what cannot be delivered
+    effect: Effect | None = None  # how the customer's state moves when promised too much
+    next: str | None = None  # where an over-promise leads (a node or ending), whatever branch the reply took
+
+    def remedy(self, ident: str) -> Remedy | None:
+        return next((r for r in self.remedies if r.id == ident), None)
+
+
+class Reaction(Model):
+    """Words the customer puts before their next line when the reply showed one of `to`.
+
+    `to` holds act (detector) ids and the events `upset` (any act that raises
+    hostility), `overpromise` (promised beyond authority) and `silence` (the
+    reply timer ran out).
+    """
+
+    id: str
+    to: tuple[str, ...]
+    say: tuple[CustomerLine, ...]
+    pos: Pos = NOWHERE
+
+
+class Patience(Model):
+    """How long the customer waits for a reply, and what happens when they have waited too long."""
+
+    seconds: int
+    effect: Effect | None = None
+    say: tuple[CustomerLine, ...] = ()
 
 
 class Drill(Model):
@@ -279,3 +359,6 @@ class Drill(Model):
     hint_cost: int = 5
     max_turns: int = 12
     source: tuple[str, ...] = ()
+    authority: Authority | None = None
+    reactions: tuple[Reaction, ...] = ()
+    patience: Patience | None = None

@@ -9,6 +9,7 @@ from ..gc_pause import gc_paused
 from ..problems import PlaybookError, Problem, ProblemList, Severity
 from ..resources import default_playbook_path
 from . import model as m
+from .include import included_paths, library_locale, read_included
 from .yamlsource import DEFAULT_LIMITS, Document, Limits, display_path, read_yaml_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -49,6 +50,7 @@ def read_documents(root: Path, problems: ProblemList, limits: Limits = DEFAULT_L
     from .schema import schema_problems
 
     docs = []
+    read: list[tuple[Path, Document]] = []
     files = playbook_files(root, problems)
     if not files and not problems.items:
         problems.add(Problem(display_path(root), 1, 1, "E018", "no .yaml files in the playbook folder",
@@ -67,7 +69,8 @@ def read_documents(root: Path, problems: ProblemList, limits: Limits = DEFAULT_L
         problems.extend(found)
         if not any(p.severity is Severity.ERROR for p in found):
             docs.append(doc)
-    return docs
+            read.append((path, doc))
+    return docs + read_included(read, problems, known=files, limits=limits)
 
 
 def check_playbook(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> tuple[m.Playbook | None, list[Problem]]:
@@ -91,7 +94,7 @@ def _check(root: Path, limits: Limits) -> tuple[m.Playbook | None, list[Problem]
         playbook = build_playbook(docs, display_path(root), problems)
     if problems.has_errors:
         playbook = None
-    return playbook, problems.sorted()
+    return playbook, [p for p in problems.sorted() if not library_locale(p, root)]
 
 
 def load_playbook(path: str | os.PathLike[str] | None = None, *, limits: Limits = DEFAULT_LIMITS,
@@ -110,7 +113,8 @@ def _load(root: Path, limits: Limits, cache: bool) -> m.Playbook:
     key = None
     if cache and root.exists() and limits == DEFAULT_LIMITS:
         try:
-            key = playbook_cache.cache_key(playbook_files(root, ProblemList()), root)
+            files = playbook_files(root, ProblemList())
+            key = playbook_cache.cache_key(files + included_paths(files), root)
         except OSError:
             key = None
         cached = playbook_cache.get(key) if key is not None else None

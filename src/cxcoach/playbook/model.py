@@ -99,20 +99,77 @@ class Duration(Model):
         return f"{self.amount}{self.unit.value}"
 
 
+class YearStatus(StrEnum):
+    """How sure a holiday source is about one year (see playbook/holiday_data.py)."""
+
+    KNOWN = "known"  # fixed by law, or the year's official notice is in the source
+    ESTIMATED = "estimated"  # a yearly notice the source does not have yet: statutory days only
+    UNCOVERED = "uncovered"  # outside the years the source has data for: no days off at all
+
+
+class SourceYear(Model):
+    """One year of a holiday source as plain data: days off (named) and make-up workdays."""
+
+    year: int
+    status: YearStatus
+    days_off: dict[dt.date, Text] = msgspec.field(default_factory=dict)
+    workdays: frozenset[dt.date] = frozenset()  # weekend days made working days (调休上班)
+    estimated: frozenset[dt.date] = frozenset()  # days off the source itself labels estimated
+
+
+class HolidaySource(Model):
+    """`calendar.holidays: {country, subdivision}`: public holidays from the `holidays` package.
+
+    `years` holds what was resolved when the playbook was built (and cached
+    with it); any other year is resolved on first use, which imports the
+    package. `version` is the package's version the data came from.
+    """
+
+    country: str
+    subdivision: str | None = None
+    version: str = ""
+    locales: tuple[str, ...] = ()
+    years: dict[int, SourceYear] = msgspec.field(default_factory=dict)
+
+    def year(self, year: int) -> SourceYear:
+        found = self.years.get(year)
+        if found is None:
+            from .holiday_data import source_year
+
+            found = source_year(self, year)
+        return found
+
+
 class Calendar(Model):
-    """Working time used for business-hour deadlines."""
+    """Working time used for business-hour deadlines.
+
+    A day is a working day when the playbook says so (`workdays`), else not
+    when the playbook lists it as a holiday (`holidays`), else as the source
+    says (its make-up workdays, then its days off), else by `weekdays`: the
+    playbook's own days override the source.
+    """
 
     timezone: str
     start: dt.time
     end: dt.time
     weekdays: frozenset[int]  # Monday = 0
-    holidays: frozenset[dt.date] = frozenset()
-    workdays: frozenset[dt.date] = frozenset()
+    holidays: frozenset[dt.date] = frozenset()  # the playbook's own days off
+    workdays: frozenset[dt.date] = frozenset()  # the playbook's own working days
+    names: dict[dt.date, Text] = msgspec.field(default_factory=dict)  # names of the playbook's own days
+    source: HolidaySource | None = None
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.workdays:
             return True
-        return day.weekday() in self.weekdays and day not in self.holidays
+        if day in self.holidays:
+            return False
+        if self.source is not None:
+            year = self.source.year(day.year)
+            if day in year.workdays:
+                return True
+            if day in year.days_off:
+                return False
+        return day.weekday() in self.weekdays
 
 
 MIDNIGHT = dt.time(0)  # as the end of working hours it means 24:00

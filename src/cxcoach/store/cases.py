@@ -186,6 +186,18 @@ class CaseStore:
         for row in rows:
             yield int(row[0]), _event(row[1:])
 
+    def active_between(self, start: dt.datetime, end: dt.datetime) -> list[CaseRow]:
+        """Cases that lived in [start, end): received before `end` and not closed before `start`,
+        or with any event in the period (a follow-up after closure). For reports; ordered by id."""
+        c, e = t.cases.c, t.case_events.c
+        touched = sa.select(e.case_id).where(e.at >= start, e.at < end)
+        query = (sa.select(*_CASE_COLUMNS)
+                 .where(sa.or_(sa.and_(c.received_at < end, sa.or_(c.closed_at.is_(None), c.closed_at >= start)),
+                               c.id.in_(touched)))
+                 .order_by(c.id))
+        with self.db.read() as conn:
+            return [_case(r) for r in conn.execute(query)]
+
     def _where(self, *, open: bool | None = None, overdue_at: dt.datetime | None = None,
                due_before: dt.datetime | None = None, received_from: dt.datetime | None = None,
                received_before: dt.datetime | None = None, closed_before: dt.datetime | None = None,

@@ -42,7 +42,7 @@ from .errors import BUSY_TIMEOUT_MS, StoreError
 from .migrate import SCHEMA_VERSION, current_revision, ensure_schema
 
 if TYPE_CHECKING:
-    from ..drill.session import DrillReport, DrillSession, Turn
+    from ..drill.session import DrillReport, DrillSession, Silence, Turn
     from ..playbook.model import Playbook
     from .cases import CaseStore
 
@@ -435,8 +435,12 @@ class Store:
                              + (f"is damaged ({reason})" if reason else "does not exist"))
         events: list[list[str]] = []
         for turn in self.turns(session_id):
-            events.append(["reply", turn.text] if turn.kind == "reply" else ["hint"])
-        return {"drill": row.drill, "seed": row.seed, "locale": row.lang, "mode": row.mode, "events": events}
+            if turn.kind == "reply":
+                events.append(["reply", turn.text])
+            else:  # a hint, or a silence (stored as a non-reply event until the schema has a kind for it)
+                events.append([str(turn.detail.get("event", "hint"))])
+        return {"drill": row.drill, "seed": row.seed, "locale": row.lang, "mode": row.mode, "events": events,
+                "trainee": row.trainee}
 
     def export_csv(self, rows: Iterable[SessionRow], out: IO[str]) -> int:
         """Write sessions as CSV, one column per criterion (its points); returns the number of rows.
@@ -498,7 +502,7 @@ class RecordedDrill:
               locale: str | None = None, mode: str = "practice") -> RecordedDrill:
         from ..drill.session import DrillSession
 
-        session = DrillSession(playbook, drill, seed=seed, locale=locale, mode=mode)
+        session = DrillSession(playbook, drill, seed=seed, locale=locale, mode=mode, trainee=trainee.name)
         sid = store.start_session(trainee, playbook=playbook.id, drill=session.drill.id, seed=session.seed,
                                   mode=session.mode.value, lang=session.locale,
                                   drill_title=session.drill.title.get(session.locale))
@@ -546,6 +550,16 @@ class RecordedDrill:
         node = self.session.node.id if self.session.node else ""
         self._save(lambda: self.store.add_turn(self.id, "hint", text or "", node=node))
         return text
+
+    def wait(self) -> Silence:
+        """The reply timer ran out: the drill's patience applies, and the silence is recorded."""
+        node = self.session.node.id if self.session.node else ""
+        silence = self.session.wait()
+        detail = {"event": "wait", "hostility": silence.state.hostility, "perceived": silence.state.perceived}
+        self._save(lambda: self.store.add_turn(self.id, "hint", customer=silence.customer, node=node, detail=detail))
+        if self.session.finished:
+            self.finish()
+        return silence
 
     def reply(self, text: str) -> Turn:
         customer = self.session.customer_text

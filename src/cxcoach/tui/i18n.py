@@ -37,7 +37,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "home.console": ("填写案件，实时查看下一步与时限", "Describe a case; live next steps and deadlines"),
     "home.history": ("成绩走势、筛选与导出", "Scores over time, filters, CSV export"),
     "home.playbooks": ("查看与切换手册", "Inspect and switch playbooks"),
-    "home.resume": ("有未完成的演练，可在演练页按 r 继续。", "You have an unfinished drill: press r on the practice screen to resume it."),
+    "home.resume": ("有未完成的演练，可在演练页按 r 选择继续。", "You have unfinished drills: press r on the practice screen to pick one to resume."),
     "home.no_playbook": ("没有可用的手册", "No playbook loaded"),
     "home.no_db": ("历史记录不可用", "History is unavailable"),
     "practice.filter.difficulty": ("难度", "Difficulty"),
@@ -54,6 +54,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "practice.no_drills": ("这个手册没有演练。", "This playbook has no drills."),
     "practice.resumed": ("已恢复未完成的演练。", "Unfinished drill resumed."),
     "practice.nothing_to_resume": ("没有未完成的演练。", "No unfinished drill to resume."),
+    "resume.title": ("选择要继续的演练", "Choose a drill to carry on with"),
+    "resume.col.replies": ("已答", "Replies"),
     "drill.reply": ("你的回复（回车发送）", "Your reply (Enter to send)"),
     "drill.hint": ("提示", "Hint"),
     "drill.no_hint": ("这一步没有提示。", "No hint for this step."),
@@ -66,7 +68,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "drill.hostility": ("敌意", "Hostility"),
     "drill.perceived": ("感知服务", "Perceived"),
     "drill.timer": ("剩余", "Left"),
-    "drill.timeout": ("时间到，请尽快回复。", "Time is up: reply now."),
+    "drill.timeout": ("时间到：顾客等得不耐烦了。", "Time is up: the customer is getting impatient."),
+    "drill.untimed": ("这个演练不计时。", "This drill has no reply timer."),
     "drill.quit": ("离开", "Leave"),
     "drill.report": ("报告", "Report"),
     "drill.saved_error": ("保存失败", "Could not save"),
@@ -123,6 +126,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "save.title": ("保存到哪里？", "Save where?"),
     "save.ok": ("保存", "Save"),
     "history.unfinished": ("未完成", "unfinished"),
+    "history.mode.practice": ("练习", "practice"),
+    "history.mode.exam": ("考试", "exam"),
     "history.abandoned": ("已放弃", "abandoned"),
     "playbooks.active": ("当前手册", "Active playbook"),
     "playbooks.path": ("路径", "Path"),
@@ -249,7 +254,8 @@ HELP: dict[str, str] = {
 | `q` / `ctrl+q` | 退出 |
 
 **演练**：在列表中选择演练后按回车开始。输入回复后回车发送。`f2` 提示（扣分），`escape` 离开。
-中断的演练（包括程序被强制关闭）可在演练页按 `r` 继续。
+中断的演练（包括程序被强制关闭）都可以继续：在演练页按 `r` 从列表中选择，或在历史页选中后回车。
+打开“答题计时”后，演练里设定了耐心时限的顾客会等得不耐烦，敌意上升。
 
 **主管控制台**（案件队列）：所有未结案件按风险排序（超时在前，再按最近时限已用比例），倒计时实时走动，
 “等待客户”时暂停。选中案件后下方显示时限、时间线和下一步。`m` 变更阶段，`f` 设置事实，`n` 备注，
@@ -272,7 +278,9 @@ HELP: dict[str, str] = {
 
 **Practice**: pick a drill in the list and press Enter. Type a reply and press Enter
 to send it. `f2` shows a hint (costs points), `escape` leaves.
-An interrupted drill (even if the app was killed) is resumed with `r` on the practice screen.
+Every interrupted drill (even if the app was killed) can be resumed: press `r` on the practice
+screen and pick one, or press Enter on it in the history. With the reply timer on, a customer
+whose drill sets a patience limit grows impatient when you take too long, and hostility rises.
 
 **Console** (the desk): every open case, most urgent first (overdue, then the share of the nearest
 deadline used), countdowns ticking and standing still while waiting on the customer. The highlighted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,6 +23,7 @@ class LintContext:
 
     playbook: Playbook
     docs: list[Document] = field(default_factory=list)
+    today: dt.date = field(default_factory=dt.date.today)  # checks on how current the calendar is count from here
 
     @cached_property
     def factspace(self) -> FactSpace:

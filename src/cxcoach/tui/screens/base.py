@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.screen import Screen
 
@@ -13,7 +13,10 @@ if TYPE_CHECKING:
     from ..app import CxcoachApp
 
 
-class CoachScreen(Screen):
+ResultT = TypeVar("ResultT")
+
+
+class CoachScreen(Screen[ResultT]):
     """A screen that recomposes when the app's language or playbook changes.
 
     Screens keep what the user chose (filters, field values) in attributes and

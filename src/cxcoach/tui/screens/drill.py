@@ -1,4 +1,8 @@
-"""A running drill: the customer talks, the trainee replies, the mood moves, every turn is saved."""
+"""A running drill: the customer talks, the trainee replies, the mood moves, every turn is saved.
+
+The screen dismisses with the drill's report when it ends, or with None when
+the trainee leaves (see flow.py): it never opens the report itself.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +12,26 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input
 
-from ...drill.session import DrillError, Mode
+from ...drill.session import DrillError, DrillReport, Mode, Silence, Turn
 from ...store import RecordedDrill, StoreError
 from ..text import assemble
 from ..widgets.countdown import Countdown
 from ..widgets.mood_meter import MoodMeter
+from ..widgets.prose import Prose
 from ..widgets.transcript import Transcript
 from .base import CoachScreen
 
-REPLY_SECONDS = 90
 
-
-class DrillScreen(CoachScreen):
+class DrillScreen(CoachScreen[DrillReport | None]):
     """One drill session (pushed on the practice mode's stack).
 
     Leaving with escape keeps the session unfinished, so it can be resumed
-    later from the practice screen, exactly as after a crash.
+    later from the practice screen, exactly as after a crash. With the reply
+    timer on, a drill that declares `patience` gives the trainee that long;
+    when it runs out the customer says so and their mood moves (a drill
+    without `patience` has no timer).
 
     | Key | Does |
     | :- | :- |
@@ -51,20 +57,24 @@ class DrillScreen(CoachScreen):
     def session(self):
         return self.run.session
 
+    @property
+    def timed(self) -> bool:
+        return self.timer and self.session.drill.patience is not None
+
     def compose(self) -> ComposeResult:
         s = self.session
-        loc = s.locale
+        lang = self.coach.lang  # titles follow the app; the conversation keeps the drill's language
         yield Header()
         with Horizontal(id="drill-top"):
             mode = self.t("practice.exam") if s.mode is Mode.EXAM else self.t("mode.practice")
-            yield Static(assemble((s.drill.title.get(loc), "bold"), "\n", s.drill.persona.label.get(loc),
-                                  ("  ·  " + mode, "$text-muted")), id="drill-info")
+            yield Prose(assemble((s.drill.title.get(lang), "bold"), "\n", s.drill.persona.label.get(lang),
+                                 ("  ·  " + mode, "$text-muted")), id="drill-info")
             meter = MoodMeter(self.t("drill.hostility"), self.t("drill.perceived"), id="mood")
             meter.hostility, meter.perceived = s.state.hostility, s.state.perceived
             yield meter
-            if self.timer:
+            if self.timed:
                 yield Countdown(self.t("drill.timer"), self.coach.clock, id="reply-timer",
-                                warn_within=dt.timedelta(seconds=20), left_word="",
+                                warn_within=dt.timedelta(seconds=15), left_word="",
                                 overdue_word=self.t("console.overdue"))
         yield Transcript(id="transcript")
         yield Input(placeholder=self.t("drill.reply"), id="reply", max_length=2000)
@@ -91,18 +101,28 @@ class DrillScreen(CoachScreen):
             transcript.note(s.drill.brief.get(s.locale))
         if self.resumed and note:
             transcript.note(self.t("practice.resumed"))
+        if self.timer and not self.timed:
+            transcript.note(self.t("drill.untimed"))
+        silences: dict[int, list[Silence]] = {}
+        for silence in s.silences:
+            silences.setdefault(silence.turn, []).append(silence)
         for turn in s.turns:
+            for silence in silences.get(turn.number, [])[:-1]:
+                transcript.say_customer(self.t("drill.customer"), silence.customer)
             transcript.say_customer(self.t("drill.customer"), turn.customer)
             transcript.say_trainee(self.t("drill.you"), turn.reply)
             if s.mode is Mode.PRACTICE:
                 transcript.feedback([(f.text, f.points) for f in turn.feedback])
         if not s.finished:
+            for silence in silences.get(s.turn_number, [])[:-1]:
+                transcript.say_customer(self.t("drill.customer"), silence.customer)
             transcript.say_customer(self.t("drill.customer"), s.customer_text)
             self._restart_timer()
 
     def _restart_timer(self) -> None:
-        if self.timer and self.query("#reply-timer"):
-            self.query_one("#reply-timer", Countdown).due = self.coach.clock() + dt.timedelta(seconds=REPLY_SECONDS)
+        patience = self.session.drill.patience
+        if self.timed and patience is not None and self.query("#reply-timer"):
+            self.query_one("#reply-timer", Countdown).due = self.coach.clock() + dt.timedelta(seconds=patience.seconds)
 
     @on(Input.Submitted, "#reply")
     def _reply(self, event: Input.Submitted) -> None:
@@ -112,6 +132,7 @@ class DrillScreen(CoachScreen):
         event.input.value = ""
         transcript = self.query_one(Transcript)
         transcript.say_trainee(self.t("drill.you"), text)
+        turn: Turn | None
         try:
             turn = self.run.reply(text)
         except StoreError as exc:  # the turn happened in memory but could not be saved
@@ -122,30 +143,43 @@ class DrillScreen(CoachScreen):
             return
         if turn is not None and self.session.mode is Mode.PRACTICE:
             transcript.feedback([(f.text, f.points) for f in turn.feedback])
+        self._customer_speaks()
+
+    def _customer_speaks(self) -> None:
+        """After a reply or a silence: the mood, then the customer's words, then the report or the timer."""
+        transcript = self.query_one(Transcript)
         meter = self.query_one(MoodMeter)
         meter.hostility, meter.perceived = self.session.state.hostility, self.session.state.perceived
-        if self.session.finished:
-            closing = self.session.customer_text
-            if closing:
-                transcript.say_customer(self.t("drill.customer"), closing)
-            self.show_report()
-        else:
+        if self.session.customer_text:
             transcript.say_customer(self.t("drill.customer"), self.session.customer_text)
+        if self.session.finished:
+            self.end()
+        else:
             self._restart_timer()
 
     @on(Countdown.Expired, "#reply-timer")
     def _time_up(self) -> None:
+        """The customer has waited as long as the drill says: they react, and the clock starts again."""
+        if self.session.finished:
+            return
+        try:
+            self.run.wait()
+        except StoreError as exc:
+            self.notify(str(exc), title=self.t("drill.saved_error"), severity="error", markup=False)
+        except DrillError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
         self.notify(self.t("drill.timeout"), severity="warning", markup=False)
+        self._customer_speaks()
 
-    def show_report(self) -> None:
-        from .report import ReportScreen
-
+    def end(self) -> None:
+        """The drill is over: store the result and hand the report back to whoever started the drill."""
         try:
             report = self.run.finish() or self.session.report()
         except StoreError as exc:
             self.notify(str(exc), title=self.t("drill.saved_error"), severity="error", markup=False)
             report = self.session.report()
-        self.app.switch_screen(ReportScreen(report, self.run, timer=self.timer))
+        self.dismiss(report)
 
     def action_hint(self) -> None:
         s = self.session
@@ -162,4 +196,4 @@ class DrillScreen(CoachScreen):
         self.query_one(Transcript).note(f"{self.t('drill.hint')}: {text}" if text else self.t("drill.no_hint"))
 
     def action_leave(self) -> None:
-        self.app.pop_screen()
+        self.dismiss(None)

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Select, Sparkline,
 from ...store import SessionRow, StoreError
 from ..text import assemble, cell, content
 from ..widgets.criterion_trends import CriterionTrends
+from . import flow
 from .base import CoachScreen
 
 ALL = "__all__"
@@ -23,6 +24,7 @@ class HistoryScreen(CoachScreen):
 
     | Key | Does |
     | :- | :- |
+    | enter | resume the highlighted session, if it is unfinished |
     | `e` | export the listed sessions as CSV into the current folder |
     | `r` | reload from the database (another instance may have written) |
     """
@@ -74,7 +76,7 @@ class HistoryScreen(CoachScreen):
         if app.playbook is not None:
             drills = {d.id: d.title.get(app.lang) for d in app.playbook.drills.values()}
         for r in self.rows:
-            drills.setdefault(r.drill, r.drill_title or r.drill)
+            drills.setdefault(r.drill, self._drill_title(r))
         yield Header()
         with Vertical(id="history"):
             with Horizontal(id="history-filters"):
@@ -96,7 +98,8 @@ class HistoryScreen(CoachScreen):
             yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             if finished:
                 yield Label(content(self.t("history.per_criterion"), "bold"))
-                yield CriterionTrends(finished, id="history-trends")
+                yield CriterionTrends(finished, id="history-trends", title=self._criterion_title,
+                                      status=lambda status: self.t(f"status.{status}"))
         yield Footer()
 
     def on_mount(self) -> None:
@@ -114,8 +117,31 @@ class HistoryScreen(CoachScreen):
                               "green" if r.passed else "red")
             else:
                 result = cell(self.t("history.abandoned") if r.abandoned else self.t("history.unfinished"), "yellow")
-            table.add_row(cell(r.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")), cell(r.drill_title or r.drill),
-                          cell(r.mode), cell("" if r.score is None else str(r.score)), result, key=str(r.id))
+            table.add_row(cell(r.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")), cell(self._drill_title(r)),
+                          cell(self.t(f"history.mode.{r.mode}")), cell("" if r.score is None else str(r.score)), result,
+                          key=str(r.id))
+
+    def _drill_title(self, row: SessionRow) -> str:
+        """In the current language, from the playbook; the stored title when the drill is gone."""
+        pb = self.coach.playbook
+        drill = pb.drills.get(row.drill) if pb else None
+        return drill.title.get(self.coach.lang) if drill else (row.drill_title or row.drill)
+
+    def _criterion_title(self, ident: str, stored: str) -> str:
+        pb = self.coach.playbook
+        for rubric in (pb.rubrics.values() if pb else ()):
+            found = rubric.criterion(ident)
+            if found is not None:
+                return found.title.get(self.coach.lang)
+        return stored
+
+    @on(DataTable.RowSelected, "#history-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on an unfinished session carries on with it (the drill must still be in the playbook)."""
+        row = next((r for r in self.rows if str(r.id) == event.row_key.value), None)
+        if row is None or not row.resumable:
+            return
+        self.coach.with_trainee(lambda trainee: flow.resume(self.coach, row.id))
 
     async def on_screen_resume(self) -> None:
         # Textual may resume a screen more than once as it is first shown; rebuild only on new data

@@ -5,13 +5,14 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input
 
 from ..i18n import tr
 from ..keys import localize
 from ..text import content
+from ..widgets.prose import Prose
 
 
 class NameScreen(ModalScreen[str | None]):
@@ -23,26 +24,31 @@ class NameScreen(ModalScreen[str | None]):
     | escape | cancel |
     """
 
+    AUTO_FOCUS = "#name"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
+    # Sized to its words, never wider than the terminal nor taller than it (it scrolls instead of clipping).
     DEFAULT_CSS = """
     NameScreen { align: center middle; }
-    NameScreen > Vertical {
-        width: 50;
+    NameScreen > VerticalScroll {
+        width: 60;
+        max-width: 100%;
         height: auto;
+        max-height: 100%;
         border: thick $accent;
         background: $surface;
-        padding: 1 2;
+        padding: 0 2;
     }
-    NameScreen Label { margin-bottom: 1; }
-    NameScreen Button { margin-top: 1; }
+    NameScreen Prose { width: 100%; margin-top: 1; }
+    NameScreen Input { margin-top: 1; }
+    NameScreen Button { margin: 1 0; }
     """
 
     def compose(self) -> ComposeResult:
         lang = getattr(self.app, "lang", "en")
-        with Vertical():
-            yield Label(content(tr("name.title", lang), "bold"))
-            yield Label(content(tr("name.help", lang)))
+        with VerticalScroll():
+            yield Prose(content(tr("name.title", lang), "bold"), id="name-title")
+            yield Prose(content(tr("name.help", lang)), id="name-help")
             yield Input(id="name", max_length=80)
             yield Button(tr("name.ok", lang), variant="primary", id="ok")
 

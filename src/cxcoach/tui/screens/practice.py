@@ -8,10 +8,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Select, Static, Switch
 
-from ...store import RecordedDrill, StoreError, Trainee
+from ...store import RecordedDrill, SessionRow, StoreError, Trainee
 from ..text import assemble, cell, content
+from ..widgets.prose import Prose
+from . import flow
 from .base import CoachScreen
-from .drill import DrillScreen
+from .resume import ResumeScreen
 
 ANY = "__any__"
 
@@ -22,7 +24,7 @@ class PracticeScreen(CoachScreen):
     | Key | Does |
     | :- | :- |
     | enter | start the highlighted drill |
-    | `r` | resume the latest unfinished drill |
+    | `r` | list the unfinished drills and resume one |
     | `x` | toggle exam mode (no feedback, no hints) |
     | `t` | toggle the per-reply timer |
     """
@@ -31,7 +33,7 @@ class PracticeScreen(CoachScreen):
 
     BINDINGS = [
         Binding("enter", "start", "Start", priority=False),
-        Binding("r", "resume", "Resume", tooltip="Resume the latest interrupted drill"),
+        Binding("r", "resume", "Resume", tooltip="Choose an unfinished drill to carry on with"),
         Binding("x", "toggle_exam", "Exam"),
         Binding("t", "toggle_timer", "Timer"),
     ]
@@ -88,7 +90,7 @@ class PracticeScreen(CoachScreen):
                 yield Switch(self.timer, id="timer")
                 yield Label(content(self.t("practice.timer")))
             yield DataTable(id="drills", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="drill-brief")
+            yield Prose(content(""), id="drill-brief")
             if not drills:
                 yield Static(content(self.t("practice.no_drills"), "italic"))
         yield Footer()
@@ -212,7 +214,7 @@ class PracticeScreen(CoachScreen):
             except StoreError as exc:
                 self.notify(str(exc), title=self.t("error.db"), severity="error", markup=False)
                 return
-            self.app.push_screen(DrillScreen(run, timer=self.timer))
+            flow.play(app, run, timer=self.timer)
 
         app.with_trainee(go)
 
@@ -231,13 +233,27 @@ class PracticeScreen(CoachScreen):
                 return
             try:
                 waiting = app.store.unfinished(trainee, playbook.id)
-                if not waiting:
-                    self.notify(self.t("practice.nothing_to_resume"), markup=False)
-                    return
-                run = RecordedDrill.resume(app.store, playbook, waiting[0].id)
             except StoreError as exc:
                 self.notify(str(exc), severity="error", markup=False)
                 return
-            self.app.push_screen(DrillScreen(run, timer=self.timer, resumed=True))
+            if not waiting:
+                self.notify(self.t("practice.nothing_to_resume"), markup=False)
+                return
+
+            def chosen(session_id: int | None) -> None:
+                if session_id is not None:
+                    flow.resume(app, session_id, timer=self.timer)
+
+            self.app.push_screen(ResumeScreen(waiting, lang=app.lang, title_of=self._title_of, when=self._when),
+                                 chosen)
 
         app.with_trainee(go)
+
+    def _title_of(self, row: SessionRow) -> str:
+        """A drill's title in the current language (the stored one if the playbook no longer has it)."""
+        pb = self.coach.playbook
+        drill = pb.drills.get(row.drill) if pb else None
+        return drill.title.get(self.coach.lang) if drill else (row.drill_title or row.drill)
+
+    def _when(self, row: SessionRow) -> str:
+        return row.started_at.astimezone(self.coach.clock().tzinfo).strftime("%Y-%m-%d %H:%M")

@@ -1,4 +1,9 @@
-"""The end-of-drill report: score, ending, satisfaction, and each criterion with its evidence."""
+"""The end-of-drill report: score, ending, satisfaction, and each criterion with its evidence.
+
+Dismisses with "retry" or None (see flow.py). Titles and feedback follow the
+app's language; quotes and model lines stay in the language the drill was
+played in.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +14,18 @@ from textual.widgets import Footer, Header, Static
 
 from ...drill import scoring as sc
 from ...drill.session import DrillReport
-from ...store import RecordedDrill, StoreError
+from ...store import RecordedDrill
 from ..text import assemble
+from ..widgets.prose import Prose
 from .base import CoachScreen
+
+RETRY = "retry"  # what the screen dismisses with when the trainee asks to play the drill again
 
 STATUS_STYLE = {"met": "$success", "clear": "$success", "missed": "$warning", "triggered": "bold $error",
                 "na": "$text-muted"}
 
 
-class ReportScreen(CoachScreen):
+class ReportScreen(CoachScreen[str | None]):
     """Per-criterion breakdown with quotes from the trainee's replies and model lines for what was missed.
 
     | Key | Does |
@@ -31,20 +39,19 @@ class ReportScreen(CoachScreen):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, report: DrillReport, run: RecordedDrill, *, timer: bool = False) -> None:
+    def __init__(self, report: DrillReport, run: RecordedDrill) -> None:
         super().__init__()
         self.report = report
         self.run = run
-        self.timer = timer
 
     def compose(self) -> ComposeResult:
         r = self.report
-        loc = r.locale
+        loc = self.coach.lang
         yield Header()
         with VerticalScroll(id="report"):
             verdict = (self.t("report.passed"), "bold $success") if r.passed else (self.t("report.failed"), "bold $error")
-            yield Static(assemble((self.t("report.title") + ": ", "bold"), (r.drill.title.get(loc), "bold")),
-                         id="report-title")
+            yield Prose(assemble((self.t("report.title") + ": ", "bold"), (r.drill.title.get(loc), "bold")),
+                        id="report-title")
             yield Static(assemble((f"{self.t('report.score')} {r.score.score}/100  ", "bold"), verdict,
                                   (f"   ({r.score.pass_mark:g})", "$text-muted")), id="report-score")
             if r.ending is not None:
@@ -60,7 +67,7 @@ class ReportScreen(CoachScreen):
                 yield Static(assemble(("  ·  ".join(extras), "$text-muted")))
             yield Static(assemble((self.t("report.criteria"), "bold underline")), classes="section")
             for res in r.score.criteria:
-                yield Static(self._criterion(res, loc), classes="criterion")
+                yield Prose(self._criterion(res, loc), classes="criterion")
             for o in r.score.order:
                 if o.violated:
                     title = o.rule.title.get(loc) if o.rule.title else o.rule.id
@@ -80,11 +87,12 @@ class ReportScreen(CoachScreen):
         for ev in res.evidence[:2]:
             parts += ["\n    ", (self.t("report.turn", n=ev.turn) + ": ", "$text-muted"), (f"“{ev.span.text}”", "italic")]
         if status == "missed":
-            model = c.model.get(loc) if c.model else None
+            said = self.report.locale  # a model line is something to say in the drill's language
+            model = c.model.get(said) if c.model else None
             if model is None and c.model_line:
                 line = next((ln for s in self.run.session.playbook.scripts.values() for ln in s.lines
                              if ln.id == c.model_line), None)
-                model = line.text.get(loc) if line else None
+                model = line.text.get(said) if line else None
             if model:
                 parts += ["\n    ", (self.t("report.model") + ": ", "$text-muted"), (model, "$success")]
             if c.feedback_missed:
@@ -92,19 +100,7 @@ class ReportScreen(CoachScreen):
         return assemble(*parts)
 
     def action_retry(self) -> None:
-        from .drill import DrillScreen
-
-        app = self.coach
-        s = self.run.session
-        if app.store is None or app.trainee is None:
-            return
-        try:
-            run = RecordedDrill.start(app.store, app.trainee, s.playbook, s.drill.id, locale=s.locale,
-                                      mode=s.mode.value, seed=app.seed)
-        except StoreError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.app.switch_screen(DrillScreen(run, timer=self.timer))
+        self.dismiss(RETRY)
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss(None)

@@ -14,6 +14,7 @@ _EXPORTS = {
     "Countdown": "countdown",
     "CriterionTrends": "criterion_trends",
     "MoodMeter": "mood_meter",
+    "Prose": "prose",
     "RecommendationList": "recommendation_list",
     "Transcript": "transcript",
 }

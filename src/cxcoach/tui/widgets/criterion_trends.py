@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.cells import cell_len
 from rich.text import Text as RichText
@@ -28,7 +28,8 @@ class CriterionTrends(Widget):
 
     Weighted criteria plot the share of the weight earned; penalties and
     auto-fail items plot 1 when clear and 0 when triggered, so "up" is always
-    "better".
+    "better". `title` and `status` put a criterion's title (id, stored title)
+    and a status word in the screen's language.
     """
 
     DEFAULT_CSS = """
@@ -39,10 +40,14 @@ class CriterionTrends(Widget):
     }
     """
 
-    def __init__(self, sessions: Sequence[SessionRow] = (), *, width: int = 24, **kwargs) -> None:
+    def __init__(self, sessions: Sequence[SessionRow] = (), *, width: int = 24,
+                 title: Callable[[str, str], str] = lambda ident, stored: stored,
+                 status: Callable[[str], str] = str, **kwargs) -> None:
         super().__init__(**kwargs)
         self.sessions = list(sessions)
         self.spark_width = width
+        self.title = title
+        self.status = status
 
     def set_sessions(self, sessions: Sequence[SessionRow]) -> None:
         self.sessions = list(sessions)
@@ -56,7 +61,7 @@ class CriterionTrends(Widget):
             for c in s.criteria:
                 if c.status == "na":
                     continue
-                titles.setdefault(c.id, c.title)
+                titles.setdefault(c.id, self.title(c.id, c.title))
                 if c.status in ("met", "missed"):
                     value = (c.points / c.value) if c.value else (1.0 if c.status == "met" else 0.0)
                 else:
@@ -81,7 +86,7 @@ class CriterionTrends(Widget):
             out.append(label + " " * (width - cell_len(label) + 1))
             colour = "green" if status in ("met", "clear") else "red"
             out.append(spark(values), style=colour)
-            out.append(f" {status}", style="dim")
+            out.append(f" {safe(self.status(status))}", style="dim")
             if i < len(rows) - 1:
                 out.append("\n")
         return out

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from ..text import assemble
+from .prose import Prose
 
 
 class Transcript(VerticalScroll, can_focus=True):
     """The conversation so far; scrolls to the newest line.
 
     Every line is literal text (never markup) so a reply such as `[bold]` or
-    an escape sequence is shown exactly as typed. Bubbles wrap by terminal
-    cell width, so CJK (double-width) text wraps without splitting glyphs.
+    an escape sequence is shown exactly as typed. Bubbles are `Prose`: they
+    wrap by terminal cell width without splitting glyphs, and Chinese
+    punctuation never starts a line.
 
     | Key | Does |
     | :- | :- |
@@ -55,7 +56,7 @@ class Transcript(VerticalScroll, can_focus=True):
     """
 
     def _add(self, body, kind: str) -> None:
-        self.mount(Static(body, classes=f"bubble -{kind}", markup=False))
+        self.mount(Prose(body, classes=f"bubble -{kind}"))
         self.call_after_refresh(self.scroll_end, animate=False)
 
     def say_customer(self, who: str, text: str) -> None:

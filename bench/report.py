@@ -1,0 +1,173 @@
+"""The monthly report on a store of 100,000 cases (about a million events), on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/report.py                       # build once (kept in /tmp), then time
+    .venv/bin/python bench/report.py --cases 20000 --months 6
+
+The store holds `--months` months of the demo's cases (`cxcoach demo`'s
+planner, `--cases / --months` a month, the reported month last). Building
+it goes around the desk for speed: each planned case is folded and its
+state row computed by the desk's own functions, then written in bulk (the
+demo command itself records every event through the desk). Then, per
+backend, side by side: the library call (query, per-case figures, month
+over month) and each renderer, best and median of `--repeat` runs, and the
+whole `cxcoach report monthly` command in a fresh process (imports and
+playbook load included). The issue's target: under 5 s on each backend.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from cxcoach.desk.state import fold, state_columns, workflow
+from cxcoach.playbook import load_playbook
+from cxcoach.report import Month, build_monthly
+from cxcoach.report.demo import plan_month
+from cxcoach.report.render import render
+from cxcoach.store import Store
+from cxcoach.store import tables as t
+from cxcoach.store.cases import EventRow
+
+PG = os.environ.get("CXCOACH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def case_rows(playbook: Any, month: Month, months: int, per_month: int) -> tuple[list[dict], list[dict]]:
+    """(cases rows, case_events rows) for `months` months ending with `month`."""
+    stage_fact = workflow(playbook).fact
+    first = month
+    for _ in range(months - 1):
+        first = first.previous
+    cases: list[dict] = []
+    events: list[dict] = []
+    m = first
+    recorded = month.end(playbook.calendar.timezone)
+    for _ in range(months):
+        for plan in plan_month(playbook, m, per_month, seed=11):
+            log = [EventRow(1, plan.received_at, "open", plan.by, "受理投诉", None, dict(plan.facts))]
+            for at, stage, facts, by, note in plan.later:
+                log.append(EventRow(len(log) + 1, at, "update", by, note, stage, {k: v for k, v in facts.items()
+                                                                                  if k != stage_fact}))
+            if plan.follow_up is not None:
+                at, sat, scores, note = plan.follow_up
+                log.append(EventRow(len(log) + 1, at, "follow_up", "customer_care_specialist", note, None, {},
+                                    {"satisfaction": sat, "scores": {k: list(v) for k, v in scores.items()}}))
+            # a store kept for two years holds closed cases: the demo leaves some resolved ones for the director
+            at, closer, note = plan.close or (log[-1].at + dt.timedelta(days=3), "service_director", "结案")
+            log.append(EventRow(len(log) + 1, at, "update", closer, note, "closed", {}))
+            log = [e for e in log if e.at < recorded]
+            case_id = len(cases) + 1
+            state = state_columns(playbook, fold(playbook, plan.received_at, log))
+            cases.append({"id": case_id, "uid": f"bench{case_id:027d}", "external_id": f"B-{case_id}",
+                          "playbook": playbook.id, "received_at": plan.received_at, "version": len(log), **state})
+            events += [{"case_id": case_id, "seq": e.seq, "at": e.at, "kind": e.kind, "by_role": e.by, "note": e.note,
+                        "stage": e.stage, "facts": e.facts, "data": e.data, "recorded_at": e.at} for e in log]
+        m = m.next
+    return cases, events
+
+
+def fill(store: Store, cases: list[dict], events: list[dict]) -> None:
+    db = store.cases.db
+    chunk = 5000
+    for i in range(0, len(cases), chunk):
+        with db.write() as conn:
+            conn.execute(t.cases.insert(), cases[i:i + chunk])
+    for i in range(0, len(events), chunk * 5):
+        with db.write() as conn:
+            conn.execute(t.case_events.insert(), events[i:i + chunk * 5])
+    if not db.is_sqlite:
+        with db.write() as conn:
+            conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))"))
+            conn.execute(sa.text("ANALYZE cases; ANALYZE case_events"))
+
+
+def pg_target(schema: str) -> str:
+    import psycopg
+
+    with psycopg.connect(PG, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    return f"{PG}{'&' if '?' in PG else '?'}options=-csearch_path%3D{schema}"
+
+
+def timed(fn: Any, repeat: int) -> tuple[float, float, Any]:
+    runs, out = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = fn()
+        runs.append(time.perf_counter() - start)
+    return min(runs), statistics.median(runs), out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cases", type=int, default=100_000)
+    ap.add_argument("--months", type=int, default=24, help="months the cases are spread over (default: 24, the retention)")
+    ap.add_argument("--month", default="2026-11", help="the reported month (the last one filled)")
+    ap.add_argument("--sqlite", type=Path, default=None, help="SQLite file (default: /tmp/cxcoach-bench-report-N.sqlite3)")
+    ap.add_argument("--pg-schema", default=None, help="PostgreSQL schema at $CXCOACH_TEST_PG (default: bench_report_N)")
+    ap.add_argument("--no-pg", action="store_true")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    playbook = load_playbook()
+    month = Month.parse(args.month)
+    per_month = args.cases // args.months
+    tag = f"{per_month * args.months}_{args.months}"
+    targets = {"SQLite": str(args.sqlite or Path(f"/tmp/cxcoach-bench-report-{tag}.sqlite3"))}
+    if not args.no_pg:
+        targets["PostgreSQL"] = pg_target(args.pg_schema or f"bench_report_{tag}")
+    rows: tuple[list[dict], list[dict]] | None = None
+    now = dt.datetime.now(dt.timezone.utc)
+    results = {}
+    for name, target in targets.items():
+        with Store.open(target) as store:
+            if store.cases.count() == 0:
+                if rows is None:
+                    start = time.perf_counter()
+                    rows = case_rows(playbook, month, args.months, per_month)
+                    print(f"planned and folded {len(rows[0]):,} cases, {len(rows[1]):,} events "
+                          f"in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+                start = time.perf_counter()
+                fill(store, *rows)
+                print(f"{name}: written in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+            total = store.cases.count()
+            with store.cases.db.read() as conn:
+                n_events = conn.execute(sa.select(sa.func.count()).select_from(t.case_events)).scalar_one()
+            best, med, report = timed(lambda: build_monthly(store.cases, playbook, month, now=now), args.repeat)
+            row = {"store": f"{total:,} cases / {n_events:,} events", "library": (best, med),
+                   "month": f"{report.figure('received').value:.0f} received, {len(store.cases.active_between(month.previous.start(playbook.calendar.timezone), month.end(playbook.calendar.timezone))):,} cases read"}
+            for fmt in ("json", "csv", "md", "html"):
+                row[fmt] = timed(lambda: render(report, fmt), args.repeat)[:2]
+            for fmt in ("json", "html"):
+                cmd = [sys.executable, "-m", "cxcoach", "report", "monthly", "--month", str(month), "--db", target,
+                       "--format", fmt]
+                runs = []
+                for _ in range(args.repeat):
+                    start = time.perf_counter()
+                    subprocess.run(cmd, check=True, capture_output=True)
+                    runs.append(time.perf_counter() - start)
+                row[f"cli {fmt}"] = (min(runs), statistics.median(runs))
+            results[name] = row
+    names = list(results)
+    print(f"\nmonthly report for {month}, best / median of {args.repeat} (seconds)\n")
+    print("| | " + " | ".join(names) + (" | PostgreSQL / SQLite |" if len(names) == 2 else " |"))
+    print("| --- |" + " --- |" * (len(names) + (1 if len(names) == 2 else 0)))
+    for key in ("store", "month"):
+        print(f"| {key} | " + " | ".join(str(results[n][key]) for n in names) + (" | |" if len(names) == 2 else " |"))
+    for key in ("library", "json", "csv", "md", "html", "cli json", "cli html"):
+        cells = [f"{results[n][key][0]:.2f} / {results[n][key][1]:.2f}" for n in names]
+        ratio = f" | {results[names[1]][key][1] / results[names[0]][key][1]:.2f}" if len(names) == 2 else ""
+        label = {"library": "build_monthly (query + figures)", "json": "render json", "csv": "render csv",
+                 "md": "render md", "html": "render html (charts)"}.get(key, f"`cxcoach report monthly --format {key[4:]}`")
+        print(f"| {label} | " + " | ".join(cells) + ratio + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""`cxcoach report ...`: the monthly complaint analysis (a thin shell over `cxcoach.report`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ._common import Failure, load, playbook_option, write_output
+
+SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".csv": "csv"}
+
+
+@click.group("report")
+def report() -> None:
+    """Reports over the complaint desk's cases."""
+
+
+@report.command("monthly")
+@click.option("--month", default=None, metavar="YYYY-MM", help="The month to report (default: last month).")
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "json", "csv"]), default=None,
+              help="Output format (default: from -o's suffix, else md).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to FILE instead of stdout.")
+@click.option("--db", "db", default=None, metavar="PATH|URL",
+              help="SQLite file or postgresql://user@host/db (default: $CXCOACH_DB, else the user data folder).")
+@playbook_option
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of labels.")
+@click.option("--as-of", "as_of", default=None, metavar="TIME",
+              help="Count only events before TIME (default: the month's end, or now if the month is not over).")
+@click.option("--handler-fact", default=None, metavar="FACT",
+              help="The fact that names a case's handler (default: responsible_owner).")
+def monthly(month: str | None, fmt: str | None, output: Path | None, db: str | None, playbook_path: Path | None,
+            lang: str | None, as_of: str | None, handler_fact: str | None) -> None:
+    """The month's complaint analysis: counts by channel, category and severity; time to respond and to
+    resolve in business hours; on-time rates and overdue cases; resolution and reopen rates; follow-up
+    satisfaction and c = b / a per dimension; recurring root causes; per-handler figures; change against
+    the month before. See docs/report.md for what each figure counts."""
+    from ..desk import TimeError, parse_time
+    from ..report import Month, Options, ReportError, build_monthly
+    from ..report.render import render
+    from ..store import Store, StoreError, resolve_db, utc_now
+
+    playbook = load(playbook_path)
+    tz = playbook.calendar.timezone
+    now = utc_now()
+    chosen = fmt or (SUFFIXES.get(output.suffix.lower(), "md") if output is not None else "md")
+    try:
+        which = Month.parse(month) if month is not None else Month.of(now, tz).previous
+        until = parse_time(as_of, tz, what="--as-of") if as_of is not None else None
+        options = Options() if handler_fact is None else Options(handler_fact=handler_fact)
+        if handler_fact is not None:
+            options.check(playbook)
+    except (ReportError, TimeError) as exc:
+        raise click.BadParameter(str(exc)) from None
+    try:
+        with Store.open(resolve_db(db)) as store:
+            result = build_monthly(store.cases, playbook, which, now=until or now, as_of=until,
+                                   locale=lang, options=options)
+    except (StoreError, ReportError) as exc:
+        raise Failure(str(exc)) from None
+    write_output(render(result, chosen), output)
+    if output is not None:
+        click.echo(f"wrote {output} ({chosen})", err=True)
+
+
+@report.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of `report monthly --format json` (for BI tools and validators)."""
+    from ..report.render_json import schema_text
+
+    click.echo(schema_text(), nl=False)

@@ -1,0 +1,172 @@
+"""Public holidays from the `holidays` package, turned into plain model data.
+
+`calendar.holidays: {country: CN}` names a source; the builder resolves it
+here into `model.HolidaySource`: for each year, the days off (named in the
+playbook's locales), the weekend days the government made working days (调休
+上班), and how sure the year is (`model.YearStatus`):
+
+* known — the country's fixed rules, or, where the days are set by a yearly
+  notice, a year whose notice the package carries;
+* estimated — a country of yearly notices (`NOTICE_COUNTRIES`) and a year the
+  package has no notice for: its days off are the statutory days and the
+  package's own guess of days in lieu, and make-up workdays are unknown. The
+  package does not say so itself; a notice year is recognised by its make-up
+  workdays, which every notice of these countries has had since 2001.
+  Days the package itself labels estimated (Islamic dates from the tabular
+  calendar, for instance) are listed per day in `SourceYear.estimated`.
+* uncovered — outside the years the package has data for: no days off.
+
+Importing the package and loading a country's translations costs about
+130 ms, as much as the rest of `cxcoach recommend`'s start-up. So it is
+imported here only, and only to resolve data: at build time for the years
+around the build date (the playbook cache stores them, keyed also by
+`source_stamp()`), and afterwards for a year the cached playbook does not
+hold, once per process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import os
+from typing import Any
+
+import msgspec
+
+from . import model as m
+
+# Countries whose days off and make-up workdays are set by a yearly government
+# notice (China: the State Council's 节假日安排 notice; Belarus: the Council of
+# Ministers' transfer of working days). In the package's data every year since
+# 2001 (China) and 1998 (Belarus) has at least one weekend made a working day,
+# so a year without one is a year whose notice the package does not have.
+NOTICE_COUNTRIES = frozenset({"CN", "CHN", "BY", "BLR"})
+
+# Years resolved when a playbook is built: last year to next year around the build date.
+BUILD_YEARS_BEFORE, BUILD_YEARS_AFTER = 1, 1
+
+_memo: dict[tuple[str, str | None, tuple[str, ...], int], m.SourceYear] = {}
+
+
+class SourceProblem(msgspec.Struct, frozen=True):
+    """Why a source cannot be used: the key it concerns, a code, a sentence and a fix."""
+
+    key: str  # "country" or "subdivision"
+    code: str
+    message: str
+    hint: str | None = None
+
+
+def source_stamp() -> bytes:
+    """Which `holidays` is installed, cheaply: the location, size and time of its files' marker.
+
+    For the playbook cache key. Finding the package does not import it; an
+    upgrade or reinstall rewrites the file, which changes its time.
+    """
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or spec.origin is None:
+        return b"holidays:none"
+    try:
+        stat = os.stat(spec.origin)
+    except OSError:
+        return b"holidays:unreadable"
+    return f"holidays:{spec.origin}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+
+
+def resolve(country: str, subdivision: str | None, locales: tuple[str, ...],
+            today: dt.date | None = None) -> tuple[m.HolidaySource | None, list[SourceProblem]]:
+    """The source with the years around `today` resolved, or None and what is wrong with it."""
+    try:
+        import holidays
+    except ImportError:
+        return None, [SourceProblem("country", "E411", "the `holidays` package is not installed",
+                                    "pip install holidays (it comes with cxcoach)")]
+    subdivision, problems = _check(holidays, country, subdivision)
+    if problems:
+        return None, problems
+    year = (today or dt.date.today()).year
+    source = m.HolidaySource(country, subdivision, holidays.__version__, locales)
+    years = range(year - BUILD_YEARS_BEFORE, year + BUILD_YEARS_AFTER + 1)
+    return m.HolidaySource(country, subdivision, source.version, locales,
+                           {y: source_year(source, y) for y in years}), []
+
+
+def _check(holidays: Any, country: str, subdivision: str | None) -> tuple[str | None, list[SourceProblem]]:
+    """The subdivision as the package spells it, or what is wrong with the country or subdivision."""
+    from ..problems import did_you_mean
+
+    supported = holidays.list_supported_countries()
+    if country not in supported:
+        hint = did_you_mean(country, list(supported)) or "use an ISO 3166-1 code such as CN, DE or US"
+        return None, [SourceProblem("country", "E408", f"the holidays package has no country {country!r}", hint)]
+    if subdivision is None:
+        return None, []
+    entity = holidays.country_holidays(country, years=[])
+    known = [*entity.subdivisions, *getattr(entity, "subdivisions_aliases", {})]
+    spelled = {name.casefold(): name for name in known}.get(subdivision.casefold())
+    if spelled is not None:
+        return spelled, []
+    if not known:
+        return None, [SourceProblem("subdivision", "E409", f"{country} has no subdivisions in the holidays package",
+                                    "remove `subdivision`")]
+    hint = did_you_mean(subdivision, known) or f"one of: {', '.join(entity.subdivisions)}"
+    return None, [SourceProblem("subdivision", "E409", f"{country} has no subdivision {subdivision!r}", hint)]
+
+
+def source_year(source: m.HolidaySource, year: int) -> m.SourceYear:
+    """One year of `source`, computed once per process."""
+    key = (source.country, source.subdivision, source.locales, year)
+    found = _memo.get(key)
+    if found is None:
+        found = _memo[key] = _compute(source, year)
+    return found
+
+
+def _compute(source: m.HolidaySource, year: int) -> m.SourceYear:
+    import holidays
+
+    entity_class = type(holidays.country_holidays(source.country, years=[]))
+    if not entity_class.start_year <= year <= entity_class.end_year:
+        return m.SourceYear(year, m.YearStatus.UNCOVERED)
+    names: dict[dt.date, dict[str, str]] = {}
+    estimated: set[dt.date] = set()
+    for locale, language in _languages(entity_class, source.locales).items():
+        entity = holidays.country_holidays(source.country, subdiv=source.subdivision, years=year,
+                                           language=language)
+        marker = _estimated_marker(entity)
+        for day, name in entity.items():
+            names.setdefault(day, {})[locale] = name
+            if marker and marker in name:
+                estimated.add(day)
+    workdays = frozenset(d for d in entity.weekend_workdays if d.year == year)
+    status = m.YearStatus.KNOWN
+    if source.country in NOTICE_COUNTRIES and not workdays:
+        status = m.YearStatus.ESTIMATED
+    return m.SourceYear(year, status, {day: m.Text(values) for day, values in sorted(names.items())},
+                        workdays, frozenset(estimated))
+
+
+def _languages(entity_class: Any, locales: tuple[str, ...]) -> dict[str, str | None]:
+    """The package language to name holidays in, for each playbook locale.
+
+    `zh` takes `zh_CN`, `en` takes `en_US`, `zh-TW` takes `zh_TW`; a locale the
+    country is not translated into gets its own language. A language is always
+    given: otherwise the package follows the LANG of whoever builds the playbook.
+    """
+    supported = tuple(entity_class.supported_languages)
+    out: dict[str, str | None] = {}
+    for locale in locales:
+        wanted = locale.replace("-", "_")
+        exact = [lang for lang in supported if lang.lower() == wanted.lower()]
+        prefixed = [lang for lang in supported if lang.lower().startswith(wanted.split("_")[0].lower() + "_")
+                    or lang.lower() == wanted.split("_")[0].lower()]
+        out[locale] = (exact or prefixed or [entity_class.default_language])[0]
+    return out
+
+
+def _estimated_marker(entity: Any) -> str:
+    """The words the package adds to a holiday name it only estimates, e.g. `estimated`, `推定`."""
+    label = getattr(entity, "estimated_label", None)
+    if not label:
+        return ""
+    return str(entity.tr(label)).replace("%s", "").strip(" ()（）")

@@ -1,0 +1,150 @@
+"""One case's figures as of an instant: what the monthly report counts, derived from the case's log.
+
+The log is replayed with the desk's own `fold` (so "responded", "resolved",
+pauses and reopenings mean what `case show` says) and the deadlines come
+from the engine's `main_deadlines` (the ones `recommend` and `case show`
+give). Only events before `as_of` count, so a month's report is the same
+whenever it is run.
+
+Durations are *active business hours*: working time on the playbook's
+calendar (weekends, holidays and nights do not count) less the working time
+spent in pauses (every stretch the clock stood still, e.g. waiting on the
+customer).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import msgspec
+
+from ..desk.state import CaseState, FollowUp, fold
+from ..engine.calendar import business_minutes_between
+from ..engine.case import Case, Pause
+from ..engine.recommend import main_deadlines
+from ..playbook.model import Calendar, Playbook
+from ..store.cases import CaseRow, EventRow
+
+Outcome = Literal["on_time", "late", "open", "pending"]
+
+
+class Deadline(msgspec.Struct, frozen=True):
+    """A respond or resolve deadline of one case and how it ended (as of the figures' instant).
+
+    `on_time`: its clock stopped by the due time. `late`: it stopped after.
+    `open`: the due time passed and the clock still runs. `pending`: not due yet.
+    """
+
+    target: str
+    duration: str  # as written in the playbook, e.g. "30m"
+    source: str  # the rule that chose it, or "playbook"
+    due: dt.datetime
+    met_at: dt.datetime | None
+    outcome: Outcome
+
+    @property
+    def decided_at(self) -> dt.datetime | None:
+        """When the outcome was settled: the met instant if on time, else the due instant (None: pending)."""
+        if self.outcome == "on_time":
+            return self.met_at
+        return None if self.outcome == "pending" else self.due
+
+    @property
+    def missed(self) -> bool:
+        return self.outcome in ("late", "open")
+
+
+class CaseFigures(msgspec.Struct, frozen=True):
+    """What the report needs to know about one case, as of `as_of` (exclusive)."""
+
+    id: int
+    ref: str
+    received_at: dt.datetime
+    as_of: dt.datetime
+    facts: dict[str, Any]  # with the playbook's defaults
+    stage: str | None
+    is_open: bool
+    responded_at: dt.datetime | None
+    resolved_at: dt.datetime | None  # the resolution in force (None if reopened since)
+    closed_at: dt.datetime | None
+    respond_hours: float | None  # active business hours from received to first response
+    resolve_hours: float | None  # active business hours from received to the resolution in force
+    reopened: int  # reopenings up to as_of
+    reopened_since: int  # reopenings in [since, as_of)
+    deadlines: tuple[Deadline, ...]
+    follow_up: FollowUp | None
+
+    @property
+    def settled(self) -> bool:
+        return self.resolved_at is not None or self.closed_at is not None
+
+    def deadline(self, target: str) -> Deadline | None:
+        return next((d for d in self.deadlines if d.target == target), None)
+
+
+def active_hours(cal: Calendar, start: dt.datetime, end: dt.datetime,
+                 pauses: Sequence[tuple[dt.datetime, dt.datetime | None]]) -> float:
+    """Business hours in [start, end) less the business hours of the pauses within it."""
+    minutes = business_minutes_between(cal, start, end)
+    for s, e in pauses:
+        lo, hi = max(s, start), min(end if e is None else e, end)
+        if hi > lo:
+            minutes -= business_minutes_between(cal, lo, hi)
+    return max(0.0, minutes) / 60
+
+
+def reopened_by(playbook: Playbook, row: CaseRow, events: Sequence[EventRow], instant: dt.datetime) -> int:
+    """How often the case had been reopened before `instant`."""
+    before = bisect.bisect_left([e.at for e in events], instant)
+    return fold(playbook, row.received_at, events[:before]).reopened if before else 0
+
+
+def case_figures(playbook: Playbook, row: CaseRow, events: Sequence[EventRow], *, as_of: dt.datetime,
+                 reopened_before: int = 0) -> CaseFigures | None:
+    """The case's figures from its log (oldest first) as of `as_of`; None if it was not received by then.
+
+    `reopened_before` (see `reopened_by`) is subtracted to give the reopenings of the reported period.
+    """
+    upto = bisect.bisect_left([e.at for e in events], as_of)
+    if upto == 0 or row.received_at >= as_of:
+        return None
+    state = fold(playbook, row.received_at, events[:upto])
+    cal = playbook.calendar
+    respond_hours = resolve_hours = None
+    if state.responded_at is not None:
+        respond_hours = active_hours(cal, row.received_at, state.responded_at, state.pauses)
+    if state.resolved_at is not None:
+        resolve_hours = active_hours(cal, row.received_at, state.resolved_at, state.pauses)
+    facts = {**{f.id: f.default for f in playbook.facts.values() if f.default is not None}, **state.facts}
+    return CaseFigures(
+        row.id, row.ref, row.received_at, as_of, facts, state.stage, state.is_open, state.responded_at,
+        state.resolved_at, state.closed_at, respond_hours, resolve_hours, state.reopened,
+        state.reopened - reopened_before, _deadlines(playbook, state, facts, as_of), state.follow_up)
+
+
+def _deadlines(playbook: Playbook, state: CaseState, facts: dict[str, Any], as_of: dt.datetime) -> tuple[Deadline, ...]:
+    """The case's respond and resolve deadlines as `case show` gives them at `as_of`, and how each ended.
+
+    One evaluation serves both: a due time moves only with pauses that start
+    before it, so a clock that stopped on time stays on time and one that
+    stopped late keeps the due time it missed. The deadlines are the ones
+    the case's facts at `as_of` call for (a case retiered to major is
+    judged by the major tier), counted from `received_at` with every pause.
+    """
+    case = Case(facts=facts, received_at=state.received_at, now=as_of,
+                pauses=tuple(Pause(s, e) for s, e in state.pauses if s <= as_of))
+    out: list[Deadline] = []
+    chosen = main_deadlines(playbook, case)
+    for target, met_at in (("respond", state.responded_at), ("resolve", state.resolved_at)):
+        if target not in chosen:
+            continue
+        duration, source, timing = chosen[target]
+        if met_at is not None:
+            outcome: Outcome = "on_time" if met_at <= timing.due else "late"
+        else:
+            outcome = "open" if timing.due < as_of else "pending"
+        out.append(Deadline(target, duration, source, timing.due, met_at, outcome))
+    return tuple(out)

@@ -1,0 +1,38 @@
+"""The report as Markdown (for a wiki, an e-mail, a pull request): the same tables as the HTML report."""
+
+from __future__ import annotations
+
+from ..sanitize import strip_controls
+from .model import MonthlyReport
+from .tables import heading, tables, when
+
+
+def cell(text: str) -> str:
+    """Text from cases and playbooks made inert in a Markdown table cell (no markup, links or HTML)."""
+    out = " ".join(strip_controls(text).split())
+    for ch in "\\`*_[]<>|~":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def render_markdown(report: MonthlyReport) -> str:
+    loc, tz = report.locale, report.timezone
+    lines = [f"# {cell(report.title)} {report.month}", "",
+             f"{heading(loc, 'period')}: {when(report.start, tz)} – {when(report.end, tz)} ({report.timezone}); "
+             f"{heading(loc, 'as_of')} {when(report.as_of, tz)}"]
+    if report.partial:
+        lines += ["", f"> {heading(loc, 'partial')}"]
+    lines += ["", heading(loc, "hours_note").format(h=f"{report.working_day_hours:g}")]
+    for table in tables(report):
+        lines += ["", f"## {cell(table.title)}", ""]
+        if not table.rows:
+            lines.append(f"_{heading(loc, 'none')}_")
+            continue
+        align = ["---:" if i in table.numeric else "---" for i in range(len(table.header))]
+        lines.append("| " + " | ".join(cell(c) for c in table.header) + " |")
+        lines.append("| " + " | ".join(align) + " |")
+        lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in table.rows]
+    if report.references:
+        lines += ["", f"## {heading(loc, 'references')}", ""]
+        lines += [f"- {cell(r.text)} ({cell(', '.join(r.source))})" for r in report.references]
+    return "\n".join(lines) + "\n"

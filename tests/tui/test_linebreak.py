@@ -1,0 +1,36 @@
+"""Line breaking for mixed Chinese and Latin text: fits the width, keeps every character, and never
+opens a line with closing punctuation nor ends one with an opening bracket (property tests)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from cxcoach.tui.linebreak import NO_END, NO_START, break_lines
+
+CHARS = "顾客你好这鱼是凉的我来负责今天下午点前给您回电话abcdefg hij XYZ 12 ，。、！？；：（）「」“”…—,.!?()"
+# Punctuation never two in a row: a run of it wider than a line would have to be cut somewhere.
+text = st.text(alphabet=CHARS, min_size=0, max_size=120).filter(
+    lambda s: not any(a in NO_START | NO_END and b in NO_START | NO_END for a, b in zip(s, s[1:])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text, st.integers(min_value=6, max_value=60))
+def test_lines_fit_keep_every_character_and_respect_kinsoku(body, width):
+    lines = break_lines(body, width)
+    assert "".join(lines).replace(" ", "") == body.replace(" ", "")
+    for i, line in enumerate(lines):
+        assert cell_len(line.rstrip()) <= width, (line, width)
+        if i + 1 < len(lines):  # a cut line
+            assert line[-1:] not in NO_END or len(line) <= 1
+        if i > 0 and line:
+            assert line[0] not in NO_START, (lines[i - 1], line)
+
+
+def test_examples():
+    assert break_lines("服务员！这鱼我等了四十分钟，端上来居然是凉的！", 10) == \
+        ["服务员！这", "鱼我等了四", "十分钟，端", "上来居然是", "凉的！"]
+    assert break_lines("I'm so sorry, really.", 10) == ["I'm so", "sorry,", "really."]
+    assert break_lines("line one\n第二行", 40) == ["line one", "第二行"]
+    assert break_lines("好、、、、、、", 6) == ["好、、", "、、、", "、"]  # wider than a line: the width wins
