@@ -1,21 +1,27 @@
 """How urgent an open case is, from its current-state row alone: the supervisor queue's order.
 
 The queue may hold thousands of open cases and re-ranks them every second,
-so it never runs the engine per case: it reads the deadline columns the
-store keeps beside each log (`respond_due`, `resolve_due`, `next_due`,
-`paused_since`, computed by the engine at the case's last event). From them:
+so it never runs the engine per case. It reads the deadline columns the store
+keeps beside each log (`respond_due`, `resolve_due`, `next_due`,
+`paused_since`: computed by the engine at the case's last event, earlier
+pauses included) and the playbook's calendar:
 
 * **overdue**: the nearest deadline passed while the clock ran
   (`CaseRow.overdue_at`, the same test `case list --overdue` uses);
-* **share used** of each open deadline: the wall-clock time from receipt to
-  now (or to the start of a running pause) over the time from receipt to
-  the deadline. The engine measures business-hour deadlines in business
-  hours and leaves out earlier pauses, so this is an estimate for ranking;
-  `Desk.show` gives the exact figures for one case;
+* **share used** of each open deadline, measured as the engine measures it:
+  on the deadline's own clock (business minutes for `bh`/`bd`/
+  `end_of_business_day`, elapsed minutes otherwise), active time so far over
+  the deadline's length. Which clock and length a stored due stands for is
+  read off the playbook: of the durations it declares for that deadline (the
+  default and every rule's), the one that, added to the receipt time, lands
+  latest without passing the due; the rest of the way to the due is earlier
+  pauses. Only when two declared durations both fit a paused case can the
+  guess differ from the engine, and only in the share: `Desk.show` gives the
+  exact figures for one case;
 * **time left** on the nearest deadline: frozen while the clock is paused;
   an overdue case that is paused keeps falling behind, as in the engine;
 * the playbook's **warning** (e.g. 50 %, 75 %) and **escalation level**
-  reached at that share (`engine.escalation`, the engine's own ladder).
+  reached (`engine.escalation`, the engine's own ladder).
 
 Order: overdue cases first, then by the share of the nearest deadline used,
 then by the deadline itself, then oldest first.
@@ -28,15 +34,25 @@ from collections.abc import Iterable
 
 import msgspec
 
+from ..engine.calendar import add_duration, is_business_unit, measure
 from ..engine.escalation import highest_level, highest_warning, winner
-from ..playbook.model import EscalationLevel, EscalationPolicy
+from ..playbook.model import Duration, EscalationLevel, Playbook
 from ..store.cases import CaseRow
 
 _LATEST = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+TARGETS = ("respond", "resolve")
+
+
+class DeadlineShape(msgspec.Struct, frozen=True):
+    """What a stored due stands for: its clock, its length, and how far earlier pauses pushed it."""
+
+    business: bool
+    total: float  # minutes on its own clock from receipt to the due without pauses
+    moved: float = 0.0  # minutes (same clock) earlier pauses added
 
 
 class Risk(msgspec.Struct, frozen=True):
-    """One open case's urgency at one instant (see the module notes for what is estimated)."""
+    """One open case's urgency at one instant."""
 
     case_id: int
     overdue: bool
@@ -53,41 +69,88 @@ class Risk(msgspec.Struct, frozen=True):
         return (not self.overdue, -self.share, self.due or _LATEST, row.received_at, row.id)
 
 
-def _share(row: CaseRow, due: dt.datetime, stop: dt.datetime) -> float:
-    total = (due - row.received_at).total_seconds()
-    used = (stop - row.received_at).total_seconds()
-    if total <= 0:
-        return 1.0 if stop >= due else 0.0
-    return max(0.0, used / total)
+class Triage:
+    """Ranks a playbook's open cases by risk from their state rows; see the module notes.
 
+    Deadline shapes are worked out once per case version and kept, so a tick
+    costs a few subtractions per case (and a business-minute count for
+    business-hour deadlines). `prepare` works them out ahead, e.g. in the
+    thread that read the rows.
+    """
 
-def risk(row: CaseRow, now: dt.datetime, policy: EscalationPolicy) -> Risk:
-    """The urgency of `row` at `now` under the playbook's escalation `policy`."""
-    if not row.is_open or row.next_due is None:
-        return Risk(row.id, overdue=False, share=0.0, paused=row.paused_since is not None)
-    paused = row.paused_since is not None
-    stop = min(now, row.paused_since) if row.paused_since is not None else now
-    due = row.next_due
-    target = "respond" if row.respond_due == due else "resolve"
-    overdue = row.overdue_at(now)
-    share = _share(row, due, stop)
-    if paused and not overdue:
-        left = due - stop  # the clock stands still: so does the time left
-    else:
-        left = due - now
-    levels: list[tuple[str, EscalationLevel]] = []
-    for name, when in (("respond", row.respond_due), ("resolve", row.resolve_due)):
-        if when is not None:
-            reached = highest_level(policy, _share(row, when, stop))
-            if reached is not None:
-                levels.append((name, reached))
-    best = winner(policy, levels)
-    return Risk(row.id, overdue, share, target, due, left, paused, highest_warning(policy, share),
-                best[1] if best else None, best[0] if best else None)
+    def __init__(self, playbook: Playbook) -> None:
+        self.playbook = playbook
+        self.calendar = playbook.calendar
+        self.policy = playbook.escalation
+        self.durations: dict[str, tuple[Duration, ...]] = {}
+        for target in TARGETS:
+            found = [getattr(playbook.deadlines, target)]
+            found += [getattr(rule.then.deadlines, target) for rule in playbook.rules]
+            self.durations[target] = tuple(dict.fromkeys(d for d in found if d is not None))
+        self._shapes: dict[tuple[int, int], dict[str, DeadlineShape]] = {}
 
+    # -- deadline shapes --
+    def _shape(self, target: str, received: dt.datetime, due: dt.datetime) -> DeadlineShape:
+        best: tuple[Duration, dt.datetime] | None = None
+        for duration in self.durations[target]:
+            base = add_duration(self.calendar, received, duration)
+            if base <= due and (best is None or base > best[1]):
+                best = (duration, base)
+        if best is None:  # nothing declared fits (the playbook changed since): measure elapsed time
+            return DeadlineShape(False, measure(self.calendar, received, due, business=False))
+        duration, base = best
+        business = is_business_unit(duration.unit)
+        return DeadlineShape(business, measure(self.calendar, received, base, business=business),
+                             measure(self.calendar, base, due, business=business))
 
-def by_risk(rows: Iterable[CaseRow], now: dt.datetime, policy: EscalationPolicy) -> list[tuple[CaseRow, Risk]]:
-    """Rows with their risk, most urgent first."""
-    ranked = [(row, risk(row, now, policy)) for row in rows]
-    ranked.sort(key=lambda pair: pair[1].sort_key(pair[0]))
-    return ranked
+    def shapes(self, row: CaseRow) -> dict[str, DeadlineShape]:
+        key = (row.id, row.version)
+        found = self._shapes.get(key)
+        if found is None:
+            found = {}
+            for target in TARGETS:
+                due = getattr(row, f"{target}_due")
+                if due is not None:
+                    found[target] = self._shape(target, row.received_at, due)
+            self._shapes[key] = found
+        return found
+
+    def prepare(self, rows: Iterable[CaseRow]) -> None:
+        """Work out the shapes of these rows now (and forget those of cases no longer listed)."""
+        keep = {}
+        for row in rows:
+            self.shapes(row)
+            keep[(row.id, row.version)] = self._shapes[(row.id, row.version)]
+        self._shapes = keep
+
+    # -- risk --
+    def share(self, shape: DeadlineShape, received: dt.datetime, due: dt.datetime, stop: dt.datetime) -> float:
+        """Share of a deadline used by `stop`, as the engine's `fraction`."""
+        if shape.total <= 0:
+            return 1.0 if stop >= due else 0.0
+        used = measure(self.calendar, received, stop, business=shape.business) - shape.moved
+        return max(0.0, used / shape.total)
+
+    def risk(self, row: CaseRow, now: dt.datetime) -> Risk:
+        """The urgency of `row` at `now`."""
+        paused = row.paused_since is not None
+        if not row.is_open or row.next_due is None:
+            return Risk(row.id, overdue=False, share=0.0, paused=paused)
+        stop = min(now, row.paused_since) if row.paused_since is not None else now
+        due = row.next_due
+        shapes = self.shapes(row)
+        target = "respond" if row.respond_due == due else "resolve"
+        overdue = row.overdue_at(now)
+        shares = {t: self.share(shape, row.received_at, getattr(row, f"{t}_due"), stop) for t, shape in shapes.items()}
+        share = shares.get(target, 0.0)
+        left = due - stop if paused and not overdue else due - now  # a paused clock does not run out
+        levels = [(t, level) for t, s in shares.items() if (level := highest_level(self.policy, s)) is not None]
+        best = winner(self.policy, levels)
+        return Risk(row.id, overdue, share, target, due, left, paused, highest_warning(self.policy, share),
+                    best[1] if best else None, best[0] if best else None)
+
+    def rank(self, rows: Iterable[CaseRow], now: dt.datetime) -> list[tuple[CaseRow, Risk]]:
+        """Rows with their risk, most urgent first."""
+        ranked = [(row, self.risk(row, now)) for row in rows]
+        ranked.sort(key=lambda pair: pair[1].sort_key(pair[0]))
+        return ranked

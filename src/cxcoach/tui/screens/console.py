@@ -23,6 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, Static
 
+from ...desk.risk import Triage
 from ...engine.result import Result
 from ...store import StoreError
 from ..labels import PlaybookWords
@@ -101,6 +102,7 @@ class ConsoleScreen(CoachScreen):
         self.result: Result | None = None
         self.problem: str | None = None  # why the store cannot be read, if it cannot
         self._desk: Desk | None = None
+        self._triage: Triage | None = None
 
     # -- shared objects --
     @property
@@ -113,6 +115,14 @@ class ConsoleScreen(CoachScreen):
 
             self._desk = Desk(app.store, app.playbook, clock=app.clock)
         return self._desk
+
+    @property
+    def triage(self) -> Triage:
+        """The queue's ranking for the current playbook (it keeps what it worked out per case version)."""
+        assert self.coach.playbook is not None
+        if self._triage is None or self._triage.playbook is not self.coach.playbook:
+            self._triage = Triage(self.coach.playbook)
+        return self._triage
 
     @property
     def words(self) -> PlaybookWords:
@@ -140,8 +150,8 @@ class ConsoleScreen(CoachScreen):
         from ..widgets.time_input import zone_offset
 
         yield Static("", id="desk-status")
-        yield CaseQueue(words, self._texts("desk.col", QUEUE_WORDS), offset=zone_offset(words.tz, app.clock()),
-                        id="queue")
+        yield CaseQueue(words, self.triage, self._texts("desk.col", QUEUE_WORDS),
+                        offset=zone_offset(words.tz, app.clock()), id="queue")
         with Horizontal(id="desk-detail"):
             with Vertical(id="case-pane"):
                 yield Static("", id="case-title")
@@ -194,6 +204,7 @@ class ConsoleScreen(CoachScreen):
                 self.app.call_from_thread(self._checked, None)
                 return
             rows = desk.queue(open_only=True)
+            self.triage.prepare(rows)  # the calendar work for ranking, off the UI thread
         except StoreError as exc:
             self.app.call_from_thread(self._checked, str(exc))
             return

@@ -1,7 +1,7 @@
 """The supervisor's queue: every open case in one table, most urgent first, time left ticking.
 
 Rows come from the store's current-state rows only (`CaseRow`), ranked by
-`desk.risk` every tick: overdue first, then the share of the nearest
+`desk.risk.Triage` every tick: overdue first, then the share of the nearest
 deadline used. No engine runs per row, so thousands of open cases re-rank
 in milliseconds. The table is rebuilt only when the order changes; otherwise
 only the cells of the rows on screen that changed are rewritten. States are
@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from ...desk.risk import Risk, by_risk
+from ...desk.risk import Risk, Triage
 from ...store.cases import CaseRow
 from ..labels import PlaybookWords
 from ..text import cell, remaining
@@ -90,15 +90,15 @@ class CaseQueue(DataTable):
         def control(self) -> CaseQueue:
             return self.queue
 
-    def __init__(self, words: PlaybookWords, texts: Mapping[str, str] | None = None, *, offset: str = "",
-                 **kwargs) -> None:
+    def __init__(self, words: PlaybookWords, triage: Triage, texts: Mapping[str, str] | None = None, *,
+                 offset: str = "", **kwargs) -> None:
         """`offset` is the playbook zone's UTC offset now (`+08:00`): the screen says it once, and a time
         at another offset (across a daylight-saving change) shows its own."""
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.words = words
         self.zone_offset = offset
         self.texts = {**TEXTS, **(texts or {})}
-        self.policy = words.playbook.escalation
+        self.triage = triage
         self.overdue_only = False  # show only the overdue cases
         self.cases: dict[int, CaseRow] = {}
         self.risks: dict[int, Risk] = {}
@@ -148,7 +148,7 @@ class CaseQueue(DataTable):
 
     # -- inside --
     def _rank(self, now: dt.datetime, *, rebuild: bool) -> None:
-        ranked = by_risk(self.cases.values(), now, self.policy)
+        ranked = self.triage.rank(self.cases.values(), now)
         self.risks = {row.id: risk for row, risk in ranked}
         if self.overdue_only:
             ranked = [(row, risk) for row, risk in ranked if risk.overdue]
