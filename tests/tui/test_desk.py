@@ -199,9 +199,15 @@ async def record(pilot, screen, key: str, **fields: object) -> CaseEventScreen:
         else:
             assert isinstance(widget, Input)
             widget.value = str(value)
-    await pilot.click("#record")
-    await settle(pilot)
+    await press_record(pilot)
     return dialog
+
+
+async def press_record(pilot) -> None:
+    """Tab to the Record button and press it, as a keyboard user would."""
+    pilot.app.screen.query_one("#record").focus()
+    await pilot.press("enter")
+    await settle(pilot)
 
 
 async def test_events_from_the_console_walk_a_case_to_closed(desk_app, desk_playbook, db) -> None:
@@ -217,8 +223,7 @@ async def test_events_from_the_console_walk_a_case_to_closed(desk_app, desk_play
         assert isinstance(dialog, CaseEventScreen)  # no value chosen yet: the form says so, nothing sent
         assert "choose one first" in plain(dialog.query_one("#problems"))
         dialog.query_one("#value", Input).value = "courier dropped the parcel"
-        await pilot.click("#record")
-        await settle(pilot)
+        await press_record(pilot)
         await record(pilot, screen, "m", stage="resolved", note="replacement delivered")
         # a follow-up with a score: c = b / a
         await record(pilot, screen, "u", satisfaction="satisfied", scores="reliability=8:9")
@@ -231,8 +236,7 @@ async def test_events_from_the_console_walk_a_case_to_closed(desk_app, desk_play
             dialog.query_one("#problems"))
         assert "May close this case: Service director" in plain(dialog.query_one("#may-close"))
         dialog.query_one("#by", Select).value = "director"
-        await pilot.click("#record")
-        await settle(pilot)
+        await press_record(pilot)
         assert pilot.app.screen is screen
         assert "T-1" not in column(screen, "case")  # closed: it leaves the open queue
     with Store.open(db) as store:

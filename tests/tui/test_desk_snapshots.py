@@ -47,7 +47,8 @@ def test_desk_refused_close(snap_compare, desk_app) -> None:  # noqa: F811
         dialog = pilot.app.screen
         dialog.query_one("#by", Select).value = "manager"
         dialog.query_one("#note", Input).value = "all sorted"
-        await pilot.click("#record")
+        dialog.query_one("#record").focus()
+        await pilot.press("enter")
         await _steady(pilot)
 
     assert snap_compare(desk_app(), terminal_size=SIZE, run_before=run_before)

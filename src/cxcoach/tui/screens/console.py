@@ -147,11 +147,8 @@ class ConsoleScreen(CoachScreen):
             yield Footer()
             return
         words = self.words
-        from ..widgets.time_input import zone_offset
-
         yield Static("", id="desk-status")
-        yield CaseQueue(words, self.triage, self._texts("desk.col", QUEUE_WORDS),
-                        offset=zone_offset(words.tz, app.clock()), id="queue")
+        yield CaseQueue(words, self.triage, self._texts("desk.col", QUEUE_WORDS), id="queue")
         with Horizontal(id="desk-detail"):
             with Vertical(id="case-pane"):
                 yield Static("", id="case-title")

@@ -22,13 +22,16 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from ...desk.risk import Risk, Triage
+from ...engine.calendar import zone
 from ...store.cases import CaseRow
 from ..labels import PlaybookWords
 from ..text import cell, remaining
-from .time_input import zone_offset
 
 # What decides the order comes first, so a narrow terminal still shows it; the rest scrolls sideways.
 COLUMNS = ("case", "left", "used", "escalate", "stage", "due", "received", "about")
+# Columns that change with every tick get a fixed width: measuring a shrinking cell re-measures the column.
+FIXED_WIDTHS = {"left": 24, "used": 12}
+REBUILD_AFTER = 64  # more rows leaving the queue at once than this: clear and refill
 
 TEXTS = {"case": "Case", "stage": "Stage", "about": "About", "received": "Received", "due": "Next deadline",
          "left": "Time left", "used": "Used", "escalate": "Escalate to", "respond": "respond", "resolve": "resolve",
@@ -90,28 +93,29 @@ class CaseQueue(DataTable):
         def control(self) -> CaseQueue:
             return self.queue
 
-    def __init__(self, words: PlaybookWords, triage: Triage, texts: Mapping[str, str] | None = None, *,
-                 offset: str = "", **kwargs) -> None:
-        """`offset` is the playbook zone's UTC offset now (`+08:00`): the screen says it once, and a time
-        at another offset (across a daylight-saving change) shows its own."""
+    def __init__(self, words: PlaybookWords, triage: Triage, texts: Mapping[str, str] | None = None,
+                 **kwargs) -> None:
+        """Times are shown in the playbook's zone without the offset (the screen says it once), except a
+        time at another offset than now's (across a daylight-saving change), which shows its own."""
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.words = words
-        self.zone_offset = offset
         self.texts = {**TEXTS, **(texts or {})}
         self.triage = triage
+        self._zone = zone(words.tz)
         self.overdue_only = False  # show only the overdue cases
         self.cases: dict[int, CaseRow] = {}
         self.risks: dict[int, Risk] = {}
         self.order: list[int] = []
-        self._shown: dict[int, tuple[Text, ...]] = {}
+        self._shown: dict[int, tuple[Text, ...]] = {}  # the cells the table holds, per case
+        self._versions: dict[int, int] = {}  # the case version those cells were made from
         self._highlighted: int | None = None
         self._pending: dt.datetime | None = None  # rows loaded before the columns exist: rank them at mount
 
     def on_mount(self) -> None:
         for key in COLUMNS:
-            self.add_column(cell(self.texts[key]), key=key)
+            self.add_column(cell(self.texts[key]), key=key, width=FIXED_WIDTHS.get(key))
         if self._pending is not None:
-            self._rank(self._pending, rebuild=True)
+            self._rank(self._pending, changed=True)
             self._pending = None
 
     # -- what the screen calls --
@@ -126,12 +130,12 @@ class CaseQueue(DataTable):
         if not self.columns:
             self._pending = now
             return
-        self._rank(now, rebuild=True)
+        self._rank(now, changed=True)
 
     def tick(self, now: dt.datetime) -> None:
-        """Re-rank at `now`: reorder if the order changed, else refresh the rows on screen."""
+        """Re-rank at `now`: reorder if the order changed, and refresh the rows on screen."""
         if self.columns:
-            self._rank(now, rebuild=False)
+            self._rank(now, changed=False)
 
     @property
     def selected_id(self) -> int | None:
@@ -147,40 +151,72 @@ class CaseQueue(DataTable):
         return True
 
     # -- inside --
-    def _rank(self, now: dt.datetime, *, rebuild: bool) -> None:
+    def _rank(self, now: dt.datetime, *, changed: bool) -> None:
         ranked = self.triage.rank(self.cases.values(), now)
         self.risks = {row.id: risk for row, risk in ranked}
         if self.overdue_only:
             ranked = [(row, risk) for row, risk in ranked if risk.overdue]
         order = [row.id for row, _ in ranked]
-        if rebuild or order != self.order:
-            self._rebuild(ranked, now)
-        else:
-            self._refresh_visible(now)
-
-    def _rebuild(self, ranked: list[tuple[CaseRow, Risk]], now: dt.datetime) -> None:
-        keep = self._highlighted
-        y = self.scroll_y
-        self.clear()
-        self.order = [row.id for row, _ in ranked]
-        self._shown = {row.id: self._cells(row, risk, now) for row, risk in ranked}
-        for case_id in self.order:
-            self.add_row(*self._shown[case_id], key=str(case_id))
-        if keep is not None and keep in self.order:
-            self.move_cursor(row=self.order.index(keep), scroll=False)
-            self.scroll_to(y=y, animate=False, immediate=True)
-            self.move_cursor(row=self.order.index(keep))  # and into view, if the rows above it changed
+        if changed:
+            self._sync(ranked, now)
+        if order != self.order:
+            self._reorder(order)
+        self._refresh_visible(now)
+        wanted = self._highlighted
+        if wanted is not None and self.selected_id != wanted and wanted in self.order:
+            self.move_cursor(row=self.order.index(wanted))  # e.g. the first fill after a rebuild
         self._announce()
+
+    def _sync(self, ranked: list[tuple[CaseRow, Risk]], now: dt.datetime) -> None:
+        """Make the table hold these rows (in any order): add, drop, and rewrite the cells that changed."""
+        wanted = {row.id for row, _ in ranked}
+        gone = [case_id for case_id in self._shown if case_id not in wanted]
+        if len(gone) > REBUILD_AFTER:  # dropping rows one by one costs a pass over the table each
+            self.clear()
+            self._shown, self.order, self._versions = {}, [], {}
+        else:
+            for case_id in gone:
+                self.remove_row(str(case_id))
+                del self._shown[case_id]
+                self._versions.pop(case_id, None)
+                self.order.remove(case_id)
+        for row, risk in ranked:
+            if self._versions.get(row.id) == row.version and row.id in self._shown:
+                continue  # unchanged since shown: its time cells follow on the next tick
+            cells = self._cells(row, risk, now)
+            if row.id not in self._shown:
+                self.add_row(*cells, key=str(row.id))
+                self._shown[row.id] = cells
+                self.order.append(row.id)
+            else:
+                self._update(row.id, cells)
+            self._versions[row.id] = row.version
+
+    def _update(self, case_id: int, cells: tuple[Text, ...]) -> None:
+        """Rewrite the cells that differ; `_shown` keeps the very objects the table holds."""
+        old = self._shown[case_id]
+        kept = []
+        for key, before, after in zip(COLUMNS, old, cells):
+            if before == after:
+                kept.append(before)
+            else:
+                self.update_cell(str(case_id), key, after, update_width=key not in FIXED_WIDTHS)
+                kept.append(after)
+        self._shown[case_id] = tuple(kept)
+
+    def _reorder(self, order: list[int]) -> None:
+        """Sort the table into `order` (no row is rebuilt), keeping the highlighted case highlighted."""
+        position = {case_id: i for i, case_id in enumerate(order)}
+        case_of = {id(cells[0]): case_id for case_id, cells in self._shown.items()}
+        self.sort("case", key=lambda cell: position[case_of[id(cell)]])
+        self.order = order
+        if self._highlighted in position:
+            self.move_cursor(row=position[self._highlighted], scroll=False)
 
     def _refresh_visible(self, now: dt.datetime) -> None:
         first = max(0, int(self.scroll_y))
         for case_id in self.order[first:first + max(1, self.size.height)]:
-            new = self._cells(self.cases[case_id], self.risks[case_id], now)
-            old = self._shown.get(case_id)
-            for key, before, after in zip(COLUMNS, old or (None,) * len(COLUMNS), new):
-                if before != after:
-                    self.update_cell(str(case_id), key, after)
-            self._shown[case_id] = new
+            self._update(case_id, self._cells(self.cases[case_id], self.risks[case_id], now))
 
     def _style(self, risk: Risk) -> Style:
         if risk.overdue:
@@ -210,12 +246,17 @@ class CaseQueue(DataTable):
 
     def _short(self, when: dt.datetime, now: dt.datetime) -> str:
         """`16:00` today, else `03-06 16:00`, in the playbook's zone; the offset too when it is not the
-        zone's offset now (daylight saving)."""
-        text = self.words.time(when)  # 2026-03-06 16:00 +08:00 (or 16:00:30 with seconds)
-        today = self.words.time(now)[:10]
-        day_time, offset = text[5:].rsplit(" ", 1)
-        short = day_time[6:11] if text[:10] == today else day_time[:11]
-        return short if offset == self.zone_offset else f"{short} {offset}"
+        zone's offset now (daylight saving). Written out by hand: strftime is the slow part of a reload."""
+        local, today = when.astimezone(self._zone), now.astimezone(self._zone)
+        short = f"{local.hour:02d}:{local.minute:02d}"
+        if local.date() != today.date():
+            short = f"{local.month:02d}-{local.day:02d} {short}"
+        offset = local.utcoffset() or dt.timedelta()
+        if offset == today.utcoffset():
+            return short
+        sign, minutes = ("-", -offset) if offset < dt.timedelta() else ("+", offset)
+        hours, rest = divmod(int(minutes.total_seconds()) // 60, 60)
+        return f"{short} {sign}{hours:02d}:{rest:02d}"
 
     def _announce(self) -> None:
         current = self.selected_id
