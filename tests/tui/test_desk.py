@@ -361,3 +361,33 @@ async def test_what_if_is_one_key_away_and_its_clock_pauses(desk_app, clock) -> 
         await pilot.press("ctrl+b")
         await pilot.pause()
         assert isinstance(pilot.app.screen, ConsoleScreen)
+
+
+async def test_a_new_case_recorded_from_the_console(desk_app, desk_playbook, db) -> None:
+    from cxcoach.tui.screens.case_open import OpenCaseScreen
+    from cxcoach.tui.widgets.case_form import CaseForm
+
+    app = desk_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_desk(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, OpenCaseScreen)
+        form = dialog.query_one(CaseForm)
+        form.set_value("channel", "phone")
+        form.set_value("severity", "major")
+        dialog.query_one("#received", Input).value = "09:55"
+        dialog.query_one("#external-id", Input).value = "T-1"  # taken: the desk refuses, the dialog says so
+        await press_record(pilot)
+        assert pilot.app.screen is dialog
+        assert "case T-1 already exists" in plain(dialog.query_one("#problems"))
+        dialog.query_one("#external-id", Input).value = "T-9"
+        dialog.query_one("#by", Select).value = "advisor"
+        await press_record(pilot)
+        assert pilot.app.screen is screen
+        assert screen.view is not None and screen.view[0].ref == "T-9"  # the new case is highlighted
+        assert column(screen, "left")["T-9"] == "25:00 left"  # major: respond within 30 min of 09:55
+    with Store.open(db) as store:
+        row = Desk(store, desk_playbook).find("T-9")
+    assert row.received_at == at(-5) and row.facts["severity"] == "major"

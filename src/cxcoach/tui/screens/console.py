@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, Static
@@ -335,7 +336,7 @@ class ConsoleScreen(CoachScreen):
         self.query_one("#case-title", Static).update(self._title())
         self.query_one("#case-escalation", Static).update(self._escalation(result))
 
-    def _title(self) -> object:
+    def _title(self) -> Content:
         if self.view is None:
             return assemble((self.t("desk.tl.empty"), "italic $text-muted"))
         row, _, state = self.view
@@ -351,14 +352,14 @@ class ConsoleScreen(CoachScreen):
             parts += ["\n", f"{self.t('desk.tl.follow_up')}: {w.satisfaction(state.follow_up.satisfaction)}"]
         return assemble(*parts)
 
-    def _escalation(self, result: Result | None) -> object:
+    def _escalation(self, result: Result | None) -> Content:
         if self.view is None:
-            return ""
+            return Content()
         state = self.view[2]
         if not state.is_open:
             return assemble((self.t("desk.closed_case"), "bold"))
         if result is None:
-            return ""
+            return Content()
         parts: list[tuple[object, str] | object] = []
         if result.paused and state.paused_since is not None:
             parts.append((f"{self.t('desk.clock_paused')} {self.t('desk.since')} {self.words.time(state.paused_since)}",

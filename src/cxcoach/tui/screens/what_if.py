@@ -15,6 +15,7 @@ import datetime as dt
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static
 
@@ -174,9 +175,9 @@ class WhatIfScreen(CoachScreen):
         lang = self.coach.lang
         return lang if pb is None or lang in pb.locales else pb.default_locale
 
-    def _escalation(self, result: Result | None) -> object:
+    def _escalation(self, result: Result | None) -> Content:
         if result is None:
-            return ""
+            return Content()
         parts: list = []
         if result.paused:
             parts.append((f"{self.t('desk.clock_paused')}   ", "bold $primary"))

@@ -145,8 +145,8 @@ class EventForm(VerticalScroll):
         yield TimeInput(tz=self.words.tz, clock=self.clock, id="when", compact=True)
         yield Static("", id="when-problem")
         yield Label(content(t["by"]))
-        roles = [(content(r.label.get(self.words.lang)), r.id) for r in self.playbook.roles.values()]
-        yield Select(roles, id="by", prompt=t["unknown"], compact=True)
+        role_options = [(content(r.label.get(self.words.lang)), r.id) for r in self.playbook.roles.values()]
+        yield Select(role_options, id="by", prompt=t["unknown"], compact=True)
         yield Label(content(t["note"]))
         yield Input(id="note", compact=True, max_length=2000)
         yield Static("", id="problems")
