@@ -25,13 +25,14 @@ from ...desk.risk import Risk, Triage
 from ...engine.calendar import zone
 from ...store.cases import CaseRow
 from ..labels import PlaybookWords
-from ..text import cell, remaining
+from ..text import cell, remaining, safe
 
 # What decides the order comes first, so a narrow terminal still shows it; the rest scrolls sideways.
 COLUMNS = ("case", "left", "used", "escalate", "stage", "due", "received", "about")
 # Columns that change with every tick get a fixed width: measuring a shrinking cell re-measures the column.
 FIXED_WIDTHS = {"left": 24, "used": 12}
 REBUILD_AFTER = 64  # more rows leaving the queue at once than this: clear and refill
+FILL_CHUNK = 200  # rows added to the table per refresh while a long queue fills
 
 TEXTS = {"case": "Case", "stage": "Stage", "about": "About", "received": "Received", "due": "Next deadline",
          "left": "Time left", "used": "Used", "escalate": "Escalate to", "respond": "respond", "resolve": "resolve",
@@ -108,6 +109,9 @@ class CaseQueue(DataTable):
         self.order: list[int] = []
         self._shown: dict[int, tuple[Text, ...]] = {}  # the cells the table holds, per case
         self._versions: dict[int, int] = {}  # the case version those cells were made from
+        self._labels: dict[str, str] = {}
+        self._unfilled: list[int] = []  # cases still to add to the table, most urgent first
+        self._now: dt.datetime | None = None
         self._highlighted: int | None = None
         self._pending: dt.datetime | None = None  # rows loaded before the columns exist: rank them at mount
 
@@ -156,9 +160,10 @@ class CaseQueue(DataTable):
         self.risks = {row.id: risk for row, risk in ranked}
         if self.overdue_only:
             ranked = [(row, risk) for row, risk in ranked if risk.overdue]
-        order = [row.id for row, _ in ranked]
+        self._now = now
         if changed:
             self._sync(ranked, now)
+        order = [row.id for row, _ in ranked if row.id in self._shown]
         if order != self.order:
             self._reorder(order)
         self._refresh_visible(now)
@@ -180,17 +185,37 @@ class CaseQueue(DataTable):
                 del self._shown[case_id]
                 self._versions.pop(case_id, None)
                 self.order.remove(case_id)
+        new = []
         for row, risk in ranked:
-            if self._versions.get(row.id) == row.version and row.id in self._shown:
-                continue  # unchanged since shown: its time cells follow on the next tick
-            cells = self._cells(row, risk, now)
             if row.id not in self._shown:
-                self.add_row(*cells, key=str(row.id))
-                self._shown[row.id] = cells
-                self.order.append(row.id)
-            else:
-                self._update(row.id, cells)
-            self._versions[row.id] = row.version
+                new.append(row.id)
+            elif self._versions.get(row.id) != row.version:
+                self._update(row.id, self._cells(row, risk, now))
+                self._versions[row.id] = row.version
+            # else unchanged since shown: its time cells follow on the next tick
+        self._unfilled = new
+        self._add_rows(FILL_CHUNK, now)
+
+    def _add_rows(self, count: int, now: dt.datetime) -> None:
+        """Add the next `count` unfilled cases; the rest follow a refresh later, so a queue of thousands
+        appears most urgent first and never holds the screen still while it fills."""
+        batch, self._unfilled = self._unfilled[:count], self._unfilled[count:]
+        for case_id in batch:
+            row, risk = self.cases.get(case_id), self.risks.get(case_id)
+            if row is None or risk is None or case_id in self._shown:
+                continue
+            cells = self._cells(row, risk, now)
+            self.add_row(*cells, key=str(case_id))
+            self._shown[case_id] = cells
+            self._versions[case_id] = row.version
+            self.order.append(case_id)
+        if self._unfilled:
+            self.call_after_refresh(self._fill_more)
+
+    def _fill_more(self) -> None:
+        if self._unfilled and self._now is not None:
+            self._add_rows(FILL_CHUNK, self._now)
+            self._rank(self._now, changed=False)
 
     def _update(self, case_id: int, cells: tuple[Text, ...]) -> None:
         """Rewrite the cells that differ; `_shown` keeps the very objects the table holds."""
@@ -240,9 +265,17 @@ class CaseQueue(DataTable):
         if risk.due is not None:
             used = f"{risk.share:.0%}" + (f" {t['warning']}" if risk.warning is not None and not risk.overdue else "")
         due = "" if risk.due is None else f"{t[risk.target or 'resolve']} {self._short(risk.due, now)}"
-        values = (row.ref, left, used, "" if risk.level is None else w.role(risk.level.to), w.stage(row.stage), due,
-                  self._short(row.received_at, now), w.summary(row.facts, limit=2))
-        return tuple(cell(v) if not style else Text(cell(v).plain, style=style) for v in values)
+        label = self._label
+        values = (safe(row.ref), left, used, label(w.role(risk.level.to)) if risk.level else "",
+                  label(w.stage(row.stage)), due, self._short(row.received_at, now), label(w.summary(row.facts, limit=2)))
+        return tuple(Text(v, style=style, end="") for v in values)
+
+    def _label(self, text: str) -> str:
+        """Playbook text made safe once (the same few labels repeat on every row)."""
+        found = self._labels.get(text)
+        if found is None:
+            found = self._labels[text] = safe(text)
+        return found
 
     def _short(self, when: dt.datetime, now: dt.datetime) -> str:
         """`16:00` today, else `03-06 16:00`, in the playbook's zone; the offset too when it is not the
