@@ -391,3 +391,20 @@ async def test_a_new_case_recorded_from_the_console(desk_app, desk_playbook, db)
     with Store.open(db) as store:
         row = Desk(store, desk_playbook).find("T-9")
     assert row.received_at == at(-5) and row.facts["severity"] == "major"
+
+
+async def test_what_cases_carry_is_shown_literally(desk_app, desk_playbook, db) -> None:
+    with Store.open(db) as store:
+        desk = Desk(store, desk_playbook, clock=lambda: T0)
+        desk.open(facts={"channel": "phone", "root_cause": "[bold]seal[/bold]"}, at=at(-1), external_id="[red]X\x1b[2J",
+                  note="[link=http://x]click[/link] \x1b]0;pwned\x07")
+    app = desk_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_desk(pilot)
+        refs = column(screen, "case")
+        assert "[red]X\\x1b[2J" in refs  # markup shown as typed, the escape sequence made visible
+        await select_case(pilot, screen, "[red]X\x1b[2J")
+        timeline = plain(screen.query_one("#timeline"))
+        assert "Root cause: [bold]seal[/bold]" in timeline
+        assert "“[link=http://x]click[/link] \\x1b]0;pwned\\x07”" in timeline
+        assert plain(screen.query_one("#case-title")).startswith("Case [red]X\\x1b[2J")
