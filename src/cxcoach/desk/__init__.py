@@ -4,7 +4,8 @@ Modules, one job each: `times` (typed times in the playbook's zone),
 `state` (a case's state folded from its event log, evaluated by the engine
 `recommend` uses), `snapshot` (that state stored with the case, so an append
 folds one event), `validate` (which events the playbook allows), `service`
-(the `Desk` API: open, update, follow up, show, queue). See docs/desk.md.
+(the `Desk` API: open, update, follow up, show, queue), `risk` (the
+supervisor queue's order from the state rows alone). See docs/desk.md.
 """
 
 from __future__ import annotations

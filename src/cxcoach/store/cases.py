@@ -265,6 +265,21 @@ class CaseStore:
             return int(conn.execute(sa.select(sa.func.count()).select_from(t.cases)
                                     .where(*self._where(**filters))).scalar_one())
 
+    def stamp(self, **filters: Any) -> tuple[int, int, int]:
+        """(count, highest id, sum of versions) of the matching cases: a cheap "did anything change?".
+
+        Every event raises a case's version, a new case has a higher id than
+        any other, and a case leaving the set changes the count, so a poller
+        (the console) reloads only when this differs. Same filters as `query`.
+        """
+        c = t.cases.c
+        query = (sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(c.id), 0),
+                           sa.func.coalesce(sa.func.sum(c.version), 0))
+                 .select_from(t.cases).where(*self._where(**filters)))
+        with self.db.read() as conn:
+            count, top, versions = conn.execute(query).one()
+        return int(count), int(top), int(versions)
+
     # -- writing --
     def create(self, *, uid: str, external_id: str | None, playbook: str, received_at: dt.datetime,
                events: Sequence[EventRow], state: Mapping[str, Any], recorded_at: dt.datetime,
