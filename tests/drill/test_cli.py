@@ -103,3 +103,29 @@ def test_headless_commands_never_import_textual():
             "bad = [m for m in sys.modules if m.startswith(('textual', 'jieba'))]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_score_shows_the_same_arithmetic_in_text_and_json(tiny_dir):
+    reply = "对不起，给您退款。您搞错了"
+    text = run("score", "--reply", reply, "--playbook", str(tiny_dir)).output
+    data = json.loads(run("score", "--reply", reply, "--playbook", str(tiny_dir), "--format", "json").output)
+    details = data["details"]
+    # 100 × 70/110 = 64, minus the arguing penalty 15: the line adds up and both outputs show it
+    assert details["arithmetic"] == "100 × 70/110 − 15 = 49" == f"100 × {details['earned']:g}/{details['available']:g}" \
+        f" − {details['deductions'][0]['points']:g} = {data['score']}"
+    assert "计算: 100 × 70/110 − 15 = 49" in text and "合计: 70/110" in text
+    assert "+20/20" in text and "−15  争辩" in text and "0/30  共情" in text
+    crit = {c["id"]: c for c in details["criteria"]}
+    assert crit["r_sorry"]["available"] == 20 and crit["r_feel"]["points"] == 0
+
+
+def test_drill_run_report_adds_up_and_names_the_satisfaction_scale(tiny_dir, tmp_path):
+    replies = tmp_path / "r.yaml"
+    replies.write_text("- 换作是我也会生气，对不起\n- 我给您换货\n", encoding="utf-8")
+    text = run("drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(replies), "--lang", "en").output
+    data = json.loads(run("drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(replies),
+                           "--format", "json").output)
+    assert f"Arithmetic: {data['details']['arithmetic']}" in text
+    assert data["details"]["arithmetic"].endswith(f"= {data['score']}")
+    assert "satisfaction c = perceived b / expected a: ≥ 1 Happy · ≥ 0.5 Meh · ≥ 0 Angry" in text
+    assert [s["state"] for s in data["satisfaction"]["scale"]] == ["happy", "meh", "angry"]

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from cxcoach.drill import DrillSession, score_reply
+from cxcoach.drill.learn import learnt_for
 from cxcoach.drill.matcher import ReplyContext
 from cxcoach.playbook import default_playbook_path, load_playbook
 
@@ -25,12 +26,13 @@ def _drill_ids() -> list[str]:
 
 def test_detector_examples_and_counter_examples(default_pb):
     wrong = []
+    learnt = learnt_for(default_pb)
     for det in default_pb.detectors.values():
         for text in det.examples:
-            if not ReplyContext.of(text, default_pb.detectors).detector_hits(det.id):
+            if not ReplyContext.of(text, default_pb.detectors, learnt=learnt).detector_hits(det.id):
                 wrong.append(f"{det.id} misses example {text!r}")
         for text in det.counter_examples:
-            if ReplyContext.of(text, default_pb.detectors).detector_hits(det.id):
+            if ReplyContext.of(text, default_pb.detectors, learnt=learnt).detector_hits(det.id):
                 wrong.append(f"{det.id} matches counter-example {text!r}")
     assert wrong == []
 

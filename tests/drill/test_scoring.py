@@ -19,8 +19,17 @@ def test_weights_add_up_to_a_0_100_score(tiny):
 
 def test_penalty_is_deducted(tiny):
     clean = score_reply(tiny, "对不起，给您退款").value
-    argued = score_reply(tiny, "对不起，给您退款，但您搞错了").value
+    argued = score_reply(tiny, "对不起，给您退款。您搞错了").value
     assert clean - argued == 15
+
+
+def test_credit_before_a_contrast_that_defends_is_halved(tiny):
+    plain = score_reply(tiny, "对不起，给您退款。您搞错了").score
+    taken_back = score_reply(tiny, "对不起，给您退款，但您搞错了").score
+    sorry = {r.criterion.id: r for r in taken_back.criteria}["r_sorry"]
+    assert sorry.discounted and sorry.points == 10 and plain.earned - taken_back.earned == 10 + 25
+    # the remedy before the "but" is halved too; a contrast that leads to an offer takes nothing back
+    assert not {r.criterion.id: r for r in score_reply(tiny, "不能退款，但我给您换货").score.criteria}["r_fix"].discounted
 
 
 def test_order_rule_feelings_before_facts(tiny):

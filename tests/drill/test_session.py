@@ -81,8 +81,8 @@ def test_hints_cost_points(tiny):
     assert helped.hint() == "先共情。"
     for s in (plain, helped):
         s.play_model_answers()
-    # 100 earned + 2 bonus is clamped to 100; with the hint: 100 + 2 - 7
-    assert (plain.report().score.score, helped.report().score.score) == (100, 95)
+    # 100 earned + 2 bonus is capped at 100 before the hint's cost: min(100, 100 + 2) - 7
+    assert (plain.report().score.score, helped.report().score.score) == (100, 93)
     assert helped.report().score.hint_cost == 7
 
 

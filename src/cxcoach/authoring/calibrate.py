@@ -16,6 +16,15 @@ and report:
 
 The answers file follows `schemas/calibration.schema.json`: a list under
 `answers:` of `{reply: text}` or `{replies: [turn, ...]}` with `label:`.
+
+When answers also say which part they belong to (`split: build` or
+`split: held_out`), what they are (`kind: misconduct | salad | unusual_good |
+good | plain`), their language and the acts they show (`acts: [detector ids]`),
+`generalisation` measures how the detectors and the rubric do on the part
+never used to write or tune them: per-detector precision and recall,
+misconduct caught, keyword salads failed, excellent replies in unusual words
+passed, pairwise ordering per language, and a confusion list to act on. The
+shipped set is `playbooks/calibration/replies.yaml`.
 """
 
 from __future__ import annotations
@@ -41,6 +50,10 @@ class Answer(msgspec.Struct, frozen=True):
     replies: tuple[str, ...]
     label: float  # 0..1 for bad/good, or 0..3
     line: int = 0
+    split: str = ""  # "build" | "held_out" | "" (not said)
+    kind: str = ""  # misconduct | salad | unusual_good | good | plain
+    lang: str = ""
+    acts: tuple[str, ...] | None = None  # None: acts not labelled
 
 
 class Scored(msgspec.Struct, frozen=True):
@@ -135,7 +148,9 @@ def parse_answers(data: object, positions: Mapping[tuple, tuple[int, int]] | Non
             value = float(label)
         else:
             raise CalibrationError(f"{where}: label must be good, bad or a number 0-3, not {label!r}")
-        out.append(Answer(tuple(replies), value, line))
+        acts = item.get("acts")
+        out.append(Answer(tuple(replies), value, line, str(item.get("split", "")), str(item.get("kind", "")),
+                          str(item.get("lang", "")), tuple(acts) if isinstance(acts, list) else None))
     return out
 
 
@@ -149,13 +164,14 @@ def _phrases(m: dm.Matcher, detectors: Mapping[str, dm.Detector], depth: int = 0
         return _phrases(det.match, detectors, depth + 1) if det else []
     if isinstance(m, (dm.AnyOf, dm.AllOf, dm.KOfN, dm.Near)):
         return [p for i in m.items for p in _phrases(i, detectors, depth + 1)]
-    if isinstance(m, dm.Unless):
+    if isinstance(m, (dm.Unless, dm.InPart)):
         return _phrases(m.item, detectors, depth + 1)
     return []
 
 
 def calibrate(pb: Playbook, rubric_id: str, answers: Sequence[Answer]) -> Calibration:
     from ..drill.detectors import detect
+    from ..drill.learn import learnt_for
     from ..drill.matcher import ReplyContext, evaluate
     from ..drill.scoring import Status, score_contexts
     from ..problems import did_you_mean
@@ -164,6 +180,7 @@ def calibrate(pb: Playbook, rubric_id: str, answers: Sequence[Answer]) -> Calibr
     if rubric is None:
         hint = did_you_mean(rubric_id, pb.rubrics) or f"known: {', '.join(pb.rubrics) or 'none'}"
         raise CalibrationError(f"unknown rubric {rubric_id!r} ({hint})")
+    learnt = learnt_for(pb)
     numeric = any(a.label not in (0.0, 1.0) for a in answers)
     middle = 1.5 if numeric else 0.5
     stats = [CriterionStats(c.id, c.kind.value) for c in rubric.criteria]
@@ -172,7 +189,7 @@ def calibrate(pb: Playbook, rubric_id: str, answers: Sequence[Answer]) -> Calibr
     scored = []
     n_good = n_bad = 0
     for answer in answers:
-        contexts = [ReplyContext.of(r, pb.detectors) for r in answer.replies]
+        contexts = [ReplyContext.of(r, pb.detectors, learnt=learnt) for r in answer.replies]
         score = score_contexts(rubric, contexts)
         fired = frozenset(r.criterion.id for r in score.criteria if r.status in (Status.MET, Status.TRIGGERED))
         scored.append(Scored(answer, score.score, score.passed, fired))
@@ -237,4 +254,156 @@ def report_text(cal: Calibration) -> str:
         for d in cal.detectors:
             flag = "   <- misleading" if d.misleading(cal.n_good, cal.n_bad) else ""
             lines.append(f"{d.id:<24} {d.polarity:<9} {d.good:>6} {d.bad:>6}{flag}")
+    return "\n".join(lines) + "\n"
+
+
+# --- generalisation: the held-apart part --------------------------------------------
+
+# The issue's targets, checked on the held-out part.
+TARGET_MISCONDUCT = 0.9  # misconduct in new wording detected
+TARGET_SALAD = 40  # keyword salads score below this (and fail)
+TARGET_UNUSUAL = 60  # excellent replies in unusual words score at least this
+TARGET_ORDER = 0.9  # pairwise ordering per language
+
+
+@dataclass
+class DetectorFigures:
+    id: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+
+@dataclass
+class Generalisation:
+    """Figures for one part of a labelled set (`split`), see `generalisation`."""
+
+    split: str
+    answers: int
+    detectors: list[DetectorFigures]
+    misconduct: tuple[int, int]  # (caught: some bad behaviour found, of misconduct replies)
+    misconduct_named: tuple[int, int]  # (the labelled act itself found, of misconduct replies)
+    salads: tuple[int, int]  # (scored < 40 and failed, of salads)
+    unusual: tuple[int, int]  # (scored >= 60, of excellent replies in unusual words)
+    ordering: dict[str, float | None]  # per language
+    confusions: list[str]
+
+    def rate(self, pair: tuple[int, int]) -> float | None:
+        return round(pair[0] / pair[1], 3) if pair[1] else None
+
+    @property
+    def targets_met(self) -> bool:
+        checks = [self.rate(self.misconduct), self.rate(self.salads), self.rate(self.unusual)]
+        if any(x is not None and x < want for x, want in zip(checks, (TARGET_MISCONDUCT, 1.0, 1.0))):
+            return False
+        return all(v is None or v >= TARGET_ORDER for v in self.ordering.values())
+
+    def to_json(self) -> dict[str, object]:
+        return {"split": self.split, "answers": self.answers,
+                "misconduct_detected": self.rate(self.misconduct), "misconduct_named": self.rate(self.misconduct_named),
+                "salads_below_40_and_failed": self.rate(self.salads), "unusual_good_at_least_60": self.rate(self.unusual),
+                "pairwise_ordering": self.ordering, "targets_met": self.targets_met,
+                "detectors": [{"id": d.id, "tp": d.tp, "fp": d.fp, "fn": d.fn, "precision": d.precision,
+                               "recall": d.recall} for d in self.detectors],
+                "confusions": self.confusions}
+
+
+def _ordering(scored: Sequence[tuple[Answer, int]]) -> float | None:
+    agree = pairs = 0.0
+    for (a, sa), (b, sb) in combinations(scored, 2):
+        if a.label == b.label:
+            continue
+        pairs += 1
+        hi, lo = (sa, sb) if a.label > b.label else (sb, sa)
+        agree += 1.0 if hi > lo else 0.5 if hi == lo else 0.0
+    return round(agree / pairs, 3) if pairs else None
+
+
+def generalisation(pb: Playbook, rubric_id: str, answers: Sequence[Answer], split: str) -> Generalisation:
+    """Detector and rubric figures on the answers of one split (`held_out`: the ones that count)."""
+    from ..drill.detectors import detect
+    from ..drill.learn import learnt_for
+    from ..drill.matcher import ReplyContext
+    from ..drill.scoring import score_contexts
+
+    rubric = pb.rubrics.get(rubric_id)
+    if rubric is None:
+        raise CalibrationError(f"unknown rubric {rubric_id!r}")
+    learnt = learnt_for(pb)
+    bad = {d.id for d in pb.detectors.values() if d.polarity is dm.Polarity.BAD}
+    chosen = [a for a in answers if a.split == split]
+    figures = {d: DetectorFigures(d) for d in pb.detectors}
+    caught = named = n_mis = salad_ok = n_salad = unusual_ok = n_unusual = 0
+    by_lang: dict[str, list[tuple[Answer, int]]] = {}
+    confusions: list[str] = []
+    for a in chosen:
+        contexts = [ReplyContext.of(r, pb.detectors, learnt=learnt) for r in a.replies]
+        score = score_contexts(rubric, contexts)
+        found = {b.detector: b for ctx in contexts for b in detect(pb.detectors, ctx)}
+        by_lang.setdefault(a.lang or "?", []).append((a, score.score))
+        quote = a.replies[-1]
+        if a.acts is not None:
+            for ident, fig in figures.items():
+                want, got = ident in a.acts, ident in found
+                fig.tp += want and got
+                fig.fp += got and not want
+                fig.fn += want and not got
+            for ident in sorted((set(found) & bad) - set(a.acts)):
+                confusions.append(f"line {a.line}: {ident} found but not labelled "
+                                  f"({found[ident].first.text!r}): {quote}")
+        if a.kind == "misconduct":
+            n_mis += 1
+            hit = bool(set(found) & bad)
+            caught += hit
+            labelled = set(a.acts or ()) & bad
+            named += bool(labelled) and labelled <= set(found)
+            if not hit:
+                confusions.append(f"line {a.line}: misconduct {sorted(labelled)} not detected: {quote}")
+            elif labelled and not labelled <= set(found):
+                confusions.append(f"line {a.line}: {sorted(labelled)} read as {sorted(set(found) & bad)}: {quote}")
+        elif a.kind == "salad":
+            n_salad += 1
+            ok = score.score < TARGET_SALAD and not score.passed
+            salad_ok += ok
+            if not ok:
+                confusions.append(f"line {a.line}: keyword salad scored {score.score}: {quote}")
+        elif a.kind == "unusual_good":
+            n_unusual += 1
+            ok = score.score >= TARGET_UNUSUAL
+            unusual_ok += ok
+            if not ok:
+                missing = sorted(set(a.acts or ()) - set(found))
+                confusions.append(f"line {a.line}: excellent reply scored {score.score} (missed {missing}): {quote}")
+    used = [f for f in figures.values() if f.tp or f.fp or f.fn]
+    return Generalisation(split, len(chosen), used, (caught, n_mis), (named, n_mis), (salad_ok, n_salad),
+                          (unusual_ok, n_unusual), {k: _ordering(v) for k, v in sorted(by_lang.items())}, confusions)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+def generalisation_text(g: Generalisation) -> str:
+    lines = [f"{g.split}: {g.answers} answers",
+             f"  misconduct detected:       {_pct(g.rate(g.misconduct))} ({g.misconduct[0]}/{g.misconduct[1]}; "
+             f"target >= {TARGET_MISCONDUCT}); the labelled act itself: {_pct(g.rate(g.misconduct_named))}",
+             f"  salads < {TARGET_SALAD} and failed:  {_pct(g.rate(g.salads))} ({g.salads[0]}/{g.salads[1]})",
+             f"  unusual excellent >= {TARGET_UNUSUAL}: {_pct(g.rate(g.unusual))} ({g.unusual[0]}/{g.unusual[1]})",
+             "  pairwise ordering:         " + ", ".join(f"{k} {_pct(v)}" for k, v in g.ordering.items())
+             + f" (target >= {TARGET_ORDER})",
+             f"  targets met: {'yes' if g.targets_met else 'no'}",
+             "", f"  {'detector':<20} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}"]
+    for d in sorted(g.detectors, key=lambda d: d.id):
+        lines.append(f"  {d.id:<20} {_pct(d.precision):>9} {_pct(d.recall):>7} {d.tp:>4} {d.fp:>4} {d.fn:>4}")
+    if g.confusions:
+        lines += ["", "  confusions (fix a miss: add an example or counter-example to the detector, re-run calibrate):"]
+        lines += [f"    {c}" for c in g.confusions]
     return "\n".join(lines) + "\n"

@@ -64,7 +64,7 @@ def example_reply(m: dm.Matcher, detectors: Mapping[str, dm.Detector], locale: s
     if isinstance(m, dm.KOfN):
         parts = [p for p in (example_reply(i, detectors, locale, d) for i in m.items) if p]
         return sep.join(parts[: m.k]) if len(parts) >= m.k else None
-    if isinstance(m, dm.Unless):
+    if isinstance(m, (dm.Unless, dm.InPart)):
         return example_reply(m.item, detectors, locale, d)
     return None
 

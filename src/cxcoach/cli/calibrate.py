@@ -10,25 +10,41 @@ from ._common import Failure, echo, echo_json, load, playbook_option
 
 
 @click.command()
-@click.argument("rubric_id", metavar="RUBRIC")
-@click.argument("answers_file", metavar="ANSWERS", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("rubric_id", metavar="[RUBRIC]", required=False)
+@click.argument("answers_file", metavar="[ANSWERS]", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @playbook_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def calibrate(rubric_id: str, answers_file: Path, playbook_path: Path | None, fmt: str) -> None:
+def calibrate(rubric_id: str | None, answers_file: Path | None, playbook_path: Path | None, fmt: str) -> None:
     """Score real answers labelled good/bad (or 0-3) and report how well the rubric agrees.
 
-    ANSWERS is YAML (schemas/calibration.schema.json):
+    RUBRIC defaults to the playbook's default reply rubric; ANSWERS to the
+    shipped labelled replies (playbooks/calibration/replies.yaml). ANSWERS is
+    YAML (schemas/calibration.schema.json):
 
     \b
     answers:
       - {reply: "非常抱歉让您久等了，我马上为您处理。", label: good}
-      - {reply: "这不归我管。", label: bad}
+      - {reply: "这不归我管。", label: bad, acts: [deflecting], kind: misconduct, split: held_out}
+
+    Answers marked `split: held_out` are never used to tune: their detector
+    precision/recall, misconduct caught, salads failed and ordering per
+    language are the figures that count. A miss is fixed by adding an example
+    (or counter-example) to the detector and running calibrate again.
     """
-    from ..authoring.calibrate import CalibrationError, calibrate as run, parse_answers, report_text
+    from ..authoring.calibrate import (CalibrationError, calibrate as run, generalisation, generalisation_text,
+                                       parse_answers, report_text)
+    from ..drill.scoring import pick_rubric
+    from ..playbook import drill_model as dm
     from ..playbook.schema import schema_problems
     from ..playbook.yamlsource import read_yaml_file
+    from ..resources import playbooks_dir
 
     playbook = load(playbook_path)
+    if answers_file is None:
+        answers_file = playbooks_dir() / "calibration" / "replies.yaml"
+    if rubric_id is None:
+        rubric_id = pick_rubric(playbook, None, dm.Scope.REPLY).id
     doc, problems = read_yaml_file(answers_file)
     errors = [p for p in problems if p.severity == "error"]
     if doc is None or errors:
@@ -37,10 +53,19 @@ def calibrate(rubric_id: str, answers_file: Path, playbook_path: Path | None, fm
     if found:
         raise Failure("\n".join(p.format() for p in found))
     try:
-        result = run(playbook, rubric_id, parse_answers(doc.data, doc.positions))
+        answers = parse_answers(doc.data, doc.positions)
+        result = run(playbook, rubric_id, answers)
+        splits = [s for s in ("held_out", "build") if any(a.split == s for a in answers)]
+        parts = [generalisation(playbook, rubric_id, answers, s) for s in splits]
     except CalibrationError as exc:
         raise Failure(str(exc)) from None
     if fmt == "json":
-        echo_json(result.to_json())
+        data = result.to_json()
+        if parts:
+            data["generalisation"] = {g.split: g.to_json() for g in parts}
+        echo_json(data)
     else:
         echo(report_text(result), nl=False)
+        for g in parts:
+            echo("")
+            echo(generalisation_text(g), nl=False)

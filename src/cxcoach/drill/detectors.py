@@ -32,13 +32,18 @@ class Behaviour(msgspec.Struct, frozen=True):
     detector: str
     polarity: dm.Polarity
     spans: tuple[Span, ...]
+    confidence: float = 1.0  # 1.0 when a phrase or pattern matched; else the learnt classifier's probability
 
     @property
     def first(self) -> Span:
         return self.spans[0]
 
+    @property
+    def learnt(self) -> bool:
+        return self.confidence < 1.0
+
     def to_json(self) -> dict[str, object]:
-        return {"detector": self.detector, "polarity": self.polarity.value,
+        return {"detector": self.detector, "polarity": self.polarity.value, "confidence": self.confidence,
                 "spans": [s.to_json() for s in self.spans]}
 
 
@@ -49,5 +54,14 @@ def detect(detectors: Mapping[str, dm.Detector], reply: str | ReplyContext) -> t
     for ident, det in detectors.items():
         hits = ctx.detector_hits(ident)
         if hits:
-            found.append(Behaviour(ident, det.polarity, tuple(ctx.span(h) for h in merge(hits))))
+            confidence = max(ctx.confidence.get((ident, h), 1.0) for h in hits)
+            found.append(Behaviour(ident, det.polarity, tuple(ctx.span(h) for h in merge(hits)), confidence))
     return tuple(found)
+
+
+def withheld(detectors: Mapping[str, dm.Detector], ctx: ReplyContext) -> tuple[Behaviour, ...]:
+    """Good behaviours seen but not credited (refused, or the reply reads as a keyword list)."""
+    detect(detectors, ctx)  # fills ctx.withheld
+    return tuple(Behaviour(ident, detectors[ident].polarity, tuple(ctx.span(h) for h in merge(hits)),
+                           max(ctx.confidence.get((ident, h), 1.0) for h in hits))
+                 for ident, hits in ctx.withheld.items() if ident in detectors)

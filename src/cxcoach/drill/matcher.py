@@ -20,8 +20,12 @@ import msgspec
 
 from ..playbook import drill_model as dm
 from ..inputs import check_reply
+from ..playbook.drill_build import detector_refs
 from ..playbook.drill_regex import MAX_INPUT, REPLY_BUDGET, bound_regex
-from .negation import NegationIndex, build_index
+from .clauses import Clause, clauses
+from .form import FormVerdict, read_form
+from .learn import CONFIRM, MISCONDUCT, Learnt, features
+from .negation import NegationIndex, build_index, refusal_after, refusal_clause
 from .normalize import Normalized, is_word_char, normalize, normalize_phrase
 
 
@@ -45,19 +49,38 @@ class Span(msgspec.Struct, frozen=True):
 
 @dataclass(slots=True)
 class ReplyContext:
-    """One reply, normalised once, with per-detector results cached for the reply's lifetime."""
+    """One reply, normalised and read once, with per-detector results cached for the reply's lifetime.
+
+    A detector's hits are its matcher's hits plus the clauses its learnt
+    classifier recognises (learn.py). Good behaviours are then held back where
+    a person would not credit them: inside a refusal (「重做是不可能的」) or a
+    clause with a negation (for learnt hits), and everywhere in a reply that
+    reads as a list of keywords (form.py). Those are kept in `withheld` so the
+    report can say what was not credited and why.
+    """
 
     norm: Normalized
     detectors: Mapping[str, dm.Detector]
+    learnt: Learnt | None = None
     _negation: NegationIndex | None = None
+    _clauses: list[Clause] | None = None
+    _probs: list[dict[str, float]] | None = None
+    _unit_list: list[Clause] = field(default_factory=list)
+    _phrase_cache: dict[str, tuple[Hit, ...]] = field(default_factory=dict)
+    _form: FormVerdict | None = None
     _cache: dict[str, tuple[Hit, ...]] = field(default_factory=dict)
     _active: set[str] = field(default_factory=set)
+    confidence: dict[tuple[str, Hit], float] = field(default_factory=dict)
+    withheld: dict[str, tuple[Hit, ...]] = field(default_factory=dict)
+    _defence_from: int | None = -1
     regex_budget: int = REPLY_BUDGET  # backtracking steps left for this reply's regexes (drill_regex.py)
 
     @classmethod
-    def of(cls, reply: str, detectors: Mapping[str, dm.Detector] | None = None) -> ReplyContext:
+    def of(cls, reply: str, detectors: Mapping[str, dm.Detector] | None = None, *,
+           learnt: Learnt | None = None) -> ReplyContext:
+        """Without `learnt` (see learn.learnt_for) the detectors use their phrases and patterns only."""
         check_reply(reply)  # the length cap comes before normalisation, which can grow the text 18x
-        return cls(normalize(reply), detectors or {})
+        return cls(normalize(reply), detectors or {}, learnt)
 
     @property
     def text(self) -> str:
@@ -69,6 +92,38 @@ class ReplyContext:
             self._negation = build_index(self.norm.text)
         return self._negation
 
+    @property
+    def clauses(self) -> list[Clause]:
+        if self._clauses is None:
+            self._clauses = clauses(self.norm.text)
+        return self._clauses
+
+    @property
+    def form(self) -> FormVerdict:
+        if self._form is None:
+            self._form = read_form(self.norm.text)
+        return self._form
+
+    def _units(self) -> list[tuple[Clause, dict[str, float]]]:
+        """What the classifiers read: every clause, and every sentence of several clauses as a whole
+        (「电表都是校验过的，读数肯定准」 argues as a sentence more clearly than either half)."""
+        if self._probs is None:
+            model = self.learnt
+            text = self.norm.text
+            units: list[Clause] = list(self.clauses)
+            by_sentence: dict[int, list[Clause]] = {}
+            for c in self.clauses:
+                by_sentence.setdefault(c.sentence, []).append(c)
+            for parts in by_sentence.values():
+                if len(parts) > 1:
+                    first, last = parts[0], parts[-1]
+                    units.append(Clause(first.start, last.end, first.sentence, False, False, first.question,
+                                        any(c.addressed for c in parts)))
+            self._unit_list = units
+            self._probs = [model.probabilities(features(u.text(text), question=u.question, contrast=u.contrast))
+                           if model else {} for u in units]
+        return list(zip(self._unit_list, self._probs))
+
     def detector_hits(self, ident: str) -> tuple[Hit, ...]:
         if ident in self._cache:
             return self._cache[ident]
@@ -77,11 +132,111 @@ class ReplyContext:
             return ()
         self._active.add(ident)
         try:
-            hits = evaluate(det.match, self)
+            hits = list(evaluate(det.match, self))
+            for h in hits:
+                self.confidence[(ident, h)] = 1.0
+            hits += self._learnt_hits(ident, det, hits)
         finally:
             self._active.discard(ident)
-        self._cache[ident] = hits
-        return hits
+        if det.polarity is dm.Polarity.GOOD:
+            kept = [h for h in hits if not self._refused(h)]
+            if not self.form.fine:
+                kept = []
+            held = tuple(h for h in hits if h not in kept)
+            if held:
+                self.withheld[ident] = held
+            hits = kept
+        result = tuple(sorted(set(hits)))
+        self._cache[ident] = result
+        return result
+
+    def _learnt_hits(self, ident: str, det: dm.Detector, found: list[Hit]) -> list[Hit]:
+        model = self.learnt
+        if model is None or ident not in model.detectors:
+            return []
+        threshold = model.detectors[ident].threshold
+        units = self._units()
+        whole = {(u.start, u.end): probs for u, probs in units}
+        sentence_of = {c.sentence: (c.start, c.end) for c in self.clauses}
+        for c in self.clauses:  # the span of each sentence, for confirming its clauses
+            a, b = sentence_of[c.sentence]
+            sentence_of[c.sentence] = (min(a, c.start), max(b, c.end))
+        out: list[Hit] = []
+        for clause, probs in units:
+            key, p, threshold_here = ident, probs.get(ident, 0.0), threshold
+            if p < threshold and det.polarity is dm.Polarity.BAD and model.misconduct_in(probs) == ident:
+                # the pooled classifier is sure it is misconduct, and this is its likeliest kind
+                key, p, threshold_here = MISCONDUCT, probs[MISCONDUCT], model.detectors[MISCONDUCT].threshold
+            if p < threshold_here or any(h.start < clause.end and clause.start < h.end for h in found + out):
+                continue
+            sentence = whole.get(sentence_of[clause.sentence])
+            if det.polarity is dm.Polarity.BAD and sentence is not None and sentence is not probs \
+                    and sentence.get(key, 0.0) < CONFIRM:
+                continue  # 「晚了十分钟上菜，让您饿着肚子等，真抱歉」: one half alone is not the sentence
+            if det.polarity is dm.Polarity.GOOD and self._has_negation(clause):
+                continue  # 「我们没法给您重做」: a learnt good act needs a clause that does not deny it
+            if det.polarity is dm.Polarity.BAD and self._said_well(clause):
+                continue  # "That sounds really frustrating": a clause whose wording is a good act is not a guess at a bad one
+            hit = Hit(clause.start, clause.end)
+            self.confidence[(ident, hit)] = round(p, 3)
+            out.append(hit)
+        return out
+
+    def _said_well(self, clause: Clause) -> bool:
+        """Is most of this clause a good detector's own phrase or pattern, and none a bad one's?
+
+        Only detectors built from phrases and patterns alone are asked (their
+        matchers never call back into `detector_hits`), so this is safe to use
+        while another detector is being evaluated.
+        """
+        good = bad = False
+        for ident, det in self.detectors.items():
+            if det.polarity is dm.Polarity.NEUTRAL or detector_refs(det.match):
+                continue
+            if ident not in self._phrase_cache:
+                self._phrase_cache[ident] = evaluate(det.match, self)
+            inside = [h for h in self._phrase_cache[ident] if clause.start <= h.start and h.end <= clause.end]
+            if det.polarity is dm.Polarity.BAD:
+                bad = bad or bool(inside)
+            else:  # the good wording must be most of the clause: a bare "refund" proves nothing
+                good = good or sum(h.end - h.start for h in inside) * 2 >= clause.end - clause.start
+        return good and not bad
+
+    def _has_negation(self, clause: Clause) -> bool:
+        return any(clause.start <= e <= clause.end for e in self.negation.cue_ends)
+
+    def _refused(self, hit: Hit) -> bool:
+        """Is the hit turned down in its clause (「重做是不可能的」), or answered by a bare refusal (「免单？不可能。」)?"""
+        found = self.clauses
+        text = self.norm.text
+        for k, clause in enumerate(found):
+            if clause.start <= hit.start < max(clause.end, clause.start + 1):
+                if refusal_after(text, hit.end, clause.end):
+                    return True
+                nxt = found[k + 1] if k + 1 < len(found) else None
+                return bool(clause.question and nxt is not None and refusal_clause(nxt.text(text)))
+        return False
+
+    def discounted(self, hit: Hit) -> bool:
+        """Is this good act taken back by a later contrast (「很抱歉，但这是规定」)?
+
+        True when a clause after the hit, opened by but/但是/不过 or following
+        although/虽然, shows a bad behaviour or talks facts and rules.
+        """
+        if self._defence_from == -1:
+            self._defence_from = None
+            for clause in self.clauses:
+                if not clause.contrast:
+                    continue
+                for ident, det in self.detectors.items():
+                    if det.polarity is dm.Polarity.GOOD:
+                        continue
+                    if any(clause.start <= h.start < clause.end for h in self.detector_hits(ident)):
+                        self._defence_from = clause.start
+                        break
+                if self._defence_from is not None:
+                    break
+        return self._defence_from is not None and hit.end <= self._defence_from
 
     def span(self, hit: Hit) -> Span:
         a, b = self.norm.to_original(hit.start, hit.end)
@@ -187,6 +342,11 @@ def _near(m: dm.Near, ctx: ReplyContext) -> tuple[Hit, ...]:
     return tuple(sorted(found))
 
 
+def _in_part(m: dm.InPart, ctx: ReplyContext) -> tuple[Hit, ...]:
+    wanted = [c for c in ctx.clauses if (c.question if m.part == "question" else c.contrast)]
+    return tuple(h for h in evaluate(m.item, ctx) if any(c.start <= h.start < c.end for c in wanted))
+
+
 def evaluate(m: dm.Matcher, ctx: ReplyContext) -> tuple[Hit, ...]:
     """All hits of a matcher on the reply; empty when it does not match."""
     kind = type(m)
@@ -210,12 +370,15 @@ def evaluate(m: dm.Matcher, ctx: ReplyContext) -> tuple[Hit, ...]:
         if evaluate(m.exclude, ctx):  # type: ignore[union-attr]
             return ()
         return evaluate(m.item, ctx)  # type: ignore[union-attr]
+    if kind is dm.InPart:
+        return _in_part(m, ctx)  # type: ignore[arg-type]
     raise TypeError(f"not a matcher: {m!r}")
 
 
-def match(m: dm.Matcher, reply: str, detectors: Mapping[str, dm.Detector] | None = None) -> list[Span]:
+def match(m: dm.Matcher, reply: str, detectors: Mapping[str, dm.Detector] | None = None, *,
+          learnt: Learnt | None = None) -> list[Span]:
     """Convenience: evaluate one matcher on one reply and return original-text spans."""
-    ctx = ReplyContext.of(reply, detectors)
+    ctx = ReplyContext.of(reply, detectors, learnt=learnt)
     return [ctx.span(h) for h in evaluate(m, ctx)]
 
 

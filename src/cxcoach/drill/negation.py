@@ -123,3 +123,27 @@ def build_index(text: str) -> NegationIndex:
             tokens.append(i)
         i += 1
     return NegationIndex(text, tuple(c[1] for c in cues), tuple(c[0] for c in cues), tuple(sorted(bounds)), tuple(tokens))
+
+
+# --- refusals: the remedy named, then turned down -----------------------------------
+# 「重做是不可能的」, 「退款就别想了」, "a refund is out of the question": the negation comes
+# after the offer, so the guard above (which looks back) misses it.
+_REFUSAL_AFTER = re.compile(
+    r"不可能|不行|没办法|没有办法|办不到|做不到|没门|别想|休想|不能|不可以|不予|不支持|不提供|无法|免谈|没戏|不接受|"
+    r"不给|不会给|不存在|(?<=[退换修赔补做发])不了|"
+    r"(?<![a-z])(not possible|impossible|out of the question|no way|not an option|not available|not something|"
+    r"can not|cannot|is not going to happen|not going to happen|not happening|not allowed|"
+    r"off the table|forget it|forget about it|we do not do)(?![a-z])")
+_REFUSAL_ALONE = re.compile(
+    r"^\W*(不可能|不行|没门|没办法|做不到|办不到|想都别想|别想了|免谈|不存在的|no|nope|no way|not possible|"
+    r"impossible|not a chance|out of the question|forget it)\W*$")
+
+
+def refusal_after(text: str, end: int, clause_end: int) -> bool:
+    """Does the clause turn down what stands before `end` (「重做是不可能的」)?"""
+    return _REFUSAL_AFTER.search(text, end, clause_end) is not None
+
+
+def refusal_clause(text: str) -> bool:
+    """A clause that is nothing but a refusal: 「免单？不可能。」"""
+    return _REFUSAL_ALONE.match(text) is not None

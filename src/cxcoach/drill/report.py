@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
+from .detectors import Behaviour
 from .scoring import CriterionResult, Evidence, ReplyScore, Score, Status
 from .session import DrillReport
 
@@ -17,13 +18,22 @@ _L = {
            "lost": "失分项", "missed": "遗漏", "model": "参考说法", "turn": "第{n}轮", "auto_fail": "一票否决",
            "order": "顺序", "ending": "结局", "satisfaction": "顾客满意度", "dimensions": "服务质量维度",
            "behaviours": "识别到的行为", "feedback": "反馈", "customer": "顾客", "you": "你", "na": "不适用",
-           "seed": "随机种子", "step": "步骤", "hostility": "敌意", "none": "无"},
+           "seed": "随机种子", "step": "步骤", "hostility": "敌意", "none": "无", "arithmetic": "计算",
+           "total": "合计", "criteria": "评分项", "penalties": "扣分", "hints": "提示", "bonus": "回应加分",
+           "discounted": "减半：被后面的“但是”收回", "withheld": "未计分的说法", "refused": "在拒绝或否定里",
+           "keywords": "这读起来像一串关键词，不是一句话", "repeated": "同一个说法反复出现，只算一次，整句不计分",
+           "scale": "满意度 c = 感知 b / 期望 a", "confidence": "置信度", "learnt": "从示例学得"},
     "en": {"score": "Score", "passed": "passed", "failed": "failed", "pass_mark": "pass mark", "won": "Points won",
            "lost": "Points lost", "missed": "Missed", "model": "Model line", "turn": "turn {n}",
            "auto_fail": "AUTO-FAIL", "order": "Order", "ending": "Ending", "satisfaction": "Customer satisfaction",
            "dimensions": "Service-quality dimensions", "behaviours": "Behaviours found", "feedback": "Feedback",
            "customer": "Customer", "you": "You", "na": "not applicable", "seed": "seed", "step": "step",
-           "hostility": "hostility", "none": "none"},
+           "hostility": "hostility", "none": "none", "arithmetic": "Arithmetic", "total": "Total",
+           "criteria": "Criteria", "penalties": "Penalties", "hints": "hints", "bonus": "response points",
+           "discounted": "halved: taken back by a later \"but\"", "withheld": "Not credited",
+           "refused": "inside a refusal or negation", "keywords": "this reads as a list of keywords, not a sentence",
+           "repeated": "the same phrase over and over: it counts once, and the reply earns nothing",
+           "scale": "satisfaction c = perceived b / expected a", "confidence": "confidence", "learnt": "learnt from examples"},
 }
 
 
@@ -63,31 +73,43 @@ def _step_label(playbook: Playbook, c: dm.Criterion, locale: str) -> str:
     return f" [{_t(locale, 'step')}: {step.title.get(locale)}]" if step else ""
 
 
+def _points(r: CriterionResult) -> str:
+    """`+15/15`, `+7.5/15`, `0/20` for weights; `−20` for penalties."""
+    c = r.criterion
+    if c.kind is dm.CriterionKind.WEIGHT:
+        return f"{'+' if r.points else ''}{r.points:g}/{c.value:g}"
+    return f"−{-r.points:g}" if r.points else "0"
+
+
 def criterion_lines(playbook: Playbook, score: Score, locale: str, single: bool) -> list[str]:
+    """Each criterion with earned/available (weights) or the points lost, its quote, and model lines for misses."""
     won, lost, missed = [], [], []
     for r in score.criteria:
         c = r.criterion
         title = c.title.get(locale) + _step_label(playbook, c, locale)
         if r.status is Status.MET:
             quote = f": {_cite(r.evidence[0], locale, single)}" if r.evidence else ""
-            won.append(f"  +{r.points:g}  {title}{quote}")
+            half = f"  ({_t(locale, 'discounted')})" if r.discounted else ""
+            won.append(f"  {_points(r):>8}  {title}{quote}{half}")
         elif r.status is Status.TRIGGERED:
-            tag = _t(locale, "auto_fail") if c.kind is dm.CriterionKind.AUTO_FAIL else f"{r.points:g}"
-            lost.append(f"  {tag}  {title}: {_cite(r.evidence[0], locale, single)}")
+            tag = _t(locale, "auto_fail") if c.kind is dm.CriterionKind.AUTO_FAIL else _points(r)
+            lost.append(f"  {tag:>8}  {title}: {_cite(r.evidence[0], locale, single)}")
         elif r.status is Status.MISSED:
-            line = f"  ({c.value:g})  {title}"
+            line = f"  {_points(r):>8}  {title}"
             if r.evidence:  # an `absent` criterion lost because of what was said
                 line += f": {_cite(r.evidence[0], locale, single)}"
             suggestion = model_line(playbook, c, locale)
             if suggestion:
-                line += f"\n        {_t(locale, 'model')}: {suggestion}"
+                line += f"\n            {_t(locale, 'model')}: {suggestion}"
             missed.append(line)
     for o in score.order:
         if o.violated and o.first and o.then:
             title = (o.rule.title or o.rule.feedback)
             label = title.get(locale) if title else o.rule.id
-            lost.append(f"  -{o.rule.penalty:g}  {_t(locale, 'order')}: {label}: "
+            lost.append(f"  {'−' + format(o.rule.penalty, 'g'):>8}  {_t(locale, 'order')}: {label}: "
                         f"{_cite(o.then, locale, single)} → {_cite(o.first, locale, single)}")
+    if score.hint_cost:
+        lost.append(f"  {'−' + str(score.hint_cost):>8}  {_t(locale, 'hints')}")
     out = []
     if won:
         out += [_t(locale, "won") + ":", *won]
@@ -95,6 +117,17 @@ def criterion_lines(playbook: Playbook, score: Score, locale: str, single: bool)
         out += [_t(locale, "lost") + ":", *lost]
     if missed:
         out += [_t(locale, "missed") + ":", *missed]
+    out += _form_lines(score, locale, single)
+    out.append(f"{_t(locale, 'total')}: {score.earned:g}/{score.available:g}")
+    out.append(f"{_t(locale, 'arithmetic')}: {score.arithmetic()}")
+    return out
+
+
+def _form_lines(score: Score, locale: str, single: bool) -> list[str]:
+    out = []
+    for note in score.form:
+        where = "" if single else _t(locale, "turn").format(n=note.turn) + ": "
+        out.append(f"  ! {where}{_t(locale, note.form)} ({note.detail})")
     return out
 
 
@@ -103,15 +136,23 @@ def _headline(score: Score, locale: str) -> str:
     return f"{_t(locale, 'score')}: {score.score}/100 ({verdict}, {_t(locale, 'pass_mark')} {score.pass_mark:g})"
 
 
+def _behaviour_line(playbook: Playbook, b: Behaviour, loc: str) -> str:
+    det = playbook.detectors[b.detector]
+    quotes = ", ".join(f"{s.text!r}@{s.start}-{s.end}" for s in b.spans)
+    how = f" [{_t(loc, 'learnt')}, {_t(loc, 'confidence')} {b.confidence:.2f}]" if b.learnt else ""
+    return f"  [{b.polarity.value}] {b.detector} ({det.title.get(loc)}): {quotes}{how}"
+
+
 def reply_text(playbook: Playbook, result: ReplyScore) -> str:
     loc = result.locale
     lines = [_headline(result.score, loc)]
     if result.behaviours:
         lines.append(_t(loc, "behaviours") + ":")
-        for b in result.behaviours:
-            det = playbook.detectors[b.detector]
-            quotes = ", ".join(f"{s.text!r}@{s.start}-{s.end}" for s in b.spans)
-            lines.append(f"  [{b.polarity.value}] {b.detector} ({det.title.get(loc)}): {quotes}")
+        lines += [_behaviour_line(playbook, b, loc) for b in result.behaviours]
+    if result.withheld:
+        why = _t(loc, result.score.form[0].form) if result.score.form else _t(loc, "refused")
+        lines.append(f"{_t(loc, 'withheld')} ({why}):")
+        lines += [_behaviour_line(playbook, b, loc) for b in result.withheld]
     lines += criterion_lines(playbook, result.score, loc, single=True)
     if result.feedback:
         lines.append(_t(loc, "feedback") + ":")
@@ -145,9 +186,7 @@ def drill_text(playbook: Playbook, report: DrillReport) -> str:
         if report.closing:
             lines.append(f"{_t(loc, 'customer')}: {report.closing}")
         lines.append(f"{_t(loc, 'ending')}: {report.ending.title.get(loc)} ({report.ending.kind.value})")
-    state = report.satisfaction_state
-    label = state.label.get(loc) if state else "-"
-    lines.append(f"{_t(loc, 'satisfaction')}: c = {report.satisfaction:.2f} ({label})")
+    lines.append(f"{_t(loc, 'satisfaction')}: {satisfaction_text(playbook, report)}")
     lines.append("")
     verdict = _t(loc, "passed") if report.passed else _t(loc, "failed")
     lines.append(f"{_headline(report.score, loc)} -> {verdict}")
@@ -160,6 +199,21 @@ def drill_text(playbook: Playbook, report: DrillReport) -> str:
     return "\n".join(lines)
 
 
+def satisfaction_scale(playbook: Playbook, locale: str) -> str:
+    """The playbook's satisfaction states as a scale, best first: `≥ 1.2 Very satisfied · ≥ 1 Satisfied · ...`."""
+    return " · ".join(f"≥ {s.min_ratio:g} {s.label.get(locale)}" for s in playbook.measurement.satisfaction_states)
+
+
+def satisfaction_text(playbook: Playbook, report: DrillReport) -> str:
+    """`c = 6.5/7 = 0.93 (Neutral) — satisfaction c = perceived b / expected a: ≥ 1.2 ... ≥ 0 ...`."""
+    loc = report.locale
+    state = report.satisfaction_state
+    label = state.label.get(loc) if state else "-"
+    b, a = report.final_state.perceived, report.drill.persona.expectation
+    return (f"c = {b:g}/{a:g} = {report.satisfaction:.2f} ({label}); "
+            f"{_t(loc, 'scale')}: {satisfaction_scale(playbook, loc)}")
+
+
 def drill_json(playbook: Playbook, report: DrillReport) -> dict[str, object]:
     state = report.satisfaction_state
     return {
@@ -169,7 +223,9 @@ def drill_json(playbook: Playbook, report: DrillReport) -> dict[str, object]:
         "passed": report.passed, "score": report.score.score,
         "satisfaction": {"c": report.satisfaction, "state": state.id if state else None,
                          "perceived": round(report.final_state.perceived, 2),
-                         "expected": report.drill.persona.expectation},
+                         "expected": report.drill.persona.expectation,
+                         "scale": [{"state": s.id, "min_ratio": s.min_ratio}
+                                   for s in playbook.measurement.satisfaction_states]},
         "final_state": report.final_state.to_json(),
         "turns": [t.to_json() for t in report.turns],
         "silences": [s.to_json() for s in report.silences],
@@ -178,4 +234,5 @@ def drill_json(playbook: Playbook, report: DrillReport) -> dict[str, object]:
     }
 
 
-__all__ = ["CriterionResult", "criterion_lines", "drill_json", "drill_text", "model_line", "reply_json", "reply_text"]
+__all__ = ["CriterionResult", "criterion_lines", "drill_json", "drill_text", "model_line", "reply_json", "reply_text",
+           "satisfaction_scale", "satisfaction_text"]

@@ -1,13 +1,17 @@
 """Rubric arithmetic: weighted criteria, penalties, order rules, auto-fail, N/A, 0-100.
 
-    score = clamp(round(100 * earned / available) - penalties - order penalties
-                  - hint costs + response points, 0, 100)
+    base  = round(100 * earned / available)
+    score = max(0, min(100, base + response points) - penalties - order penalties - hint costs)
 
+Response points are capped together with the base, before penalties, so a
+penalty always shows in the score: a drill whose good answers earned bonus
+points still loses 20 for arguing. A good behaviour whose only evidence is
+taken back by a later contrast (「很抱歉，但这是规定」) earns half its weight.
 An auto-fail item that is present makes the score 0 and the result failed,
 whatever else was done well: the handbooks treat blaming or insulting the
 customer as undoing everything else. The same code scores one reply
 (`score_reply`) and a whole drill (DrillSession.report), so a trainer sees one
-arithmetic everywhere.
+arithmetic everywhere, and `Score.arithmetic` writes it out in one line.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ import msgspec
 
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
-from .detectors import Behaviour, detect
+from .detectors import Behaviour, detect, withheld
+from .learn import learnt_for
 from .matcher import ReplyContext, Span, evaluate
 from .state import case_holds
 from ..errors import CxcoachError
@@ -53,12 +58,29 @@ class CriterionResult(msgspec.Struct, frozen=True):
     status: Status
     points: float  # earned weight (>= 0) or deducted penalty (<= 0)
     evidence: tuple[Evidence, ...] = ()
+    discounted: bool = False  # earned at half weight: every quote was taken back by a later "but"
+
+    @property
+    def available(self) -> float:
+        """What the criterion could earn (weights) or cost (penalties); 0 when not applicable."""
+        return 0.0 if self.status is Status.NA else self.criterion.value
 
     def to_json(self) -> dict[str, object]:
         c = self.criterion
         return {"id": c.id, "kind": c.kind.value, "status": self.status.value, "points": round(self.points, 2),
-                "value": c.value, "step": c.step, "dimension": c.dimension,
-                "evidence": [e.to_json() for e in self.evidence]}
+                "value": c.value, "available": self.available, "discounted": self.discounted, "step": c.step,
+                "dimension": c.dimension, "evidence": [e.to_json() for e in self.evidence]}
+
+
+class FormNote(msgspec.Struct, frozen=True):
+    """A turn whose good words earned nothing because it does not read as something a person would say."""
+
+    turn: int
+    form: str  # "keywords" | "repeated"
+    detail: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"turn": self.turn, "form": self.form, "detail": self.detail}
 
 
 class OrderResult(msgspec.Struct, frozen=True):
@@ -86,28 +108,63 @@ class Score(msgspec.Struct, frozen=True):
     bonus: int = 0
     hint_cost: int = 0
     dimensions: dict[str, tuple[float, float]] = msgspec.field(default_factory=dict)
+    form: tuple[FormNote, ...] = ()
 
     @property
     def auto_failed(self) -> tuple[CriterionResult, ...]:
         return tuple(r for r in self.criteria
                      if r.criterion.kind is dm.CriterionKind.AUTO_FAIL and r.status is Status.TRIGGERED)
 
+    @property
+    def base(self) -> int:
+        """round(100 × earned / available): the weighted criteria alone."""
+        return int(round(100.0 * self.earned / self.available)) if self.available else 0
+
+    def deductions(self) -> list[tuple[str, float]]:
+        """Each penalty, order penalty and the hint cost, in report order, as (id, points > 0)."""
+        out = [(r.criterion.id, -r.points) for r in self.criteria
+               if r.criterion.kind is dm.CriterionKind.PENALTY and r.status is Status.TRIGGERED]
+        out += [(o.rule.id, o.rule.penalty) for o in self.order if o.violated]
+        if self.hint_cost:
+            out.append(("hints", float(self.hint_cost)))
+        return out
+
+    def arithmetic(self) -> str:
+        """The one line that gives the score, e.g. `100 × 57/95 − 20 − 5 = 35`."""
+        line = f"100 × {self.earned:g}/{self.available:g}"
+        if self.bonus:
+            sign = "+" if self.bonus > 0 else "−"
+            line = f"{line} {sign} {abs(self.bonus)}"
+            if self.base + self.bonus > 100:
+                line = f"min(100, {line})"
+        for _, points in self.deductions():
+            line += f" − {points:g}"
+        if self.auto_failed:
+            return f"{line} → 0 (auto-fail: {', '.join(r.criterion.id for r in self.auto_failed)})"
+        return f"{line} = {self.score}"
+
     def to_json(self) -> dict[str, object]:
         return {
             "rubric": self.rubric.id, "score": self.score, "passed": self.passed, "pass_mark": self.pass_mark,
             "auto_fail": [r.criterion.id for r in self.auto_failed], "earned": round(self.earned, 2),
-            "available": round(self.available, 2), "penalties": round(self.penalties, 2), "bonus": self.bonus,
-            "hint_cost": self.hint_cost,
+            "available": round(self.available, 2), "base": self.base, "penalties": round(self.penalties, 2),
+            "bonus": self.bonus, "hint_cost": self.hint_cost, "arithmetic": self.arithmetic(),
+            "deductions": [{"id": i, "points": p} for i, p in self.deductions()],
+            "form": [n.to_json() for n in self.form],
             "dimensions": {k: {"earned": round(v[0], 2), "available": round(v[1], 2)} for k, v in self.dimensions.items()},
             "criteria": [r.to_json() for r in self.criteria], "order": [o.to_json() for o in self.order],
         }
 
 
-def _evidence_in(matcher: dm.Matcher, contexts: Sequence[ReplyContext], via: str) -> list[Evidence]:
+def _evidence_in(matcher: dm.Matcher, contexts: Sequence[ReplyContext], via: str) -> tuple[list[Evidence], bool]:
+    """Evidence of a matcher in every turn, and whether all of it was taken back by a later contrast."""
     found = []
+    discounted = True
     for turn, ctx in enumerate(contexts, start=1):
-        found.extend(Evidence(turn, ctx.span(h), via) for h in evaluate(matcher, ctx))
-    return found
+        for h in evaluate(matcher, ctx):
+            found.append(Evidence(turn, ctx.span(h), via))
+            discounted = discounted and ctx.discounted(h)
+    return found, bool(found) and discounted
 
 
 def _earliest(ids: Sequence[str], contexts: Sequence[ReplyContext]) -> Evidence | None:
@@ -137,18 +194,21 @@ def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
         if c.id in na or (c.na_when is not None and case_holds(c.na_when, case)):
             results.append(CriterionResult(c, Status.NA, 0.0))
             continue
-        ev = _evidence_in(c.evidence, contexts, c.detector or c.id) + list(credits.get(c.id, ()))
-        ev.sort(key=lambda e: e.key)
+        ev, discounted = _evidence_in(c.evidence, contexts, c.detector or c.id)
+        extra = list(credits.get(c.id, ()))
+        discounted = discounted and not extra and not c.absent
+        ev = sorted(ev + extra, key=lambda e: e.key)
         present = bool(ev) != c.absent  # an `absent` criterion is earned when nothing is found
         if c.kind is dm.CriterionKind.WEIGHT:
             available += c.value
-            got = c.value if present else 0.0
+            got = (c.value / 2 if discounted else c.value) if present else 0.0
             earned += got
             if c.dimension:
                 slot = dims.setdefault(c.dimension, [0.0, 0.0])
                 slot[0] += got
                 slot[1] += c.value
-            results.append(CriterionResult(c, Status.MET if present else Status.MISSED, got, tuple(ev)))
+            results.append(CriterionResult(c, Status.MET if present else Status.MISSED, got, tuple(ev),
+                                           discounted and present))
         else:
             lost = c.value if (present and c.kind is dm.CriterionKind.PENALTY) else 0.0
             penalties += lost
@@ -160,15 +220,16 @@ def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
         if violated:
             penalties += rule.penalty
         orders.append(OrderResult(rule, violated, first, then))
-    base = 100.0 * earned / available if available else 0.0
-    total = int(round(base - penalties - hint_cost + bonus))
-    total = max(0, min(100, total))
+    base = int(round(100.0 * earned / available)) if available else 0
+    total = max(0, int(round(min(100, base + bonus) - penalties - hint_cost)))
     mark = rubric.pass_mark if pass_mark is None else pass_mark
     failed = any(r.criterion.kind is dm.CriterionKind.AUTO_FAIL and r.status is Status.TRIGGERED for r in results)
     if failed:
         total = 0
+    form = tuple(FormNote(turn, ctx.form.form.value, ctx.form.detail)
+                 for turn, ctx in enumerate(contexts, start=1) if not ctx.form.fine)
     return Score(rubric, total, (not failed) and total >= mark, mark, tuple(results), tuple(orders), earned, available,
-                 penalties, bonus, hint_cost, {k: (v[0], v[1]) for k, v in dims.items()})
+                 penalties, bonus, hint_cost, {k: (v[0], v[1]) for k, v in dims.items()}, form)
 
 
 # --- one reply --------------------------------------------------------------
@@ -181,6 +242,7 @@ class ReplyScore(msgspec.Struct, frozen=True):
     score: Score
     behaviours: tuple[Behaviour, ...]
     feedback: tuple[str, ...]
+    withheld: tuple[Behaviour, ...] = ()  # good behaviours seen but not credited (refused, or a keyword list)
 
     @property
     def value(self) -> int:
@@ -189,6 +251,7 @@ class ReplyScore(msgspec.Struct, frozen=True):
     def to_json(self) -> dict[str, object]:
         return {"reply": self.reply, "locale": self.locale, "score": self.score.score, "passed": self.score.passed,
                 "rubric": self.score.rubric.id, "behaviours": [b.to_json() for b in self.behaviours],
+                "withheld": [b.to_json() for b in self.withheld],
                 "feedback": list(self.feedback), "details": self.score.to_json()}
 
 
@@ -231,6 +294,7 @@ def score_reply(playbook: Playbook, reply: str, *, rubric: str | None = None, lo
     """Score one reply to a complaining customer (default: the playbook's default reply rubric)."""
     chosen = pick_rubric(playbook, rubric, dm.Scope.REPLY)
     loc = locale or playbook.default_locale
-    ctx = ReplyContext.of(reply, playbook.detectors)
+    ctx = ReplyContext.of(reply, playbook.detectors, learnt=learnt_for(playbook))
     score = score_contexts(chosen, [ctx])
-    return ReplyScore(reply, loc, score, detect(playbook.detectors, ctx), feedback_lines(score, loc))
+    return ReplyScore(reply, loc, score, detect(playbook.detectors, ctx), feedback_lines(score, loc),
+                      withheld(playbook.detectors, ctx))

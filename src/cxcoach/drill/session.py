@@ -28,6 +28,7 @@ from ..playbook.model import Playbook, SatisfactionState
 from .authority import hear
 from .customer import Said, choose, join, react, slot_values
 from .detectors import Behaviour, detect
+from .learn import learnt_for
 from .matcher import ReplyContext, Span, evaluate
 from .memory import Memory, Offer
 from .scoring import Evidence, Score, ScoringError, score_contexts
@@ -148,6 +149,7 @@ class DrillSession:
         self._hints_here = 0
         self._events: list[list[str]] = []
         self._contexts: list[ReplyContext] = []
+        self._learnt = learnt_for(playbook)
         self._credits: dict[str, list[Evidence]] = {}
         self._bonus = 0
         self.node: dm.Node | None = None
@@ -244,7 +246,7 @@ class DrillSession:
         self._events.append(["reply", text])
         node, line, reaction, customer = self.node, self.line, self.reaction, self._utterance
         number = self.turn_number
-        ctx = ReplyContext.of(text, self.playbook.detectors)
+        ctx = ReplyContext.of(text, self.playbook.detectors, learnt=self._learnt)
         self._contexts.append(ctx)
         behaviours = detect(self.playbook.detectors, ctx)
         heard = hear(self.drill.authority, ctx, {b.detector: b.spans for b in behaviours}, self._situation())

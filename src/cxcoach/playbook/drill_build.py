@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .build import At, Builder
 
 Items = list[tuple[AnyValue, "At"]]
-_MATCHER_KEYS = ("any", "all", "k_of_n", "near", "regex", "detector")
+_MATCHER_KEYS = ("any", "all", "k_of_n", "near", "regex", "detector", "question", "after_contrast")
 _NUM_SUBJECTS = ("hostility", "perceived", "visits", "turn")
 EVENTS = ("overpromise", "silence", "upset")  # what a reaction may answer besides acts (see drill/memory.py)
 RemedyRefs = list[tuple[str, "At"]]
@@ -116,6 +116,9 @@ def matcher(b: Builder, raw: AnyValue, at: At, guard: int | None = dm.DEFAULT_GU
     elif "detector" in raw:
         b.ref("detector", raw["detector"], at / "detector")
         built = dm.DetectorRef(raw["detector"])
+    elif "question" in raw or "after_contrast" in raw:
+        part = "question" if "question" in raw else "after_contrast"
+        built = dm.InPart(matcher(b, raw[part], at / part, guard), part)
     else:  # the schema prevents this; keep the builder total anyway
         b.error(at, "E500", "matcher needs one of: " + ", ".join(_MATCHER_KEYS))
         built = dm.AnyOf(())
@@ -139,6 +142,8 @@ def detector_refs(m: dm.Matcher) -> set[str]:
         return set().union(*(detector_refs(i) for i in m.items)) if m.items else set()
     if isinstance(m, dm.Unless):
         return detector_refs(m.item) | detector_refs(m.exclude)
+    if isinstance(m, dm.InPart):
+        return detector_refs(m.item)
     return set()
 
 
@@ -231,8 +236,12 @@ def _detector(b: Builder, raw: dict, at: At) -> dm.Detector:
         match=matcher(b, raw["match"], at / "match"), pos=at.pos,
         description=b.opt_text(raw.get("description"), at / "description"), effect=_effect(raw.get("effect")),
         examples=_texts(raw.get("examples")), counter_examples=_texts(raw.get("counter_examples")),
-        source=b.source(raw.get("source"), at / "source"),
+        source=b.source(raw.get("source"), at / "source"), learn=_learn(raw.get("learn", True)),
     )
+
+
+def _learn(raw: AnyValue) -> bool | float:
+    return float(raw["threshold"]) if isinstance(raw, dict) else bool(raw)
 
 
 # --- rubrics ----------------------------------------------------------------

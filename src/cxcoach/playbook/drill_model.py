@@ -70,7 +70,14 @@ class Unless(Model, tag=True):
     exclude: "Matcher"
 
 
-Matcher: TypeAlias = Phrase | Regex | AnyOf | AllOf | KOfN | Near | DetectorRef | Unless
+class InPart(Model, tag=True):
+    """`item`'s hits that lie in one part of the reply's structure (see drill/clauses.py)."""
+
+    item: "Matcher"
+    part: str  # "question" | "after_contrast"
+
+
+Matcher: TypeAlias = Phrase | Regex | AnyOf | AllOf | KOfN | Near | DetectorRef | Unless | InPart
 
 
 # --- customer state ---------------------------------------------------------
@@ -148,6 +155,7 @@ class Detector(Model):
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
+    learn: bool | float = True  # learn from the examples; a float is the confidence threshold
 
 
 class CriterionKind(StrEnum):

@@ -68,7 +68,7 @@ def leaves(matcher: dm.Matcher) -> Iterator[dm.Phrase | dm.Regex]:
     elif isinstance(matcher, (dm.AnyOf, dm.AllOf, dm.KOfN, dm.Near)):
         for item in matcher.items:
             yield from leaves(item)
-    elif isinstance(matcher, dm.Unless):
+    elif isinstance(matcher, (dm.Unless, dm.InPart)):
         yield from leaves(matcher.item)
 
 
@@ -81,3 +81,5 @@ def detector_refs(matcher: dm.Matcher) -> Iterator[str]:
     elif isinstance(matcher, dm.Unless):
         yield from detector_refs(matcher.item)
         yield from detector_refs(matcher.exclude)
+    elif isinstance(matcher, dm.InPart):
+        yield from detector_refs(matcher.item)

@@ -70,19 +70,21 @@ def check(ctx: LintContext) -> Iterator[Problem]:
     pb = ctx.playbook
     detectors: Mapping[str, dm.Detector] = pb.detectors
     logic = MatcherLogic(detectors)
+    from ...drill.learn import learnt_for
     from ...drill.matcher import match
 
+    learnt = learnt_for(pb)  # examples are what detectors learn from: check them as drills read replies
     for det in detectors.values():
         if det.polarity is dm.Polarity.GOOD:
             for phrase, sample in _negation_slips(det.match):
                 yield _slip_finding(det.pos, f"good detector {det.id!r}", phrase, sample)
         ref = dm.DetectorRef(det.id)
         for example in det.examples:
-            if not match(ref, example, detectors):
+            if not match(ref, example, detectors, learnt=learnt):
                 yield finding(det.pos, "L303", f"detector {det.id!r} does not match its own example {example!r}",
                               "add the wording to the detector's phrases, or fix the example")
         for example in det.counter_examples:
-            if match(ref, example, detectors):
+            if match(ref, example, detectors, learnt=learnt):
                 yield finding(det.pos, "L304", f"detector {det.id!r} matches its counter-example {example!r}",
                               "narrow the phrases (or rely on the negation guard), or fix the counter-example")
     for rubric in pb.rubrics.values():

@@ -13,7 +13,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from ...drill import scoring as sc
+from ...drill.report import satisfaction_scale
 from ...drill.session import DrillReport
+from ...playbook import drill_model as dm
 from ...store import RecordedDrill
 from ..text import assemble
 from ..widgets.prose import Prose
@@ -57,14 +59,22 @@ class ReportScreen(CoachScreen[str | None]):
             if r.ending is not None:
                 yield Static(assemble((self.t("report.ending") + ": ", "bold"), r.ending.title.get(loc)))
             state = r.satisfaction_state.label.get(loc) if r.satisfaction_state else ""
-            yield Static(assemble((self.t("report.satisfaction") + ": ", "bold"), f"{r.satisfaction:.2f} ", state))
-            extras = []
-            if r.score.hint_cost:
-                extras.append(f"{self.t('report.hints')} -{r.score.hint_cost}")
+            b, a = r.final_state.perceived, r.drill.persona.expectation
+            yield Static(assemble((self.t("report.satisfaction") + ": ", "bold"),
+                                  f"c = {b:g}/{a:g} = {r.satisfaction:.2f} ", (state, "bold"),
+                                  (f"\n  {self.t('report.scale')}: {satisfaction_scale(self.run.session.playbook, loc)}",
+                                   "$text-muted")), id="report-satisfaction")
+            extras = [f"{self.t('report.total')} {r.score.earned:g}/{r.score.available:g}"]
             if r.score.bonus:
                 extras.append(f"{self.t('report.bonus')} {r.score.bonus:+d}")
-            if extras:
-                yield Static(assemble(("  ·  ".join(extras), "$text-muted")))
+            if r.score.hint_cost:
+                extras.append(f"{self.t('report.hints')} -{r.score.hint_cost}")
+            yield Static(assemble(("  ·  ".join(extras), "$text-muted")))
+            yield Static(assemble((self.t("report.arithmetic") + ": ", "bold"), r.score.arithmetic()),
+                         id="report-arithmetic")
+            for note in r.score.form:
+                yield Static(assemble((f"! {self.t('report.turn', n=note.turn)}: "
+                                       f"{self.t('report.form.' + note.form)}", "$warning")))
             yield Static(assemble((self.t("report.criteria"), "bold underline")), classes="section")
             for res in r.score.criteria:
                 yield Prose(self._criterion(res, loc), classes="criterion")
@@ -82,7 +92,11 @@ class ReportScreen(CoachScreen[str | None]):
         mark = {"met": "✓", "clear": "✓", "missed": "○", "triggered": "✗", "na": "–"}[status]
         parts: list = [(f"{mark} ", STATUS_STYLE[status]), (c.title.get(loc), "bold"),
                        (f"  {self.t('status.' + status)}", STATUS_STYLE[status])]
-        if res.points:
+        if c.kind is dm.CriterionKind.WEIGHT and status != "na":
+            parts.append((f"  {res.points:+g}/{c.value:g}", STATUS_STYLE[status]))
+            if res.discounted:
+                parts.append((f"  ({self.t('report.halved')})", "$text-muted"))
+        elif res.points:
             parts.append((f"  {res.points:+g}", STATUS_STYLE[status]))
         for ev in res.evidence[:2]:
             parts += ["\n    ", (self.t("report.turn", n=ev.turn) + ": ", "$text-muted"), (f"“{ev.span.text}”", "italic")]

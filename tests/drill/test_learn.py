@@ -1,0 +1,128 @@
+"""Detectors that learn from examples: features, the JSON weight cache, and the trainer's fix-a-miss loop."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from cxcoach.drill import score_reply
+from cxcoach.drill.clauses import clauses
+from cxcoach.drill.learn import Learnt, features, fingerprint, learnt_for, train, training_set
+from cxcoach.drill.matcher import ReplyContext
+from cxcoach.drill.normalize import normalize
+from cxcoach.playbook import load_playbook
+
+from .conftest import write_playbook
+
+SMALL = """
+playbook: {id: small, title: {zh: 小, en: Small}, version: 1.0.0, locales: [zh, en]}
+sources: [{id: "001", title: {zh: 来源, en: Source}}]
+detectors:
+  - id: apology
+    title: {zh: 道歉, en: Apology}
+    polarity: good
+    match: {any: {zh: [抱歉], en: [sorry]}}
+    examples: [真不好意思, 实在对不住您, 给您添麻烦了, "My apologies", "We got this wrong, sorry", "I apologise for that"]
+    counter_examples: [我不会道歉, "I won't apologise"]
+  - id: dismissive
+    title: {zh: 轻视, en: Dismissive}
+    polarity: bad
+    match: {any: {zh: [多大点事], en: [no big deal]}}
+    examples: [一点小钱而已, 就晚了一天嘛, 这算什么问题, "It's only a few dollars", "It's just a day late", "That's hardly a problem"]
+    counter_examples: [这对您不是小事, "This is not a small thing"]
+  - id: thanks
+    title: {zh: 感谢, en: Thanks}
+    polarity: good
+    match: {any: {zh: [谢谢], en: [thank you]}}
+    examples: [多谢您告诉我, 感谢您的耐心, 太感谢了, "Thanks for telling me", "I appreciate your patience", "Much obliged"]
+"""
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    return load_playbook(write_playbook(tmp_path_factory.mktemp("small"), SMALL))
+
+
+def test_features_mark_structure_and_fold_numbers():
+    feats = features("您这么大声干什么", question=True)
+    assert {"c:大声", "c:^您", "s:question", "s:you", "s:you?"} <= set(feats)
+    en = features("it is only 300 more")
+    assert "w:#" in en and "b:only #" in en and "w:300" not in en
+
+
+def test_learnt_vectors_are_sklearn_tfidf(small):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    learnt = train(small.detectors)
+    texts, _ = training_set(small.detectors)
+
+    def analyse(text: str) -> list[str]:
+        found = clauses(text)
+        return features(text, question=any(c.question for c in found), contrast=any(c.contrast for c in found))
+
+    vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, lowercase=False).fit(texts)
+    probe = normalize("就迟了一天而已，至于吗？").text
+    row = vectorizer.transform([probe])
+    expected = {learnt.vocabulary[f]: v for f, v in zip(vectorizer.get_feature_names_out()[row.indices], row.data)}
+    got = learnt.vector(analyse(probe))
+    assert got.keys() == expected.keys() and all(abs(got[k] - expected[k]) < 1e-6 for k in got)
+
+
+def test_weights_are_cached_as_json_and_follow_the_examples(small, tmp_path, monkeypatch):
+    monkeypatch.setenv("CXCOACH_CACHE", str(tmp_path))
+    first = learnt_for(small)
+    (path,) = (tmp_path / "learnt").glob("*.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["fingerprint"] == first.fingerprint and "dismissive" in data["detectors"]
+    again = Learnt.from_json(data)
+    feats = features(normalize("就一点小事").text)
+    assert again.probabilities(feats) == pytest.approx(first.probabilities(feats), abs=1e-4)
+    fewer = {k: v for k, v in small.detectors.items() if k != "thanks"}
+    assert fingerprint(fewer) != fingerprint(small.detectors)
+
+
+def test_a_trainer_fixes_a_miss_by_adding_an_example(tmp_path):
+    """The documented loop: a reply is missed; add it (in other words) as an example; it is caught."""
+    miss = "犯得着这么较真吗"
+    before = load_playbook(write_playbook(tmp_path / "before", SMALL))
+    assert "dismissive" not in {b.detector for b in score_reply_any(before, miss)}
+    fixed = SMALL.replace("这算什么问题,", "这算什么问题, 您也太较真了, 何必这么较真, 较什么真啊,")
+    after = load_playbook(write_playbook(tmp_path / "after", fixed))
+    found = {b.detector: b for b in score_reply_any(after, miss)}
+    assert "dismissive" in found and found["dismissive"].learnt and 0 < found["dismissive"].confidence < 1
+
+
+def score_reply_any(pb, reply):
+    from cxcoach.drill.detectors import detect
+
+    return detect(pb.detectors, ReplyContext.of(reply, pb.detectors, learnt=learnt_for(pb)))
+
+
+def test_too_few_examples_learn_nothing(tiny):
+    assert learnt_for(tiny) is None  # detectors without examples: phrases only, and no scikit-learn import
+
+
+def test_score_with_warm_weights_does_not_import_scikit_learn():
+    import os
+
+    env_cache = os.environ["CXCOACH_CACHE"]  # the test run's own cache (conftest): often warm already
+    code = textwrap.dedent("""
+        import json, sys
+        from cxcoach.playbook import default_playbook_path, load_playbook
+        from cxcoach.drill import score_reply
+        pb = load_playbook(default_playbook_path())
+        score_reply(pb, "您这么大声干什么？")
+        print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("sklearn", "numpy", "scipy"))))
+    """)
+    env = {"CXCOACH_CACHE": env_cache, "PATH": ""}
+    run = lambda: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,  # noqa: E731
+                                 env=env)
+    cold = run()
+    assert cold.returncode == 0, cold.stderr
+    warm = run()
+    assert warm.returncode == 0, warm.stderr
+    assert json.loads(warm.stdout.strip().splitlines()[-1]) == []
