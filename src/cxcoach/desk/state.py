@@ -21,8 +21,7 @@ import msgspec
 
 from ..engine.calendar import zone
 from ..engine.case import Case, parse_case
-from ..engine.conditions import _facts_of
-from ..engine.index import _walk_overdue
+from ..conditions.model import facts_of, uses_overdue
 from ..engine.recommend import _no_overdue, compile_playbook, recommend
 from ..engine.result import Result
 from ..playbook.model import DERIVED_FACTS, NO_DEADLINES, Playbook, Workflow
@@ -140,8 +139,8 @@ def clock_inputs(playbook: Playbook) -> ClockInputs:
     setting = [r for r in playbook.rules if r.then.deadlines != NO_DEADLINES]
     conditions = [r.when for r in setting] + [c for c in (clock.pause_when, clock.respond_met_when,
                                                          clock.resolve_met_when) if c is not None]
-    facts = dict.fromkeys([wf.fact, *(f for c in conditions for f in _facts_of(c))])
-    timed = tuple(r.id for r in setting if _walk_overdue(r.when) or any(f in DERIVED_FACTS for f in _facts_of(r.when)))
+    facts = dict.fromkeys([wf.fact, *(f for c in conditions for f in facts_of(c))])
+    timed = tuple(r.id for r in setting if uses_overdue(r.when) or any(f in DERIVED_FACTS for f in facts_of(r.when)))
     source = cal.source
     parts = (FOLD_FORMAT, wf, clock, playbook.deadlines, [(r.when, r.then.deadlines) for r in setting],
              {f.id: (f.type, f.default) for f in playbook.facts.values()},
