@@ -18,7 +18,7 @@ from enum import StrEnum
 
 import msgspec
 
-from .sanitize import printable
+from .sanitize import one_line, printable
 from .errors import CxcoachError
 
 
@@ -38,7 +38,7 @@ class Problem(msgspec.Struct, frozen=True):
     path: str = ""  # JSON path of the offending node, e.g. $.rules[3].when
 
     def format(self) -> str:
-        where = f"{self.file}:{self.line}:{self.col}"
+        where = f"{one_line(self.file)}:{self.line}:{self.col}"
         text = f"{where}: {self.severity.value} {self.code}: {self.message}"
         if self.path:
             text += f" (at {self.path})"

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from cxcoach.cli import recommend as cli_mod
 from cxcoach.cli.recommend import recommend
+from cxcoach.errors import ExitCode
 
 from .factory import all_, playbook, rule, t
 
@@ -167,9 +168,9 @@ def test_bad_case_files(tmp_path, content, needle):
     assert res.exit_code == 1 and needle in res.output and "Traceback" not in res.output
 
 
-def test_missing_case_file_exits_1(tmp_path):
+def test_missing_case_file_exits_4(tmp_path):
     res = invoke([str(tmp_path / "nope.yaml")])
-    assert res.exit_code == 1 and "cannot read case file" in res.output
+    assert res.exit_code == ExitCode.INPUT == 4 and "cannot read case file" in res.output
 
 
 @pytest.mark.parametrize("args", [
@@ -249,12 +250,12 @@ def test_an_error_line_echoes_little_whatever_the_input():
     assert out["errors"][0] == {"code": "C021", "path": "$.facts['0']", "message": out["errors"][0]["message"]}
 
 
-def test_invalid_playbook_exits_1(monkeypatch, tmp_path):
+def test_invalid_playbook_exits_3(monkeypatch, tmp_path):
     monkeypatch.undo()
     bad = tmp_path / "pb.yaml"
     bad.write_text("playbook: {id: x}\n")
     res = invoke(["--playbook", str(bad), "--set", "severity=major"])
-    assert res.exit_code == 1 and "is invalid" in res.output and "Traceback" not in res.output
+    assert res.exit_code == ExitCode.PLAYBOOK == 3 and "is invalid" in res.output and "Traceback" not in res.output
 
 
 def test_real_yaml_playbook_end_to_end(monkeypatch, tmp_path):

@@ -15,7 +15,6 @@ Everything is deterministic: case tests must give `now`, drill tests use
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -122,10 +121,11 @@ def _label(item: object) -> str:
 def find_test_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
+    from ..playbook.loader import walk
+
     found = []
-    for folder, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found += [Path(folder) / n for n in sorted(filenames) if n.endswith(TEST_SUFFIXES)]
+    for folder, _dirnames, filenames in walk(root):
+        found += [Path(folder) / n for n in filenames if n.endswith(TEST_SUFFIXES)]
     return found
 
 

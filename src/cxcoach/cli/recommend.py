@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 import msgspec
 
-from ._common import Failure, load
+from ._common import Failure, load, write_output
 
 if TYPE_CHECKING:
     from ..playbook.model import Playbook
@@ -44,20 +44,17 @@ class CaseFileError(Failure):
 
 
 def _read_case(source: str) -> object:
-    """Case data from a YAML/JSON file or `-` (stdin), with the loader's size and alias limits."""
+    """Case data from a YAML/JSON file or `-` (stdin): a regular file, read with a bound, then the loader's limits."""
+    from ..inputs import InputError, read_input
     from ..playbook.yamlsource import parse_yaml_bytes
+    from ..problems import Problem
 
-    if source == "-":
-        raw, name = sys.stdin.buffer.read(), "<stdin>"
-    else:
-        path = Path(source)
-        try:
-            raw, name = path.read_bytes(), source
-        except OSError as exc:
-            from ..problems import Problem
-
-            message = f"cannot read case file {source}: {exc.strerror or exc}"
-            raise CaseFileError(message, [Problem(source, 1, 1, "E011", message)]) from None
+    try:
+        raw, name = read_input(source, "case file")
+    except InputError as exc:
+        failure = CaseFileError(str(exc), [Problem(source, 1, 1, "E011", str(exc))])
+        failure.exit_code = exc.exit_code
+        raise failure from None
     doc, problems = parse_yaml_bytes(raw, name)
     errors = [p for p in problems if p.severity == "error"]
     if doc is None or errors:
@@ -127,7 +124,8 @@ def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], 
     error object, each with its `line`; a bad line never stops the stream.
 
     Exit status: 0 done (with --stream: every line a result), 1 a case could
-    not be evaluated (with --stream: any line), or a bad playbook, 2 usage error.
+    not be evaluated (with --stream: any line), 2 usage error, 3 bad playbook,
+    4 unreadable case file (see the README for all codes).
     """
     overrides = _parse_sets(sets)
     at = _parse_now(now)

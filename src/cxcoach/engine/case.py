@@ -36,6 +36,11 @@ CASE_KEYS = ("id", "received_at", "now", "facts", "pauses")
 _CLOCK_KEYS = ("id", "received_at", "now")  # what --set may give besides facts
 MAX_ID_LENGTH = 256
 MAX_SAFE_INTEGER = 2**53 - 1  # what every JSON reader holds exactly
+from ..inputs import MAX_INT
+
+# What the engine computes with (validation refuses the rest): deadlines run years past
+# received_at, and Python's dates end in 9999.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
 
@@ -72,6 +77,9 @@ def parse_timestamp(raw: object, what: str) -> dt.datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise CaseValueError("C011", field=what, value=str(raw)[:60],
                              example=f"{value.isoformat()}+08:00")
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise CaseValueError("C014", field=what, detail=f"{value.isoformat()} is outside the years "
+                             f"{FIRST_YEAR}-{LAST_YEAR} that deadlines are computed for; check the year")
     return value
 
 
@@ -96,6 +104,8 @@ def _coerce(fact: Fact, raw: object) -> object:
                 value = float(raw) if any(c in raw for c in ".eE") else int(raw)
             except ValueError:
                 raise CaseValueError("C025", fact=shown(fact.id), value=shown(raw)) from None
+        if isinstance(value, int) and abs(value) > MAX_INT:  # math.isfinite would overflow
+            raise CaseValueError("C025", fact=shown(fact.id), value=f"a number beyond ±{MAX_INT:,}")
         if not is_number(value):
             raise CaseValueError("C025", fact=shown(fact.id), value=shown(raw))
         if fact.min is not None and value < fact.min:

@@ -127,10 +127,17 @@ class Builder:
         if raw is None:
             return None
         try:
-            return m.Duration.parse(str(raw))
+            duration = m.Duration.parse(str(raw))
         except ValueError as exc:
             self.error(at, "E402", str(exc))
             return None
+        longest = MAX_DURATION.get(duration.unit)
+        if longest is not None and duration.amount > longest:
+            self.error(at, "E402", f"{duration} is longer than deadlines are computed for (at most {longest:,}"
+                       f"{duration.unit.value})",
+                       "the most is ten years of clock time, 500 business days or 4,000 business hours")
+            return None
+        return duration
 
     # -- ids --
     def register(self, kind: str, ident: str, at: At) -> bool:
@@ -170,3 +177,11 @@ class Builder:
     def condition(self, raw: AnyValue, at: At) -> m.Condition:
         """The condition language (`conditions/parse.py`), its problems reported here, fact checks included."""
         return self._conditions.parse(self, raw, at)
+
+
+# The longest duration of each unit the engine computes with: ten years of clock time, about two
+# working years of business time (the calendar looks three years ahead for working hours).
+MAX_DURATION = {
+    m.DurationUnit.MINUTES: 3660 * 24 * 60, m.DurationUnit.HOURS: 3660 * 24, m.DurationUnit.DAYS: 3660,
+    m.DurationUnit.BUSINESS_HOURS: 4000, m.DurationUnit.BUSINESS_DAYS: 500,
+}

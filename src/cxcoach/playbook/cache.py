@@ -39,6 +39,7 @@ from typing import Any
 
 import msgspec
 
+from ..inputs import InputError, open_regular
 from ..resources import schemas_dir
 from . import model as m
 from .holiday_data import source_stamp
@@ -117,12 +118,14 @@ def get(key: Key, rebuild: Callable[[], m.Playbook]) -> m.Playbook | None:
         return None
     layout = _layout()
     try:
-        entry = msgspec.msgpack.decode((folder / f"{key.name}{_SUFFIX}").read_bytes(), type=_Entry)
+        with open_regular(folder / f"{key.name}{_SUFFIX}") as handle:  # a pipe planted here must not hang us
+            data = handle.read()
+        entry = msgspec.msgpack.decode(data, type=_Entry)
         if entry.format != _FORMAT or entry.fingerprint != key.fingerprint or not entry.core.intact or \
                 entry.sections.keys() != layout.sections.keys():
             return None
         core = msgspec.msgpack.decode(entry.core.data, type=layout.core)
-    except (OSError, msgspec.DecodeError):  # DecodeError includes ValidationError: not our layout
+    except (OSError, InputError, msgspec.DecodeError):  # DecodeError includes ValidationError: not our layout
         return None
     fields: dict[str, Any] = msgspec.structs.asdict(core)
     fields.update((name, _Section(entry.sections[name], kind, functools.partial(_section_of, rebuild, name)))

@@ -21,6 +21,7 @@ class RecommendationList(OptionList):
 
     The list is rebuilt on every case change and clock tick but keeps the
     highlighted step, so a supervisor can keep reading while time passes.
+    Its border title says in words whether the reasons are shown.
 
     | Key | Does |
     | :- | :- |
@@ -52,13 +53,20 @@ class RecommendationList(OptionList):
             self.text = text
 
     def __init__(self, words: Mapping[str, str] | None = None, *, roles: Mapping[str, str] | None = None,
-                 **kwargs) -> None:
+                 title: str = "", why_words: tuple[str, str] = ("why: shown", "why: hidden"), **kwargs) -> None:
         super().__init__(**kwargs)
         self.words = dict(words or {})
         self.roles = dict(roles or {})  # role id -> label in the current language
+        self.title = title
+        self.why_words = why_words  # (shown, hidden): the toggle's state in words
         self.result: Result | None = None
         self.now: dt.datetime | None = None
         self.empty_text = self.words.get("none", "")
+        self._title()
+
+    def _title(self) -> None:
+        state = self.why_words[0 if self.show_why else 1]
+        self.border_title = assemble(*([self.title, " · "] if self.title else []), state)
 
     def _word(self, key: str, default: str) -> str:
         return self.words.get(key, default)
@@ -111,6 +119,7 @@ class RecommendationList(OptionList):
         return recs[self.highlighted] if 0 <= self.highlighted < len(recs) else None
 
     def watch_show_why(self) -> None:
+        self._title()
         if self.now is not None:
             self.show(self.result, self.now)
 
