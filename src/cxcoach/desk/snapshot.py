@@ -28,8 +28,15 @@ _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(Snapshot)
 
 
-def encode(playbook: Playbook, state: CaseState, version: int) -> bytes:
-    return _encoder.encode(Snapshot(clock_inputs(playbook).key, version, state))
+def encode(playbook: Playbook, state: CaseState, version: int) -> bytes | None:
+    """The snapshot to store, or None (the next append replays the log) when msgpack cannot hold the state.
+
+    Text given by users may carry lone surrogates, which UTF-8 (and so msgpack) cannot encode.
+    """
+    try:
+        return _encoder.encode(Snapshot(clock_inputs(playbook).key, version, state))
+    except UnicodeEncodeError:
+        return None
 
 
 def decode(playbook: Playbook, blob: bytes | None, version: int) -> CaseState | None:
