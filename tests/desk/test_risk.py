@@ -57,7 +57,7 @@ def test_shares_overdue_and_levels_agree_with_the_engine(desk: Desk, playbook, l
         running = {d.target: d for d in result.deadlines if d.target in ("respond", "resolve") and not d.met}
         nearest = running[risk.target]
         assert nearest.due == row.next_due or row.paused_since is not None  # a running pause moves the engine's
-        assert risk.share == pytest.approx(nearest.fraction, abs=1e-6), row.ref
+        assert risk.share == pytest.approx(nearest.fraction, abs=5e-5), row.ref  # the result carries shares to 4 places
         assert risk.overdue == any(d.overdue for d in running.values()), row.ref
         assert risk.warning == nearest.warning, row.ref
         levels = [d.level for d in running.values() if d.level]

@@ -177,9 +177,9 @@ def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], 
 
         _case_failure(CaseError([CaseProblem("C040", "$", {"detail": str(exc)[:200]})]), locale, raw, fmt)
     if fmt == "json":
-        click.echo(render_json(result, fields=chosen))
+        write_output(render_json(result, fields=chosen) + "\n", None, is_json=True)
     else:
-        click.echo(RENDERERS[fmt](result), nl=False)
+        write_output(RENDERERS[fmt](result), None)
 
 
 def _parse_fields(spec: str | None) -> tuple[str, ...]:
@@ -196,7 +196,7 @@ def _parse_fields(spec: str | None) -> tuple[str, ...]:
 def _write_json(value: object) -> None:
     from ..engine.render import to_json_bytes
 
-    click.echo(msgspec.json.format(to_json_bytes(value), indent=2).decode())
+    write_output(msgspec.json.format(to_json_bytes(value), indent=2).decode() + "\n", None, is_json=True)
 
 
 def _file_failure(exc: CaseFileError) -> object:
