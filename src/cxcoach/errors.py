@@ -1,4 +1,4 @@
-"""One base for every error cxcoach raises on purpose.
+"""One base for every error cxcoach raises on purpose, and the exit codes the CLI uses.
 
 A ticketing hook or another program catches `CxcoachError` and knows the
 failure was explained (bad case, bad playbook, drill misuse, store trouble),
@@ -8,8 +8,27 @@ what the CLI exits with when the error reaches it.
 
 from __future__ import annotations
 
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """What `cxcoach` exits with; a script can tell a bad case from a broken setup (README, "Exit status")."""
+
+    OK = 0
+    INVALID = 1  # the input is invalid (case, reply, replies file), or validate/lint/test found problems
+    USAGE = 2  # a wrong option or argument (click's own code)
+    PLAYBOOK = 3  # the playbook a command needs cannot be loaded
+    INPUT = 4  # an input cannot be read: missing, unreadable, not a regular file, over the size limit
+    NO_TESTS = 5  # `cxcoach test` found no tests (as pytest)
+    OUTPUT = 6  # the output cannot be written: disk full, read-only, I/O error
+    REFUSED = 7  # the desk's workflow refuses a case event (`cxcoach case`)
+    NOT_FOUND = 8  # no such case (`cxcoach case`)
+    INTERNAL = 70  # a bug in cxcoach (EX_SOFTWARE); the message says how to see the traceback
+    INTERRUPTED = 130  # Ctrl-C
+    CLOSED = 141  # whoever read the output stopped early (`| head`): quiet, as a process killed by SIGPIPE
+
 
 class CxcoachError(Exception):
     """A failure cxcoach explains to its user; never a bug."""
 
-    exit_code: int = 1
+    exit_code: int = ExitCode.INVALID

@@ -18,7 +18,7 @@ from enum import StrEnum
 
 import msgspec
 
-from .sanitize import printable
+from .sanitize import one_line, printable
 from .errors import CxcoachError
 
 
@@ -38,7 +38,7 @@ class Problem(msgspec.Struct, frozen=True):
     path: str = ""  # JSON path of the offending node, e.g. $.rules[3].when
 
     def format(self) -> str:
-        where = f"{self.file}:{self.line}:{self.col}"
+        where = f"{one_line(self.file)}:{self.line}:{self.col}"
         text = f"{where}: {self.severity.value} {self.code}: {self.message}"
         if self.path:
             text += f" (at {self.path})"
@@ -102,9 +102,15 @@ def path_str(path: Iterable[object]) -> str:
     return out
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    """A hint naming the closest known id, or None when nothing is close."""
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The known id closest to `word`, or None when nothing is close."""
     import difflib
 
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest known id, or None when nothing is close."""
+    best = closest(word, choices)
+    return f"did you mean {best!r}?" if best is not None else None

@@ -1,22 +1,56 @@
-"""Make untrusted text (playbook content, user replies) safe to print.
+"""Make untrusted text (playbook content, user replies, file names) safe to print.
 
-Terminal escape sequences in a playbook must be shown or dropped, never
-obeyed: C0 and C1 control characters (except newline and tab), DEL, and the
-Unicode bidi overrides that can reorder what a reader sees. `printable` shows
-them as visible escapes such as `\\x1b` (messages, the app); `strip_controls`
-drops them (compact one-line renderings such as `cxcoach recommend`).
+Terminal escape sequences in a playbook or a reply must be shown or dropped,
+never obeyed: C0 and C1 control characters (except newline and tab), DEL, the
+Unicode bidi controls that can reorder what a reader sees (Trojan Source),
+and lone surrogates, which no terminal encoding can carry. `printable` shows
+them as visible escapes such as `\\x1b` (messages, the app, every line the
+CLI prints); `strip_controls` drops them (compact one-line renderings);
+`escape_json` turns them into `\\uXXXX` inside a JSON document, which stays
+valid and means the same.
 """
 
 from __future__ import annotations
 
 import re
 
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def printable(text: str) -> str:
-    return UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+    return UNSAFE.sub(_visible, text)
+
+
+def one_line(text: str) -> str:
+    """`printable`, and line breaks and tabs shown too: a file name can hold a newline that forges a line."""
+    return printable(text).replace("\n", "\\x0a").replace("\t", "\\x09")
 
 
 def strip_controls(text: str) -> str:
     return UNSAFE.sub("", text)
+
+
+def escape_json(document: str) -> str:
+    """A JSON document (from json.dumps, ensure_ascii=False) with every unsafe character as a \\u escape.
+
+    json.dumps already escapes C0; DEL, C1, bidi controls and lone surrogates
+    can only sit inside strings there, where `\\u0085` is the same character.
+    """
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
+def brief(value: object, width: int = 60, *, plain: bool = False) -> str:
+    """A value for a message: its repr (or str if `plain`), cut to `width` characters with an ellipsis.
+
+    An error quoting a 1 MB value would be a 1 MB error line; an integer of
+    thousands of digits cannot even be turned into text.
+    """
+    if isinstance(value, int) and value.bit_length() > 256:
+        return f"an integer of {value.bit_length()} bits"
+    text = str(value) if plain else repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cxcoach.cli import main
+from cxcoach.errors import ExitCode
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def test_walk_a_case_and_print_its_form(run, tmp_path: Path) -> None:
     out = run("follow-up", "T-7", "--satisfaction", "satisfied", "--score", "reliability=8:9", "--at", "2026-03-08 10:00")
     assert out.exit_code == 0, out.output
     out = run("update", "T-7", "--stage", "closed", "--at", "2026-03-08 11:00", "--by", "service_manager")
-    assert out.exit_code == 3 and "may not close" in out.output
+    assert out.exit_code == ExitCode.REFUSED and "may not close" in out.output
     assert run("update", "1", "--stage", "closed", "--at", "2026-03-08 11:00", "--by", "service_director",
                "--note", "agreed to close").exit_code == 0
     out = run("show", "T-7", "--form", "complaint_form", "--format", "md", "--lang", "en")
@@ -61,14 +62,14 @@ def test_show_agrees_with_recommend_and_lists_the_queue(run) -> None:
 
 def test_bad_input_says_why(run) -> None:
     out = run("update", "nope", "--note", "x")
-    assert out.exit_code == 4 and "no case 'nope'" in out.output
+    assert out.exit_code == ExitCode.NOT_FOUND and "no case 'nope'" in out.output
     assert run("open", "--id", "B", "--at", "2026-03-06 10:00").exit_code == 0
     out = run("update", "B", "--at", "25:99")
     assert out.exit_code == 2 and "'25:99' is not a time of day" in out.output
     out = run("list", "--due-within", "soon")
     assert out.exit_code == 2 and "not a span of time" in out.output
     out = run("update", "B", "--stage", "closed", "--set", "emotion=livid", "--at", "2026-03-06 11:00")
-    assert out.exit_code == 3 and "cannot move to 'closed'" in out.output and "livid" in out.output
+    assert out.exit_code == ExitCode.REFUSED and "cannot move to 'closed'" in out.output and "livid" in out.output
 
 
 def test_archive_verifies_before_purging_and_restores(run, tmp_path: Path) -> None:
@@ -83,7 +84,7 @@ def test_archive_verifies_before_purging_and_restores(run, tmp_path: Path) -> No
     out = run("archive", "-o", str(archive), "--purge", "--now", "2026-03-01")  # default: 730 days back
     assert out.exit_code == 0 and "1 case(s)" in out.output and "1 deleted" in out.output, out.output
     assert [json.loads(line)["external_id"] for line in archive.read_text().splitlines()] == ["old"]
-    assert run("show", "old").exit_code == 4
+    assert run("show", "old").exit_code == ExitCode.NOT_FOUND
     out = run("archive", "-o", str(archive), "--now", "2026-03-01")
     assert out.exit_code == 1 and "never overwritten" in out.output
     assert "1 case(s) imported" in run("import", str(archive)).output
@@ -122,3 +123,28 @@ def test_ticket_import_reports_bad_rows_and_reimport_changes_nothing(run, tmp_pa
     bad.write_text("id: ticket\ncolumns: {}\n", encoding="utf-8")
     out = run("import", str(jsonl), "--mapping", str(bad))
     assert out.exit_code == 1 and "unknown field `columns`" in out.output and "bad.yaml" in out.output
+
+
+def test_show_prints_the_calendar_notes_in_text_and_json(run) -> None:
+    """2101 is beyond the holiday data: a business-time deadline running over it says so."""
+    assert run("open", "--set", "severity=general", "--set", "channel=phone", "--id", "Y",
+               "--at", "2101-10-03 10:00").exit_code == 0
+    text = run("show", "Y", "--now", "2101-10-03 11:00", "--lang", "en").output
+    assert "calendar: " in text and "no holidays for CN in 2101" in text
+    data = json.loads(run("show", "Y", "--now", "2101-10-03 11:00", "--format", "json", "--lang", "en").output)
+    (note,) = data["result"]["calendar_notes"]
+    assert note["kind"] == "uncovered" and "2101-10-03" in note["days"] and note["text"] in text
+
+
+def test_list_says_when_a_rule_moves_deadlines_with_time_alone(db_target: str, edited_playbook) -> None:
+    folder = edited_playbook(rules="""
+  - id: slow_general_case
+    when: {all: [{fact: severity, op: eq, value: general}, {fact: elapsed_minutes, op: gt, value: 120}]}
+    then: {deadlines: {respond: 30m}}
+""").path
+    runner = CliRunner()
+    for playbook, note in ((None, False), (folder, True)):
+        args = ["case", "list", "--db", db_target, *(["--playbook", playbook] if playbook else [])]
+        out = runner.invoke(main, args)
+        assert out.exit_code == 0, out.output
+        assert ("slow_general_case set deadlines that move with elapsed time" in out.stderr) is note

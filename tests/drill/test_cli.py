@@ -9,6 +9,7 @@ import sys
 from click.testing import CliRunner
 
 from cxcoach.cli import main
+from cxcoach.errors import ExitCode
 
 
 def run(*args: str, input: str | None = None):
@@ -36,7 +37,8 @@ def test_drill_run_from_lines_json_in_english(tiny_dir, tmp_path):
     replies = tmp_path / "replies.txt"
     replies.write_text("I understand, sorry\n\nI'll refund you\n", encoding="utf-8")
     result = run("drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(replies), "--format", "json")
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
+    assert "2 replies from" in result.stderr and "one reply per line" in result.stderr
     assert data["locale"] == "en" and data["ending"]["id"] == "done" and data["passed"]
     assert data["record"]["seed"] == 0 and len(data["turns"]) == 2
     assert data["turns"][0]["behaviours"][0]["spans"][0]["text"] in {"I understand", "sorry"}
@@ -57,14 +59,15 @@ def test_unfinished_drill_notes_on_stderr(tiny_dir, tmp_path):
 
 def test_errors_go_to_stderr_without_traceback(tiny_dir, tmp_path):
     runner = CliRunner()
-    for args in (["drill", "run", "nope", "--playbook", str(tiny_dir), "--model-answers"],
-                 ["drill", "run", "shoe", "--playbook", str(tiny_dir)],
-                 ["drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(tmp_path / "missing.txt")],
-                 ["drill", "run", "shoe", "--playbook", str(tiny_dir), "--model-answers", "--lang", "fr"],
-                 ["score", "--reply", "hi", "--playbook", str(tiny_dir), "--rubric", "nope"],
-                 ["score", "--reply", "   ", "--playbook", str(tiny_dir)]):
+    for args, code in ((["drill", "run", "nope", "--playbook", str(tiny_dir), "--model-answers"], 1),
+                       (["drill", "run", "shoe", "--playbook", str(tiny_dir)], 1),
+                       (["drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(tmp_path / "missing.txt")],
+                        ExitCode.INPUT),
+                       (["drill", "run", "shoe", "--playbook", str(tiny_dir), "--model-answers", "--lang", "fr"], 1),
+                       (["score", "--reply", "hi", "--playbook", str(tiny_dir), "--rubric", "nope"], 1),
+                       (["score", "--reply", "   ", "--playbook", str(tiny_dir)], 1)):
         result = runner.invoke(main, args)
-        assert result.exit_code == 1, args
+        assert result.exit_code == code, args
         assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr, args
 
 
@@ -73,7 +76,7 @@ def test_invalid_playbook_lists_problems(tmp_path):
     bad.mkdir()
     (bad / "playbook.yaml").write_text("playbook: {id: x}\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["score", "--reply", "hi", "--playbook", str(bad)])
-    assert result.exit_code == 1 and "is invalid" in result.stderr and "E1" in result.stderr
+    assert result.exit_code == ExitCode.PLAYBOOK and "is invalid" in result.stderr and "E1" in result.stderr
 
 
 def test_score_text_json_and_stdin(tiny_dir):

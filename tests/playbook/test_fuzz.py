@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cxcoach.inputs import MAX_INT
 from cxcoach.playbook.yamlsource import Limits, parse_yaml_bytes
 
 YAMLISH = st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|<>='\"#\n\t ,?%@`\\0123456789中文\x00\x1b")), max_size=120)
@@ -43,7 +44,7 @@ def test_arbitrary_bytes_never_raise(raw):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8)),
+@given(st.recursive(st.one_of(st.none(), st.booleans(), st.integers(-MAX_INT, MAX_INT), st.text(max_size=8)),
                     lambda inner: st.one_of(st.lists(inner, max_size=4),
                                             st.dictionaries(st.text(min_size=1, max_size=6), inner, max_size=4)),
                     max_leaves=20))
@@ -76,6 +77,9 @@ def test_plain_numbers_read_as_pyyaml_reads_them(text):
         return
     yamlsource._PLAIN_CACHE.pop(text, None)  # the shortcut, not an earlier answer
     doc, problems = parse_yaml_bytes(f"v: {text}\n".encode(), "n.yaml")
+    if isinstance(expected, int) and abs(expected) > MAX_INT:
+        assert doc is None and [(p.code, p.line, p.col) for p in problems] == [("E006", 1, 4)]
+        return
     assert doc is not None, problems
     if isinstance(expected, (int, float)) and not isinstance(expected, bool):
         assert doc.data["v"] == expected or (expected != expected and doc.data["v"] != doc.data["v"])

@@ -4,7 +4,10 @@ The handbook is built once as a small list of blocks (headings, paragraphs,
 lists, tables) and then rendered, so Markdown and HTML always say the same
 thing. HTML is self-contained (inline CSS with print rules, no scripts, no
 external assets) so trainers can mail it or print it; every piece of playbook
-content passes through `html.escape` because playbooks are user-written.
+content passes through `html.escape` because playbooks are user-written, and
+the finished document through `sanitize.printable`, so a control character or
+bidi override in a playbook shows as a visible escape (`\\x1b`) in both
+formats instead of reaching a terminal, a printer or a browser.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import msgspec
 
 from ..playbook import model as m
 from ..playbook.model import Duration, Playbook, Text
+from ..sanitize import printable
 
 FORMATS = ("md", "html")
 
@@ -271,8 +275,13 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
 
 # --- rendering ----------------------------------------------------------------
 
+def _md_text(text: str) -> str:
+    """Playbook text inside Markdown: `<` and `&` as entities, so no HTML in a playbook survives a Markdown renderer."""
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return _md_text(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown(blocks: Iterable[Block], locale: str) -> str:
@@ -284,15 +293,15 @@ def render_markdown(blocks: Iterable[Block], locale: str) -> str:
         if isinstance(block, Heading):
             if block.level == 2 and pending_toc:
                 lines += [f"**{_labels(locale)['contents']}**", ""]
-                lines += [f"1. [{h.text}](#{h.anchor})" for h in toc]
+                lines += [f"1. [{_md_text(h.text)}](#{h.anchor})" for h in toc]
                 lines.append("")
                 pending_toc = False
-            lines += [f"{'#' * block.level} {block.text}", ""]
+            lines += [f"{'#' * block.level} {_md_text(block.text)}", ""]
         elif isinstance(block, Para):
-            text = f"*{block.text}*" if block.css in ("meta", "note") else block.text
+            text = f"*{_md_text(block.text)}*" if block.css in ("meta", "note") else _md_text(block.text)
             lines += [text, ""]
         elif isinstance(block, Bullets):
-            lines += [f"{'1.' if block.ordered else '-'} {item}" for item in block.items]
+            lines += [f"{'1.' if block.ordered else '-'} {_md_text(item)}" for item in block.items]
             lines.append("")
         elif isinstance(block, Table):
             lines.append("| " + " | ".join(_md_cell(h) for h in block.headers) + " |")
@@ -379,4 +388,4 @@ def export_handbook(playbook: Playbook, *, locale: str | None = None, fmt: str =
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (use md or html)")
     blocks = handbook_blocks(playbook, loc)
-    return render_html(blocks, loc) if fmt == "html" else render_markdown(blocks, loc)
+    return printable(render_html(blocks, loc) if fmt == "html" else render_markdown(blocks, loc))

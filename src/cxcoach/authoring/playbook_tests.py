@@ -15,7 +15,6 @@ Everything is deterministic: case tests must give `now`, drill tests use
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -122,10 +121,11 @@ def _label(item: object) -> str:
 def find_test_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
+    from ..playbook.loader import walk
+
     found = []
-    for folder, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found += [Path(folder) / n for n in sorted(filenames) if n.endswith(TEST_SUFFIXES)]
+    for folder, _dirnames, filenames in walk(root):
+        found += [Path(folder) / n for n in filenames if n.endswith(TEST_SUFFIXES)]
     return found
 
 
@@ -222,7 +222,7 @@ def run_case_test(pb: Playbook, test: PlaybookTest, cov: Coverage) -> Outcome:
     _contains("fired", exp.get("fired", ()), fired, out)
     _excludes("not_fired", exp.get("not_fired", ()), fired, out)
     _contains("strategies", exp.get("strategies", ()), [s.id for s in result.strategies], out)
-    shown_avoid = [a.id for a in result.avoid] + [a.id for r in result.recommendations for a in r.avoid]
+    shown_avoid = [*result.also_avoid, *(a for r in result.recommendations for a in r.avoid)]
     _contains("avoid", exp.get("avoid", ()), shown_avoid, out)
     for key, actual in (("respond_by", result.respond_by), ("resolve_by", result.resolve_by)):
         if key in exp and not _same_time(exp[key], actual):

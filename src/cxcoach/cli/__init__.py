@@ -49,6 +49,24 @@ class LazyGroup(click.Group):
             return getattr(module, attr)
         return super().get_command(ctx, cmd_name)
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Any explained failure a command lets through is shown as one, with its exit code.
+
+        A write to a closed pipe becomes OutputClosed wherever it happens, for a quiet exit.
+        """
+        from ..errors import CxcoachError
+
+        try:
+            return super().invoke(ctx)
+        except CxcoachError as exc:
+            from ._common import Failure
+
+            raise Failure(str(exc), exc.exit_code) from None
+        except BrokenPipeError:
+            from ._common import OutputClosed
+
+            raise OutputClosed from None
+
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         try:
             return super().resolve_command(ctx, args)

@@ -1,28 +1,51 @@
-"""What every command shares: a user-facing failure and playbook loading.
+"""What every command shares: a user-facing failure, playbook loading and safe output.
 
 Kept apart so each command module stays a thin shell: a failure class
-(message on stderr, exit 1, never a traceback), loading a playbook with every
-problem listed, the `--playbook` option and writing output.
+(message on stderr, an exit code from `errors.ExitCode`, never a traceback),
+loading a playbook with every problem listed, the `--playbook` option, and
+the only ways a command writes: `echo` for people (every control, bidi and
+surrogate character shown as a visible escape, see sanitize.py), `echo_json`
+for programs (the same characters as JSON escapes) and `write_output` for
+`-o FILE`. A write that fails (disk full, a read-only file) is a Failure
+with ExitCode.OUTPUT; a reader that went away (`| head`) raises
+OutputClosed, which the entry point turns into a quiet exit.
 """
 
 from __future__ import annotations
 
+import errno
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
+
+from ..errors import ExitCode
+from ..sanitize import escape_json, printable
 
 if TYPE_CHECKING:
     from ..playbook.model import Playbook
 
 
 class Failure(click.ClickException):
-    """A user-facing error: `error: ...` on stderr, exit 1."""
+    """A user-facing error: `error: ...` on stderr, exit `exit_code` (1: invalid input; a subclass may set its own)."""
 
-    exit_code = 1
+    exit_code: ClassVar[int] = ExitCode.INVALID
+
+    def __init__(self, message: str, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        if exit_code is not None:  # click declares a class attribute; this failure carries its own code
+            self.exit_code = exit_code  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        try:
+            click.echo(f"error: {printable(self.format_message())}", err=True)
+        except OSError:
+            pass  # stderr cannot be written either: the exit code is all that is left
+
+
+class OutputClosed(Exception):
+    """Whoever read stdout has gone. Not an OSError, which click would turn into exit 1."""
 
 
 def load(path: Path | None) -> Playbook:
@@ -33,21 +56,44 @@ def load(path: Path | None) -> Playbook:
     try:
         return load_playbook(target)
     except PlaybookError as exc:
-        raise Failure(f"playbook {target} is invalid:\n" + "\n".join(p.format() for p in exc.problems)) from None
+        raise Failure(f"playbook {target} is invalid:\n" + "\n".join(p.format() for p in exc.problems),
+                      ExitCode.PLAYBOOK) from None
     except OSError as exc:
-        raise Failure(f"cannot read playbook {target}: {exc.strerror or exc}") from None
+        raise Failure(f"cannot read playbook {target}: {exc.strerror or exc}", ExitCode.PLAYBOOK) from None
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Write to a file (UTF-8) or stdout."""
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print text for a person; untrusted characters become visible escapes."""
+    _write(printable(text), err=err, nl=nl)
+
+
+def echo_json(data: object, *, indent: int | None = 2, default: Callable[[Any], Any] | None = None) -> None:
+    """Print one JSON document (UTF-8, unsafe characters escaped) and a newline."""
+    import json
+
+    _write(escape_json(json.dumps(data, ensure_ascii=False, indent=indent, default=default)), err=False, nl=True)
+
+
+def _write(text: str, *, err: bool, nl: bool) -> None:
+    try:
+        click.echo(text, err=err, nl=nl)
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise OutputClosed from None  # the reader went away: command.py exits quietly
+        raise Failure(f"cannot write the output: {exc.strerror or exc}", ExitCode.OUTPUT) from None
+
+
+def write_output(text: str, output: Path | None, *, is_json: bool = False) -> None:
+    """Write to a file (UTF-8) or stdout, made safe like `echo` (or `echo_json` for a JSON document)."""
+    safe = escape_json(text) if is_json else printable(text)
     if output is None:
-        click.echo(text, nl=False)
+        _write(safe, err=False, nl=False)
         return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+        output.write_text(safe, encoding="utf-8")
     except OSError as exc:
-        raise Failure(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise Failure(f"cannot write {output}: {exc.strerror or exc}", ExitCode.OUTPUT) from None
 
 
 playbook_option = click.option(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._common import load, playbook_option
+from ._common import load, playbook_option, write_output
 
 if TYPE_CHECKING:
     from ..engine.calendar_days import CalendarDay
@@ -65,9 +65,9 @@ def calendar(year: int | None, month: str | None, playbook_path: Path | None, la
     months = ([(year, m) for m in range(1, 13)] if year is not None else
               [_month(month)] if month is not None else [(today.year, today.month)])
     if fmt == "json":
-        click.echo(_json(playbook, months, lang, today))
+        write_output(_json(playbook, months, lang, today) + "\n", None, is_json=True)
     else:
-        click.echo(_text(playbook, months, lang, today), nl=False)
+        write_output(_text(playbook, months, lang, today), None)
 
 
 def _today(cal: Calendar) -> dt.date:

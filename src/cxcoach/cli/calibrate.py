@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from ._common import Failure, load, playbook_option
+from ._common import Failure, echo, echo_json, load, playbook_option
 
 
 @click.command()
@@ -64,9 +63,9 @@ def calibrate(rubric_id: str | None, answers_file: Path | None, playbook_path: P
         data = result.to_json()
         if parts:
             data["generalisation"] = {g.split: g.to_json() for g in parts}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_json(data)
     else:
-        click.echo(report_text(result), nl=False)
+        echo(report_text(result), nl=False)
         for g in parts:
-            click.echo("")
-            click.echo(generalisation_text(g), nl=False)
+            echo("")
+            echo(generalisation_text(g), nl=False)

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ._common import Failure, load, playbook_option, write_output
+from ..errors import ExitCode
+from ._common import Failure, echo, echo_json, load, playbook_option, write_output
 
 if TYPE_CHECKING:
     from ..desk import CaseView, Desk
@@ -24,11 +25,11 @@ if TYPE_CHECKING:
 
 
 class Rejected(Failure):
-    exit_code = 3
+    exit_code = ExitCode.REFUSED
 
 
 class NotFound(Failure):
-    exit_code = 4
+    exit_code = ExitCode.NOT_FOUND
 
 
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -112,13 +113,13 @@ def _row_json(row: CaseRow, tz: str, now: dt.datetime | None = None) -> dict[str
 
 def _print_row(ctx: _Ctx, row: CaseRow, fmt: str, verb: str) -> None:
     if fmt == "json":
-        click.echo(json.dumps(_row_json(row, ctx.tz), ensure_ascii=False, indent=2))
+        echo_json(_row_json(row, ctx.tz))
         return
     from ..desk import show_time
     from ..sanitize import strip_controls
 
-    click.echo(f"case {strip_controls(row.ref)} (#{row.id}) {verb}: stage {row.stage or '-'}, "
-               f"next due {show_time(row.next_due, ctx.tz)}")
+    echo(f"case {strip_controls(row.ref)} (#{row.id}) {verb}: stage {row.stage or '-'}, "
+         f"next due {show_time(row.next_due, ctx.tz)}")
 
 
 @click.group("case")
@@ -228,12 +229,12 @@ def show(ref: str, now: str | None, form_id: str | None, fmt: str, output: Path 
                                   indent=2) + "\n"
         except FormError as exc:
             raise Failure(str(exc)) from None
-        write_output(text, output)
+        write_output(text, output, is_json=fmt == "json")
         return
     if fmt in ("md", "html"):
         raise click.BadParameter("md and html are for --form; use text or json", param_hint="--format")
     text = _view_json(ctx, view) if fmt == "json" else _view_text(ctx, view)
-    write_output(text, output)
+    write_output(text, output, is_json=fmt == "json")
 
 
 def _view_json(ctx: _Ctx, view: CaseView) -> str:
@@ -320,17 +321,20 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
         raise click.BadParameter(str(exc), param_hint="--due-within") from None
     rows = ctx.run(lambda: ctx.desk.queue(open_only=not all_cases or open_only, overdue=overdue, due_within=span,
                                           now=when, limit=limit))
+    if ctx.desk.timed_rules:
+        echo(f"note: {', '.join(clean(r) for r in ctx.desk.timed_rules)} set deadlines that move with elapsed "
+             "time; this list sees them as of each case's last event (`case show ID` is exact)", err=True)
     if fmt == "json":
-        click.echo(json.dumps([_row_json(r, ctx.tz, when) for r in rows], ensure_ascii=False, indent=2))
+        echo_json([_row_json(r, ctx.tz, when) for r in rows])
         return
     if not rows:
-        click.echo("no cases")
+        echo("no cases")
         return
-    click.echo(f"{'case':<14} {'stage':<18} {'received':<23} {'next due':<23} state")
+    echo(f"{'case':<14} {'stage':<18} {'received':<23} {'next due':<23} state")
     for r in rows:
         flag = "OVERDUE" if r.overdue_at(when) else ("paused" if r.paused_since else ("closed" if not r.is_open else ""))
-        click.echo(f"{clean(r.ref)[:14]:<14} {(r.stage or '-')[:18]:<18} {show_time(r.received_at, ctx.tz):<23} "
-                   f"{show_time(r.next_due, ctx.tz):<23} {flag}".rstrip())
+        echo(f"{clean(r.ref)[:14]:<14} {(r.stage or '-')[:18]:<18} {show_time(r.received_at, ctx.tz):<23} "
+             f"{show_time(r.next_due, ctx.tz):<23} {flag}".rstrip())
 
 
 @case.command("archive")
@@ -351,10 +355,10 @@ def archive_cases(before: str | None, output: Path, purge: bool, now: str | None
     cutoff = ctx.time(before, "--before") or earliest_cutoff(ctx.playbook, when)
     result = ctx.run(lambda: archive(ctx.desk, before=cutoff, output=output, purge=purge, now=when))
     if fmt == "json":
-        click.echo(json.dumps(msgspec_to_builtins(result), ensure_ascii=False, default=str))
+        echo_json(msgspec_to_builtins(result), indent=None, default=str)
     else:
-        click.echo(f"{result.written} case(s) closed before {cutoff.date()} written to {output}, verified"
-                   + (f"; {result.deleted} deleted" if purge else "; nothing deleted (use --purge)"))
+        echo(f"{result.written} case(s) closed before {cutoff.date()} written to {output}, verified"
+             + (f"; {result.deleted} deleted" if purge else "; nothing deleted (use --purge)"))
 
 
 @case.command("import")
@@ -381,13 +385,13 @@ def import_cases(source: Path, mapping: Path | None, db: str | None, playbook_pa
         result = ctx.run(lambda: restore(ctx.desk, source))
         done = result.restored
     if fmt == "json":
-        click.echo(json.dumps(msgspec_to_builtins(result), ensure_ascii=False))
+        echo_json(msgspec_to_builtins(result), indent=None)
     else:
         from ..sanitize import strip_controls
 
         for problem in result.problems:
-            click.echo(strip_controls(problem), err=True)
-        click.echo(f"{done} case(s) imported, {result.unchanged} already there, {len(result.problems)} skipped")
+            echo(strip_controls(problem), err=True)
+        echo(f"{done} case(s) imported, {result.unchanged} already there, {len(result.problems)} skipped")
     if result.problems:
         raise SystemExit(1)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
 
-from ._common import Failure, load, playbook_option
+from ._common import Failure, echo, load, playbook_option
 
 
 @click.command("demo")
@@ -47,11 +48,13 @@ def demo(cases: int, month: str | None, db: str | None, seed: int, previous: boo
             done = 0
             for m in ([which.previous] if previous else []) + [which]:
                 n = fill_month(desk, m, cases=cases, seed=seed, horizon=horizon)
-                click.echo(f"{m}: {n} cases recorded", err=True)
+                echo(f"{m}: {n} cases recorded", err=True)
                 done += n
             still_open = store.cases.count(open=True)
+            where = str(store.path)  # a URL's password is not shown
     except (StoreError, EventRejected) as exc:
         raise Failure(f"{exc}\n(demo cases have external ids DEMO-YYYYMM-NNNN: fill an empty database, or another month)") from None
-    click.echo(f"{done} cases in {target}; {still_open} open. Next:\n"
-               f"  cxcoach case list --open --db {target}\n"
-               f"  cxcoach report monthly --month {which} --db {target} -o report-{which}.html")
+    db_arg = shlex.quote(where)  # the commands shown can be pasted into a shell as they are
+    echo(f"{done} cases in {where}; {still_open} open. Next:\n"
+         f"  cxcoach case list --open --db {db_arg}\n"
+         f"  cxcoach report monthly --month {which} --db {db_arg} -o report-{which}.html")

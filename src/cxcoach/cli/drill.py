@@ -6,13 +6,12 @@ no jsonschema on this path beyond what loading a playbook needs.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from ._common import Failure, load, playbook_option
+from ._common import Failure, echo, echo_json, load, playbook_option
 
 if TYPE_CHECKING:
     from ..playbook.model import Playbook
@@ -36,26 +35,52 @@ def pick_locale(playbook: Playbook, lang: str | None, allowed: tuple[str, ...], 
     return choices[0]
 
 
-def read_replies(path: Path) -> list[str]:
-    """A YAML list of strings, or plain text with one reply per line."""
+REPLY_FORMATS = {"yaml": "a YAML list", "lines": "one reply per line"}
+
+
+def read_replies(path: Path) -> tuple[list[str], str]:
+    """The replies in a file, and which format was read: see REPLY_FORMATS.
+
+    The name decides: `.yaml`/`.yml` is a YAML list of strings (a file that
+    does not parse is an error with its position, never plain text); any
+    other name holds one reply per line. The file is read with the shared
+    bound (inputs.py) and each reply is checked against the reply length cap.
+    """
+    from ..inputs import check_reply, decode_text, read_input
+
+    raw, name = read_input(path, "replies file")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        replies, lines = _yaml_replies(raw, name), None
+        kind = "yaml"
+    else:
+        text = decode_text(raw, name)
+        numbered = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        replies, lines = [reply for _, reply in numbered], [n for n, _ in numbered]
+        kind = "lines"
+    for index, reply in enumerate(replies):
+        try:
+            check_reply(reply)
+        except ValueError as exc:
+            where = f"line {lines[index]}" if lines else f"item {index + 1}"
+            raise Failure(f"{name}: {where}: {exc}") from None
+    return replies, kind
+
+
+def _yaml_replies(raw: bytes, name: str) -> list[str]:
     from ..playbook.yamlsource import parse_yaml_bytes
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise Failure(f"cannot read replies file {path}: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Failure(f"{path}: not UTF-8 text") from None
-    doc, _problems = parse_yaml_bytes(raw, str(path))
-    data = doc.data if doc is not None else None
-    if isinstance(data, list):
-        bad = [i for i, item in enumerate(data) if not isinstance(item, (str, int, float)) or isinstance(item, bool)]
-        if bad:
-            raise Failure(f"{path}: item {bad[0] + 1} is not a reply (write one string per list item)")
-        return [str(item) for item in data]
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    doc, problems = parse_yaml_bytes(raw, name)
+    errors = [p for p in problems if p.severity == "error"]
+    if doc is None or errors:
+        listed = "\n".join(p.format() for p in errors or problems) or f"{name}: cannot read replies"
+        raise Failure(f"{listed}\n    (a .yaml replies file is a YAML list; name the file .txt for one reply per line)")
+    if not isinstance(doc.data, list):
+        raise Failure(f"{name}:1:1: a .yaml replies file is a list of replies, one `- reply` per turn")
+    for index, item in enumerate(doc.data):
+        if not isinstance(item, (str, int, float)) or isinstance(item, bool):
+            line, col = doc.position((index,))
+            raise Failure(f"{name}:{line}:{col}: item {index + 1} is not a reply (write one string per list item)")
+    return [str(item) for item in doc.data]
 
 
 @click.group()
@@ -74,15 +99,15 @@ def list_drills(playbook_path: Path | None, lang: str | None, fmt: str) -> None:
     rows = [{"id": d.id, "title": d.title.get(loc), "difficulty": d.difficulty.value, "customer_type": d.persona.type,
              "locales": list(d.locales or playbook.locales)} for d in playbook.drills.values()]
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
         return
     if not rows:
-        click.echo("no drills in this playbook")
+        echo("no drills in this playbook")
         return
     width = max(len(r["id"]) for r in rows)
     for r in rows:
-        click.echo(f"{r['id']:<{width}}  {r['difficulty']:<6}  {r['customer_type']:<14}  "
-                   f"{','.join(r['locales']):<6}  {r['title']}")
+        echo(f"{r['id']:<{width}}  {r['difficulty']:<6}  {r['customer_type']:<14}  "
+             f"{','.join(r['locales']):<6}  {r['title']}")
 
 
 @drill.command("run")
@@ -109,7 +134,10 @@ def run(drill_id: str, replies_path: Path | None, model_answers: bool, lang: str
     if target is None:
         known = ", ".join(sorted(playbook.drills)) or "none"
         raise Failure(f"unknown drill {drill_id!r} (known: {known})")
-    replies = read_replies(replies_path) if replies_path is not None else []
+    replies: list[str] = []
+    if replies_path is not None:
+        replies, kind = read_replies(replies_path)
+        echo(f"note: read {len(replies)} replies from {replies_path} ({REPLY_FORMATS[kind]})", err=True)
     loc = pick_locale(playbook, lang, target.locales, " ".join(replies))
     notes: list[str] = []
     try:
@@ -133,10 +161,10 @@ def run(drill_id: str, replies_path: Path | None, model_answers: bool, lang: str
     except (DrillError, ScoringError) as exc:
         raise Failure(str(exc)) from None
     for note in notes:
-        click.echo(f"note: {note}", err=True)
+        echo(f"note: {note}", err=True)
     if fmt == "json":
         data = drill_json(playbook, report)
         data["record"] = session.record()
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_json(data)
     else:
-        click.echo(drill_text(playbook, report))
+        echo(drill_text(playbook, report))

@@ -44,7 +44,7 @@ def explore(drill_id: str, playbook_path: Path | None, lang: str | None, random_
     best = max_score(playbook, drill)
     if fmt == "json":
         data = ex.to_json() | {"max_achievable_score": best.score, "pass_mark": best.pass_mark}
-        write_output(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
+        write_output(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output, is_json=True)
         return
     lines = [f"drill {drill.id}: {ex.runs} playthroughs ({ex.locale})" + (" [walk truncated]" if ex.truncated else "")]
     lines.append("nodes:")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import Failure, load, playbook_option, write_output
+from ._common import Failure, echo, load, playbook_option, write_output
 
 
 @click.group()
@@ -36,4 +36,4 @@ def handbook(playbook_path: Path | None, lang: str | None, fmt: str | None, outp
         raise Failure(str(exc)) from None
     write_output(text, output)
     if output is not None:
-        click.echo(f"wrote {output}", err=True)
+        echo(f"wrote {output}", err=True)

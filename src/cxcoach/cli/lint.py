@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from ._common import Failure
+from ._common import Failure, echo, echo_json
 
 
 @click.command()
@@ -34,7 +33,7 @@ def lint(paths: tuple[Path, ...], fmt: str, fail_on_warnings: bool, select: tupl
 
     if show_codes:
         for code, summary in explain_codes():
-            click.echo(f"{code}  {summary}")
+            echo(f"{code}  {summary}")
         return
     targets = list(paths) or [default_playbook_path()]
     reports = []
@@ -50,19 +49,19 @@ def lint(paths: tuple[Path, ...], fmt: str, fail_on_warnings: bool, select: tupl
     warnings = sum(r.warnings for r in reports)
     failed = errors > 0 or (fail_on_warnings and warnings > 0)
     if fmt == "json":
-        click.echo(json.dumps({
+        echo_json({
             "ok": not failed, "errors": errors, "warnings": warnings,
             "playbooks": [{"path": r.path, "valid": r.loaded, "suppressed": r.suppressed,
                            "findings": [p.to_json() for p in r.findings]} for r in reports],
-        }, ensure_ascii=False, indent=2))
+        })
     else:
         for report in reports:
             if not report.loaded:
-                click.echo(f"{report.path}: not linted, the playbook does not validate:", err=True)
+                echo(f"{report.path}: not linted, the playbook does not validate:", err=True)
             for problem in report.findings:
-                click.echo(problem.format(), err=not report.loaded)
+                echo(problem.format(), err=not report.loaded)
         suppressed = sum(r.suppressed for r in reports)
         tail = f", {suppressed} suppressed" if suppressed else ""
-        click.echo(f"{len(reports)} playbook(s) linted: {errors} error(s), {warnings} warning(s){tail}")
+        echo(f"{len(reports)} playbook(s) linted: {errors} error(s), {warnings} warning(s){tail}")
     if failed:
         raise SystemExit(1)

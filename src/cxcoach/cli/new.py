@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
 
-from ._common import Failure
+from ..sanitize import one_line
+from ._common import Failure, echo
 
 
 @click.command()
@@ -41,8 +43,8 @@ def new(kind: str, name: str, directory: Path, playbook_path: Path, locales: str
         elif kind == "tests":
             created, missing = new_tests(name, playbook_path, force=force)
             if missing:
-                click.echo(f"no case fires these rules (can they fire at all? see `cxcoach lint`): "
-                           f"{', '.join(missing)}", err=True)
+                echo(f"no case fires these rules (can they fire at all? see `cxcoach lint`): "
+                     f"{', '.join(missing)}", err=True)
         else:
             created = new_rule(name, playbook_path)
     except ScaffoldError as exc:
@@ -51,5 +53,6 @@ def new(kind: str, name: str, directory: Path, playbook_path: Path, locales: str
     except OSError as exc:
         raise Failure(f"cannot write files: {exc.strerror or exc}") from None
     for path in created.files:
-        click.echo(f"created {path}")
-    click.echo(f"next: cxcoach {'test' if kind == 'tests' else 'validate'} {created.playbook}")
+        echo(f"created {one_line(str(path))}")
+    # A command the trainer can paste as it is: the folder quoted for the shell.
+    echo(f"next: cxcoach {'test' if kind == 'tests' else 'validate'} {one_line(shlex.quote(str(created.playbook)))}")

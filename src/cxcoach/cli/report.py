@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import Failure, load, playbook_option, write_output
+from ._common import Failure, echo, load, playbook_option, write_output
 
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".csv": "csv"}
 
@@ -53,15 +53,20 @@ def monthly(month: str | None, fmt: str | None, output: Path | None, db: str | N
             options.check(playbook)
     except (ReportError, TimeError) as exc:
         raise click.BadParameter(str(exc)) from None
+    if which.start(tz) >= now:  # nothing to count, and every open case's clock would be run to that month
+        raise click.BadParameter(f"{which} has not begun yet; choose this month or an earlier one", param_hint="--month")
     try:
         with Store.open(resolve_db(db)) as store:
             result = build_monthly(store.cases, playbook, which, now=until or now, as_of=until,
                                    locale=lang, options=options)
     except (StoreError, ReportError) as exc:
         raise Failure(str(exc)) from None
-    write_output(render(result, chosen), output)
+    text = render(result, chosen)
+    if chosen == "csv" and output is not None:
+        text = "\ufeff" + text  # a byte-order mark: spreadsheets on a Chinese-locale Windows then read UTF-8
+    write_output(text, output, is_json=chosen == "json")
     if output is not None:
-        click.echo(f"wrote {output} ({chosen})", err=True)
+        echo(f"wrote {output} ({chosen})", err=True)
 
 
 @report.command("schema")
@@ -69,4 +74,4 @@ def schema() -> None:
     """Print the JSON Schema of `report monthly --format json` (for BI tools and validators)."""
     from ..report.render_json import schema_text
 
-    click.echo(schema_text(), nl=False)
+    write_output(schema_text(), None, is_json=True)

@@ -5,12 +5,12 @@ Argument parsing and output only; the work is `cxcoach.drill.score_reply`.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
+from ._common import echo, echo_json
 from .drill import Failure, load, pick_locale
 
 
@@ -26,13 +26,16 @@ def score(reply: str | None, rubric: str | None, lang: str | None, playbook_path
     from ..drill import ScoringError, score_reply
     from ..drill.report import reply_json, reply_text
 
+    from ..inputs import STDIN, check_reply, decode_text, read_input
+
     if reply is None:
         if sys.stdin is None or sys.stdin.isatty():
             raise Failure("give the reply with --reply TEXT or on stdin")
-        reply = sys.stdin.read()
+        reply = decode_text(*read_input(STDIN))
     reply = reply.strip()
     if not reply:
         raise Failure("the reply is empty")
+    check_reply(reply)  # before the playbook loads: a too-long reply fails fast
     playbook = load(playbook_path)
     loc = pick_locale(playbook, lang, playbook.locales, reply)
     try:
@@ -40,6 +43,6 @@ def score(reply: str | None, rubric: str | None, lang: str | None, playbook_path
     except ScoringError as exc:
         raise Failure(str(exc)) from None
     if fmt == "json":
-        click.echo(json.dumps(reply_json(playbook, result), ensure_ascii=False, indent=2))
+        echo_json(reply_json(playbook, result))
     else:
-        click.echo(reply_text(playbook, result))
+        echo(reply_text(playbook, result))

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..errors import ExitCode
+from ._common import echo
+
 if TYPE_CHECKING:
     from ..authoring.playbook_tests import Outcome, TestFile
 
@@ -31,48 +34,48 @@ def test(paths: tuple[Path, ...], coverage: bool, keyword: str | None, verbose: 
 
     files = collect(list(paths) or [default_playbook_path()])
     if not files:
-        click.echo("no *.test.yaml files found", err=True)
-        raise SystemExit(5)
+        echo("no *.test.yaml files found", err=True)
+        raise SystemExit(ExitCode.NO_TESTS)
     current: list[TestFile | None] = [None]
 
     def progress(tf: TestFile, outcome: Outcome) -> None:
         mark = {"passed": ".", "failed": "F", "error": "E"}[outcome.status]
         if verbose:
-            click.echo(f"{outcome.test.where} {outcome.test.name} {outcome.status.upper()}")
+            echo(f"{outcome.test.where} {outcome.test.name} {outcome.status.upper()}")
             return
         if current[0] is not tf:
             if current[0] is not None:
-                click.echo("")
-            click.echo(f"{display_path(tf.path)} ", nl=False)
+                echo("")
+            echo(f"{display_path(tf.path)} ", nl=False)
             current[0] = tf
-        click.echo(mark, nl=False)
+        echo(mark, nl=False)
 
     result = run(files, keyword=keyword, progress=progress)
     if current[0] is not None and not verbose:
-        click.echo("")
+        echo("")
     for path, problems in result.file_problems:
         what = "playbook is invalid" if path.is_dir() or not str(path).endswith(TEST_SUFFIXES) else "cannot run this file"
-        click.echo(f"{display_path(path)}: {what}:", err=True)
+        echo(f"{display_path(path)}: {what}:", err=True)
         for problem in problems:
-            click.echo(problem.format(), err=True)
+            echo(problem.format(), err=True)
     failures = [o for o in result.outcomes if o.status != "passed"]
     if failures:
-        click.echo("\n" + " FAILURES ".center(72, "="))
+        echo("\n" + " FAILURES ".center(72, "="))
         for outcome in failures:
-            click.echo(f" {outcome.test.where}: {outcome.test.name} ".center(72, "_"))
+            echo(f" {outcome.test.where}: {outcome.test.name} ".center(72, "_"))
             for line in failure_text(outcome):
-                click.echo(line)
+                echo(line)
     if coverage:
-        click.echo("\n" + " coverage ".center(72, "-"))
+        echo("\n" + " coverage ".center(72, "-"))
         for kind, hit, total, missing in result.coverage.table():
             pct = f"{100 * hit / total:.0f}%" if total else "-"
-            click.echo(f"{kind:<10} {hit:>4}/{total:<4} {pct:>5}")
+            echo(f"{kind:<10} {hit:>4}/{total:<4} {pct:>5}")
             if missing:
                 shown = ", ".join(missing[:30]) + (f", ... ({len(missing) - 30} more)" if len(missing) > 30 else "")
-                click.echo(f"  never exercised: {shown}")
-    click.echo("")
-    click.echo(f" {summary_line(result)} ".center(72, "="))
+                echo(f"  never exercised: {shown}")
+    echo("")
+    echo(f" {summary_line(result)} ".center(72, "="))
     if not result.outcomes and not result.file_problems:
-        raise SystemExit(5)
+        raise SystemExit(ExitCode.NO_TESTS)
     if not result.ok:
         raise SystemExit(1)

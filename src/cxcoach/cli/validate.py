@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from ..playbook import check_playbook, default_playbook_path
 from ..problems import Severity
+from ._common import echo, echo_json
 
 
 @click.command()
@@ -31,20 +31,20 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
         warnings += sum(p.severity is Severity.WARNING for p in problems)
         report.append((target, playbook, problems))
     if fmt == "json":
-        click.echo(json.dumps({
+        echo_json({
             "ok": errors == 0 and not (strict and warnings),
             "errors": errors,
             "warnings": warnings,
             "playbooks": [{"path": str(t), "valid": pb is not None, "id": pb.id if pb else None,
-                           "problems": [p.to_json() for p in probs]} for t, pb, probs in report],
-        }, ensure_ascii=False, indent=2))
+                     "problems": [p.to_json() for p in probs]} for t, pb, probs in report],
+        })
     else:
         for target, playbook, problems in report:
             for problem in problems:
-                click.echo(problem.format())
+                echo(problem.format())
             if playbook is not None:
-                click.echo(f"ok: {target} (playbook {playbook.id!r}: {len(playbook.rules)} rules, "
-                           f"{len(playbook.steps)} steps, {len(playbook.drills)} drills)")
-        click.echo(f"{len(targets)} playbook(s) checked: {errors} error(s), {warnings} warning(s)")
+                echo(f"ok: {target} (playbook {playbook.id!r}: {len(playbook.rules)} rules, "
+                     f"{len(playbook.steps)} steps, {len(playbook.drills)} drills)")
+        echo(f"{len(targets)} playbook(s) checked: {errors} error(s), {warnings} warning(s)")
     if errors or (strict and warnings):
         raise SystemExit(1)

@@ -11,6 +11,7 @@ transaction that checks each case's version).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from typing import Any
 import msgspec
 
 from ..engine.calendar import add_duration
+from ..inputs import open_regular
 from ..playbook.model import Duration, DurationUnit, Playbook
 from ..store import StoreError
 from ..store.cases import CaseRow, EventRow
@@ -98,7 +100,7 @@ def parse_case_line(data: object) -> tuple[str, str | None, dt.datetime, list[Ev
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    with open(path, encoding="utf-8") as fh:
+    with io.TextIOWrapper(open_regular(path, "archive"), encoding="utf-8") as fh:  # a pipe cannot hang us
         for number, line in enumerate(fh, 1):
             if line.strip():
                 yield number, line

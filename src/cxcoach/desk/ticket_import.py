@@ -22,6 +22,7 @@ number and skipped, the rest are imported. Empty cells mean "not given".
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterator, Mapping
@@ -31,6 +32,7 @@ from typing import Any
 import msgspec
 
 from ..errors import CxcoachError
+from ..inputs import read_input
 from ..store import StoreError
 from .service import Desk
 from .times import TimeError, parse_time
@@ -73,10 +75,7 @@ class Mapping_(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename={
 def load_mapping(path: Path) -> Mapping_:
     from ..playbook.yamlsource import parse_yaml_bytes
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise MappingError(f"cannot read the mapping {path}: {exc.strerror or exc}") from None
+    raw, _ = read_input(path, "the mapping")  # a regular file, bounded (inputs.py)
     doc, problems = parse_yaml_bytes(raw, str(path))
     errors = [p for p in problems if p.severity == "error"]
     if doc is None or errors:
@@ -89,12 +88,11 @@ def load_mapping(path: Path) -> Mapping_:
 
 def _rows(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | None, str | None]]:
     """(line number, row or None, why not) for each record of a CSV or JSON Lines file."""
+    raw, _ = read_input(path, "the export", limit=MAX_FILE, how="split it")  # a regular file: a pipe cannot hang us
     try:
-        if path.stat().st_size > MAX_FILE:
-            raise StoreError(f"{path} is over {MAX_FILE // (1024 * 1024)} MB; split it")
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StoreError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise StoreError(f"cannot read {path}: {exc}") from None
     if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
         for number, line in enumerate(text.splitlines(), 1):
             if not line.strip():
@@ -153,7 +151,7 @@ def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
                 value = _cell(row, spec.column)
                 if value is not None:
                     facts[fact] = spec.values.get(value, value) if spec.values else value
-            later = []
+            later: list[tuple[dt.datetime, str | None, dict[str, Any], str | None, str]] = []
             for ev in mapping.events:
                 at_raw = _cell(row, ev.at)
                 if at_raw is None:

@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..engine.case import CaseError, parse_case
-from ..engine.conditions import compile_condition
+from ..conditions.compile import compile_condition
 from ..engine.recommend import _no_overdue
-from ..errors import CxcoachError
+from ..errors import CxcoachError, ExitCode
 from ..playbook.model import Playbook
 from ..problems import did_you_mean
 from .state import CaseState, _typed, stage_of, workflow
@@ -32,7 +32,7 @@ from .times import show_time
 class EventRejected(CxcoachError):
     """An event that breaks the playbook's rules; nothing was written. `problems` lists why."""
 
-    exit_code = 3
+    exit_code = ExitCode.REFUSED
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)

@@ -11,6 +11,7 @@ jieba); Latin phrases must sit on word boundaries.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,8 +19,9 @@ from functools import lru_cache
 import msgspec
 
 from ..playbook import drill_model as dm
+from ..inputs import check_reply
 from ..playbook.drill_build import detector_refs
-from ..playbook.drill_regex import MAX_INPUT, bound_regex
+from ..playbook.drill_regex import MAX_INPUT, REPLY_BUDGET, bound_regex
 from .clauses import Clause, clauses
 from .form import FormVerdict, read_form
 from .learn import CONFIRM, MISCONDUCT, Learnt, features
@@ -71,11 +73,13 @@ class ReplyContext:
     confidence: dict[tuple[str, Hit], float] = field(default_factory=dict)
     withheld: dict[str, tuple[Hit, ...]] = field(default_factory=dict)
     _defence_from: int | None = -1
+    regex_budget: int = REPLY_BUDGET  # backtracking steps left for this reply's regexes (drill_regex.py)
 
     @classmethod
     def of(cls, reply: str, detectors: Mapping[str, dm.Detector] | None = None, *,
            learnt: Learnt | None = None) -> ReplyContext:
         """Without `learnt` (see learn.learnt_for) the detectors use their phrases and patterns only."""
+        check_reply(reply)  # the length cap comes before normalisation, which can grow the text 18x
         return cls(normalize(reply), detectors or {}, learnt)
 
     @property
@@ -283,15 +287,17 @@ def _phrase(m: dm.Phrase, ctx: ReplyContext) -> tuple[Hit, ...]:
 
 
 @lru_cache(maxsize=1024)
-def _compiled(source: str) -> re.Pattern[str]:
+def _compiled(source: str) -> tuple[re.Pattern[str], int]:
     # Bound from the author's source every time it is compiled (once per pattern):
     # a Regex built in code never went through the loader, so its `pattern` is not trusted.
-    return re.compile(bound_regex(source).pattern, re.IGNORECASE)
+    bounded = bound_regex(source)
+    return re.compile(bounded.pattern, re.IGNORECASE), bounded.cost
 
 
 def _regex(m: dm.Regex, ctx: ReplyContext) -> tuple[Hit, ...]:
-    pattern = _compiled(m.source)
-    text = ctx.text[:MAX_INPUT]
+    pattern, cost = _compiled(m.source)
+    text = ctx.text[:min(MAX_INPUT, ctx.regex_budget // cost)]  # the reply's budget, not each regex's
+    ctx.regex_budget -= cost * len(text)
     return tuple(Hit(x.start(), x.end()) for x in pattern.finditer(text)
                  if x.end() > x.start() and not ctx.negation.negated(x.start(), m.guard))
 
@@ -309,13 +315,20 @@ def _gap(a: Hit, b: Hit) -> int:
 
 
 def _near(m: dm.Near, ctx: ReplyContext) -> tuple[Hit, ...]:
-    groups = [evaluate(item, ctx) for item in m.items]
+    groups = [sorted(evaluate(item, ctx)) for item in m.items]
     if not all(groups):
         return ()
+    # Only hits starting near the chosen ones can be within reach: look at that slice of each
+    # group, not all of it (a reply of one repeated word made this quadratic: 70 s for 8 items).
+    starts = [[h.start for h in group] for group in groups]
+    longest = [max(h.end - h.start for h in group) for group in groups]
     found: set[Hit] = set()
     for first in groups[0]:
         chosen = [first]
-        for group in groups[1:]:
+        for index in range(1, len(groups)):
+            low = min(c.start for c in chosen) - m.within - longest[index]
+            group = groups[index][bisect_left(starts[index], low):
+                                  bisect_right(starts[index], max(c.end for c in chosen) + m.within)]
             if m.ordered:
                 last = chosen[-1]
                 candidates = [h for h in group if h.start >= last.end and _gap(last, h) <= m.within]

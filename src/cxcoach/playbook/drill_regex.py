@@ -11,10 +11,15 @@ restricted so backtracking stays small by construction:
 2. unbounded repeats are capped: `*` -> `{0,30}`, `+` -> `{1,30}`, `{n,}` -> `{n,30}`;
 3. the backtracking cost per start position (product of repeat ranges along a
    sequence, sum over alternatives) must stay under `MAX_COST`;
-4. the runtime matcher looks at most at `MAX_INPUT` characters.
+4. the runtime matcher looks at most at `MAX_INPUT` characters;
+5. all the regexes matched against one reply share `REPLY_BUDGET` steps: a
+   regex scans `len(text) * cost` of them, and one that meets an exhausted
+   budget sees only as much of the reply as the rest pays for.
 
-So the worst case is about MAX_INPUT * MAX_COST simple steps, and typical
-patterns run in microseconds. This module lives in the playbook layer because
+So one reply costs at most about REPLY_BUDGET simple steps (some 0.3 s) however
+many costly regexes a playbook holds, and typical patterns run in
+microseconds: all the shipped playbook's regexes together (cost 4,537) need
+under half the budget even on a reply of MAX_INPUT characters. This module lives in the playbook layer because
 validation (drill_build) and the runtime matcher (drill/matcher) share it.
 """
 
@@ -36,6 +41,7 @@ except ImportError:  # pragma: no cover - older interpreters
 MAX_REPEAT = 30
 MAX_COST = 50_000
 MAX_INPUT = 2_000
+REPLY_BUDGET = 20_000_000  # MAX_COST * MAX_INPUT / 5: five costly regexes took 5-8 s per reply before
 
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT}
 _POSSESSIVE = getattr(_c, "POSSESSIVE_REPEAT", None)

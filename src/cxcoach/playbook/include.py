@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..inputs import InputError, describe_mode, open_regular, read_limited
 from ..problems import Problem, ProblemList, Severity, did_you_mean
 from ..resources import playbooks_dir
+from ..sanitize import one_line
 from .yamlsource import DEFAULT_LIMITS, Document, Limits, display_path, read_yaml_file
 
 SHIPPED = "cxcoach:"
@@ -43,6 +46,14 @@ class IncludeError(ValueError):
 
 def resolve(ref: str, including: Path) -> Path:
     """The file an include entry names: `cxcoach:` + a path under the shipped playbooks, else relative."""
+    try:
+        return _resolve(ref, including)
+    except (OSError, RuntimeError):  # RuntimeError: Python 3.11's pathlib on a link loop
+        raise IncludeError(f"included file {ref!r} cannot be followed (a link loop?)",
+                           "name the file itself, not a link that leads back to itself") from None
+
+
+def _resolve(ref: str, including: Path) -> Path:
     if ref.startswith(SHIPPED):
         base = playbooks_dir()
         target = (base / ref[len(SHIPPED):]).resolve()
@@ -56,10 +67,13 @@ def resolve(ref: str, including: Path) -> Path:
         hint = "give a path relative to this file, or cxcoach:<playbook>/<file>.yaml for a shipped one"
     if target.suffix not in (".yaml", ".yml"):
         raise IncludeError(f"{ref!r} is not a .yaml file", hint)
+    shown = one_line(display_path(target))  # a name can hold a line break that would forge a message line
+    if target.exists() and not target.is_file():
+        raise IncludeError(f"included file {ref!r} is {describe_mode(target.stat().st_mode)}, not a regular file "
+                           f"({shown})", "include regular YAML files only")
     if not target.is_file():
         near = sorted(p.name for p in target.parent.glob("*.y*ml")) if target.parent.is_dir() else []
-        raise IncludeError(f"included file {ref!r} not found ({display_path(target)})",
-                           did_you_mean(target.name, near) or hint)
+        raise IncludeError(f"included file {ref!r} not found ({shown})", did_you_mean(target.name, near) or hint)
     return target
 
 
@@ -136,6 +150,14 @@ def _quick_entries(raw: bytes) -> list[str] | None:
     return out
 
 
+def _readable(path: Path, limits: Limits) -> bool:
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size <= limits.max_bytes
+
+
 def included_paths(files: Iterable[Path], limits: Limits = DEFAULT_LIMITS) -> list[Path]:
     """Every file `files` include, transitively (for the cache fingerprint); unreadable ones are skipped.
 
@@ -148,8 +170,9 @@ def included_paths(files: Iterable[Path], limits: Limits = DEFAULT_LIMITS) -> li
     while queue:
         path = queue.pop(0)
         try:
-            raw = path.read_bytes()
-        except OSError:
+            with open_regular(path) as handle:
+                raw = read_limited(handle, limits.max_bytes, str(path))
+        except InputError:  # validation reports it; the fingerprint reads only files it can
             continue
         if not _may_declare(raw):
             continue
@@ -168,6 +191,7 @@ def included_paths(files: Iterable[Path], limits: Limits = DEFAULT_LIMITS) -> li
                 continue
             if target not in seen and Path(os.path.abspath(target)) not in seen:
                 seen.add(target)
-                out.append(target)
-                queue.append(target)
+                if _readable(target, limits):  # the fingerprint reads each file whole: none it should not
+                    out.append(target)
+                    queue.append(target)
     return out

@@ -17,6 +17,7 @@ from typing import Any
 from ..gc_pause import gc_paused
 from ..problems import Problem, did_you_mean, path_str
 from ..resources import schemas_dir
+from ..sanitize import brief
 from .model import OP_SYNONYMS
 from .yamlsource import Document
 
@@ -123,16 +124,17 @@ def _to_problem(doc: Document, error: Any) -> Problem:
             key = extras[0]
             line, col = doc.position(path + (key,), key=True)
             path = path + (key,)
-            message = f"unknown key {key!r}" + (f" (and {len(extras) - 1} more)" if len(extras) > 1 else "")
+            message = f"unknown key {brief(key)}" + (f" (and {len(extras) - 1} more)" if len(extras) > 1 else "")
             hint = did_you_mean(key, allowed) or (f"allowed keys: {', '.join(allowed)}" if allowed else None)
             if key == "<<":
                 hint = "YAML merge keys are not supported; write the fields out"
     elif kind == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        present = error.instance if isinstance(error.instance, dict) else {}
+        missing = next((key for key in error.validator_value if key not in present), "?")
         message = f"missing required key {missing!r}"
     elif kind == "enum":
         allowed = [str(v) for v in error.validator_value]
-        message = f"{error.instance!r} is not one of: {', '.join(allowed)}"
+        message = f"{brief(error.instance)} is not one of: {', '.join(allowed)}"
         synonym = OP_SYNONYMS.get(str(error.instance).lower())
         hint = (f"did you mean {synonym!r}?" if synonym in allowed else None) \
             or did_you_mean(str(error.instance), allowed) or hint
@@ -144,10 +146,28 @@ def _to_problem(doc: Document, error: Any) -> Problem:
         title = schema.get("title") or "value"
         message = f"{_describe(error.instance)} is not a valid {title.lower()}"
     elif kind == "pattern":
-        message = f"{error.instance!r} has the wrong form"
-    elif kind == "minItems" and error.validator_value == 1:
-        message = "must not be empty"
+        message = f"{brief(error.instance)} has the wrong form"
+    elif kind in _BOUNDS:
+        message = _BOUNDS[kind](error.instance, error.validator_value)
     return Problem(doc.file, line, col, "E101", message, hint=hint, path=path_str(path))
+
+
+# Our own words for every other keyword the schemas use, so no message (and no test) depends on
+# jsonschema's wording; error.message stays the fallback for a keyword added later.
+_BOUNDS: dict[str, Callable[[Any, Any], str]] = {
+    "minimum": lambda value, limit: f"{brief(value)} is below the minimum {limit}",
+    "maximum": lambda value, limit: f"{brief(value)} is above the maximum {limit}",
+    "exclusiveMinimum": lambda value, limit: f"{brief(value)} must be more than {limit}",
+    "exclusiveMaximum": lambda value, limit: f"{brief(value)} must be less than {limit}",
+    "minLength": lambda value, limit: "must not be empty" if limit == 1 else f"needs at least {limit} characters",
+    "maxLength": lambda value, limit: f"is longer than {limit} characters",
+    "minItems": lambda value, limit: "must not be empty" if limit == 1 else f"needs at least {limit} items",
+    "maxItems": lambda value, limit: f"has more than {limit} items",
+    "minProperties": lambda value, limit: "must not be empty" if limit == 1 else f"needs at least {limit} keys",
+    "uniqueItems": lambda value, limit: "lists the same item twice",
+    "const": lambda value, limit: f"must be {limit!r}",
+    "not": lambda value, limit: f"{_describe(value)} is not allowed here",
+}
 
 
 def _describe(value: Any) -> str:
@@ -159,7 +179,7 @@ def _describe(value: Any) -> str:
         return str(value).lower()
     if value is None:
         return "nothing"
-    return repr(value)
+    return brief(value)
 
 
 # --- fast acceptance ----------------------------------------------------------

@@ -24,7 +24,9 @@ import msgspec
 import yaml
 
 from ..gc_pause import gc_paused
+from ..inputs import MAX_INT, InputError, InputTooLarge, open_regular, read_limited
 from ..problems import Problem, Severity, path_str
+from ..sanitize import brief
 
 try:  # libyaml is several times faster and gives the same events and marks
     from yaml import CSafeLoader as _Loader
@@ -226,6 +228,7 @@ _PLAIN_CACHE: dict[str, Any] = {}
 # First characters of every implicit type (ints, floats, bools, nulls, dates...); most ids start otherwise.
 _IMPLICIT_STARTS = frozenset(_RESOLVER.yaml_implicit_resolvers)  # a None key would mean "any character"
 _PLAIN_CACHE_SIZE = 50_000
+_INT_DIGITS = len(str(MAX_INT))  # plain decimals shorter than this are in range; larger ones are E006
 
 
 def _construct(tag: str, node: yaml.ScalarNode) -> Any:
@@ -241,7 +244,7 @@ def _plain_scalar(text: str) -> Any:
     value = _PLAIN_CACHE.get(text, _SLOW)
     if value is not _SLOW:
         return value
-    if text.isascii() and text.isdigit() and (text[0] != "0" or len(text) == 1):
+    if text.isascii() and text.isdigit() and (text[0] != "0" or len(text) == 1) and len(text) < _INT_DIGITS:
         value = int(text)  # a plain decimal, as resolve() and the constructor read it, sooner
     else:
         value = _resolved(text)
@@ -264,9 +267,10 @@ def _resolved(text: str) -> Any:
         return text  # YAML 1.2: yes/no/on/off are words (no "Norway problem")
     if tag in _CONSTRUCTED:
         try:
-            return _construct(tag, yaml.ScalarNode(tag, text))
+            value = _construct(tag, yaml.ScalarNode(tag, text))
         except (yaml.YAMLError, ValueError):
             return _SLOW
+        return _SLOW if tag == "tag:yaml.org,2002:int" and abs(value) > MAX_INT else value  # E006 there
     return _SLOW
 
 
@@ -280,25 +284,27 @@ def display_path(path: Path) -> str:
 
 
 def read_yaml_file(path: Path, *, limits: Limits = DEFAULT_LIMITS, name: str | None = None) -> tuple[Document | None, list[Problem]]:
-    """Read and compose one file; never raises for bad content."""
+    """Read and compose one file; never raises for bad content, never blocks on a pipe or reads past the limit."""
     name = name or display_path(path)
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            return None, [_problem(name, 1, 1, "E010", f"file is {size:,} bytes, over the limit of {limits.max_bytes:,}",
-                                   "split the playbook into several files in one folder")]
-        with path.open("rb") as handle:
-            raw = handle.read(limits.max_bytes + 1)
-    except OSError as exc:
-        return None, [_problem(name, 1, 1, "E011", f"cannot read file: {exc.strerror or exc}")]
+        with open_regular(path) as handle:
+            raw = read_limited(handle, limits.max_bytes, name)
+    except InputTooLarge:
+        return None, [_too_big(name, limits)]
+    except InputError as exc:
+        return None, [_problem(name, 1, 1, "E011", f"cannot read file: {exc.reason}")]
     return parse_yaml_bytes(raw, name, limits=limits)
+
+
+def _too_big(name: str, limits: Limits) -> Problem:
+    return _problem(name, 1, 1, "E010", f"file is over the limit of {limits.max_bytes:,} bytes",
+                    "split the playbook into several files in one folder")
 
 
 def parse_yaml_bytes(raw: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Document | None, list[Problem]]:
     problems: list[Problem] = []
     if len(raw) > limits.max_bytes:
-        return None, [_problem(name, 1, 1, "E010", f"file is over the limit of {limits.max_bytes:,} bytes",
-                               "split the playbook into several files in one folder")]
+        return None, [_too_big(name, limits)]
     for bom, label in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
                        (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
         if raw.startswith(bom):
@@ -314,9 +320,6 @@ def parse_yaml_bytes(raw: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) 
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, problems + [_problem(name, line, col, "E002", f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
                                           "save the file as UTF-8")]
-    tab_problems = _tab_indentation(text, name)
-    if tab_problems:
-        return None, problems + tab_problems
     doc, more = compose(text, name, limits)
     return doc, problems + more
 
@@ -337,8 +340,7 @@ def compose(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Docu
         if "nesting" in message:  # libyaml (0.2.5+ as bundled by PyYAML 6.0.3+) bounds depth itself
             return None, builder.problems + [_problem(name, line, col, "E014", _DEPTH_MESSAGE.format(limits.max_depth),
                                                       _DEPTH_HINT)]
-        return None, builder.problems + [_problem(name, line, col, "E001", f"YAML syntax error: {message}",
-                                                  "check indentation, quotes and the ':' after each key")]
+        return None, builder.problems + [_syntax_problem(name, text, exc)]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         line, col = _reader_position(exc, text)
         return None, builder.problems + [_problem(name, line, col, "E001", f"YAML error: {_first_line(exc)}",
@@ -475,7 +477,7 @@ class _Composer:
                 entries.append(entry)
             elif key in container:
                 first = self.lines.line_col(key_marks[key])[0]
-                self._error(key_mark, "E003", f"duplicate key {key!r} (first defined on line {first})",
+                self._error(key_mark, "E003", f"duplicate key {brief(key)} (first defined on line {first})",
                             "remove one of them: YAML would silently keep only the last")
                 key = _EMPTY
             else:
@@ -516,7 +518,7 @@ class _Composer:
     def _check_tag(self, event: Any, default: str | None) -> None:
         tag = getattr(event, "tag", None)
         if tag and tag != "!" and tag != default and tag not in _SCALAR_TAGS:
-            self._error(event.start_mark, "E016", f"YAML tag {tag!r} is not allowed",
+            self._error(event.start_mark, "E016", f"YAML tag {brief(tag)} is not allowed",
                         "playbooks hold plain data; remove the '!' tag", stop=True)
 
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
@@ -533,21 +535,67 @@ class _Composer:
             return event.value  # YAML 1.2: yes/no/on/off are words (no "Norway problem")
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            return _construct(tag, node)
+            value = _construct(tag, node)
         except (yaml.YAMLError, ValueError) as exc:
-            self._error(event.start_mark, "E001", f"bad {tag.rsplit(':', 1)[-1]} value {event.value!r}: {_first_line(exc)}", stop=True)
-            return None
+            if tag == "tag:yaml.org,2002:int":
+                self._too_large(event)
+            self._error(event.start_mark, "E001", f"bad {tag.rsplit(':', 1)[-1]} value {brief(event.value)}: "
+                        f"{_first_line(exc)}", stop=True)
+        if tag == "tag:yaml.org,2002:int" and abs(value) > MAX_INT:
+            self._too_large(event)
+        return value
+
+    def _too_large(self, event: yaml.ScalarEvent) -> None:
+        self._error(event.start_mark, "E006", f"integer {brief(event.value)} is out of range "
+                    f"(at most {len(str(MAX_INT))} digits, ±{MAX_INT:,})",
+                    "quote it if it is an id or a code rather than a number", stop=True)
 
 
-def _tab_indentation(text: str, name: str) -> list[Problem]:
-    problems = []
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.lstrip(" ")
-        if stripped.startswith("\t"):
-            col = len(line) - len(stripped) + 1
-            problems.append(_problem(name, number, col, "E005", "tab character used for indentation",
-                                     "YAML indents with spaces only; replace the tab with spaces"))
-    return problems
+def _syntax_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+    """A parser error as a problem: a tab in indentation is E005; where the mark is late, name where to look."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return _problem(name, 1, 1, "E001", "YAML syntax error: invalid YAML", _SYNTAX_HINT)
+    lines = _BREAK.split(text)
+    here = lines[mark.line] if mark.line < len(lines) else ""
+    indent = here[: len(here) - len(here.lstrip(" \t"))]
+    if "\t" in indent[: mark.column + 1]:
+        return _problem(name, mark.line + 1, indent.index("\t") + 1, "E005", "tab character in indentation",
+                        "YAML indents with spaces only; replace the tab with spaces (a block scalar whose "
+                        "first line starts with a tab needs an indentation indicator, e.g. `|2`)")
+    message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+    return _problem(name, mark.line + 1, mark.column + 1, "E001", f"YAML syntax error: {message}",
+                    _SYNTAX_HINT + _where_to_look(lines, mark.line, exc.context_mark))
+
+
+_SYNTAX_HINT = "check indentation, quotes and the ':' after each key"
+
+
+def _where_to_look(lines: list[str], line: int, context: Any) -> str:
+    """Where the real mistake may be when the parser noticed it late, as a sentence for the hint (or '').
+
+    An unclosed bracket or quote is reported where the parser gave up; its
+    start is the context mark. A key indented wrongly is often noticed only
+    at a later line, which the parser reads as part of the nearest
+    less-indented line above it (the enclosing block): naming that block and
+    the indentation its first entry set points at the line to fix.
+    """
+    if context is not None and context.line < line:
+        start = lines[context.line][context.column:context.column + 1]
+        if start in ("[", "{", '"', "'"):
+            return f"; the {'bracket' if start in '[{' else 'quote'} opened on line {context.line + 1} is not closed"
+    def indent(text: str) -> int:
+        return len(text) - len(text.lstrip(" "))
+
+    content = [n for n in range(min(line, len(lines))) if lines[n].strip() and not lines[n].lstrip().startswith("#")]
+    here = lines[line] if line < len(lines) else ""
+    block = next((n for n in reversed(content) if indent(lines[n]) < indent(here)), None)
+    first = next((n for n in content if block is not None and n > block), None)
+    if not here.strip() or block is None or first is None or indent(lines[first]) == indent(here):
+        return ""
+    return (f"; the parser reads this line as part of the block that starts on line {block + 1} "
+            f"({brief(lines[block].strip())}), whose entries are indented {indent(lines[first])} spaces "
+            f"(line {first + 1}); this line has {indent(here)}: one of these lines is indented wrongly")
 
 
 def _reader_position(exc: Exception, text: str) -> tuple[int, int]:
