@@ -1,0 +1,75 @@
+"""The structural cues of round 4 (playbooks/default/detectors.yaml): each class of wording is caught
+in both languages, and good replies built the same way are not flagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxcoach.drill import score_reply
+
+
+def _acts(result, polarity: str) -> set[str]:
+    return {b.detector for b in result.behaviours if b.polarity.value == polarity}
+
+
+@pytest.mark.parametrize("reply, act", [
+    # understatement
+    ("两天的延误，说到底也不算多大个事。", "dismissive"),
+    ("晚点送到也没损失什么吧。", "dismissive"),
+    ("Honestly, a ten-minute delay isn't that big of a deal.", "dismissive"),
+    ("Lukewarm chips are pretty standard on a Saturday night.", "dismissive"),
+    # a question that challenges motives
+    ("您说这些对解决问题有什么用？", "challenge"),
+    ("我们坑您几十块钱图什么呢？", "challenge"),
+    ("Why would anyone fake a meter reading?", "challenge"),
+    ("Who told you the upgrade was free?", "challenge"),
+    # not my area / sent elsewhere
+    ("这单是物流部门负责的，您找他们去。", "deflecting"),
+    ("退换货的事不是我经手的。", "deflecting"),
+    ("Parcels aren't really something we handle at this desk.", "deflecting"),
+    ("Billing queries are dealt with by the accounts team, so you'll have to ring them.", "deflecting"),
+    # an apology taken back by a rule
+    ("真是抱歉，不过按照公司规定，过了保修期就要收费。", "deflecting"),
+    ("I'm sorry, but our policy doesn't cover accidental damage.", "deflecting"),
+    # sarcasm and threats back
+    ("哎哟喂，您可比我们工程师还懂行。", "rude"),
+    ("您要是再在大堂里闹，我们只能叫保安了。", "rude"),
+    ("Sure, because we love making customers wait.", "rude"),
+    ("If you write one more false review, our legal team will be in touch.", "rude"),
+    ("Carry on swearing at my staff and I'll call the police.", "rude"),
+])
+def test_new_wording_is_caught(default_pb, reply, act):
+    result = score_reply(default_pb, reply)
+    assert act in _acts(result, "bad"), (reply, _acts(result, "bad"))
+    assert not result.score.passed
+
+
+@pytest.mark.parametrize("reply", [
+    "What would help you most right now?",
+    "What time suits you for the engineer's visit?",
+    "您看这样处理行不行？",
+    "请问您希望我们怎么处理？",
+    "I'll call them myself and ring you back within the hour.",
+    "这事我来联系物流，您不用自己跑了。",
+    "I'm sorry, but I can't refund the delivery fee; I can send a replacement today though.",
+    "很抱歉，运费确实没法退，不过我可以今天给您补发一件。",
+    "It's perfectly normal to be worried about a bill like that.",
+    "如果您还有别的问题，随时可以联系我。",
+    "我们会对这件事追究责任人的责任，保证不再发生。",
+    "Of course, because you were waiting so long, dessert is on us.",
+    "您比我清楚当时的情况，能跟我说说吗？",
+])
+def test_good_replies_built_the_same_way_are_not_flagged(default_pb, reply):
+    assert not _acts(score_reply(default_pb, reply), "bad"), reply
+
+
+@pytest.mark.parametrize("reply, acts", [
+    ("这种事搁谁心里都不踏实，由我全程跟进，十来分钟就给您回话。", {"empathy", "ownership", "next_step_time"}),
+    ("来回的运费我们出，这事包在我身上。", {"remedy", "ownership"}),
+    ("A bill that jumps overnight would rattle anybody. Leave it with me and I'll ring you by five.",
+     {"empathy", "ownership", "next_step_time"}),
+    ("There's no labour charge for this visit.", {"remedy"}),
+])
+def test_good_acts_in_colloquial_words(default_pb, reply, acts):
+    found = _acts(score_reply(default_pb, reply), "good")
+    assert acts <= found, (reply, found)
