@@ -91,7 +91,7 @@ def main() -> None:
             case.write_text(CASE, encoding="utf-8")
         rows = _rows(case, args.against)
         times: dict[str, list[float]] = {name: [] for name, _, _ in rows}
-        for name, argv, extra in rows:  # warm up: bytecode and the playbook cache
+        for _, argv, extra in rows:  # warm up: bytecode and the playbook cache
             _time(argv, {**base_env, **extra})
         for _ in range(args.runs):
             for name, argv, extra in rows:
@@ -105,7 +105,8 @@ def main() -> None:
         best, median = min(values), statistics.median(values)
         figures[name] = {"best_ms": round(best * 1e3, 1), "median_ms": round(median * 1e3, 1),
                          "best_ratio": round(best / base_best, 2), "median_ratio": round(median / base_median, 2)}
-        print(f"{name:<34} {best * 1e3:>8.1f} {median * 1e3:>10.1f} {best / base_best:>10.2f}x {median / base_median:>12.2f}x")
+        print(f"{name:<34} {best * 1e3:>8.1f} {median * 1e3:>10.1f} {best / base_best:>10.2f}x "
+              f"{median / base_median:>12.2f}x")
     print(f"\n{args.runs} interleaved runs each; target: recommend, cached within 1.5x of import yaml, click")
     if args.json:
         args.json.write_text(json.dumps({"runs": args.runs, "rows": figures}, indent=2), encoding="utf-8")

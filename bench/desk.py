@@ -7,12 +7,18 @@
 Measured per backend:
   * fill      — bulk-loading the synthetic cases and events (Core executemany, not the desk API)
   * list      — `Desk.queue(overdue=True)` (the query behind `case list --overdue`), best of 5
-  * cli       — `cxcoach case list --overdue --format json` as a fresh process (start-up included)
+  * cli       — `cxcoach case list --overdue --format json` as a fresh process (start-up included),
+                best of 3 after one warm-up run, wall and CPU seconds (bytecode cached, as installed)
   * append    — events/s appended through `Desk.update` by 4 concurrent writer processes
-                (each on its own cases: validation, fold, engine, optimistic write)
+                (each on its own cases: validation, fold onto the snapshot, engine when a deadline
+                input changed, optimistic write), and the writers' CPU per event
+  * PostgreSQL only: durable commits/s of one connection (the server's fsync rate: 4 writers
+    committing one event each cannot go beyond about 4x that), and the append rate again with
+    `synchronous_commit=off` in the URL (what the code does when the disk is not the limit)
 
 Targets (issue 15): list --overdue under 1 s on SQLite; 1,000 events/s from 4 writers on PostgreSQL.
-PostgreSQL runs in a fresh schema that is dropped afterwards.
+PostgreSQL runs in a fresh schema that is dropped afterwards. The machine's load average is printed:
+on a shared machine compare the rows of one run, not runs.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import resource
 import secrets
 import subprocess
 import sys
@@ -28,6 +35,7 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +56,8 @@ def fill(store: Store, n: int, seed: int = 7) -> int:
     rng = random.Random(seed)
     start = NOW - dt.timedelta(days=730)
     events_total = 0
-    batch_cases, batch_events = [], []
+    batch_cases: list[dict[str, Any]] = []
+    batch_events: list[dict[str, Any]] = []
     next_id = 1
 
     def flush() -> None:
@@ -103,34 +112,70 @@ WRITER = textwrap.dedent("""
     from cxcoach.desk import Desk
     from cxcoach.playbook import load_playbook
     from cxcoach.store import Store
-    target, first, count, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+    target, prefix, first, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
     desk = Desk(Store.open(target), load_playbook())
     at = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone.utc)
-    refs = [f"W-{first + i}" for i in range(10)]
+    refs = [f"{prefix}-{first + i}" for i in range(10)]
+    desk.update(refs[0], note="warm-up", at=at)  # statements compiled, connection open
     while time.time() < go:
         time.sleep(0.001)
-    start = time.time()
+    start, cpu = time.time(), time.process_time()
     for i in range(count):
-        desk.update(refs[i % len(refs)], note=f"event {i}", at=at + dt.timedelta(seconds=i))
-    print(start, time.time())
+        desk.update(refs[i % len(refs)], note=f"event {i}", at=at + dt.timedelta(seconds=i + 1))
+    print(start, time.time(), time.process_time() - cpu)
 """)
 
 
-def append_rate(target: str, writers: int = 4, per_writer: int = 250) -> float:
+def append_rate(target: str, prefix: str = "W", writers: int = 4, per_writer: int = 500) -> tuple[float, float]:
+    """(events/s of all writers from the first event to the last, writer CPU ms per event)."""
     with Store.open(target) as store:
         desk = Desk(store, load_playbook())
         for w in range(writers * 10):
-            desk.open(facts={"severity": "general", "channel": "phone"}, external_id=f"W-{w}",
+            desk.open(facts={"severity": "general", "channel": "phone"}, external_id=f"{prefix}-{w}",
                       at=NOW - dt.timedelta(hours=1))
     go = time.time() + 8.0  # let every process start and load the playbook first
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, target, str(w * 10), str(per_writer), str(go)],
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, target, prefix, str(w * 10), str(per_writer), str(go)],
                               env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, stdout=subprocess.PIPE, text=True)
              for w in range(writers)]
     spans = [tuple(map(float, p.communicate()[0].split())) for p in procs]
     if any(p.returncode for p in procs):
         raise SystemExit(f"a writer failed: {[p.returncode for p in procs]}")
-    elapsed = max(end for _, end in spans) - min(start for start, _ in spans)  # first event to last
-    return writers * per_writer / elapsed
+    elapsed = max(s[1] for s in spans) - min(s[0] for s in spans)  # first event to last
+    return writers * per_writer / elapsed, sum(s[2] for s in spans) / (writers * per_writer) * 1000
+
+
+def cli_time(target: str) -> tuple[float, float]:
+    """(wall s, CPU s) of `cxcoach case list --overdue --format json`, best of 3 after a warm-up run."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(ROOT / "src")
+    command = [sys.executable, "-m", "cxcoach", "case", "list", "--overdue", "--now", NOW.isoformat(),
+               "--format", "json", "--db", target]
+    runs = []
+    for _ in range(4):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        proc = subprocess.run(command, capture_output=True, env=env)
+        wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if proc.returncode:
+            raise SystemExit(proc.stderr.decode())
+        runs.append((wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime))
+    walls, cpus = zip(*runs[1:])  # the first run warms the caches and writes the bytecode
+    return min(walls), min(cpus)
+
+
+def commit_rate(url: str, n: int = 300) -> float:
+    """Durable single-row commits per second on one connection: the server's fsync rate."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE commit_probe (n integer)")
+        t0 = time.perf_counter()
+        for i in range(n):
+            conn.execute("INSERT INTO commit_probe VALUES (%s)", (i,))
+        rate = n / (time.perf_counter() - t0)
+        conn.execute("DROP TABLE commit_probe")
+    return rate
 
 
 def bench(name: str, target: str, n: int) -> dict[str, float]:
@@ -147,14 +192,9 @@ def bench(name: str, target: str, n: int) -> dict[str, float]:
             times.append(time.perf_counter() - t0)
         out["overdue_rows"] = len(rows)
         out["list_s"] = min(times)
-    t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "cxcoach", "case", "list", "--overdue", "--now", NOW.isoformat(),
-                           "--format", "json", "--db", target], capture_output=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
-    out["cli_s"] = time.perf_counter() - t0
-    if proc.returncode:
-        raise SystemExit(proc.stderr.decode())
-    out["append_eps"] = append_rate(target)
+    out["cli_s"], out["cli_cpu_s"] = cli_time(target)
+    out["load"] = os.getloadavg()[0]
+    out["append_eps"], out["append_cpu_ms"] = append_rate(target)
     return out
 
 
@@ -173,18 +213,25 @@ def main() -> None:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
         sep = "&" if "?" in args.pg else "?"
-        results["PostgreSQL"] = bench("PostgreSQL", f"{args.pg}{sep}options={quote(f'-csearch_path={schema}')}",
-                                      args.cases)
+        url = f"{args.pg}{sep}options={quote(f'-csearch_path={schema}')}"
+        results["PostgreSQL"] = bench("PostgreSQL", url, args.cases)
+        fsyncs = commit_rate(url)
+        no_sync = f"{args.pg}{sep}options={quote(f'-csearch_path={schema} -csynchronous_commit=off')}"
+        no_sync_eps, no_sync_cpu = append_rate(no_sync, prefix="A")
     finally:
         with psycopg.connect(args.pg, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    print(f"\n{args.cases:,} cases per backend\n")
-    print(f"{'backend':<12} {'events':>10} {'fill s':>8} {'list --overdue s':>17} {'rows':>6} {'CLI s':>7} {'4 writers ev/s':>15}")
+    print(f"\n{args.cases:,} cases per backend; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
+    print(f"{'backend':<12} {'events':>10} {'fill s':>7} {'list --overdue s':>17} {'rows':>6} {'CLI s':>6} "
+          f"{'CLI cpu s':>10} {'4 writers ev/s':>15} {'cpu ms/ev':>10} {'load':>5}")
     for name, r in results.items():
-        print(f"{name:<12} {int(r['events']):>10,} {r['fill_s']:>8.1f} {r['list_s']:>17.3f} {int(r['overdue_rows']):>6} "
-              f"{r['cli_s']:>7.2f} {r['append_eps']:>15.0f}")
+        print(f"{name:<12} {int(r['events']):>10,} {r['fill_s']:>7.1f} {r['list_s']:>17.3f} {int(r['overdue_rows']):>6} "
+              f"{r['cli_s']:>6.2f} {r['cli_cpu_s']:>10.2f} {r['append_eps']:>15.0f} {r['append_cpu_ms']:>10.2f} "
+              f"{r['load']:>5.1f}")
     s, p = results["SQLite"], results["PostgreSQL"]
-    print(f"\nratios PostgreSQL/SQLite: list {p['list_s'] / s['list_s']:.2f}x, append {p['append_eps'] / s['append_eps']:.2f}x")
+    print(f"\nPostgreSQL server: {fsyncs:.0f} durable commits/s on one connection (4 writers: at most ~{4 * fsyncs:.0f} "
+          f"events/s); with synchronous_commit=off: {no_sync_eps:.0f} events/s, {no_sync_cpu:.2f} cpu ms/ev")
+    print(f"ratios PostgreSQL/SQLite: list {p['list_s'] / s['list_s']:.2f}x, append {p['append_eps'] / s['append_eps']:.2f}x")
     print("targets: list --overdue < 1 s on SQLite; >= 1,000 events/s from 4 writers on PostgreSQL")
 
 

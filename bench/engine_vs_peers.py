@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from cxcoach.engine import compile_playbook, recommend  # noqa: E402
 from cxcoach.engine.case import Case  # noqa: E402
-from cxcoach.engine.conditions import evaluate  # noqa: E402
+from cxcoach.conditions.explain import explain  # noqa: E402
 from cxcoach.playbook import model as m  # noqa: E402
 
 SEVERITY = ["major", "general"]
@@ -248,7 +248,7 @@ def cxcoach_jobs(specs, cases) -> list[Job]:
     # the trace must be exact: it equals the full explanation walk of every hit
     for facts in cases[:200]:
         for cr, values in match_traced(facts, overdue, plain_mask):
-            assert tuple(zip(cr.fact_ids, values)) == evaluate(cr.rule.when, facts, overdue).matched
+            assert tuple(zip(cr.fact_ids, values)) == explain(cr.rule.when, facts, overdue).matched
 
     received = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
     later = received + dt.timedelta(minutes=30)

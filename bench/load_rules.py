@@ -13,6 +13,7 @@ kinds interleaved, best and median of `--runs`:
   target is under 1 s),
 * cold load: `load_playbook` with an empty cache, which also writes the entry,
 * cached load: `load_playbook` again, served from that entry,
+* load + validate with the cyclic collector running (what `gc_pause.py` saves),
 * compile: `compile_playbook` on the loaded playbook.
 With `--against SRC` (another checkout's `src`, e.g. from `git archive main`),
 the same loads are timed with that code too, interleaved with these.
@@ -34,10 +35,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-import engine_vs_peers as workload  # noqa: E402
-
-from cxcoach.engine import compile_playbook, recommend  # noqa: E402
-from cxcoach.engine.case import Case  # noqa: E402
+import engine_vs_peers as workload
+from cxcoach.engine import compile_playbook, recommend
+from cxcoach.engine.case import Case
 
 
 def _yaml_text(specs) -> str:
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     t1 = time.perf_counter()
     compiled = compile_playbook(playbook)
     t2 = time.perf_counter()
-    received = dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc)
+    received = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
     facts = workload.make_cases(1, random.Random(1))[0]
     result = recommend(playbook, Case(facts=facts, received_at=received, now=received))
     t3 = time.perf_counter()
@@ -103,12 +103,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _phases(text: str) -> None:
     """The cold loader's steps one by one, as `loader.check_playbook` chains them."""
+    from cxcoach.gc_pause import gc_paused
     from cxcoach.playbook.build import build_playbook
     from cxcoach.playbook.schema import schema_problems
     from cxcoach.playbook.yamlsource import compose
     from cxcoach.problems import ProblemList
-
-    from cxcoach.gc_pause import gc_paused
 
     clock = time.process_time
     with gc_paused():  # as check_playbook runs them
@@ -126,15 +125,18 @@ def _phases(text: str) -> None:
 
 
 _CHILD = """
-import os, sys, time
+import contextlib, os, sys, time
 from pathlib import Path
 sys.path.insert(0, {src!r})
 os.environ["CXCOACH_CACHE"] = {cache!r}
+if {kind!r} == "check-gc":  # before anything imports it: the collector keeps running
+    import cxcoach.gc_pause
+    cxcoach.gc_pause.gc_paused = contextlib.nullcontext
 from cxcoach.engine import compile_playbook
 from cxcoach.playbook.loader import check_playbook, load_playbook
 path = Path({path!r})
 t0 = time.perf_counter()
-if {kind!r} == "check":
+if {kind!r}.startswith("check"):
     playbook, problems = check_playbook(path)
     assert playbook is not None, problems[:3]
 else:
@@ -145,7 +147,7 @@ t2 = time.perf_counter()
 print(t1 - t0, t2 - t1)
 """
 _KINDS = {"check": "load + validate (check_playbook)", "cold": "cold load, writes the cache (load_playbook)",
-          "cached": "cached load (load_playbook)"}
+          "cached": "cached load (load_playbook)", "check-gc": "load + validate, collector not paused"}
 
 
 def _yaml_table(path: Path, tmp: Path, runs: int, against: Path | None) -> None:
@@ -166,7 +168,7 @@ def _yaml_table(path: Path, tmp: Path, runs: int, against: Path | None) -> None:
         for code, src in codes.items():
             cache = tmp / f"cache{len(code)}"
             shutil.rmtree(cache, ignore_errors=True)
-            for kind in ("check", "cold", "cached"):  # "cached" reads the entry "cold" has just written
+            for kind in _KINDS:  # "cached" reads the entry "cold" has just written
                 child = _CHILD.format(src=str(src), cache=str(cache), path=str(path), kind=kind)
                 out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True,
                                      env=env).stdout

@@ -75,8 +75,7 @@ def test_the_tui_module_is_importable_and_does_import_textual() -> None:
     assert proc.stdout.strip() == "True", proc.stderr
 
 
-LEAN = ("cxcoach.playbook.drill_build", "cxcoach.playbook.drill_regex", "cxcoach.drill", "jsonschema", "hashlib",
-        "pickle")  # the drill model is part of the playbook model; the harness itself needs json
+LEAN = ("cxcoach.playbook.drill", "cxcoach.drill", "jsonschema", "hashlib", "pickle")  # (the harness itself needs json)
 
 
 def test_recommend_from_a_warm_cache_skips_validation_drills_and_hashing(tmp_path: Path, monkeypatch) -> None:

@@ -50,3 +50,29 @@ def test_conditions_are_a_tagged_union():
     cond = m.Not(m.Any((m.FactTest("f", m.Op.IN, ("a", "b")), m.Overdue("respond"))))
     data = msgspec.msgpack.encode(cond)
     assert msgspec.msgpack.decode(data, type=m.Condition) == cond
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_loading_a_playbook_leaves_no_reference_cycles(cached):
+    """Model objects are not tracked by the collector, and loading runs with it paused: a cycle would leak."""
+    from cxcoach.playbook import load_playbook
+    from cxcoach.resources import default_playbook_path
+
+    for _ in range(2):  # imports, compiled schemas, the cache entry, msgspec's type information (built once)
+        warm = load_playbook(default_playbook_path(), cache=cached)
+        assert all(warm.drills[d].nodes for d in warm.drills)
+    del warm
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        playbook = load_playbook(default_playbook_path(), cache=cached)
+        assert all(playbook.drills[d].nodes for d in playbook.drills)  # a cached one decodes its sections on use
+        del playbook
+        gc.collect()
+        left = [type(obj).__name__ for obj in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert left == []

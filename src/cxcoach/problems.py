@@ -102,9 +102,15 @@ def path_str(path: Iterable[object]) -> str:
     return out
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    """A hint naming the closest known id, or None when nothing is close."""
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The known id closest to `word`, or None when nothing is close."""
     import difflib
 
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest known id, or None when nothing is close."""
+    best = closest(word, choices)
+    return f"did you mean {best!r}?" if best is not None else None

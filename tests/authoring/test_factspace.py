@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from cxcoach.authoring.factspace import MISSING, FactSpace
-from cxcoach.engine.conditions import compile_condition
+from cxcoach.conditions.compile import compile_condition
 from cxcoach.playbook import model as m
 
 F, Op = m.FactTest, m.Op

@@ -123,3 +123,28 @@ def test_ticket_import_reports_bad_rows_and_reimport_changes_nothing(run, tmp_pa
     bad.write_text("id: ticket\ncolumns: {}\n", encoding="utf-8")
     out = run("import", str(jsonl), "--mapping", str(bad))
     assert out.exit_code == 1 and "unknown field `columns`" in out.output and "bad.yaml" in out.output
+
+
+def test_show_prints_the_calendar_notes_in_text_and_json(run) -> None:
+    """2101 is beyond the holiday data: a business-time deadline running over it says so."""
+    assert run("open", "--set", "severity=general", "--set", "channel=phone", "--id", "Y",
+               "--at", "2101-10-03 10:00").exit_code == 0
+    text = run("show", "Y", "--now", "2101-10-03 11:00", "--lang", "en").output
+    assert "calendar: " in text and "no holidays for CN in 2101" in text
+    data = json.loads(run("show", "Y", "--now", "2101-10-03 11:00", "--format", "json", "--lang", "en").output)
+    (note,) = data["result"]["calendar_notes"]
+    assert note["kind"] == "uncovered" and "2101-10-03" in note["days"] and note["text"] in text
+
+
+def test_list_says_when_a_rule_moves_deadlines_with_time_alone(db_target: str, edited_playbook) -> None:
+    folder = edited_playbook(rules="""
+  - id: slow_general_case
+    when: {all: [{fact: severity, op: eq, value: general}, {fact: elapsed_minutes, op: gt, value: 120}]}
+    then: {deadlines: {respond: 30m}}
+""").path
+    runner = CliRunner()
+    for playbook, note in ((None, False), (folder, True)):
+        args = ["case", "list", "--db", db_target, *(["--playbook", playbook] if playbook else [])]
+        out = runner.invoke(main, args)
+        assert out.exit_code == 0, out.output
+        assert ("slow_general_case set deadlines that move with elapsed time" in out.stderr) is note

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from cxcoach.engine import CaseError, recommend
+from cxcoach.engine.result import ALL_FIELDS
 from cxcoach.playbook import model as m
 
 from .factory import all_, any_, at, case, overdue, playbook, rule, t
@@ -21,8 +22,8 @@ def test_ranking_priority_then_step_order_then_declaration():
     res = recommend(pb, case({"severity": "major", "anger": 5}))
     assert ids(res) == ["apologise", "propose", "listen", "follow_up", "record"]
     listen = res.recommendations[2]
-    assert [b.rule for b in listen.because] == ["r_mid", "r_low"]
-    assert listen.because[0].facts == (("anger", 5),)
+    assert listen.because == ("r_mid", "r_low")
+    assert res.reason("r_mid").facts == {"anger": 5}
     assert [r.rule for r in res.fired] == ["r_high", "r_mid", "r_low"]
 
 
@@ -44,7 +45,7 @@ def test_missing_fact_does_not_fire_and_explain_names_it():
     assert set(by_rule) == {"angry", "phone", "calm"}
     assert by_rule["angry"].state == "unknown" and by_rule["angry"].missing == ("emotion",)
     assert by_rule["angry"].condition == "emotion eq angry" and by_rule["angry"].held == ("severity eq major",)
-    assert by_rule["phone"].state == "failed" and by_rule["phone"].actual == (("channel", "web"),)
+    assert by_rule["phone"].state == "failed" and by_rule["phone"].actual == {"channel": "web"}
     assert recommend(pb, case({"severity": "major"})).near_misses is None  # only with explain
 
 
@@ -53,9 +54,10 @@ def test_because_is_exact_for_residual_conditions():
                                     any_(t("note", "contains", "lawyer"), t("anger", "gt", 8))),
                        steps=["listen"], because="Threats need a manager"))
     res = recommend(pb, case({"severity": "major", "note": "Calling my LAWYER", "anger": 2}), locale="en")
-    [reason] = res.recommendations[0].because
-    assert reason.facts == (("severity", "major"), ("note", "Calling my LAWYER"))
-    assert reason.text == "Threats need a manager"
+    [rule_id] = res.recommendations[0].because
+    reason = res.reason(rule_id)
+    assert reason.facts == {"severity": "major", "note": "Calling my LAWYER"}
+    assert res.texts.rules == {"loud": "Threats need a manager"}
 
 
 def test_scripts_avoid_and_strategies_collect_across_rules():
@@ -66,10 +68,13 @@ def test_scripts_avoid_and_strategies_collect_across_rules():
     )
     res = recommend(pb, case({"severity": "major", "customer_type": "dominant"}), locale="en")
     [rec] = res.recommendations
-    assert [(s.script, s.text) for s in rec.script] == [("sorry_lines", "I am sorry")]
-    assert [a.id for a in rec.avoid] == ["blame", "promise"]
-    assert [s.text for s in res.scripts] == ["Rest assured"]  # not tied to a recommended step
-    assert [a.id for a in res.avoid] == ["blame", "promise"]
+    assert rec.scripts == ("sorry_lines",) and [s.text for s in res.lines(rec.scripts)] == ["I am sorry"]
+    assert rec.avoid == ("blame", "promise")
+    assert [s.text for s in res.lines(res.also_say)] == ["Rest assured"]  # not tied to a recommended step
+    assert res.also_avoid == ("blame", "promise")
+    assert list(res.texts.scripts) == ["sorry_lines", "calm_lines"] and list(res.texts.avoid) == ["blame", "promise"]
+    assert res.texts.strategies == {"dominant_way": ("Give options directly",)}
+    assert recommend(pb, case({"severity": "major"}), texts=False).texts is None
     assert [(s.id, s.because) for s in res.strategies] == [("dominant_way", ("dominant",))]
     assert res.escalate_to == ("legal",)
     zh = recommend(pb, case({"severity": "major"}))
@@ -102,7 +107,7 @@ def test_level_below_one_and_warning_at_half():
 def test_overdue_step_escalates_to_its_roles():
     pb = playbook(rule("r", t("severity", "eq", "major"), steps=["propose"]))
     res = recommend(pb, case({"severity": "major"}, now="2026-03-04T15:00:00+08:00"))
-    assert res.overdue == ("propose",)
+    assert res.overdue == ("respond", "propose") == tuple(d.target for d in res.deadlines if d.overdue)
     assert res.escalate_to == ("director",)
 
 
@@ -123,7 +128,7 @@ def test_overdue_conditions_use_computed_deadlines():
                   rule("never", overdue("record")))  # a step without a due time: unknown
     res = recommend(pb, case({"severity": "major"}, now="2026-03-04T10:45:00+08:00"), explain=True)
     assert [r.rule for r in res.fired] == ["chase"]
-    assert res.fired[0].overdue == ("listen",) and res.fired[0].facts == ()
+    assert res.fired[0].overdue == ("listen",) and res.fired[0].facts == {}
     assert "legal" in res.escalate_to
     assert {n.rule: n.state for n in res.near_misses} == {"late": "failed", "never": "unknown"}
     res = recommend(pb, case({"severity": "major"}, now="2026-03-04T12:01:00+08:00"))
@@ -136,7 +141,7 @@ def test_elapsed_minutes_is_derived_and_excludes_pauses():
     res = recommend(pb, case({}, now="2026-03-04T11:00:00+08:00", pauses=pauses))
     assert res.elapsed_minutes == 30 and res.paused_minutes == 30 and not res.paused
     assert ids(res) == ["propose"]
-    assert res.fired[0].facts == (("elapsed_minutes", 30.0),)
+    assert res.fired[0].facts == {"elapsed_minutes": 30.0}
     assert res.respond_by == at("2026-03-04T12:30:00+08:00")  # 2h + 30 min paused
     assert res.recommendations[0].due == at("2026-03-04T14:30:00+08:00")  # 4bh + 30 business minutes
     assert res.deadlines[0].fraction == pytest.approx(0.25)
@@ -170,13 +175,14 @@ def test_raw_mapping_is_validated():
 
 def test_json_shape():
     pb = playbook(rule("r", t("severity", "eq", "major"), steps=["listen"], because="Major first"))
-    out = recommend(pb, case({"severity": "major"}, id="T-1"), locale="en").to_json()
+    out = recommend(pb, case({"severity": "major"}, id="T-1"), locale="en").to_json(ALL_FIELDS)
     rec = out["recommendations"][0]
-    assert {"id", "title", "owner", "due", "script", "avoid", "because"} <= set(rec)
-    assert rec["due"] == "2026-03-04T10:30:00+08:00" and rec["owner"] == "advisor"
-    assert rec["because"] == [{"rule": "r", "facts": {"severity": "major"}, "text": "Major first"}]
-    assert rec["script"] == [{"script": "listen_lines", "id": "listen.1", "text": "Take your time"}]
-    assert out["deadlines"]["respond_by"] == "2026-03-04T12:00:00+08:00"
+    assert rec == {"id": "listen", "procedure": "intake", "title": "LISTEN", "owner": "advisor",
+                   "due": "2026-03-04T10:30:00+08:00", "scripts": ["listen_lines"], "because": ["r"]}
+    assert out["fired"] == [{"rule": "r", "priority": 50, "facts": {"severity": "major"}}]
+    assert out["texts"]["scripts"]["listen_lines"]["lines"] == [{"id": "listen.1", "text": "Take your time"}]
+    assert out["texts"]["rules"] == {"r": "Major first"}
+    assert out["respond_by"] == "2026-03-04T12:00:00+08:00"
     assert out["escalate_to"] == [] and out["overdue"] == [] and out["case"] == "T-1"
     assert "near_misses" not in out
     assert out["roles"] == {"advisor": "Service advisor"}
@@ -199,4 +205,4 @@ def test_met_deadlines_stop_overdue_and_escalation():
     settled = recommend(pb, case({"severity": "major", "stage": "resolved"}, **late))
     assert all(d.met and not d.overdue and d.level is None for d in settled.deadlines)
     assert settled.overdue == () and settled.escalation is None
-    assert settled.to_json()["deadlines"]["all"][0]["met"] is True
+    assert settled.to_json()["deadlines"][0]["met"] is True

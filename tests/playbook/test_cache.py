@@ -68,10 +68,21 @@ def test_invalid_playbook_is_never_cached(mini_dir, cache_folder):
 
 def test_an_entry_is_plain_msgpack_data(mini_dir, cache_folder):
     load_playbook(mini_dir)
-    data = msgspec.msgpack.decode(_entry(cache_folder).read_bytes())  # no types given: lists, ints, bytes
-    fmt, fingerprint, checksum, payload = data
-    assert isinstance(fmt, int) and all(isinstance(p, bytes) for p in fingerprint) and isinstance(checksum, int)
-    assert payload["id"] == "mini"  # the playbook inline, as maps and arrays
+    fmt, fingerprint, (checksum, core), sections = msgspec.msgpack.decode(_entry(cache_folder).read_bytes())
+    assert isinstance(fmt, int) and isinstance(checksum, int) and all(isinstance(p, bytes) for p in fingerprint)
+    assert msgspec.msgpack.decode(core)["id"] == "mini"  # no types given: maps, arrays, strings
+    assert msgspec.msgpack.decode(sections["steps"][1])["listen"]["procedure"] == "intake"
+
+
+def test_sections_are_decoded_when_first_used(mini_dir, cache_folder):
+    built = load_playbook(mini_dir)
+    cached = load_playbook(mini_dir)
+    assert type(cached.steps) is not dict and cached.steps._items is None  # still msgpack
+    assert cached.steps["listen"] == built.steps["listen"] and cached.steps._items is not None
+    assert list(cached.steps) == list(built.steps) and len(cached.drills) == len(built.drills)
+    assert "listen" in cached.steps and "nope" not in cached.steps
+    with pytest.raises(KeyError):
+        cached.steps["nope"]
 
 
 def test_a_planted_pickle_does_not_run(mini_dir, cache_folder, tmp_path, builds):
@@ -127,7 +138,8 @@ def test_truncated_entry_is_rebuilt(mini_dir, cache_folder, builds, keep):
     built = load_playbook(mini_dir)
     entry = _entry(cache_folder)
     good = entry.read_bytes()
-    entry.write_bytes(good[: int(len(good) * keep) if isinstance(keep, float) else keep if keep >= 0 else len(good) - 1])
+    size = int(len(good) * keep) if isinstance(keep, float) else keep if keep >= 0 else len(good) - 1
+    entry.write_bytes(good[:size])
     assert load_playbook(mini_dir) == built and builds == [1, 1]
     assert entry.read_bytes() == good
 
@@ -141,7 +153,8 @@ def test_another_playbooks_entry_is_a_miss(mini_dir, tmp_path, cache_folder, bui
     path.write_text(path.read_text(encoding="utf-8").replace("priority: 90", "priority: 70"), encoding="utf-8")
     load_playbook(other)
     (foreign,) = cache_folder.glob("*.msgpack")
-    mine = cache_folder / f"{cache.cache_key(loader.playbook_files(mini_dir, loader.ProblemList()), mini_dir).name}.msgpack"
+    key = cache.cache_key(loader.playbook_files(mini_dir, loader.ProblemList()), mini_dir)
+    mine = cache_folder / f"{key.name}.msgpack"
     mine.write_bytes(foreign.read_bytes())
     assert load_playbook(mini_dir).rules[0].priority == 90 and builds == [1, 1]
 
@@ -176,3 +189,18 @@ def test_the_key_covers_every_module_the_loader_imports():
 def test_the_suite_keeps_the_cache_in_a_temporary_folder(tmp_path_factory):
     folder = cache.cache_dir()
     assert folder is not None and folder.is_relative_to(tmp_path_factory.getbasetemp())
+
+
+def test_a_section_found_corrupt_when_first_used_comes_from_a_rebuild(mini_dir, cache_folder, builds):
+    built = load_playbook(mini_dir)
+    entry = _entry(cache_folder)
+    good = entry.read_bytes()
+    _, _, _, sections = msgspec.msgpack.decode(good)
+    scripts = sections["scripts"][1]
+    at = good.index(scripts) + len(scripts) // 2  # inside the scripts section: the core stays intact
+    entry.write_bytes(good[:at] + bytes([good[at] ^ 0x20]) + good[at + 1:])
+    cached = load_playbook(mini_dir)
+    assert builds == [1]  # the core was good: nothing rebuilt yet
+    assert cached.scripts == built.scripts and builds == [1, 1]
+    assert cached.steps == built.steps and builds == [1, 1]  # one rebuild serves every section
+    assert entry.read_bytes() == good

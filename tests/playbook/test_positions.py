@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxcoach.playbook.build import At
+from cxcoach.playbook.builder import At
 from cxcoach.playbook.yamlsource import compose
 
 BLOCK = """\

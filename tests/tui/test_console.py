@@ -1,4 +1,5 @@
-"""Supervisor console: fields drive live recommendations; deadlines tick with the injected clock."""
+"""The what-if view of the console (`c`, then `i`): fields drive live recommendations; deadlines tick with the
+injected clock. The desk itself (the queue of recorded cases) is tested in test_desk.py."""
 
 from __future__ import annotations
 
@@ -9,6 +10,14 @@ from cxcoach.tui.widgets.countdown import Countdown
 from cxcoach.tui.widgets.recommendation_list import RecommendationList
 
 from .helpers import fill, type_text
+
+
+async def open_what_if(pilot) -> None:
+    await pilot.press("c")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("i")
+    await pilot.pause()
 
 
 def _fact_widget(screen, fact_id: str):
@@ -25,8 +34,7 @@ def _steps(screen) -> list[str]:
 async def test_fields_change_recommendations_and_deadlines_live(make_app, clock) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("c")
-        await pilot.pause()
+        await open_what_if(pilot)
         screen = app.screen
         assert _steps(screen) == []
         respond = screen.query_one("#respond", Countdown)
@@ -50,6 +58,7 @@ async def test_fields_change_recommendations_and_deadlines_live(make_app, clock)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(vip, Switch) and vip.value
+        assert str(screen.query_one(f"#state-{vip.id}").visual) == "Yes"  # the toggle's state in words
         assert _steps(screen) == ["listen", "solve", "vip_call"]
         # the clock moves: the countdown ticks, then the listen step (30m) is overdue and highlighted
         clock.advance(minutes=21)
@@ -61,31 +70,31 @@ async def test_fields_change_recommendations_and_deadlines_live(make_app, clock)
         screen.evaluate()
         await pilot.pause()
         assert respond.has_class("-overdue")
-        assert screen.result.overdue == ("listen",)
+        assert screen.result.overdue == ("respond", "listen")  # every deadline past due, as in the JSON
         assert "overdue" in screen.query_one(RecommendationList).get_option_at_index(0).prompt.plain
 
 
 async def test_invalid_number_is_marked_and_ignored(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("c")
-        await pilot.pause()
+        await open_what_if(pilot)
         screen = app.screen
         await fill(pilot, f"#{_fact_widget(screen, 'anger').id}", "42")
         await pilot.pause()
         label = screen.query_one(f"#label-{_fact_widget(screen, 'anger').id}")
         assert label.has_class("-invalid")
         assert _steps(screen) == []
+        assert "Anger: '42' is not a number in 0..10" in str(label.visual)
         await fill(pilot, "#received", "25:99")
         await pilot.pause()
-        assert "Received at" in str(screen.query_one("#case-errors").visual)
+        assert "Received at (+08:00): '25:99' is not a time of day" in str(screen.query_one("#case-errors").visual)
+        assert "'25:99' is not a time of day" in str(screen.query_one("#label-received").visual)
 
 
 async def test_received_time_moves_the_deadlines(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("c")
-        await pilot.pause()
+        await open_what_if(pilot)
         screen = app.screen
         await fill(pilot, "#received", "08:00")  # two hours before the frozen 10:00
         await pilot.pause()
@@ -97,8 +106,7 @@ async def test_why_and_copy_script(make_app) -> None:
     copied: list[str] = []
     app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("c")
-        await pilot.pause()
+        await open_what_if(pilot)
         screen = app.screen
         _fact_widget(screen, "vip").value = True
         await pilot.pause()
@@ -118,8 +126,7 @@ async def test_why_and_copy_script(make_app) -> None:
 async def test_language_switch_keeps_the_case(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("c")
-        await pilot.pause()
+        await open_what_if(pilot)
         _fact_widget(app.screen, "severity").value = "major"
         await pilot.pause()
         app.screen.query_one(RecommendationList).focus()

@@ -88,8 +88,13 @@ def test_report(snap_compare, make_app, trained) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_console(snap_compare, make_app, clock, lang) -> None:
+    """The console's what-if view (the desk's own snapshots are in test_desk_snapshots.py)."""
+
     async def run_before(pilot) -> None:
         await pilot.app.switch_mode("console")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("i")
         await pilot.pause()
         screen = pilot.app.screen
         form = screen.query_one("#case-form")

@@ -4,7 +4,7 @@ Rules are checked by *reasoning* over the facts' declared domains, never by
 sampling cases: a sampled check would miss the one enum combination a trainer
 forgot. A condition is turned into a set of fact assignments in disjunctive
 form (a list of boxes; a box constrains each fact to a domain). The engine's
-three-valued logic is kept exactly (see engine/conditions.py): a test on a
+three-valued logic is kept exactly (see conditions/operators.py): a test on a
 missing fact is unknown, `all`/`any` follow Kleene logic and a rule fires only
 when its condition is *true*. So for every condition we can ask for the
 assignments where it is True (T), False (F), not True (NT) or not False (NF);
@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Union
+from typing import Any
 
 import msgspec
 
+from ..conditions.operators import OPERATORS, is_number
 from ..playbook import model as m
 
 MAX_BOXES = 4000
@@ -133,7 +134,10 @@ class Texts(msgspec.Struct, frozen=True):
         return any(f.casefold() in r.casefold() for f in self.forbidden for r in self.required)
 
 
-Domain = Union[Finite, Numbers, Texts]
+Domain = Finite | Numbers | Texts
+# An `overdue` test's answers (True, False or unknown) for each wanted outcome.
+_OVERDUE_STATES: dict[str, frozenset[object]] = {"T": frozenset({True}), "F": frozenset({False}),
+                                                 "NT": frozenset({False, None}), "NF": frozenset({True, None})}
 Box = dict[str, Domain]
 DNF = list[Box]
 
@@ -199,15 +203,9 @@ class FactSpace:
             present = full.values - {MISSING}
             if op is m.Op.EXISTS:
                 return Finite(present), Finite(frozenset())
-            if op in (m.Op.EQ, m.Op.NE):
-                yes = frozenset(v for v in present if _same(v, value))
-            elif op in (m.Op.IN, m.Op.NOT_IN):
-                yes = frozenset(v for v in present if any(_same(v, x) for x in value))  # type: ignore[union-attr]
-            else:
-                yes = frozenset()
-            if op in (m.Op.NE, m.Op.NOT_IN):
-                yes = present - yes
-            return Finite(yes), Finite(present - yes)
+            holds = OPERATORS[op]  # a finite domain is split by trying each of its values
+            held = frozenset(v for v in present if holds(v, value))
+            return Finite(held), Finite(present - held)
         if isinstance(full, Numbers):
             yes, no = _number_split(op, value)
             return Numbers(yes, False), Numbers(no, False)
@@ -218,8 +216,7 @@ class FactSpace:
         if isinstance(cond, m.FactTest):
             return self._leaf(cond, want)
         if isinstance(cond, m.Overdue):
-            values = {"T": {True}, "F": {False}, "NT": {False, None}, "NF": {True, None}}[want]
-            return [{f"overdue:{cond.target}": Finite(frozenset(values))}]
+            return [{f"overdue:{cond.target}": Finite(_OVERDUE_STATES[want])}]
         if isinstance(cond, m.Not):
             return self.dnf(cond.item, {"T": "F", "F": "T", "NT": "NF", "NF": "NT"}[want])
         conj = (want in ("T", "NF")) if isinstance(cond, m.All) else (want in ("F", "NT"))
@@ -289,12 +286,6 @@ def _nothing(d: Domain) -> Domain:
     return Texts(frozenset(), frozenset(), (), (), False)
 
 
-def _same(a: object, b: object) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    return a == b
-
-
 def _points_complement(points: Sequence[float]) -> tuple[Interval, ...]:
     pts = sorted(set(points))
     out = []
@@ -306,21 +297,23 @@ def _points_complement(points: Sequence[float]) -> tuple[Interval, ...]:
     return tuple(i for i in out if not i.empty)
 
 
-def _number_split(op: m.Op, value: object) -> tuple[tuple[Interval, ...], tuple[Interval, ...]]:
+def _number_split(op: m.Op, value: Any) -> tuple[tuple[Interval, ...], tuple[Interval, ...]]:
+    """`value` is the test's, as the parser shaped it for `op` (a tuple for in/not_in/between)."""
+
     def num(v: object) -> float | None:
-        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None  # type: ignore[arg-type]
+        return float(v) if is_number(v) else None
 
     inf = math.inf
     if op is m.Op.EXISTS:
         return (ALL_REALS,), ()
     if op in (m.Op.EQ, m.Op.NE, m.Op.IN, m.Op.NOT_IN):
         raw = value if op in (m.Op.IN, m.Op.NOT_IN) else (value,)
-        pts = [p for p in (num(v) for v in raw) if p is not None]  # type: ignore[union-attr]
+        pts = [p for p in (num(v) for v in raw) if p is not None]
         yes = tuple(Interval(p, True, p, True) for p in sorted(set(pts)))
         no = _points_complement(pts)
         return (yes, no) if op in (m.Op.EQ, m.Op.IN) else (no, yes)
     if op is m.Op.BETWEEN:
-        lo, hi = (num(v) for v in value)  # type: ignore[union-attr]
+        lo, hi = (num(v) for v in value)
         if lo is None or hi is None:
             return (), (ALL_REALS,)
         return (Interval(lo, True, hi, True),), (Interval(-inf, False, lo, False), Interval(hi, False, inf, False))
@@ -334,19 +327,20 @@ def _number_split(op: m.Op, value: object) -> tuple[tuple[Interval, ...], tuple[
         m.Op.GE: (Interval(v, True, inf, False), Interval(-inf, False, v, False)),
     }
     if op in table:
-        yes, no = table[op]
-        return (yes,), (no,)
+        inside, outside = table[op]
+        return (inside,), (outside,)
     return (), (ALL_REALS,)  # contains on a number: never true
 
 
-def _text_split(op: m.Op, value: object) -> tuple[Texts, Texts]:
+def _text_split(op: m.Op, value: Any) -> tuple[Texts, Texts]:
+    """`value` is the test's, as the parser shaped it for `op`."""
     anything = Texts(None, frozenset(), (), (), False)
     none = Texts(frozenset(), frozenset(), (), (), False)
     if op is m.Op.EXISTS:
         return anything, none
     if op in (m.Op.EQ, m.Op.NE, m.Op.IN, m.Op.NOT_IN):
         raw = value if op in (m.Op.IN, m.Op.NOT_IN) else (value,)
-        strings = frozenset(v for v in raw if isinstance(v, str))  # type: ignore[union-attr]
+        strings = frozenset(v for v in raw if isinstance(v, str))
         yes = Texts(strings, frozenset(), (), (), False)
         no = Texts(None, strings, (), (), False)
         return (yes, no) if op in (m.Op.EQ, m.Op.IN) else (no, yes)

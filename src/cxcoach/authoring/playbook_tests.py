@@ -222,7 +222,7 @@ def run_case_test(pb: Playbook, test: PlaybookTest, cov: Coverage) -> Outcome:
     _contains("fired", exp.get("fired", ()), fired, out)
     _excludes("not_fired", exp.get("not_fired", ()), fired, out)
     _contains("strategies", exp.get("strategies", ()), [s.id for s in result.strategies], out)
-    shown_avoid = [a.id for a in result.avoid] + [a.id for r in result.recommendations for a in r.avoid]
+    shown_avoid = [*result.also_avoid, *(a for r in result.recommendations for a in r.avoid)]
     _contains("avoid", exp.get("avoid", ()), shown_avoid, out)
     for key, actual in (("respond_by", result.respond_by), ("resolve_by", result.resolve_by)):
         if key in exp and not _same_time(exp[key], actual):

@@ -20,8 +20,9 @@ from pathlib import Path
 import msgspec
 
 from ..playbook.model import FactType, Playbook, Rule
-from ..problems import Problem, Severity
 from ..errors import CxcoachError
+from ..problems import Problem, Severity
+from ..sanitize import one_line
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 LIBRARY = "cxcoach:default/detectors.yaml"  # the shipped detectors a new playbook includes
@@ -66,6 +67,7 @@ class _Texts:
 
 
 _MODELINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)")
+_MODELINE_MAX = 4096  # bytes of a file's first line searched for the modeline
 SCHEMA_FOLDER = "schemas"  # a playbook's own copy of the JSON Schemas, when it has no other
 
 
@@ -76,11 +78,21 @@ def _in_environment(path: Path) -> bool:
 
 
 def schema_home(root: Path) -> Path | None:
-    """The schema folder the playbook's own files already point to (outside the environment), if any."""
-    for path in sorted(root.rglob("*.y*ml")):
+    """The schema folder the playbook's own files already point to (outside the environment), if any.
+
+    Only the first line of each regular YAML file is read, in the folders the loader reads: a named pipe
+    or a huge file planted in the playbook (or in a hidden folder of it) cannot hang or exhaust a scaffold.
+    """
+    from ..inputs import InputError, open_regular
+    from ..playbook.loader import walk
+
+    paths = sorted(Path(folder) / name for folder, _, names in walk(root) for name in names
+                   if name.endswith((".yaml", ".yml")) and not name.startswith("."))
+    for path in paths:
         try:
-            first = path.read_text(encoding="utf-8").split("\n", 1)[0]
-        except (OSError, UnicodeDecodeError):
+            with open_regular(path) as handle:
+                first = handle.readline(_MODELINE_MAX).decode("utf-8")
+        except (InputError, UnicodeDecodeError):
             continue
         found = _MODELINE.match(first)
         if found and "://" not in found.group(1):
@@ -354,15 +366,34 @@ def _drill_text(drill_id: str, locales: Sequence[str], *, rubric_id: str | None,
 # --- writing --------------------------------------------------------------------
 
 def _write_new(files: Mapping[Path, str]) -> list[Path]:
+    """Create every file, or none: each is created exclusively (a file or link planted at its path, even a
+    dangling link, is refused, never written through), and a write that fails (disk full) removes the rest."""
     for path in files:
-        if path.exists():
-            raise ScaffoldError(f"{path} already exists; choose another name or remove it")
-    written = []
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+        if path.exists() or path.is_symlink():
+            raise ScaffoldError(f"{one_line(str(path))} already exists; choose another name or remove it")
+    dirs = _missing_dirs(list(files))
+    written: list[Path] = []
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("x", encoding="utf-8") as handle:
+                written.append(path)
+                handle.write(text)
+    except OSError as exc:
+        _undo(written, dirs)
+        raise ScaffoldError(f"cannot write {one_line(str(path))}: {exc.strerror or exc}; nothing was written") from None
     return written
+
+
+def _undo(written: Sequence[Path], created_dirs: Sequence[Path]) -> None:
+    """Remove the files a scaffold wrote and the folders it made for them."""
+    for path in written:
+        path.unlink(missing_ok=True)
+    for folder in sorted(created_dirs, key=lambda p: len(p.parts), reverse=True):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
 
 
 def _verify(root: Path, written: list[Path], created_dirs: list[Path]) -> None:
@@ -372,14 +403,8 @@ def _verify(root: Path, written: list[Path], created_dirs: list[Path]) -> None:
     playbook, problems = check_playbook(root)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if playbook is None or errors:
-        for path in written:
-            path.unlink(missing_ok=True)
-        for folder in sorted(created_dirs, key=lambda p: len(p.parts), reverse=True):
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
-        raise ScaffoldError(f"the scaffold did not validate in {root}; nothing was written", errors)
+        _undo(written, created_dirs)
+        raise ScaffoldError(f"the scaffold did not validate in {one_line(str(root))}; nothing was written", errors)
 
 
 def _missing_dirs(paths: Sequence[Path]) -> list[Path]:
@@ -400,7 +425,7 @@ def new_playbook(name: str, directory: Path, *, locales: Sequence[str] = ("zh", 
         raise ScaffoldError("give at least one locale")
     root = directory / name
     if root.exists() and any(root.iterdir()):
-        raise ScaffoldError(f"{root} already exists and is not empty")
+        raise ScaffoldError(f"{one_line(str(root))} already exists and is not empty")
     files = _with_schemas(root, {root / rel: text for rel, text in _playbook_files(name, locales).items()})
     dirs = _missing_dirs(list(files))
     written = _write_new(files)
@@ -412,11 +437,12 @@ def _target(playbook_root: Path) -> tuple[Path, Playbook]:
     from ..playbook import check_playbook
 
     if not playbook_root.is_dir():
-        raise ScaffoldError(f"{playbook_root} is not a playbook folder (new drills and rules are added as files to one)")
+        raise ScaffoldError(f"{one_line(str(playbook_root))} is not a playbook folder "
+                            "(new drills and rules are added as files to one)")
     playbook, problems = check_playbook(playbook_root)
     if playbook is None:
         errors = [p for p in problems if p.severity is Severity.ERROR]
-        raise ScaffoldError(f"fix the playbook in {playbook_root} first", errors)
+        raise ScaffoldError(f"fix the playbook in {one_line(str(playbook_root))} first", errors)
     return playbook_root, playbook
 
 

@@ -321,6 +321,9 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
         raise click.BadParameter(str(exc), param_hint="--due-within") from None
     rows = ctx.run(lambda: ctx.desk.queue(open_only=not all_cases or open_only, overdue=overdue, due_within=span,
                                           now=when, limit=limit))
+    if ctx.desk.timed_rules:
+        echo(f"note: {', '.join(clean(r) for r in ctx.desk.timed_rules)} set deadlines that move with elapsed "
+             "time; this list sees them as of each case's last event (`case show ID` is exact)", err=True)
     if fmt == "json":
         echo_json([_row_json(r, ctx.tz, when) for r in rows])
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -50,8 +51,10 @@ def demo(cases: int, month: str | None, db: str | None, seed: int, previous: boo
                 echo(f"{m}: {n} cases recorded", err=True)
                 done += n
             still_open = store.cases.count(open=True)
+            where = str(store.path)  # a URL's password is not shown
     except (StoreError, EventRejected) as exc:
         raise Failure(f"{exc}\n(demo cases have external ids DEMO-YYYYMM-NNNN: fill an empty database, or another month)") from None
-    echo(f"{done} cases in {target}; {still_open} open. Next:\n"
-         f"  cxcoach case list --open --db {target}\n"
-         f"  cxcoach report monthly --month {which} --db {target} -o report-{which}.html")
+    db_arg = shlex.quote(where)  # the commands shown can be pasted into a shell as they are
+    echo(f"{done} cases in {where}; {still_open} open. Next:\n"
+         f"  cxcoach case list --open --db {db_arg}\n"
+         f"  cxcoach report monthly --month {which} --db {db_arg} -o report-{which}.html")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
 
+from ..sanitize import one_line
 from ._common import Failure, echo
 
 
@@ -51,5 +53,6 @@ def new(kind: str, name: str, directory: Path, playbook_path: Path, locales: str
     except OSError as exc:
         raise Failure(f"cannot write files: {exc.strerror or exc}") from None
     for path in created.files:
-        echo(f"created {path}")
-    echo(f"next: cxcoach {'test' if kind == 'tests' else 'validate'} {created.playbook}")
+        echo(f"created {one_line(str(path))}")
+    # A command the trainer can paste as it is: the folder quoted for the shell.
+    echo(f"next: cxcoach {'test' if kind == 'tests' else 'validate'} {one_line(shlex.quote(str(created.playbook)))}")

@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
+import msgspec
 
 from ._common import Failure, load, write_output
 
 if TYPE_CHECKING:
     from ..playbook.model import Playbook
+    from ..problems import Problem
 
 FORMATS = ("text", "json", "markdown")
 
@@ -27,19 +29,37 @@ def _load_playbook(path: Path | None) -> Playbook:
     return load(path)
 
 
+class OutputFailure(Failure):
+    """The answers cannot be written (disk full, I/O error): not the fault of the case."""
+
+    exit_code = 6
+
+
+class CaseFileError(Failure):
+    """A case file that cannot be read or parsed; `problems` are the loader's, for the JSON error object."""
+
+    def __init__(self, message: str, problems: list[Problem]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
 def _read_case(source: str) -> object:
     """Case data from a YAML/JSON file or `-` (stdin): a regular file, read with a bound, then the loader's limits."""
     from ..inputs import InputError, read_input
     from ..playbook.yamlsource import parse_yaml_bytes
+    from ..problems import Problem
 
     try:
         raw, name = read_input(source, "case file")
     except InputError as exc:
-        raise Failure(str(exc), exc.exit_code) from None
+        failure = CaseFileError(str(exc), [Problem(source, 1, 1, "E011", str(exc))])
+        failure.exit_code = exc.exit_code
+        raise failure from None
     doc, problems = parse_yaml_bytes(raw, name)
     errors = [p for p in problems if p.severity == "error"]
     if doc is None or errors:
-        raise Failure("\n".join(p.format() for p in errors or problems) or f"{name}: cannot read case")
+        raise CaseFileError("\n".join(p.format() for p in errors or problems) or f"{name}: cannot read case",
+                            errors or problems)
     return doc.data
 
 
@@ -64,106 +84,142 @@ def _parse_now(value: str | None) -> dt.datetime | None:
         raise click.BadParameter(str(exc), param_hint="--now") from None
 
 
-def _case_messages(exc: Exception) -> list[str]:
-    return list(getattr(exc, "messages", None) or [str(exc)])
-
-
-
 @click.command()
 @click.argument("case_file", required=False, metavar="[CASE_FILE|-]")
 @click.option("--set", "sets", multiple=True, metavar="FACT=VALUE",
-              help="State a fact (repeatable); wins over the case file. Also received_at=ISO.")
+              help="State a fact (repeatable); wins over the case file. Also received_at=, now= and id=.")
 @click.option("--playbook", "-p", "playbook_path", type=click.Path(exists=True, path_type=Path),
               help="Playbook file or folder (default: the shipped playbook).")
-@click.option("--lang", "lang", metavar="LOCALE", help="Language of titles and scripts, e.g. zh or en (default: the playbook's first).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--lang", "lang", metavar="LOCALE",
+              help="Language of titles, scripts and error messages, e.g. zh or en (default: the playbook's first).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format (default: text; json with --stream, which writes JSON only).")
+@click.option("--fields", metavar="LIST",
+              help="JSON fields to write: names (only those), +names (added to the default) or all. "
+                   "The default leaves out texts (script lines, what to avoid and why, advice).")
 @click.option("--explain", is_flag=True, help="Also list rules that nearly fired and the condition that failed.")
 @click.option("--now", "now", metavar="ISO", help="Evaluate as of this time (ISO-8601 with offset); default: the case's `now` or the clock.")
-@click.option("--stream", is_flag=True, help="Read JSON-lines cases on stdin, write one JSON result per line.")
-def recommend(case_file: str | None, sets: tuple[str, ...], playbook_path: Path | None, lang: str | None,
-              fmt: str, explain: bool, now: str | None, stream: bool) -> None:
+@click.option("--stream", is_flag=True, help="Read one JSON case per line on stdin, write one JSON answer per line.")
+@click.pass_context
+def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], playbook_path: Path | None,
+              lang: str | None, fmt: str | None, fields: str | None, explain: bool, now: str | None,
+              stream: bool) -> None:
     """Recommend next steps, deadlines and escalation for a case.
 
     A case is YAML or JSON: `received_at` (ISO-8601 with offset), optional
-    `now`, `facts: {fact: value}` and optional `pauses: [{from, to}]` (see
+    `now`, `id`, `facts: {fact: value}` and `pauses: [{from, to}]` (see
     schemas/case.schema.json). Facts can also be given with --set.
 
-    JSON output: `recommendations` (ranked; each with id, title, owner,
-    due, overdue, script, avoid, because), `deadlines` (respond_by,
-    resolve_by, all), `escalation`, `escalate_to`, `overdue` (step ids),
-    `fired`, `roles` (id -> label), and `near_misses` with --explain.
+    JSON output (--format json, --stream) follows schemas/result.schema.json,
+    versioned by its `schema_version` (docs/integration.md): ranked
+    `recommendations` with owners, due times and the ids of their scripts,
+    avoid entries and rules; `deadlines`, `overdue`, `escalation`,
+    `escalate_to`, `fired` (why), `strategies`, `roles`; the words (script
+    lines, what to avoid and why, advice) in `texts` with --fields +texts or
+    all. A case that cannot be evaluated gets an error object
+    (schemas/error.schema.json): `errors` with a code, the JSON path and a
+    message in --lang.
 
-    --stream: one JSON case per input line; a bad line yields
-    {"line": N, "error": "...", "errors": [...]} and processing continues.
-    Exit status: 0 done, 1 bad case, 2 usage error, 3 bad playbook,
+    --stream: every non-blank line is answered in order, by a result or an
+    error object, each with its `line`; a bad line never stops the stream.
+
+    Exit status: 0 done (with --stream: every line a result), 1 a case could
+    not be evaluated (with --stream: any line), 2 usage error, 3 bad playbook,
     4 unreadable case file (see the README for all codes).
     """
     overrides = _parse_sets(sets)
     at = _parse_now(now)
     if stream and case_file is not None:
         raise click.UsageError("--stream reads cases from stdin; do not give CASE_FILE")
-    if stream and fmt != "text" and fmt != "json":
-        raise click.UsageError("--stream always writes JSON lines; drop --format")
-
+    if stream and fmt not in (None, "json"):
+        raise click.UsageError(f"--stream writes JSON lines only; --format {fmt} works for one case at a time")
+    fmt = fmt or ("json" if stream else "text")
+    if fields is not None and fmt != "json":
+        raise click.UsageError("--fields chooses JSON fields; add --format json")
+    chosen = _parse_fields(fields)
     if not stream and case_file is None and not overrides:
         raise click.UsageError("give a CASE_FILE, - for stdin, or --set fact=value")
+
     playbook = _load_playbook(playbook_path)
     if lang is not None and lang not in playbook.locales:
         raise click.BadParameter(f"{lang!r} is not a locale of this playbook; use one of {', '.join(playbook.locales)}",
                                  param_hint="--lang")
-    from ..engine import CaseError, parse_case
-    from ..engine import recommend as run
-    from ..engine.render import RENDERERS
-
+    locale = lang or playbook.default_locale
     if stream:
-        _stream(playbook, overrides, at, lang, explain)
-        return
+        from ..engine.stream import StreamOptions, run_stream
 
-    raw: object = {} if case_file is None else _read_case(case_file)
-    try:
-        case = parse_case(playbook, raw, now=at, overrides=_fact_overrides(overrides, raw))
-        result = run(playbook, case, explain=explain, locale=lang)
-    except CaseError as exc:
-        raise Failure("invalid case:\n" + "\n".join(f"  - {m}" for m in exc.messages)) from None
-    except ValueError as exc:  # calendar cannot place a deadline
-        raise Failure(str(exc)) from None
-    write_output(RENDERERS[fmt](result) + ("\n" if fmt == "json" else ""), None, is_json=fmt == "json")
-
-
-def _fact_overrides(overrides: dict[str, str], raw: object) -> dict[str, str]:
-    """--set received_at/now/id are clock keys; the rest are facts."""
-    facts = dict(overrides)
-    if isinstance(raw, dict):
-        for key in ("received_at", "now", "id"):
-            if key in facts:
-                raw[key] = facts.pop(key)
-    return facts
-
-
-def _stream(playbook: Playbook, overrides: dict[str, str], at: dt.datetime | None, lang: str | None,
-            explain: bool) -> None:
-    import json  # only streams parse JSON here; --format json renders through engine.render
+        options = StreamOptions(locale=locale, now=at, overrides=overrides, explain=explain, fields=chosen)
+        try:
+            counts = run_stream(playbook, sys.stdin.buffer, sys.stdout.buffer, options)
+        except BrokenPipeError:
+            raise  # the reader went away: the entry point ends quietly
+        except OSError as exc:
+            raise OutputFailure(f"cannot write the output: {exc.strerror or exc}") from None
+        ctx.exit(1 if counts.failed else 0)
 
     from ..engine import CaseError, parse_case
     from ..engine import recommend as run
+    from ..engine.render import RENDERERS, render_json
 
-    for n, line in enumerate(sys.stdin, 1):
-        if not line.strip():
-            continue
-        raw: object = None
-        try:
-            raw = json.loads(line)
-            if not isinstance(raw, dict):
-                raise CaseError([f"expected a JSON object, got {type(raw).__name__}"])
-            case = parse_case(playbook, raw, now=at, overrides=_fact_overrides(overrides, raw))
-            payload: dict[str, object] = run(playbook, case, explain=explain, locale=lang).to_json()
-        except json.JSONDecodeError as exc:
-            payload = {"line": n, "error": f"not JSON: {exc.msg} at column {exc.colno}", "errors": [exc.msg]}
-        except (CaseError, ValueError) as exc:
-            messages = _case_messages(exc)
-            payload = {"line": n, "error": "; ".join(messages), "errors": messages}
-            if isinstance(raw, dict) and raw.get("id") is not None:
-                payload["case"] = str(raw["id"])
-        except Exception as exc:  # noqa: BLE001 - one bad line must not stop a batch
-            payload = {"line": n, "error": f"internal error: {type(exc).__name__}: {exc}", "errors": [str(exc)]}
-        click.echo(json.dumps(payload, ensure_ascii=False))  # flushes: one result per line, as it is ready
+    try:
+        raw: object = {} if case_file is None else _read_case(case_file)
+    except CaseFileError as exc:
+        if fmt == "json":
+            _write_json(_file_failure(exc))
+        raise
+    try:
+        case = parse_case(playbook, raw, now=at, overrides=overrides)
+        result = run(playbook, case, explain=explain, locale=locale, texts=fmt != "json" or "texts" in chosen)
+    except CaseError as exc:
+        _case_failure(exc, locale, raw, fmt)
+    except ValueError as exc:  # the calendar cannot place a deadline
+        from ..engine.case_problems import CaseProblem
+
+        _case_failure(CaseError([CaseProblem("C040", "$", {"detail": str(exc)[:200]})]), locale, raw, fmt)
+    if fmt == "json":
+        click.echo(render_json(result, fields=chosen))
+    else:
+        click.echo(RENDERERS[fmt](result), nl=False)
+
+
+def _parse_fields(spec: str | None) -> tuple[str, ...]:
+    from ..engine.result import DEFAULT_FIELDS, parse_fields
+
+    if spec is None:
+        return DEFAULT_FIELDS
+    try:
+        return parse_fields(spec)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fields") from None
+
+
+def _write_json(value: object) -> None:
+    from ..engine.render import to_json_bytes
+
+    click.echo(msgspec.json.format(to_json_bytes(value), indent=2).decode())
+
+
+def _file_failure(exc: CaseFileError) -> object:
+    """The error object for a case file the loader refused: its problems, positioned in the message."""
+    from ..engine.result import CaseFailure, ErrorDetail
+
+    errors = tuple(ErrorDetail(code=p.code, path=p.path or "$", message=f"{p.file}:{p.line}:{p.col}: {p.message}")
+                   for p in exc.problems)
+    return CaseFailure(error="; ".join(e.message for e in errors), errors=errors)
+
+
+def _case_failure(exc: Exception, locale: str, raw: object, fmt: str) -> NoReturn:
+    """A case that cannot be evaluated: the error object on stdout for JSON readers, the messages on stderr."""
+    from ..engine.case_problems import CaseError
+    from ..engine.stream import failure
+    from ..sanitize import printable
+
+    assert isinstance(exc, CaseError)
+    report = failure(exc, locale, data=raw)
+    if fmt == "json":
+        _write_json(report)
+    lines = [f"  - {printable(e.message)}  [{e.code}" + (f" at {printable(e.path)}]" if e.path != "$" else "]")
+             for e in report.errors]
+    if report.omitted:
+        lines.append(f"  ... and {report.omitted} more")
+    raise Failure("invalid case:\n" + "\n".join(lines))

@@ -53,13 +53,18 @@ def monthly(month: str | None, fmt: str | None, output: Path | None, db: str | N
             options.check(playbook)
     except (ReportError, TimeError) as exc:
         raise click.BadParameter(str(exc)) from None
+    if which.start(tz) >= now:  # nothing to count, and every open case's clock would be run to that month
+        raise click.BadParameter(f"{which} has not begun yet; choose this month or an earlier one", param_hint="--month")
     try:
         with Store.open(resolve_db(db)) as store:
             result = build_monthly(store.cases, playbook, which, now=until or now, as_of=until,
                                    locale=lang, options=options)
     except (StoreError, ReportError) as exc:
         raise Failure(str(exc)) from None
-    write_output(render(result, chosen), output, is_json=chosen == "json")
+    text = render(result, chosen)
+    if chosen == "csv" and output is not None:
+        text = "\ufeff" + text  # a byte-order mark: spreadsheets on a Chinese-locale Windows then read UTF-8
+    write_output(text, output, is_json=chosen == "json")
     if output is not None:
         echo(f"wrote {output} ({chosen})", err=True)
 

@@ -19,8 +19,8 @@ def app_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--playbook", "-p", "playbook", type=click.Path(path_type=Path), default=None,
                      help="Playbook file or folder for the app (default: the shipped playbook)."),
         click.option("--db", "db", default=None, metavar="PATH|URL",
-                     help="History database: a SQLite file or postgresql://user@host/db "
-                          "(default: $CXCOACH_DB, else the user data folder)."),
+                     help="The store of drill history and desk cases: a SQLite file or "
+                          "postgresql://user@host/db (default: $CXCOACH_DB, else the user data folder)."),
         click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
                      help="Interface language (default: the last one used, else the playbook's first)."),
     )):

@@ -10,7 +10,7 @@ is enough afterwards.
 # the rest of that read. Names used before they are defined are quoted.
 
 from enum import StrEnum
-from typing import TypeAlias
+from typing import TypeAlias, dataclass_transform
 
 import msgspec
 
@@ -49,6 +49,7 @@ DERIVED_FACTS = {"elapsed_minutes": FactType.NUMBER}
 Scalar: TypeAlias = str | int | float | bool | None
 
 
+@dataclass_transform(frozen_default=True)  # tells type checkers that subclasses are frozen too
 class Node(msgspec.Struct, frozen=True, gc=False, tag=True):
     """The base of the condition nodes: immutable, and tagged with the class name when encoded."""
 
@@ -80,3 +81,32 @@ class Not(Node):
 
 
 Condition: TypeAlias = All | Any | Not | FactTest | Overdue
+
+
+def conjuncts(cond: Condition) -> tuple[Condition, ...]:
+    """The top-level `all` items, nested `all`s flattened: the parts of a rule that must all hold."""
+    if isinstance(cond, All):
+        return tuple(part for item in cond.items for part in conjuncts(item))
+    return (cond,)
+
+
+def facts_of(cond: Condition) -> list[str]:
+    """The facts `cond` tests, in order, with repeats."""
+    if isinstance(cond, FactTest):
+        return [cond.fact]
+    if isinstance(cond, Overdue):
+        return []
+    if isinstance(cond, Not):
+        return facts_of(cond.item)
+    return [fact for item in cond.items for fact in facts_of(item)]
+
+
+def uses_overdue(cond: Condition) -> bool:
+    """Whether `cond` tests a deadline anywhere."""
+    if isinstance(cond, Overdue):
+        return True
+    if isinstance(cond, FactTest):
+        return False
+    if isinstance(cond, Not):
+        return uses_overdue(cond.item)
+    return any(uses_overdue(item) for item in cond.items)

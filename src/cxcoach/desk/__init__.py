@@ -2,16 +2,18 @@
 
 Modules, one job each: `times` (typed times in the playbook's zone),
 `state` (a case's state folded from its event log, evaluated by the engine
-`recommend` uses), `validate` (which events the playbook allows), `service`
-(the `Desk` API: open, update, follow up, show, queue). See docs/desk.md.
+`recommend` uses), `snapshot` (that state stored with the case, so an append
+folds one event), `validate` (which events the playbook allows), `service`
+(the `Desk` API: open, update, follow up, show, queue), `risk` (the
+supervisor queue's order from the state rows alone). See docs/desk.md.
 """
 
 from __future__ import annotations
 
 from .service import CaseNotFound, CaseView, Desk, scores_from
-from .state import CaseState, FollowUp, fold, state_columns
+from .state import CaseState, FollowUp, fold, state_columns, step
 from .times import TimeError, iso, parse_span, parse_time, show_time
 from .validate import EventRejected
 
 __all__ = ["CaseNotFound", "CaseState", "CaseView", "Desk", "EventRejected", "FollowUp", "TimeError", "fold", "iso",
-           "parse_span", "parse_time", "scores_from", "show_time", "state_columns"]
+           "parse_span", "parse_time", "scores_from", "show_time", "state_columns", "step"]

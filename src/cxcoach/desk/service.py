@@ -2,11 +2,13 @@
 
 `Desk(store, playbook)` is what the CLI, the console and the reports call.
 Every change is validated first (`validate.py`; a rejected event writes
-nothing and says why), then folded with the log into the new state
-(`state.py`) and written with optimistic versioning: if another process
-appended to the same case meanwhile, the desk reloads, validates against the
-newer log and tries again, so no event is ever lost or applied to a stale
-state.
+nothing and says why), then folded onto the case's state (`state.step`, on
+the snapshot stored with the state row, `snapshot.py`) and written with
+optimistic versioning: if another process appended to the same case
+meanwhile, the desk reloads, validates against the newer state and tries
+again, so no event is ever lost or applied to a stale state. The engine
+recomputes the stored deadlines only when the event changed something they
+depend on (`state.deadline_inputs`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from ..errors import ExitCode
 from ..playbook.model import Playbook
 from ..store import ConflictError, Store, StoreError, utc_now
 from ..store.cases import CaseRow, CaseStore, EventRow
-from .state import CaseState, fold, state_columns
+from . import snapshot
+from .state import CaseState, clock_inputs, deadline_inputs, fold, start, state_columns, step, workflow
 from .validate import EventRejected, check_follow_up, check_open, check_update
 
 CONFLICT_RETRIES = 60  # each after a short random wait, so racing writers spread out
@@ -65,12 +68,21 @@ class Desk:
     def tz(self) -> str:
         return self.playbook.calendar.timezone
 
+    @property
+    def timed_rules(self) -> tuple[str, ...]:
+        """Deadline-setting rules that test elapsed time or another deadline: the queue's stored due
+        instants follow them only from a case's next event (`show` is always exact; docs/desk.md)."""
+        return clock_inputs(self.playbook).timed
+
     # -- finding --
     def find(self, ref: str | int) -> CaseRow:
         row = self.cases.find(ref)
         if row is None:
-            raise CaseNotFound(f"no case {ref!r} (neither an external id nor a case number) in {self.store.path}")
+            raise self._not_found(ref)
         return row
+
+    def _not_found(self, ref: str | int) -> CaseNotFound:
+        return CaseNotFound(f"no case {ref!r} (neither an external id nor a case number) in {self.store.path}")
 
     def load(self, ref: str | int) -> tuple[CaseRow, list[EventRow], CaseState]:
         row = self.find(ref)
@@ -90,11 +102,7 @@ class Desk:
             if not external_id or len(external_id) > 200:
                 raise EventRejected(["an external id is 1 to 200 characters"])
         event = EventRow(1, at, "open", by, note, None, typed)
-        state = fold(self.playbook, received, [event])
-        case_id = self.cases.create(uid=secrets.token_hex(16), external_id=external_id, playbook=self.playbook.id,
-                                    received_at=received, events=[event],
-                                    state=state_columns(self.playbook, state), recorded_at=self.clock())
-        return self.cases.get(case_id) or self.find(case_id)
+        return self._create(secrets.token_hex(16), external_id, received, [event])
 
     def record(self, *, external_id: str | None, received_at: dt.datetime, facts: Mapping[str, Any],
                by: str | None = None, note: str = "",
@@ -106,26 +114,28 @@ class Desk:
         """
         typed = check_open(self.playbook, received_at=received_at, at=received_at, by=by, facts=facts, tz=self.tz)
         events = [EventRow(1, received_at, "open", by, note, None, typed)]
-        state = fold(self.playbook, received_at, events)
+        state = step(self.playbook, start(self.playbook, received_at), events[0])
         for when, stage, more, who, text in later:
             set_facts = check_update(self.playbook, state, at=when, by=who, stage=stage, facts=more, tz=self.tz)
             moved = set_facts.get(self._stage_fact)
             rest = {k: v for k, v in set_facts.items() if k != self._stage_fact}
             events.append(EventRow(len(events) + 1, when, "update", who, text,
                                    str(moved) if moved is not None and moved != state.stage else None, rest))
-            state = fold(self.playbook, received_at, events)
-        case_id = self.cases.create(uid=uid or secrets.token_hex(16), external_id=external_id,
-                                    playbook=self.playbook.id, received_at=received_at, events=events,
-                                    state=state_columns(self.playbook, state), recorded_at=self.clock())
-        return self.cases.get(case_id) or self.find(case_id)
+            state = step(self.playbook, state, events[-1])
+        return self._create(uid or secrets.token_hex(16), external_id, received_at, events, state)
 
     def restore(self, *, uid: str, external_id: str | None, received_at: dt.datetime,
                 events: Sequence[EventRow]) -> CaseRow:
         """Put back an archived case exactly as it was (its log is not validated again: it was when written)."""
-        state = fold(self.playbook, received_at, events)
+        return self._create(uid, external_id, received_at, events)
+
+    def _create(self, uid: str, external_id: str | None, received_at: dt.datetime, events: Sequence[EventRow],
+                state: CaseState | None = None) -> CaseRow:
+        state = state if state is not None else fold(self.playbook, received_at, events)
         case_id = self.cases.create(uid=uid, external_id=external_id, playbook=self.playbook.id,
                                     received_at=received_at, events=events,
-                                    state=state_columns(self.playbook, state), recorded_at=self.clock())
+                                    state=state_columns(self.playbook, state), recorded_at=self.clock(),
+                                    snapshot=snapshot.encode(self.playbook, state, len(events)))
         return self.cases.get(case_id) or self.find(case_id)
 
     def update(self, ref: str | int, *, stage: str | None = None, facts: Mapping[str, Any] | None = None,
@@ -157,24 +167,37 @@ class Desk:
 
     @property
     def _stage_fact(self) -> str:
-        from .state import workflow
-
         return workflow(self.playbook).fact
+
+    def _current(self, case: int | str) -> tuple[CaseRow, CaseState, bool]:
+        """The state row and its folded state; the flag says the state came from a valid snapshot."""
+        head = self.cases.head(case)
+        if head is None:
+            raise self._not_found(case)
+        row, blob = head
+        state = snapshot.decode(self.playbook, blob, row.version)
+        if state is not None:
+            return row, state, True
+        events = self.cases.events([row.id])[row.id][:row.version]
+        return row, fold(self.playbook, row.received_at, events), False
 
     def _append(self, ref: str | int, at: dt.datetime | None,
                 make: Callable[[int, CaseState, dt.datetime], EventRow]) -> CaseRow:
-        case_id = self.find(ref).id
+        case: int | str = str(ref)  # as people name it first; then by number, so a retry finds the same case
         for attempt in range(CONFLICT_RETRIES):
             if attempt:
                 time.sleep(random.uniform(0, 0.002 * min(attempt, 10)))
-            row, events = self.cases.load(case_id)
-            state = fold(self.playbook, row.received_at, events)
+            row, state, fresh = self._current(case)
+            case = row.id
             when = at or max(self.clock(), state.last_at)
             new = make(row.version + 1, state, when)
-            after = fold(self.playbook, row.received_at, [*events, new])
-            columns = state_columns(self.playbook, after)
+            after = step(self.playbook, state, new)
+            before = deadline_inputs(self.playbook, state) if fresh else None
+            same = before is not None and before == deadline_inputs(self.playbook, after)
+            columns = state_columns(self.playbook, after, (row.respond_due, row.resolve_due) if same else None)
             try:
-                self.cases.append(case_id, row.version, new, columns, recorded_at=self.clock())
+                self.cases.append(row.id, row.version, new, columns, recorded_at=self.clock(),
+                                  snapshot=snapshot.encode(self.playbook, after, row.version + 1))
             except ConflictError:
                 continue
             return msgspec.structs.replace(row, version=row.version + 1, **columns)

@@ -22,6 +22,7 @@ number and skipped, the rest are imported. Empty cells mean "not given".
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterator, Mapping
@@ -150,7 +151,7 @@ def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
                 value = _cell(row, spec.column)
                 if value is not None:
                     facts[fact] = spec.values.get(value, value) if spec.values else value
-            later = []
+            later: list[tuple[dt.datetime, str | None, dict[str, Any], str | None, str]] = []
             for ev in mapping.events:
                 at_raw = _cell(row, ev.at)
                 if at_raw is None:

@@ -85,9 +85,9 @@ def show_time(value: dt.datetime | None, tz: str) -> str:
     if value is None:
         return "-"
     local = value.astimezone(zone(tz))
-    fmt = "%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M"
-    offset = local.strftime("%z")
-    return f"{local.strftime(fmt)} {offset[:3]}:{offset[3:]}"
+    text = local.isoformat(" ", "seconds" if local.second else "minutes")  # '2026-03-06 16:00+08:00'
+    cut = max(text.rfind("+"), text.rfind("-"))  # the offset's sign: the date's dashes come before it
+    return f"{text[:cut]} {text[cut:]}"
 
 
 def iso(value: dt.datetime | None, tz: str) -> str | None:

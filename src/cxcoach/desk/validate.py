@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..engine.case import CaseError, parse_case
-from ..engine.conditions import compile_condition
+from ..conditions.compile import compile_condition
 from ..engine.recommend import _no_overdue
 from ..errors import CxcoachError, ExitCode
 from ..playbook.model import Playbook

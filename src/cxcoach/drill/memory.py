@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import msgspec
 
+from ..errors import CxcoachError
+from ..sanitize import strip_controls
 from .matcher import ReplyContext, Span
 
 
@@ -56,9 +58,35 @@ class Heard:
         return found
 
 
+MAX_NAME = 80  # characters of a trainee's name, as the history store allows
+
+
+class TraineeNameError(CxcoachError, ValueError):
+    """A trainee's name the customer cannot call them by: longer than MAX_NAME."""
+
+
+def trainee_name(raw: str | None) -> str | None:
+    """The name the customer calls the trainee by, or None: one line, without control or bidi characters.
+
+    It fills the `{name}` slot of customer lines, so a line break in it would
+    forge a line of the transcript and a name of a megabyte would be repeated
+    in every such line. Markup (`[bold]`) stays literal text; the TUI and the
+    CLI show it as typed.
+    """
+    if raw is None:
+        return None
+    name = " ".join(strip_controls(raw).split())
+    if len(name) > MAX_NAME:
+        raise TraineeNameError(f"a trainee's name is at most {MAX_NAME} characters (this one has {len(name):,})")
+    return name or None
+
+
 @dataclass(slots=True)
 class Memory:
-    """The conversation so far: who the trainee is, and what they offered, promised and refused."""
+    """The conversation so far: who the trainee is, and what they offered, promised and refused.
+
+    `trainee` is made a name by `trainee_name` (see there), however the memory is built.
+    """
 
     trainee: str | None = None
     offered: dict[str, Offer] = field(default_factory=dict)  # remedy id -> latest offer of it
@@ -67,6 +95,9 @@ class Memory:
     heard: Heard = field(default_factory=Heard)
     said: str = ""  # the customer's last line and reaction: neither is repeated verbatim next
     reacted: str = ""
+
+    def __post_init__(self) -> None:
+        self.trainee = trainee_name(self.trainee)
 
     def hear(self, heard: Heard) -> None:
         self.heard = heard

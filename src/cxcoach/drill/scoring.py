@@ -21,12 +21,12 @@ from enum import StrEnum
 
 import msgspec
 
+from ..conditions.evaluate import evaluate as evaluate_condition
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 from .detectors import Behaviour, detect, withheld
 from .learn import learnt_for
 from .matcher import ReplyContext, Span, evaluate
-from .state import case_holds
 from ..errors import CxcoachError
 
 
@@ -191,7 +191,7 @@ def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
     earned = available = penalties = 0.0
     dims: dict[str, list[float]] = {}
     for c in rubric.criteria:
-        if c.id in na or (c.na_when is not None and case_holds(c.na_when, case)):
+        if c.id in na or (c.na_when is not None and evaluate_condition(c.na_when, case) is True):
             results.append(CriterionResult(c, Status.NA, 0.0))
             continue
         ev, discounted = _evidence_in(c.evidence, contexts, c.detector or c.id)

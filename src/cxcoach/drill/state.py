@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import msgspec
 
+from ..conditions.evaluate import evaluate as evaluate_condition
 from ..playbook import drill_model as dm
-from ..playbook import model as m
 from .matcher import Span, evaluate
 from .memory import Memory
 
@@ -93,7 +93,7 @@ def holds(test: dm.StateTest | None, where: Situation) -> bool:
         return False
     if test.listens and not _heard(test, where.memory):
         return False
-    return test.case is None or case_holds(test.case, where.case)
+    return test.case is None or evaluate_condition(test.case, where.case) is True  # unknown does not hold
 
 
 def _heard(test: dm.StateTest, memory: Memory) -> bool:
@@ -127,38 +127,3 @@ def quote_for(test: dm.StateTest | None, memory: Memory) -> Span | None:
         return heard.overpromises[0].span
     return None
 
-
-def case_holds(cond: m.Condition, facts: Mapping[str, object]) -> bool:
-    """The shared condition language on a drill's fixed case facts (no clock: `overdue` is false)."""
-    if isinstance(cond, m.All):
-        return all(case_holds(c, facts) for c in cond.items)
-    if isinstance(cond, m.Any):
-        return any(case_holds(c, facts) for c in cond.items)
-    if isinstance(cond, m.Not):
-        return not case_holds(cond.item, facts)
-    if isinstance(cond, m.Overdue):
-        return False
-    value = facts.get(cond.fact)
-    op, ref = cond.op, cond.value
-    if op is m.Op.EXISTS:
-        return (value is not None) == bool(ref)
-    if value is None:
-        return False
-    try:
-        if op is m.Op.EQ:
-            return value == ref
-        if op is m.Op.NE:
-            return value != ref
-        if op is m.Op.IN:
-            return value in ref  # type: ignore[operator]
-        if op is m.Op.NOT_IN:
-            return value not in ref  # type: ignore[operator]
-        if op is m.Op.CONTAINS:
-            return str(ref).casefold() in str(value).casefold()
-        if op is m.Op.BETWEEN:
-            low, high = ref  # type: ignore[misc]
-            return low <= value <= high  # type: ignore[operator]
-        return {m.Op.LT: value < ref, m.Op.LE: value <= ref, m.Op.GT: value > ref,  # type: ignore[operator]
-                m.Op.GE: value >= ref}[op]  # type: ignore[operator]
-    except TypeError:
-        return False

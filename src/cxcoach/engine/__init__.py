@@ -6,12 +6,14 @@ Public API::
     result = recommend(playbook, {"received_at": ..., "facts": {...}}, explain=True)
     result.to_json()
 
-Modules, one job each: `case` (validate a case), `conditions` (compile the
-condition language), `index` (bitmask rule index), `calendar` (business
-time), `calendar_days` (what each day is, estimated holiday data and the
-notes results carry), `deadlines` (case clock, pauses), `escalation` (the ladder),
-`recommend` (putting it together, ranking), `result` (frozen output),
-`render` (text, markdown, json).
+Modules, one job each: `case` (validate a case), `case_problems` (what is
+wrong with one: codes, paths, messages), `calendar` (business time),
+`calendar_days` (what each day is, estimated holiday data and the notes
+results carry), `deadlines` (case clock, pauses), `escalation` (the ladder),
+`recommend` (putting it together, ranking), `result` (the typed output and
+JSON contract), `render` (text, markdown, json), `jsonline` and `stream`
+(`recommend --stream`). Conditions are answered by the `cxcoach.conditions`
+package (its rule index finds the rules that fire).
 """
 
 from __future__ import annotations

@@ -40,29 +40,35 @@ condition and the missing facts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import msgspec
 
+from ..conditions.compile import Predicate, compile_condition
+from ..conditions.explain import describe, explain
+from ..conditions.index import CompiledRule, RuleIndex
+from ..conditions.operators import Facts
 from ..gc_pause import gc_paused
-from ..playbook.model import Calendar, Duration, Playbook, Text
-from .calendar import is_business_unit
+from ..playbook.model import Calendar, Duration, Playbook, Step, Text
+from .calendar import is_business_unit, zone
 from .calendar_days import calendar_notes
 from .case import Case, parse_case
-from .conditions import Facts, Predicate, compile_condition, describe, evaluate
 from .deadlines import CaseClock, Timing, case_clock, timing
 from .escalation import highest_level, highest_warning, winner
-from .index import CompiledRule, RuleIndex
 from .result import (
-    AvoidItem,
+    AvoidEntry,
     DeadlineStatus,
     Escalation,
+    FactValue,
     NearMiss,
     Reason,
     Recommendation,
     Result,
+    ScriptEntry,
     ScriptLine,
     StrategyItem,
+    Texts,
 )
 
 _CACHE_SIZE = 8
@@ -70,6 +76,17 @@ _CACHE_SIZE = 8
 
 def _no_overdue(target: str) -> None:
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class StepPlan:
+    """What a recommended step always carries, in one locale: worked out once, not for every case."""
+
+    step: Step
+    order: tuple[int, int]  # its procedure's position, its position in the procedure
+    title: str
+    scripts: tuple[str, ...]  # the step's scripts (known ids only)
+    avoid: tuple[str, ...]  # what the step and those scripts warn against (known ids only)
 
 
 class CompiledPlaybook(msgspec.Struct, frozen=True):
@@ -81,6 +98,14 @@ class CompiledPlaybook(msgspec.Struct, frozen=True):
     plain_mask: int  # rules without overdue tests (phase 1)
     respond_met: Predicate | None = None
     resolve_met: Predicate | None = None
+    by_locale: dict[str, Localized] = msgspec.field(default_factory=dict)
+
+    def localized(self, locale: str) -> Localized:
+        """What this playbook's steps and roles come to in `locale`, filled in as cases ask."""
+        found = self.by_locale.get(locale)
+        if found is None:
+            found = self.by_locale[locale] = Localized(StepPlans(self.playbook, locale), RoleLabels(self.playbook, locale))
+        return found
 
     def met(self, facts: Facts) -> frozenset[str]:
         """Deadlines the case has met (clock.met_when); a settled case stops every clock."""
@@ -94,6 +119,52 @@ class CompiledPlaybook(msgspec.Struct, frozen=True):
     def match(self, facts: Facts) -> list[CompiledRule]:
         """Rules firing on plain facts (no deadline tests); the fast path benchmarks use."""
         return self.index.match(facts, _no_overdue, self.plain_mask)
+
+
+class StepPlans(dict[str, StepPlan | None]):
+    """Step id -> its plan in one locale (None for an unknown step), each made when first looked up."""
+
+    def __init__(self, playbook: Playbook, locale: str) -> None:
+        super().__init__()
+        self.playbook, self.locale = playbook, locale
+
+    def __missing__(self, step_id: str) -> StepPlan | None:
+        playbook = self.playbook
+        step = playbook.steps.get(step_id)
+        plan = None
+        if step is not None:
+            procedures = list(playbook.procedures)
+            order = (procedures.index(step.procedure) if step.procedure in procedures else 0, step.index)
+            scripts = tuple(s for s in _dedupe(step.scripts) if s in playbook.scripts)
+            plan = StepPlan(step, order, step.title.get(self.locale), scripts, _step_avoid(playbook, step.avoid, scripts))
+        self[step_id] = plan
+        return plan
+
+
+class RoleLabels(dict[str, str | None]):
+    """Role id -> its label in one locale (None for an unknown role), each looked up once."""
+
+    def __init__(self, playbook: Playbook, locale: str) -> None:
+        super().__init__()
+        self.playbook, self.locale = playbook, locale
+
+    def __missing__(self, role_id: str) -> str | None:
+        role = self.playbook.roles.get(role_id)
+        label = self[role_id] = None if role is None else role.label.get(self.locale)
+        return label
+
+
+@dataclass(frozen=True, slots=True)
+class Localized:
+    """A playbook's step plans and role labels in one locale."""
+
+    steps: StepPlans
+    roles: RoleLabels
+
+
+def _step_avoid(playbook: Playbook, own: tuple[str, ...], scripts: tuple[str, ...]) -> tuple[str, ...]:
+    ids = [*own, *(a for s in scripts for a in playbook.scripts[s].avoid)]
+    return tuple(a for a in _dedupe(ids) if a in playbook.avoid)
 
 
 _compiled: dict[int, CompiledPlaybook] = {}
@@ -229,8 +300,13 @@ def recommend(
     *,
     explain: bool = False,
     locale: str | None = None,
+    texts: bool = True,
 ) -> Result:
-    """Evaluate one case; raw mappings are validated with `parse_case` first (CaseError)."""
+    """Evaluate one case; raw mappings are validated with `parse_case` first (CaseError).
+
+    `texts=False` leaves out the prose (`Result.texts` is None) for callers that
+    only want the decisions, such as `--stream` without `--fields +texts`.
+    """
     if not isinstance(case, Case):
         case = parse_case(playbook, case)
     loc = locale or playbook.default_locale
@@ -239,15 +315,16 @@ def recommend(
     respond, resolve, overdue = chosen.respond, chosen.resolve, chosen.overdue
     index = cp.index
 
+    local = _Local(playbook.calendar.timezone)
     reasons: dict[str, Reason] = {}
     for cr in hits:
-        rule = cr.rule
         matched, over = cr.because(facts, overdue)
-        text = None if rule.because is None else rule.because.get(loc)
-        reasons[rule.id] = Reason(rule.id, matched, over, text, rule.priority)
+        reasons[cr.rule.id] = Reason(rule=cr.rule.id, priority=cr.rule.priority, facts=local.facts(matched),
+                                     overdue=over)
 
-    recommendations = _recommendations(playbook, hits, reasons, clocks, loc)
-    attached = {line.script for r in recommendations for line in r.script}
+    words = cp.localized(loc)
+    recommendations = _recommendations(cp.playbook, words.steps, hits, clocks, local)
+    attached = {sid for r in recommendations for sid in r.scripts}
 
     strategies: dict[str, list[str]] = {}
     avoid_ids: list[str] = []
@@ -270,9 +347,8 @@ def recommend(
         if s is None:
             continue
         avoid_ids.extend(s.avoid)
-        strategy_items.append(
-            StrategyItem(sid, s.title.get(loc), tuple(a.text.get(loc) for a in s.advice), tuple(rule_ids), s.interpretation)
-        )
+        strategy_items.append(StrategyItem(id=sid, title=s.title.get(loc), because=tuple(rule_ids),
+                                           interpretation=s.interpretation))
 
     statuses: list[DeadlineStatus] = []
     policy = playbook.escalation
@@ -288,11 +364,12 @@ def recommend(
             reached.append((target, level))
         statuses.append(
             DeadlineStatus(
-                target, t.due, str(duration), source, t.fraction, t.overdue,
-                None if t.met else highest_warning(policy, t.fraction),
-                None if level is None else level.id,
-                None if level is None else level.to,
-                t.met,
+                target=target, due=local(t.due), duration=str(duration), source=source,
+                fraction=round(t.fraction, 4), overdue=t.overdue,
+                warning=None if t.met else highest_warning(policy, t.fraction),
+                level=None if level is None else level.id,
+                to=None if level is None else level.to,
+                met=t.met,
             )
         )
 
@@ -301,7 +378,7 @@ def recommend(
     if resolve is not None:
         status("resolve", *resolve)
     for rec in recommendations:
-        step = playbook.steps[rec.id]
+        step = words.steps[rec.id].step  # type: ignore[union-attr]  # recommended: known
         if step.due is not None:
             status(step.id, step.due, "step", clocks.of(step.id, step.due))
 
@@ -309,123 +386,156 @@ def recommend(
     escalation = None
     if top is not None:
         target, level = top
-        escalation = Escalation(level.id, level.to, target, level.at, _text(level.label, loc))
-    overdue_steps = tuple(r.id for r in recommendations if r.overdue)
+        escalation = Escalation(level=level.id, to=level.to, target=target, at=level.at, label=_text(level.label, loc))
     escalate_to = _dedupe(
         ([escalation.to] if escalation else [])
         + [role for r in recommendations if r.overdue for role in r.escalate_to]
         + escalate_rules
     )
 
-    near = _near_misses(index, facts, overdue, {cr.rank for cr in hits}) if explain else None
+    near = _near_misses(index, facts, overdue, {cr.rank for cr in hits}, local) if explain else None
+    also_say = tuple(s for s in _dedupe(loose_scripts) if s in playbook.scripts)
+    also_avoid = tuple(a for a in _dedupe(avoid_ids) if a in playbook.avoid)
     return Result(
-        playbook=playbook.id,
-        locale=loc,
         case_id=case.id,
-        received_at=case.received_at,
-        now=case.now,
-        elapsed_minutes=clock.elapsed_minutes,
-        paused_minutes=clock.paused_minutes,
+        playbook=playbook.id,
+        playbook_version=playbook.version,
+        locale=loc,
+        received_at=local(case.received_at),
+        now=local(case.now),
+        elapsed_minutes=round(clock.elapsed_minutes, 2),
         paused=clock.paused_now,
-        recommendations=recommendations,
-        strategies=tuple(strategy_items),
-        avoid=_avoid_items(playbook, _dedupe(avoid_ids), loc),
-        scripts=_script_lines(playbook, _dedupe(loose_scripts), loc),
-        respond_by=None if respond is None else respond[2].due,
-        resolve_by=None if resolve is None else resolve[2].due,
-        deadlines=tuple(statuses),
+        paused_minutes=round(clock.paused_minutes, 2),
+        overdue=tuple(d.target for d in statuses if d.overdue),
         escalation=escalation,
         escalate_to=escalate_to,
-        overdue=overdue_steps,
+        respond_by=None if respond is None else local(respond[2].due),
+        resolve_by=None if resolve is None else local(resolve[2].due),
+        deadlines=tuple(statuses),
+        recommendations=recommendations,
+        also_say=also_say,
+        also_avoid=also_avoid,
+        strategies=tuple(strategy_items),
         fired=tuple(reasons.values()),
-        near_misses=near,
+        roles=_roles(words.roles, recommendations, escalate_to, statuses),
         notes=case.notes,
-        roles=_roles(playbook, recommendations, escalate_to, statuses, loc),
         calendar_notes=calendar_notes(playbook.calendar, business_spans, loc),
+        near_misses=near,
+        texts=_texts(playbook, hits, recommendations, also_say, also_avoid, strategy_items, loc) if texts else None,
     )
 
 
-def _roles(playbook: Playbook, recommendations, escalate_to, statuses, loc: str) -> tuple[tuple[str, str], ...]:
+class _Local:
+    """Times as the result shows them: in the playbook's time zone, to the second."""
+
+    def __init__(self, timezone: str) -> None:
+        self.tz = zone(timezone)
+
+    def __call__(self, when: dt.datetime) -> dt.datetime:
+        if when.tzinfo is not self.tz:  # the calendar's times already are
+            when = when.astimezone(self.tz)
+        return when.replace(microsecond=0) if when.microsecond else when
+
+    def facts(self, pairs: Iterable[tuple[str, object]]) -> dict[str, FactValue]:
+        return {k: self(v) if isinstance(v, dt.datetime) else v for k, v in pairs}  # type: ignore[misc]
+
+
+def _roles(labels: RoleLabels, recommendations, escalate_to, statuses) -> dict[str, str]:
     named = [r.owner for r in recommendations if r.owner]
     named += [role for r in recommendations for role in r.escalate_to]
     named += list(escalate_to) + [d.to for d in statuses if d.to]
-    out = []
+    out = {}
     for rid in dict.fromkeys(named):
-        role = playbook.roles.get(rid)
-        if role is not None:
-            out.append((rid, role.label.get(loc)))
-    return tuple(out)
+        label = labels[rid]
+        if label is not None:
+            out[rid] = label
+    return out
 
 
-def _avoid_items(playbook: Playbook, ids, loc: str) -> tuple[AvoidItem, ...]:
-    out = []
-    for aid in ids:
-        a = playbook.avoid.get(aid)
-        if a is not None:
-            out.append(AvoidItem(aid, a.title.get(loc), a.why.get(loc), _text(a.instead, loc)))
-    return tuple(out)
+def _texts(playbook: Playbook, hits: list[CompiledRule], recommendations: tuple[Recommendation, ...],
+           also_say: tuple[str, ...], also_avoid: tuple[str, ...], strategies: list[StrategyItem], loc: str) -> Texts:
+    """Every piece of prose the result names, once, in the locale (ids are known: dangling ones were dropped)."""
+    steps = {}
+    for rec in recommendations:
+        description = playbook.steps[rec.id].description
+        if description is not None:
+            steps[rec.id] = description.get(loc)
+    scripts = {}
+    for sid in dict.fromkeys([*(s for r in recommendations for s in r.scripts), *also_say]):
+        s = playbook.scripts[sid]
+        lines = tuple(ScriptLine(id=line.id, text=line.text.get(loc)) for line in s.lines)
+        scripts[sid] = ScriptEntry(title=s.title.get(loc), lines=lines)
+    avoid = {}
+    for aid in dict.fromkeys([*(a for r in recommendations for a in r.avoid), *also_avoid]):
+        a = playbook.avoid[aid]
+        avoid[aid] = AvoidEntry(title=a.title.get(loc), why=a.why.get(loc), instead=_text(a.instead, loc))
+    advice = {s.id: tuple(line.text.get(loc) for line in playbook.strategies[s.id].advice) for s in strategies}
+    rules = {cr.rule.id: cr.rule.because.get(loc) for cr in hits if cr.rule.because is not None}
+    return Texts(steps=steps, scripts=scripts, avoid=avoid, strategies=advice, rules=rules)
 
 
-def _script_lines(playbook: Playbook, ids, loc: str) -> tuple[ScriptLine, ...]:
-    out = []
-    for sid in ids:
-        s = playbook.scripts.get(sid)
-        if s is not None:
-            out.extend(ScriptLine(sid, line.id, line.text.get(loc)) for line in s.lines)
-    return tuple(out)
+@dataclass(slots=True)
+class _Entry:
+    """A step on its way to a Recommendation: its rank key and what the rules that name it add."""
+
+    key: tuple
+    plan: StepPlan
+    because: list[str]
+    strategies: list[str]
 
 
-def _recommendations(playbook, hits, reasons, clocks: _Deadlines, loc: str) -> tuple[Recommendation, ...]:
-    proc_pos = {pid: i for i, pid in enumerate(playbook.procedures)}
-    entries: dict[str, tuple[tuple, list[CompiledRule]]] = {}
+def _recommendations(playbook: Playbook, plans: StepPlans, hits: list[CompiledRule], clocks: _Deadlines,
+                     local: _Local) -> tuple[Recommendation, ...]:
+    """The recommended steps, ranked; a step's avoid list is its own and its scripts' (the rules' is the case's)."""
+    entries: dict[str, _Entry] = {}
     for cr in hits:
-        for pos, sid in enumerate(cr.rule.then.steps):
-            step = playbook.steps.get(sid)
-            if step is None:
-                continue
-            if sid not in entries:
-                entries[sid] = ((-cr.rule.priority, proc_pos.get(step.procedure, 0), step.index, cr.rank, pos), [])
-            entries[sid][1].append(cr)
-    chosen = set(entries)
+        rule = cr.rule
+        for pos, sid in enumerate(rule.then.steps):
+            entry = entries.get(sid)
+            if entry is None:
+                plan = plans[sid]
+                if plan is None:
+                    continue
+                entry = entries[sid] = _Entry((-rule.priority, *plan.order, cr.rank, pos), plan, [], [])
+            entry.because.append(rule.id)
+            entry.strategies.extend(rule.then.strategies)
     # rule-level scripts said at a recommended step go with that step
     step_scripts: dict[str, list[str]] = {}
     for cr in hits:
-        for sid in cr.rule.then.scripts:
-            script = playbook.scripts.get(sid)
-            if script is not None and script.step in chosen:
-                step_scripts.setdefault(script.step, []).append(sid)
+        for script_id in cr.rule.then.scripts:
+            script = playbook.scripts.get(script_id)
+            if script is not None and script.step in entries and script_id not in entries[script.step].plan.scripts:
+                step_scripts.setdefault(script.step, []).append(script_id)
     out = []
-    for sid, (_, rules) in sorted(entries.items(), key=lambda kv: kv[1][0]):
-        step = playbook.steps[sid]
-        script_ids = _dedupe([*step.scripts, *step_scripts.get(sid, [])])
-        avoid_ids = list(step.avoid)
-        for scr in script_ids:
-            if scr in playbook.scripts:
-                avoid_ids.extend(playbook.scripts[scr].avoid)
-        for cr in rules:
-            avoid_ids.extend(cr.rule.then.avoid)
+    for sid, entry in sorted(entries.items(), key=lambda kv: kv[1].key):
+        plan = entry.plan
+        step = plan.step
+        scripts, avoid = plan.scripts, plan.avoid
+        if sid in step_scripts:
+            extra = _dedupe(step_scripts[sid])
+            scripts = scripts + extra
+            avoid = _dedupe([*avoid, *(a for s in extra for a in playbook.scripts[s].avoid if a in playbook.avoid)])
         t = clocks.of(sid, step.due) if step.due is not None else None
         out.append(
             Recommendation(
                 id=sid,
                 procedure=step.procedure,
-                title=step.title.get(loc),
+                title=plan.title,
                 owner=step.owner,
-                due=None if t is None else t.due,
+                due=None if t is None else local(t.due),
                 overdue=bool(t and t.overdue),
-                script=_script_lines(playbook, script_ids, loc),
-                avoid=_avoid_items(playbook, _dedupe(avoid_ids), loc),
+                scripts=scripts,
+                avoid=avoid,
                 escalate_to=step.escalate_to,
-                strategies=_dedupe(s for cr in rules for s in cr.rule.then.strategies),
+                strategies=_dedupe(entry.strategies) if entry.strategies else (),
                 records=step.records,
-                because=tuple(reasons[cr.rule.id] for cr in rules),
-                description=_text(step.description, loc),
+                because=tuple(entry.because),
             )
         )
     return tuple(out)
 
 
-def _near_misses(index: RuleIndex, facts: Facts, overdue, fired: set[int]) -> tuple[NearMiss, ...]:
+def _near_misses(index: RuleIndex, facts: Facts, overdue, fired: set[int], local: _Local) -> tuple[NearMiss, ...]:
     out = []
     for cr in index.rules:
         if cr.rank in fired:
@@ -438,14 +548,14 @@ def _near_misses(index: RuleIndex, facts: Facts, overdue, fired: set[int]) -> tu
         if len(states) == 1 and states[i] is not None:
             continue
         part = cr.parts[i]
-        why = evaluate(part, facts, overdue)
+        why = explain(part, facts, overdue)
         out.append(
             NearMiss(
                 rule=cr.rule.id,
                 condition=describe(part),
                 state="unknown" if states[i] is None else "failed",
                 missing=why.missing,
-                actual=why.matched if states[i] is False else (),
+                actual=local.facts(why.matched) if states[i] is False else {},
                 held=tuple(describe(p) for j, p in enumerate(cr.parts) if j != i),
             )
         )

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 
+import msgspec
+
 from ..sanitize import strip_controls
-from .result import Reason, Result
+from .result import DEFAULT_FIELDS, Reason, Result
 
 _BREAKS = re.compile("[\t\n\r\u2028\u2029]+")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
@@ -75,17 +77,61 @@ def _fact_value(v: object) -> str:
     return str(v)
 
 
-def _reason(r: Reason) -> str:
-    facts = ", ".join(f"{k}={_fact_value(v)}" for k, v in r.facts)
+def _reason(r: Reason, result: Result) -> str:
+    facts = ", ".join(f"{k}={_fact_value(v)}" for k, v in r.facts.items())
     facts += "".join(f", overdue {t}" for t in r.overdue)
     text = f"{r.rule} ({facts.lstrip(', ')})" if facts else r.rule
-    return text + (f": {r.text}" if r.text else "")
+    why = result.texts.rules.get(r.rule) if result.texts is not None else None
+    return text + (f": {why}" if why else "")
 
 
-def render_json(result: Result, *, indent: int | None = 2) -> str:
-    import json  # text output, the default, does without it
+def _advice(result: Result, strategy_id: str) -> tuple[str, ...]:
+    return result.texts.strategies.get(strategy_id, ()) if result.texts is not None else ()
 
-    return json.dumps(result.to_json(), ensure_ascii=False, indent=indent)
+
+def _reasons(result: Result, rule_ids: tuple[str, ...]) -> list[Reason]:
+    fired = {r.rule: r for r in result.fired}
+    return [fired[r] for r in rule_ids if r in fired]
+
+
+def render_json(result: Result, *, fields: tuple[str, ...] = DEFAULT_FIELDS) -> str:
+    """The result as indented JSON text: the contract (docs/integration.md), for people to read."""
+    return msgspec.json.format(to_json_bytes(result.select(fields)), indent=2).decode()
+
+
+_ENCODER = msgspec.json.Encoder()
+# The UTF-8 of what sanitize.UNSAFE strips and JSON leaves raw (DEL, C1 controls, bidi marks and overrides),
+# plus U+2028/U+2029, which many line readers (and JavaScript before 2019) take as line breaks.
+_JSON_UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
+# Each of those starts with one of these bytes; a document without them (most are) needs no scan.
+_LEAD_BYTES = (b"\x7f", b"\xc2", b"\xd8", b"\xe2")
+
+
+def _escape(match: re.Match[bytes]) -> bytes:
+    return b"\\u%04x" % ord(match.group().decode())
+
+
+def to_json_bytes(value: object) -> bytes:
+    """Compact JSON, always valid UTF-8, with control, C1 and bidi characters escaped.
+
+    A lone surrogate (legal in a JSON string, not in UTF-8) makes the fast
+    encoder refuse; that rare value is written with every non-ASCII
+    character escaped instead, so it round-trips and the output stays UTF-8.
+    """
+    try:
+        data = _ENCODER.encode(value)
+    except UnicodeEncodeError:
+        import json
+
+        return json.dumps(msgspec.to_builtins(value), ensure_ascii=True, separators=(",", ":")).encode()
+    if any(lead in data for lead in _LEAD_BYTES):
+        return _JSON_UNSAFE.sub(_escape, data)
+    return data
+
+
+def encode_line(value: object) -> bytes:
+    """One `--stream` output line: compact JSON and a newline."""
+    return to_json_bytes(value) + b"\n"
 
 
 def render_text(result: Result) -> str:
@@ -135,26 +181,24 @@ def render_text(result: Result) -> str:
         if rec.overdue:
             meta.append(L["overdue"])
         out.append(f"  {n}. {clean(rec.title)} [{clean(rec.id)}]" + (f"  ({', '.join(meta)})" if meta else ""))
-        for line in rec.script:
-            out.append(f"     {L['say']}: {clean(line.text)}")
-        for a in rec.avoid:
-            out.append(f"     {L['avoid']}: {clean(a.title)} — {clean(a.why)}")
+        out += [f"     {L['say']}: {clean(said.text)}" for said in result.lines(rec.scripts)]
+        out += [f"     {L['avoid']}: {clean(a.title)} — {clean(a.why)}" for a in result.avoid_entries(rec.avoid)]
         if rec.escalate_to:
             out.append(f"     {L['escalate']}: {', '.join(clean(result.role(r)) for r in rec.escalate_to)}")
-        for r in rec.because:
-            out.append(f"     {L['because']}: {clean(_reason(r))}")
+        for r in _reasons(result, rec.because):
+            out.append(f"     {L['because']}: {clean(_reason(r, result))}")
 
-    if result.scripts:
+    if result.also_say:
         out += ["", L["scripts"]]
-        out += [f"  - {clean(s.text)}" for s in result.scripts]
+        out += [f"  - {clean(line.text)}" for line in result.lines(result.also_say)]
     if result.strategies:
         out += ["", L["strategies"]]
         for s in result.strategies:
             out.append(f"  {clean(s.title)} [{clean(s.id)}]")
-            out += [f"    - {clean(a)}" for a in s.advice]
-    if result.avoid:
+            out += [f"    - {clean(a)}" for a in _advice(result, s.id)]
+    if result.also_avoid:
         out += ["", L["avoid"]]
-        for a in result.avoid:
+        for a in result.avoid_entries(result.also_avoid):
             line = f"  - {clean(a.title)} — {clean(a.why)}"
             if a.instead:
                 line += f" ({L['instead']}: {clean(a.instead)})"
@@ -166,7 +210,7 @@ def render_text(result: Result) -> str:
             if nm.missing:
                 detail += f", {L['missing']} " + ", ".join(clean(m) for m in nm.missing)
             if nm.actual:
-                detail += ": " + ", ".join(f"{clean(k)}={clean(_fact_value(v))}" for k, v in nm.actual)
+                detail += ": " + ", ".join(f"{clean(k)}={clean(_fact_value(v))}" for k, v in nm.actual.items())
             out.append(f"  {clean(nm.rule)}: {clean(nm.condition)} ({detail})")
     return "\n".join(out) + "\n"
 
@@ -201,19 +245,19 @@ def render_markdown(result: Result) -> str:
         if rec.overdue:
             meta.append(f"**{L['overdue']}**")
         out.append(f"{n}. **{_md(rec.title)}** ({_code(rec.id)})" + (" — " + ", ".join(meta) if meta else ""))
-        for line in rec.script:
+        for line in result.lines(rec.scripts):
             out.append(f"   - {L['say']}: “{_md(line.text)}”")
-        for a in rec.avoid:
+        for a in result.avoid_entries(rec.avoid):
             out.append(f"   - {L['avoid']}: {_md(a.title)} — {_md(a.why)}")
-        for r in rec.because:
-            out.append(f"   - {L['because']}: {_md(_reason(r))}")
+        for r in _reasons(result, rec.because):
+            out.append(f"   - {L['because']}: {_md(_reason(r, result))}")
     if result.strategies:
         out += ["", f"## {L['strategies']}", ""]
         for s in result.strategies:
-            out.append(f"- **{_md(s.title)}**: " + " ".join(_md(a) for a in s.advice))
-    if result.avoid:
+            out.append(f"- **{_md(s.title)}**: " + " ".join(_md(a) for a in _advice(result, s.id)))
+    if result.also_avoid:
         out += ["", f"## {L['avoid']}", ""]
-        out += [f"- {_md(a.title)} — {_md(a.why)}" for a in result.avoid]
+        out += [f"- {_md(a.title)} — {_md(a.why)}" for a in result.avoid_entries(result.also_avoid)]
     if result.near_misses is not None:
         out += ["", f"## {L['near']}", ""]
         for nm in result.near_misses:

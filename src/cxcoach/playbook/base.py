@@ -4,11 +4,12 @@
 # decode cache entries, and evaluating them from strings on the first read cost more than
 # the rest of that read. Names used before they are defined are quoted.
 
-from typing import Self
+from typing import Self, dataclass_transform
 
 import msgspec
 
 
+@dataclass_transform(frozen_default=True)  # tells type checkers that subclasses are frozen too
 class Model(msgspec.Struct, frozen=True, gc=False):
     """The base of every playbook model class: immutable, hashable, comparable, encodable.
 

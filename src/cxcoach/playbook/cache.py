@@ -12,8 +12,13 @@ per playbook edit. Each playbook folder has one entry in a per-user directory
   (`model_sources`). It is compared byte for byte, so a stale entry is never
   used, and an edit replaces the entry instead of adding another.
 * the playbook as msgpack, decoded by msgspec into the model's own types: an
-  entry is data, and reading one runs no code from it (a pickle could).
-* a CRC-32 of that msgpack, so a flipped bit or a truncated write is noticed.
+  entry is data, and reading one runs no code from it (a pickle could). Each
+  id-keyed section (steps, scripts, drills, ...) is a msgpack document of its
+  own, decoded the first time it is used: `cxcoach recommend` never decodes
+  the drills, which are most of a playbook.
+* a CRC-32 of each msgpack document, so a flipped bit or a truncated write is
+  noticed: the core's when the entry is read, a section's when it is first used
+  (a corrupt section is then taken from a rebuild of the playbook).
 
 Whatever is wrong with an entry (unreadable, truncated, corrupt, foreign,
 stale) makes it a miss: the playbook is built from its YAML and the entry
@@ -24,9 +29,13 @@ a reader never sees half of one.
 from __future__ import annotations
 
 import binascii
+import functools
 import os
 import sys
+import types
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -57,8 +66,8 @@ def cache_dir() -> Path | None:
 def model_sources() -> list[Path]:
     """The modules whose code decides what a playbook builds into: cxcoach's top level and its
     `playbook` and `conditions` packages (a test checks that the loader imports nothing else of cxcoach)."""
-    return sorted(path for folder in (_PACKAGE, _PACKAGE / "playbook", _PACKAGE / "conditions")
-                  for path in folder.glob("*.py"))
+    return sorted(folder / name for folder in (_PACKAGE, _PACKAGE / "playbook", _PACKAGE / "conditions")
+                  for name in os.listdir(folder) if name.endswith(".py"))
 
 
 class Key(msgspec.Struct, frozen=True):
@@ -68,46 +77,65 @@ class Key(msgspec.Struct, frozen=True):
     fingerprint: tuple[bytes, ...]  # compared item by item: no copying the files into one blob
 
 
-class _Entry(msgspec.Struct, frozen=True, array_like=True):
-    """An entry as stored. Reading it leaves the playbook undecoded until the entry is known to be good."""
-
-    format: int
-    fingerprint: tuple[bytes, ...]
-    checksum: int
-    playbook: msgspec.Raw
-
-
 def cache_key(files: list[Path], root: Path) -> Key:
     from .. import __version__
 
     where = f"{__version__}:{_FORMAT}:{root.resolve()}".encode()  # this folder, this cxcoach: one entry
     parts = [where, msgspec.__version__.encode(), source_stamp()]  # holiday data come from the installed `holidays`
-    for path in (*model_sources(), *sorted(schemas_dir().glob("*.json")), *files):
+    schemas = schemas_dir()
+    for path in (*model_sources(), *sorted(schemas / name for name in os.listdir(schemas) if name.endswith(".json")),
+                 *files):
         parts += [str(path).encode(), path.read_bytes()]
     return Key(f"{binascii.crc32(where):08x}", tuple(parts))
 
 
-_decoder: msgspec.msgpack.Decoder[m.Playbook] | None = None
+class _Entry(msgspec.Struct, frozen=True, array_like=True):
+    """An entry as stored: each msgpack document stays bytes until it is needed and checked."""
+
+    format: int
+    fingerprint: tuple[bytes, ...]
+    core: _Document  # the Playbook's fields but its sections
+    sections: dict[str, _Document]
 
 
-def get(key: Key) -> m.Playbook | None:
-    """The cached playbook for `key`, or None when there is no good entry for it."""
-    global _decoder
+class _Document(msgspec.Struct, frozen=True, array_like=True):
+    checksum: int  # CRC-32 of `data`
+    data: memoryview  # a view into the entry's bytes: no copy
+
+    @property
+    def intact(self) -> bool:
+        return binascii.crc32(self.data) == self.checksum
+
+
+def get(key: Key, rebuild: Callable[[], m.Playbook]) -> m.Playbook | None:
+    """The cached playbook for `key`, or None when there is no good entry for it.
+
+    A section found corrupt when it is first used is taken from `rebuild()` instead,
+    which builds the playbook from its files (and should rewrite the entry).
+    """
     folder = cache_dir()
     if folder is None:
         return None
+    layout = _layout()
     try:
         with open_regular(folder / f"{key.name}{_SUFFIX}") as handle:  # a pipe planted here must not hang us
             data = handle.read()
         entry = msgspec.msgpack.decode(data, type=_Entry)
-        if entry.format != _FORMAT or entry.fingerprint != key.fingerprint or \
-                binascii.crc32(entry.playbook) != entry.checksum:
+        if entry.format != _FORMAT or entry.fingerprint != key.fingerprint or not entry.core.intact or \
+                entry.sections.keys() != layout.sections.keys():
             return None
-        if _decoder is None:
-            _decoder = msgspec.msgpack.Decoder(m.Playbook)
-        return _decoder.decode(entry.playbook)
+        core = msgspec.msgpack.decode(entry.core.data, type=layout.core)
     except (OSError, InputError, msgspec.DecodeError):  # DecodeError includes ValidationError: not our layout
         return None
+    fields: dict[str, Any] = msgspec.structs.asdict(core)
+    fields.update((name, _Section(entry.sections[name], kind, functools.partial(_section_of, rebuild, name)))
+                  for name, kind in layout.sections.items())
+    return m.Playbook(**fields)
+
+
+def _section_of(rebuild: Callable[[], m.Playbook], name: str) -> Mapping[str, Any]:
+    section: Mapping[str, Any] = getattr(rebuild(), name)
+    return section
 
 
 def put(key: Key, playbook: m.Playbook) -> None:
@@ -117,8 +145,11 @@ def put(key: Key, playbook: m.Playbook) -> None:
         return
     import tempfile  # only a cache miss pays for it
 
-    payload = msgspec.msgpack.encode(playbook)
-    entry = msgspec.msgpack.encode([_FORMAT, key.fingerprint, binascii.crc32(payload), msgspec.Raw(payload)])
+    layout = _layout()
+    encode = msgspec.msgpack.encode
+    core = _document(encode({name: getattr(playbook, name) for name in layout.core.__struct_fields__}))
+    sections = {name: _document(encode(getattr(playbook, name))) for name in layout.sections}
+    entry = encode(_Entry(_FORMAT, key.fingerprint, core, sections))
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
@@ -131,3 +162,67 @@ def put(key: Key, playbook: m.Playbook) -> None:
             raise
     except OSError:
         return  # a read-only home or a full disk must not stop anyone from working
+
+
+def _document(data: bytes) -> _Document:
+    return _Document(binascii.crc32(data), memoryview(data))
+
+
+class _Layout(msgspec.Struct, frozen=True):
+    core: type[msgspec.Struct]  # the Playbook's fields that are not id-keyed sections
+    sections: dict[str, Any]  # each id-keyed section's name and item type, e.g. "steps": Step, "drills": "Drill"
+
+
+@functools.cache
+def _layout() -> _Layout:
+    """Derived from `Playbook`'s own fields: a decoder resolves a type the first time it meets it,
+    so decoding the core alone never resolves the drill types."""
+    annotations = m.Playbook.__annotations__  # evaluated: model.py has no `from __future__ import annotations`
+    sections = {name: kind.__args__[1] for name, kind in annotations.items()  # Mapping[str, X] -> X
+                if isinstance(kind, types.GenericAlias) and kind.__origin__ is Mapping}
+    core = msgspec.defstruct("CachedPlaybook", [(name, annotations[name]) for name in m.Playbook.__struct_fields__
+                                                if name not in sections], frozen=True)
+    return _Layout(core, sections)
+
+
+class _Section(Mapping[str, Any]):
+    """A read-only playbook section, checked and decoded from its msgpack the first time it is used.
+
+    Checking only what is used keeps `cxcoach recommend` from reading the drills at
+    all; a section that turns out corrupt comes from `fallback` (a rebuild) instead.
+    """
+
+    __slots__ = ("_document", "_fallback", "_item", "_items")
+
+    def __init__(self, document: _Document, item: Any, fallback: Callable[[], Mapping[str, Any]]) -> None:
+        self._document = document
+        self._item = item  # the type of the section's items, or its name in the drill model
+        self._fallback = fallback
+        self._items: Mapping[str, Any] | None = None
+
+    def _decoded(self) -> Mapping[str, Any]:
+        if self._items is None:  # two threads may both decode it: they get equal values
+            try:
+                if not self._document.intact:
+                    raise msgspec.DecodeError("checksum mismatch")
+                item = self._item
+                if isinstance(item, str):  # a drill type: the model names them, so that loading it waits until here
+                    from . import drill_model
+
+                    item = getattr(drill_model, item)
+                self._items = msgspec.msgpack.decode(self._document.data, type=types.GenericAlias(dict, (str, item)))
+            except msgspec.DecodeError:
+                self._items = self._fallback()
+        return self._items
+
+    def __getitem__(self, key: str) -> Any:
+        return self._decoded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._decoded())
+
+    def __len__(self) -> int:
+        return len(self._decoded())
+
+    def __repr__(self) -> str:
+        return repr(self._decoded())

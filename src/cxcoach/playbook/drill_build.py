@@ -9,25 +9,22 @@ good ending" are lint and test checks, not load errors.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from typing import Any as AnyValue
 
 import msgspec
 
 from ..problems import did_you_mean
 from . import drill_model as dm
+from .base import Text
+from .builder import At, Builder
 from .drill_regex import RegexRejected, bound_regex
 from .line_slots import SLOTS, SlotSyntaxError, slots_in
 
-if TYPE_CHECKING:
-    from .base import Text
-    from .build import At, Builder
-
-Items = list[tuple[AnyValue, "At"]]
+Items = list[tuple[AnyValue, At]]
 _MATCHER_KEYS = ("any", "all", "k_of_n", "near", "regex", "detector", "question", "after_contrast")
 _NUM_SUBJECTS = ("hostility", "perceived", "visits", "turn")
 EVENTS = ("overpromise", "silence", "upset")  # what a reaction may answer besides acts (see drill/memory.py)
-RemedyRefs = list[tuple[str, "At"]]
+RemedyRefs = list[tuple[str, At]]
 
 
 def build_drill_sections(b: Builder, detectors: Items, rubrics: Items,
@@ -49,7 +46,8 @@ def build_drill_sections(b: Builder, detectors: Items, rubrics: Items,
         built_rubrics[rubric.id] = rubric
         if rubric.default:
             if rubric.scope in defaults:
-                b.error(at / "default", "E505", f"{rubric.scope.value} rubric {defaults[rubric.scope]!r} is already the default",
+                b.error(at / "default", "E505",
+                        f"{rubric.scope.value} rubric {defaults[rubric.scope]!r} is already the default",
                         "keep `default: true` on one rubric per scope")
             else:
                 defaults[rubric.scope] = rubric.id
@@ -130,7 +128,7 @@ def matcher(b: Builder, raw: AnyValue, at: At, guard: int | None = dm.DEFAULT_GU
     return built
 
 
-def _items(b: Builder, raw: list, at: At, guard: int | None) -> tuple[dm.Matcher, ...]:
+def _items(b: Builder, raw: list[AnyValue], at: At, guard: int | None) -> tuple[dm.Matcher, ...]:
     return tuple(matcher(b, item, at / i, guard) for i, item in enumerate(raw))
 
 
@@ -150,24 +148,25 @@ def detector_refs(m: dm.Matcher) -> set[str]:
 def _check_detector_cycles(b: Builder, detectors: dict[str, dm.Detector], raw_items: Items) -> None:
     where = {raw.get("id"): at for raw, at in raw_items}
     state: dict[str, int] = {}  # 1 visiting, 2 done
-
-    def visit(ident: str, path: list[str]) -> None:
-        state[ident] = 1
-        for ref in sorted(detector_refs(detectors[ident].match)):
-            if ref not in detectors:
-                continue
-            if state.get(ref) == 1:
-                cycle = path[path.index(ref):] + [ident, ref] if ref in path else [ident, ref]
-                b.error(where[ident] / "match", "E507", "detector refers to itself: " + " -> ".join(cycle),
-                        "break the loop; a detector may only use other detectors")
-            elif ref not in state:
-                visit(ref, path + [ident])
-        state[ident] = 2
-
     for ident in detectors:
         if ident not in state:
-            visit(ident, [])
-    del visit  # it refers to itself: without this the cycle keeps the whole build alive until a collection
+            _visit(b, detectors, where, state, ident, [])
+
+
+def _visit(b: Builder, detectors: dict[str, dm.Detector], where: dict[str, At], state: dict[str, int],
+           ident: str, path: list[str]) -> None:
+    """Depth-first from `ident`, reporting each detector reference that closes a loop."""
+    state[ident] = 1
+    for ref in sorted(detector_refs(detectors[ident].match)):
+        if ref not in detectors:
+            continue
+        if state.get(ref) == 1:
+            cycle = [*path[path.index(ref):], ident, ref] if ref in path else [ident, ref]
+            b.error(where[ident] / "match", "E507", "detector refers to itself: " + " -> ".join(cycle),
+                    "break the loop; a detector may only use other detectors")
+        elif ref not in state:
+            _visit(b, detectors, where, state, ref, [*path, ident])
+    state[ident] = 2
 
 
 # --- small parts ------------------------------------------------------------
@@ -201,7 +200,7 @@ def _state_test(b: Builder, raw: AnyValue, at: At, remedies: RemedyRefs | None =
                         tuple(raw.get("not_offered", [])), tuple(raw.get("refused", [])))
 
 
-def _line(b: Builder, raw: dict, at: At, remedies: RemedyRefs, *, quotable: bool) -> dm.CustomerLine:
+def _line(b: Builder, raw: dict[str, AnyValue], at: At, remedies: RemedyRefs, *, quotable: bool) -> dm.CustomerLine:
     """A customer line; its slots must be known, and `{quote}` needs something said to quote."""
     text = b.text(raw["text"], at / "text")
     when = _state_test(b, raw.get("when"), at / "when", remedies)
@@ -230,7 +229,7 @@ def _texts(raw: AnyValue) -> tuple[str, ...]:
 
 # --- detectors --------------------------------------------------------------
 
-def _detector(b: Builder, raw: dict, at: At) -> dm.Detector:
+def _detector(b: Builder, raw: dict[str, AnyValue], at: At) -> dm.Detector:
     return dm.Detector(
         id=raw["id"], title=b.text(raw["title"], at / "title"), polarity=dm.Polarity(raw["polarity"]),
         match=matcher(b, raw["match"], at / "match"), pos=at.pos,
@@ -246,14 +245,14 @@ def _learn(raw: AnyValue) -> bool | float:
 
 # --- rubrics ----------------------------------------------------------------
 
-def _criterion(b: Builder, raw: dict, at: At) -> dm.Criterion:
+def _criterion(b: Builder, raw: dict[str, AnyValue], at: At) -> dm.Criterion:
     if "weight" in raw:
         kind, value = dm.CriterionKind.WEIGHT, float(raw["weight"])
     elif "penalty" in raw:
         kind, value = dm.CriterionKind.PENALTY, float(raw["penalty"])
     else:
         kind, value = dm.CriterionKind.AUTO_FAIL, 0.0
-    parts = []
+    parts: list[dm.Matcher] = []
     if raw.get("detector"):
         b.ref("detector", raw["detector"], at / "detector")
         parts.append(dm.DetectorRef(raw["detector"]))
@@ -278,7 +277,7 @@ def _criterion(b: Builder, raw: dict, at: At) -> dm.Criterion:
     )
 
 
-def _rubric(b: Builder, raw: dict, at: At) -> dm.Rubric:
+def _rubric(b: Builder, raw: dict[str, AnyValue], at: At) -> dm.Rubric:
     criteria = []
     seen: set[str] = set()
     for i, item in enumerate(raw["criteria"]):
@@ -315,7 +314,7 @@ def _rubric(b: Builder, raw: dict, at: At) -> dm.Rubric:
 
 # --- drills -----------------------------------------------------------------
 
-def _persona(b: Builder, raw: dict, at: At) -> dm.Persona:
+def _persona(b: Builder, raw: dict[str, AnyValue], at: At) -> dm.Persona:
     if raw.get("strategy"):
         b.ref("strategy", raw["strategy"], at / "strategy")
     return dm.Persona(
@@ -325,7 +324,7 @@ def _persona(b: Builder, raw: dict, at: At) -> dm.Persona:
     )
 
 
-def _drill(b: Builder, raw: dict, at: At, rubrics: dict[str, dm.Rubric]) -> dm.Drill | None:
+def _drill(b: Builder, raw: dict[str, AnyValue], at: At, rubrics: dict[str, dm.Rubric]) -> dm.Drill | None:
     drill_id = raw["id"]
     local: dict[str, At] = {}  # node, ending ids (one namespace per drill)
     feedback_ids: dict[str, At] = {}
@@ -343,7 +342,7 @@ def _drill(b: Builder, raw: dict, at: At, rubrics: dict[str, dm.Rubric]) -> dm.D
     criteria_refs: list[tuple[str, At]] = []
     remedy_refs: RemedyRefs = []
 
-    def lines(raw_lines: list, where: At, *, quotable: bool = False) -> tuple[dm.CustomerLine, ...]:
+    def lines(raw_lines: list[AnyValue], where: At, *, quotable: bool = False) -> tuple[dm.CustomerLine, ...]:
         out = []
         for j, line in enumerate(raw_lines):
             unique(line_ids, line["id"], where / j / "id", "customer line")
@@ -473,7 +472,7 @@ def _drill(b: Builder, raw: dict, at: At, rubrics: dict[str, dm.Rubric]) -> dm.D
 DEFAULT_OVERPROMISE_CRITERION = "cv_overpromise"
 
 
-def _authority(b: Builder, raw: dict | None, at: At, remedy_refs: RemedyRefs,
+def _authority(b: Builder, raw: dict[str, AnyValue] | None, at: At, remedy_refs: RemedyRefs,
                nexts: list[tuple[str, At]]) -> dm.Authority | None:
     if raw is None:
         return None
@@ -522,7 +521,7 @@ def _charged_criterion(b: Builder, authority: dm.Authority | None, rubric: dm.Ru
     return authority
 
 
-def _check_case(b: Builder, case: dict, at: At) -> None:
+def _check_case(b: Builder, case: dict[str, AnyValue], at: At) -> None:
     """Case facts must be declared and, for enums, use a declared value (E510)."""
     for key, value in case.items():
         fact = b.facts.get(key)
@@ -534,13 +533,15 @@ def _check_case(b: Builder, case: dict, at: At) -> None:
                     did_you_mean(str(value), fact.value_ids) or f"allowed: {', '.join(fact.value_ids)}")
 
 
-def _ending_choice(b: Builder, raw: dict, at: At, key: str, endings: dict[str, dm.Ending], outcome: str | None) -> str:
+def _ending_choice(b: Builder, raw: dict[str, AnyValue], at: At, key: str, endings: dict[str, dm.Ending],
+                   outcome: str | None) -> str:
     """The named ending, else a sensible default: an ending with the outcome, a bad one, the last one."""
     if raw.get(key):
         if raw[key] not in endings:
             b.error(at / key, "E502", f"{raw[key]!r} is not an ending of drill {raw['id']!r}",
                     did_you_mean(raw[key], list(endings)) or f"endings: {', '.join(endings)}")
-        return raw[key]
+        named: str = raw[key]
+        return named
     pool = list(endings.values())
     for candidate in ([e for e in pool if outcome and e.outcome == outcome],
                       [e for e in pool if e.kind is dm.EndingKind.BAD], pool):

@@ -14,6 +14,8 @@ playbook's locales), the weekend days the government made working days (调休
   workdays, which every notice of these countries has had since 2001.
   Days the package itself labels estimated (Islamic dates from the tabular
   calendar, for instance) are listed per day in `SourceYear.estimated`.
+  A year the package warns it has only part of (India's lunar holidays
+  outside 2001-2035) is estimated too; the warning itself is never printed.
 * uncovered — outside the years the package has data for: no days off.
 
 Importing the package and loading a country's translations costs about
@@ -29,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import os
+import warnings
 from typing import Any
 
 import msgspec
@@ -130,17 +133,23 @@ def _compute(source: m.HolidaySource, year: int) -> m.SourceYear:
         return m.SourceYear(year, m.YearStatus.UNCOVERED)
     names: dict[dt.date, dict[str, str]] = {}
     estimated: set[dt.date] = set()
-    for locale, language in _languages(entity_class, source.locales).items():
-        entity = holidays.country_holidays(source.country, subdiv=source.subdivision, years=year,
-                                           language=language)
-        marker = _estimated_marker(entity)
-        for day, name in entity.items():
-            names.setdefault(day, {})[locale] = name
-            if marker and marker in name:
-                estimated.add(day)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")  # the package's warnings are data here, never text on the user's terminal
+        for locale, language in _languages(entity_class, source.locales).items():
+            entity = holidays.country_holidays(source.country, subdiv=source.subdivision, years=year,
+                                               language=language)
+            marker = _estimated_marker(entity)
+            for day, name in entity.items():
+                names.setdefault(day, {})[locale] = name
+                if marker and marker in name:
+                    estimated.add(day)
     workdays = frozenset(d for d in entity.weekend_workdays if d.year == year)
     status = m.YearStatus.KNOWN
     if source.country in NOTICE_COUNTRIES and not workdays:
+        status = m.YearStatus.ESTIMATED
+    if any(issubclass(w.category, UserWarning) for w in said):
+        # The package says its data for this year is partial (India: lunar holidays only for 2001-2035):
+        # the year is no better than estimated, though the country's class covers it.
         status = m.YearStatus.ESTIMATED
     return m.SourceYear(year, status, {day: m.Text(values) for day, values in sorted(names.items())},
                         workdays, frozenset(estimated))

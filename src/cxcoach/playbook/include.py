@@ -22,9 +22,10 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..inputs import InputError, open_regular, read_limited
+from ..inputs import InputError, describe_mode, open_regular, read_limited
 from ..problems import Problem, ProblemList, Severity, did_you_mean
 from ..resources import playbooks_dir
+from ..sanitize import one_line
 from .yamlsource import DEFAULT_LIMITS, Document, Limits, display_path, read_yaml_file
 
 SHIPPED = "cxcoach:"
@@ -66,10 +67,13 @@ def _resolve(ref: str, including: Path) -> Path:
         hint = "give a path relative to this file, or cxcoach:<playbook>/<file>.yaml for a shipped one"
     if target.suffix not in (".yaml", ".yml"):
         raise IncludeError(f"{ref!r} is not a .yaml file", hint)
+    shown = one_line(display_path(target))  # a name can hold a line break that would forge a message line
+    if target.exists() and not target.is_file():
+        raise IncludeError(f"included file {ref!r} is {describe_mode(target.stat().st_mode)}, not a regular file "
+                           f"({shown})", "include regular YAML files only")
     if not target.is_file():
         near = sorted(p.name for p in target.parent.glob("*.y*ml")) if target.parent.is_dir() else []
-        raise IncludeError(f"included file {ref!r} not found ({display_path(target)})",
-                           did_you_mean(target.name, near) or hint)
+        raise IncludeError(f"included file {ref!r} not found ({shown})", did_you_mean(target.name, near) or hint)
     return target
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..gc_pause import gc_paused
 from ..inputs import describe_mode
@@ -14,6 +16,9 @@ from ..resources import default_playbook_path
 from . import model as m
 from .include import included_paths, library_locale, read_included
 from .yamlsource import DEFAULT_LIMITS, Document, Limits, display_path, read_yaml_file
+
+if TYPE_CHECKING:
+    from .cache import Key
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TEST_SUFFIXES = (".test.yaml", ".test.yml")  # playbook tests live beside the playbook, not in it
@@ -126,7 +131,8 @@ def read_documents(root: Path, problems: ProblemList, limits: Limits = DEFAULT_L
     return docs + read_included(read, problems, known=files, limits=limits)
 
 
-def check_playbook(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> tuple[m.Playbook | None, list[Problem]]:
+def check_playbook(path: str | os.PathLike[str], *,
+                   limits: Limits = DEFAULT_LIMITS) -> tuple[m.Playbook | None, list[Problem]]:
     """Load a playbook and return it (or None) with every problem found, errors and warnings."""
     with gc_paused():  # see load_playbook
         return _check(Path(path), limits)
@@ -168,7 +174,7 @@ def load_playbook(path: str | os.PathLike[str] | None = None, *, limits: Limits 
 
     A valid playbook is cached by content (see cache.py), so repeated loads skip validation.
     """
-    with gc_paused():  # loading builds a large acyclic model; see gc_pause.py
+    with gc_paused():  # loading builds large acyclic data; see gc_pause.py
         return _load(Path(path if path is not None else default_playbook_path()), limits, cache)
 
 
@@ -183,9 +189,18 @@ def _load(root: Path, limits: Limits, cache: bool) -> m.Playbook:
             key = None if found.items else playbook_cache.cache_key(files + included_paths(files), root)
         except OSError:
             key = None
-        cached = playbook_cache.get(key) if key is not None else None
-        if cached is not None:
-            return cached
+        if key is not None:
+            rebuild = functools.cache(functools.partial(_build, root, limits, key))  # once, if a section is corrupt
+            cached = playbook_cache.get(key, rebuild)
+            if cached is not None:
+                return cached
+    return _build(root, limits, key)
+
+
+def _build(root: Path, limits: Limits, key: Key | None) -> m.Playbook:
+    """Build the playbook from its files, and cache it under `key`."""
+    from . import cache as playbook_cache
+
     playbook, problems = check_playbook(root, limits=limits)
     if playbook is None:
         raise PlaybookError(problems)

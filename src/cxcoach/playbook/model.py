@@ -12,7 +12,7 @@ later checks (lint, engine explanations) can point at the line a trainer wrote.
 import datetime as dt
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import msgspec
 
@@ -32,7 +32,9 @@ from .base import NOWHERE as NOWHERE
 from .base import Model as Model
 from .base import Pos as Pos
 from .base import Text as Text
-from .drill_model import Detector, Drill, Rubric
+
+if TYPE_CHECKING:  # named in quotes below: a recommendation never loads the drill model
+    from .drill_model import Detector, Drill, Rubric
 
 
 class FactValue(Model):
@@ -416,9 +418,9 @@ class Playbook(Model):
     strategies: Mapping[str, Strategy] = msgspec.field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
     measurement: Measurement = Measurement()
-    detectors: Mapping[str, Detector] = msgspec.field(default_factory=dict)
-    rubrics: Mapping[str, Rubric] = msgspec.field(default_factory=dict)
-    drills: Mapping[str, Drill] = msgspec.field(default_factory=dict)
+    detectors: Mapping[str, "Detector"] = msgspec.field(default_factory=dict)
+    rubrics: Mapping[str, "Rubric"] = msgspec.field(default_factory=dict)
+    drills: Mapping[str, "Drill"] = msgspec.field(default_factory=dict)
     workflow: Workflow | None = None
 
     @property

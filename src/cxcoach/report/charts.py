@@ -11,11 +11,14 @@ no date), so the same report gives the same bytes.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import warnings
 from collections.abc import Sequence
 from typing import Any
+
+from ..sanitize import strip_controls
 
 RC = {
     "svg.fonttype": "none",
@@ -34,8 +37,9 @@ _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
 
 
 def _plain(text: str) -> str:
-    """A label matplotlib shows as written: `$` would start mathtext."""
-    return text.replace("$", r"\$")
+    """A label matplotlib shows as written: `$` would start mathtext, and control and bidi characters
+    (from playbook text) would make the SVG ill-formed XML or reorder what the reader sees."""
+    return strip_controls(text).replace("$", r"\$")
 
 
 def _svg(fig: Any, title: str) -> str:
@@ -46,9 +50,8 @@ def _svg(fig: Any, title: str) -> str:
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = _PROLOGUE.sub("", buf.getvalue(), count=1)
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
-    safe = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{safe.replace(chr(34), "&quot;")}" ', 1).replace(
-        ">", f"><title>{safe}</title>", 1)
+    safe = html.escape(strip_controls(title), quote=True)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{safe}" ', 1).replace(">", f"><title>{safe}</title>", 1)
 
 
 def _figure(width: float, height: float) -> Any:

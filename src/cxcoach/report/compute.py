@@ -28,6 +28,7 @@ from typing import Any
 
 from ..engine.calendar import working_day_minutes, zone
 from ..playbook.model import FactType, Playbook
+from ..sanitize import brief, strip_controls
 from .cases import CaseFigures
 from .labels import word
 from .model import (
@@ -50,6 +51,7 @@ from .model import (
 from .period import Month, ReportError
 
 TARGETS = ("respond", "resolve")
+CASE_TEXT_MAX = 500  # characters of one text typed into a case (a root cause, a handler, an id) that a report shows
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +201,7 @@ class _Names:
                     return v.label.get(self.locale)
         if isinstance(value, bool):
             return {"zh": "是" if value else "否"}.get(self.locale, "yes" if value else "no")
-        return str(value)
+        return _text(value) or ""
 
     def ordered(self, name: str, seen: Iterable[Any]) -> list[Any]:
         """Values in the playbook's order for enums (then anything else by name), not-recorded last."""
@@ -297,7 +299,7 @@ def _overdue(names: _Names, opts: Options, now: Scope, start: Any, as_of: Any) -
                 continue
             until = d.met_at or as_of
             out.append(OverdueCase(
-                f.ref, f.id, f.received_at, d.target, d.due, d.met_at, "open" if d.outcome == "open" else "late",
+                _ref(f), f.id, f.received_at, d.target, d.due, d.met_at, "open" if d.outcome == "open" else "late",
                 max(0.0, (until - d.due).total_seconds() / 3600), names.value("stage", f.stage),
                 _text(f.facts.get(opts.handler_fact)) if opts.handler_fact else None,
                 {fact: names.value(fact, f.facts.get(fact)) for fact in opts.breakdowns}))
@@ -328,10 +330,16 @@ def _dimensions(playbook: Playbook, loc: str, now: Scope, before: Scope) -> list
 
 
 def _text(value: Any) -> str | None:
+    """Text typed into a case as every format of the report shows it: one line, without control or bidi
+    characters (nor lone surrogates, which no file encoding can hold), at most CASE_TEXT_MAX characters."""
     if value is None:
         return None
-    text = " ".join(str(value).split())
-    return text or None
+    text = " ".join(strip_controls(str(value)).split())
+    return brief(text, CASE_TEXT_MAX, plain=True) or None
+
+
+def _ref(f: CaseFigures) -> str:
+    return _text(f.ref) or str(f.id)
 
 
 def _key(text: str) -> str:
@@ -355,7 +363,7 @@ def _root_causes(names: _Names, opts: Options, now: Scope) -> list[RootCause]:
         measures = [m for f in cases if opts.measures_fact and (m := _text(f.facts.get(opts.measures_fact)))]
         categories = ([names.value(opts.category_fact, v) for v in names.ordered(
             opts.category_fact, {f.facts.get(opts.category_fact) for f in cases})] if opts.category_fact else [])
-        out.append(RootCause(shown[key], len(cases), len(cases) > 1, [f.ref for f in cases], categories,
+        out.append(RootCause(shown[key], len(cases), len(cases) > 1, [_ref(f) for f in cases], categories,
                              len(measures), list(dict.fromkeys(measures))[:3]))
     out.sort(key=lambda r: (-r.count, r.text))
     return out

@@ -7,7 +7,10 @@ one step into Power BI, Tableau, pandas or a spreadsheet, and keeps every
 table's rows joinable by `month`. `value` is a number (rates and shares as
 fractions, durations in business hours) except for the overdue list's
 `due`/`met_at` (ISO 8601) and `status`. Every text cell that a spreadsheet
-would run as a formula (starting with = + - @) is made text.
+would run as a formula (starting with = + - @) is made text, and control and
+bidi characters (from playbook text) are dropped, as in the other formats.
+`-o FILE.csv` starts the file with a byte-order mark (cli/report.py), so that
+a spreadsheet on a Chinese-locale Windows reads it as UTF-8.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
+from ..sanitize import strip_controls
 from ..store.history import csv_cell
 from .model import MonthlyReport
 
@@ -84,5 +88,5 @@ def render_csv(report: MonthlyReport) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in _rows(report):
-        writer.writerow([csv_cell(v) for v in row])
+        writer.writerow([csv_cell(strip_controls(v) if isinstance(v, str) else v) for v in row])
     return out.getvalue()

@@ -86,12 +86,23 @@ _EVENT_COLUMNS = (t.case_events.c.seq, t.case_events.c.at, t.case_events.c.kind,
 
 # statements built once (the append path runs them for every event)
 _CASE_BY_ID = sa.select(*_CASE_COLUMNS).where(t.cases.c.id == sa.bindparam("id"))
+_HEAD_BY_ID = sa.select(*_CASE_COLUMNS, t.cases.c.snapshot).where(t.cases.c.id == sa.bindparam("id"))
+_HEAD_BY_EXTERNAL_ID = sa.select(*_CASE_COLUMNS, t.cases.c.snapshot).where(t.cases.c.external_id == sa.bindparam("ref"))
 _EVENTS_OF = (sa.select(*_EVENT_COLUMNS).where(t.case_events.c.case_id == sa.bindparam("id"))
               .order_by(t.case_events.c.seq))
 _MOVE_STATE = (t.cases.update()
                .where(t.cases.c.id == sa.bindparam("cid"), t.cases.c.version == sa.bindparam("expected"))
-               .values(version=sa.bindparam("version"), **{name: sa.bindparam(name) for name in STATE_COLUMNS}))
+               .values(version=sa.bindparam("version"), snapshot=sa.bindparam("snapshot"),
+                       **{name: sa.bindparam(name) for name in STATE_COLUMNS}))
 _ADD_EVENT = t.case_events.insert()
+# PostgreSQL: the state move and the event in one statement (a data-modifying CTE), so an append is one
+# round trip; the event is inserted (and its seq returned) only if the state row moved; one transaction
+_EVENT_FIELDS = ("seq", "at", "kind", "by_role", "note", "stage", "facts", "data", "recorded_at")
+_MOVED = _MOVE_STATE.returning(t.cases.c.id).cte("moved")
+_MOVE_AND_ADD = t.case_events.insert().from_select(
+    ["case_id", *_EVENT_FIELDS],
+    sa.select(_MOVED.c.id, *(sa.bindparam(f"event_{name}", type_=t.case_events.c[name].type) for name in _EVENT_FIELDS))
+).returning(t.case_events.c.seq)
 
 
 def _case(row: Sequence[Any]) -> CaseRow:
@@ -153,6 +164,21 @@ class CaseStore:
                     case = _case(row)
                     out[str(case.external_id)] = case
         return out
+
+    def head(self, case: int | str) -> tuple[CaseRow, bytes | None] | None:
+        """A case's state row and its stored snapshot (opaque bytes; the desk's `snapshot.py` reads them).
+
+        An int is the case's number exactly; a str is looked up like `find` (external id, else number).
+        """
+        with self.db.single() as conn:
+            if isinstance(case, int):
+                row = conn.execute(_HEAD_BY_ID, {"id": case}).first()
+            else:
+                text = case.strip()
+                row = conn.execute(_HEAD_BY_EXTERNAL_ID, {"ref": text}).first()
+                if row is None and text.isdigit() and len(text) < 10:
+                    row = conn.execute(_HEAD_BY_ID, {"id": int(text)}).first()
+        return None if row is None else (_case(row[:-1]), row[-1])
 
     def load(self, case_id: int) -> tuple[CaseRow, list[EventRow]]:
         """The state row and the whole log, read in one snapshot."""
@@ -239,10 +265,26 @@ class CaseStore:
             return int(conn.execute(sa.select(sa.func.count()).select_from(t.cases)
                                     .where(*self._where(**filters))).scalar_one())
 
+    def stamp(self, **filters: Any) -> tuple[int, int, int]:
+        """(count, highest id, sum of versions) of the matching cases: a cheap "did anything change?".
+
+        Every event raises a case's version, a new case has a higher id than
+        any other, and a case leaving the set changes the count, so a poller
+        (the console) reloads only when this differs. Same filters as `query`.
+        """
+        c = t.cases.c
+        query = (sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(c.id), 0),
+                           sa.func.coalesce(sa.func.sum(c.version), 0))
+                 .select_from(t.cases).where(*self._where(**filters)))
+        with self.db.read() as conn:
+            count, top, versions = conn.execute(query).one()
+        return int(count), int(top), int(versions)
+
     # -- writing --
     def create(self, *, uid: str, external_id: str | None, playbook: str, received_at: dt.datetime,
-               events: Sequence[EventRow], state: Mapping[str, Any], recorded_at: dt.datetime) -> int:
-        """A new case with its first event(s) and state; StoreError if the external id or uid is taken."""
+               events: Sequence[EventRow], state: Mapping[str, Any], recorded_at: dt.datetime,
+               snapshot: bytes | None = None) -> int:
+        """A new case with its first event(s), state and snapshot; StoreError if the external id or uid is taken."""
         with self.db.write() as conn:
             taken = conn.execute(sa.select(t.cases.c.id, t.cases.c.external_id).where(
                 sa.or_(t.cases.c.uid == uid, t.cases.c.external_id == external_id)
@@ -252,21 +294,30 @@ class CaseStore:
                                  + (f" (external id {external_id!r})" if external_id and taken[1] == external_id else ""))
             case_id = int(conn.execute(t.cases.insert().values(
                 uid=uid, external_id=external_id, playbook=playbook, received_at=received_at,
-                version=len(events), **_state(state))).inserted_primary_key[0])
+                version=len(events), snapshot=snapshot, **_state(state))).inserted_primary_key[0])  # type: ignore[index]
             conn.execute(t.case_events.insert(), [_event_values(case_id, e, recorded_at) for e in events])
         return case_id
 
     def append(self, case_id: int, expected_version: int, event: EventRow, state: Mapping[str, Any],
-               recorded_at: dt.datetime) -> None:
-        """Add event `expected_version + 1` and the new state, or ConflictError if another writer came first."""
+               recorded_at: dt.datetime, snapshot: bytes | None = None) -> None:
+        """Add event `expected_version + 1`, the new state and snapshot (None: none kept), or ConflictError
+        if another writer came first."""
         if event.seq != expected_version + 1:
             raise ValueError("an appended event is numbered version + 1")
-        with self.db.write() as conn:
-            moved = conn.execute(_MOVE_STATE, {"cid": case_id, "expected": expected_version,
-                                               "version": expected_version + 1, **_state(state)}).rowcount
-            if moved != 1:
-                raise ConflictError(f"case {case_id} was changed by someone else meanwhile")
-            conn.execute(_ADD_EVENT, _event_values(case_id, event, recorded_at))
+        move = {"cid": case_id, "expected": expected_version, "version": expected_version + 1, "snapshot": snapshot,
+                **_state(state)}
+        values = _event_values(case_id, event, recorded_at)
+        if self.db.is_sqlite:
+            with self.db.write() as conn:
+                moved = conn.execute(_MOVE_STATE, move).rowcount
+                if moved == 1:
+                    conn.execute(_ADD_EVENT, values)
+        else:
+            with self.db.single(write=True) as conn:
+                moved = len(conn.execute(_MOVE_AND_ADD, {**move, **{f"event_{k}": values[k] for k in _EVENT_FIELDS}}
+                                         ).all())
+        if moved != 1:
+            raise ConflictError(f"case {case_id} was changed by someone else meanwhile")
 
     def delete(self, versions: Mapping[int, int]) -> int:
         """Delete cases (id -> the version that was archived); all or nothing, ConflictError if one changed."""

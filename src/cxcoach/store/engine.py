@@ -11,8 +11,12 @@ opened read-only, so history can still be viewed.
 
 PostgreSQL (`postgresql://user@host/db`, driver psycopg 3) needs nothing of
 that: each write is one transaction, and cases use optimistic versioning
-(see `cases.py`). The schema is created and upgraded by Alembic on open
-(`migrate.py`).
+(see `cases.py`). Reads run at REPEATABLE READ so that the statements of one
+read see one snapshot (READ COMMITTED, the server default, would give each
+its own). A statement that is a transaction by itself runs in autocommit
+(`single`): one round trip to the server instead of three (BEGIN, the
+statement, COMMIT), which is most of the cost of appending an event. The
+schema is created and upgraded by Alembic on open (`migrate.py`).
 """
 
 from __future__ import annotations
@@ -70,6 +74,9 @@ class Database:
         self.engine = engine
         self.where = where
         self.read_only = read_only
+        postgres = engine.dialect.name == "postgresql"
+        self._reads = engine.execution_options(isolation_level="REPEATABLE READ") if postgres else engine
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT") if postgres else None
 
     @property
     def dialect(self) -> str:
@@ -95,7 +102,9 @@ class Database:
             return cls._open_sqlite(Path(url.split(":///", 1)[-1]), timeout_ms)
         try:
             parsed = sa.engine.make_url(_postgres_url(url))
-            options = " ".join(filter(None, (parsed.query.get("options"), f"-c lock_timeout={int(timeout_ms)}")))
+            given = parsed.query.get("options")  # a tuple when the URL repeats it
+            options = " ".join([*filter(None, given if isinstance(given, tuple) else (given,)),
+                                f"-c lock_timeout={int(timeout_ms)}"])
             engine = sa.create_engine(
                 parsed.difference_update_query(["options"]), pool_recycle=3600,
                 connect_args={"connect_timeout": max(1, timeout_ms // 1000), "options": options})
@@ -166,9 +175,23 @@ class Database:
     def read(self) -> Iterator[Connection]:
         """One read transaction: a consistent snapshot that never blocks writers."""
         try:
-            with self.engine.connect() as conn:
+            with self._reads.connect() as conn:
                 with conn.begin():
                     yield conn
+        except sa.exc.DBAPIError as exc:
+            raise explain(exc, self.where) from None
+
+    @contextmanager
+    def single(self, *, write: bool = False) -> Iterator[Connection]:
+        """For statements that are each a transaction of their own (PostgreSQL: autocommit, one round trip
+        each). On SQLite, where a transaction costs no round trip, this is `read()` or `write()`."""
+        if self._autocommit is None:
+            with self.write() if write else self.read() as conn:
+                yield conn
+            return
+        try:
+            with self._autocommit.connect() as conn:
+                yield conn
         except sa.exc.DBAPIError as exc:
             raise explain(exc, self.where) from None
 

@@ -10,7 +10,8 @@ plus one current-state row in `cases`, rewritten with each event in the same
 transaction. The state row carries what queues and reports filter on (open,
 stage, the next due instant, whether the clock is paused) so `case list
 --overdue` is one indexed query instead of replaying every log; `version`
-counts the events and is the optimistic-concurrency check.
+counts the events and is the optimistic-concurrency check; `snapshot` holds
+the log folded up to `version`, so an append folds only its own event.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 
 metadata = sa.MetaData()
@@ -47,7 +47,19 @@ class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
 
 
-JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+class JSON(sa.types.TypeDecorator[Any]):
+    """JSON; JSONB on PostgreSQL, whose dialect is imported only there (a SQLite command never loads it)."""
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(sa.JSON())
+
 
 # --- drill history ------------------------------------------------------------------
 
@@ -119,6 +131,7 @@ cases = sa.Table(
     sa.Column("resolved_at", UTCDateTime),
     sa.Column("closed_at", UTCDateTime),
     sa.Column("satisfaction", sa.String(64)),
+    sa.Column("snapshot", sa.LargeBinary),  # the folded state (desk/snapshot.py): a cache, rebuilt from the log
     sa.Index("cases_open_due", "is_open", "next_due"),
     sa.Index("cases_received", "received_at"),
     sa.Index("cases_closed", "closed_at"),

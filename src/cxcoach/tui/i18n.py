@@ -156,6 +156,95 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "palette.drill": ("开始演练", "Start drill"),
     "palette.step": ("步骤", "Step"),
     "palette.script": ("复制话术", "Copy script line"),
+    # --- the desk: the supervisor's queue of recorded cases (console screens and their widgets) ---
+    "whatif.title": ("假设案件（不保存）", "What if (nothing is saved)"),
+    "desk.case": ("案件", "Case"),
+    "desk.received": ("受理于", "received"),
+    "desk.yes": ("是", "Yes"),
+    "desk.no": ("否", "No"),
+    "desk.on": ("开", "on"),
+    "desk.off": ("关", "off"),
+    "desk.out_of_range": ("{value!r} 不是 {low}..{high} 之间的数", "{value!r} is not a number in {low}..{high}"),
+    "desk.not_a_number": ("{value!r} 不是数字", "{value!r} is not a number"),
+    "desk.left": ("剩余 {}", "{} left"),
+    "desk.overdue_for": ("已超时 {}", "overdue {}"),
+    "desk.paused": ("已暂停", "paused"),
+    "desk.met": ("已达成", "met"),
+    "desk.used": ("已用 {}", "{} used"),
+    "desk.warning": ("预警", "warning"),
+    "desk.why_shown": ("原因：显示（w）", "why: shown (w)"),
+    "desk.why_hidden": ("原因：隐藏（w）", "why: hidden (w)"),
+    "desk.clock_paused": ("时钟已暂停", "Clock paused"),
+    "desk.since": ("自", "since"),
+    "desk.no_store": ("案件库不可用", "The case store is unavailable"),
+    "desk.what_if_still": ("按 i 仍可打开“假设”视图（不保存）。", "Press i for the what-if view (nothing is saved)."),
+    "desk.no_steps": ("没有需要做的下一步。", "No next step for this case."),
+    "desk.open_count": ("未结案件 {n} 件", "{n} open"),
+    "desk.overdue_count": ("超时 {n} 件", "{n} overdue"),
+    "desk.paused_count": ("暂停 {n} 件", "{n} paused"),
+    "desk.overdue_only": ("只看超时（o）", "Overdue only (o)"),
+    "desk.checked": ("已刷新", "checked"),
+    "desk.zone": ("时区", "times in"),
+    "desk.closed_case": ("此案件已结案，时钟停止。", "This case is closed: no clock runs."),
+    "desk.pick_case": ("请先在队列中选中一个案件。", "Highlight a case in the queue first."),
+    "desk.recorded": ("已记录：案件 {case}，当前阶段 {stage}", "Recorded: case {case}, now {stage}"),
+    "desk.opened": ("已受理新案件 {case}", "New case {case} recorded"),
+    "desk.new_case": ("受理新案件", "Record a new case"),
+    "desk.external_id": ("外部编号（工单号，可不填）", "External id (ticket number, optional)"),
+    "desk.col.case": ("案件", "Case"),
+    "desk.col.stage": ("阶段", "Stage"),
+    "desk.col.about": ("概况", "About"),
+    "desk.col.received": ("受理", "Received"),
+    "desk.col.due": ("下一时限", "Next deadline"),
+    "desk.col.left": ("剩余时间", "Time left"),
+    "desk.col.used": ("已用", "Used"),
+    "desk.col.escalate": ("升级给", "Escalate to"),
+    "desk.col.respond": ("响应", "respond"),
+    "desk.col.resolve": ("解决", "resolve"),
+    "desk.col.time_left": ("剩余 {}", "{} left"),
+    "desk.col.overdue_for": ("超时 {}", "overdue {}"),
+    "desk.col.paused": ("暂停", "paused"),
+    "desk.col.warning": ("预警", "warning"),
+    "desk.tl.opened": ("受理", "opened"),
+    "desk.tl.note": ("备注", "note"),
+    "desk.tl.follow_up": ("回访", "follow-up"),
+    "desk.tl.paused": ("时钟暂停", "clock paused"),
+    "desk.tl.now": ("现在", "now"),
+    "desk.tl.closed": ("结案", "closed"),
+    "desk.tl.empty": ("没有选中的案件。", "No case selected."),
+    "desk.event.stage": ("变更阶段", "move to another stage"),
+    "desk.event.facts": ("设置事实", "set a fact"),
+    "desk.event.note": ("添加备注", "add a note"),
+    "desk.event.follow_up": ("记录回访", "record the follow-up"),
+    "desk.event.close": ("结案", "close the case"),
+    "desk.form.stage": ("变更为", "Move to"),
+    "desk.form.close": ("结案阶段", "Close as"),
+    "desk.form.fact": ("事实", "Fact"),
+    "desk.form.value": ("值", "Value"),
+    "desk.form.satisfaction": ("满意度", "Satisfaction"),
+    "desk.form.scores": ("评分（可不填）：维度=期望:感知，多个用逗号隔开", "Scores (optional): dimension=expected:perceived, comma-separated"),
+    "desk.form.when": ("时间（留空为现在）", "When (empty = now)"),
+    "desk.form.by": ("操作角色", "By (role)"),
+    "desk.form.note": ("备注", "Note"),
+    "desk.form.record": ("记录", "Record"),
+    "desk.form.cancel": ("取消", "Cancel"),
+    "desk.form.unknown": ("（未填写）", "(not given)"),
+    "desk.form.yes": ("是", "Yes"),
+    "desk.form.no": ("否", "No"),
+    "desk.form.may_close": ("可以结案的角色：{roles}", "May close this case: {roles}"),
+    "desk.form.nobody": ("无", "nobody"),
+    "desk.form.rejected": ("未记录，原因如下：", "Not recorded, because:"),
+    "desk.form.pick": ("请先选择。", "choose one first."),
+    "desk.key.move": ("变更阶段", "Move"),
+    "desk.key.fact": ("事实", "Fact"),
+    "desk.key.note": ("备注", "Note"),
+    "desk.key.follow_up": ("回访", "Follow-up"),
+    "desk.key.close": ("结案", "Close"),
+    "desk.key.new": ("新案件", "New case"),
+    "desk.key.overdue": ("只看超时", "Overdue only"),
+    "desk.key.what_if": ("假设", "What if"),
+    "desk.key.desk": ("案件队列", "Desk"),
+    # --- end of the desk block ---
 }
 
 HELP: dict[str, str] = {
@@ -174,7 +263,9 @@ HELP: dict[str, str] = {
 中断的演练（包括程序被强制关闭）都可以继续：在演练页按 `r` 从列表中选择，或在历史页选中后回车。
 打开“答题计时”后，演练里设定了耐心时限的顾客会等得不耐烦，敌意上升。
 
-**主管控制台**：修改左侧案件字段，右侧建议实时更新。`w` 显示原因，`s` 复制话术。
+**主管控制台**（案件队列）：所有未结案件按风险排序（超时在前，再按最近时限已用比例），倒计时实时走动，
+“等待客户”时暂停。选中案件后下方显示时限、时间线和下一步。`m` 变更阶段，`f` 设置事实，`n` 备注，
+`u` 回访，`x` 结案，`a` 新案件，`o` 只看超时，`i` 假设视图（不保存），`w` 显示原因，`s` 复制话术。
 
 **历史**：按学员和演练筛选，`e` 导出 CSV。
 
@@ -197,8 +288,11 @@ Every interrupted drill (even if the app was killed) can be resumed: press `r` o
 screen and pick one, or press Enter on it in the history. With the reply timer on, a customer
 whose drill sets a patience limit grows impatient when you take too long, and hostility rises.
 
-**Console**: change the case fields on the left; the next steps on the right update live.
-`w` shows why, `s` copies the script line.
+**Console** (the desk): every open case, most urgent first (overdue, then the share of the nearest
+deadline used), countdowns ticking and standing still while waiting on the customer. The highlighted
+case shows its deadlines, timeline and next steps. `m` move stage, `f` set a fact, `n` note,
+`u` follow-up, `x` close, `a` new case, `o` overdue only, `i` what-if view (nothing saved),
+`w` why, `s` copy the script line.
 
 **History**: filter by trainee and drill, `e` exports CSV.
 

@@ -38,6 +38,14 @@ ACTION_WORDS: dict[str, str] = {
     "reload": "key.reload",
     "dismiss": "key.close",
     "cancel": "key.cancel",
+    "event('stage')": "desk.key.move",
+    "event('facts')": "desk.key.fact",
+    "event('note')": "desk.key.note",
+    "event('follow_up')": "desk.key.follow_up",
+    "event('close')": "desk.key.close",
+    "open_case": "desk.key.new",
+    "toggle_overdue": "desk.key.overdue",
+    "what_if": "desk.key.what_if",
 }
 
 

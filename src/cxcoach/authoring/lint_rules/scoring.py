@@ -63,7 +63,7 @@ def _max_points(drill: dm.Drill) -> int:
 
 
 def max_score(playbook: Playbook, drill: dm.Drill, logic: MatcherLogic | None = None) -> MaxScore:
-    from ...drill.state import case_holds
+    from ...conditions.evaluate import evaluate
 
     logic = logic or MatcherLogic(playbook.detectors)
     rubric = playbook.rubrics.get(drill.rubric or "")
@@ -77,7 +77,7 @@ def max_score(playbook: Playbook, drill: dm.Drill, logic: MatcherLogic | None = 
     for c in rubric.criteria:
         if c.kind is not dm.CriterionKind.WEIGHT:
             continue
-        if c.id in drill.na or (c.na_when is not None and case_holds(c.na_when, drill.case)):
+        if c.id in drill.na or (c.na_when is not None and evaluate(c.na_when, drill.case) is True):
             na.append(c.id)
             continue
         available += c.value

@@ -72,7 +72,7 @@ def _why_never(test: dm.StateTest | None, drill: dm.Drill, node_id: str, flags: 
     """Why this state test can never hold, or None if it might."""
     if test is None:
         return None
-    from ...drill.state import case_holds
+    from ...conditions.evaluate import evaluate
 
     for flag in test.flags:
         if flag not in flags:
@@ -90,8 +90,10 @@ def _why_never(test: dm.StateTest | None, drill: dm.Drill, node_id: str, flags: 
         if ranges[num.subject].empty:
             extra = " (nothing leads back into this node)" if num.subject == "visits" else ""
             return f"{num.subject} can never satisfy these tests{extra}"
-    if test.case is not None and not case_holds(test.case, drill.case):
-        return f"its `case` condition is false for the drill's case facts {dict(drill.case)!r}"
+    state = None if test.case is None else evaluate(test.case, drill.case)
+    if test.case is not None and state is not True:
+        verdict = "unknown" if state is None else "false"
+        return f"its `case` condition is {verdict} for the drill's case facts {dict(drill.case)!r}"
     return None
 
 

@@ -1,141 +1,435 @@
-"""The supervisor console: a case form, live ranked next steps and ticking deadlines."""
+"""The supervisor console: the desk. Every open case, most urgent first; the highlighted case in full.
+
+The queue is read from the store's current-state rows (`Desk.queue`) and
+ranked every second by `desk.risk` (no engine run per case). The highlighted
+case's log is loaded once (and again when it changes) and evaluated by the
+engine every second, so its countdowns, warnings, escalation and next steps
+are exactly what `cxcoach case show` says. Store I/O runs in worker threads:
+a slow shared PostgreSQL never freezes the screen. Every `POLL_SECONDS` a
+cheap stamp of the open cases (count, highest id, sum of versions) tells
+whether anyone — another supervisor, a ticket import — changed something;
+only then is the queue read again.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
 from textual.widgets import Footer, Header, Static
 
+from ...desk.risk import Triage
+from ...engine.result import Result
+from ...store import StoreError
+from ..labels import PlaybookWords
 from ..text import assemble
-from ..widgets.case_form import CaseForm
+from ..widgets.case_queue import CaseQueue
+from ..widgets.case_timeline import CaseTimeline
 from ..widgets.countdown import Countdown
 from ..widgets.recommendation_list import RecommendationList
 from .base import CoachScreen
+from .what_if import deadline
+
+if TYPE_CHECKING:
+    from ...desk import Desk
+    from ...desk.state import CaseState
+    from ...store.cases import CaseRow, EventRow
+
+QUEUE_WORDS = ("case", "stage", "about", "received", "due", "left", "used", "escalate", "respond", "resolve",
+               "time_left", "overdue_for", "paused", "warning")
+TIMELINE_WORDS = ("opened", "note", "follow_up", "paused", "now", "closed", "empty")
 
 
 class ConsoleScreen(CoachScreen):
-    """Recommendations update on every field change and every clock tick.
+    """The desk: the queue of open cases above, the highlighted case's deadlines, timeline and next steps below.
 
     | Key | Does |
     | :- | :- |
-    | `w` (list) | show / hide why each step is recommended |
-    | `s` (list) | copy the highlighted step's script line |
-    | `ctrl+n` | clear the case and restart the clock |
-    | escape | leave a field and focus the list (so single-letter keys work again) |
+    | up / down (queue) | highlight another case |
+    | `m` | move the case to another stage |
+    | `f` | set a fact |
+    | `n` | add a note |
+    | `u` | record the customer's follow-up |
+    | `x` | close the case |
+    | `a` | record a new case |
+    | `o` | overdue only: on / off |
+    | `i` | what if: try out a hypothetical case |
+    | `r` | read the store again now |
+    | `w` / `s` (next steps) | why each step / copy its script line |
     """
 
-    AUTO_FOCUS = "#recommendations"
-
+    AUTO_FOCUS = "#queue"
+    DEFAULT_CSS = """
+    ConsoleScreen #desk-status { height: 1; padding: 0 1; background: $boost; }
+    ConsoleScreen #queue { height: 2fr; min-height: 4; }
+    ConsoleScreen #desk-detail { height: 3fr; border-top: solid $primary; }
+    ConsoleScreen #case-pane { width: 1fr; }
+    ConsoleScreen #case-title { height: auto; padding: 0 1; }
+    ConsoleScreen #case-deadlines { height: auto; }
+    ConsoleScreen #case-escalation { height: auto; padding: 0 1; }
+    ConsoleScreen #timeline-box { height: 1fr; }
+    ConsoleScreen #recommendations { width: 1fr; }
+    ConsoleScreen #console-empty { padding: 1 2; }
+    """
     BINDINGS = [
-        Binding("ctrl+n", "reset", "Clear case"),
-        Binding("escape", "focus_list", "Steps", tooltip="Leave the field; focus the next steps"),
+        Binding("m", "event('stage')", "Move", tooltip="Move the case to another stage"),
+        Binding("f", "event('facts')", "Fact", tooltip="Set a fact of the case"),
+        Binding("n", "event('note')", "Note", tooltip="Add a note to the timeline"),
+        Binding("u", "event('follow_up')", "Follow-up", tooltip="Record the customer's view after resolution"),
+        Binding("x", "event('close')", "Close", tooltip="Close the case (roles the playbook names)"),
+        Binding("a", "open_case", "New case", tooltip="Record a new case"),
+        Binding("o", "toggle_overdue", "Overdue only", tooltip="Show only overdue cases, or all open cases"),
+        Binding("i", "what_if", "What if", tooltip="Describe a hypothetical case and see the next steps"),
+        Binding("r", "reload", "Reload", show=False),
     ]
     TICK_SECONDS = 1.0
+    POLL_SECONDS = 2.0
+
+    overdue_only: reactive[bool] = reactive(False, init=False)
 
     def __init__(self) -> None:
         super().__init__()
-        self.facts: dict[str, object] = {}
-        self.received_text = ""
-        self.received_at: dt.datetime | None = None
-        self.opened_at: dt.datetime | None = None
-        self.result = None
-        self.errors: list[str] = []
-        self._form_generation = 0
+        self.rows: list[CaseRow] = []  # the open queue as last read
+        self.stamp: tuple[int, int, int] | None = None
+        self.checked_at: dt.datetime | None = None
+        self.selected: int | None = None  # highlighted case id
+        self.view: tuple[CaseRow, list[EventRow], CaseState] | None = None
+        self.result: Result | None = None
+        self.problem: str | None = None  # why the store cannot be read, if it cannot
+        self._desk: Desk | None = None
+        self._triage: Triage | None = None
 
-    def _words(self) -> dict[str, str]:
-        return {"none": self.t("console.none"), "overdue": self.t("console.overdue"), "left": self.t("console.left"),
-                "why": self.t("console.why"), "received": self.t("console.received"),
-                "received_help": self.t("console.received.help"), "unknown": self.t("console.unknown")}
+    # -- shared objects --
+    @property
+    def desk(self) -> Desk | None:
+        app = self.coach
+        if app.playbook is None or app.store is None:
+            return None
+        if self._desk is None or self._desk.playbook is not app.playbook or self._desk.store is not app.store:
+            from ...desk import Desk
 
+            self._desk = Desk(app.store, app.playbook, clock=app.clock)
+        return self._desk
+
+    @property
+    def triage(self) -> Triage:
+        """The queue's ranking for the current playbook (it keeps what it worked out per case version)."""
+        assert self.coach.playbook is not None
+        if self._triage is None or self._triage.playbook is not self.coach.playbook:
+            self._triage = Triage(self.coach.playbook)
+        return self._triage
+
+    @property
+    def words(self) -> PlaybookWords:
+        assert self.coach.playbook is not None
+        return PlaybookWords(self.coach.playbook, self.coach.lang)
+
+    def _texts(self, prefix: str, keys: tuple[str, ...]) -> dict[str, str]:
+        return {key: self.t(f"{prefix}.{key}") for key in keys}
+
+    def countdown_words(self) -> dict[str, str]:
+        return {"left": self.t("desk.left"), "overdue": self.t("desk.overdue_for"), "paused": self.t("desk.paused"),
+                "met": self.t("desk.met"), "used": self.t("desk.used"), "warning": self.t("desk.warning")}
+
+    # -- layout --
     def compose(self) -> ComposeResult:
         app = self.coach
         yield Header()
-        if app.playbook is None:
-            yield Static(assemble((self.t("home.no_playbook"), "bold $error")), id="console-empty")
+        if app.playbook is None or app.store is None:
+            reason = self.t("home.no_playbook") if app.playbook is None else \
+                f"{self.t('desk.no_store')}: {app.store_error or ''}"
+            yield Static(assemble((reason, "bold $error"), "\n\n", self.t("desk.what_if_still")), id="console-empty")
             yield Footer()
             return
-        words = self._words()
-        with Horizontal(id="console"):
-            yield CaseForm(app.playbook, app.lang, app.clock, words=words, values=self.facts,
-                           received_text=self.received_text, id="case-form")
-            with Vertical(id="console-right"):
-                with Vertical(id="deadlines"):
-                    yield Countdown(self.t("console.respond"), app.clock, id="respond",
-                                    left_word=self.t("console.left"), overdue_word=self.t("console.overdue"))
-                    yield Countdown(self.t("console.resolve"), app.clock, id="resolve",
-                                    left_word=self.t("console.left"), overdue_word=self.t("console.overdue"),
-                                    warn_within=dt.timedelta(hours=4))
-                yield Static("", id="escalation")
-                roles = {r.id: r.label.get(app.lang) for r in app.playbook.roles.values()}
-                yield RecommendationList(words, roles=roles, id="recommendations")
-                yield Static("", id="case-errors")
+        words = self.words
+        yield Static("", id="desk-status")
+        yield CaseQueue(words, self.triage, self._texts("desk.col", QUEUE_WORDS), id="queue")
+        with Horizontal(id="desk-detail"):
+            with Vertical(id="case-pane"):
+                yield Static("", id="case-title")
+                with Vertical(id="case-deadlines"):
+                    cw = self.countdown_words()
+                    yield Countdown(self.t("console.respond"), app.clock, id="respond", words=cw)
+                    yield Countdown(self.t("console.resolve"), app.clock, id="resolve", words=cw)
+                yield Static("", id="case-escalation")
+                with VerticalScroll(id="timeline-box"):
+                    yield CaseTimeline(words, self._texts("desk.tl", TIMELINE_WORDS), id="timeline")
+            roles = {r.id: r.label.get(app.lang) for r in app.playbook.roles.values()}
+            yield RecommendationList({"none": self.t("desk.no_steps"), "overdue": self.t("console.overdue"),
+                                      "left": self.t("console.left"), "why": self.t("console.why")},
+                                     roles=roles, id="recommendations", title=self.t("console.recommendations"),
+                                     why_words=(self.t("desk.why_shown"), self.t("desk.why_hidden")))
         yield Footer()
 
     def on_mount(self) -> None:
-        if self.opened_at is None:
-            self.opened_at = self.coach.clock()
-        self.set_interval(self.TICK_SECONDS, self.evaluate)
+        if self.desk is None:
+            return
+        self.show_rows()
+        self.set_interval(self.TICK_SECONDS, self.tick)
+        self.set_interval(self.POLL_SECONDS, self.poll)
+        self.reload()
 
-    @on(CaseForm.Changed)
-    def _case_changed(self, event: CaseForm.Changed) -> None:
-        self.facts = dict(event.facts)
-        self.received_at = event.received_at
-        self.received_text = self.query_one("#received").value  # type: ignore[attr-defined]
-        self.errors = list(event.errors)
+    async def rebuild(self) -> None:
+        await super().rebuild()
+        if self.desk is not None:
+            self.show_rows()
+            if self.view is not None:
+                self.show_case()
+
+    # -- reading the store (worker threads) --
+    def reload(self) -> None:
+        """Read the queue now (and the highlighted case with it)."""
+        self._read(force=True)
+
+    def poll(self) -> None:
+        """The timer's check: read the queue again only if the stamp says something changed."""
+        self._read(force=False)
+
+    @work(thread=True, exclusive=True, group="desk-read")
+    def _read(self, force: bool) -> None:
+        desk = self.desk
+        if desk is None:
+            return
+        try:
+            stamp = desk.cases.stamp(open=True)
+            if not force and stamp == self.stamp:
+                self.app.call_from_thread(self._checked, None)
+                return
+            rows = desk.queue(open_only=True)
+            self.triage.prepare(rows)  # the calendar work for ranking, off the UI thread
+        except StoreError as exc:
+            self.app.call_from_thread(self._checked, str(exc))
+            return
+        self.app.call_from_thread(self._loaded, rows, stamp)
+
+    def _checked(self, problem: str | None) -> None:
+        self.checked_at = self.coach.clock()
+        if problem != self.problem and problem is not None:
+            self.notify(problem, title=self.t("desk.no_store"), severity="error", markup=False)
+        self.problem = problem
+        self.update_status()
+
+    def _loaded(self, rows: list[CaseRow], stamp: tuple[int, int, int]) -> None:
+        self.rows, self.stamp = rows, stamp
+        self._checked(None)
+        self.show_rows()
+        if self.view is not None:
+            current = next((r for r in rows if r.id == self.view[0].id), None)
+            if current is not None and current.version != self.view[0].version:
+                self._read_case(current.id)
+
+    @work(thread=True, exclusive=True, group="desk-case")
+    def _read_case(self, case_id: int) -> None:
+        desk = self.desk
+        if desk is None:
+            return
+        try:
+            view = desk.load(case_id)
+        except StoreError as exc:
+            self.app.call_from_thread(self._checked, str(exc))
+            return
+        self.app.call_from_thread(self._case_loaded, view)
+
+    def _case_loaded(self, view: tuple[CaseRow, list[EventRow], CaseState]) -> None:
+        if view[0].id != self.selected:
+            return  # the supervisor has moved on meanwhile
+        self.view = view
+        self.show_case()
+
+    # -- showing --
+    def show_rows(self) -> None:
+        queue = self.query_one(CaseQueue)
+        queue.overdue_only = self.overdue_only
+        queue.load(self.rows, self.coach.clock(), select=self.selected)
+        current = queue.selected_id
+        if current is not None and current == self.selected and (self.view is None or self.view[0].id != current):
+            self._read_case(current)
+        self.update_status()
+
+    def tick(self) -> None:
+        if not self.query(CaseQueue):
+            return
+        self.query_one(CaseQueue).tick(self.coach.clock())
+        self.update_status()
+        self.evaluate()
+
+    def update_status(self) -> None:
+        if not self.query("#desk-status"):
+            return
+        queue = self.query_one(CaseQueue)
+        overdue = sum(1 for r in queue.risks.values() if r.overdue)
+        paused = sum(1 for r in queue.risks.values() if r.paused)
+        toggle = self.t("desk.on") if self.overdue_only else self.t("desk.off")
+        parts: list[tuple[object, str] | object] = [
+            (self.t("desk.open_count", n=len(self.rows)), "bold"), " · ",
+            (self.t("desk.overdue_count", n=overdue), "bold $text-error" if overdue else ""), " · ",
+            self.t("desk.paused_count", n=paused), " · ",
+            (f"{self.t('desk.overdue_only')}: {toggle}", "$text-accent"),
+        ]
+        words = self.words
+        from ..widgets.time_input import zone_offset
+
+        now = self.coach.clock()
+        parts += [" · ", (f"{self.t('desk.zone')} {words.tz} ({zone_offset(words.tz, now)})", "$text-muted")]
+        if self.checked_at is not None:
+            checked = words.time(self.checked_at).split(" ")[1]
+            parts += [" · ", (f"{self.t('desk.checked')} {checked}", "$text-muted")]
+        if self.problem:
+            parts += ["  ", (self.problem, "$text-error")]
+        self.query_one("#desk-status", Static).update(assemble(*parts))
+
+    @on(CaseQueue.CaseHighlighted)
+    def _highlighted(self, event: CaseQueue.CaseHighlighted) -> None:
+        self.selected = event.case_id
+        if event.case_id is None:
+            self.view, self.result = None, None
+            self.show_case()
+        elif self.view is None or self.view[0].id != event.case_id:
+            self._read_case(event.case_id)
+
+    @on(CaseQueue.CaseChosen)
+    def _chosen(self) -> None:
+        self.query_one(RecommendationList).focus()
+
+    def show_case(self) -> None:
+        """The highlighted case's title and timeline (on load), then its live figures."""
+        if not self.query("#timeline"):
+            return
+        timeline = self.query_one(CaseTimeline)
+        if self.view is None:
+            timeline.clear_case()
+            self.query_one("#case-title", Static).update("")
+            self.evaluate()
+            return
+        row, events, state = self.view
+        timeline.show(events, state)
         self.evaluate()
 
     def evaluate(self) -> None:
-        """Recommend for the current case at the clock's now and refresh everything shown."""
-        app = self.coach
-        if app.playbook is None or not self.query("#recommendations"):
+        """The engine's view of the highlighted case at the clock's now: countdowns, escalation, next steps."""
+        if not self.query("#timeline"):
             return
-        from ...engine import CaseError, recommend
-        from ...engine.case import parse_case
+        now = self.coach.clock()
+        playbook = self.coach.playbook
+        result: Result | None = None
+        if self.view is not None and playbook is not None:
+            row, _, state = self.view
+            if state.is_open:
+                from ...engine import CaseError
 
-        now = app.clock()
-        received = self.received_at or self.opened_at or now
-        if received > now:
-            received = now
-        try:
-            case = parse_case(app.playbook, {"received_at": received, "facts": self.facts}, now=now)
-            result = recommend(app.playbook, case, locale=self._locale())
-            problems = list(self.errors)
-        except CaseError as exc:
-            result, problems = None, list(self.errors) + exc.messages
+                try:
+                    result = state.evaluate(playbook, max(now, row.received_at), case_id=row.ref,
+                                            locale=self._locale())
+                except CaseError:
+                    result = None
         self.result = result
+        paused = result is not None and result.paused
+        for target in ("respond", "resolve"):
+            self.query_one(f"#{target}", Countdown).show_deadline(deadline(result, target), now, paused=paused)
         self.query_one(RecommendationList).show(result, now)
-        for ident, due in (("#respond", result.respond_by if result else None),
-                           ("#resolve", result.resolve_by if result else None)):
-            countdown = self.query_one(ident, Countdown)
-            countdown.due = due
-            countdown.tick()  # same due, new time: redraw now rather than at the countdown's own tick
-        self.query_one("#case-errors", Static).update(
-            assemble(*[(f"{self.t('console.invalid')}: {p}\n", "$error") for p in problems]))
-        self.query_one("#escalation", Static).update(self._escalation(result))
+        self.query_one("#case-title", Static).update(self._title())
+        self.query_one("#case-escalation", Static).update(self._escalation(result))
+
+    def _title(self) -> Content:
+        if self.view is None:
+            return assemble((self.t("desk.tl.empty"), "italic $text-muted"))
+        row, _, state = self.view
+        w = self.words
+        parts: list[tuple[object, str] | object] = [(f"{self.t('desk.case')} {row.ref}", "bold"),
+                                                    (f" #{row.id}", "$text-muted"), " · ",
+                                                    (w.stage(state.stage), "bold"), " · ",
+                                                    f"{self.t('desk.received')} {w.time(row.received_at)}"]
+        about = w.summary(state.facts)
+        if about:
+            parts += ["\n", (about, "$text-muted")]
+        if state.follow_up is not None:
+            parts += ["\n", f"{self.t('desk.tl.follow_up')}: {w.satisfaction(state.follow_up.satisfaction)}"]
+        return assemble(*parts)
+
+    def _escalation(self, result: Result | None) -> Content:
+        if self.view is None:
+            return Content()
+        state = self.view[2]
+        if not state.is_open:
+            return assemble((self.t("desk.closed_case"), "bold"))
+        if result is None:
+            return Content()
+        parts: list[tuple[object, str] | object] = []
+        if result.paused and state.paused_since is not None:
+            parts.append((f"{self.t('desk.clock_paused')} {self.t('desk.since')} {self.words.time(state.paused_since)}",
+                          "bold $text-primary"))
+        if result.escalation is not None:
+            level = result.escalation
+            label = f" ({level.label})" if level.label else ""
+            if parts:
+                parts.append("\n")
+            parts.append((f"{self.t('console.escalate')}: {result.role(level.to)}{label}", "bold $text-warning"))
+        return assemble(*parts)
 
     def _locale(self) -> str:
         pb = self.coach.playbook
         lang = self.coach.lang
         return lang if pb is None or lang in pb.locales else pb.default_locale
 
-    def _escalation(self, result) -> object:
-        if result is None:
-            return ""
-        parts: list = []
-        pb = self.coach.playbook
-        if result.escalate_to:
-            names = []
-            for role in result.escalate_to:
-                r = pb.roles.get(role) if pb else None
-                names.append(r.label.get(self.coach.lang) if r else role)
-            parts.append((f"{self.t('console.escalate')}: {', '.join(names)}", "bold $warning"))
-        if result.overdue:
-            parts.append((f"   {self.t('console.overdue')}: {len(result.overdue)}", "bold $error"))
-        return assemble(*parts)
+    # -- actions --
+    def action_event(self, kind: str) -> None:
+        desk = self.desk
+        if desk is None:
+            return
+        if self.view is None:
+            self.notify(self.t("desk.pick_case"), severity="warning", markup=False)
+            return
+        from .case_event import CaseEventScreen
+
+        row, _, state = self.view
+        self.app.push_screen(CaseEventScreen(desk, row, state, kind, self.words, self.coach.clock), self._recorded)
+
+    def _recorded(self, row: CaseRow | None) -> None:
+        if row is None:
+            return
+        stage = self.words.stage(row.stage)
+        self.notify(self.t("desk.recorded", case=row.ref, stage=stage), markup=False)
+        if not row.is_open:
+            self.view = None
+        self.reload()
+        if row.is_open and self.selected == row.id:
+            self._read_case(row.id)
+
+    def action_open_case(self) -> None:
+        desk = self.desk
+        if desk is None:
+            return
+        from .case_open import OpenCaseScreen
+
+        self.app.push_screen(OpenCaseScreen(desk, self.words, self.coach.clock), self._opened)
+
+    def _opened(self, row: CaseRow | None) -> None:
+        if row is None:
+            return
+        self.notify(self.t("desk.opened", case=row.ref), markup=False)
+        self.selected = row.id
+        self.reload()
+
+    def action_toggle_overdue(self) -> None:
+        self.overdue_only = not self.overdue_only
+
+    def watch_overdue_only(self) -> None:
+        if self.query(CaseQueue):
+            self.show_rows()
+
+    def action_what_if(self) -> None:
+        from .what_if import WhatIfScreen
+
+        self.app.push_screen(WhatIfScreen())
+
+    def action_reload(self) -> None:
+        self.reload()
 
     @on(RecommendationList.ScriptCopied)
     def _copied(self, event: RecommendationList.ScriptCopied) -> None:
@@ -143,12 +437,3 @@ class ConsoleScreen(CoachScreen):
             self.notify(self.t("console.no_script"), markup=False)
         else:
             self.notify(self.t("console.copied") + event.text, markup=False)
-
-    def action_focus_list(self) -> None:
-        if self.query("#recommendations"):
-            self.query_one("#recommendations").focus()
-
-    async def action_reset(self) -> None:
-        self.facts, self.received_text, self.received_at = {}, "", None
-        self.opened_at = self.coach.clock()
-        await self.recompose()

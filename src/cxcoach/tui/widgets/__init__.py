@@ -11,11 +11,15 @@ from typing import Any
 
 _EXPORTS = {
     "CaseForm": "case_form",
+    "CaseQueue": "case_queue",
+    "CaseTimeline": "case_timeline",
     "Countdown": "countdown",
     "CriterionTrends": "criterion_trends",
+    "EventForm": "event_form",
     "MoodMeter": "mood_meter",
     "Prose": "prose",
     "RecommendationList": "recommendation_list",
+    "TimeInput": "time_input",
     "Transcript": "transcript",
 }
 

@@ -2,70 +2,30 @@
 
 Enum facts and booleans without a default become a `Select` (unknown stays
 expressible), booleans with a default a `Switch`, numbers an `Input` with a
-range-checked `Number` validator, datetimes an `Input` accepting ISO-8601 or
-`HH:MM`, text facts a plain `Input`. Every valid change posts
-`CaseForm.Changed` with the facts that are known, so the console can
-recommend on every keystroke; invalid fields are marked and left out.
+range-checked `Number` validator, datetimes a `TimeInput` read in the
+playbook's time zone, text facts a plain `Input`. A switch says its state in
+words beside it. Every valid change posts `CaseForm.Changed` with the facts
+that are known, so the console can recommend on every keystroke; invalid
+fields are marked, their label says why, and they are left out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.validation import Function, Number, ValidationResult, Validator
+from textual.containers import Horizontal
+from textual.validation import Function, Number
 from textual.widgets import Input, Label, Select, Switch
 
+from ...desk.times import TimeError
 from ...playbook.model import Fact, FactType, Playbook
 from ..text import assemble, content
-
-_HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
-
-
-def parse_when(text: str, now: dt.datetime) -> dt.datetime:
-    """`HH:MM` (today, or yesterday if that would be in the future) or an ISO-8601 time with offset.
-
-    A time without an offset is read in `now`'s timezone: a supervisor types
-    the wall-clock time printed on the ticket.
-    """
-    raw = text.strip()
-    m = _HHMM.match(raw)
-    if m:
-        hour, minute = int(m.group(1)), int(m.group(2))
-        if hour > 23 or minute > 59:
-            raise ValueError(f"{raw!r} is not a time of day")
-        when = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
-        return when - dt.timedelta(days=1) if when > now else when
-    try:
-        value = dt.datetime.fromisoformat(raw)
-    except ValueError:
-        raise ValueError(f"{raw!r}: write HH:MM or 2026-03-06T16:00+08:00") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=now.tzinfo)
-    return value
-
-
-class WhenValidator(Validator):
-    """Accepts what `parse_when` accepts (and empty, meaning "unknown")."""
-
-    def __init__(self, clock: Callable[[], dt.datetime]) -> None:
-        super().__init__()
-        self.clock = clock
-
-    def validate(self, value: str) -> ValidationResult:
-        if not value.strip():
-            return self.success()
-        try:
-            parse_when(value, self.clock())
-        except ValueError as exc:
-            return self.failure(str(exc))
-        return self.success()
-
+from .time_input import TimeInput, read_time, zone_offset
 
 class CaseForm(VerticalScroll):
     """Fields for every declared fact plus the time the complaint was received.
@@ -87,7 +47,9 @@ class CaseForm(VerticalScroll):
     CaseForm > Label { margin-top: 1; color: $text-muted; }
     CaseForm > Label.-invalid { color: $error; }
     CaseForm > Select, CaseForm > Input { width: 1fr; }
-    CaseForm > Switch { width: auto; }
+    CaseForm > .switch-row { height: auto; }
+    CaseForm .switch-row > Switch { width: auto; }
+    CaseForm .switch-row > .switch-state { padding: 0 1; }
     """
 
     class Changed(Message):
@@ -115,12 +77,13 @@ class CaseForm(VerticalScroll):
         self.words = dict(words or {})
         self.initial = dict(values or {})
         self.received_text = received_text
+        self.tz = playbook.calendar.timezone
         self._facts: dict[str, Fact] = {}  # widget id -> fact
 
     def compose(self) -> ComposeResult:
-        yield Label(content(self.words.get("received", "Received at")), id="label-received")
-        yield Input(self.received_text, placeholder=self.words.get("received_help", "HH:MM"), id="received",
-                    validators=[WhenValidator(self.clock)], valid_empty=True, compact=True)
+        yield Label(content(self._received_label()), id="label-received")
+        yield TimeInput(self.received_text, tz=self.tz, clock=self.clock, past_only=True, id="received",
+                        compact=True)
         for i, fact in enumerate(self.playbook.facts.values()):
             wid = f"fact-{i}"
             self._facts[wid] = fact
@@ -138,7 +101,9 @@ class CaseForm(VerticalScroll):
                 yield Select([(yes, True), (no, False)], prompt=self.words.get("unknown", "(unknown)"),
                              value=Select.NULL if initial is None else bool(initial), id=wid, compact=True)
             elif fact.type is FactType.BOOL:
-                yield Switch(bool(initial), id=wid)
+                with Horizontal(classes="switch-row"):
+                    yield Switch(bool(initial), id=wid)
+                    yield Label(self._yes_no(bool(initial)), id=f"state-{wid}", classes="switch-state")
             elif fact.type is FactType.NUMBER:
                 hint = ""
                 if fact.min is not None or fact.max is not None:
@@ -146,36 +111,59 @@ class CaseForm(VerticalScroll):
                 yield Input("" if initial is None else str(initial), placeholder=hint, id=wid, type="number",
                             validators=[Number(minimum=fact.min, maximum=fact.max)], valid_empty=True, compact=True)
             elif fact.type is FactType.DATETIME:
-                yield Input("" if initial is None else str(initial), placeholder="HH:MM / ISO", id=wid,
-                            validators=[WhenValidator(self.clock)], valid_empty=True, compact=True)
+                yield TimeInput("" if initial is None else str(initial), tz=self.tz, clock=self.clock, id=wid,
+                                compact=True)
             else:
                 yield Input("" if initial is None else str(initial), id=wid, compact=True,
                             validators=[Function(lambda v: len(v) <= 500, "at most 500 characters")])
 
+    def _received_label(self) -> str:
+        """`Received at (+08:00)`: times are typed in the playbook's zone, and the label says which."""
+        return f"{self.words.get('received', 'Received at')} ({zone_offset(self.tz, self.clock())})"
+
+    def _yes_no(self, value: bool) -> str:
+        return self.words.get("yes" if value else "no", "Yes" if value else "No")
+
     def on_mount(self) -> None:
         self.call_after_refresh(self.post_change)
 
+    def _mark(self, label_id: str, text: str, problem: str | None) -> None:
+        """A field's label, with the reason appended when its value cannot be used."""
+        label = self.query_one(f"#{label_id}", Label)
+        label.set_class(problem is not None, "-invalid")
+        label.update(content(text if problem is None else f"{text}: {problem}"))
+
     def read(self) -> tuple[dict[str, object], dt.datetime | None, tuple[str, ...]]:
-        """The current typed facts, received time and invalid field labels."""
+        """The current typed facts, received time and the invalid fields (label: why)."""
         facts: dict[str, object] = {}
         errors: list[str] = []
         now = self.clock()
         received: dt.datetime | None = None
-        box = self.query_one("#received", Input)
-        if box.value.strip():
-            try:
-                received = parse_when(box.value, now)
-            except ValueError:
-                errors.append(self.words.get("received", "Received at"))
+        box = self.query_one("#received", TimeInput)
+        received_label = self._received_label()
+        problem = box.problem
+        if problem is None:
+            received = box.when
+        else:
+            errors.append(f"{received_label}: {problem}")
+        self._mark("label-received", received_label, problem)
         for wid, fact in self._facts.items():
             widget = self.query_one(f"#{wid}")
-            label = self.query_one(f"#label-{wid}", Label)
-            bad = False
+            bad: str | None = None
             if isinstance(widget, Select):
                 if widget.value is not Select.NULL:
                     facts[fact.id] = widget.value
             elif isinstance(widget, Switch):
                 facts[fact.id] = widget.value
+                self.query_one(f"#state-{wid}", Label).update(self._yes_no(widget.value))
+            elif isinstance(widget, TimeInput):
+                try:
+                    when = read_time(widget.value, self.tz, now)
+                except TimeError as exc:
+                    bad = str(exc)
+                else:
+                    if when is not None:
+                        facts[fact.id] = when
             elif isinstance(widget, Input):
                 raw = widget.value.strip()
                 if raw:
@@ -185,15 +173,23 @@ class CaseForm(VerticalScroll):
                             if (fact.min is not None and number < fact.min) or (fact.max is not None and number > fact.max):
                                 raise ValueError(raw)
                             facts[fact.id] = int(number) if number.is_integer() and "." not in raw else number
-                        elif fact.type is FactType.DATETIME:
-                            facts[fact.id] = parse_when(raw, now)
                         else:
                             facts[fact.id] = raw
                     except ValueError:
-                        bad = True
-                        errors.append(fact.label.get(self.lang))
-            label.set_class(bad, "-invalid")
+                        bad = self._range(fact, raw)
+            label = fact.label.get(self.lang)
+            if bad is not None:
+                errors.append(f"{label}: {bad}")
+            self._mark(f"label-{wid}", label, bad)
         return facts, received, tuple(errors)
+
+    def _range(self, fact: Fact, raw: str) -> str:
+        low = "" if fact.min is None else f"{fact.min:g}"
+        high = "" if fact.max is None else f"{fact.max:g}"
+        if low or high:
+            return self.words.get("out_of_range", "{value!r} is not a number in {low}..{high}").format(
+                value=raw, low=low, high=high)
+        return self.words.get("not_a_number", "{value!r} is not a number").format(value=raw)
 
     def post_change(self) -> None:
         facts, received, errors = self.read()

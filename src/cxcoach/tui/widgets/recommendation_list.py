@@ -21,6 +21,7 @@ class RecommendationList(OptionList):
 
     The list is rebuilt on every case change and clock tick but keeps the
     highlighted step, so a supervisor can keep reading while time passes.
+    Its border title says in words whether the reasons are shown.
 
     | Key | Does |
     | :- | :- |
@@ -52,13 +53,20 @@ class RecommendationList(OptionList):
             self.text = text
 
     def __init__(self, words: Mapping[str, str] | None = None, *, roles: Mapping[str, str] | None = None,
-                 **kwargs) -> None:
+                 title: str = "", why_words: tuple[str, str] = ("why: shown", "why: hidden"), **kwargs) -> None:
         super().__init__(**kwargs)
         self.words = dict(words or {})
         self.roles = dict(roles or {})  # role id -> label in the current language
+        self.title = title
+        self.why_words = why_words  # (shown, hidden): the toggle's state in words
         self.result: Result | None = None
         self.now: dt.datetime | None = None
         self.empty_text = self.words.get("none", "")
+        self._title()
+
+    def _title(self) -> None:
+        state = self.why_words[0 if self.show_why else 1]
+        self.border_title = assemble(*([self.title, " · "] if self.title else []), state)
 
     def _word(self, key: str, default: str) -> str:
         return self.words.get(key, default)
@@ -75,15 +83,18 @@ class RecommendationList(OptionList):
                 parts.append((f"\n   {local}  {self._word('overdue', 'overdue')} {remaining(left)}", "bold $error"))
             else:
                 parts.append((f"\n   {local}  {remaining(left)} {self._word('left', 'left')}", "$text-muted"))
-        if rec.script:
-            parts.append((f"\n   “{rec.script[0].text}”", "italic"))
-        if self.show_why:
-            for reason in rec.because:
-                facts = ", ".join(f"{k}={v}" for k, v in reason.facts)
+        lines = self.result.lines(rec.scripts) if self.result is not None else []
+        if lines:
+            parts.append((f"\n   “{lines[0].text}”", "italic"))
+        if self.show_why and self.result is not None:
+            for rule_id in rec.because:
+                reason = self.result.reason(rule_id)
+                facts = ", ".join(f"{k}={v}" for k, v in reason.facts.items()) if reason else ""
                 extra = f" ({facts})" if facts else ""
-                parts.append((f"\n   {self._word('why', 'why')}: {reason.rule}{extra}", "$text-accent"))
-                if reason.text:
-                    parts.append((f"\n     {reason.text}", "$text-accent"))
+                parts.append((f"\n   {self._word('why', 'why')}: {rule_id}{extra}", "$text-accent"))
+                text = self.result.texts.rules.get(rule_id) if self.result.texts is not None else None
+                if text:
+                    parts.append((f"\n     {text}", "$text-accent"))
         return assemble(*parts)
 
     def show(self, result: Result | None, now: dt.datetime) -> None:
@@ -108,6 +119,7 @@ class RecommendationList(OptionList):
         return recs[self.highlighted] if 0 <= self.highlighted < len(recs) else None
 
     def watch_show_why(self) -> None:
+        self._title()
         if self.now is not None:
             self.show(self.result, self.now)
 
@@ -118,7 +130,8 @@ class RecommendationList(OptionList):
         rec = self.current
         if rec is None:
             return
-        text = rec.script[0].text if rec.script else None
+        lines = self.result.lines(rec.scripts) if self.result is not None else []
+        text = lines[0].text if lines else None
         if text is not None:
             self.app.copy_to_clipboard(safe(text))
         self.post_message(self.ScriptCopied(rec.id, text))

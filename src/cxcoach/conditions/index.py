@@ -1,5 +1,8 @@
 """Rules compiled into bitmask indexes so a case only touches rules that can match.
 
+A rule here is anything with a condition (`when`), a `priority` and a
+declaration `order`: the engine's rules, and any future kind.
+
 Each rule gets one bit; the best-ranked rule (priority desc, then
 declaration order) is the highest bit, so the zero-padded binary string of
 a mask lists ranks left to right and `str.find("1")` walks hits already
@@ -19,8 +22,12 @@ for candidate rules.
   is placed with one `bisect`.
 
 A missing fact keeps only the rules that do not test that fact (their test
-would be *unknown*). The candidate mask is the AND of one mask per indexed
-fact: a handful of big-int operations per case however many rules there are.
+would be *unknown*). A value no rule mentions, or of another kind than the
+fact's (`1` for a bool fact), keeps the rules that only exclude values. The
+candidate mask is the AND of one mask per indexed fact: a handful of big-int
+operations per case however many rules there are. Masks hold no meaning of
+their own: they are worked out from `operators` (typed equality, ordering of
+numbers), and `tests/conditions/test_agreement.py` checks them against `evaluate`.
 """
 
 from __future__ import annotations
@@ -29,13 +36,21 @@ import math
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
+from typing import Any, Generic, Protocol, TypeVar
 
 import msgspec
 
-from ..playbook.model import DERIVED_FACTS, All, Condition, FactTest, FactType, Op, Overdue, Rule
-from .conditions import Facts, OverdueFn, Predicate, compile_condition, conjuncts, evaluate
+from .compile import Predicate, compile_condition
+from .evaluate import OverdueFn
+from .explain import explain
+from .model import DERIVED_FACTS, All, Condition, FactTest, FactType, Op, conjuncts, uses_overdue
+from .operators import Facts, is_number
 
 _MISSING = object()
+# Per indexed fact: (fact, the kind of value the masks are keyed by, value -> mask, mask for other values,
+# mask of rules that do not test the fact), and for numbers (fact, sorted endpoints, mask per region, free mask).
+_HashTable = tuple[str, type, dict[object, int], int, int]
+_RangeTable = tuple[str, list[float], list[int], int]
 _HASH_TYPES = frozenset((FactType.ENUM, FactType.BOOL, FactType.TEXT))
 _HASH_OPS = frozenset((Op.EQ, Op.NE, Op.IN, Op.NOT_IN))
 _RANGE_OPS = frozenset((Op.EQ, Op.LT, Op.LE, Op.GT, Op.GE, Op.BETWEEN))
@@ -56,10 +71,6 @@ def _mask(ranks: Sequence[int], width: int) -> int:
     return int.from_bytes(buf, "little")
 
 
-def _is_number(v: object) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-
 def _indexable(test: Condition, types: Mapping[str, FactType]) -> str | None:
     """'hash', 'range' or None (residual) for one conjunct."""
     if type(test) is not FactTest:
@@ -75,36 +86,50 @@ def _indexable(test: Condition, types: Mapping[str, FactType]) -> str | None:
         return None
     if ftype is FactType.NUMBER and op in _RANGE_OPS:
         values = test.value if op is Op.BETWEEN else (test.value,)
-        if type(values) is tuple and len(values) in (1, 2) and all(_is_number(v) for v in values):
+        if type(values) is tuple and len(values) in (1, 2) and all(is_number(v) for v in values):
             return "range"
     return None
 
 
-class CompiledRule(msgspec.Struct, frozen=True):
+class Rule(Protocol):
+    """What the index needs of a rule."""
+
+    @property
+    def when(self) -> Condition: ...
+    @property
+    def priority(self) -> int: ...
+    @property
+    def order(self) -> int: ...
+
+
+R = TypeVar("R", bound=Rule)
+
+
+class CompiledRule(msgspec.Struct, Generic[R], frozen=True):
     """A rule ready to run: its rank (= bit), compiled residual and traced facts."""
 
-    rule: Rule
+    rule: R
     rank: int
     parts: tuple[Condition, ...]  # top-level conjuncts
     residual: Predicate | None  # non-indexed conjuncts, None when the index decides alone
     fact_ids: tuple[str, ...]  # facts of indexed conjuncts, in condition order
     uses_overdue: bool
-    values: Callable[[Facts], tuple]  # the case's values of `fact_ids`, as one tuple
+    values: Callable[[Facts], tuple[object, ...]]  # the case's values of `fact_ids`, as one tuple
 
     def because(self, facts: Facts, overdue: OverdueFn) -> tuple[tuple[tuple[str, object], ...], tuple[str, ...]]:
         """(matched facts with values, overdue targets) for a rule that fired; exact.
 
         A rule the index decides alone matched exactly its indexed facts, so
         the trace is one `itemgetter` call; other rules are re-walked with
-        `conditions.evaluate`.
+        `explain`.
         """
         if self.residual is None:
             return tuple(zip(self.fact_ids, self.values(facts), strict=True)), ()
-        out = evaluate(All(self.parts), facts, overdue)
+        out = explain(All(self.parts), facts, overdue)
         return out.matched, out.overdue
 
 
-def _getter(keys: tuple[str, ...]) -> Callable[[Facts], tuple]:
+def _getter(keys: tuple[str, ...]) -> Callable[[Facts], tuple[object, ...]]:
     if len(keys) >= 2:
         return itemgetter(*keys)
     if len(keys) == 1:
@@ -113,24 +138,16 @@ def _getter(keys: tuple[str, ...]) -> Callable[[Facts], tuple]:
     return lambda facts: ()
 
 
-def _walk_overdue(cond: Condition) -> bool:
-    if isinstance(cond, Overdue):
-        return True
-    if isinstance(cond, FactTest):
-        return False
-    if hasattr(cond, "items"):
-        return any(_walk_overdue(c) for c in cond.items)  # type: ignore[union-attr]
-    return _walk_overdue(cond.item)  # type: ignore[union-attr]
-
-
 class _Interval:
     """A rule's accepted range on one number fact (intersection of its tests)."""
 
-    __slots__ = ("lo", "lo_closed", "hi", "hi_closed")
+    __slots__ = ("hi", "hi_closed", "lo", "lo_closed")
 
     def __init__(self) -> None:
-        self.lo, self.lo_closed = -math.inf, False
-        self.hi, self.hi_closed = math.inf, False
+        self.lo: float = -math.inf
+        self.lo_closed = False
+        self.hi: float = math.inf
+        self.hi_closed = False
 
     def lower(self, value: float, closed: bool) -> None:
         if value > self.lo or (value == self.lo and not closed):
@@ -140,30 +157,31 @@ class _Interval:
         if value < self.hi or (value == self.hi and not closed):
             self.hi, self.hi_closed = value, closed
 
-    def add(self, op: Op, value: object) -> None:
+    def add(self, op: Op, value: Any) -> None:
+        """Narrow to one test's range; `value` is a number, or [low, high] numbers (see `_indexable`)."""
         if op is Op.BETWEEN:
-            lo, hi = value  # type: ignore[misc]
+            lo, hi = value
             self.lower(lo, True)
             self.upper(hi, True)
         elif op is Op.EQ:
-            self.lower(value, True)  # type: ignore[arg-type]
-            self.upper(value, True)  # type: ignore[arg-type]
+            self.lower(value, True)
+            self.upper(value, True)
         elif op is Op.LT:
-            self.upper(value, False)  # type: ignore[arg-type]
+            self.upper(value, False)
         elif op is Op.LE:
-            self.upper(value, True)  # type: ignore[arg-type]
+            self.upper(value, True)
         elif op is Op.GT:
-            self.lower(value, False)  # type: ignore[arg-type]
+            self.lower(value, False)
         elif op is Op.GE:
-            self.lower(value, True)  # type: ignore[arg-type]
+            self.lower(value, True)
 
 
-class RuleIndex:
+class RuleIndex(Generic[R]):
     """All rules of a playbook, indexed; immutable after construction."""
 
-    __slots__ = ("rules", "width", "all_mask", "overdue_mask", "residual_mask", "_hash", "_range", "_fmt", "_parts")
+    __slots__ = ("_fmt", "_hash", "_parts", "_range", "all_mask", "overdue_mask", "residual_mask", "rules", "width")
 
-    def __init__(self, rules: Sequence[Rule], fact_types: Mapping[str, FactType]) -> None:
+    def __init__(self, rules: Sequence[R], fact_types: Mapping[str, FactType]) -> None:
         types = dict(DERIVED_FACTS)
         types.update(fact_types)
         ranked = sorted(enumerate(rules), key=lambda p: (-p[1].priority, p[1].order, p[0]))
@@ -171,8 +189,8 @@ class RuleIndex:
         self.width = width
         self._fmt = f"0{width}b"
         self._parts: dict[int, tuple[Predicate, ...]] = {}
-        compiled: list[CompiledRule] = []
-        hash_tests: dict[str, list[tuple[int, set | None, set]]] = {}
+        compiled: list[CompiledRule[R]] = []
+        hash_tests: dict[str, list[tuple[int, set[object] | None, set[object]]]] = {}
         range_tests: dict[str, list[tuple[int, _Interval]]] = {}
         residual_bits: list[int] = []
         overdue_bits: list[int] = []
@@ -180,8 +198,8 @@ class RuleIndex:
             parts = conjuncts(rule.when)
             rest: list[Condition] = []
             fact_ids: list[str] = []
-            pos: dict[str, set | None] = {}
-            neg: dict[str, set] = {}
+            pos: dict[str, set[object] | None] = {}
+            neg: dict[str, set[object]] = {}
             ranges: dict[str, _Interval] = {}
             for part in parts:
                 kind = _indexable(part, types)
@@ -193,7 +211,7 @@ class RuleIndex:
                 if kind == "range":
                     ranges.setdefault(part.fact, _Interval()).add(part.op, part.value)
                     continue
-                values = set(part.value) if part.op in (Op.IN, Op.NOT_IN) else {part.value}  # type: ignore[arg-type]
+                values: set[object] = set(part.value) if isinstance(part.value, tuple) else {part.value}
                 neg.setdefault(part.fact, set())
                 pos.setdefault(part.fact, None)
                 if part.op in (Op.EQ, Op.IN):
@@ -209,8 +227,8 @@ class RuleIndex:
             if rest:
                 residual = compile_condition(rest[0] if len(rest) == 1 else All(tuple(rest)))
                 residual_bits.append(rank)
-            uses_overdue = any(_walk_overdue(p) for p in rest)  # indexed parts are plain fact tests
-            if uses_overdue:
+            overdue_part = any(uses_overdue(p) for p in rest)  # indexed parts are plain fact tests
+            if overdue_part:
                 overdue_bits.append(rank)
             compiled.append(
                 CompiledRule(
@@ -219,18 +237,19 @@ class RuleIndex:
                     parts=parts,
                     residual=residual,
                     fact_ids=(ids := tuple(dict.fromkeys(fact_ids))),
-                    uses_overdue=uses_overdue,
+                    uses_overdue=overdue_part,
                     values=_getter(ids),
                 )
             )
-        self.rules: tuple[CompiledRule, ...] = tuple(compiled)
+        self.rules: tuple[CompiledRule[R], ...] = tuple(compiled)
         self.all_mask = (1 << width) - 1
         self.residual_mask = _mask(residual_bits, width)
         self.overdue_mask = _mask(overdue_bits, width)
-        self._hash = tuple(self._build_hash(f, t, width) for f, t in sorted(hash_tests.items()))
+        self._hash = tuple(self._build_hash(f, types[f], t, width) for f, t in sorted(hash_tests.items()))
         self._range = tuple(self._build_range(f, t, width) for f, t in sorted(range_tests.items()))
 
-    def _build_hash(self, fact: str, tests: list[tuple[int, set | None, set]], width: int):
+    def _build_hash(self, fact: str, ftype: FactType, tests: list[tuple[int, set[object] | None, set[object]]],
+                    width: int) -> _HashTable:
         testing = _mask([r for r, _, _ in tests], width)
         free = self.all_mask & ~testing
         posbits: dict[object, list[int]] = {}
@@ -248,9 +267,10 @@ class RuleIndex:
         masks: dict[object, int] = {}
         for v in set(posbits) | set(negbits):
             masks[v] = free | ((open_mask | _mask(posbits.get(v, []), width)) & ~_mask(negbits.get(v, []), width))
-        return fact, masks, free | open_mask, free
+        # Values are looked up in `masks` only when of the fact's kind: True == 1 to a dict.
+        return fact, bool if ftype is FactType.BOOL else str, masks, free | open_mask, free
 
-    def _build_range(self, fact: str, tests: list[tuple[int, _Interval]], width: int):
+    def _build_range(self, fact: str, tests: list[tuple[int, _Interval]], width: int) -> _RangeTable:
         testing = _mask([r for r, _ in tests], width)
         free = self.all_mask & ~testing
         points = sorted({p for _, iv in tests for p in (iv.lo, iv.hi) if math.isfinite(p)})
@@ -259,14 +279,8 @@ class RuleIndex:
         starts: list[list[int]] = [[] for _ in range(n_regions)]
         ends: list[list[int]] = [[] for _ in range(n_regions)]
         for rank, iv in tests:
-            if iv.lo == -math.inf:
-                first = 0
-            else:
-                first = 2 * where[iv.lo] + (1 if iv.lo_closed else 2)
-            if iv.hi == math.inf:
-                last = n_regions - 1
-            else:
-                last = 2 * where[iv.hi] + (1 if iv.hi_closed else 0)
+            first = 0 if iv.lo == -math.inf else 2 * where[iv.lo] + (1 if iv.lo_closed else 2)
+            last = n_regions - 1 if iv.hi == math.inf else 2 * where[iv.hi] + (1 if iv.hi_closed else 0)
             if first <= last:
                 starts[first].append(rank)
                 ends[last].append(rank)
@@ -280,7 +294,7 @@ class RuleIndex:
                 cur &= ~_mask(ends[r], width)
         return fact, points, regions, free
 
-    def part_predicates(self, cr: CompiledRule) -> tuple[Predicate, ...]:
+    def part_predicates(self, cr: CompiledRule[R]) -> tuple[Predicate, ...]:
         """One compiled closure per top-level conjunct; built on first use (explanations only)."""
         preds = self._parts.get(cr.rank)
         if preds is None:
@@ -290,33 +304,26 @@ class RuleIndex:
     def candidates(self, facts: Facts) -> int:
         """Mask of rules whose indexed conjuncts all hold for `facts`."""
         m = self.all_mask
-        for fact, masks, other, free in self._hash:
+        for fact, kind, masks, other, free in self._hash:
             v = facts.get(fact, _MISSING)
             if v is _MISSING:
                 m &= free
             else:
-                try:
-                    m &= masks.get(v, other)
-                except TypeError:  # unhashable value: no test can accept it
-                    m &= free
+                m &= masks.get(v, other) if isinstance(v, kind) else other
             if not m:
                 return 0
         for fact, points, regions, free in self._range:
             v = facts.get(fact, _MISSING)
-            if v is _MISSING or isinstance(v, bool):
-                m &= free
-                continue
-            try:
+            if is_number(v):
                 i = bisect_left(points, v)
-            except TypeError:
+                m &= regions[2 * i + 1 if i < len(points) and points[i] == v else 2 * i]
+            else:  # missing, or not a number: no range test holds
                 m &= free
-                continue
-            m &= regions[2 * i + 1 if i < len(points) and points[i] == v else 2 * i]
             if not m:
                 return 0
         return m
 
-    def match(self, facts: Facts, overdue: OverdueFn, mask: int | None = None) -> list[CompiledRule]:
+    def match(self, facts: Facts, overdue: OverdueFn, mask: int | None = None) -> list[CompiledRule[R]]:
         """Rules that fire for `facts`, best-ranked first; `mask` limits which rules are tried."""
         m = self.candidates(facts)
         if mask is not None:
@@ -327,14 +334,9 @@ class RuleIndex:
         # rank r is bit (width-1-r): the zero-padded binary string lists ranks left to right
         bits = format(m, self._fmt)
         find = bits.find
-        out: list[CompiledRule] = []
+        out: list[CompiledRule[R]] = []
         append = out.append
         i = find("1")
-        if not m & self.residual_mask:
-            while i >= 0:
-                append(rules[i])
-                i = find("1", i + 1)
-            return out
         while i >= 0:
             cr = rules[i]
             if cr.residual is None or cr.residual(facts, overdue) is True:
@@ -342,7 +344,8 @@ class RuleIndex:
             i = find("1", i + 1)
         return out
 
-    def match_traced(self, facts: Facts, overdue: OverdueFn, mask: int | None = None) -> list[tuple[CompiledRule, tuple]]:
+    def match_traced(self, facts: Facts, overdue: OverdueFn,
+                     mask: int | None = None) -> list[tuple[CompiledRule[R], tuple[object, ...]]]:
         """`match` plus, per hit, the case's values of the rule's indexed facts: its trace.
 
         Cheap enough to leave on (one `itemgetter` call per hit). For rules
@@ -350,20 +353,4 @@ class RuleIndex:
         `because()` re-walks the residual on the same facts, which gives the
         same answer because evaluation is pure.
         """
-        m = self.candidates(facts)
-        if mask is not None:
-            m &= mask
-        if not m:
-            return []
-        rules = self.rules
-        bits = format(m, self._fmt)
-        find = bits.find
-        out: list[tuple[CompiledRule, tuple]] = []
-        append = out.append
-        i = find("1")
-        while i >= 0:
-            cr = rules[i]
-            if cr.residual is None or cr.residual(facts, overdue) is True:
-                append((cr, cr.values(facts)))
-            i = find("1", i + 1)
-        return out
+        return [(cr, cr.values(facts)) for cr in self.match(facts, overdue, mask)]

@@ -6,19 +6,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxcoach.engine.conditions import compile_condition, conjuncts, describe, evaluate
+from cxcoach.conditions.compile import compile_condition
+from cxcoach.conditions.explain import describe, explain
+from cxcoach.conditions.model import conjuncts
 from cxcoach.playbook import model as m
 
-from .factory import all_, any_, not_, overdue, t
+from ..engine.factory import all_, any_, not_, overdue, t
 
 NO_DEADLINES = lambda target: None  # noqa: E731
 FACTS = {"severity": "major", "anger": 7, "malicious": False, "note": "Customer SHOUTED at staff",
-         "promised_at": dt.datetime(2026, 3, 4, 12, tzinfo=dt.timezone.utc)}
+         "promised_at": dt.datetime(2026, 3, 4, 12, tzinfo=dt.UTC)}
 
 
 def run(cond, facts=FACTS, over=NO_DEADLINES):
     verdict = compile_condition(cond)(facts, over)
-    assert evaluate(cond, facts, over).state is verdict  # the traced walk always agrees
+    assert explain(cond, facts, over).state is verdict  # the traced walk always agrees
     return verdict
 
 
@@ -57,7 +59,7 @@ def test_every_operator(cond, expected):
     ("gt", 1), ("ge", 1), ("between", [1, 2]), ("contains", "x"),
 ])
 def test_missing_fact_is_unknown_for_every_operator(op, value):
-    out = evaluate(t("absent", op, value), FACTS, NO_DEADLINES)
+    out = explain(t("absent", op, value), FACTS, NO_DEADLINES)
     assert out.state is None and out.missing == ("absent",)
     assert compile_condition(t("absent", op, value))(FACTS, NO_DEADLINES) is None
 
@@ -73,15 +75,16 @@ def test_kleene_logic():
 
 
 def test_traced_walk_names_matched_and_missing_facts():
-    out = evaluate(all_(t("severity", "eq", "major"), any_(t("anger", "gt", 5), t("absent", "eq", 1))), FACTS, NO_DEADLINES)
+    cond = all_(t("severity", "eq", "major"), any_(t("anger", "gt", 5), t("absent", "eq", 1)))
+    out = explain(cond, FACTS, NO_DEADLINES)
     assert out.state is True
     assert out.matched == (("severity", "major"), ("anger", 7))
-    out = evaluate(all_(t("severity", "eq", "major"), t("absent", "eq", "x"), t("gone", "gt", 1)), FACTS, NO_DEADLINES)
+    out = explain(all_(t("severity", "eq", "major"), t("absent", "eq", "x"), t("gone", "gt", 1)), FACTS, NO_DEADLINES)
     assert out.state is None and out.missing == ("absent", "gone")
 
 
 def test_not_reports_the_facts_it_looked_at():
-    out = evaluate(not_(t("severity", "eq", "general")), FACTS, NO_DEADLINES)
+    out = explain(not_(t("severity", "eq", "general")), FACTS, NO_DEADLINES)
     assert out.state is True and out.matched == (("severity", "major"),)
 
 
@@ -95,20 +98,22 @@ def test_overdue_asks_the_deadline_callback():
     assert run(overdue("respond"), over=over) is True
     assert run(overdue("resolve"), over=over) is False
     assert run(overdue("listen"), over=over) is None
-    assert evaluate(overdue("respond"), FACTS, over).overdue == ("respond",)
+    assert explain(overdue("respond"), FACTS, over).overdue == ("respond",)
     assert "respond" in seen
 
 
 def test_describe_and_conjuncts():
     cond = all_(t("severity", "eq", "major"), all_(t("anger", "between", [3, 5]), not_(overdue("respond"))))
-    assert [describe(c) for c in conjuncts(cond)] == ["severity eq major", "anger between [3, 5]", "not (overdue respond)"]
+    assert [describe(c) for c in conjuncts(cond)] == ["severity eq major", "anger between [3, 5]",
+                                                      "not (overdue respond)"]
     assert describe(any_(t("malicious", "eq", True), t("note", "exists"))) == "any(malicious eq true; note exists)"
 
 
 _leaf = st.one_of(
     st.builds(lambda v: t("severity", "eq", v), st.sampled_from(["major", "general"])),
     st.builds(lambda v: t("severity", "in", v), st.lists(st.sampled_from(["major", "general", "x"]), min_size=1)),
-    st.builds(lambda op, v: t("anger", op, v), st.sampled_from(["lt", "le", "gt", "ge", "eq", "ne"]), st.integers(0, 10)),
+    st.builds(lambda op, v: t("anger", op, v), st.sampled_from(["lt", "le", "gt", "ge", "eq", "ne"]),
+              st.integers(0, 10)),
     st.builds(lambda v: t("absent", "eq", v), st.just("x")),
     st.builds(lambda v: t("note", "contains", v), st.sampled_from(["shout", "calm"])),
     st.just(overdue("respond")),

@@ -4,11 +4,11 @@ import random
 
 import pytest
 
-from cxcoach.engine.conditions import compile_condition
-from cxcoach.engine.index import RuleIndex
+from cxcoach.conditions.compile import compile_condition
+from cxcoach.conditions.index import RuleIndex
 from cxcoach.playbook import model as m
 
-from .factory import FACTS, all_, any_, not_, overdue, rule, t
+from ..engine.factory import FACTS, all_, any_, not_, overdue, rule, t
 
 TYPES = {f.id: f.type for f in FACTS.values()}
 NO = lambda target: None  # noqa: E731

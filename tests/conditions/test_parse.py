@@ -1,6 +1,6 @@
-"""The builder's shortcut for plain fact tests agrees with its full checking path.
+"""The parser's shortcut for plain fact tests agrees with its full checking path.
 
-`Builder._plain_test` skips the location bookkeeping for the common fact test;
+`ConditionParser._plain_test` skips the location bookkeeping for the common fact test;
 whenever it answers, the full path must build the same condition and report
 nothing, and whenever the full path reports something the shortcut must decline.
 """
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxcoach.playbook import model as m
-from cxcoach.playbook.build import At, Builder
+from cxcoach.playbook.builder import At, Builder
 from cxcoach.playbook.yamlsource import Document
 from cxcoach.problems import ProblemList
 
@@ -57,7 +57,7 @@ def builder() -> Builder:
 
 def full_path(raw: object) -> tuple[m.Condition, ProblemList]:
     b = builder()
-    b._plain_test = lambda raw: None  # type: ignore[method-assign]  # force the checking path
+    b._conditions._plain_test = lambda context, raw: None  # type: ignore[method-assign]  # force the checking path
     condition = b.condition(raw, At(Document("t.yaml", raw)))
     b.check_refs()
     return condition, b.problems
@@ -66,7 +66,8 @@ def full_path(raw: object) -> tuple[m.Condition, ProblemList]:
 @settings(max_examples=600, deadline=None)
 @given(tests)
 def test_shortcut_builds_what_the_full_path_builds(raw):
-    shortcut = builder()._plain_test(raw)
+    b = builder()
+    shortcut = b._conditions._plain_test(b, raw)
     condition, problems = full_path(raw)
     if shortcut is not None:
         assert shortcut == condition
@@ -91,9 +92,10 @@ def test_combinators_use_the_shortcut_per_item(items):
 
 def test_common_tests_take_the_shortcut():
     b = builder()
-    assert b._plain_test({"fact": "severity", "op": "in", "value": ["major"]}) == \
+    assert b._conditions._plain_test(b, {"fact": "severity", "op": "in", "value": ["major"]}) == \
         m.FactTest("severity", m.Op.IN, ("major",))
-    assert b._plain_test({"fact": "anger", "op": "between", "value": [3, 7]}) == m.FactTest("anger", m.Op.BETWEEN, (3, 7))
-    assert b._plain_test({"fact": "anger", "op": "between", "value": [7, 3]}) is None  # E304 needs the full path
-    assert b._plain_test({"fact": "anger", "op": "ge", "value": 11}) is None  # W305: out of range
-    assert b._plain_test({"fact": "severity", "op": "eq", "value": "minor"}) is None  # E302
+    assert b._conditions._plain_test(b, {"fact": "anger", "op": "between", "value": [3, 7]}) == \
+        m.FactTest("anger", m.Op.BETWEEN, (3, 7))
+    assert b._conditions._plain_test(b, {"fact": "anger", "op": "between", "value": [7, 3]}) is None  # E304: full path
+    assert b._conditions._plain_test(b, {"fact": "anger", "op": "ge", "value": 11}) is None  # W305: out of range
+    assert b._conditions._plain_test(b, {"fact": "severity", "op": "eq", "value": "minor"}) is None  # E302

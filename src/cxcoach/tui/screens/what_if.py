@@ -1,0 +1,209 @@
+"""What if: describe a hypothetical case and watch the next steps and deadlines change as it changes.
+
+Nothing is recorded. The case's clock behaves as a recorded case's would:
+when a change moves the case into the playbook's `clock.pause_when` (e.g.
+"waiting on the customer") a pause starts at that moment and ends when a
+later change moves it out, and those intervals go to the engine with the
+case, so the deadlines stand still while paused, exactly as `recommend`
+and the desk compute them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Static
+
+from ...engine.result import DeadlineStatus, Result
+from ..text import assemble
+from ..widgets.case_form import CaseForm
+from ..widgets.countdown import Countdown
+from ..widgets.recommendation_list import RecommendationList
+from .base import CoachScreen
+
+
+def deadline(result: Result | None, target: str) -> DeadlineStatus | None:
+    """The engine's status of the respond or resolve deadline, if one runs."""
+    if result is None:
+        return None
+    return next((d for d in result.deadlines if d.target == target), None)
+
+
+class WhatIfScreen(CoachScreen):
+    """Recommendations update on every field change and every clock tick.
+
+    | Key | Does |
+    | :- | :- |
+    | `w` (list) | show / hide why each step is recommended |
+    | `s` (list) | copy the highlighted step's script line |
+    | `ctrl+n` | clear the case and restart the clock |
+    | escape | leave a field and focus the list (so single-letter keys work again) |
+    | `ctrl+b` | back to the desk |
+    """
+
+    AUTO_FOCUS = "#recommendations"
+
+    BINDINGS = [
+        Binding("ctrl+n", "reset", "Clear case"),
+        Binding("escape", "focus_list", "Steps", tooltip="Leave the field; focus the next steps"),
+        Binding("ctrl+b", "back", "Desk", tooltip="Back to the queue of recorded cases"),
+    ]
+    TICK_SECONDS = 1.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.facts: dict[str, object] = {}
+        self.received_text = ""
+        self.received_at: dt.datetime | None = None
+        self.opened_at: dt.datetime | None = None
+        self.pauses: list[tuple[dt.datetime, dt.datetime]] = []  # closed pauses of this hypothetical case
+        self.paused_since: dt.datetime | None = None
+        self._facts_changed = True
+        self.result: Result | None = None
+        self.errors: list[str] = []
+
+    def _words(self) -> dict[str, str]:
+        return {"none": self.t("console.none"), "overdue": self.t("console.overdue"), "left": self.t("console.left"),
+                "why": self.t("console.why"), "received": self.t("console.received"),
+                "received_help": self.t("console.received.help"), "unknown": self.t("console.unknown"),
+                "yes": self.t("desk.yes"), "no": self.t("desk.no"), "out_of_range": self.t("desk.out_of_range"),
+                "not_a_number": self.t("desk.not_a_number")}
+
+    def countdown_words(self) -> dict[str, str]:
+        return {"left": self.t("desk.left"), "overdue": self.t("desk.overdue_for"), "paused": self.t("desk.paused"),
+                "met": self.t("desk.met"), "used": self.t("desk.used"), "warning": self.t("desk.warning")}
+
+    def compose(self) -> ComposeResult:
+        app = self.coach
+        yield Header()
+        if app.playbook is None:
+            yield Static(assemble((self.t("home.no_playbook"), "bold $error")), id="console-empty")
+            yield Footer()
+            return
+        words = self._words()
+        with Horizontal(id="console"):
+            yield CaseForm(app.playbook, app.lang, app.clock, words=words, values=self.facts,
+                           received_text=self.received_text, id="case-form")
+            with Vertical(id="console-right"):
+                yield Static(assemble((self.t("whatif.title"), "bold")), id="whatif-title")
+                with Vertical(id="deadlines"):
+                    cw = self.countdown_words()
+                    yield Countdown(self.t("console.respond"), app.clock, id="respond", words=cw)
+                    yield Countdown(self.t("console.resolve"), app.clock, id="resolve", words=cw)
+                yield Static("", id="escalation")
+                roles = {r.id: r.label.get(app.lang) for r in app.playbook.roles.values()}
+                yield RecommendationList(words, roles=roles, id="recommendations", title=self.t("console.recommendations"),
+                                         why_words=self.why_words())
+                yield Static("", id="case-errors")
+        yield Footer()
+
+    def why_words(self) -> tuple[str, str]:
+        return self.t("desk.why_shown"), self.t("desk.why_hidden")
+
+    def on_mount(self) -> None:
+        if self.opened_at is None:
+            self.opened_at = self.coach.clock()
+        self.set_interval(self.TICK_SECONDS, self.evaluate)
+
+    @on(CaseForm.Changed)
+    def _case_changed(self, event: CaseForm.Changed) -> None:
+        self.facts = dict(event.facts)
+        self.received_at = event.received_at
+        self.received_text = self.query_one("#received").value  # type: ignore[attr-defined]
+        self.errors = list(event.errors)
+        self._facts_changed = True
+        self.evaluate()
+
+    def _recommend(self, received: dt.datetime, now: dt.datetime, *, with_open_pause: bool) -> Result:
+        from ...engine import recommend
+        from ...engine.case import parse_case
+
+        app = self.coach
+        assert app.playbook is not None
+        pauses: list[dict[str, dt.datetime]] = [{"from": s, "to": e} for s, e in self.pauses]
+        if with_open_pause and self.paused_since is not None:
+            pauses.append({"from": self.paused_since})
+        case = parse_case(app.playbook, {"received_at": received, "facts": self.facts, "pauses": pauses}, now=now)
+        return recommend(app.playbook, case, locale=self._locale())
+
+    def _follow_pause(self, received: dt.datetime, now: dt.datetime) -> None:
+        """After a change: start a pause if the case now matches `clock.pause_when`, end it if it no longer does."""
+        paused_by_facts = self._recommend(received, now, with_open_pause=False).paused
+        if paused_by_facts and self.paused_since is None:
+            self.paused_since = now
+        elif not paused_by_facts and self.paused_since is not None:
+            if now > self.paused_since:
+                self.pauses.append((self.paused_since, now))
+            self.paused_since = None
+
+    def evaluate(self) -> None:
+        """Recommend for the current case at the clock's now and refresh everything shown."""
+        app = self.coach
+        if app.playbook is None or not self.query("#recommendations"):
+            return
+        from ...engine import CaseError
+
+        now = app.clock()
+        received = self.received_at or self.opened_at or now
+        if received > now:
+            received = now
+        result: Result | None
+        try:
+            if self._facts_changed:
+                self._facts_changed = False
+                self._follow_pause(received, now)
+            result = self._recommend(received, now, with_open_pause=True)
+            problems = list(self.errors)
+        except CaseError as exc:
+            result, problems = None, list(self.errors) + exc.messages
+        self.result = result
+        self.query_one(RecommendationList).show(result, now)
+        paused = result is not None and result.paused
+        for target in ("respond", "resolve"):
+            self.query_one(f"#{target}", Countdown).show_deadline(deadline(result, target), now, paused=paused)
+        self.query_one("#case-errors", Static).update(
+            assemble(*[(f"{self.t('console.invalid')}: {p}\n", "$error") for p in problems]))
+        self.query_one("#escalation", Static).update(self._escalation(result))
+
+    def _locale(self) -> str:
+        pb = self.coach.playbook
+        lang = self.coach.lang
+        return lang if pb is None or lang in pb.locales else pb.default_locale
+
+    def _escalation(self, result: Result | None) -> Content:
+        if result is None:
+            return Content()
+        parts: list = []
+        if result.paused:
+            parts.append((f"{self.t('desk.clock_paused')}   ", "bold $primary"))
+        if result.escalate_to:
+            parts.append((f"{self.t('console.escalate')}: {', '.join(result.role(r) for r in result.escalate_to)}",
+                          "bold $warning"))
+        if result.overdue:
+            parts.append((f"   {self.t('console.overdue')}: {len(result.overdue)}", "bold $error"))
+        return assemble(*parts)
+
+    @on(RecommendationList.ScriptCopied)
+    def _copied(self, event: RecommendationList.ScriptCopied) -> None:
+        if event.text is None:
+            self.notify(self.t("console.no_script"), markup=False)
+        else:
+            self.notify(self.t("console.copied") + event.text, markup=False)
+
+    def action_focus_list(self) -> None:
+        if self.query("#recommendations"):
+            self.query_one("#recommendations").focus()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    async def action_reset(self) -> None:
+        self.facts, self.received_text, self.received_at = {}, "", None
+        self.pauses, self.paused_since, self._facts_changed = [], None, True
+        self.opened_at = self.coach.clock()
+        await self.recompose()

@@ -1,0 +1,93 @@
+"""A field for a time, read in the playbook's time zone, that says why a time cannot be read.
+
+Accepts what `cxcoach case --at` accepts (`desk.times.parse_time`): `16:30`
+(today), `2026-03-06 16:30` (in the playbook's zone), an ISO time with its
+offset, or `now`; empty means "not given". A bare time of day later than now
+is taken as yesterday's when `past_only` is set (a complaint received "at
+23:00" seen at 09:00 came in last night). The placeholder shows the zone's
+offset, so nobody has to guess which clock the desk runs on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input
+
+from ...desk.times import TimeError, parse_time, show_time
+
+_TIME_OF_DAY = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2})?\s*$")
+
+
+def read_time(text: str, tz: str, now: dt.datetime, *, past_only: bool = False) -> dt.datetime | None:
+    """The instant typed in `text` (None when empty); TimeError says what is wrong."""
+    if not text.strip():
+        return None
+    when = parse_time(text, tz, now=now)
+    if past_only and when > now and _TIME_OF_DAY.match(text):
+        when -= dt.timedelta(days=1)
+    return when
+
+
+def zone_offset(tz: str, now: dt.datetime) -> str:
+    """`+08:00` for the zone at `now`."""
+    return show_time(now, tz).rsplit(" ", 1)[-1]
+
+
+class TimeValidator(Validator):
+    """Accepts what `read_time` accepts; the failure text is the reason, e.g. "'25:99' is not a time of day"."""
+
+    def __init__(self, tz: str, clock: Callable[[], dt.datetime], *, past_only: bool = False) -> None:
+        super().__init__()
+        self.tz = tz
+        self.clock = clock
+        self.past_only = past_only
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            read_time(value, self.tz, self.clock(), past_only=self.past_only)
+        except TimeError as exc:
+            return self.failure(str(exc))
+        return self.success()
+
+
+class TimeInput(Input):
+    """An Input for one time in the zone `tz`; `when` is the typed instant or None.
+
+    | Key | Does |
+    | :- | :- |
+    | (typing) | `16:30`, `2026-03-06 16:30`, `2026-03-06T16:30+08:00` or `now`; empty = not given |
+    """
+
+    DEFAULT_CSS = """
+    TimeInput { width: 1fr; }
+    """
+
+    def __init__(self, value: str = "", *, tz: str, clock: Callable[[], dt.datetime], past_only: bool = False,
+                 placeholder: str | None = None, **kwargs) -> None:
+        self.tz = tz
+        self.clock = clock
+        self.past_only = past_only
+        hint = placeholder or f"now · 16:30 · 2026-03-06 16:30 ({zone_offset(tz, clock())})"
+        super().__init__(value, placeholder=hint, validators=[TimeValidator(tz, clock, past_only=past_only)],
+                         valid_empty=True, **kwargs)
+
+    @property
+    def problem(self) -> str | None:
+        """Why the current text is not a time (None when it is, or is empty)."""
+        try:
+            read_time(self.value, self.tz, self.clock(), past_only=self.past_only)
+        except TimeError as exc:
+            return str(exc)
+        return None
+
+    @property
+    def when(self) -> dt.datetime | None:
+        """The typed instant, or None when empty or unreadable (see `problem`)."""
+        try:
+            return read_time(self.value, self.tz, self.clock(), past_only=self.past_only)
+        except TimeError:
+            return None
