@@ -124,7 +124,7 @@ def test_drill_run_report_adds_up_and_names_the_satisfaction_scale(tiny_dir, tmp
     replies.write_text("- 换作是我也会生气，对不起\n- 我给您换货\n", encoding="utf-8")
     text = run("drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(replies), "--lang", "en").output
     data = json.loads(run("drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(replies),
-                           "--format", "json").stdout)
+                           "--format", "json").stdout)  # stdout: the replies note goes to stderr
     assert f"Arithmetic: {data['details']['arithmetic']}" in text
     assert data["details"]["arithmetic"].endswith(f"= {data['score']}")
     assert "satisfaction c = perceived b / expected a: ≥ 1 Happy · ≥ 0.5 Meh · ≥ 0 Angry" in text

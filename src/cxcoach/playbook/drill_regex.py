@@ -10,7 +10,8 @@ restricted so backtracking stays small by construction:
    contains alternation (the two shapes behind catastrophic backtracking);
 2. unbounded repeats are capped: `*` -> `{0,30}`, `+` -> `{1,30}`, `{n,}` -> `{n,30}`;
 3. the backtracking cost per start position (product of repeat ranges along a
-   sequence, sum over alternatives) must stay under `MAX_COST`;
+   sequence; over alternatives, the dearest group sharing a first character,
+   since the others fail at their first step) must stay under `MAX_COST`;
 4. the runtime matcher looks at most at `MAX_INPUT` characters;
 5. all the regexes matched against one reply share `REPLY_BUDGET` steps: a
    regex scans `len(text) * cost` of them, and one that meets an exhausted
@@ -18,8 +19,8 @@ restricted so backtracking stays small by construction:
 
 So one reply costs at most about REPLY_BUDGET simple steps (some 0.3 s) however
 many costly regexes a playbook holds, and typical patterns run in
-microseconds: all the shipped playbook's regexes together (cost 4,537) need
-under half the budget even on a reply of MAX_INPUT characters. This module lives in the playbook layer because
+microseconds: all the shipped playbook's regexes together (cost 1,615) need
+a sixth of the budget even on a reply of MAX_INPUT characters. This module lives in the playbook layer because
 validation (drill_build) and the runtime matcher (drill/matcher) share it.
 """
 
@@ -131,7 +132,7 @@ def _cost(items: object, in_repeat: bool) -> int:
                                     "use a character class ([ab]{0,10}) or list the alternatives with `any:`")
             total *= (high - low + 1) * _cost(body, repeats)
         elif op is _c.BRANCH:
-            total *= sum(_cost(branch, in_repeat) for branch in av[1])
+            total *= _branch_cost(av[1], in_repeat)
         elif op is _c.SUBPATTERN:
             total *= _cost(av[-1], in_repeat)
         elif op in (_c.GROUPREF, _c.GROUPREF_EXISTS) or op is getattr(_c, "GROUPREF_IGNORE", None):
@@ -144,6 +145,44 @@ def _cost(items: object, in_repeat: bool) -> int:
         if total > MAX_COST * 1000:
             break  # already far too costly; stop multiplying
     return total
+
+
+def _first_char(items: object) -> str | None:
+    """The character a branch must start with (ASCII in lower case, or one without case such as 我),
+    or None when it can start otherwise."""
+    for op, av in items:  # type: ignore[attr-defined]
+        if op is _c.SUBPATTERN:
+            return _first_char(av[-1])
+        if op is _c.LITERAL:
+            char = chr(av)
+            if av < 128:
+                return char.lower()
+            return char if char.lower() == char.upper() == char.casefold() == char else None
+        return None
+    return None  # an empty branch matches anywhere
+
+
+def _branch_cost(branches: list[object], in_repeat: bool) -> int:
+    """Alternatives tried at one position: only those whose first character matches go further.
+
+    Branches that start with different literal characters cannot both get
+    past their first step, so the ways on are those of the dearest group of
+    branches sharing a first character, plus those of every branch that can
+    start otherwise. (Non-ASCII letters with case count as "can start
+    otherwise": case-insensitive matching pairs some of them with ASCII
+    letters, as the Kelvin sign with k.) A branch rejected at its first character is one step, which
+    the cost model leaves out as it does any literal that fails.
+    """
+    groups: dict[str, int] = {}
+    wild = 0
+    for branch in branches:
+        cost = _cost(branch, in_repeat)
+        first = _first_char(branch)
+        if first is None:
+            wild += cost
+        else:
+            groups[first] = groups.get(first, 0) + cost
+    return max(1, wild + max(groups.values(), default=0))
 
 
 def bound_regex(source: str) -> BoundedPattern:
