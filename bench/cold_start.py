@@ -1,6 +1,6 @@
 """Cold start of `cxcoach recommend case.yaml`, side by side with `python -c "import yaml, click"`.
 
-    python bench/cold_start.py [--runs 20] [--case FILE] [--json FILE] [--against SRC]
+    python bench/cold_start.py [--runs 20] [--case FILE] [--json FILE] [--against SRC] [--instructions]
 
 Each run spawns a fresh interpreter. The commands are interleaved run by run,
 so a burst of load on this noisy machine hits all of them alike; the table
@@ -19,6 +19,10 @@ Rows:
 Bytecode is written (PYTHONDONTWRITEBYTECODE is cleared) and every command
 runs once before timing, so no row pays for compiling .py files or filling
 the cache.
+
+`--instructions` counts what each command executes instead, once, under
+valgrind's callgrind: a figure other processes on a shared machine cannot
+disturb (it leaves out the kernel's work: file reads, page faults).
 """
 
 from __future__ import annotations
@@ -82,6 +86,7 @@ def main() -> None:
     parser.add_argument("--case", type=Path, help="a case file (default: a general phone complaint)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--against", type=Path, help="another checkout's src folder to time beside this one")
+    parser.add_argument("--instructions", action="store_true", help="count instructions with valgrind instead")
     args = parser.parse_args()
 
     base_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -93,6 +98,9 @@ def main() -> None:
         times: dict[str, list[float]] = {name: [] for name, _, _ in rows}
         for _, argv, extra in rows:  # warm up: bytecode and the playbook cache
             _time(argv, {**base_env, **extra})
+        if args.instructions:
+            _count(rows, base_env)
+            return
         for _ in range(args.runs):
             for name, argv, extra in rows:
                 times[name].append(_time(argv, {**base_env, **extra}))
@@ -110,6 +118,20 @@ def main() -> None:
     print(f"\n{args.runs} interleaved runs each; target: recommend, cached within 1.5x of import yaml, click")
     if args.json:
         args.json.write_text(json.dumps({"runs": args.runs, "rows": figures}, indent=2), encoding="utf-8")
+
+
+def _count(rows: list[tuple[str, list[str], dict[str, str]]], base_env: dict[str, str]) -> None:
+    counts = {}
+    for name, argv, extra in rows:
+        done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+                              env={**base_env, **extra}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              check=True)
+        counts[name] = int(done.stderr.rsplit("Collected : ", 1)[1].split()[0])
+    base = counts["import yaml, click"]
+    print(f"{'command':<34} {'instructions':>14} {'ratio':>7}")
+    for name, count in counts.items():
+        print(f"{name:<34} {count / 1e6:>12.1f} M {count / base:>6.2f}x")
+    print("\ntarget: recommend, cached within 1.5x of import yaml, click")
 
 
 if __name__ == "__main__":

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .evaluate import OverdueFn
 from .model import All, Any, Condition, FactTest, Not, Op, Overdue
-from .operators import OPERATORS, Facts, fact_state
+from .operators import OPERATORS, Facts, OverdueFn, fact_state
 
 Predicate = Callable[[Facts, OverdueFn], "bool | None"]
 

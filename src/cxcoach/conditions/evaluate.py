@@ -7,12 +7,8 @@ few times, where compiling it would not pay.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from .model import All, Any, Condition, FactTest, Not, Overdue
-from .operators import Facts, all_of, any_of, fact_state, negate
-
-OverdueFn = Callable[[str], "bool | None"]
+from .operators import Facts, OverdueFn, all_of, any_of, fact_state, negate
 
 
 def no_clock(target: str) -> bool | None:

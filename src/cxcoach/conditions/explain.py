@@ -13,9 +13,8 @@ from collections.abc import Iterable
 
 import msgspec
 
-from .evaluate import OverdueFn
 from .model import All, Any, Condition, FactTest, Not, Op, Overdue, facts_of
-from .operators import Facts, fact_state
+from .operators import Facts, OverdueFn, fact_state
 
 
 class Outcome(msgspec.Struct, frozen=True):

@@ -41,10 +41,9 @@ from typing import Any, Generic, Protocol, TypeVar
 import msgspec
 
 from .compile import Predicate, compile_condition
-from .evaluate import OverdueFn
 from .explain import explain
 from .model import DERIVED_FACTS, All, Condition, FactTest, FactType, Op, conjuncts, uses_overdue
-from .operators import Facts, is_number
+from .operators import Facts, OverdueFn, is_number
 
 _MISSING = object()
 # Per indexed fact: (fact, the kind of value the masks are keyed by, value -> mask, mask for other values,

@@ -24,6 +24,7 @@ from typing import Any, TypeGuard
 from .model import FactTest, FactType, Op
 
 Facts = Mapping[str, object]
+OverdueFn = Callable[[str], "bool | None"]  # answers `overdue: target`: True, False or None (no clock)
 
 
 def is_number(value: object) -> TypeGuard[int | float]:
