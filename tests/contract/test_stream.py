@@ -22,6 +22,7 @@ from cxcoach.engine.case_problems import CaseError
 from cxcoach.engine.jsonline import MAX_DEPTH, decode_line
 from cxcoach.engine.render import to_json_bytes
 from cxcoach.engine.stream import StreamOptions, run_stream
+from cxcoach.errors import ExitCode
 from cxcoach.sanitize import UNSAFE
 
 from ..engine.factory import playbook, rule, t
@@ -91,15 +92,18 @@ def test_a_reader_that_stops_early_ends_the_stream_quietly(tmp_path):
         proc.wait(timeout=120)
     assert json.loads(first)["line"] == 1
     assert proc.stderr.read() == b""  # no traceback, no message
-    assert proc.returncode != 0
+    assert proc.returncode == ExitCode.CLOSED
 
 
 @pytest.mark.slow
-def test_a_full_disk_is_an_error_not_a_traceback():
+@pytest.mark.parametrize("args", [["--stream"], ["-", "--format", "json"]], ids=["stream", "one case"])
+def test_a_full_disk_is_an_error_not_a_traceback(args):
     with open("/dev/full", "wb") as full:
-        done = subprocess.run([str(CXCOACH), "recommend", "--stream"], input=(json.dumps(CASE) + "\n").encode() * 200,
+        lines = 200 if "--stream" in args else 1
+        done = subprocess.run([str(CXCOACH), "recommend", *args], input=(json.dumps(CASE) + "\n").encode() * lines,
                               stdout=full, stderr=subprocess.PIPE, timeout=120, check=False)
-    assert b"Traceback" not in done.stderr and b"cannot write" in done.stderr and done.returncode not in (0, 1)
+    assert b"Traceback" not in done.stderr and b"cannot write" in done.stderr
+    assert done.returncode == ExitCode.OUTPUT
 
 
 PB = playbook(rule("r", t("severity", "eq", "major"), steps=["listen"]))

@@ -124,7 +124,8 @@ def test_set_flags_and_now_and_explain():
 
 
 def test_markdown_output():
-    res = invoke(["--set", "severity=major", "--set", "anger=9", "--format", "markdown", "--now", "2026-03-04T10:05+08:00"])
+    res = invoke(["--set", "severity=major", "--set", "anger=9", "--format", "markdown",
+                  "--now", "2026-03-04T10:05+08:00"])
     assert res.exit_code == 0 and res.output.startswith("# 案例")
 
 
@@ -233,7 +234,7 @@ def test_stream_lines_follow_the_rules_of_case_files(line, code, needle):
 
 def test_stream_line_over_the_limit_is_answered_and_the_stream_goes_on():
     huge = json.dumps({**CASE, "id": "x" * (1024 * 1024)})
-    res, out = stream([huge, json.dumps(CASE)])
+    _, out = stream([huge, json.dumps(CASE)])
     assert out[0] == {"schema_version": out[0]["schema_version"], "line": 1, "error": out[0]["error"],
                       "errors": [{"code": "E010", "path": "$", "message": out[0]["error"]}]}
     assert f"{len(huge) + 1:,} bytes, over the limit of 1,048,576 bytes" in out[0]["error"]
@@ -265,8 +266,14 @@ def test_real_yaml_playbook_end_to_end(monkeypatch, tmp_path):
         playbook: {id: tiny, title: Tiny, version: 1.0.0, locales: [en]}
         roles: [{id: advisor, label: Advisor}]
         facts:
-          - {id: severity, type: enum, label: Severity, values: [{id: major, label: Major}, {id: general, label: General}]}
-        calendar: {timezone: America/New_York, working_hours: {start: "09:00", end: "17:00"}, weekdays: [mon, tue, wed, thu, fri]}
+          - id: severity
+            type: enum
+            label: Severity
+            values: [{id: major, label: Major}, {id: general, label: General}]
+        calendar:
+          timezone: America/New_York
+          working_hours: {start: "09:00", end: "17:00"}
+          weekdays: [mon, tue, wed, thu, fri]
         deadlines: {respond: 2bh}
         procedures:
           - id: intake

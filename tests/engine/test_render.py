@@ -55,7 +55,8 @@ def _result_with_title(title):
 def test_markdown_and_json():
     res = _result(explain=True)
     md = render_markdown(res)
-    assert md.startswith("# Case T-7") and "## Next steps" in md and "1. **LISTEN** (`listen`) — owner Service advisor" in md
+    assert md.startswith("# Case T-7") and "## Next steps" in md
+    assert "1. **LISTEN** (`listen`) — owner Service advisor" in md
     assert "| `respond` | 2026-03-04T12:00+08:00 | 42% |" in md
     data = json.loads(render_json(res))
     assert data["recommendations"][0]["id"] == "listen" and data["near_misses"][0]["rule"] == "phone"

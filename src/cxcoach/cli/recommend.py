@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 import msgspec
 
+from ..errors import ExitCode
 from ._common import Failure, load, write_output
 
 if TYPE_CHECKING:
@@ -29,17 +30,11 @@ def _load_playbook(path: Path | None) -> Playbook:
     return load(path)
 
 
-class OutputFailure(Failure):
-    """The answers cannot be written (disk full, I/O error): not the fault of the case."""
-
-    exit_code = 6
-
-
 class CaseFileError(Failure):
     """A case file that cannot be read or parsed; `problems` are the loader's, for the JSON error object."""
 
-    def __init__(self, message: str, problems: list[Problem]) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, problems: list[Problem], exit_code: int = ExitCode.INVALID) -> None:
+        super().__init__(message, exit_code)
         self.problems = problems
 
 
@@ -52,9 +47,7 @@ def _read_case(source: str) -> object:
     try:
         raw, name = read_input(source, "case file")
     except InputError as exc:
-        failure = CaseFileError(str(exc), [Problem(source, 1, 1, "E011", str(exc))])
-        failure.exit_code = exc.exit_code
-        raise failure from None
+        raise CaseFileError(str(exc), [Problem(source, 1, 1, "E011", str(exc))], exc.exit_code) from None
     doc, problems = parse_yaml_bytes(raw, name)
     errors = [p for p in problems if p.severity == "error"]
     if doc is None or errors:
@@ -98,7 +91,8 @@ def _parse_now(value: str | None) -> dt.datetime | None:
               help="JSON fields to write: names (only those), +names (added to the default) or all. "
                    "The default leaves out texts (script lines, what to avoid and why, advice).")
 @click.option("--explain", is_flag=True, help="Also list rules that nearly fired and the condition that failed.")
-@click.option("--now", "now", metavar="ISO", help="Evaluate as of this time (ISO-8601 with offset); default: the case's `now` or the clock.")
+@click.option("--now", "now", metavar="ISO",
+              help="Evaluate as of this time (ISO-8601 with offset); default: the case's `now` or the clock.")
 @click.option("--stream", is_flag=True, help="Read one JSON case per line on stdin, write one JSON answer per line.")
 @click.pass_context
 def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], playbook_path: Path | None,
@@ -154,7 +148,7 @@ def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], 
         except BrokenPipeError:
             raise  # the reader went away: the entry point ends quietly
         except OSError as exc:
-            raise OutputFailure(f"cannot write the output: {exc.strerror or exc}") from None
+            raise Failure(f"cannot write the output: {exc.strerror or exc}", ExitCode.OUTPUT) from None
         ctx.exit(1 if counts.failed else 0)
 
     from ..engine import CaseError, parse_case

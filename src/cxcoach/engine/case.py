@@ -26,6 +26,7 @@ from collections.abc import Mapping
 import msgspec
 
 from ..conditions.operators import is_number
+from ..inputs import MAX_INT
 from ..playbook.model import DERIVED_FACTS, Fact, FactType, Playbook
 from ..problems import closest
 from .case_problems import CaseError, CaseValueError, Problems, key_path, listing, shown, type_name
@@ -36,7 +37,6 @@ CASE_KEYS = ("id", "received_at", "now", "facts", "pauses")
 _CLOCK_KEYS = ("id", "received_at", "now")  # what --set may give besides facts
 MAX_ID_LENGTH = 256
 MAX_SAFE_INTEGER = 2**53 - 1  # what every JSON reader holds exactly
-from ..inputs import MAX_INT
 
 # What the engine computes with (validation refuses the rest): deadlines run years past
 # received_at, and Python's dates end in 9999.
@@ -235,7 +235,7 @@ def parse_case(
         except ValueError as exc:
             errors.add_error(exc, "$.now")
     else:
-        clock_now = dt.datetime.now(dt.timezone.utc)
+        clock_now = dt.datetime.now(dt.UTC)
 
     received: dt.datetime | None = None
     if raw.get("received_at") is not None:

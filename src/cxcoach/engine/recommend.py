@@ -40,7 +40,7 @@ condition and the missing facts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import msgspec
@@ -50,7 +50,7 @@ from ..conditions.explain import describe, explain
 from ..conditions.index import CompiledRule, RuleIndex
 from ..conditions.operators import Facts
 from ..gc_pause import gc_paused
-from ..playbook.model import Calendar, Duration, Playbook, Step, Text
+from ..playbook.model import Calendar, Duration, Playbook, Rule, Step, Text
 from .calendar import is_business_unit, zone
 from .calendar_days import calendar_notes
 from .case import Case, parse_case
@@ -93,7 +93,7 @@ class CompiledPlaybook(msgspec.Struct, frozen=True):
     """A playbook's rules compiled and indexed once; reused for every case."""
 
     playbook: Playbook
-    index: RuleIndex
+    index: RuleIndex[Rule]
     pause_when: Predicate | None
     plain_mask: int  # rules without overdue tests (phase 1)
     respond_met: Predicate | None = None
@@ -104,7 +104,8 @@ class CompiledPlaybook(msgspec.Struct, frozen=True):
         """What this playbook's steps and roles come to in `locale`, filled in as cases ask."""
         found = self.by_locale.get(locale)
         if found is None:
-            found = self.by_locale[locale] = Localized(StepPlans(self.playbook, locale), RoleLabels(self.playbook, locale))
+            words = Localized(StepPlans(self.playbook, locale), RoleLabels(self.playbook, locale))
+            found = self.by_locale[locale] = words
         return found
 
     def met(self, facts: Facts) -> frozenset[str]:
@@ -116,7 +117,7 @@ class CompiledPlaybook(msgspec.Struct, frozen=True):
             done.update(("respond", "resolve", "*"))
         return frozenset(done)
 
-    def match(self, facts: Facts) -> list[CompiledRule]:
+    def match(self, facts: Facts) -> list[CompiledRule[Rule]]:
         """Rules firing on plain facts (no deadline tests); the fast path benchmarks use."""
         return self.index.match(facts, _no_overdue, self.plain_mask)
 
@@ -136,7 +137,8 @@ class StepPlans(dict[str, StepPlan | None]):
             procedures = list(playbook.procedures)
             order = (procedures.index(step.procedure) if step.procedure in procedures else 0, step.index)
             scripts = tuple(s for s in _dedupe(step.scripts) if s in playbook.scripts)
-            plan = StepPlan(step, order, step.title.get(self.locale), scripts, _step_avoid(playbook, step.avoid, scripts))
+            avoid = _step_avoid(playbook, step.avoid, scripts)
+            plan = StepPlan(step, order, step.title.get(self.locale), scripts, avoid)
         self[step_id] = plan
         return plan
 
@@ -219,7 +221,8 @@ class _Deadlines:
         return best
 
 
-def _main_deadlines(playbook: Playbook, hits: list[CompiledRule], clocks: _Deadlines):
+def _main_deadlines(playbook: Playbook, hits: list[CompiledRule[Rule]], clocks: _Deadlines
+                    ) -> tuple[tuple[Duration, str, Timing] | None, tuple[Duration, str, Timing] | None]:
     respond: list[tuple[Duration, str]] = []
     resolve: list[tuple[Duration, str]] = []
     for cr in hits:
@@ -239,7 +242,7 @@ def _text(t: Text | None, locale: str) -> str | None:
     return None if t is None else t.get(locale)
 
 
-def _dedupe(items) -> tuple:
+def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
@@ -440,7 +443,8 @@ class _Local:
         return {k: self(v) if isinstance(v, dt.datetime) else v for k, v in pairs}  # type: ignore[misc]
 
 
-def _roles(labels: RoleLabels, recommendations, escalate_to, statuses) -> dict[str, str]:
+def _roles(labels: RoleLabels, recommendations: tuple[Recommendation, ...], escalate_to: tuple[str, ...],
+           statuses: list[DeadlineStatus]) -> dict[str, str]:
     named = [r.owner for r in recommendations if r.owner]
     named += [role for r in recommendations for role in r.escalate_to]
     named += list(escalate_to) + [d.to for d in statuses if d.to]
@@ -452,7 +456,7 @@ def _roles(labels: RoleLabels, recommendations, escalate_to, statuses) -> dict[s
     return out
 
 
-def _texts(playbook: Playbook, hits: list[CompiledRule], recommendations: tuple[Recommendation, ...],
+def _texts(playbook: Playbook, hits: list[CompiledRule[Rule]], recommendations: tuple[Recommendation, ...],
            also_say: tuple[str, ...], also_avoid: tuple[str, ...], strategies: list[StrategyItem], loc: str) -> Texts:
     """Every piece of prose the result names, once, in the locale (ids are known: dangling ones were dropped)."""
     steps = {}
@@ -478,13 +482,13 @@ def _texts(playbook: Playbook, hits: list[CompiledRule], recommendations: tuple[
 class _Entry:
     """A step on its way to a Recommendation: its rank key and what the rules that name it add."""
 
-    key: tuple
+    key: tuple[int, ...]
     plan: StepPlan
     because: list[str]
     strategies: list[str]
 
 
-def _recommendations(playbook: Playbook, plans: StepPlans, hits: list[CompiledRule], clocks: _Deadlines,
+def _recommendations(playbook: Playbook, plans: StepPlans, hits: list[CompiledRule[Rule]], clocks: _Deadlines,
                      local: _Local) -> tuple[Recommendation, ...]:
     """The recommended steps, ranked; a step's avoid list is its own and its scripts' (the rules' is the case's)."""
     entries: dict[str, _Entry] = {}
@@ -535,7 +539,8 @@ def _recommendations(playbook: Playbook, plans: StepPlans, hits: list[CompiledRu
     return tuple(out)
 
 
-def _near_misses(index: RuleIndex, facts: Facts, overdue, fired: set[int], local: _Local) -> tuple[NearMiss, ...]:
+def _near_misses(index: RuleIndex[Rule], facts: Facts, overdue: Callable[[str], bool | None], fired: set[int],
+                 local: _Local) -> tuple[NearMiss, ...]:
     out = []
     for cr in index.rules:
         if cr.rank in fired:

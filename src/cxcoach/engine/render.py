@@ -10,6 +10,7 @@ Markdown additionally escapes the characters that would change structure.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import msgspec
@@ -63,7 +64,7 @@ def _labels(locale: str) -> dict[str, str]:
     return _HEADINGS.get(locale.split("-")[0], _HEADINGS["en"])
 
 
-def _when(value) -> str:
+def _when(value: dt.datetime | None) -> str:
     return "-" if value is None else value.isoformat(timespec="minutes")
 
 
@@ -72,8 +73,8 @@ def _fact_value(v: object) -> str:
         return "true" if v else "false"
     if isinstance(v, float):
         return f"{v:g}"
-    if hasattr(v, "isoformat"):
-        return v.isoformat()  # type: ignore[union-attr]
+    if isinstance(v, dt.datetime):
+        return v.isoformat()
     return str(v)
 
 
@@ -226,7 +227,8 @@ def render_markdown(result: Result) -> str:
     if result.deadlines:
         out += ["", f"## {L['deadlines']}", "", f"| | {L['due']} | {L['used']} | {L['status']} |", "|---|---|---|---|"]
         for d in result.deadlines:
-            state = L["met"] if d.met else L["overdue"] if d.overdue else (f"{L['warning']} {d.warning:.0%}" if d.warning else "")
+            warned = f"{L['warning']} {d.warning:.0%}" if d.warning else ""
+            state = L["met"] if d.met else L["overdue"] if d.overdue else warned
             if d.level:
                 state += f" {L['level']} {_md(d.level)} → {_md(result.role(d.to or ''))}"
             out.append(f"| {_code(d.target)} | {_when(d.due)} | {d.fraction:.0%} | {state.strip()} |")

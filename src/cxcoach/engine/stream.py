@@ -81,7 +81,7 @@ def answer(playbook: Playbook, raw: bytes, number: int, options: StreamOptions) 
     except ValueError as exc:  # the calendar cannot place a deadline
         problem = CaseProblem("C040", "$", {"detail": str(exc)[:200]})
         return encode_line(failure(CaseError([problem]), options.locale, number, data)), False
-    except Exception as exc:  # noqa: BLE001 - a bug on one line must not cost the others their answers
+    except Exception as exc:  # a bug on one line must not cost the others their answers
         problem = CaseProblem("X001", "$", {"detail": f"{type(exc).__name__}: {shown(str(exc))}"})
         return encode_line(failure(CaseError([problem]), options.locale, number, data)), False
     return encode_line(msgspec.structs.replace(result, line=number).select(options.fields)), True
