@@ -100,7 +100,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "status.na": ("不适用", "n/a"),
     "console.case": ("案件", "Case"),
     "console.received": ("受理时间", "Received at"),
-    "console.received.help": ("HH:MM 或 ISO 时间，留空为现在", "HH:MM or ISO time; empty = now"),
     "console.recommendations": ("下一步", "Next steps"),
     "console.none": ("没有规则触发：补充案件信息。", "No rule fires yet: fill in the case."),
     "console.respond": ("响应时限", "Respond by"),
@@ -243,7 +242,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "desk.key.new": ("新案件", "New case"),
     "desk.key.overdue": ("只看超时", "Overdue only"),
     "desk.key.what_if": ("假设", "What if"),
-    "desk.key.desk": ("案件队列", "Desk"),
     # --- end of the desk block ---
 }
 

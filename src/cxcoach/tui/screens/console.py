@@ -229,8 +229,11 @@ class ConsoleScreen(CoachScreen):
         desk = self.desk
         if desk is None:
             return
+        from ...desk.state import fold
+
         try:
-            view = desk.load(case_id)
+            row, events = desk.cases.load(case_id)  # by number: an external id may look like a number
+            view = (row, events, fold(desk.playbook, row.received_at, events))
         except StoreError as exc:
             self.app.call_from_thread(self._checked, str(exc))
             return

@@ -70,7 +70,7 @@ class WhatIfScreen(CoachScreen):
     def _words(self) -> dict[str, str]:
         return {"none": self.t("console.none"), "overdue": self.t("console.overdue"), "left": self.t("console.left"),
                 "why": self.t("console.why"), "received": self.t("console.received"),
-                "received_help": self.t("console.received.help"), "unknown": self.t("console.unknown"),
+                "unknown": self.t("console.unknown"),
                 "yes": self.t("desk.yes"), "no": self.t("desk.no"), "out_of_range": self.t("desk.out_of_range"),
                 "not_a_number": self.t("desk.not_a_number")}
 
