@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from textual.message import Message
 from textual.reactive import reactive
@@ -28,7 +29,8 @@ WORDS = {"left": "{} left", "overdue": "overdue {}", "paused": "paused", "met": 
          "warning": "warning"}
 
 
-def _say(word: str, value: str, *, before: bool) -> str:
+def say(word: str, value: str, *, before: bool) -> str:
+    """`word` around a time: its template ("剩余 {}"), or the bare word before or after it."""
     if "{}" in word:
         return word.format(value)
     return f"{word} {value}" if before else f"{value} {word}"
@@ -86,7 +88,7 @@ class Countdown(Static):
     def __init__(self, label: str, clock: Clock, *, due: dt.datetime | None = None,
                  warn_within: dt.timedelta = dt.timedelta(minutes=10), left_word: str = "left",
                  overdue_word: str = "overdue", words: Mapping[str, str] | None = None, interval: float = 1.0,
-                 **kwargs) -> None:
+                 **kwargs: Any) -> None:
         super().__init__("", markup=False, **kwargs)
         self.label = label
         self.clock = clock
@@ -152,11 +154,11 @@ class Countdown(Static):
             if self.paused:
                 parts.append(f"{w['paused']} · ")
             if overdue and left is not None:
-                parts.append(_say(w["overdue"], remaining(left), before=True))
+                parts.append(say(w["overdue"], remaining(left), before=True))
             elif left is not None:
-                parts.append(_say(w["left"], remaining(left), before=False))
+                parts.append(say(w["left"], remaining(left), before=False))
             if self.share is not None:
-                parts.append(" · " + _say(w["used"], f"{self.share:.0%}", before=False))
+                parts.append(" · " + say(w["used"], f"{self.share:.0%}", before=False))
             if self.warning is not None and not overdue:
                 parts.append(f" · {w['warning']}")
         self.update(assemble(*parts))
