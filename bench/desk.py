@@ -46,7 +46,7 @@ from cxcoach.playbook import load_playbook  # noqa: E402
 from cxcoach.store import Store  # noqa: E402
 from cxcoach.store import tables as t  # noqa: E402
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 STAGES = ("received", "acknowledged", "investigating", "waiting_customer", "solution_proposed", "resolved")
 

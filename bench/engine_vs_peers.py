@@ -44,10 +44,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from cxcoach.engine import compile_playbook, recommend  # noqa: E402
-from cxcoach.engine.case import Case  # noqa: E402
-from cxcoach.conditions.explain import explain  # noqa: E402
-from cxcoach.playbook import model as m  # noqa: E402
+from cxcoach.conditions.explain import explain
+from cxcoach.engine import compile_playbook, recommend
+from cxcoach.engine.case import Case
+from cxcoach.playbook import model as m
 
 SEVERITY = ["major", "general"]
 CHANNELS = ["phone", "hotline", "email", "web", "social", "media", "front_desk", "regulator"]
@@ -250,7 +250,7 @@ def cxcoach_jobs(specs, cases) -> list[Job]:
         for cr, values in match_traced(facts, overdue, plain_mask):
             assert tuple(zip(cr.fact_ids, values)) == explain(cr.rule.when, facts, overdue).matched
 
-    received = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+    received = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     later = received + dt.timedelta(minutes=30)
     pb = cp.playbook
     return [

@@ -117,7 +117,7 @@ def timed(fn: Any, repeat: int) -> tuple[float, float, Any]:
 def library_times(target: str, month: Month, repeat: int) -> tuple[float, float]:
     """Best wall and CPU seconds of `build_monthly` on `target` (run in a fresh process by `--baseline`)."""
     playbook = load_playbook()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     walls, cpus = [], []
     with Store.open(target) as store:
         for _ in range(repeat):
@@ -188,7 +188,7 @@ def main() -> None:
     if args.baseline:
         against(args.baseline, targets, month, args.repeat)
         return
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     results = {}
     for name, target in targets.items():
         with Store.open(target) as store:

@@ -21,7 +21,7 @@ def test_valid_case_is_typed_and_defaults_applied():
     c = parse_case(PB, case({"channel": "phone", "anger": 7, "malicious": False, "promised_at": "2026-03-04T12:00+08:00"}))
     assert c.facts["anger"] == 7 and c.facts["malicious"] is False
     assert c.facts["repeat_complaint"] is False  # declared default
-    assert c.facts["promised_at"] == dt.datetime(2026, 3, 4, 4, tzinfo=dt.timezone.utc)
+    assert c.facts["promised_at"] == dt.datetime(2026, 3, 4, 4, tzinfo=dt.UTC)
     assert c.received_at.utcoffset() == dt.timedelta(hours=8)
 
 
@@ -79,7 +79,7 @@ def test_overrides_do_not_hide_a_malformed_facts_section():
 
 
 def test_explicit_now_wins_and_null_means_unknown():
-    now = dt.datetime(2026, 3, 4, 3, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 3, 4, 3, tzinfo=dt.UTC)
     c = parse_case(PB, case({"channel": None}), now=now)
     assert c.now == now and "channel" not in c.facts
 
@@ -90,5 +90,5 @@ def test_missing_received_at_defaults_to_now_with_a_note():
 
 
 def test_yaml_timestamps_and_open_pause():
-    c = parse_case(PB, case(pauses=[{"from": dt.datetime(2026, 3, 4, 2, 5, tzinfo=dt.timezone.utc)}]))
+    c = parse_case(PB, case(pauses=[{"from": dt.datetime(2026, 3, 4, 2, 5, tzinfo=dt.UTC)}]))
     assert c.pauses[0].end is None

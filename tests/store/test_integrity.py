@@ -112,8 +112,9 @@ def test_read_only_file_opens_for_viewing_even_as_root(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
     with Store.open(path) as store:
         store.trainee("Ann")
-    from cxcoach.store.engine import Database, _sqlite_events  # noqa: F401 (the same engine set-up)
     import sqlalchemy as sa
+
+    from cxcoach.store.engine import Database, _sqlite_events  # noqa: F401 (the same engine set-up)
 
     engine = sa.create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
     with engine.connect() as conn:

@@ -19,7 +19,6 @@ from cxcoach.tui.screens.case_event import CaseEventScreen
 from cxcoach.tui.screens.console import ConsoleScreen
 from cxcoach.tui.widgets.case_queue import CaseQueue
 from cxcoach.tui.widgets.countdown import Countdown
-from cxcoach.tui.widgets.event_form import EventForm
 
 from .conftest import T0
 

@@ -35,9 +35,9 @@ from itertools import combinations
 
 import msgspec
 
+from ..errors import CxcoachError
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
-from ..errors import CxcoachError
 
 LABELS = {"good": 1.0, "bad": 0.0}
 

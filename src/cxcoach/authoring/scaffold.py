@@ -19,8 +19,8 @@ from pathlib import Path
 
 import msgspec
 
-from ..playbook.model import FactType, Playbook, Rule
 from ..errors import CxcoachError
+from ..playbook.model import FactType, Playbook, Rule
 from ..problems import Problem, Severity
 from ..sanitize import one_line
 

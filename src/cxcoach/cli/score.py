@@ -25,7 +25,6 @@ def score(reply: str | None, rubric: str | None, lang: str | None, playbook_path
     """Score one reply: 0-100, the behaviours found with their spans, and feedback."""
     from ..drill import ScoringError, score_reply
     from ..drill.report import reply_json, reply_text
-
     from ..inputs import STDIN, check_reply, decode_text, read_input
 
     if reply is None:

@@ -50,7 +50,7 @@ class RestoreResult(msgspec.Struct, frozen=True):
 def retention(playbook: Playbook) -> Duration:
     """The longest retention any record asks for (the complaint files: 730 days), else 730 days."""
     durations = [r.retention for r in playbook.records.values() if r.retention is not None]
-    return max(durations, key=lambda d: add_duration(playbook.calendar, dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc), d),
+    return max(durations, key=lambda d: add_duration(playbook.calendar, dt.datetime(2000, 1, 1, tzinfo=dt.UTC), d),
                default=DEFAULT_RETENTION)
 
 

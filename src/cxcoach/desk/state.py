@@ -19,9 +19,9 @@ from typing import Any
 
 import msgspec
 
+from ..conditions.model import facts_of, uses_overdue
 from ..engine.calendar import zone
 from ..engine.case import Case, parse_case
-from ..conditions.model import facts_of, uses_overdue
 from ..engine.recommend import _no_overdue, compile_playbook, recommend
 from ..engine.result import Result
 from ..playbook.model import DERIVED_FACTS, NO_DEADLINES, Playbook, Workflow

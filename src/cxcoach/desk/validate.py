@@ -19,8 +19,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..engine.case import CaseError, parse_case
 from ..conditions.compile import compile_condition
+from ..engine.case import CaseError, parse_case
 from ..engine.recommend import _no_overdue
 from ..errors import CxcoachError, ExitCode
 from ..playbook.model import Playbook

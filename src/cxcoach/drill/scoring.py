@@ -22,12 +22,12 @@ from enum import StrEnum
 import msgspec
 
 from ..conditions.evaluate import evaluate as evaluate_condition
+from ..errors import CxcoachError
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 from .detectors import Behaviour, detect, withheld
 from .learn import learnt_for
 from .matcher import ReplyContext, Span, evaluate
-from ..errors import CxcoachError
 
 
 class Status(StrEnum):

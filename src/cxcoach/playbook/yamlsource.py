@@ -73,7 +73,7 @@ _RARE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")  # any of them: the regular ex
 class _Lines:
     """Character offset -> 1-based (line, col), from the text's line starts, found on first use."""
 
-    __slots__ = ("_text", "_starts")
+    __slots__ = ("_starts", "_text")
 
     def __init__(self, text: str) -> None:
         self._text = text
@@ -615,4 +615,4 @@ def _problem(name: str, line: int, col: int, code: str, message: str, hint: str 
     return Problem(name, line, col, code, message, severity, hint)
 
 
-__all__ = ["Document", "Limits", "DEFAULT_LIMITS", "read_yaml_file", "parse_yaml_bytes", "compose", "path_str", "display_path"]
+__all__ = ["DEFAULT_LIMITS", "Document", "Limits", "compose", "display_path", "parse_yaml_bytes", "path_str", "read_yaml_file"]

@@ -39,7 +39,7 @@ import sqlalchemy as sa
 from . import tables as t
 from .engine import Clock, Database, utc_now
 from .errors import BUSY_TIMEOUT_MS, StoreError
-from .migrate import SCHEMA_VERSION, current_revision, ensure_schema
+from .migrate import current_revision, ensure_schema
 
 if TYPE_CHECKING:
     from ..drill.session import DrillReport, DrillSession, Silence, Turn

@@ -16,9 +16,8 @@ from collections.abc import Callable, Mapping
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.containers import Horizontal
 from textual.validation import Function, Number
 from textual.widgets import Input, Label, Select, Switch
 
@@ -26,6 +25,7 @@ from ...desk.times import TimeError
 from ...playbook.model import Fact, FactType, Playbook
 from ..text import assemble, content
 from .time_input import TimeInput, read_time, zone_offset
+
 
 class CaseForm(VerticalScroll):
     """Fields for every declared fact plus the time the complaint was received.
