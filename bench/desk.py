@@ -160,7 +160,7 @@ def cli_time(target: str) -> tuple[float, float]:
         if proc.returncode:
             raise SystemExit(proc.stderr.decode())
         runs.append((wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime))
-    walls, cpus = zip(*runs[1:])  # the first run warms the caches and writes the bytecode
+    walls, cpus = zip(*runs[1:], strict=True)  # the first run warms the caches and writes the bytecode
     return min(walls), min(cpus)
 
 

@@ -248,7 +248,7 @@ def cxcoach_jobs(specs, cases) -> list[Job]:
     # the trace must be exact: it equals the full explanation walk of every hit
     for facts in cases[:200]:
         for cr, values in match_traced(facts, overdue, plain_mask):
-            assert tuple(zip(cr.fact_ids, values)) == explain(cr.rule.when, facts, overdue).matched
+            assert tuple(zip(cr.fact_ids, values, strict=True)) == explain(cr.rule.when, facts, overdue).matched
 
     received = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     later = received + dt.timedelta(minutes=30)

@@ -146,7 +146,7 @@ def against(ref: str, targets: dict[str, str], month: Month, repeat: int) -> Non
                                          check=True, capture_output=True, text=True,
                                          env={**os.environ, "PYTHONPATH": src}).stdout.split()
                     runs = [float(x) for x in out]
-                    best[tree] = [min(a, b) for a, b in zip(best.get(tree, runs), runs)]
+                    best[tree] = [min(a, b) for a, b in zip(best.get(tree, runs), runs, strict=True)]
             (w0, c0), (w1, c1) = best[ref], best["this tree"]
             print(f"| {name} | {w0:.2f} / {c0:.2f} | {w1:.2f} / {c1:.2f} | {w1 / w0:.2f} / {c1 / c0:.2f} |")
 
@@ -199,7 +199,7 @@ def main() -> None:
             row = {"store": f"{total:,} cases / {n_events:,} events", "library": (best, med),
                    "month": f"{report.figure('received').value:.0f} received, {len(store.cases.active_between(month.previous.start(playbook.calendar.timezone), month.end(playbook.calendar.timezone))):,} cases read"}
             for fmt in ("json", "csv", "md", "html"):
-                row[fmt] = timed(lambda: render(report, fmt), args.repeat)[:2]
+                row[fmt] = timed(lambda report=report, fmt=fmt: render(report, fmt), args.repeat)[:2]
             for fmt in ("json", "html"):
                 cmd = [sys.executable, "-m", "cxcoach", "report", "monthly", "--month", str(month), "--db", target,
                        "--format", fmt]

@@ -114,7 +114,7 @@ def test_reopening_and_follow_up_rules(desk: Desk) -> None:
     with pytest.raises(EventRejected, match="after the case is resolved"):
         desk.follow_up("F", satisfaction="satisfied", at=at(5))
     desk.update("F", stage="resolved", at=at(10))
-    with pytest.raises(EventRejected, match="unknown satisfaction 'happy'.*unknown service-quality dimension 'speed'"):
+    with pytest.raises(EventRejected, match=r"unknown satisfaction 'happy'.*unknown service-quality dimension 'speed'"):
         desk.follow_up("F", satisfaction="happy", scores={"speed": (5, 5)}, at=at(15))
     desk.update("F", stage="investigating", at=at(20), note="customer says it broke again")
     view = desk.show("F", now=at(30))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from cxcoach.drill import DrillError, DrillSession
@@ -253,7 +255,7 @@ def test_no_line_is_repeated_verbatim_on_consecutive_turns(cafe_pb):
         while not s.finished:
             s.reply("hm")
             said.append(s.customer_text)
-        assert all(a != b for a, b in zip(said, said[1:])), said
+        assert all(a != b for a, b in pairwise(said)), said
 
 
 def test_offers_are_remembered_and_fill_slots(cafe_pb):

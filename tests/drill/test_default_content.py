@@ -135,7 +135,7 @@ def test_the_customer_never_says_the_same_words_twice_in_a_row(default_pb, drill
             while not session.finished:
                 session.reply(rng.choice(pool))
                 said.append(session.customer_text)
-            assert all(a != b for a, b in zip(said, said[1:])), (locale, seed, said)
+            assert all(a != b for a, b in itertools.pairwise(said)), (locale, seed, said)
 
 
 @pytest.mark.parametrize("drill_id", _drill_ids())

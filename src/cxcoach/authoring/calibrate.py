@@ -302,7 +302,7 @@ class Generalisation:
     @property
     def targets_met(self) -> bool:
         checks = [self.rate(self.misconduct), self.rate(self.salads), self.rate(self.unusual)]
-        if any(x is not None and x < want for x, want in zip(checks, (TARGET_MISCONDUCT, 1.0, 1.0))):
+        if any(x is not None and x < want for x, want in zip(checks, (TARGET_MISCONDUCT, 1.0, 1.0), strict=True)):
             return False
         return all(v is None or v >= TARGET_ORDER for v in self.ordering.values())
 

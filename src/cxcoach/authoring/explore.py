@@ -177,7 +177,7 @@ def explore(pb: Playbook, drill_id: str, *, locale: str | None = None, random_ru
             ex.truncated = True
             break
         for reply in _candidates(pb, session.node, loc):
-            queue.append(replies + [reply])
+            queue.append([*replies, reply])
 
     rng = random.Random(seed)
     for run in range(random_runs):

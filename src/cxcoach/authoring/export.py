@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from typing import Union
 
 import msgspec
 
@@ -82,7 +81,7 @@ class Table(msgspec.Struct, frozen=True):
     css: str = ""
 
 
-Block = Union[Heading, Para, Bullets, Table]
+Block = Heading | Para | Bullets | Table
 
 
 _UNITS = {
@@ -138,10 +137,7 @@ def condition_text(playbook: Playbook, cond: m.Condition, locale: str, lab: dict
             return f"{name} {_OPS.get(op, op)} {c.value}"
         if isinstance(c, m.Overdue):
             target = c.target
-            if target in playbook.steps:
-                target = playbook.steps[target].title.get(locale)
-            else:
-                target = lab.get(target, target)
+            target = playbook.steps[target].title.get(locale) if target in playbook.steps else lab.get(target, target)
             return f"{target} {lab['overdue']}"
         if isinstance(c, m.Not):
             return f"{lab['not']}({walk(c.item, False)})"

@@ -10,6 +10,7 @@ we have no template text for get the English text, to be translated).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -390,10 +391,8 @@ def _undo(written: Sequence[Path], created_dirs: Sequence[Path]) -> None:
     for path in written:
         path.unlink(missing_ok=True)
     for folder in sorted(created_dirs, key=lambda p: len(p.parts), reverse=True):
-        try:
+        with contextlib.suppress(OSError):
             folder.rmdir()
-        except OSError:
-            pass
 
 
 def _verify(root: Path, written: list[Path], created_dirs: list[Path]) -> None:

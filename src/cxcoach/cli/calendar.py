@@ -177,10 +177,8 @@ def _mark(day: CalendarDay) -> str:
 def _line(day: CalendarDay, words: dict[str, str], heads: tuple[str, ...], locales: tuple[str, ...]) -> str:
     from ..engine.render import clean
 
-    if day.name is not None:
-        name = " / ".join(dict.fromkeys(clean(day.name.get(loc)) for loc in locales))
-    else:
-        name = ""  # the kind says it
+    # no name: the kind says it
+    name = " / ".join(dict.fromkeys(clean(day.name.get(loc)) for loc in locales)) if day.name is not None else ""
     flags = [words[day.origin]] if day.origin else []
     if day.estimated:
         flags.append(words["estimated"])

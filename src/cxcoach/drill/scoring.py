@@ -118,7 +118,7 @@ class Score(msgspec.Struct, frozen=True):
     @property
     def base(self) -> int:
         """round(100 × earned / available): the weighted criteria alone."""
-        return int(round(100.0 * self.earned / self.available)) if self.available else 0
+        return round(100.0 * self.earned / self.available) if self.available else 0
 
     def deductions(self) -> list[tuple[str, float]]:
         """Each penalty, order penalty and the hint cost, in report order, as (id, points > 0)."""
@@ -220,8 +220,8 @@ def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
         if violated:
             penalties += rule.penalty
         orders.append(OrderResult(rule, violated, first, then))
-    base = int(round(100.0 * earned / available)) if available else 0
-    total = max(0, int(round(min(100, base + bonus) - penalties - hint_cost)))
+    base = round(100.0 * earned / available) if available else 0
+    total = max(0, round(min(100, base + bonus) - penalties - hint_cost))
     mark = rubric.pass_mark if pass_mark is None else pass_mark
     failed = any(r.criterion.kind is dm.CriterionKind.AUTO_FAIL and r.status is Status.TRIGGERED for r in results)
     if failed:

@@ -87,9 +87,9 @@ def _cap_repeats(pattern: str) -> str:
             i = j + 1
             continue
         if ch == "*":
-            out.append("{0,%d}" % MAX_REPEAT)
+            out.append(f"{{0,{MAX_REPEAT}}}")
         elif ch == "+":
-            out.append("{1,%d}" % MAX_REPEAT)
+            out.append(f"{{1,{MAX_REPEAT}}}")
         elif ch == "{":
             m = re.match(r"\{(\d+),\}", pattern[i:])
             if m:
@@ -97,7 +97,7 @@ def _cap_repeats(pattern: str) -> str:
                 if low > MAX_REPEAT:
                     raise RegexRejected("E520", f"repeat {m.group(0)} needs more than {MAX_REPEAT} repetitions",
                                         f"use at most {{{MAX_REPEAT}}}")
-                out.append("{%d,%d}" % (low, MAX_REPEAT))
+                out.append(f"{{{low},{MAX_REPEAT}}}")
                 i += len(m.group(0))
                 continue
             out.append(ch)

@@ -196,7 +196,7 @@ class _PositionView(Mapping[JsonPath, tuple[int, int]]):
                 continue
             mapping = entry[2] is not None
             children = entry[1].items() if mapping else enumerate(entry[1])
-            pending.extend(reversed([(path + (part,), child, mapping) for part, child in children]))
+            pending.extend(reversed([((*path, part), child, mapping) for part, child in children]))
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -318,8 +318,7 @@ def parse_yaml_bytes(raw: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) 
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, problems + [_problem(name, line, col, "E002", f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
-                                          "save the file as UTF-8")]
+        return None, [*problems, _problem(name, line, col, "E002", f"invalid UTF-8 byte 0x{raw[exc.start]:02x}", "save the file as UTF-8")]
     doc, more = compose(text, name, limits)
     return doc, problems + more
 
@@ -338,21 +337,17 @@ def compose(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Docu
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         if "nesting" in message:  # libyaml (0.2.5+ as bundled by PyYAML 6.0.3+) bounds depth itself
-            return None, builder.problems + [_problem(name, line, col, "E014", _DEPTH_MESSAGE.format(limits.max_depth),
-                                                      _DEPTH_HINT)]
-        return None, builder.problems + [_syntax_problem(name, text, exc)]
+            return None, [*builder.problems, _problem(name, line, col, "E014", _DEPTH_MESSAGE.format(limits.max_depth), _DEPTH_HINT)]
+        return None, [*builder.problems, _syntax_problem(name, text, exc)]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         line, col = _reader_position(exc, text)
-        return None, builder.problems + [_problem(name, line, col, "E001", f"YAML error: {_first_line(exc)}",
-                                                  "remove control characters from the file")]
+        return None, [*builder.problems, _problem(name, line, col, "E001", f"YAML error: {_first_line(exc)}", "remove control characters from the file")]
     finally:
         parser.dispose()
     if builder.documents == 0 or builder.root is _EMPTY:
-        return None, builder.problems + [_problem(name, 1, 1, "E004", "file is empty",
-                                                  "a playbook file is a mapping of sections, e.g. `facts:` or `rules:`")]
+        return None, [*builder.problems, _problem(name, 1, 1, "E004", "file is empty", "a playbook file is a mapping of sections, e.g. `facts:` or `rules:`")]
     if builder.root is None:
-        return None, builder.problems + [_problem(name, 1, 1, "E004", "file holds no data (only null)",
-                                                  "a playbook file is a mapping of sections, e.g. `facts:` or `rules:`")]
+        return None, [*builder.problems, _problem(name, 1, 1, "E004", "file holds no data (only null)", "a playbook file is a mapping of sections, e.g. `facts:` or `rules:`")]
     return Document(name, builder.root, builder.root_entry, text, builder.lines), builder.problems
 
 
@@ -523,9 +518,8 @@ class _Composer:
 
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
         self._check_tag(event, None)
-        if event.style in _QUOTED or event.tag == "!":
-            if event.tag in (None, "!", "tag:yaml.org,2002:str"):
-                return event.value
+        if (event.style in _QUOTED or event.tag == "!") and event.tag in (None, "!", "tag:yaml.org,2002:str"):
+            return event.value
         tag = event.tag if event.tag not in (None, "!") else _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag not in _CONSTRUCTED:
             # Dates stay text (the model parses them where it expects them), and so do

@@ -106,7 +106,7 @@ _MOVE_AND_ADD = t.case_events.insert().from_select(
 
 
 def _case(row: Sequence[Any]) -> CaseRow:
-    values = dict(zip(CaseRow.__struct_fields__, row))
+    values = dict(zip(CaseRow.__struct_fields__, row, strict=True))
     values["is_open"] = bool(values["is_open"])
     values["facts"] = dict(values["facts"] or {})
     return CaseRow(**values)

@@ -24,6 +24,7 @@ This module is a pure library: no textual, no click. The TUI and the CLI share i
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -540,10 +541,9 @@ class RecordedDrill:
         """Rebuild the session from the store, undoing whatever was applied in memory but not saved."""
         from ..drill.session import DrillSession
 
-        try:
+        # the store cannot be read either: keep the session; the caller reports the failure
+        with contextlib.suppress(StoreError):
             self.session = DrillSession.replay(self.session.playbook, self.store.record(self.id))
-        except StoreError:
-            pass  # the store cannot be read either: keep the session; the caller reports the failure
 
     def hint(self) -> str | None:
         text = self.session.hint()

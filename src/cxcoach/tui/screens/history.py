@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Select, Sparkline, Static
 
@@ -31,7 +32,7 @@ class HistoryScreen(CoachScreen):
 
     AUTO_FOCUS = "#history-table"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "export", "Export CSV", tooltip="Write the listed sessions to a CSV file"),
         Binding("r", "reload", "Reload"),
     ]

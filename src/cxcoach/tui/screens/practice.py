@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Select, Static, Switch
 
@@ -31,7 +33,7 @@ class PracticeScreen(CoachScreen):
 
     AUTO_FOCUS = "#drills"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start", priority=False),
         Binding("r", "resume", "Resume", tooltip="Choose an unfinished drill to carry on with"),
         Binding("x", "toggle_exam", "Exam"),

@@ -7,8 +7,10 @@ played in.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
@@ -36,7 +38,7 @@ class ReportScreen(CoachScreen[str | None]):
     | escape | back to the drill list |
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retry", "Retry"),
         Binding("escape", "back", "Back"),
     ]

@@ -11,10 +11,11 @@ and the desk compute them.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Header, Static
@@ -48,7 +49,7 @@ class WhatIfScreen(CoachScreen):
 
     AUTO_FOCUS = "#recommendations"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "reset", "Clear case"),
         Binding("escape", "focus_list", "Steps", tooltip="Leave the field; focus the next steps"),
         Binding("ctrl+b", "back", "Desk", tooltip="Back to the queue of recorded cases"),
