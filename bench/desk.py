@@ -225,13 +225,16 @@ def main() -> None:
     print(f"{'backend':<12} {'events':>10} {'fill s':>7} {'list --overdue s':>17} {'rows':>6} {'CLI s':>6} "
           f"{'CLI cpu s':>10} {'4 writers ev/s':>15} {'cpu ms/ev':>10} {'load':>5}")
     for name, r in results.items():
-        print(f"{name:<12} {int(r['events']):>10,} {r['fill_s']:>7.1f} {r['list_s']:>17.3f} {int(r['overdue_rows']):>6} "
+        print(f"{name:<12} {int(r['events']):>10,} {r['fill_s']:>7.1f} {r['list_s']:>17.3f} "
+              f"{int(r['overdue_rows']):>6} "
               f"{r['cli_s']:>6.2f} {r['cli_cpu_s']:>10.2f} {r['append_eps']:>15.0f} {r['append_cpu_ms']:>10.2f} "
               f"{r['load']:>5.1f}")
     s, p = results["SQLite"], results["PostgreSQL"]
-    print(f"\nPostgreSQL server: {fsyncs:.0f} durable commits/s on one connection (4 writers: at most ~{4 * fsyncs:.0f} "
+    print(f"\nPostgreSQL server: {fsyncs:.0f} durable commits/s on one connection "
+          f"(4 writers: at most ~{4 * fsyncs:.0f} "
           f"events/s); with synchronous_commit=off: {no_sync_eps:.0f} events/s, {no_sync_cpu:.2f} cpu ms/ev")
-    print(f"ratios PostgreSQL/SQLite: list {p['list_s'] / s['list_s']:.2f}x, append {p['append_eps'] / s['append_eps']:.2f}x")
+    print(f"ratios PostgreSQL/SQLite: list {p['list_s'] / s['list_s']:.2f}x, "
+          f"append {p['append_eps'] / s['append_eps']:.2f}x")
     print("targets: list --overdue < 1 s on SQLite; >= 1,000 events/s from 4 writers on PostgreSQL")
 
 

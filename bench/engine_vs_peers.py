@@ -51,7 +51,8 @@ from cxcoach.playbook import model as m
 
 SEVERITY = ["major", "general"]
 CHANNELS = ["phone", "hotline", "email", "web", "social", "media", "front_desk", "regulator"]
-CATEGORIES = ["product_quality", "service_attitude", "after_sales", "logistics", "payment", "website", "billing", "outage"]
+CATEGORIES = ["product_quality", "service_attitude", "after_sales", "logistics", "payment", "website", "billing",
+              "outage"]
 
 Spec = tuple[str, str, object]  # (fact, op, value)
 
@@ -201,7 +202,8 @@ def business_rules_spec(i: int, spec: list[Spec]) -> dict:
 
 class Row:
     def __init__(self, name: str, load_s: float, run_s: float, n: int, sums: str, hits: float, note: str = "") -> None:
-        self.name, self.load_s, self.run_s, self.n, self.sum, self.hits, self.note = name, load_s, run_s, n, sums, hits, note
+        self.name, self.load_s, self.run_s, self.n = name, load_s, run_s, n
+        self.sum, self.hits, self.note = sums, hits, note
 
     @property
     def per_s(self) -> float:

@@ -45,7 +45,8 @@ def test_offset_map_is_monotonic_and_in_range(text):
     assert list(norm.starts) == sorted(norm.starts)
 
 
-_words = st.sampled_from(["退款", "refund", "sorry", "对不起", "Ｒｅｆｕｎｄ", "您好", "不能", "but", "，", "。", " ", "ok", "I'll", "😀", "Ａ"])
+_words = st.sampled_from(["退款", "refund", "sorry", "对不起", "Ｒｅｆｕｎｄ", "您好", "不能", "but", "，", "。",
+                         " ", "ok", "I'll", "😀", "Ａ"])
 
 
 @settings(max_examples=150, deadline=None)

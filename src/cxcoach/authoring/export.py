@@ -41,7 +41,8 @@ _LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "contents": "Contents", "version": "Version", "procedures": "Procedures", "step": "Step", "owner": "Owner",
-        "due": "Due", "records": "Records", "deadlines": "Default deadlines and escalation", "respond": "First response",
+        "due": "Due", "records": "Records", "deadlines": "Default deadlines and escalation",
+        "respond": "First response",
         "resolve": "Resolution", "escalation": "Escalation ladder", "at": "Share of deadline", "to": "Escalate to",
         "warnings": "Warnings", "scripts": "Scripts", "avoid": "Don'ts, and what to do instead", "why": "Why",
         "instead": "Instead", "phrases": "Typical wording", "strategies": "Customer-type strategies",
@@ -52,7 +53,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "hard": "hard", "good": "good", "neutral": "neutral", "bad": "bad", "rules": "Rules at a glance",
         "rule": "Rule", "when": "When", "recommends": "Steps", "deadline": "Deadlines", "and": " and ", "or": " or ",
         "not": "not ", "is": "is", "one_of": "is one of", "not_one_of": "is none of", "known": "is known",
-        "unknown": "is unknown", "contains": "contains", "overdue": "overdue", "yes": "yes", "no": "no", "sep": ", ", "elapsed_minutes": "minutes elapsed",
+        "unknown": "is unknown", "contains": "contains", "overdue": "overdue", "yes": "yes", "no": "no", "sep": ", ",
+        "elapsed_minutes": "minutes elapsed",
     },
 }
 
@@ -356,7 +358,8 @@ def render_html(blocks: Iterable[Block], locale: str) -> str:
         if isinstance(block, Heading):
             if block.level == 2 and pending_toc:
                 items = "".join(f'<li><a href="#{esc(h.anchor)}">{esc(h.text)}</a></li>' for h in toc)
-                body.append(f'<nav class="toc"><strong>{esc(_labels(locale)["contents"])}</strong><ol>{items}</ol></nav>')
+                body.append(f'<nav class="toc"><strong>{esc(_labels(locale)["contents"])}</strong>'
+                            f'<ol>{items}</ol></nav>')
                 pending_toc = False
             body.append(f'<h{block.level} id="{esc(block.anchor)}">{esc(block.text)}</h{block.level}>')
         elif isinstance(block, Para):

@@ -130,7 +130,8 @@ def _with_schemas(root: Path, files: dict[Path, str]) -> dict[Path, str]:
 
 def check_name(name: str, kind: str) -> None:
     if not ID_PATTERN.match(name):
-        raise ScaffoldError(f"{kind} name {name!r} is not an id: use letters, digits, _ - and ., starting with a letter")
+        raise ScaffoldError(f"{kind} name {name!r} is not an id: "
+                            "use letters, digits, _ - and ., starting with a letter")
 
 
 # --- templates -------------------------------------------------------------------
@@ -169,6 +170,8 @@ escalation:
   levels:
     - {{id: to_manager, at: 1.0, to: manager}}
 """
+    listen_line = t({"zh": "非常抱歉给您添麻烦了，您慢慢说，我在听。",
+                     "en": "I'm so sorry for the trouble. Take your time, I'm listening."})
     content = f"""procedures:
   - id: intake
     title: {t({"zh": "受理投诉", "en": "Taking a complaint"})}
@@ -189,7 +192,7 @@ scripts:
     step: listen
     lines:
       - id: listen_lines.1
-        text: {t({"zh": "非常抱歉给您添麻烦了，您慢慢说，我在听。", "en": "I'm so sorry for the trouble. Take your time, I'm listening."})}
+        text: {listen_line}
     avoid: [blame]
 
 avoid:

@@ -39,7 +39,8 @@ class FollowUp(msgspec.Struct, frozen=True):
     satisfaction: str
     by: str | None = None
     note: str = ""
-    scores: dict[str, tuple[float, float]] = msgspec.field(default_factory=dict)  # dimension -> (expected a, perceived b)
+    # dimension -> (expected a, perceived b)
+    scores: dict[str, tuple[float, float]] = msgspec.field(default_factory=dict)
 
     @property
     def ratios(self) -> dict[str, float]:

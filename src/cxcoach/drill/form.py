@@ -74,7 +74,8 @@ def read_form(text: str) -> FormVerdict:
     if len(cjk) >= 4 and len(cjk) >= len(latin):
         bare = [p for p in cjk if _cjk_len(p) <= 4 and not _GLUE.search(p)]
         if len(bare) / len(cjk) >= 0.6:
-            return FormVerdict(Form.KEYWORDS, f"{len(bare)} of {len(cjk)} pieces are bare words of 4 characters or fewer")
+            return FormVerdict(Form.KEYWORDS,
+                               f"{len(bare)} of {len(cjk)} pieces are bare words of 4 characters or fewer")
     words = re.findall(r"[a-z]+(?:'[a-z]+)?", text)
     if len(words) >= 5 and len(latin) >= len(cjk):
         function = sum(w in _FUNCTION for w in words)

@@ -151,7 +151,8 @@ class Score(msgspec.Struct, frozen=True):
             "bonus": self.bonus, "hint_cost": self.hint_cost, "arithmetic": self.arithmetic(),
             "deductions": [{"id": i, "points": p} for i, p in self.deductions()],
             "form": [n.to_json() for n in self.form],
-            "dimensions": {k: {"earned": round(v[0], 2), "available": round(v[1], 2)} for k, v in self.dimensions.items()},
+            "dimensions": {k: {"earned": round(v[0], 2), "available": round(v[1], 2)}
+                           for k, v in self.dimensions.items()},
             "criteria": [r.to_json() for r in self.criteria], "order": [o.to_json() for o in self.order],
         }
 

@@ -136,7 +136,8 @@ def _cost(items: object, in_repeat: bool) -> int:
         elif op is _c.SUBPATTERN:
             total *= _cost(av[-1], in_repeat)
         elif op in (_c.GROUPREF, _c.GROUPREF_EXISTS) or op is getattr(_c, "GROUPREF_IGNORE", None):
-            raise RegexRejected("E520", "backreferences and conditionals are not allowed", "match the text again literally")
+            raise RegexRejected("E520", "backreferences and conditionals are not allowed",
+                                "match the text again literally")
         elif op in (_c.ASSERT, _c.ASSERT_NOT):
             raise RegexRejected("E520", "lookahead and lookbehind are not allowed",
                                 "use the matcher's `unless:` or `near:` instead")

@@ -174,7 +174,8 @@ _SESSION_COLUMNS = (t.sessions.c.id, t.trainees.c.name, t.sessions.c.playbook, t
                     t.sessions.c.started_at, t.sessions.c.finished_at, t.sessions.c.abandoned, t.sessions.c.score,
                     t.sessions.c.passed, t.sessions.c.ending, t.sessions.c.satisfaction, t.sessions.c.criteria,
                     _reply_count)
-_SESSIONS = sa.select(*_SESSION_COLUMNS).select_from(t.sessions.join(t.trainees, t.trainees.c.id == t.sessions.c.trainee_id))
+_SESSIONS = sa.select(*_SESSION_COLUMNS).select_from(
+    t.sessions.join(t.trainees, t.trainees.c.id == t.sessions.c.trainee_id))
 
 
 def _session(row: Sequence[Any]) -> SessionRow:

@@ -22,7 +22,9 @@ class HelpScreen(ModalScreen[None]):
     | escape / q / f1 | close |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,f1,question_mark", "dismiss", "Close", key_display="Esc")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,f1,question_mark", "dismiss", "Close", key_display="Esc"),
+    ]
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }

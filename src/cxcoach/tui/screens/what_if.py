@@ -98,8 +98,8 @@ class WhatIfScreen(CoachScreen):
                     yield Countdown(self.t("console.resolve"), app.clock, id="resolve", words=cw)
                 yield Static("", id="escalation")
                 roles = {r.id: r.label.get(app.lang) for r in app.playbook.roles.values()}
-                yield RecommendationList(words, roles=roles, id="recommendations", title=self.t("console.recommendations"),
-                                         why_words=self.why_words())
+                yield RecommendationList(words, roles=roles, id="recommendations",
+                                         title=self.t("console.recommendations"), why_words=self.why_words())
                 yield Static("", id="case-errors")
         yield Footer()
 

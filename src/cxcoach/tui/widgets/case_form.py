@@ -107,7 +107,9 @@ class CaseForm(VerticalScroll):
             elif fact.type is FactType.NUMBER:
                 hint = ""
                 if fact.min is not None or fact.max is not None:
-                    hint = f"{'' if fact.min is None else f'{fact.min:g}'}..{'' if fact.max is None else f'{fact.max:g}'}"
+                    low = "" if fact.min is None else f"{fact.min:g}"
+                    high = "" if fact.max is None else f"{fact.max:g}"
+                    hint = f"{low}..{high}"
                 yield Input("" if initial is None else str(initial), placeholder=hint, id=wid, type="number",
                             validators=[Number(minimum=fact.min, maximum=fact.max)], valid_empty=True, compact=True)
             elif fact.type is FactType.DATETIME:
@@ -170,7 +172,8 @@ class CaseForm(VerticalScroll):
                     try:
                         if fact.type is FactType.NUMBER:
                             number = float(raw)
-                            if (fact.min is not None and number < fact.min) or (fact.max is not None and number > fact.max):
+                            if ((fact.min is not None and number < fact.min)
+                                    or (fact.max is not None and number > fact.max)):
                                 raise ValueError(raw)
                             facts[fact.id] = int(number) if number.is_integer() and "." not in raw else number
                         else:

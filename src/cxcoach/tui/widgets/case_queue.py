@@ -268,7 +268,8 @@ class CaseQueue(DataTable):
         due = "" if risk.due is None else f"{t[risk.target or 'resolve']} {self._short(risk.due, now)}"
         label = self._label
         values = (safe(row.ref), left, used, label(w.role(risk.level.to)) if risk.level else "",
-                  label(w.stage(row.stage)), due, self._short(row.received_at, now), label(w.summary(row.facts, limit=2)))
+                  label(w.stage(row.stage)), due, self._short(row.received_at, now),
+                  label(w.summary(row.facts, limit=2)))
         return tuple(Text(v, style=style, end="") for v in values)
 
     def _label(self, text: str) -> str:
