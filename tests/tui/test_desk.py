@@ -446,3 +446,21 @@ async def test_record_pressed_again_at_once_counts(desk_app, desk_playbook, db) 
         await pilot.press("enter")
         await until(pilot, lambda: pilot.app.screen is screen, "the dialog to close")
         assert column(screen, "stage")["T-2"] == "Acknowledged"
+
+
+@pytest.mark.slow
+async def test_a_case_opened_by_another_process_appears_within_seconds(desk_app, db) -> None:
+    """A second writer in its own process (`cxcoach case open`); the console's own timer finds the case."""
+    import subprocess
+    import sys
+
+    app = desk_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_desk(pilot)
+        command = [sys.executable, "-m", "cxcoach", "case", "open", "-p", str(DESK), "--db", str(db),
+                   "--set", "channel=phone", "--set", "severity=major", "--id", "T-7", "--at", "2026-03-06 09:50"]
+        done = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        # no reload or poll called here: the screen's own timer checks the store every POLL_SECONDS
+        await until(pilot, lambda: "T-7" in column(screen, "case"), "the other process's case", seconds=15)
+        assert column(screen, "left")["T-7"] == "20:00 left"  # major: respond within 30 min of 09:50
