@@ -197,13 +197,18 @@ async def test_a_case_added_or_changed_elsewhere_appears(desk_app, desk_playbook
         assert reads == []
 
 
-async def record(pilot, screen, key: str, **fields: object) -> CaseEventScreen:
-    """Open the event dialog with `key`, fill it, press Record; returns the dialog (still open if refused)."""
+async def open_dialog(pilot, screen, key: str):
+    """Press `key` on the desk and wait for its dialog to be ready."""
     assert pilot.app.screen is screen
     await pilot.press(key)
     await until(pilot, lambda: pilot.app.screen is not screen and pilot.app.screen.query("#record"),
                 f"the dialog of {key!r}")
-    dialog = pilot.app.screen
+    return pilot.app.screen
+
+
+async def record(pilot, screen, key: str, **fields: object) -> CaseEventScreen:
+    """Open the event dialog with `key`, fill it, press Record; returns the dialog (still open if refused)."""
+    dialog = await open_dialog(pilot, screen, key)
     assert isinstance(dialog, CaseEventScreen)
     for name, value in fields.items():
         widget = dialog.query_one(f"#{name}")
@@ -290,9 +295,7 @@ async def test_a_bad_time_says_why(desk_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_desk(pilot)
         await select_case(pilot, screen, "T-4")
-        await pilot.press("n")
-        await until(pilot, lambda: pilot.app.screen.query("#record"), "the note dialog")
-        dialog = pilot.app.screen
+        dialog = await open_dialog(pilot, screen, "n")
         problem = dialog.query_one("#when-problem")
         assert not problem.display  # no empty line while the time is fine
         dialog.query_one("#when").focus()
@@ -390,9 +393,7 @@ async def test_a_new_case_recorded_from_the_console(desk_app, desk_playbook, db)
     app = desk_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_desk(pilot)
-        await pilot.press("a")
-        await until(pilot, lambda: pilot.app.screen.query("#record"), "the new-case dialog")
-        dialog = pilot.app.screen
+        dialog = await open_dialog(pilot, screen, "a")
         assert isinstance(dialog, OpenCaseScreen)
         form = dialog.query_one(CaseForm)
         form.set_value("channel", "phone")
@@ -436,9 +437,7 @@ async def test_record_pressed_again_at_once_counts(desk_app, desk_playbook, db) 
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_desk(pilot)
         await select_case(pilot, screen, "T-2")
-        await pilot.press("m")
-        await until(pilot, lambda: pilot.app.screen.query("#record"), "the dialog")
-        dialog = pilot.app.screen
+        dialog = await open_dialog(pilot, screen, "m")
         dialog.query_one("#record").focus()
         await pilot.press("enter")  # no stage chosen: refused by the form, nothing sent
         assert "Move to: choose one first." in plain(dialog.query_one("#problems"))

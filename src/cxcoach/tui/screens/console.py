@@ -449,10 +449,3 @@ class ConsoleScreen(CoachScreen[None]):
 
     def action_reload(self) -> None:
         self.reload()
-
-    @on(RecommendationList.ScriptCopied)
-    def _copied(self, event: RecommendationList.ScriptCopied) -> None:
-        if event.text is None:
-            self.notify(self.t("console.no_script"), markup=False)
-        else:
-            self.notify(self.t("console.copied") + event.text, markup=False)

@@ -176,13 +176,6 @@ class WhatIfScreen(CoachScreen[None]):
             parts.append((self.t("console.overdue_list", items=self.t("list.join").join(late)), "bold $error"))
         return assemble(*parts)
 
-    @on(RecommendationList.ScriptCopied)
-    def _copied(self, event: RecommendationList.ScriptCopied) -> None:
-        if event.text is None:
-            self.notify(self.t("console.no_script"), markup=False)
-        else:
-            self.notify(self.t("console.copied") + event.text, markup=False)
-
     def action_focus_list(self) -> None:
         if self.query("#recommendations"):
             self.query_one("#recommendations").focus()
