@@ -137,6 +137,9 @@ async def test_queue_is_sorted_by_risk_and_reranks_as_time_passes(desk_app, cloc
         status = plain(screen.query_one("#desk-status"))
         assert "4 open · 1 overdue · 1 paused · Overdue only (o): off" in status
         assert "Asia/Shanghai (+08:00)" in status
+        # the highlighted case says which warning it has passed (the playbook warns at 50% and 75%)
+        await select_case(pilot, screen, "T-2")
+        assert plain(screen.query_one("#respond")) == "Respond by  20:00 left · 83% used · past the 75% warning"
         # 25 minutes later T-2 is overdue too, and T-1 has used over 150%: the director is called
         clock.advance(minutes=25)
         screen.tick()
@@ -337,7 +340,7 @@ async def test_labels_in_both_languages(desk_app) -> None:
         screen = await open_desk(pilot)
         await select_case(pilot, screen, "T-3")
         status = plain(screen.query_one("#desk-status"))
-        assert "未结案件 4 件 · 超时 1 件 · 暂停 1 件 · 只看超时（o）: 关" in status
+        assert "未结案件 4 件 · 超时 1 件 · 暂停 1 件 · 只看超时（o）：关" in status
         queue = screen.query_one(CaseQueue)
         assert [str(c.label) for c in queue.columns.values()][:4] == ["案件", "剩余时间", "已用", "升级给"]
         assert column(screen, "left")["T-3"] == "暂停 · 剩余 23:30:00"

@@ -291,7 +291,7 @@ class ConsoleScreen(CoachScreen[None]):
             (self.t("desk.open_count", n=len(self.rows)), "bold"), " · ",
             (self.t("desk.overdue_count", n=overdue), "bold $text-error" if overdue else ""), " · ",
             self.t("desk.paused_count", n=paused), " · ",
-            (f"{self.t('desk.overdue_only')}: {toggle}", "$text-accent"),
+            (self.t("desk.toggle", name=self.t("desk.overdue_only"), state=toggle), "$text-accent"),
         ]
         words = self.words
         from ..widgets.time_input import zone_offset

@@ -26,7 +26,7 @@ Clock = Callable[[], dt.datetime]
 
 # A word with "{}" is a template for the time ("剩余 {}"); a bare word goes after ("left") or before ("overdue").
 WORDS = {"left": "{} left", "overdue": "overdue {}", "paused": "paused", "met": "met", "used": "{} used",
-         "warning": "warning"}
+         "warning": "past the {} warning"}
 
 
 def say(word: str, value: str, *, before: bool) -> str:
@@ -40,7 +40,7 @@ class Countdown(Static):
     """Shows `label  12:05 left` until `due`, then `label  overdue 03:10`.
 
     With the engine's view (`show_deadline`) it adds the share used and the
-    warning crossed (`12:05 left · 80% used · warning`), shows
+    warning crossed (`12:05 left · 80% used · past the 75% warning`), shows
     `paused · 12:05 left` without ticking while the case's clock stands
     still, and `met` once the deadline is done.
 
@@ -160,7 +160,7 @@ class Countdown(Static):
             if self.share is not None:
                 parts.append(" · " + say(w["used"], f"{self.share:.0%}", before=False))
             if self.warning is not None and not overdue:
-                parts.append(f" · {w['warning']}")
+                parts.append(" · " + say(w["warning"], f"{self.warning:.0%}", before=True))
         self.update(assemble(*parts))
         if overdue and not self._expired and not self.paused:
             self._expired = True
