@@ -466,3 +466,16 @@ async def test_a_case_opened_by_another_process_appears_within_seconds(desk_app,
         # no reload or poll called here: the screen's own timer checks the store every POLL_SECONDS
         await until(pilot, lambda: "T-7" in column(screen, "case"), "the other process's case", seconds=15)
         assert column(screen, "left")["T-7"] == "20:00 left"  # major: respond within 30 min of 09:50
+
+
+async def test_a_narrow_terminal_wraps_the_countdowns_and_the_status(desk_app) -> None:
+    """At 80x24 the case pane is half the width: the deadline lines wrap instead of losing their end."""
+    app = desk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_desk(pilot)
+        await select_case(pilot, screen, "T-2")
+        respond = screen.query_one("#respond", Countdown)
+        assert plain(respond).endswith("past the 75% warning")
+        assert respond.size.height == 2 and respond.size.width <= screen.query_one("#case-pane").size.width
+        status = screen.query_one("#desk-status")
+        assert status.size.height == 2 and "checked 10:00" in plain(status)

@@ -65,12 +65,13 @@ class ConsoleScreen(CoachScreen[None]):
 
     AUTO_FOCUS = "#queue"
     DEFAULT_CSS = """
-    ConsoleScreen #desk-status { height: 1; padding: 0 1; background: $boost; }
+    ConsoleScreen #desk-status { height: auto; padding: 0 1; background: $boost; }
     ConsoleScreen #queue { height: 2fr; min-height: 4; }
     ConsoleScreen #desk-detail { height: 3fr; border-top: solid $primary; }
     ConsoleScreen #case-pane { width: 1fr; }
     ConsoleScreen #case-title { height: auto; padding: 0 1; }
     ConsoleScreen #case-deadlines { height: auto; }
+    ConsoleScreen #case-deadlines Countdown { max-width: 100%; height: auto; }  /* wraps in a narrow pane */
     ConsoleScreen #case-escalation { height: auto; padding: 0 1; }
     ConsoleScreen #timeline-box { height: 1fr; }
     ConsoleScreen #recommendations { width: 1fr; }
