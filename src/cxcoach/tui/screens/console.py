@@ -386,7 +386,7 @@ class ConsoleScreen(CoachScreen[None]):
                           "bold $text-primary"))
         if result.escalation is not None:
             level = result.escalation
-            label = f" ({level.label})" if level.label else ""
+            label = self.words.aside(level.label or "")
             if parts:
                 parts.append("\n")
             parts.append((self.t("console.escalate", roles=f"{result.role(level.to)}{label}"), "bold $text-warning"))
