@@ -293,12 +293,14 @@ async def test_a_rejected_event_says_why_and_writes_nothing(desk_app, desk_playb
         assert Desk(store, desk_playbook).find("T-2").version == 1
 
 
-async def test_a_bad_time_says_why(desk_app) -> None:
+async def test_a_bad_time_says_why(desk_app, clock) -> None:
     app = desk_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_desk(pilot)
         await select_case(pilot, screen, "T-4")
+        clock.advance(days=2, hours=15)  # Monday 01:00 in Shanghai: the example is dated today there
         dialog = await open_dialog(pilot, screen, "n")
+        assert dialog.query_one("#when", Input).placeholder == "now · 16:30 · 2026-03-09 16:30 (+08:00)"
         problem = dialog.query_one("#when-problem")
         assert not problem.display  # no empty line while the time is fine
         dialog.query_one("#when").focus()
