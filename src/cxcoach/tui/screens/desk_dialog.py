@@ -1,7 +1,8 @@
 """What the console's dialogs share: one write through the desk, off the UI thread, and its answer.
 
 A new case and an event on a case are both one call on `Desk` that either
-returns the case's new row or says why not (`EventRejected`, `StoreError`).
+returns the case's new row or says why not (`EventRejected`, `StoreError`,
+any `CxcoachError`).
 The call runs in a worker thread (a shared PostgreSQL may take a moment) and
 returns its answer; the dialog acts on it when the worker has finished: it
 dismisses with the row, or shows the reasons and keeps what was typed. The
@@ -21,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.worker import Worker, WorkerState
 
 from ...desk import Desk, EventRejected
-from ...store import StoreError
+from ...errors import CxcoachError
 from ...store.cases import CaseRow
 from ..keys import localize
 from ..labels import PlaybookWords
@@ -72,7 +73,7 @@ class DeskDialog(ModalScreen[CaseRow | None]):
             return attempt()
         except EventRejected as exc:
             return list(exc.problems)
-        except StoreError as exc:
+        except CxcoachError as exc:  # the store, or anything else the desk refuses with a reason
             return [str(exc)]
 
     @on(Worker.StateChanged)
