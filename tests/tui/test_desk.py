@@ -225,12 +225,18 @@ async def record(pilot, screen, key: str, **fields: object) -> CaseEventScreen:
     return dialog
 
 
+async def focus(pilot, widget) -> None:
+    """Focus `widget` and wait until it has the focus (focus moves on the next turn of the event loop)."""
+    widget.focus()
+    await until(pilot, lambda: pilot.app.focused is widget, f"focus on {widget!r}")
+
+
 async def press_record(pilot) -> None:
     """Focus the Record button and press it, as a keyboard user would; wait for the desk's answer."""
     dialog = pilot.app.screen
     problems = dialog.query_one("#problems")
     before = plain(problems)
-    dialog.query_one("#record").focus()
+    await focus(pilot, dialog.query_one("#record"))
     await pilot.press("enter")
     await until(pilot, lambda: pilot.app.screen is not dialog or (not dialog.busy and plain(problems) != before),
                 "the desk to answer")
@@ -303,7 +309,7 @@ async def test_a_bad_time_says_why(desk_app, clock) -> None:
         assert dialog.query_one("#when", Input).placeholder == "now · 16:30 · 2026-03-09 16:30 (+08:00)"
         problem = dialog.query_one("#when-problem")
         assert not problem.display  # no empty line while the time is fine
-        dialog.query_one("#when").focus()
+        await focus(pilot, dialog.query_one("#when"))
         await pilot.press(*"25:99")
         await pilot.pause()
         assert plain(problem).startswith("'25:99' is not a time of day") and problem.display
@@ -321,11 +327,9 @@ async def test_fast_typing_loses_no_keys(desk_app, clock) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_desk(pilot)
         await select_case(pilot, screen, "T-4")
-        await pilot.press("n")
-        await pilot.pause()
-        note = pilot.app.screen.query_one("#note", Input)
-        note.focus()
-        await pilot.pause()
+        dialog = await open_dialog(pilot, screen, "n")
+        note = dialog.query_one("#note", Input)
+        await focus(pilot, note)
         half = len(text) // 2
         await burst(pilot, text[:half])
         clock.advance(seconds=5)
@@ -443,9 +447,14 @@ async def test_record_pressed_again_at_once_counts(desk_app, desk_playbook, db) 
         screen = await open_desk(pilot)
         await select_case(pilot, screen, "T-2")
         dialog = await open_dialog(pilot, screen, "m")
-        dialog.query_one("#record").focus()
+        await focus(pilot, dialog.query_one("#record"))
         await pilot.press("enter")  # no stage chosen: refused by the form, nothing sent
-        assert "Move to: choose one first." in plain(dialog.query_one("#problems"))
+        problems = dialog.query_one("#problems")
+        for _ in range(2000):  # a tight wait: the second press must come well within 0.2 s of the first
+            if plain(problems):
+                break
+            await asyncio.sleep(0.001)
+        assert "Move to: choose one first." in plain(problems)
         dialog.query_one("#stage", Select).value = "acknowledged"
         await pilot.press("enter")
         await until(pilot, lambda: pilot.app.screen is screen, "the dialog to close")
