@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import assert_never
 
 import msgspec
 
@@ -127,7 +128,8 @@ class Calibration:
         }
 
 
-def parse_answers(data: object, positions: Mapping[tuple, tuple[int, int]] | None = None) -> list[Answer]:
+def parse_answers(data: object,
+                  positions: Mapping[tuple[str | int, ...], tuple[int, int]] | None = None) -> list[Answer]:
     """Answers from loaded YAML; raises CalibrationError naming the first bad entry."""
     items = data.get("answers") if isinstance(data, Mapping) else data
     if not isinstance(items, list) or not items:
@@ -166,7 +168,7 @@ def _phrases(m: dm.Matcher, detectors: Mapping[str, dm.Detector], depth: int = 0
         return [p for i in m.items for p in _phrases(i, detectors, depth + 1)]
     if isinstance(m, (dm.Unless, dm.InPart)):
         return _phrases(m.item, detectors, depth + 1)
-    return []
+    assert_never(m)
 
 
 def calibrate(pb: Playbook, rubric_id: str, answers: Sequence[Answer]) -> Calibration:
