@@ -35,7 +35,7 @@ def deadline(result: Result | None, target: str) -> DeadlineStatus | None:
     return next((d for d in result.deadlines if d.target == target), None)
 
 
-class WhatIfScreen(CoachScreen):
+class WhatIfScreen(CoachScreen[None]):
     """Recommendations update on every field change and every clock tick.
 
     | Key | Does |
@@ -179,7 +179,7 @@ class WhatIfScreen(CoachScreen):
     def _escalation(self, result: Result | None) -> Content:
         if result is None:
             return Content()
-        parts: list = []
+        parts: list[object] = []
         if result.paused:
             parts.append((f"{self.t('desk.clock_paused')}   ", "bold $primary"))
         if result.escalate_to:
