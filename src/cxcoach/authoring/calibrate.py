@@ -213,7 +213,8 @@ def calibrate(pb: Playbook, rubric_id: str, answers: Sequence[Answer]) -> Calibr
                 continue  # phrases are counted only where they helped the criterion fire
             for leaf in leaves[st.id]:
                 if any(evaluate(leaf, ctx) for ctx in contexts):
-                    ps = st.phrases.setdefault(getattr(leaf, "text", None) or leaf.source, PhraseStats())  # type: ignore[union-attr]
+                    said = leaf.text if isinstance(leaf, dm.Phrase) else leaf.source
+                    ps = st.phrases.setdefault(said, PhraseStats())
                     if good:
                         ps.good += 1
                     else:

@@ -541,7 +541,7 @@ class _Composer:
         if tag == "tag:yaml.org,2002:bool" and event.value.lower() not in ("true", "false"):
             return event.value  # YAML 1.2: yes/no/on/off are words (no "Norway problem")
         # libyaml's marks are another class with the same fields; the node only carries them
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]  # see above
         try:
             value = _construct(tag, node)
         except (yaml.YAMLError, ValueError) as exc:
