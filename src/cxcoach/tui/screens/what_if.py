@@ -25,6 +25,7 @@ from ..text import assemble
 from ..widgets.case_deadlines import CaseDeadlines
 from ..widgets.case_form import CaseForm
 from ..widgets.recommendation_list import RecommendationList
+from ..widgets.time_input import TimeInput
 from .base import CoachScreen
 
 
@@ -101,7 +102,7 @@ class WhatIfScreen(CoachScreen[None]):
     def _case_changed(self, event: CaseForm.Changed) -> None:
         self.facts = dict(event.facts)
         self.received_at = event.received_at
-        self.received_text = self.query_one("#received").value  # type: ignore[attr-defined]
+        self.received_text = self.query_one("#received", TimeInput).value
         self.errors = list(event.errors)
         self._facts_changed = True
         self.evaluate()

@@ -44,7 +44,7 @@ def _fill(template: str, value: str) -> str:
     return template.format(value) if "{}" in template else f"{value} {template}"
 
 
-class CaseQueue(DataTable[Any]):
+class CaseQueue(DataTable[Text]):
     """One row per open case, most urgent first; the highlighted row is the case the screen shows.
 
     | Key | Does |

@@ -155,9 +155,10 @@ class EventForm(VerticalScroll):
         fact = self.playbook.facts.get(str(event.value)) if event.value is not Select.NULL else None
         if fact is None:
             return
+        widget: Select[str] | Select[bool] | Input
         if fact.type is FactType.ENUM:
-            widget: Select[Any] | Input = Select([(content(v.label.get(self.words.lang)), v.id) for v in fact.values],
-                                            id="value", prompt=self.t("unknown"), compact=True)
+            widget = Select([(content(v.label.get(self.words.lang)), v.id) for v in fact.values],
+                            id="value", prompt=self.t("unknown"), compact=True)
         elif fact.type is FactType.BOOL:
             widget = Select([(self.t("yes"), True), (self.t("no"), False)], id="value",
                             prompt=self.t("unknown"), compact=True)
