@@ -292,6 +292,10 @@ async def test_a_rejected_event_says_why_and_writes_nothing(desk_app, desk_playb
         assert "Not recorded, because:" in problems
         assert "before the case's last event" not in problems  # 09:00 is after 08:20, when T-2 came in
         assert "a follow-up comes after the case is resolved" in problems
+        # scores that cannot be read say how to write them (a reason in the dialog, not an error in the app)
+        dialog.query_one("#scores", Input).value = "reliability=eight:9"
+        await press_record(pilot)
+        assert "write DIMENSION=EXPECTED:PERCEIVED, e.g. reliability=8:9" in plain(dialog.query_one("#problems"))
         await pilot.press("escape")
         await pilot.pause()
         assert pilot.app.screen is screen
@@ -490,15 +494,3 @@ async def test_a_narrow_terminal_wraps_the_countdowns_and_the_status(desk_app) -
         assert respond.size.height == 2 and respond.size.width <= screen.query_one("#case-pane").size.width
         status = screen.query_one("#desk-status")
         assert status.size.height == 2 and "checked 10:00" in plain(status)
-
-
-async def test_unreadable_scores_say_how_to_write_them(desk_app, desk_playbook, db) -> None:
-    app = desk_app()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_desk(pilot)
-        await select_case(pilot, screen, "T-2")
-        dialog = await record(pilot, screen, "u", satisfaction="satisfied", scores="reliability=eight:9")
-        assert pilot.app.screen is dialog  # refused in the dialog, the app carries on
-        assert "write DIMENSION=EXPECTED:PERCEIVED, e.g. reliability=8:9" in plain(dialog.query_one("#problems"))
-    with Store.open(db) as store:
-        assert Desk(store, desk_playbook).find("T-2").version == 1
