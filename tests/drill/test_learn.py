@@ -38,7 +38,7 @@ detectors:
     polarity: good
     match: {any: {zh: [谢谢], en: [thank you]}}
     examples: [多谢您告诉我, 感谢您的耐心, 太感谢了, "Thanks for telling me", "I appreciate your patience", "Much obliged"]
-"""
+"""  # noqa: E501 - YAML test data: one flow mapping per line, as authors write it
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +66,8 @@ def test_learnt_vectors_are_sklearn_tfidf(small):
     vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, lowercase=False).fit(texts)
     probe = normalize("就迟了一天而已，至于吗？").text
     row = vectorizer.transform([probe])
-    expected = {learnt.vocabulary[f]: v for f, v in zip(vectorizer.get_feature_names_out()[row.indices], row.data, strict=True)}
+    names = vectorizer.get_feature_names_out()[row.indices]
+    expected = {learnt.vocabulary[f]: v for f, v in zip(names, row.data, strict=True)}
     got = learnt.vector(analyse(probe))
     assert got.keys() == expected.keys() and all(abs(got[k] - expected[k]) < 1e-6 for k in got)
 
