@@ -94,10 +94,12 @@ def _parse_now(value: str | None) -> dt.datetime | None:
 @click.option("--now", "now", metavar="ISO",
               help="Evaluate as of this time (ISO-8601 with offset); default: the case's `now` or the clock.")
 @click.option("--stream", is_flag=True, help="Read one JSON case per line on stdin, write one JSON answer per line.")
+@click.option("--workers", type=click.IntRange(min=1), metavar="N",
+              help="With --stream: processes that answer lines, in order (default: one per CPU).")
 @click.pass_context
 def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], playbook_path: Path | None,
               lang: str | None, fmt: str | None, fields: str | None, explain: bool, now: str | None,
-              stream: bool) -> None:
+              stream: bool, workers: int | None) -> None:
     """Recommend next steps, deadlines and escalation for a case.
 
     A case is YAML or JSON: `received_at` (ISO-8601 with offset), optional
@@ -116,6 +118,7 @@ def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], 
 
     --stream: every non-blank line is answered in order, by a result or an
     error object, each with its `line`; a bad line never stops the stream.
+    Lines are answered by --workers processes (one per CPU by default).
 
     Exit status: 0 done (with --stream: every line a result), 1 a case could
     not be evaluated (with --stream: any line), 2 usage error, 3 bad playbook,
@@ -123,6 +126,8 @@ def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], 
     """
     overrides = _parse_sets(sets)
     at = _parse_now(now)
+    if workers is not None and not stream:
+        raise click.UsageError("--workers answers the lines of --stream; add --stream")
     if stream and case_file is not None:
         raise click.UsageError("--stream reads cases from stdin; do not give CASE_FILE")
     if stream and fmt not in (None, "json"):
@@ -140,11 +145,11 @@ def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], 
                                  param_hint="--lang")
     locale = lang or playbook.default_locale
     if stream:
-        from ..engine.stream import StreamOptions, run_stream
+        from ..engine.stream import StreamOptions, default_workers, run_stream
 
         options = StreamOptions(locale=locale, now=at, overrides=overrides, explain=explain, fields=chosen)
         try:
-            counts = run_stream(playbook, sys.stdin.buffer, sys.stdout.buffer, options)
+            counts = run_stream(playbook, sys.stdin.buffer, sys.stdout.buffer, options, workers or default_workers())
         except BrokenPipeError:
             raise  # the reader went away: the entry point ends quietly
         except OSError as exc:

@@ -4,15 +4,23 @@ Every non-blank line is answered, by a result or by an error object
 (`CaseFailure`) carrying the line number, and a bad line never stops the
 stream. Lines are read as bytes with a bound, so neither a line without an
 end nor invalid UTF-8 (whatever the locale) can stop it; answers are written
-as UTF-8 bytes and flushed one by one, for a caller that waits for each.
+as UTF-8 bytes and flushed as soon as they are ready, for a caller that
+waits for each. A stream is many independent cases, so it is answered by one
+worker process per CPU (forked, sharing the loaded playbook), lines kept in
+order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import os
+import select
+import signal
+from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import msgspec
 
@@ -20,12 +28,18 @@ from ..playbook.model import Playbook
 from .case import parse_case, usable_id
 from .case_problems import CaseError, CaseProblem, shown
 from .jsonline import decode_line
-from .recommend import recommend
+from .recommend import compile_playbook, recommend
 from .render import encode_line
 from .result import DEFAULT_FIELDS, CaseFailure, ErrorDetail
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
 MAX_LINE_BYTES = 1024 * 1024
-_SKIP_CHUNK = 64 * 1024
+_CHUNK = 64 * 1024  # bytes per read; a pipe holds this much
+_PART = 32  # fewest lines a worker is handed at once: fewer cost more to send than to answer
+
+Line = tuple[int, bytes | None, int]  # line number, its bytes (None: over the limit), its size
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,26 +60,37 @@ class StreamCounts:
     failed: int = 0
 
 
-def lines(source: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None, int]]:
-    """(line number, bytes without the line break or None when over `limit`, size) for each line.
+def batches(source: BinaryIO, limit: int) -> Iterator[list[Line]]:
+    """The lines of `source` as they arrive: per read, every line it completed.
 
-    A line over the limit is read on to its end in chunks and dropped, so
-    memory stays bounded whatever the input.
+    Each read takes what is there (up to `_CHUNK` bytes) without waiting for
+    more, so a caller that writes one line and waits gets its answer, and a
+    file is read in large batches. A line over `limit` is read on to its end
+    and dropped (its bytes None), so memory stays bounded whatever the input.
     """
-    number = 0
-    while True:
-        raw = source.readline(limit + 1)
-        if not raw:
-            return
-        number += 1
-        if len(raw) > limit and not raw.endswith(b"\n"):
-            size = len(raw)
-            while raw and not raw.endswith(b"\n"):
-                raw = source.readline(_SKIP_CHUNK)
-                size += len(raw)
-            yield number, None, size
+    read = getattr(source, "read1", source.read)
+    number, tail, skipped = 0, b"", 0  # skipped: bytes of an over-long line read so far
+    while chunk := read(_CHUNK):
+        batch: list[Line] = []
+        start = 0
+        while (end := chunk.find(b"\n", start)) >= 0:
+            number += 1
+            if skipped:
+                batch.append((number, None, skipped + end - start + 1))
+                skipped = 0
+            else:
+                raw = tail + chunk[start:end] if tail else chunk[start:end]
+                batch.append((number, None if len(raw) > limit else raw.rstrip(b"\r"), len(raw) + 1))
+            tail, start = b"", end + 1
+        if skipped:
+            skipped += len(chunk) - start
         else:
-            yield number, raw.rstrip(b"\r\n"), len(raw)
+            tail += chunk[start:]
+            if len(tail) > limit:
+                skipped, tail = len(tail), b""
+        yield batch
+    if skipped or tail:
+        yield [(number + 1, None if skipped else tail.rstrip(b"\r"), skipped or len(tail))]
 
 
 def answer(playbook: Playbook, raw: bytes, number: int, options: StreamOptions) -> tuple[bytes, bool]:
@@ -97,19 +122,103 @@ def failure(exc: CaseError, locale: str, line: int | None = None, data: object =
                        omitted=exc.omitted)
 
 
-def run_stream(playbook: Playbook, source: BinaryIO, sink: BinaryIO, options: StreamOptions) -> StreamCounts:
-    """Answer every non-blank line of `source` on `sink`; blank lines are skipped but counted."""
-    counts = StreamCounts()
-    for number, raw, size in lines(source, options.max_line_bytes):
+def answer_lines(playbook: Playbook, batch: list[Line], options: StreamOptions) -> tuple[bytes, int, int]:
+    """The output for some input lines: their answers in order, how many lines were answered and how many failed."""
+    out: list[bytes] = []
+    failed = 0
+    for number, raw, size in batch:
         if raw is None:
             problem = CaseProblem("E010", "$", {"size": f"{size:,}", "limit": f"{options.max_line_bytes:,}"})
-            out, ok = encode_line(failure(CaseError([problem]), options.locale, number)), False
+            line, ok = encode_line(failure(CaseError([problem]), options.locale, number)), False
         elif not raw.strip():
             continue
         else:
-            out, ok = answer(playbook, raw, number, options)
-        counts.answered += 1
-        counts.failed += not ok
-        sink.write(out)
-        sink.flush()
+            line, ok = answer(playbook, raw, number, options)
+        out.append(line)
+        failed += not ok
+    return b"".join(out), len(out), failed
+
+
+def run_stream(playbook: Playbook, source: BinaryIO, sink: BinaryIO, options: StreamOptions,
+               workers: int = 1) -> StreamCounts:
+    """Answer every non-blank line of `source` on `sink`, in order; blank lines are skipped but counted.
+
+    With `workers` > 1, once a read brings many lines at a time, the lines
+    are answered by that many processes (forked, so they share the loaded
+    playbook), a batch at a time, and written in input order. A few lines at
+    a time (a caller that writes a case and waits, a hook with one case) are
+    answered here, without the cost of starting workers. Whenever no more
+    input is waiting, every answer is written before the next read, so a
+    caller that waits for its answer gets it.
+    """
+    counts = StreamCounts()
+
+    def write(done: tuple[bytes, int, int]) -> None:
+        data, answered, failed = done
+        counts.answered += answered
+        counts.failed += failed
+        if data:
+            sink.write(data)
+            sink.flush()
+
+    pool: ProcessPoolExecutor | None = None
+    pending: deque[Future[tuple[bytes, int, int]]] = deque()
+    try:
+        for batch in batches(source, options.max_line_bytes):
+            if pool is None:
+                if workers <= 1 or len(batch) < 2 * _PART:
+                    write(answer_lines(playbook, batch, options))
+                    continue
+                pool = _pool(playbook, options, workers)
+            size = max(_PART, -(-len(batch) // workers))
+            pending.extend(pool.submit(_answer_in_worker, batch[i:i + size]) for i in range(0, len(batch), size))
+            waiting = _input_waiting(source)
+            while pending and (not waiting or pending[0].done() or len(pending) > 2 * workers):
+                write(pending.popleft().result())
+        while pending:
+            write(pending.popleft().result())
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
     return counts
+
+
+def default_workers() -> int:
+    """The processes a stream uses by default: one per CPU this process may run on (one where it cannot fork)."""
+    if not hasattr(os, "fork"):
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _input_waiting(source: BinaryIO) -> bool:
+    """Whether the next read would return at once (input there, or its end); True for what is not a file."""
+    try:
+        fd = source.fileno()
+    except (AttributeError, OSError, ValueError):
+        return True
+    return bool(select.select([fd], [], [], 0)[0])
+
+
+_worker_state: tuple[Playbook, StreamOptions] | None = None
+
+
+def _pool(playbook: Playbook, options: StreamOptions, workers: int) -> ProcessPoolExecutor:
+    """Worker processes forked from this one, the playbook already compiled (so they inherit it)."""
+    compile_playbook(playbook).localized(options.locale)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    gc.freeze()  # the collector would otherwise touch, and so copy, every object the workers inherit
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(playbook, options))
+
+
+def _start_worker(playbook: Playbook, options: StreamOptions) -> None:
+    global _worker_state
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
+    _worker_state = (playbook, options)
+
+
+def _answer_in_worker(batch: list[Line]) -> tuple[bytes, int, int]:
+    assert _worker_state is not None
+    return answer_lines(_worker_state[0], batch, _worker_state[1])
