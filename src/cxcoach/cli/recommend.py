@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
-import msgspec
 
 from ..errors import ExitCode
 from ._common import Failure, load, write_output
@@ -193,9 +192,9 @@ def _parse_fields(spec: str | None) -> tuple[str, ...]:
 
 
 def _write_json(value: object) -> None:
-    from ..engine.render import to_json_bytes
+    from ..jsonsafe import to_json_text
 
-    write_output(msgspec.json.format(to_json_bytes(value), indent=2).decode() + "\n", None, is_json=True)
+    write_output(to_json_text(value) + "\n", None, is_json=True)
 
 
 def _file_failure(exc: CaseFileError) -> object:
