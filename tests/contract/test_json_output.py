@@ -1,4 +1,4 @@
-"""What commands write for programs (`echo_json`): json.dumps's document, written by msgspec, unsafe characters escaped."""
+"""What commands write for programs (`echo_json`): the document json.dumps gives, unsafe characters escaped."""
 
 from __future__ import annotations
 
