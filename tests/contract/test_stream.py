@@ -283,3 +283,50 @@ def test_a_caller_that_waits_for_each_answer_gets_it():
 def test_workers_is_for_the_stream_and_at_least_one(args, needle):
     res = CliRunner().invoke(recommend_command, args, input="{}")
     assert res.exit_code == ExitCode.USAGE and needle in res.output
+
+
+def _workers_of(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in children.read_text().split()] if children.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("killed", ["a worker", "the stream"])
+def test_a_killed_process_leaves_no_worker_behind_and_no_traceback(tmp_path, killed):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text((json.dumps(CASE) + "\n") * 40000)
+    with cases.open("rb") as stdin:
+        proc = subprocess.Popen([str(CXCOACH), "recommend", "--stream", "--workers", "2"], stdin=stdin,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    workers: list[int] = []
+    try:
+        assert json.loads(proc.stdout.readline())["line"] == 1  # the workers are answering
+        workers = _workers_of(proc.pid)
+        assert len(workers) == 2
+        os.kill(workers[0] if killed == "a worker" else proc.pid, 9)
+        proc.stdout.read()
+        proc.wait(timeout=60)
+        for _ in range(100):
+            if not any(_alive(w) for w in workers):
+                break
+            threading.Event().wait(0.1)
+        assert not any(_alive(w) for w in workers)
+        if killed == "a worker":
+            assert proc.returncode == ExitCode.INTERNAL
+            err = proc.stderr.read().decode()
+            assert "a worker process stopped (killed, or out of memory?) after" in err and "Traceback" not in err
+    finally:
+        proc.kill()
+        proc.wait()
+        for w in workers:  # what the test found alive must not outlive it
+            if _alive(w):
+                os.kill(w, 9)

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import os
 import select
 import signal
+import sys
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 import msgspec
 
+from ..errors import CxcoachError, ExitCode
 from ..playbook.model import Playbook
 from .case import parse_case, usable_id
 from .case_problems import CaseError, CaseProblem, shown
@@ -33,7 +36,7 @@ from .render import encode_line
 from .result import DEFAULT_FIELDS, CaseFailure, ErrorDetail
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor
 
 MAX_LINE_BYTES = 1024 * 1024
 _CHUNK = 64 * 1024  # bytes per read; a pipe holds this much
@@ -52,6 +55,12 @@ class StreamOptions:
     explain: bool = False
     fields: tuple[str, ...] = DEFAULT_FIELDS
     max_line_bytes: int = MAX_LINE_BYTES
+
+
+class WorkerLost(CxcoachError):
+    """A worker process ended without answering (killed from outside): the stream cannot go on in order."""
+
+    exit_code = ExitCode.INTERNAL
 
 
 @dataclass(slots=True)
@@ -161,15 +170,25 @@ def run_stream(playbook: Playbook, source: BinaryIO, sink: BinaryIO, options: St
             sink.write(data)
             sink.flush()
 
-    pool: ProcessPoolExecutor | None = None
+    lines = batches(source, options.max_line_bytes)
+    for batch in lines:
+        if workers > 1 and len(batch) >= 2 * _PART:
+            _answer_in_workers(playbook, itertools.chain([batch], lines), source, write, options, workers, counts)
+            break
+        write(answer_lines(playbook, batch, options))
+    return counts
+
+
+def _answer_in_workers(playbook: Playbook, lines: Iterator[list[Line]], source: BinaryIO,
+                       write: Callable[[tuple[bytes, int, int]], None], options: StreamOptions, workers: int,
+                       counts: StreamCounts) -> None:
+    """`run_stream` from the first batch that is worth the workers: batches out to them, answers back in order."""
+    from concurrent.futures import BrokenExecutor, Future
+
+    pool = _pool(playbook, options, workers)
     pending: deque[Future[tuple[bytes, int, int]]] = deque()
     try:
-        for batch in batches(source, options.max_line_bytes):
-            if pool is None:
-                if workers <= 1 or len(batch) < 2 * _PART:
-                    write(answer_lines(playbook, batch, options))
-                    continue
-                pool = _pool(playbook, options, workers)
+        for batch in lines:
             size = max(_PART, -(-len(batch) // workers))
             pending.extend(pool.submit(_answer_in_worker, batch[i:i + size]) for i in range(0, len(batch), size))
             waiting = _input_waiting(source)
@@ -177,10 +196,11 @@ def run_stream(playbook: Playbook, source: BinaryIO, sink: BinaryIO, options: St
                 write(pending.popleft().result())
         while pending:
             write(pending.popleft().result())
+    except BrokenExecutor:
+        raise WorkerLost(f"a worker process stopped (killed, or out of memory?) after {counts.answered} answers; "
+                         "the lines after them were not answered (--workers 1 answers in this process)") from None
     finally:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-    return counts
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def default_workers() -> int:
@@ -200,6 +220,7 @@ def _input_waiting(source: BinaryIO) -> bool:
 
 
 _worker_state: tuple[Playbook, StreamOptions] | None = None
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _pool(playbook: Playbook, options: StreamOptions, workers: int) -> ProcessPoolExecutor:
@@ -210,12 +231,20 @@ def _pool(playbook: Playbook, options: StreamOptions, workers: int) -> ProcessPo
 
     gc.freeze()  # the collector would otherwise touch, and so copy, every object the workers inherit
     context = multiprocessing.get_context("fork")
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(playbook, options))
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                               initargs=(playbook, options, os.getpid()))
 
 
-def _start_worker(playbook: Playbook, options: StreamOptions) -> None:
+def _start_worker(playbook: Playbook, options: StreamOptions, parent: int) -> None:
     global _worker_state
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
+    if sys.platform == "linux":
+        # A worker whose parent is killed (kill -9, out of memory) would wait for work forever: end with it.
+        import ctypes
+
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # it died before that
+            os._exit(0)
     _worker_state = (playbook, options)
 
 
