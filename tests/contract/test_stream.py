@@ -313,7 +313,8 @@ def test_a_killed_process_leaves_no_worker_behind_and_no_traceback(tmp_path, kil
         workers = _workers_of(proc.pid)
         assert len(workers) == 2
         os.kill(workers[0] if killed == "a worker" else proc.pid, 9)
-        proc.stdout.read()
+        if killed == "a worker":
+            proc.stdout.read()  # the stream goes on to the lost answer (a worker left behind would keep this open)
         proc.wait(timeout=60)
         for _ in range(100):
             if not any(_alive(w) for w in workers):
