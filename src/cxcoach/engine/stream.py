@@ -229,7 +229,6 @@ def _pool(playbook: Playbook, options: StreamOptions, workers: int) -> ProcessPo
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    gc.freeze()  # the collector would otherwise touch, and so copy, every object the workers inherit
     context = multiprocessing.get_context("fork")
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                                initargs=(playbook, options, os.getpid()))
@@ -238,6 +237,7 @@ def _pool(playbook: Playbook, options: StreamOptions, workers: int) -> ProcessPo
 def _start_worker(playbook: Playbook, options: StreamOptions, parent: int) -> None:
     global _worker_state
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
+    gc.freeze()  # a collection would touch, and so copy, all it inherited; none of that needs collecting here
     if sys.platform == "linux":
         # A worker whose parent is killed (kill -9, out of memory) would wait for work forever: end with it.
         import ctypes
