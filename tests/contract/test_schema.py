@@ -183,3 +183,21 @@ def test_stream_error_messages_are_in_the_chosen_language(lang, words):
     for data, word in zip(out, words, strict=True):
         assert word in data["errors"][0]["message"] and data["error"] == data["errors"][0]["message"]
         assert not list(ERRORS.iter_errors(data))
+
+
+def test_a_bug_on_one_case_is_still_an_error_object_for_json_readers(monkeypatch):
+    import cxcoach.engine
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom \x1b[2J")
+
+    monkeypatch.setattr(cxcoach.engine, "recommend", broken)
+    case = json.dumps({"id": 9, "received_at": "2026-03-06T16:00:00+08:00", "facts": {}})
+    res = CliRunner().invoke(recommend_command, ["-", "--format", "json"], input=case)
+    assert isinstance(res.exception, RuntimeError)  # the entry point reports it as a bug (exit 70)
+    data = json.loads(res.stdout)
+    assert not list(ERRORS.iter_errors(data)) and data["case"] == 9
+    assert data["errors"][0]["code"] == "X001" and "RuntimeError: 'boom" in data["errors"][0]["message"]
+    assert "\x1b" not in res.stdout
+    text = CliRunner().invoke(recommend_command, ["-"], input=case)
+    assert isinstance(text.exception, RuntimeError) and text.stdout == ""

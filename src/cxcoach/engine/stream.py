@@ -110,15 +110,18 @@ def answer(playbook: Playbook, raw: bytes, number: int, options: StreamOptions) 
         case = parse_case(playbook, data, now=options.now, overrides=options.overrides)
         result = recommend(playbook, case, explain=options.explain, locale=options.locale,
                            texts="texts" in options.fields)
-    except CaseError as exc:
-        return encode_line(failure(exc, options.locale, number, data)), False
-    except ValueError as exc:  # the calendar cannot place a deadline
-        problem = CaseProblem("C040", "$", {"detail": str(exc)[:200]})
-        return encode_line(failure(CaseError([problem]), options.locale, number, data)), False
-    except Exception as exc:  # a bug on one line must not cost the others their answers
-        problem = CaseProblem("X001", "$", {"detail": f"{type(exc).__name__}: {shown(str(exc))}"})
-        return encode_line(failure(CaseError([problem]), options.locale, number, data)), False
+    except Exception as exc:  # a bad line, or a bug on one line, must not cost the others their answers
+        return encode_line(failure(as_case_error(exc), options.locale, number, data)), False
     return encode_line(msgspec.structs.replace(result, line=number).select(options.fields)), True
+
+
+def as_case_error(exc: Exception) -> CaseError:
+    """What an exception from evaluating one case says: its problems, C040 (the calendar) or X001 (a bug)."""
+    if isinstance(exc, CaseError):
+        return exc
+    if isinstance(exc, ValueError):  # the calendar cannot place a deadline
+        return CaseError([CaseProblem("C040", "$", {"detail": str(exc)[:200]})])
+    return CaseError([CaseProblem("X001", "$", {"detail": f"{type(exc).__name__}: {shown(str(exc))}"})])
 
 
 def failure(exc: CaseError, locale: str, line: int | None = None, data: object = None) -> CaseFailure:
