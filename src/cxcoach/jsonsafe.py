@@ -51,4 +51,10 @@ def to_json_bytes(value: object, enc_hook: Callable[[Any], Any] | None = None) -
 
 def to_json_text(value: object, indent: int | None = 2, enc_hook: Callable[[Any], Any] | None = None) -> str:
     """One JSON document as text: indented by `indent` spaces, or on one line (`, ` and `: `) with None."""
-    return msgspec.json.format(to_json_bytes(value, enc_hook), indent=indent or 0).decode()
+    data = to_json_bytes(value, enc_hook)
+    try:
+        return msgspec.json.format(data, indent=indent or 0).decode()
+    except msgspec.DecodeError:  # msgspec does not read back the escape of a lone surrogate
+        import json
+
+        return json.dumps(json.loads(data), ensure_ascii=True, indent=indent)

@@ -53,3 +53,19 @@ def test_any_document_round_trips_with_every_unsafe_character_escaped(value, ind
     text.encode("utf-8")  # strict: a lone surrogate is escaped, not written
     assert not UNSAFE.search(text.replace("\n", "")) and "\u2028" not in text and "\u2029" not in text
     assert json.loads(text) == value
+
+
+@pytest.mark.parametrize("indent", [2, None])
+def test_a_lone_surrogate_is_written_as_an_escape(indent):
+    assert json.loads(_echo({"id": "x\ud800"}, indent=indent)) == {"id": "x\ud800"}
+
+
+def test_a_result_with_a_lone_surrogate_id_renders_as_json():
+    from cxcoach.engine import recommend
+    from cxcoach.engine.render import render_json
+
+    from ..engine.factory import case, playbook, rule, t
+
+    pb = playbook(rule("r", t("severity", "eq", "major"), steps=["listen"]))
+    result = recommend(pb, case({"severity": "major"}, id="T-\ud800"))
+    assert json.loads(render_json(result))["case"] == "T-\ud800"
