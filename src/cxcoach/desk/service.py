@@ -8,7 +8,9 @@ optimistic versioning: if another process appended to the same case
 meanwhile, the desk reloads, validates against the newer state and tries
 again, so no event is ever lost or applied to a stale state. The engine
 recomputes the stored deadlines only when the event changed something they
-depend on (`state.deadline_inputs`).
+depend on (`state.deadline_inputs`). A case that ends up closed gets its
+lasting report figures written in the same transaction
+(`report.cases.encode_lasting`), so monthly reports need not replay it.
 """
 
 from __future__ import annotations
@@ -135,7 +137,8 @@ class Desk:
         case_id = self.cases.create(uid=uid, external_id=external_id, playbook=self.playbook.id,
                                     received_at=received_at, events=events,
                                     state=state_columns(self.playbook, state), recorded_at=self.clock(),
-                                    snapshot=snapshot.encode(self.playbook, state, len(events)))
+                                    snapshot=snapshot.encode(self.playbook, state, len(events)),
+                                    figures=self._figures(received_at, state, len(events)))
         return self.cases.get(case_id) or self.find(case_id)
 
     def update(self, ref: str | int, *, stage: str | None = None, facts: Mapping[str, Any] | None = None,
@@ -164,6 +167,14 @@ class Desk:
             return EventRow(seq, when, "follow_up", by, note, None, {}, data)
 
         return self._append(ref, at, event)
+
+    def _figures(self, received_at: dt.datetime, state: CaseState, version: int) -> bytes | None:
+        """The case's lasting report figures to store with its state, if closed (the report reads them)."""
+        if state.is_open:
+            return None
+        from ..report.cases import CaseKey, encode_lasting  # the report imports the desk's state
+
+        return encode_lasting(self.playbook, CaseKey(0, "", received_at), state, version)
 
     @property
     def _stage_fact(self) -> str:
@@ -197,7 +208,8 @@ class Desk:
             columns = state_columns(self.playbook, after, (row.respond_due, row.resolve_due) if same else None)
             try:
                 self.cases.append(row.id, row.version, new, columns, recorded_at=self.clock(),
-                                  snapshot=snapshot.encode(self.playbook, after, row.version + 1))
+                                  snapshot=snapshot.encode(self.playbook, after, row.version + 1),
+                                  figures=self._figures(row.received_at, after, row.version + 1))
             except ConflictError:
                 continue
             return msgspec.structs.replace(row, version=row.version + 1, **columns)
