@@ -91,7 +91,8 @@ _HEAD_BY_EXTERNAL_ID = sa.select(*_CASE_COLUMNS, t.cases.c.snapshot).where(t.cas
 _EVENTS_OF = (sa.select(*_EVENT_COLUMNS).where(t.case_events.c.case_id == sa.bindparam("id"))
               .order_by(t.case_events.c.seq))
 _MOVE_STATE = (t.cases.update()
-               .where(t.cases.c.id == sa.bindparam("cid"), t.cases.c.version == sa.bindparam("expected"))
+               .where(t.cases.c.id == sa.bindparam("cid"), t.cases.c.version == sa.bindparam("expected"),
+                      t.cases.c.uid == sa.bindparam("cuid"))
                .values(version=sa.bindparam("version"), snapshot=sa.bindparam("snapshot"),
                        figures=sa.bindparam("figures"), **{name: sa.bindparam(name) for name in STATE_COLUMNS}))
 _ADD_EVENT = t.case_events.insert()
@@ -300,13 +301,15 @@ class CaseStore:
         return case_id
 
     def append(self, case_id: int, expected_version: int, event: EventRow, state: Mapping[str, Any],
-               recorded_at: dt.datetime, snapshot: bytes | None = None, figures: bytes | None = None) -> None:
+               recorded_at: dt.datetime, uid: str, snapshot: bytes | None = None,
+               figures: bytes | None = None) -> None:
         """Add event `expected_version + 1`, the new state, snapshot and lasting figures (None: none kept), or
-        ConflictError if another writer came first."""
+        ConflictError if another writer came first (or the case is gone: `uid` tells a case from a later one
+        given the same number)."""
         if event.seq != expected_version + 1:
             raise ValueError("an appended event is numbered version + 1")
-        move = {"cid": case_id, "expected": expected_version, "version": expected_version + 1, "snapshot": snapshot,
-                "figures": figures, **_state(state)}
+        move = {"cid": case_id, "cuid": uid, "expected": expected_version, "version": expected_version + 1,
+                "snapshot": snapshot, "figures": figures, **_state(state)}
         values = _event_values(case_id, event, recorded_at)
         if self.db.is_sqlite:
             with self.db.write() as conn:
