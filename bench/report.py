@@ -150,7 +150,7 @@ def replayed(fn: Any) -> Any:
 def library_times(target: str, month: Month, repeat: int) -> tuple[float, float]:
     """Best wall and CPU seconds of `build_monthly` on `target` (run in a fresh process by `--baseline`)."""
     playbook = load_playbook()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     walls, cpus = [], []
     with Store.open(target) as store:
         for _ in range(repeat):
@@ -179,7 +179,7 @@ def against(ref: str, targets: dict[str, str], month: Month, repeat: int) -> Non
                                          check=True, capture_output=True, text=True,
                                          env={**os.environ, "PYTHONPATH": src}).stdout.split()
                     runs = [float(x) for x in out]
-                    best[tree] = [min(a, b) for a, b in zip(best.get(tree, runs), runs)]
+                    best[tree] = [min(a, b) for a, b in zip(best.get(tree, runs), runs, strict=True)]
             (w0, c0), (w1, c1) = best[ref], best["this tree"]
             print(f"| {name} | {w0:.2f} / {c0:.2f} | {w1:.2f} / {c1:.2f} | {w1 / w0:.2f} / {c1 / c0:.2f} |")
 
@@ -187,9 +187,11 @@ def against(ref: str, targets: dict[str, str], month: Month, repeat: int) -> Non
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", type=int, default=100_000)
-    ap.add_argument("--months", type=int, default=24, help="months the cases are spread over (default: 24, the retention)")
+    ap.add_argument("--months", type=int, default=24,
+                    help="months the cases are spread over (default: 24, the retention)")
     ap.add_argument("--month", default="2026-11", help="the reported month (the last one filled)")
-    ap.add_argument("--sqlite", type=Path, default=None, help="SQLite file (default: /tmp/cxcoach-bench-report-N.sqlite3)")
+    ap.add_argument("--sqlite", type=Path, default=None,
+                    help="SQLite file (default: /tmp/cxcoach-bench-report-N.sqlite3)")
     ap.add_argument("--pg-schema", default=None, help="PostgreSQL schema at $CXCOACH_TEST_PG (default: bench_report_N)")
     ap.add_argument("--no-pg", action="store_true")
     ap.add_argument("--repeat", type=int, default=3)
@@ -221,7 +223,7 @@ def main() -> None:
     if args.baseline:
         against(args.baseline, targets, month, args.repeat)
         return
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     results: dict[str, dict[str, Any]] = {}
     for name, target in targets.items():
         with Store.open(target) as store:
@@ -239,7 +241,7 @@ def main() -> None:
                                    "replayed": logs, "month": f"{report.figure('received').value:.0f} received, "
                                                              f"{read:,} cases read"}
             for fmt in ("json", "csv", "md", "html"):
-                row[fmt] = timed(lambda f=fmt: render(report, f), args.repeat)[:3]
+                row[fmt] = timed(lambda report=report, fmt=fmt: render(report, fmt), args.repeat)[:3]
             for fmt in ("json", "html"):
                 row[f"cli {fmt}"] = command_times([sys.executable, "-m", "cxcoach", "report", "monthly", "--month",
                                                    str(month), "--db", target, "--format", fmt], args.repeat)

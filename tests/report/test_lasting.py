@@ -21,7 +21,7 @@ from cxcoach.store import Store
 from cxcoach.store import tables as t
 
 OCT, NOV = Month(2026, 10), Month(2026, 11)
-AFTER = dt.datetime(2026, 12, 3, tzinfo=dt.timezone.utc)
+AFTER = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def playbook():
 
 
 def _reports(store: Store, playbook) -> list[str]:
-    mid = dt.datetime(2026, 11, 16, 10, tzinfo=dt.timezone.utc)
+    mid = dt.datetime(2026, 11, 16, 10, tzinfo=dt.UTC)
     return [render(build_monthly(store.cases, playbook, m, now=AFTER, as_of=as_of), "json")
             for m, as_of in ((NOV, None), (NOV, mid), (OCT, None))]
 
