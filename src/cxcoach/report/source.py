@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import defaultdict
 from typing import Any
 
 import msgspec
@@ -24,31 +23,32 @@ def month_figures(cases: CaseStore, playbook: Playbook, month: Month, *,
     """Figures of every case that lived in `month` or the month before: (as of `as_of`, as of the month's start).
 
     Two queries: the cases active in the two months with their stored lasting
-    figures, then the logs up to `as_of` of the cases those do not serve.
+    figures, then the logs up to `as_of` of the cases those do not serve at
+    every instant the report takes them at.
     """
     tz = playbook.calendar.timezone
     start, before = month.start(tz), month.previous.start(tz)
     rows, logs = _read(cases, playbook, (before, start, as_of), month.end(tz))
     current, previous = [], []
     for row, lasting in rows:
-        log = logs.get(row.id, [])
+        log = logs.get(row.id)
         then = None
         if row.received_at < start:
-            if lasting is not None:
+            if log is None and lasting is not None:
                 then = lasting.at(row, start, reopened_before=lasting.reopened if row.received_at < before else 0)
             else:
+                log = log or []
                 old = reopened_by(playbook, row, log, before) if row.received_at < before else 0
                 then = case_figures(playbook, row, log, as_of=start, reopened_before=old)
             if then is not None:
                 previous.append(then)
-            if then is not None and not then.is_open and (lasting is not None or
-                                                          not any(start <= e.at < as_of for e in log)):
+            if then is not None and not then.is_open and (log is None or not any(start <= e.at < as_of for e in log)):
                 continue  # closed before the month and untouched in it: in none of its figures
         before_now = then.reopened if then else 0
         if lasting is not None:
             now: CaseFigures | None = lasting.at(row, as_of, reopened_before=before_now)
         else:
-            now = case_figures(playbook, row, log, as_of=as_of, reopened_before=before_now)
+            now = case_figures(playbook, row, log or [], as_of=as_of, reopened_before=before_now)
         if now is not None:
             current.append(now)
     return current, previous
@@ -70,21 +70,23 @@ _EVENT_COLUMNS = (t.case_events.c.case_id, t.case_events.c.seq, sa.type_coerce(t
 def _read(cases: CaseStore, playbook: Playbook, instants: tuple[dt.datetime, dt.datetime, dt.datetime],
           end: dt.datetime) -> tuple[list[tuple[CaseKey, CaseFigures | None]], dict[int, list[EventRow]]]:
     """The cases that lived in [previous month's start, end), oldest first, each with its stored lasting
-    figures if they serve every instant the report takes it at; and the logs before `until` of the others.
+    figures if they serve at `until` (its last event came before); and the logs before `until` of the cases
+    those do not serve at every instant the report takes them at.
 
     `instants` are (the previous month's start, the month's start, `until`):
-    a case is taken at the first of them after it was received (at the
-    previous month's start only for its reopenings before), so its lasting
-    figures serve if its last event came before that one. Reading a log is what `active_between` and `events` give,
-    cut to what a report needs: no event after the report's instant, no
-    `recorded_at`; each value decoded once by the fastest means: the JSON
-    columns as text by msgspec, `at` by `UTCDateTime` itself, skipping
-    SQLAlchemy's processors, which cost ~30 µs an event.
+    a case is taken at each of them after it was received (at the previous
+    month's start only for its reopenings before), so its lasting figures
+    serve at all of them if its last event came before the first. Reading a
+    log is what `active_between` and `events` give, cut to what a report
+    needs: no event after the report's instant, no `recorded_at`; each value
+    decoded once by the fastest means: the JSON columns as text by msgspec,
+    `at` by `UTCDateTime` itself, skipping SQLAlchemy's processors, which
+    cost ~30 µs an event.
     """
     c, e = t.cases.c, t.case_events.c
     decode = _decode_json
     start, until = instants[0], instants[-1]
-    logs: dict[int, list[EventRow]] = defaultdict(list)
+    logs: dict[int, list[EventRow]] = {}
     rows: list[tuple[CaseKey, CaseFigures | None]] = []
     with cases.db.read() as conn:
         utc = functools.partial(t.UTCDateTime().process_result_value, dialect=conn.dialect)
@@ -92,10 +94,11 @@ def _read(cases: CaseStore, playbook: Playbook, instants: tuple[dt.datetime, dt.
                  .where(_lived(start, end)).order_by(c.id))
         for i, ref, received, updated, version, blob in conn.execute(query).all():
             key = CaseKey(i, ref or str(i), received)
-            lasting = decode_lasting(playbook, blob, version)
-            first = next((x for x in instants if received < x), until)
-            rows.append((key, lasting if lasting is not None and updated < first else None))
-        need = [key.id for key, lasting in rows if lasting is None]
+            lasting = decode_lasting(playbook, blob, version) if updated < until else None
+            rows.append((key, lasting))
+            if lasting is None or updated >= next((x for x in instants if received < x), until):
+                logs[i] = []
+        need = list(logs)
         for i in range(0, len(need), 500):  # by key: a join on the test would read every log on PostgreSQL
             logq = (sa.select(*_EVENT_COLUMNS).where(e.case_id.in_(need[i:i + 500]), e.at < until)
                     .order_by(e.case_id, e.seq))
