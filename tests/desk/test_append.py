@@ -3,20 +3,12 @@ writes over another writer's events nor lets one through that the stored case wo
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from cxcoach.desk import Desk, EventRejected
 from cxcoach.playbook import load_playbook
 from cxcoach.store import Store
-
-TZ = dt.timezone(dt.timedelta(hours=8))
-T0 = dt.datetime(2026, 3, 6, 10, 0, tzinfo=TZ)
-
-
-def at(minutes: float) -> dt.datetime:
-    return T0 + dt.timedelta(minutes=minutes)
+from tests.desk.test_cases import at
 
 
 @pytest.fixture(scope="module")
