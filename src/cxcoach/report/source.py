@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import msgspec
 import sqlalchemy as sa
@@ -89,7 +90,9 @@ def _read(cases: CaseStore, playbook: Playbook, instants: tuple[dt.datetime, dt.
     logs: dict[int, list[EventRow]] = {}
     rows: list[tuple[CaseKey, CaseFigures | None]] = []
     with cases.db.read() as conn:
-        utc = functools.partial(t.UTCDateTime().process_result_value, dialect=conn.dialect)
+        # `at` is never NULL, so what comes back is always an instant
+        utc = cast(Callable[[Any], dt.datetime],
+                   functools.partial(t.UTCDateTime().process_result_value, dialect=conn.dialect))
         query = (sa.select(c.id, c.external_id, c.received_at, c.updated_at, c.version, c.figures)
                  .where(_lived(start, end)).order_by(c.id))
         for i, ref, received, updated, version, blob in conn.execute(query).all():
