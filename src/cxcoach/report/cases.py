@@ -220,7 +220,7 @@ def encode_lasting(playbook: Playbook, row: CaseKey | CaseRow, state: CaseState,
     key = lasting_key(playbook)
     if key is None or state.is_open or state.paused_since is not None:
         return None
-    figures = figures_of(playbook, row, state, as_of=state.last_at)
+    figures = figures_of(playbook, row, state, as_of=max(state.last_at, state.received_at))
     try:
         return _encoder.encode(_Lasting(key, version, figures))
     except UnicodeEncodeError:
