@@ -7,11 +7,11 @@
 The store holds `--months` months of the demo's cases (`cxcoach demo`'s
 planner, `--cases / --months` a month, the reported month last). Building
 it goes around the desk for speed: each planned case is folded and its
-state row and lasting figures computed by the desk's own functions, then
+state row, snapshot and lasting figures computed by the desk's own functions, then
 written in bulk (the demo command itself records every event through the
 desk). Then, per backend, side by side: the library call (query, per-case
-figures, month over month), the same with the stored figures ignored (every
-log replayed, as for cases closed before revision 0004), each renderer,
+figures, month over month), the same with the stored figures and states ignored
+(every log replayed, as for cases closed before revision 0004), each renderer,
 best and median of `--repeat` runs, and the whole `cxcoach report monthly`
 command in a fresh process (imports and playbook load included), with the
 process's CPU time beside the wall time (a loaded machine stretches wall
@@ -41,6 +41,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from cxcoach.desk import snapshot
 from cxcoach.desk.state import fold, state_columns, workflow
 from cxcoach.playbook import load_playbook
 from cxcoach.report import Month, build_monthly, source
@@ -83,7 +84,8 @@ def case_rows(playbook: Any, month: Month, months: int, per_month: int) -> tuple
             figures = encode_lasting(playbook, CaseKey(case_id, f"B-{case_id}", plan.received_at), folded, len(log))
             cases.append({"id": case_id, "uid": f"bench{case_id:027d}", "external_id": f"B-{case_id}",
                           "playbook": playbook.id, "received_at": plan.received_at, "version": len(log),
-                          "figures": figures, **state_columns(playbook, folded)})
+                          "snapshot": snapshot.encode(playbook, folded, len(log)), "figures": figures,
+                          **state_columns(playbook, folded)})
             events += [{"case_id": case_id, "seq": e.seq, "at": e.at, "kind": e.kind, "by_role": e.by, "note": e.note,
                         "stage": e.stage, "facts": e.facts, "data": e.data, "recorded_at": e.at} for e in log]
         m = m.next
@@ -138,13 +140,13 @@ def command_times(cmd: list[str], repeat: int) -> tuple[float, float, float]:
 
 
 def replayed(fn: Any) -> Any:
-    """`fn()` with the stored lasting figures ignored: every case's log replayed."""
-    keep = source.decode_lasting
-    source.decode_lasting = lambda *args: None  # type: ignore[assignment]
+    """`fn()` with the stored lasting figures and folded states ignored: every case's log replayed."""
+    keep = source.decode_lasting, source.decode_state
+    source.decode_lasting = source.decode_state = lambda *args: None  # type: ignore[assignment]
     try:
         return fn()
     finally:
-        source.decode_lasting = keep
+        source.decode_lasting, source.decode_state = keep
 
 
 def library_times(target: str, month: Month, repeat: int) -> tuple[float, float]:
@@ -204,7 +206,7 @@ def main() -> None:
         return
     playbook = load_playbook()
     per_month = args.cases // args.months
-    tag = f"{per_month * args.months}_{args.months}_s{SCHEMA_VERSION}"  # a store per schema: figures since 4
+    tag = f"{per_month * args.months}_{args.months}_s{SCHEMA_VERSION}b"  # a store per schema and fill
     targets = {"SQLite": str(args.sqlite or Path(f"/tmp/cxcoach-bench-report-{tag}.sqlite3"))}
     if not args.no_pg:
         targets["PostgreSQL"] = pg_target(args.pg_schema or f"bench_report_{tag}")
@@ -259,7 +261,7 @@ def main() -> None:
         cells = [f"{results[n][key][0]:.2f} / {results[n][key][1]:.2f} ({results[n][key][2]:.2f})" for n in names]
         ratio = f" | {results[names[1]][key][1] / results[names[0]][key][1]:.2f}" if len(names) == 2 else ""
         label = {"library": "build_monthly (query + figures)",
-                 "replayed": "build_monthly, stored figures ignored (every log replayed)", "json": "render json",
+                 "replayed": "build_monthly, nothing stored used (every log replayed)", "json": "render json",
                  "csv": "render csv", "md": "render md", "html": "render html (charts)"}.get(
                      key, f"`cxcoach report monthly --format {key[4:]}`")
         print(f"| {label} | " + " | ".join(cells) + ratio + " |")
