@@ -182,7 +182,9 @@ def _deadlines(playbook: Playbook, state: CaseState, facts: dict[str, Any], as_o
     return tuple(out)
 
 
-FIGURES_FORMAT = 1  # bump when what `figures_of` computes changes: stored figures are then recomputed from logs
+# bump when what `figures_of` computes changes, or what the engine's `main_deadlines` and calendar give for the
+# same case: stored figures are then recomputed from logs
+FIGURES_FORMAT = 1
 
 
 class _Lasting(msgspec.Struct, frozen=True, array_like=True):
