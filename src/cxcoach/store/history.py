@@ -195,9 +195,9 @@ def _session(row: Sequence[Any]) -> SessionRow:
 def _insert(conn: sa.Connection, table: sa.Table) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT (both SQLite and PostgreSQL have it)."""
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
-        return pg_insert(table)
+        return postgresql_insert(table)
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(table)
@@ -330,9 +330,7 @@ class Store:
             result = conn.execute(t.sessions.insert().values(
                 trainee_id=trainee.id, playbook=playbook, drill=drill, drill_title=drill_title, seed=int(seed),
                 mode=mode, lang=lang, started_at=_iso(self.clock())))
-            key = result.inserted_primary_key
-            assert key is not None  # an INSERT of one row
-            return int(key[0])
+            return int(result.inserted_primary_key[0])  # type: ignore[index]  # one row inserted: its key is there
 
     def add_turn(self, session_id: int, kind: str, text: str = "", *, customer: str = "", node: str = "",
                  detail: Mapping[str, Any] | None = None) -> int:
