@@ -143,6 +143,7 @@ def test_list_says_when_a_rule_moves_deadlines_with_time_alone(db_target: str, e
     then: {deadlines: {respond: 30m}}
 """).path
     runner = CliRunner()
+    assert runner.invoke(main, ["case", "open", "--set", "severity=general", "--db", db_target]).exit_code == 0
     for playbook, note in ((None, False), (folder, True)):
         args = ["case", "list", "--db", db_target, *(["--playbook", playbook] if playbook else [])]
         out = runner.invoke(main, args)

@@ -2,21 +2,28 @@
 
 Every subcommand takes `--db PATH|URL` (else $CXCOACH_DB, else the user data
 folder), `--playbook` and `--format text|json`. Times are read and shown in
-the playbook's time zone with the offset. Exit codes: 1 bad input or store
-problem, 3 event rejected by the playbook's rules, 4 no such case.
+the playbook's time zone with the offset. Exit codes (`errors.ExitCode`): 1
+bad input or store problem, 2 a bad option, 4 an input or database that
+cannot be read, 7 an event the playbook's rules refuse, 8 no such case.
+With `--format json` an error is also a JSON object on stdout
+(`{"error", "exit_code", "problems"?}`), so a script reading stdout always
+gets JSON. A command that only reads (`list`, `show`, `archive`) never
+creates a database: a mistyped `--db` path is an error, not an empty queue.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..errors import ExitCode
+from ..errors import CxcoachError, ExitCode
 from ._common import Failure, echo, echo_json, load, playbook_option, write_output
 
 if TYPE_CHECKING:
@@ -27,12 +34,38 @@ if TYPE_CHECKING:
 class Rejected(Failure):
     exit_code = ExitCode.REFUSED
 
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("event rejected, nothing was written:\n  " + "\n  ".join(problems))
+        self.problems = problems
+
 
 class NotFound(Failure):
     exit_code = ExitCode.NOT_FOUND
 
 
+def _json_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """With --format json, an error is also a JSON object on stdout; an explained library error keeps its code."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            try:
+                return command(*args, **kwargs)
+            except CxcoachError as exc:  # anything explained that a command did not translate itself
+                raise Failure(str(exc), exc.exit_code) from None
+        except click.ClickException as exc:
+            if kwargs.get("fmt") == "json":
+                error: dict[str, Any] = {"error": exc.format_message(), "exit_code": exc.exit_code}
+                if isinstance(exc, Rejected):
+                    error["problems"] = exc.problems
+                echo_json(error)
+            raise
+
+    return run
+
+
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = _json_errors(command)
     for option in reversed((
         click.option("--db", "db", default=None, metavar="PATH|URL",
                      help="SQLite file or postgresql://user@host/db (default: $CXCOACH_DB, else the user data folder)."),
@@ -47,14 +80,20 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
 class _Ctx:
     """Opens the playbook and store once per command and turns library errors into exit codes."""
 
-    def __init__(self, db: str | None, playbook_path: Path | None, lang: str | None) -> None:
+    def __init__(self, db: str | None, playbook_path: Path | None, lang: str | None, *, reading: bool = False) -> None:
         from ..desk import Desk
-        from ..store import Store, StoreError, resolve_db
+        from ..store import ENV_DB, Store, StoreError, resolve_db
 
+        if db is not None and not db.strip():
+            raise click.BadParameter("empty; give a SQLite file path or postgresql://user@host/db", param_hint="--db")
         self.playbook = load(playbook_path)
         self.lang = lang or self.playbook.default_locale
+        target = resolve_db(db)
+        if reading and isinstance(target, Path) and (db or os.environ.get(ENV_DB)) and not target.exists():
+            raise Failure(f"no database at {target}; check --db / {ENV_DB} (`case open` or `case import` "
+                          "creates one)", ExitCode.INPUT)
         try:
-            self.store = Store.open(resolve_db(db))
+            self.store = Store.open(target)
         except StoreError as exc:
             raise Failure(str(exc)) from None
         self.desk: Desk = Desk(self.store, self.playbook)
@@ -75,25 +114,80 @@ class _Ctx:
 
     def run(self, action: Callable[[], Any]) -> Any:
         from ..desk import CaseNotFound, EventRejected
-        from ..desk.forms import FormError
-        from ..store import StoreError
 
         try:
             return action()
         except EventRejected as exc:
-            raise Rejected("event rejected, nothing was written:\n  " + "\n  ".join(exc.problems)) from None
+            raise Rejected(exc.problems) from None
         except CaseNotFound as exc:
             raise NotFound(str(exc)) from None
-        except (StoreError, FormError) as exc:
-            raise Failure(str(exc)) from None
+        except CxcoachError as exc:  # the store, a form, an id: explained, with its own code
+            raise Failure(str(exc), exc.exit_code) from None
         finally:
             self.store.close()
 
 
 def _sets(pairs: tuple[str, ...]) -> dict[str, str]:
+    """--set FACT=VALUE items; one fact given two different values is a mistake, not "the last wins"."""
     from .recommend import _parse_sets
 
-    return _parse_sets(pairs)
+    out = _parse_sets(pairs)
+    seen: dict[str, str] = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        key, value = key.strip(), value.strip()
+        if seen.setdefault(key, value) != value:
+            raise click.BadParameter(f"{key} is given twice, as {seen[key]!r} and {value!r}; give it once",
+                                     param_hint="--set")
+    return out
+
+
+def _one_line(text: str) -> str:
+    """Case text (notes, fact values) for one line of a listing: controls dropped, line breaks shown as ⏎."""
+    from ..sanitize import strip_controls
+
+    return strip_controls(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", " ⏎ "))
+
+
+_CASE_FILE_KEYS = ("id", "received_at", "now", "facts")
+
+
+def _read_case_file(source: str) -> tuple[dict[str, Any], Callable[[str], str]]:
+    """A case file's mapping and a function giving `file:line:col` of a top-level key; Failure says what is wrong.
+
+    The same reader and limits as `recommend` (inputs.py, the YAML loader); a case for the desk holds
+    no pauses (they come from its events).
+    """
+    from ..inputs import InputError, read_input
+    from ..playbook.yamlsource import parse_yaml_bytes
+
+    try:
+        raw, name = read_input(source, "case file")
+    except InputError as exc:
+        raise Failure(str(exc), exc.exit_code) from None
+    if not raw.strip():
+        raise Failure(f"{name}: empty; a case is YAML or JSON with received_at and facts, e.g. "
+                      "{received_at: '2026-03-06 16:00', facts: {severity: major}}")
+    doc, problems = parse_yaml_bytes(raw, name)
+    errors = [p for p in problems if p.severity == "error"]
+    if doc is None or errors:
+        raise Failure("\n".join(p.format() for p in errors or problems) or f"{name}: cannot read the case")
+
+    def where(key: str, *, of_key: bool = False) -> str:
+        line, col = doc.position((key,), key=of_key) if key else (1, 1)
+        return f"{name}:{line}:{col}"
+
+    data = doc.data
+    if not isinstance(data, dict):
+        raise Failure(f"{where('')}: a case is a mapping with received_at and facts, not {type(data).__name__}")
+    for key in data:
+        if key not in _CASE_FILE_KEYS:
+            extra = " (pauses come from the case's events)" if key == "pauses" else ""
+            raise Failure(f"{where(str(key), of_key=True)}: {key!r} cannot be given when opening a case{extra}; "
+                          f"a case file holds {', '.join(_CASE_FILE_KEYS)}")
+    if data.get("facts") is not None and not isinstance(data["facts"], dict):
+        raise Failure(f"{where('facts')}: facts is a mapping of fact: value, not {type(data['facts']).__name__}")
+    return data, where
 
 
 def _row_json(row: CaseRow, tz: str, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -138,26 +232,32 @@ def case() -> None:
 def open_case(case_file: str | None, sets: tuple[str, ...], external_id: str | None, at: str | None, by: str | None,
               note: str, db: str | None, playbook_path: Path | None, fmt: str, lang: str | None) -> None:
     """Record a new case (the same case format as `recommend`) and print it with its id."""
-    raw: dict[str, Any] = {}
-    if case_file is not None:
-        from .recommend import _read_case
+    from ..desk import TimeError, parse_time
+    from ..desk.validate import BadExternalId, check_external_id
 
-        data = _read_case(case_file)
-        if not isinstance(data, dict):
-            raise Failure(f"{case_file}: a case is a mapping with received_at and facts")
-        raw = data
-        unknown = sorted(set(raw) - {"id", "received_at", "now", "facts"})
-        if unknown:
-            raise Failure(f"{case_file}: {', '.join(unknown)} cannot be given when opening a case "
-                          "(pauses come from the case's events)")
+    raw: dict[str, Any] = {}
+    where: Callable[[str], str] = lambda key: str(case_file)  # noqa: E731
+    if case_file is not None:
+        raw, where = _read_case_file(case_file)
     ctx = _Ctx(db, playbook_path, lang)
     facts = dict(raw.get("facts") or {})
     facts.update(_sets(sets))
     received = ctx.time(at, "--at")
-    if received is None and raw.get("received_at") is not None:
-        received = ctx.time(str(raw["received_at"]) if not isinstance(raw["received_at"], dt.datetime)
-                            else raw["received_at"].isoformat(), "received_at")
-    ext = external_id or (str(raw["id"]) if raw.get("id") is not None else None)
+    given = raw.get("received_at")
+    if received is None and given is not None:
+        text = given.isoformat() if isinstance(given, (dt.datetime, dt.date)) else given
+        try:
+            if not isinstance(text, str):
+                raise TimeError(f"{text!r} is not a time; write e.g. 2026-03-06T16:00+08:00")
+            received = parse_time(text, ctx.tz, what="received_at")
+        except TimeError as exc:
+            raise Failure(f"{where('received_at')}: received_at: {exc}") from None
+    ext = external_id
+    if ext is None and raw.get("id") is not None:
+        try:
+            ext = check_external_id(raw["id"])
+        except BadExternalId as exc:
+            raise Failure(f"{where('id')}: {exc}") from None
     row = ctx.run(lambda: ctx.desk.open(facts=facts, received_at=received, external_id=ext, by=by, note=note))
     _print_row(ctx, row, fmt, "opened")
 
@@ -209,10 +309,11 @@ def follow_up(ref: str, satisfaction: str, scores: tuple[str, ...], at: str | No
 @click.option("--db", "db", default=None, metavar="PATH|URL")
 @playbook_option
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None)
+@_json_errors
 def show(ref: str, now: str | None, form_id: str | None, fmt: str, output: Path | None, db: str | None,
          playbook_path: Path | None, lang: str | None) -> None:
     """The timeline, deadlines and current recommendations (or a filled form)."""
-    ctx = _Ctx(db, playbook_path, lang)
+    ctx = _Ctx(db, playbook_path, lang, reading=True)
     when = ctx.time(now, "--now")
     view = ctx.run(lambda: ctx.desk.show(ref, now=when, locale=ctx.lang))
     if form_id is not None:
@@ -269,11 +370,11 @@ def _view_text(ctx: _Ctx, view: CaseView) -> str:
         if e.stage:
             what = f"-> {_label(ctx, 'stage', e.stage)}"
         if e.facts:
-            what = (what + " " + ", ".join(f"{k}={clean(str(v))}" for k, v in e.facts.items())).strip()
+            what = (what + " " + ", ".join(f"{k}={_one_line(str(v))}" for k, v in e.facts.items())).strip()
         if e.data:
             what = (what + f" satisfaction={e.data.get('satisfaction')}").strip()
         who = f" [{e.by}]" if e.by else ""
-        note = f" — {clean(e.note)}" if e.note else ""
+        note = f" — {_one_line(e.note)}" if e.note else ""
         lines.append(f"  {e.seq:>3}. {show_time(e.at, tz)}{who} {what}{note}".rstrip())
     if state.pauses:
         spans = ", ".join(f"{show_time(s, tz)} – {show_time(e, tz) if e else 'now'}" for s, e in state.pauses)
@@ -313,7 +414,7 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
     from ..desk import TimeError, parse_span, show_time
     from ..sanitize import strip_controls as clean
 
-    ctx = _Ctx(db, playbook_path, lang)
+    ctx = _Ctx(db, playbook_path, lang, reading=True)
     when = ctx.time(now, "--now") or ctx.desk.clock()
     try:
         span = parse_span(due_within) if due_within else None
@@ -350,7 +451,7 @@ def archive_cases(before: str | None, output: Path, purge: bool, now: str | None
     """Write closed cases past retention to an archive, verify it, and (with --purge) delete them."""
     from ..desk.archive import archive, earliest_cutoff
 
-    ctx = _Ctx(db, playbook_path, lang)
+    ctx = _Ctx(db, playbook_path, lang, reading=True)
     when = ctx.time(now, "--now") or ctx.desk.clock()
     cutoff = ctx.time(before, "--before") or earliest_cutoff(ctx.playbook, when)
     result = ctx.run(lambda: archive(ctx.desk, before=cutoff, output=output, purge=purge, now=when))

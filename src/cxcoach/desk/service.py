@@ -29,7 +29,7 @@ from ..store import ConflictError, Store, StoreError, utc_now
 from ..store.cases import CaseRow, CaseStore, EventRow
 from . import snapshot
 from .state import CaseState, clock_inputs, deadline_inputs, fold, start, state_columns, step, workflow
-from .validate import EventRejected, check_follow_up, check_open, check_update
+from .validate import EventRejected, check_external_id, check_follow_up, check_open, check_update
 
 CONFLICT_RETRIES = 60  # each after a short random wait, so racing writers spread out
 
@@ -98,9 +98,7 @@ class Desk:
         received = received_at or at
         typed = check_open(self.playbook, received_at=received, at=at, by=by, facts=facts or {}, tz=self.tz)
         if external_id is not None:
-            external_id = external_id.strip()
-            if not external_id or len(external_id) > 200:
-                raise EventRejected(["an external id is 1 to 200 characters"])
+            external_id = check_external_id(external_id)
         event = EventRow(1, at, "open", by, note, None, typed)
         return self._create(secrets.token_hex(16), external_id, received, [event])
 
@@ -112,6 +110,8 @@ class Desk:
 
         `later` holds (at, stage, facts, by, note) for each event after the opening one.
         """
+        if external_id is not None:
+            external_id = check_external_id(external_id)
         typed = check_open(self.playbook, received_at=received_at, at=received_at, by=by, facts=facts, tz=self.tz)
         events = [EventRow(1, received_at, "open", by, note, None, typed)]
         state = step(self.playbook, start(self.playbook, received_at), events[0])

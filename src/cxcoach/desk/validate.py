@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from ..engine.case import CaseError, parse_case
 from ..conditions.compile import compile_condition
+from ..engine.case import CaseError, parse_case
 from ..engine.recommend import _no_overdue
 from ..errors import CxcoachError, ExitCode
 from ..playbook.model import Playbook
 from ..problems import did_you_mean
+from ..sanitize import brief, one_line
 from .state import CaseState, _typed, stage_of, workflow
 from .times import show_time
 
@@ -37,6 +39,46 @@ class EventRejected(CxcoachError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)
         super().__init__("event rejected, nothing was written: " + "; ".join(self.problems))
+
+
+MAX_EXTERNAL_ID = 200  # the column's width
+
+
+class BadExternalId(CxcoachError):
+    """An external id that cannot name a case: the message says which rule it breaks."""
+
+    exit_code = ExitCode.INVALID
+
+
+def check_external_id(value: object) -> str:
+    """The ticket system's id as stored (surrounding spaces dropped), or BadExternalId.
+
+    People read, type and paste these ids, so an id is one line of plain text:
+    no control, format (zero-width, bidi) or unusual space characters, nothing
+    that NFKC folds to other characters (a full-width `Ｔ-1` beside `T-1` would
+    be two cases that look alike), at most 200 characters, and not starting
+    with `#`, which names a case by number (`#17`).
+    """
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise BadExternalId(f"an external id is text or a whole number, not {type(value).__name__}")
+    text = str(value).strip(" ")
+    shown = one_line(brief(text, 40))
+    if not text:
+        raise BadExternalId("an empty external id; leave --id out to number the case, or give the ticket's id")
+    if len(text) > MAX_EXTERNAL_ID:
+        raise BadExternalId(f"external id {shown} is {len(text)} characters long; at most {MAX_EXTERNAL_ID}")
+    odd = next((c for c in text if unicodedata.category(c)[0] == "C"
+                or (c != " " and unicodedata.category(c)[0] == "Z")), None)
+    if odd is not None:
+        name = unicodedata.name(odd, "a control character")
+        raise BadExternalId(f"external id {shown} holds U+{ord(odd):04X} ({name}); an id is one line of visible "
+                            "characters")
+    if unicodedata.normalize("NFKC", text) != text:
+        raise BadExternalId(f"external id {shown} holds look-alike characters; write it as "
+                            f"{one_line(brief(unicodedata.normalize('NFKC', text), 40))}")
+    if text.startswith("#"):
+        raise BadExternalId(f"external id {shown} starts with '#', which names a case by its number; drop the '#'")
+    return text
 
 
 def typed_facts(playbook: Playbook, facts: Mapping[str, Any], received_at: dt.datetime, problems: list[str]) -> dict[str, Any]:

@@ -86,6 +86,7 @@ _EVENT_COLUMNS = (t.case_events.c.seq, t.case_events.c.at, t.case_events.c.kind,
 
 # statements built once (the append path runs them for every event)
 _CASE_BY_ID = sa.select(*_CASE_COLUMNS).where(t.cases.c.id == sa.bindparam("id"))
+_CASE_BY_EXTERNAL_ID = sa.select(*_CASE_COLUMNS).where(t.cases.c.external_id == sa.bindparam("ref"))
 _HEAD_BY_ID = sa.select(*_CASE_COLUMNS, t.cases.c.snapshot).where(t.cases.c.id == sa.bindparam("id"))
 _HEAD_BY_EXTERNAL_ID = sa.select(*_CASE_COLUMNS, t.cases.c.snapshot).where(t.cases.c.external_id == sa.bindparam("ref"))
 _EVENTS_OF = (sa.select(*_EVENT_COLUMNS).where(t.case_events.c.case_id == sa.bindparam("id"))
@@ -103,6 +104,28 @@ _MOVE_AND_ADD = t.case_events.insert().from_select(
     ["case_id", *_EVENT_FIELDS],
     sa.select(_MOVED.c.id, *(sa.bindparam(f"event_{name}", type_=t.case_events.c[name].type) for name in _EVENT_FIELDS))
 ).returning(t.case_events.c.seq)
+
+
+class AmbiguousRef(StoreError):
+    """A bare number that is one case's external id and another case's number."""
+
+
+def _lookup(conn: sa.Connection, ref: str | int, by_external: Any, by_id: Any) -> Any:
+    """The row `ref` names (see `CaseStore.find`), or None; AmbiguousRef when a bare number names two cases."""
+    text = str(ref).strip()
+    if text.startswith("#"):
+        number = text[1:]
+        return (conn.execute(by_id, {"id": int(number)}).first()
+                if number.isascii() and number.isdigit() and len(number) < 10 else None)
+    row = conn.execute(by_external, {"ref": text}).first()
+    numeric = text.isascii() and text.isdigit() and len(text) < 10
+    if not numeric:
+        return row
+    other = conn.execute(by_id, {"id": int(text)}).first()
+    if row is not None and other is not None and other[0] != row[0]:
+        raise AmbiguousRef(f"{text!r} names two cases: the external id of case #{row[0]} and the number of case "
+                           f"#{other[0]}; write #{row[0]} or #{other[0]}")
+    return row if row is not None else other
 
 
 def _case(row: Sequence[Any]) -> CaseRow:
@@ -136,12 +159,13 @@ class CaseStore:
         return None if row is None else _case(row)
 
     def find(self, ref: str | int) -> CaseRow | None:
-        """A case by external id, else by number (so `T-1042` and `17` both work wherever an ID is taken)."""
-        text = str(ref).strip()
+        """A case by external id, else by number (so `T-1042` and `17` both work wherever an ID is taken).
+
+        `#17` is always case number 17. A bare `17` that is one case's external id and another case's
+        number is ambiguous: AmbiguousRef says which two, rather than silently picking one.
+        """
         with self.db.read() as conn:
-            row = conn.execute(sa.select(*_CASE_COLUMNS).where(t.cases.c.external_id == text)).first()
-            if row is None and text.isdigit() and len(text) < 10:
-                row = conn.execute(sa.select(*_CASE_COLUMNS).where(t.cases.c.id == int(text))).first()
+            row = _lookup(conn, ref, _CASE_BY_EXTERNAL_ID, _CASE_BY_ID)
         return None if row is None else _case(row)
 
     def by_uid(self, uids: Iterable[str]) -> dict[str, CaseRow]:
@@ -174,10 +198,7 @@ class CaseStore:
             if isinstance(case, int):
                 row = conn.execute(_HEAD_BY_ID, {"id": case}).first()
             else:
-                text = case.strip()
-                row = conn.execute(_HEAD_BY_EXTERNAL_ID, {"ref": text}).first()
-                if row is None and text.isdigit() and len(text) < 10:
-                    row = conn.execute(_HEAD_BY_ID, {"id": int(text)}).first()
+                row = _lookup(conn, case, _HEAD_BY_EXTERNAL_ID, _HEAD_BY_ID)
         return None if row is None else (_case(row[:-1]), row[-1])
 
     def load(self, case_id: int) -> tuple[CaseRow, list[EventRow]]:
