@@ -83,7 +83,9 @@ def test_archive_verifies_before_purging_and_restores(run, tmp_path: Path) -> No
     assert out.exit_code == 1 and "730 days" in out.output and not archive.exists()  # within retention: refused
     out = run("archive", "-o", str(archive), "--purge", "--now", "2026-03-01")  # default: 730 days back
     assert out.exit_code == 0 and "1 case(s)" in out.output and "1 deleted" in out.output, out.output
-    assert [json.loads(line)["external_id"] for line in archive.read_text().splitlines()] == ["old"]
+    lines = [json.loads(line) for line in archive.read_text().splitlines()]
+    assert [c["external_id"] for c in lines[:-1]] == ["old"] and lines[-1] == {"format": "cxcoach-archive-end/1",
+                                                                              "cases": 1}
     assert run("show", "old").exit_code == ExitCode.NOT_FOUND
     out = run("archive", "-o", str(archive), "--now", "2026-03-01")
     assert out.exit_code == 1 and "never overwritten" in out.output

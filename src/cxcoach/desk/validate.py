@@ -183,24 +183,36 @@ def check_open(playbook: Playbook, *, received_at: dt.datetime, at: dt.datetime,
     return typed
 
 
+def check_satisfaction(playbook: Playbook, satisfaction: object, scores: Mapping[str, Any],
+                       problems: list[str]) -> None:
+    """One of the playbook's satisfaction states, and scores (a, b) only for its service-quality dimensions."""
+    states = [s.id for s in playbook.measurement.satisfaction_states]
+    if not isinstance(satisfaction, str) or satisfaction not in states:
+        hint = did_you_mean(satisfaction, states) if isinstance(satisfaction, str) else None
+        problems.append(f"unknown satisfaction {one_line(brief(satisfaction, 40))}" + (f" ({hint})" if hint else "")
+                        + f"; one of: {', '.join(states)}")
+    dims = [d.id for d in playbook.measurement.dimensions]
+    for dim, pair in scores.items():
+        if dim not in dims:
+            hint = did_you_mean(dim, dims)
+            problems.append(f"unknown service-quality dimension {one_line(brief(dim, 40))}"
+                            + (f" ({hint})" if hint else "") + f"; one of: {', '.join(dims)}")
+        numbers = [v for v in pair if isinstance(v, (int, float)) and not isinstance(v, bool)] \
+            if isinstance(pair, (tuple, list)) and len(pair) == 2 else []
+        if len(numbers) != 2:
+            problems.append(f"{one_line(brief(dim, 40))}: a score is [expected, perceived], two numbers")
+            continue
+        a, b = numbers
+        if not (math.isfinite(a) and math.isfinite(b)) or a <= 0 or b < 0:
+            problems.append(f"{dim}: expected (a) must be above 0 and perceived (b) at least 0, got {a:g}:{b:g}")
+
+
 def check_follow_up(playbook: Playbook, state: CaseState, *, at: dt.datetime, by: str | None, satisfaction: str,
                     scores: Mapping[str, tuple[float, float]], tz: str) -> None:
     problems: list[str] = []
     check_time(state, state.received_at, at, tz, problems)
     check_role(playbook, by, problems)
-    states = [s.id for s in playbook.measurement.satisfaction_states]
-    if satisfaction not in states:
-        hint = did_you_mean(satisfaction, states)
-        problems.append(f"unknown satisfaction {satisfaction!r}" + (f" ({hint})" if hint else "")
-                        + f"; one of: {', '.join(states)}")
-    dims = [d.id for d in playbook.measurement.dimensions]
-    for dim, (a, b) in scores.items():
-        if dim not in dims:
-            hint = did_you_mean(dim, dims)
-            problems.append(f"unknown service-quality dimension {dim!r}" + (f" ({hint})" if hint else "")
-                            + f"; one of: {', '.join(dims)}")
-        if not (math.isfinite(a) and math.isfinite(b)) or a <= 0 or b < 0:
-            problems.append(f"{dim}: expected (a) must be above 0 and perceived (b) at least 0, got {a:g}:{b:g}")
+    check_satisfaction(playbook, satisfaction, scores, problems)
     if not state.settled:
         problems.append(f"a follow-up comes after the case is resolved; it is at stage {state.stage!r}")
     if problems:
