@@ -124,7 +124,7 @@ def test_ticket_import_reports_bad_rows_and_reimport_changes_nothing(run, tmp_pa
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: ticket\ncolumns: {}\n", encoding="utf-8")
     out = run("import", str(jsonl), "--mapping", str(bad))
-    assert out.exit_code == 1 and "unknown field `columns`" in out.output and "bad.yaml" in out.output
+    assert out.exit_code == 1 and "bad.yaml:2:1: unknown key 'columns'" in out.output and "bad.yaml" in out.output
 
 
 def test_show_prints_the_calendar_notes_in_text_and_json(run) -> None:
