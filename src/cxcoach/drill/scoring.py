@@ -22,12 +22,12 @@ from enum import StrEnum
 import msgspec
 
 from ..conditions.evaluate import evaluate as evaluate_condition
+from ..errors import CxcoachError
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 from .detectors import Behaviour, detect, withheld
 from .learn import learnt_for
 from .matcher import ReplyContext, Span, evaluate
-from ..errors import CxcoachError
 
 
 class Status(StrEnum):
@@ -118,7 +118,7 @@ class Score(msgspec.Struct, frozen=True):
     @property
     def base(self) -> int:
         """round(100 × earned / available): the weighted criteria alone."""
-        return int(round(100.0 * self.earned / self.available)) if self.available else 0
+        return round(100.0 * self.earned / self.available) if self.available else 0
 
     def deductions(self) -> list[tuple[str, float]]:
         """Each penalty, order penalty and the hint cost, in report order, as (id, points > 0)."""
@@ -151,7 +151,8 @@ class Score(msgspec.Struct, frozen=True):
             "bonus": self.bonus, "hint_cost": self.hint_cost, "arithmetic": self.arithmetic(),
             "deductions": [{"id": i, "points": p} for i, p in self.deductions()],
             "form": [n.to_json() for n in self.form],
-            "dimensions": {k: {"earned": round(v[0], 2), "available": round(v[1], 2)} for k, v in self.dimensions.items()},
+            "dimensions": {k: {"earned": round(v[0], 2), "available": round(v[1], 2)}
+                           for k, v in self.dimensions.items()},
             "criteria": [r.to_json() for r in self.criteria], "order": [o.to_json() for o in self.order],
         }
 
@@ -220,8 +221,8 @@ def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
         if violated:
             penalties += rule.penalty
         orders.append(OrderResult(rule, violated, first, then))
-    base = int(round(100.0 * earned / available)) if available else 0
-    total = max(0, int(round(min(100, base + bonus) - penalties - hint_cost)))
+    base = round(100.0 * earned / available) if available else 0
+    total = max(0, round(min(100, base + bonus) - penalties - hint_cost))
     mark = rubric.pass_mark if pass_mark is None else pass_mark
     failed = any(r.criterion.kind is dm.CriterionKind.AUTO_FAIL and r.status is Status.TRIGGERED for r in results)
     if failed:
