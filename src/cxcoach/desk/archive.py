@@ -309,9 +309,9 @@ def restore(desk: Desk, path: Path) -> RestoreResult:
     end: _Line | None = None
     signed = False
     try:
-        lines = list(_lines(path))
-    except (OSError, CxcoachError) as exc:
-        raise StoreError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        lines = list(_lines(path))  # InputError (a pipe, a folder, unreadable) keeps its own exit code
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
     for line in lines:
         where = f"{path}:{line.number}"
         data = line.data
