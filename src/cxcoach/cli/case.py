@@ -50,6 +50,7 @@ def _json_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             try:
+                _storable_arguments(kwargs)
                 return command(*args, **kwargs)
             except CxcoachError as exc:  # anything explained that a command did not translate itself
                 raise Failure(str(exc), exc.exit_code) from None
@@ -62,6 +63,20 @@ def _json_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             raise
 
     return run
+
+
+_OPTION_NAMES = {"external_id": "--id", "sets": "--set", "scores": "--score", "ref": "ID", "case_file": "FILE"}
+
+
+def _storable_arguments(kwargs: dict[str, Any]) -> None:
+    """Refuse argv text the store cannot keep (bytes that were not UTF-8 arrive as lone surrogates)."""
+    from ..desk.validate import unstorable
+
+    for name, value in kwargs.items():
+        for text in value if isinstance(value, tuple) else (value,):
+            why = unstorable(text) if isinstance(text, str) else None
+            if why is not None:
+                raise click.BadParameter(why, param_hint=_OPTION_NAMES.get(name, "--" + name.replace("_", "-")))
 
 
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -425,6 +440,8 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
         raise click.BadParameter(str(exc), param_hint="--due-within") from None
     rows = ctx.run(lambda: ctx.desk.queue(open_only=not all_cases or open_only, overdue=overdue, due_within=span,
                                           now=when, limit=limit))
+    for bad in ctx.desk.cases.bad_rows:  # damaged rows: named, left out, never the end of the queue
+        echo(f"warning: {bad}", err=True)
     if ctx.desk.timed_rules:
         echo(f"note: {', '.join(clean(r) for r in ctx.desk.timed_rules)} set deadlines that move with elapsed "
              "time; this list sees them as of each case's last event (`case show ID` is exact)", err=True)

@@ -46,7 +46,7 @@ from ..store import StoreError
 from ..store.cases import CaseRow, EventRow
 from .service import Desk
 from .state import workflow
-from .validate import BadExternalId, check_external_id, check_role, check_satisfaction, typed_facts
+from .validate import BadExternalId, check_external_id, check_role, check_satisfaction, typed_facts, unstorable
 
 FORMAT = "cxcoach-case/1"
 END_FORMAT = "cxcoach-archive-end/1"
@@ -168,6 +168,8 @@ def parse_case_line(data: object, playbook: Playbook) -> ArchivedCase:
             note = ""
         if not isinstance(note, str) or (by is not None and not isinstance(by, str)):
             raise ValueError(f"event {i}: note and by are text")
+        if (why := unstorable(note)) is not None:
+            raise ValueError(f"event {i}: the note {why}")
         check_role(playbook, by, problems)
         if stage is not None and stage not in stages:
             problems.append(f"event {i}: unknown stage {one_line(brief(stage, 40))}")

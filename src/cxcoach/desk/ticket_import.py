@@ -50,7 +50,7 @@ from ..store import StoreError
 from .service import Desk
 from .state import workflow
 from .times import TimeError, parse_time, show_time
-from .validate import BadExternalId, EventRejected, check_external_id
+from .validate import BadExternalId, EventRejected, check_external_id, unstorable
 
 MAX_FILE = 256 * 1024 * 1024
 MAX_CELL = 64 * 1024  # a description longer than this is an export gone wrong, not a complaint
@@ -276,6 +276,9 @@ def _cell(row: Mapping[str, Any], column: str) -> str | None:
         raise _BadRow(f"column {one_line(brief(column, 40))} holds a {type(value).__name__}; a cell is text, a number "
                       "or true/false")
     text = str(value).strip()
+    why = unstorable(text)
+    if why is not None:
+        raise _BadRow(f"column {one_line(brief(column, 40))} {why}")
     if len(text) > MAX_CELL:
         raise _BadRow(f"column {one_line(brief(column, 40))} is {len(text):,} characters long; at most {MAX_CELL:,}")
     return text or None

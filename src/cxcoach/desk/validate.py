@@ -81,9 +81,28 @@ def check_external_id(value: object) -> str:
     return text
 
 
+def unstorable(text: str) -> str | None:
+    """Why `text` cannot be kept alike on both backends (None when it can).
+
+    A lone surrogate (bytes that were not UTF-8, e.g. in argv) cannot be encoded
+    at all, and PostgreSQL's text cannot hold NUL; SQLite would take both, so
+    the desk refuses them everywhere rather than on one backend only.
+    """
+    if "\x00" in text:
+        return "holds a NUL character"
+    bad = next((c for c in text if "\ud800" <= c <= "\udfff"), None)
+    if bad is not None:
+        return f"holds U+{ord(bad):04X}, bytes that were not UTF-8; give the text as UTF-8"
+    return None
+
+
 def typed_facts(playbook: Playbook, facts: Mapping[str, Any], received_at: dt.datetime,
                 problems: list[str]) -> dict[str, Any]:
     """Facts converted by type (JSON-safe: datetimes as ISO text); problems are appended, not raised."""
+    bad = [(k, why) for k, v in facts.items() if isinstance(v, str) and (why := unstorable(v)) is not None]
+    if bad:
+        problems.extend(f"fact {one_line(brief(k, 40))} {why}" for k, why in bad)
+        return {}
     try:
         case = parse_case(playbook, {"received_at": received_at, "facts": dict(facts)}, now=received_at)
     except CaseError as exc:
