@@ -221,3 +221,13 @@ def test_a_local_time_the_zone_skips_or_repeats_needs_its_offset() -> None:
         parse_time("2026-11-01 01:30", "America/New_York")
     assert parse_time("2026-11-01 01:30-05:00", "America/New_York").utcoffset().total_seconds() == -5 * 3600
     assert parse_time("2026-03-08 03:30", "America/New_York").utcoffset().total_seconds() == -4 * 3600
+
+
+@pytest.mark.parametrize("args", [["--note", "bad\udcff"], ["--set", "description=bad\udcff"], ["--by", "x\udcff"],
+                                  ["--stage", "\udcff"]])
+def test_argv_bytes_that_are_not_utf8(db: str, args: list[str]) -> None:
+    opened(db, "--id", "U")
+    out = case(db, "update", "U", *args, "--format", "json")
+    assert out.exit_code == ExitCode.USAGE and "not UTF-8" in json.loads(out.stdout)["error"], out.output
+    assert len(json.loads(case(db, "show", "U", "--format", "json").stdout)["events"]) == 1
+

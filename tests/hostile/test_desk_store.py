@@ -88,3 +88,16 @@ def test_racing_opens_of_one_ticket_make_one_case(db: str) -> None:
         assert store.cases.count() == 2
         with store.db.read() as conn:
             assert conn.execute(sa.text("SELECT count(*) FROM case_events")).scalar_one() == 2
+
+
+def test_text_no_backend_can_keep_is_refused_on_every_backend(db: str, tmp_path: Path) -> None:
+    """PostgreSQL cannot store NUL in text; SQLite could: the desk refuses it on both, with the fact's name."""
+    path = tmp_path / "case.json"
+    path.write_text('{"facts": {"severity": "general", "description": "a\\u0000b"}}', encoding="utf-8")
+    out = case(db, "open", str(path))
+    assert out.exit_code == ExitCode.REFUSED and "description" in out.stderr and "NUL" in out.stderr, out.output
+    export, mapping = tmp_path / "t.csv", tmp_path / "m.yaml"
+    export.write_text("id,at,what\nN-1,2026-03-06 10:00,a\x00b\nN-2,2026-03-06 10:00,fine\n", encoding="utf-8")
+    mapping.write_text("id: id\nreceived_at: at\nnote: what\n", encoding="utf-8")
+    out = case(db, "import", str(export), "--mapping", str(mapping))
+    assert f"{export}:2: column 'what' holds a NUL" in out.stderr and "1 case(s) imported" in out.stdout, out.output
