@@ -231,3 +231,41 @@ def test_argv_bytes_that_are_not_utf8(db: str, args: list[str]) -> None:
     assert out.exit_code == ExitCode.USAGE and "not UTF-8" in json.loads(out.stdout)["error"], out.output
     assert len(json.loads(case(db, "show", "U", "--format", "json").stdout)["events"]) == 1
 
+
+
+@pytest.mark.parametrize("args", [["--stage", "resolved", "--stage", "closed"], ["--at", "11:00", "--at", "12:00"],
+                                  ["--by", "service_director", "--by", "service_manager"],
+                                  ["--format", "json", "--format", "text"]])
+def test_an_option_given_twice_with_different_values_is_refused(db: str, args: list[str]) -> None:
+    opened(db, "--id", "R")
+    out = case(db, "update", "R", *args)
+    assert out.exit_code == ExitCode.USAGE and "give it once" in out.stderr, out.output
+    assert case(db, "update", "R", "--note", "same twice", "--note", "same twice").exit_code == 0
+
+
+def test_contradicting_flags(db: str) -> None:
+    opened(db)
+    out = case(db, "list", "--open", "--all")
+    assert out.exit_code == ExitCode.USAGE and "contradict" in out.stderr
+
+
+def test_an_unreachable_postgresql_is_one_line() -> None:
+    out = case("postgresql://postgres@127.0.0.1:1/nothing", "list", "--format", "json")
+    assert out.exit_code == ExitCode.INVALID and "cannot connect" in json.loads(out.stdout)["error"]
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_case_file_over_the_size_limit(db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CXCOACH_MAX_INPUT_BYTES", "1000")
+    path = tmp_path / "case.yaml"
+    path.write_text("facts: {severity: general}\n# " + "x" * 5000 + "\n", encoding="utf-8")
+    out = case(db, "open", str(path))
+    assert out.exit_code == ExitCode.INPUT and "size limit" in out.stderr
+    assert count(db) == 0
+
+
+def test_an_export_given_without_its_mapping(db: str, tmp_path: Path) -> None:
+    export = tmp_path / "tickets.csv"
+    export.write_text("ticket,created\nA-1,2026-03-02 09:00\n", encoding="utf-8")
+    out = case(db, "import", str(export))
+    assert out.exit_code == ExitCode.INVALID and "--mapping" in out.stderr, out.output

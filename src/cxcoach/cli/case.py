@@ -65,6 +65,21 @@ def _json_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def _once(*decls: str, **attrs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """An option given at most once: `--stage resolved --stage closed` is a mistake to point out, not "the last
+    wins" (click's way); the same value twice is harmless and allowed."""
+    default = attrs.pop("default", None)
+
+    def only_once(ctx: click.Context, param: click.Parameter, values: tuple[Any, ...]) -> Any:
+        distinct = list(dict.fromkeys(values))
+        if len(distinct) > 1:
+            shown = ", ".join(repr(str(v))[:60] for v in distinct)
+            raise click.BadParameter(f"given {len(values)} times ({shown}); give it once")
+        return distinct[0] if distinct else default
+
+    return click.option(*decls, multiple=True, callback=only_once, **attrs)
+
+
 _OPTION_NAMES = {"external_id": "--id", "sets": "--set", "scores": "--score", "ref": "ID", "case_file": "FILE"}
 
 
@@ -82,12 +97,12 @@ def _storable_arguments(kwargs: dict[str, Any]) -> None:
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
     command = _json_errors(command)
     for option in reversed((
-        click.option("--db", "db", default=None, metavar="PATH|URL",
+        _once("--db", "db", default=None, metavar="PATH|URL",
                      help="SQLite file or postgresql://user@host/db "
                           "(default: $CXCOACH_DB, else the user data folder)."),
         playbook_option,
-        click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True),
-        click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of labels and advice."),
+        _once("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True),
+        _once("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of labels and advice."),
     )):
         command = option(command)
     return command
@@ -240,11 +255,11 @@ def case() -> None:
 @case.command("open")
 @click.argument("case_file", required=False, metavar="[FILE|-]")
 @click.option("--set", "sets", multiple=True, metavar="FACT=VALUE", help="Set a fact (repeatable).")
-@click.option("--id", "external_id", default=None, help="The ticket system's id; usable wherever an ID is taken.")
-@click.option("--at", "at", default=None, metavar="TIME",
+@_once("--id", "external_id", default=None, help="The ticket system's id; usable wherever an ID is taken.")
+@_once("--at", "at", default=None, metavar="TIME",
               help="When it was received (default: the file's received_at, else now).")
-@click.option("--by", "by", default=None, metavar="ROLE", help="Who took the complaint (a playbook role).")
-@click.option("--note", default="", help="A note for the timeline.")
+@_once("--by", "by", default=None, metavar="ROLE", help="Who took the complaint (a playbook role).")
+@_once("--note", default="", help="A note for the timeline.")
 @_common
 def open_case(case_file: str | None, sets: tuple[str, ...], external_id: str | None, at: str | None, by: str | None,
               note: str, db: str | None, playbook_path: Path | None, fmt: str, lang: str | None) -> None:
@@ -281,11 +296,11 @@ def open_case(case_file: str | None, sets: tuple[str, ...], external_id: str | N
 
 @case.command("update")
 @click.argument("ref", metavar="ID")
-@click.option("--stage", default=None, help="Move the case to this stage.")
+@_once("--stage", default=None, help="Move the case to this stage.")
 @click.option("--set", "sets", multiple=True, metavar="FACT=VALUE", help="Set a fact (repeatable).")
-@click.option("--at", "at", default=None, metavar="TIME", help="When it happened (default: now).")
-@click.option("--by", "by", default=None, metavar="ROLE", help="Who did it (a playbook role; needed to close).")
-@click.option("--note", default="", help="A note for the timeline.")
+@_once("--at", "at", default=None, metavar="TIME", help="When it happened (default: now).")
+@_once("--by", "by", default=None, metavar="ROLE", help="Who did it (a playbook role; needed to close).")
+@_once("--note", default="", help="A note for the timeline.")
 @_common
 def update(ref: str, stage: str | None, sets: tuple[str, ...], at: str | None, by: str | None, note: str,
            db: str | None, playbook_path: Path | None, fmt: str, lang: str | None) -> None:
@@ -298,12 +313,12 @@ def update(ref: str, stage: str | None, sets: tuple[str, ...], at: str | None, b
 
 @case.command("follow-up")
 @click.argument("ref", metavar="ID")
-@click.option("--satisfaction", required=True, help="One of the playbook's satisfaction states.")
+@_once("--satisfaction", required=True, help="One of the playbook's satisfaction states.")
 @click.option("--score", "scores", multiple=True, metavar="DIM=A:B",
               help="Expected (a) and perceived (b) score for a service-quality dimension; c = b/a (repeatable).")
-@click.option("--at", "at", default=None, metavar="TIME")
-@click.option("--by", "by", default=None, metavar="ROLE")
-@click.option("--note", default="", help="What the customer said.")
+@_once("--at", "at", default=None, metavar="TIME")
+@_once("--by", "by", default=None, metavar="ROLE")
+@_once("--note", default="", help="What the customer said.")
 @_common
 def follow_up(ref: str, satisfaction: str, scores: tuple[str, ...], at: str | None, by: str | None, note: str,
               db: str | None, playbook_path: Path | None, fmt: str, lang: str | None) -> None:
@@ -319,13 +334,13 @@ def follow_up(ref: str, satisfaction: str, scores: tuple[str, ...], at: str | No
 
 @case.command("show")
 @click.argument("ref", metavar="ID")
-@click.option("--now", default=None, metavar="TIME", help="Evaluate deadlines at this time (default: now).")
-@click.option("--form", "form_id", default=None, help="Print this playbook form filled from the case.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html"]), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
-@click.option("--db", "db", default=None, metavar="PATH|URL")
+@_once("--now", default=None, metavar="TIME", help="Evaluate deadlines at this time (default: now).")
+@_once("--form", "form_id", default=None, help="Print this playbook form filled from the case.")
+@_once("--format", "fmt", type=click.Choice(["text", "json", "md", "html"]), default="text", show_default=True)
+@_once("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@_once("--db", "db", default=None, metavar="PATH|URL")
 @playbook_option
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None)
+@_once("--lang", type=click.Choice(["zh", "en"]), default=None)
 @_json_errors
 def show(ref: str, now: str | None, form_id: str | None, fmt: str, output: Path | None, db: str | None,
          playbook_path: Path | None, lang: str | None) -> None:
@@ -421,10 +436,10 @@ def _label(ctx: _Ctx, fact_id: str, value: str | None) -> str:
 @click.option("--open", "open_only", is_flag=True, help="Only open cases (the default unless --all).")
 @click.option("--all", "all_cases", is_flag=True, help="Closed cases too.")
 @click.option("--overdue", is_flag=True, help="Only cases with a deadline passed.")
-@click.option("--due-within", "due_within", default=None, metavar="SPAN",
+@_once("--due-within", "due_within", default=None, metavar="SPAN",
               help="Only cases due within e.g. 30m, 2h, 1d.")
-@click.option("--now", default=None, metavar="TIME")
-@click.option("--limit", type=click.IntRange(1), default=None)
+@_once("--now", default=None, metavar="TIME")
+@_once("--limit", type=click.IntRange(1), default=None)
 @_common
 def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str | None, now: str | None,
                limit: int | None, db: str | None, playbook_path: Path | None, fmt: str, lang: str | None) -> None:
@@ -432,6 +447,8 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
     from ..desk import TimeError, parse_span, show_time
     from ..sanitize import strip_controls as clean
 
+    if open_only and all_cases:
+        raise click.UsageError("--open and --all contradict each other; give one")
     ctx = _Ctx(db, playbook_path, lang, reading=True)
     when = ctx.time(now, "--now") or ctx.desk.clock()
     try:
@@ -460,12 +477,12 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
 
 
 @case.command("archive")
-@click.option("--before", default=None, metavar="DATE",
+@_once("--before", default=None, metavar="DATE",
               help="Archive cases closed before this date (default: the playbook's retention, 730 days, ago).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@_once("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The archive file to write (JSON Lines; never overwritten).")
 @click.option("--purge", is_flag=True, help="Delete the archived cases once the archive reads back identical.")
-@click.option("--now", default=None, metavar="TIME")
+@_once("--now", default=None, metavar="TIME")
 @_common
 def archive_cases(before: str | None, output: Path, purge: bool, now: str | None, db: str | None,
                   playbook_path: Path | None, fmt: str, lang: str | None) -> None:
@@ -485,7 +502,7 @@ def archive_cases(before: str | None, output: Path, purge: bool, now: str | None
 
 @case.command("import")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+@_once("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Column mapping for a ticket system's CSV/JSONL export (without it: restore a cxcoach archive).")
 @_common
 def import_cases(source: Path, mapping: Path | None, db: str | None, playbook_path: Path | None, fmt: str,

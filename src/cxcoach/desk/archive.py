@@ -314,6 +314,11 @@ def restore(desk: Desk, path: Path) -> RestoreResult:
         lines = list(_lines(path))  # InputError (a pipe, a folder, unreadable) keeps its own exit code
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    readable = [x for x in lines if x.problem is None]
+    if path.suffix.lower() in (".csv", ".tsv") or (readable and not any(
+            isinstance(x.data, dict) and x.data.get("format") in (FORMAT, END_FORMAT) for x in readable)):
+        raise StoreError(f"{path} is not a cxcoach archive (no line is a {FORMAT} case); to import a ticket "
+                         "system's export, give --mapping MAP.yaml (see docs/desk.md)")
     for line in lines:
         where = f"{path}:{line.number}"
         data = line.data
