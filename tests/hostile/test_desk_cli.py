@@ -269,3 +269,21 @@ def test_an_export_given_without_its_mapping(db: str, tmp_path: Path) -> None:
     export.write_text("ticket,created\nA-1,2026-03-02 09:00\n", encoding="utf-8")
     out = case(db, "import", str(export))
     assert out.exit_code == ExitCode.INVALID and "--mapping" in out.stderr, out.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["show", "H"], ["show", "H", "--format", "json"], ["list"],
+                                  ["list", "--format", "json"],
+                                  ["show", "H", "--form", "complaint_form", "--format", "md"],
+                                  ["show", "\x1b[2J\u202eH"], ["show", "\x1b[2J", "--format", "json"]])
+def test_case_text_on_a_real_terminal(tmp_path: Path, args: list[str]) -> None:
+    """Notes and fact values full of escapes, shown by the real `cxcoach` on a pseudo-terminal."""
+    from .conftest import on_terminal
+    from .test_terminal import REPLY, shown_safely
+
+    db = str(tmp_path / "desk.sqlite3")
+    hostile = REPLY.replace("\x00", "")  # NUL is refused (PostgreSQL cannot keep it)
+    opened(db, "--id", "H", "--note", hostile)
+    assert case(db, "update", "H", "--set", f"root_cause={hostile}", "--note", hostile).exit_code == 0
+    _, shown = on_terminal("case", *args, "--db", db)
+    shown_safely(shown)
