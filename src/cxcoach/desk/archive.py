@@ -39,7 +39,7 @@ import msgspec
 from ..engine.calendar import add_duration
 from ..engine.case import FIRST_YEAR, LAST_YEAR
 from ..errors import CxcoachError
-from ..inputs import InputError, open_regular, utf8_position
+from ..inputs import InputError, open_regular
 from ..playbook.model import Duration, DurationUnit, Playbook
 from ..sanitize import brief, one_line
 from ..store import StoreError
@@ -196,33 +196,21 @@ class _Line(msgspec.Struct, frozen=True):
 
 
 def _lines(path: Path) -> Iterator[_Line]:
-    """Each non-blank line parsed as JSON, read with a bound and decoded on its own (a bad line is a problem)."""
+    """Each non-blank line parsed as JSON, read with a bound and decoded on its own (a bad line is a problem):
+    the same reader and JSON rules as `recommend --stream` (depth, duplicate keys, UTF-8 with a column)."""
+    from ..engine.case import CaseError
+    from ..engine.jsonline import decode_line
+    from ..engine.stream import lines
+
     with open_regular(path, "archive") as fh:  # a regular file: a pipe cannot hang us
-        number = 0
-        while True:
-            raw = fh.readline(MAX_LINE + 1)
-            if not raw:
-                return
-            number += 1
-            if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
-                while raw and not raw.endswith(b"\n"):
-                    raw = fh.readline(1024 * 1024)
+        for number, raw, _ in lines(fh, MAX_LINE):
+            if raw is None:
                 yield _Line(number, problem=f"longer than {MAX_LINE:,} bytes")
-                continue
-            if not raw.strip():
-                continue
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield _Line(number, problem=f"column {utf8_position(raw, exc.start)[1]}: invalid UTF-8 "
-                                            f"byte 0x{raw[exc.start]:02x}")
-                continue
-            try:
-                yield _Line(number, json.loads(text))
-            except RecursionError:
-                yield _Line(number, problem="nested too deeply to be a case")
-            except ValueError as exc:
-                yield _Line(number, problem=f"not JSON ({exc})")
+            elif raw.strip():
+                try:
+                    yield _Line(number, decode_line(raw))
+                except CaseError as exc:
+                    yield _Line(number, problem="; ".join(exc.messages))
 
 
 def _read_back(path: Path) -> dict[str, dict[str, Any]]:
