@@ -14,7 +14,7 @@ from textual.widgets import Input, Select
 
 from cxcoach.desk import Desk
 from cxcoach.playbook import load_playbook
-from cxcoach.store import Store
+from cxcoach.store import Store, tables
 from cxcoach.tui.screens.case_event import CaseEventScreen
 from cxcoach.tui.screens.console import ConsoleScreen
 from cxcoach.tui.widgets.case_queue import CaseQueue
@@ -399,8 +399,12 @@ async def test_a_new_case_recorded_from_the_console(desk_app, desk_playbook, db)
 async def test_what_cases_carry_is_shown_literally(desk_app, desk_playbook, db) -> None:
     with Store.open(db) as store:
         desk = Desk(store, desk_playbook, clock=lambda: T0)
-        desk.open(facts={"channel": "phone", "root_cause": "[bold]seal[/bold]"}, at=at(-1), external_id="[red]X\x1b[2J",
+        desk.open(facts={"channel": "phone", "root_cause": "[bold]seal[/bold]"}, at=at(-1), external_id="[red]X",
                   note="[link=http://x]click[/link] \x1b]0;pwned\x07")
+        # the desk refuses controls in external ids now; a row from before (or another tool) can hold them
+        with store.db.write() as conn:
+            conn.execute(tables.cases.update().where(tables.cases.c.external_id == "[red]X").values(
+                external_id="[red]X\x1b[2J"))
     app = desk_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_desk(pilot)
