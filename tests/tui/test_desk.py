@@ -385,6 +385,9 @@ async def test_a_new_case_recorded_from_the_console(desk_app, desk_playbook, db)
         await press_record(pilot)
         assert pilot.app.screen is dialog
         assert "case T-1 already exists" in plain(dialog.query_one("#problems"))
+        dialog.query_one("#external-id", Input).value = "#9"  # names a case number: refused, the dialog stays
+        await press_record(pilot)
+        assert pilot.app.screen is dialog and "starts with '#'" in plain(dialog.query_one("#problems"))
         dialog.query_one("#external-id", Input).value = "T-9"
         dialog.query_one("#by", Select).value = "advisor"
         await press_record(pilot)

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ...desk import Desk, EventRejected
-from ...store import StoreError
+from ...errors import CxcoachError
 from ...store.cases import CaseRow
 from ..i18n import tr
 from ..keys import localize
@@ -127,7 +127,7 @@ class OpenCaseScreen(ModalScreen[CaseRow | None]):
             row = self.desk.open(facts=facts, received_at=received, external_id=external_id, by=by, note=note)
         except EventRejected as exc:
             self.app.call_from_thread(self._refused, exc.problems)
-        except StoreError as exc:
+        except CxcoachError as exc:  # the store, or an external id the desk refuses (validate.check_external_id)
             self.app.call_from_thread(self._refused, [str(exc)])
         else:
             self.app.call_from_thread(self.dismiss, row)
