@@ -101,3 +101,42 @@ def test_text_no_backend_can_keep_is_refused_on_every_backend(db: str, tmp_path:
     mapping.write_text("id: id\nreceived_at: at\nnote: what\n", encoding="utf-8")
     out = case(db, "import", str(export), "--mapping", str(mapping))
     assert f"{export}:2: column 'what' holds a NUL" in out.stderr and "1 case(s) imported" in out.stdout, out.output
+
+
+def test_racing_writers_that_close_the_case_lose_nothing_and_write_nothing_refused(db: str, tmp_path: Path) -> None:
+    """Four processes append to one case while two of them try to close it: every append either landed or
+    was refused as a change to a closed case, and the log holds exactly the ones that landed, in order."""
+    assert case(db, "open", "--id", "RACE", "--set", "severity=general", "--at", "2026-03-06 10:00").exit_code == 0
+    assert case(db, "update", "RACE", "--stage", "resolved", "--at", "2026-03-06 10:01").exit_code == 0
+    worker = """
+import datetime as dt, sys
+from cxcoach.desk import Desk, EventRejected
+from cxcoach.playbook import load_playbook
+from cxcoach.store import Store
+name, closer = sys.argv[1], sys.argv[2] == "1"
+t = dt.datetime(2026, 3, 6, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+landed = refused = 0
+with Store.open(sys.argv[3]) as s:
+    d = Desk(s, load_playbook())
+    for i in range(10):
+        try:
+            if closer and i == 5:
+                d.update("RACE", stage="closed", by="service_director", note=f"{name}-close", at=t)
+            else:
+                d.update("RACE", note=f"{name}-{i}", at=t)
+            landed += 1
+        except EventRejected:
+            refused += 1
+print(landed, refused)
+"""
+    procs = [subprocess.Popen([sys.executable, "-c", worker, name, closer, db], stdout=subprocess.PIPE, text=True)
+             for name, closer in (("a", "1"), ("b", "1"), ("c", "0"), ("d", "0"))]
+    outputs = [p.communicate(timeout=300)[0].split() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0]
+    landed = sum(int(o[0]) for o in outputs)
+    assert sum(int(o[0]) + int(o[1]) for o in outputs) == 40
+    with Store.open(db) as store:
+        row, events = store.cases.load(store.cases.find("RACE").id)
+    assert [e.seq for e in events] == list(range(1, 3 + landed)) and row.version == 2 + landed
+    closes = [i for i, e in enumerate(events) if e.stage == "closed"]
+    assert len(closes) == 1 and closes[0] == len(events) - 1 and not row.is_open  # nothing after the close
