@@ -287,3 +287,9 @@ def test_case_text_on_a_real_terminal(tmp_path: Path, args: list[str]) -> None:
     assert case(db, "update", "H", "--set", f"root_cause={hostile}", "--note", hostile).exit_code == 0
     _, shown = on_terminal("case", *args, "--db", db)
     shown_safely(shown)
+
+
+def test_a_limit_no_database_can_hold(db: str) -> None:
+    opened(db)
+    out = case(db, "list", "--limit", "99999999999999999999")
+    assert out.exit_code == ExitCode.USAGE and "--limit" in out.stderr, out.output

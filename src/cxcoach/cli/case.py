@@ -439,7 +439,7 @@ def _label(ctx: _Ctx, fact_id: str, value: str | None) -> str:
 @_once("--due-within", "due_within", default=None, metavar="SPAN",
               help="Only cases due within e.g. 30m, 2h, 1d.")
 @_once("--now", default=None, metavar="TIME")
-@_once("--limit", type=click.IntRange(1), default=None)
+@_once("--limit", type=click.IntRange(1, 10**9), default=None, help="At most this many cases.")
 @_common
 def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str | None, now: str | None,
                limit: int | None, db: str | None, playbook_path: Path | None, fmt: str, lang: str | None) -> None:
