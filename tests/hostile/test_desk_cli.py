@@ -293,3 +293,10 @@ def test_a_limit_no_database_can_hold(db: str) -> None:
     opened(db)
     out = case(db, "list", "--limit", "99999999999999999999")
     assert out.exit_code == ExitCode.USAGE and "--limit" in out.stderr, out.output
+
+
+def test_a_case_read_under_another_playbook(db: str, tiny_dir: Path) -> None:
+    opened(db, "--id", "P")
+    for args in (["show", "P"], ["update", "P", "--note", "x"], ["follow-up", "P", "--satisfaction", "happy"]):
+        out = case(db, *args, "--playbook", str(tiny_dir))
+        assert out.exit_code == ExitCode.INVALID and "recorded under playbook 'default'" in out.stderr, out.output

@@ -84,8 +84,15 @@ class Desk:
     def _not_found(self, ref: str | int) -> CaseNotFound:
         return CaseNotFound(f"no case {ref!r} (neither an external id nor a case number) in {self.store.path}")
 
+    def _same_playbook(self, row: CaseRow) -> None:
+        """A case is read by the playbook it was recorded under; another one would misread every fact."""
+        if row.playbook != self.playbook.id:
+            raise StoreError(f"case {row.ref} was recorded under playbook {row.playbook!r}; this command runs "
+                             f"{self.playbook.id!r}: choose that playbook with --playbook")
+
     def load(self, ref: str | int) -> tuple[CaseRow, list[EventRow], CaseState]:
         row = self.find(ref)
+        self._same_playbook(row)
         row, events = self.cases.load(row.id)
         return row, events, fold(self.playbook, row.received_at, events)
 
@@ -175,6 +182,7 @@ class Desk:
         if head is None:
             raise self._not_found(case)
         row, blob = head
+        self._same_playbook(row)
         state = snapshot.decode(self.playbook, blob, row.version)
         if state is not None:
             return row, state, True
