@@ -53,6 +53,9 @@ def test_damaged_rows_are_named_and_left_out_never_fatal(db: str) -> None:
             assert out.exit_code == ExitCode.INVALID and "damaged" in out.stderr, (args, out.output)
             assert len(out.stderr.strip().splitlines()) == 1
     assert case(db, "show", "GOOD").exit_code == 0
+    report = CliRunner().invoke(main, ["report", "monthly", "--month", "2026-03", "--db", db, "--format", "json"])
+    assert report.exception is None or isinstance(report.exception, SystemExit), repr(report.exception)
+    assert report.exit_code in (0, ExitCode.INVALID), report.output
 
 
 def test_unreadable_values_in_sqlite_text_columns(tmp_path: Path) -> None:

@@ -263,9 +263,12 @@ class CaseStore:
             query = (sa.select(t.case_events.c.case_id, *_EVENT_COLUMNS)
                      .where(t.case_events.c.at >= start, t.case_events.c.at < end)
                      .order_by(t.case_events.c.at, t.case_events.c.case_id, t.case_events.c.seq))
-            rows = conn.execute(query).all()
+            with _readable("an event", self.db.where):
+                rows = conn.execute(query).all()
         for row in rows:
-            yield int(row[0]), _event(row[1:])
+            with _readable(f"an event of case #{row[0]}", self.db.where):
+                event = _event(row[1:])
+            yield int(row[0]), event
 
     def active_between(self, start: dt.datetime, end: dt.datetime) -> list[CaseRow]:
         """Cases that lived in [start, end): received before `end` and not closed before `start`,
@@ -276,8 +279,7 @@ class CaseStore:
                  .where(sa.or_(sa.and_(c.received_at < end, sa.or_(c.closed_at.is_(None), c.closed_at >= start)),
                                c.id.in_(touched)))
                  .order_by(c.id))
-        with self.db.read() as conn:
-            return [_case(r) for r in conn.execute(query)]
+        return self._read_cases(query)
 
     def _where(self, *, open: bool | None = None, overdue_at: dt.datetime | None = None,
                due_before: dt.datetime | None = None, received_from: dt.datetime | None = None,
@@ -312,6 +314,10 @@ class CaseStore:
         query = sa.select(*_CASE_COLUMNS).where(*self._where(**filters)).order_by(*orders[order]).offset(offset)
         if limit is not None:
             query = query.limit(limit)
+        return self._read_cases(query)
+
+    def _read_cases(self, query: sa.Select[Any]) -> list[CaseRow]:
+        """The state rows `query` selects; damaged ones are named in `bad_rows` and left out."""
         self.bad_rows = []
         with self.db.read() as conn:
             try:
