@@ -164,3 +164,12 @@ def test_formula_cells_are_kept_as_text(files) -> None:
     assert run(tmp_path, str(export), "--mapping", str(mapping)).exit_code == 0
     shown = json.loads(case(tmp_path, "show", "A-1", "--format", "json").stdout)
     assert shown["events"][0]["note"] == '=HYPERLINK("http://x","y")'
+
+
+def test_json_import_reports_bad_rows_on_stderr_too(files) -> None:
+    tmp_path, mapping = files
+    export = tmp_path / "t.csv"
+    export.write_text(f"{HEADER}\nA-1,2026-03-02 09:00,P9,phone,x,,,\n", encoding="utf-8")
+    out = run(tmp_path, str(export), "--mapping", str(mapping), "--format", "json")
+    assert out.exit_code == ExitCode.INVALID and f"{export}:2:" in out.stderr
+    assert json.loads(out.stdout)["problems"][0].startswith(f"{export}:2:")

@@ -523,13 +523,13 @@ def import_cases(source: Path, mapping: Path | None, db: str | None, playbook_pa
     else:
         result = ctx.run(lambda: restore(ctx.desk, source))
         done = result.restored
+    from ..sanitize import strip_controls
+
+    for problem in result.problems:  # on stderr in both formats: JSON readers get them in the object too
+        echo(strip_controls(problem), err=True)
     if fmt == "json":
         echo_json(msgspec_to_builtins(result), indent=None)
     else:
-        from ..sanitize import strip_controls
-
-        for problem in result.problems:
-            echo(strip_controls(problem), err=True)
         echo(f"{done} case(s) imported, {result.unchanged} already there, {len(result.problems)} skipped")
     if result.problems:
         raise SystemExit(1)
