@@ -116,7 +116,7 @@ def test_ticket_import_reports_bad_rows_and_reimport_changes_nothing(run, tmp_pa
     assert f"{csv_file}:3: fact 'severity': unknown value 'P9'" in out.output
     assert f"{csv_file}:4:" in out.output and f"{csv_file}:5: no 'ticket'" in out.output
     again = run("import", str(csv_file), "--mapping", str(mapping), "--format", "json")
-    assert json.loads(again.output.splitlines()[0])["imported"] == 0
+    assert json.loads(again.stdout)["imported"] == 0
     shown = json.loads(run("show", "A-1", "--format", "json").output)
     assert shown["stage"] == "closed" and [e["kind"] for e in shown["events"]] == ["open", "update", "update"]
     assert json.loads(run("show", "A-5", "--format", "json").output)["events"][0]["note"] == "Multi\nline subject"
