@@ -137,12 +137,19 @@ def test_a_bad_case_file_is_positioned(db: str, tmp_path: Path, text: str, line:
     assert count(db) == 0
 
 
-@pytest.mark.parametrize("data", [b"", b"\x00\xff\xfe garbage", b"- 1\n", b"facts: [\n", b"a: &a [1]\nb: *a\n" * 3])
+BOMB = b"a: &a [x, x, x, x, x, x, x, x, x]\n" + b"".join(
+    b"%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n" % ((k, k) + (k - 1,) * 9)
+    for k in range(ord("b"), ord("k")))
+
+
+@pytest.mark.parametrize("data", [b"", b"\x00\xff\xfe garbage", b"- 1\n", b"facts: [\n", b"a: &a [1]\nb: *a\n" * 3,
+                                  BOMB, b"facts: " + b"[" * 5000 + b"]" * 5000 + b"\n",
+                                  b'{"facts": {"severity": "general"}, "facts": {}}'])
 def test_garbage_on_stdin(db: str, data: bytes) -> None:
     out = case(db, "open", "-", "--format", "json", input=data)
     assert out.exit_code in (ExitCode.INVALID, ExitCode.INPUT), out.output
     assert json.loads(out.stdout)["error"] and out.stderr.startswith("error:")
-    assert "playbook" not in out.stderr  # it is a case, whatever the YAML reader usually reads
+    assert "a playbook file is a mapping" not in out.stderr  # it is a case, whatever the YAML reader usually reads
     assert count(db) == 0
 
 
