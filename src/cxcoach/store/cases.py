@@ -380,7 +380,8 @@ class CaseStore:
             try:
                 case_id = int(conn.execute(t.cases.insert().values(
                     uid=uid, external_id=external_id, playbook=playbook, received_at=received_at,
-                    version=len(events), snapshot=snapshot, **_state(state))).inserted_primary_key[0])  # type: ignore[index]
+                    version=len(events), snapshot=snapshot, **_state(state)
+                )).inserted_primary_key[0])  # type: ignore[index]  # one row: its key
             except sa.exc.IntegrityError:  # PostgreSQL: another writer inserted the same id since the check above
                 raise StoreError(f"case {external_id or uid} already exists (another process recorded it at the "
                                  "same moment)") from None
