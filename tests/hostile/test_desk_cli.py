@@ -9,6 +9,7 @@ on stdout.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -307,3 +308,14 @@ def test_a_case_read_under_another_playbook(db: str, tiny_dir: Path) -> None:
     for args in (["show", "P"], ["update", "P", "--note", "x"], ["follow-up", "P", "--satisfaction", "happy"]):
         out = case(db, *args, "--playbook", str(tiny_dir))
         assert out.exit_code == ExitCode.INVALID and "recorded under playbook 'default'" in out.stderr, out.output
+
+
+def test_a_markdown_form_shows_case_text_as_typed(db: str) -> None:
+    opened(db, "--id", "M")
+    evil = "<script>alert(1)</script> [click](javascript:x) *bold* | cell"
+    assert case(db, "update", "M", "--set", f"root_cause={evil}", "--at", "2026-03-06 11:00").exit_code == 0
+    md = case(db, "show", "M", "--form", "complaint_form", "--format", "md", "--lang", "en").stdout
+    assert "<script>" not in md and "*bold*" not in md and not re.search(r"(?<!\\)\]\(javascript", md)
+    assert "\\<script\\>alert(1)\\</script\\> \\[click\\](javascript:x) \\*bold\\* \\| cell" in md
+    html = case(db, "show", "M", "--form", "complaint_form", "--format", "html", "--lang", "en").stdout
+    assert "<script>" not in html and "&lt;script&gt;" in html
