@@ -15,7 +15,7 @@ from textual.widgets import Input, Select
 
 from cxcoach.desk import Desk
 from cxcoach.playbook import load_playbook
-from cxcoach.store import Store
+from cxcoach.store import Store, tables
 from cxcoach.tui.screens.case_event import CaseEventScreen
 from cxcoach.tui.screens.console import ConsoleScreen
 from cxcoach.tui.widgets.case_queue import CaseQueue
@@ -416,6 +416,9 @@ async def test_a_new_case_recorded_from_the_console(desk_app, desk_playbook, db)
         await press_record(pilot)
         assert pilot.app.screen is dialog
         assert "case T-1 already exists" in plain(dialog.query_one("#problems"))
+        dialog.query_one("#external-id", Input).value = "#9"  # names a case number: refused, the dialog stays
+        await press_record(pilot)
+        assert pilot.app.screen is dialog and "starts with '#'" in plain(dialog.query_one("#problems"))
         dialog.query_one("#external-id", Input).value = "T-9"
         dialog.query_one("#by", Select).value = "advisor"
         await press_record(pilot)
@@ -430,8 +433,12 @@ async def test_a_new_case_recorded_from_the_console(desk_app, desk_playbook, db)
 async def test_what_cases_carry_is_shown_literally(desk_app, desk_playbook, db) -> None:
     with Store.open(db) as store:
         desk = Desk(store, desk_playbook, clock=lambda: T0)
-        desk.open(facts={"channel": "phone", "root_cause": "[bold]seal[/bold]"}, at=at(-1), external_id="[red]X\x1b[2J",
+        desk.open(facts={"channel": "phone", "root_cause": "[bold]seal[/bold]"}, at=at(-1), external_id="[red]X",
                   note="[link=http://x]click[/link] \x1b]0;pwned\x07")
+        # the desk refuses controls in external ids now; a row from before (or another tool) can hold them
+        with store.db.write() as conn:
+            conn.execute(tables.cases.update().where(tables.cases.c.external_id == "[red]X").values(
+                external_id="[red]X\x1b[2J"))
     app = desk_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_desk(pilot)

@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import CxcoachError
 from ..playbook.model import Playbook, Record
 from ..problems import did_you_mean
+from ..sanitize import markdown_text
 from ..sanitize import strip_controls as clean_text
 from .service import CaseView
 from .times import show_time
@@ -86,10 +87,7 @@ def fill(playbook: Playbook, form_id: str, view: CaseView, locale: str) -> list[
 
 def render_markdown(playbook: Playbook, form_id: str, view: CaseView, locale: str) -> str:
     record = form(playbook, form_id)
-
-    def esc(s: str) -> str:
-        return clean_text(s).replace("|", "\\|").replace("\n", " ")
-
+    esc = markdown_text  # case text shown as typed: no markup, links or raw HTML in a Markdown viewer
     lines = [f"# {esc(record.title.get(locale))}", "", f"{esc(view.ref)}", "", "| | |", "| --- | --- |"]
     lines += [f"| {esc(label)} | {esc(value)} |" for label, value in fill(playbook, form_id, view, locale)]
     return "\n".join(lines) + "\n"

@@ -31,7 +31,7 @@ from ..store import ConflictError, Store, StoreError, utc_now
 from ..store.cases import CaseRow, CaseStore, EventRow
 from . import snapshot
 from .state import CaseState, clock_inputs, deadline_inputs, fold, start, state_columns, step, workflow
-from .validate import EventRejected, check_follow_up, check_open, check_update
+from .validate import EventRejected, check_external_id, check_follow_up, check_open, check_update
 
 CONFLICT_RETRIES = 60  # each after a short random wait, so racing writers spread out
 WRITTEN_KEPT = 1000  # cases whose last write a desk remembers, so its next event there needs no read
@@ -90,8 +90,15 @@ class Desk:
     def _not_found(self, ref: str | int) -> CaseNotFound:
         return CaseNotFound(f"no case {ref!r} (neither an external id nor a case number) in {self.store.path}")
 
+    def _same_playbook(self, row: CaseRow) -> None:
+        """A case is read by the playbook it was recorded under; another one would misread every fact."""
+        if row.playbook != self.playbook.id:
+            raise StoreError(f"case {row.ref} was recorded under playbook {row.playbook!r}; this command runs "
+                             f"{self.playbook.id!r}: choose that playbook with --playbook")
+
     def load(self, ref: str | int) -> tuple[CaseRow, list[EventRow], CaseState]:
         row = self.find(ref)
+        self._same_playbook(row)
         row, events = self.cases.load(row.id)
         return row, events, fold(self.playbook, row.received_at, events)
 
@@ -104,9 +111,7 @@ class Desk:
         received = received_at or at
         typed = check_open(self.playbook, received_at=received, at=at, by=by, facts=facts or {}, tz=self.tz)
         if external_id is not None:
-            external_id = external_id.strip()
-            if not external_id or len(external_id) > 200:
-                raise EventRejected(["an external id is 1 to 200 characters"])
+            external_id = check_external_id(external_id)
         event = EventRow(1, at, "open", by, note, None, typed)
         return self._create(secrets.token_hex(16), external_id, received, [event])
 
@@ -118,6 +123,8 @@ class Desk:
 
         `later` holds (at, stage, facts, by, note) for each event after the opening one.
         """
+        if external_id is not None:
+            external_id = check_external_id(external_id)
         typed = check_open(self.playbook, received_at=received_at, at=received_at, by=by, facts=facts, tz=self.tz)
         events = [EventRow(1, received_at, "open", by, note, None, typed)]
         state = step(self.playbook, start(self.playbook, received_at), events[0])
@@ -199,6 +206,7 @@ class Desk:
         if head is None:
             raise self._not_found(case)
         row, blob = head
+        self._same_playbook(row)
         state = snapshot.decode(self.playbook, blob, row.version)
         if state is not None:
             return row, state, True
