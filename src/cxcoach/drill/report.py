@@ -41,10 +41,17 @@ def _t(locale: str, key: str) -> str:
     return _L.get(locale, _L["en"])[key]
 
 
+NAME_PLACEHOLDERS = ("{name}", "{姓名}")  # how the shipped scripts leave room for the speaker's own name
+
+
 def model_line(playbook: Playbook, criterion: dm.Criterion, locale: str, trainee: str | None = None) -> str | None:
     """The wording to suggest for a missed criterion, from the playbook, with `{name}` as the trainee entered it."""
     line = _model_line(playbook, criterion, locale)
-    return line.replace("{name}", trainee) if line is not None and trainee else line
+    if line is None or not trainee:
+        return line
+    for slot in NAME_PLACEHOLDERS:
+        line = line.replace(slot, trainee)
+    return line
 
 
 def _model_line(playbook: Playbook, criterion: dm.Criterion, locale: str) -> str | None:
