@@ -72,6 +72,22 @@ def test_l111_a_name_slot_is_fine(make_playbook):
     assert findings(make_playbook(fixed), "L113") == []
 
 
+SELF_NAMED = drill("""\
+- id: open   # <-
+  say: [{id: open.a, text: {zh: 太慢了！, en: Too slow!}}]
+  model: {zh: 非常抱歉，我是客服小周，我来处理。, en: "I'm so sorry. I'm Zhou from customer service."}
+  responses:
+    - {id: open.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
+  fallback: {id: open.none, next: lost}
+""")
+
+
+def test_l116_a_model_answer_with_a_fixed_name(make_playbook):
+    assert_finding(make_playbook(SELF_NAMED), "L116", SELF_NAMED, contains="'小周'")
+    plain = SELF_NAMED.replace("我是客服小周", "我是这边的客服").replace("I'm Zhou from", "I'm from")
+    assert findings(make_playbook(plain), "L116") == []
+
+
 VOUCHERS = drill("""\
 - id: open
   say:

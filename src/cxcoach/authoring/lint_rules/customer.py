@@ -3,8 +3,8 @@
 The session never repeats a line verbatim on consecutive turns while another
 candidate exists, and chooses lines by what the trainee said; these checks
 find drills where it cannot: a node the customer can return to with one thing
-to say, a closing line that calls every trainee by the model answer's name, a
-line that rejects an offer the path to it may never have made.
+to say, a model answer or a closing line that calls every trainee by one
+fixed name, a line that rejects an offer the path to it may never have made.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ CODES = {
     "L113": "no customer line of a node or ending can always be said",
     "L114": "a model answer promises what the drill's authority does not allow",
     "L115": "the customer does not react to rudeness (no reaction to a rude or blaming act)",
+    "L116": "a model answer gives the trainee a fixed name, whatever name the trainee entered",
 }
 
 MEMORY_SLOTS = frozenset({"offer", "overpromise", "refused", "name", "quote"})
@@ -40,7 +41,7 @@ _REJECTING = re.compile(
 # How a trainee names themselves in a model answer.
 _ZH_SELF = re.compile(r"我(?:是|叫)([^，。,.!！?？；;：:、\s]{2,14})")
 _ZH_TITLES = "经理|主管|师傅|老师|小姐|先生|女士|组长|顾问|工程师|店长|专员|姐|哥"
-_ZH_ROLE = re.compile(r"^.*(?:经理|客服|主管|顾问|专员|组长|店长|工程师|负责人|值班|售后|服务|领班|的)")
+_ZH_ROLE = re.compile(r"^.*(?:经理|客服|主管|顾问|员|组长|店长|工程师|负责人|值班|售后|服务|领班|的)")
 _EN_SELF = re.compile(r"\b(?:I'm|I am|my name is|this is|ask for me,)\s+((?:[A-Z][a-z]+)(?:\s[A-Z][a-z]+)?)")
 _EN_NOT_NAMES = frozenset({"Sorry", "So", "Really", "Very", "Truly", "Glad", "Happy", "Here", "The", "Your", "Not",
                            "Afraid", "Calling", "Checking", "Going", "Looking", "Sure", "Still", "Just"})
@@ -136,8 +137,14 @@ def _fixed_names(drill: dm.Drill) -> Iterator[Problem]:
     names: set[str] = set()
     for node in drill.nodes.values():
         if node.model is not None:
-            for text in node.model.values.values():
-                names |= _self_names(text, persona)
+            for loc, text in node.model.values.items():
+                own = _self_names(text, persona)
+                written = sorted((n for n in own if n in text), key=lambda n: (-len(n), n))
+                if written:
+                    yield finding(node.pos, "L116", f"the model answer of node {node.id!r} in drill {drill.id!r} ({loc}) "
+                                  f"calls the trainee {written[0]!r}, but whoever practises has their own name",
+                                  "say the role without a name (我是这边的客服, I'm from customer service)")
+                names |= own
     if not names:
         return
     latin = [n for n in names if n.isascii()]
