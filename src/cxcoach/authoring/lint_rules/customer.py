@@ -14,11 +14,12 @@ from collections.abc import Iterator
 
 from ...drill.authority import unguarded
 from ...drill.matcher import ReplyContext, evaluate
+from ...drill.normalize import normalize
 from ...playbook import drill_model as dm
 from ...playbook.line_slots import slots_in
 from ...playbook.model import Playbook
 from ...problems import Problem
-from .base import LintContext, drill_edges, finding
+from .base import LintContext, drill_edges, finding, leaves
 
 CODES = {
     "L110": "the customer can say the same line on two consecutive turns",
@@ -191,6 +192,63 @@ def _assumptions(drill: dm.Drill, playbook: Playbook) -> Iterator[Problem]:
             break
 
 
+def _listened_for(matcher: dm.Matcher | None) -> frozenset[str]:
+    """The words a response listens for itself (its phrases; detectors are the reader's business)."""
+    if matcher is None:
+        return frozenset()
+    words = (leaf.text for leaf in leaves(matcher) if isinstance(leaf, dm.Phrase))
+    return frozenset(w for w in words if len(w) >= (4 if w.isascii() else 2))
+
+
+def _arrivals(drill: dm.Drill) -> dict[str, list[tuple[str, frozenset[str]]]]:
+    """For each node and ending, every way in (response, fallback, authority, walk-out, time-out) and its words."""
+    ways: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for node in drill.nodes.values():
+        for resp in node.responses:
+            if resp.next:
+                ways.setdefault(resp.next, []).append((resp.id, _listened_for(resp.match)))
+        ways.setdefault(node.fallback.next, []).append((node.fallback.id, frozenset()))
+    for way, target in (("authority", drill.authority.next if drill.authority else None),
+                        ("on_walkout", drill.on_walkout), ("on_timeout", drill.on_timeout)):
+        if target:
+            ways.setdefault(target, []).append((way, frozenset()))
+    return ways
+
+
+def _says(text: str, word: str) -> bool:
+    return (re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text) is not None) if word.isascii() else word in text
+
+
+def _echoes(drill: dm.Drill) -> Iterator[Problem]:
+    """Lines that take up words one way in listens for, said also when the customer came another way.
+
+    「上报是你们内部的事」 answers a trainee who escalated; said after a reply
+    that never mentioned escalating, the customer answers something that did
+    not happen. A line that tests what was said (`acts`, `reply`, ...) is
+    chosen only when it was.
+    """
+    for target, ways in _arrivals(drill).items():
+        lines = drill.nodes[target].say if target in drill.nodes else drill.endings[target].lines
+        heard = frozenset().union(*(words for _, words in ways))
+        for line in lines:
+            if line.when is not None and line.when.listens:
+                continue
+            for loc, raw in line.text.values.items():
+                text = normalize(raw).text
+                echo = next((w for w in sorted(heard) if _says(text, w)), None)
+                if echo is None:
+                    continue
+                by = next(way for way, words in ways if echo in words)
+                others = [way for way, words in ways if echo not in words]
+                if others:
+                    yield finding(line.pos, "L112", f"line {line.id!r} of drill {drill.id!r} ({loc}) takes up "
+                                  f"{echo!r}, which {by!r} listens for, but the customer also comes here by "
+                                  f"{', '.join(map(repr, others[:3]))}, where it need not have been said",
+                                  f"give it `when: {{reply: {{any: [{echo}]}}}}` and a variant that does not assume it, "
+                                  "or reword it")
+                    break
+
+
 def _sayable(drill: dm.Drill) -> Iterator[Problem]:
     for node in drill.nodes.values():
         if not any(_always_sayable(line) for line in node.say):
@@ -234,6 +292,7 @@ def check(ctx: LintContext) -> Iterator[Problem]:
         yield from _repeats(drill)
         yield from _fixed_names(drill)
         yield from _assumptions(drill, ctx.playbook)
+        yield from _echoes(drill)
         yield from _sayable(drill)
         yield from _model_overpromises(drill, ctx.playbook)
         yield from _rudeness(drill, ctx.playbook)
