@@ -227,8 +227,13 @@ def _echoes(drill: dm.Drill) -> Iterator[Problem]:
     not happen. A line that tests what was said (`acts`, `reply`, ...) is
     chosen only when it was.
     """
+    edges = drill_edges(drill)
     for target, ways in _arrivals(drill).items():
         lines = drill.nodes[target].say if target in drill.nodes else drill.endings[target].lines
+        returns = [line for line in lines if line.when is not None and _always_sayable(line, revisit=True)]
+        if len(returns) >= 2:  # a return picks one of these (they outrank a line without `when`): not the first words
+            again = {way for source, way in edges.get(target, []) if source == target}
+            ways = [(way, words) for way, words in ways if way not in again]
         heard = frozenset().union(*(words for _, words in ways))
         for line in lines:
             if line.when is not None and line.when.listens:
