@@ -219,7 +219,8 @@ def test_l112_a_line_takes_up_words_another_way_in_never_said(make_playbook):
 
 
 def test_l112_a_line_that_tests_the_reply_may_take_its_words_up(make_playbook):
-    nodes = ECHO_NODES.replace("{id: more.a, text:", "{id: more.a, when: {reply: {any: [厨房, kitchen]}}, text:")
-    nodes = nodes.replace("  model: {zh: 非常抱歉。", "    - {id: more.b, text: {zh: 那你说怎么办？, en: So what now?}}\n"
-                          "  model: {zh: 非常抱歉。")
+    nodes = ECHO_NODES.replace("{id: more.a, text:",
+                               "{id: more.a, when: {reply: {any: [厨房, kitchen]}}, text:")
+    plain = "    - {id: more.b, text: {zh: 那你说怎么办？, en: So what now?}}\n"
+    nodes = nodes.replace("  model: {zh: 非常抱歉。", plain + "  model: {zh: 非常抱歉。")
     assert findings(make_playbook(drill(nodes)), "L112") == []

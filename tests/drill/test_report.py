@@ -15,9 +15,9 @@ from fractions import Fraction
 import pytest
 
 from cxcoach.drill import DrillSession
+from cxcoach.drill.matcher import ReplyContext
 from cxcoach.drill.report import drill_json, drill_text
 from cxcoach.drill.scoring import half_up, score_contexts
-from cxcoach.drill.matcher import ReplyContext
 
 _BASE = re.compile(r"100 × ([\d.]+)/([\d.]+)(?: \((≈ )?([\d.]+) → (\d+)\))?")
 _TERM = re.compile(r" ([+−]) ([\d.]+) \(([^)]*)\)")
@@ -79,7 +79,8 @@ def test_the_line_shows_rounding_penalties_hints_and_the_floor(tiny):
 
 REPLIES = {
     "zh": ["真对不起，让您久等了，换作是我也会生气。", "这不归我管，您去找别的部门。", "您别生气，一个月多三百块而已。",
-           "我今天下午五点前给您回电话，这件事我来负责。", "好的。", "是不是您自己弄错了？", "谢谢您告诉我，我马上给您重做。",
+           "我今天下午五点前给您回电话，这件事我来负责。", "好的。", "是不是您自己弄错了？",
+           "谢谢您告诉我，我马上给您重做。",
            "抱歉 抱歉 理解 我来负责 今天 回电", "我给您全单免单，再赔您五百块现金。"],
     "en": ["I'm so sorry you waited; I'd be upset too.", "That's not my department, call someone else.",
            "Calm down, it's only 300 more.", "I'll call you back by 5 pm today; I'm handling this myself.", "OK.",

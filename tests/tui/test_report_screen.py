@@ -82,7 +82,8 @@ async def test_the_screen_shows_the_same_numbers_as_text_and_json(make_app, ship
                 assert re.search(rf"{re.escape(title)}\s+\S+\s+{re.escape(label)}", shown), (title, label)
                 assert f"{label}  {title}" in text or result.status.value == "clear"
         assert report.satisfaction_state is not None
-        assert f"≥ 1.2 {shipped.measurement.satisfaction_states[0].label.get(lang)}" in texts(screen, "#report-satisfaction")
+        best = shipped.measurement.satisfaction_states[0]
+        assert f"≥ {best.min_ratio:g} {best.label.get(lang)}" in texts(screen, "#report-satisfaction")
 
 
 async def test_names_and_replies_are_shown_literally(make_app, shipped, db, clock) -> None:

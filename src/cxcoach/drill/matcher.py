@@ -18,8 +18,8 @@ from functools import lru_cache
 
 import msgspec
 
-from ..playbook import drill_model as dm
 from ..inputs import check_reply
+from ..playbook import drill_model as dm
 from ..playbook.drill_build import detector_refs
 from ..playbook.drill_regex import MAX_INPUT, REPLY_BUDGET, bound_regex
 from .clauses import Clause, clauses

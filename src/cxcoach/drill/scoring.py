@@ -24,12 +24,12 @@ from fractions import Fraction
 import msgspec
 
 from ..conditions.evaluate import evaluate as evaluate_condition
+from ..errors import CxcoachError
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 from .detectors import Behaviour, detect, withheld
 from .learn import learnt_for
 from .matcher import ReplyContext, Span, evaluate
-from ..errors import CxcoachError
 
 
 def half_up(value: float | Fraction) -> int:
@@ -155,7 +155,7 @@ class Score(msgspec.Struct, frozen=True):
         return out
 
     def arithmetic(self, locale: str = "en") -> str:
-        """The one line that gives the score, each figure as used: `100 × 62/80 (77.5 → 78) − 20 (penalties) − 5 (hints) = 53`.
+        """The one line that gives the score, e.g. `100 × 62/80 (77.5 → 78) − 20 (penalties) − 5 (hints) = 53`.
 
         Every step a reader needs to get the same number is written out: the
         rounding of the base, the cap at 100 with response points, the sum of
@@ -182,7 +182,8 @@ class Score(msgspec.Struct, frozen=True):
             line += f" − {self.hint_cost} ({words['hints']})"
         raw = value - penalties - self.hint_cost
         if self.auto_failed:
-            return f"{line} = {_number(raw)} → 0 ({words['auto_fail']}: {', '.join(r.criterion.id for r in self.auto_failed)})"
+            failed = ", ".join(r.criterion.id for r in self.auto_failed)
+            return f"{line} = {_number(raw)} → 0 ({words['auto_fail']}: {failed})"
         if raw < 0:
             return f"{line} = {_number(raw)} → {self.score} ({words['floor']})"
         return f"{line} = {self.score}"
@@ -194,10 +195,12 @@ class Score(msgspec.Struct, frozen=True):
             "auto_fail": [r.criterion.id for r in self.auto_failed], "earned": round(self.earned, 2),
             "available": round(self.available, 2), "base": self.base, "penalties": round(self.penalties, 2),
             "bonus": self.bonus, "hint_cost": self.hint_cost,
-            "base_exact": round(float(exact_base(self.earned, self.available)), 4), "arithmetic": self.arithmetic(locale),
+            "base_exact": round(float(exact_base(self.earned, self.available)), 4),
+            "arithmetic": self.arithmetic(locale),
             "deductions": [{"id": i, "points": p} for i, p in self.deductions()],
             "form": [n.to_json() for n in self.form],
-            "dimensions": {k: {"earned": round(v[0], 2), "available": round(v[1], 2)} for k, v in self.dimensions.items()},
+            "dimensions": {k: {"earned": round(v[0], 2), "available": round(v[1], 2)}
+                           for k, v in self.dimensions.items()},
             "criteria": [r.to_json() for r in self.criteria], "order": [o.to_json() for o in self.order],
         }
 

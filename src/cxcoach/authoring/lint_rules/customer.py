@@ -142,8 +142,8 @@ def _fixed_names(drill: dm.Drill) -> Iterator[Problem]:
                 own = _self_names(text, persona)
                 written = sorted((n for n in own if n in text), key=lambda n: (-len(n), n))
                 if written:
-                    yield finding(node.pos, "L116", f"the model answer of node {node.id!r} in drill {drill.id!r} ({loc}) "
-                                  f"calls the trainee {written[0]!r}, but whoever practises has their own name",
+                    yield finding(node.pos, "L116", f"the model answer of node {node.id!r} in drill {drill.id!r} "
+                                  f"({loc}) calls the trainee {written[0]!r}, but whoever practises has their own name",
                                   "say the role without a name (我是这边的客服, I'm from customer service)")
                 names |= own
     if not names:
@@ -154,7 +154,7 @@ def _fixed_names(drill: dm.Drill) -> Iterator[Problem]:
     latin_re = (re.compile(rf"\b(?:Mr|Ms|Mrs|Miss|Dr)\.? ({alt})\b|(?:^|[,.!?]\s*)({alt}),|, ({alt})[.!?,]")
                 if latin else None)
     cjk = sorted((n for n in names if not n.isascii()), key=len, reverse=True)
-    for where, line in _lines(drill):
+    for _where, line in _lines(drill):
         for text in line.text.values.values():
             found = next((n for n in cjk if n in text), None)
             if found is None and latin_re is not None:
@@ -249,8 +249,8 @@ def _echoes(drill: dm.Drill) -> Iterator[Problem]:
                     yield finding(line.pos, "L112", f"line {line.id!r} of drill {drill.id!r} ({loc}) takes up "
                                   f"{echo!r}, which {by!r} listens for, but the customer also comes here by "
                                   f"{', '.join(map(repr, others[:3]))}, where it need not have been said",
-                                  f"give it `when: {{reply: {{any: [{echo}]}}}}` and a variant that does not assume it, "
-                                  "or reword it")
+                                  f"give it `when: {{reply: {{any: [{echo}]}}}}` and a variant that does not "
+                                  "assume it, or reword it")
                     break
 
 

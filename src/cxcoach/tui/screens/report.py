@@ -7,9 +7,12 @@ played in.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
 from ...drill import scoring as sc
@@ -36,7 +39,7 @@ class ReportScreen(CoachScreen[str | None]):
     | escape | back to the drill list |
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retry", "Retry"),
         Binding("escape", "back", "Back"),
     ]
@@ -51,7 +54,8 @@ class ReportScreen(CoachScreen[str | None]):
         loc = self.coach.lang
         yield Header()
         with VerticalScroll(id="report"):
-            verdict = (self.t("report.passed"), "bold $success") if r.passed else (self.t("report.failed"), "bold $error")
+            verdict = ((self.t("report.passed"), "bold $success") if r.passed
+                       else (self.t("report.failed"), "bold $error"))
             yield Prose(assemble((self.t("report.title") + ": ", "bold"), (r.drill.title.get(loc), "bold")),
                         id="report-title")
             yield Static(assemble((f"{self.t('report.score')} {r.score.score}/100  ", "bold"), verdict,
@@ -60,10 +64,10 @@ class ReportScreen(CoachScreen[str | None]):
                 yield Static(assemble((self.t("report.ending") + ": ", "bold"), r.ending.title.get(loc)))
             state = r.satisfaction_state.label.get(loc) if r.satisfaction_state else ""
             b, a = r.final_state.perceived, r.drill.persona.expectation
+            scale = satisfaction_scale(self.run.session.playbook, loc)
             yield Static(assemble((self.t("report.satisfaction") + ": ", "bold"),
                                   f"c = {b:g}/{a:g} = {r.satisfaction:.2f} ", (state, "bold"),
-                                  (f"\n  {self.t('report.scale')}: {satisfaction_scale(self.run.session.playbook, loc)}",
-                                   "$text-muted")), id="report-satisfaction")
+                                  (f"\n  {self.t('report.scale')}: {scale}", "$text-muted")), id="report-satisfaction")
             extras = [f"{self.t('report.total')} {r.score.earned:g}/{r.score.available:g}"]
             if r.score.bonus:
                 extras.append(f"{self.t('report.bonus')} {'+' if r.score.bonus > 0 else '−'}{abs(r.score.bonus)}")
@@ -88,18 +92,19 @@ class ReportScreen(CoachScreen[str | None]):
                                  classes="criterion")
         yield Footer()
 
-    def _criterion(self, res: sc.CriterionResult, loc: str):
+    def _criterion(self, res: sc.CriterionResult, loc: str) -> Content:
         c = res.criterion
         status = res.status.value
         mark = {"met": "✓", "clear": "✓", "missed": "○", "triggered": "✗", "na": "–"}[status]
-        parts: list = [(f"{mark} ", STATUS_STYLE[status]), (c.title.get(loc), "bold"),
+        parts: list[object] = [(f"{mark} ", STATUS_STYLE[status]), (c.title.get(loc), "bold"),
                        (f"  {self.t('status.' + status)}", STATUS_STYLE[status])]
         if (c.kind is dm.CriterionKind.WEIGHT and status != "na") or res.points:
             parts.append((f"  {points_label(res)}", STATUS_STYLE[status]))
             if res.discounted:
                 parts.append((f"  ({self.t('report.halved')})", "$text-muted"))
         for ev in res.evidence[:2]:
-            parts += ["\n    ", (self.t("report.turn", n=ev.turn) + ": ", "$text-muted"), (f"“{ev.span.text}”", "italic")]
+            parts += ["\n    ", (self.t("report.turn", n=ev.turn) + ": ", "$text-muted"),
+                      (f"“{ev.span.text}”", "italic")]
         if status == "missed":
             # a model line is something to say in the drill's language; the same one the text report gives
             model = model_line(self.run.session.playbook, c, self.report.locale, self.report.trainee)
