@@ -62,6 +62,9 @@ class ReportScreen(CoachScreen[str | None]):
                                   (f"   ({r.score.pass_mark:g})", "$text-muted")), id="report-score")
             if r.ending is not None:
                 yield Static(assemble((self.t("report.ending") + ": ", "bold"), r.ending.title.get(loc)))
+            if r.closing:  # the customer's last words: the drill screen closes as they are said
+                yield Prose(assemble((self.t("drill.customer") + ": ", "bold"), (r.closing, "italic")),
+                            id="report-closing")
             state = r.satisfaction_state.label.get(loc) if r.satisfaction_state else ""
             b, a = r.final_state.perceived, r.drill.persona.expectation
             scale = satisfaction_scale(self.run.session.playbook, loc)
