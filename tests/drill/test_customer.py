@@ -322,3 +322,38 @@ def test_a_remedy_refused_later_in_the_clause_is_a_refusal(cafe_pb):
     en = DrillSession(cafe_pb, "cafe", seed=0, locale="en")
     turn = en.reply("Comping the whole bill is not possible, I'm afraid.")
     assert turn.overpromises == () and [r.remedy for r in turn.refusals] == ["comp_bill"]
+
+
+RUDE = {"zh": ["你有病吧，爱买不买。", "是不是您自己弄错了？"], "en": ["Whatever, take it or leave it.", "Maybe you did it wrong?"]}
+
+
+def test_every_shipped_customer_answers_rudeness_at_every_turn(default_pb):
+    """Rude words at any point of the model path get a reaction, or end the drill badly with closing words."""
+    for drill_id, drill in sorted(default_pb.drills.items()):
+        for locale in drill.locales:
+            model = DrillSession(default_pb, drill_id, seed=0, locale=locale)
+            model.play_model_answers()
+            path = [t.reply for t in model.turns]
+            for i in range(len(path)):
+                for rude in RUDE[locale]:
+                    session = DrillSession(default_pb, drill_id, seed=0, locale=locale)
+                    for reply in path[:i]:
+                        session.reply(reply)
+                    session.reply(rude)
+                    where = (drill_id, locale, i, rude)
+                    if session.finished:
+                        assert session.ending is not None and session.ending.kind.value != "good", where
+                        assert session.customer_text, where
+                    else:
+                        assert session.reaction is not None, (*where, session.customer_text)
+
+
+def test_shipped_model_answers_leave_the_trainees_name_to_the_trainee(default_pb):
+    """No model answer introduces the trainee by a made-up name (lint L116 finds new ones)."""
+    from cxcoach.authoring.lint_rules.customer import _self_names
+
+    for drill in default_pb.drills.values():
+        for node in drill.nodes.values():
+            assert node.model is not None
+            for text in node.model.values.values():
+                assert not {n for n in _self_names(text, "") if n in text}, (drill.id, node.id, text)
