@@ -36,7 +36,7 @@ class Failure(click.ClickException):
     def __init__(self, message: str, exit_code: int | None = None) -> None:
         super().__init__(message)
         if exit_code is not None:  # click declares a class attribute; this failure carries its own code
-            self.exit_code = exit_code  # type: ignore[misc]
+            self.exit_code = exit_code  # type: ignore[misc]  # see above
 
     def show(self, file: Any = None) -> None:
         with contextlib.suppress(OSError):  # stderr cannot be written either: the exit code is all that is left

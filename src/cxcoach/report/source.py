@@ -79,7 +79,9 @@ def _read(cases: CaseStore, start: dt.datetime, end: dt.datetime,
             query = (sa.select(*_EVENT_COLUMNS).where(e.case_id.in_([r.id for r in rows[i:i + 500]]), e.at < until)
                      .order_by(e.case_id, e.seq))
             for case_id, seq, at, kind, by, note, stage, facts, data in conn.execute(query).all():
-                logs[case_id].append(EventRow(seq, utc(at), kind, by, note or "", stage, decode(facts) or {},
+                when = utc(at)
+                assert when is not None  # case_events.at is NOT NULL
+                logs[case_id].append(EventRow(seq, when, kind, by, note or "", stage, decode(facts) or {},
                                               None if data is None else decode(data)))
     return rows, logs
 

@@ -294,7 +294,7 @@ class CaseStore:
                 raise StoreError(f"case {taken[1] or taken[0]} already exists{named}")
             case_id = int(conn.execute(t.cases.insert().values(
                 uid=uid, external_id=external_id, playbook=playbook, received_at=received_at,
-                version=len(events), snapshot=snapshot, **_state(state))).inserted_primary_key[0])  # type: ignore[index]
+                version=len(events), snapshot=snapshot, **_state(state))).inserted_primary_key[0])  # type: ignore[index]  # one row: its key
             conn.execute(t.case_events.insert(), [_event_values(case_id, e, recorded_at) for e in events])
         return case_id
 

@@ -46,7 +46,7 @@ QUEUE_WORDS = ("case", "stage", "about", "received", "due", "left", "used", "esc
 TIMELINE_WORDS = ("opened", "note", "follow_up", "paused", "now", "closed", "empty")
 
 
-class ConsoleScreen(CoachScreen):
+class ConsoleScreen(CoachScreen[None]):
     """The desk: the queue of open cases above, the highlighted case's deadlines, timeline and next steps below.
 
     | Key | Does |

@@ -25,6 +25,7 @@ from ..text import assemble
 from ..widgets.case_form import CaseForm
 from ..widgets.countdown import Countdown
 from ..widgets.recommendation_list import RecommendationList
+from ..widgets.time_input import TimeInput
 from .base import CoachScreen
 
 
@@ -35,7 +36,7 @@ def deadline(result: Result | None, target: str) -> DeadlineStatus | None:
     return next((d for d in result.deadlines if d.target == target), None)
 
 
-class WhatIfScreen(CoachScreen):
+class WhatIfScreen(CoachScreen[None]):
     """Recommendations update on every field change and every clock tick.
 
     | Key | Does |
@@ -115,7 +116,7 @@ class WhatIfScreen(CoachScreen):
     def _case_changed(self, event: CaseForm.Changed) -> None:
         self.facts = dict(event.facts)
         self.received_at = event.received_at
-        self.received_text = self.query_one("#received").value  # type: ignore[attr-defined]
+        self.received_text = self.query_one("#received", TimeInput).value
         self.errors = list(event.errors)
         self._facts_changed = True
         self.evaluate()
@@ -179,7 +180,7 @@ class WhatIfScreen(CoachScreen):
     def _escalation(self, result: Result | None) -> Content:
         if result is None:
             return Content()
-        parts: list = []
+        parts: list[object] = []
         if result.paused:
             parts.append((f"{self.t('desk.clock_paused')}   ", "bold $primary"))
         if result.escalate_to:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from textual.content import Content
 from textual.widgets import Static
@@ -27,7 +28,7 @@ class CaseTimeline(Static):
     CaseTimeline { height: auto; padding: 0 1; }
     """
 
-    def __init__(self, words: PlaybookWords, texts: Mapping[str, str] | None = None, **kwargs) -> None:
+    def __init__(self, words: PlaybookWords, texts: Mapping[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__("", markup=False, **kwargs)
         self.words = words
         self.texts = {**TEXTS, **(texts or {})}

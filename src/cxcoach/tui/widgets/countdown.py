@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from textual.message import Message
 from textual.reactive import reactive
@@ -86,7 +87,7 @@ class Countdown(Static):
     def __init__(self, label: str, clock: Clock, *, due: dt.datetime | None = None,
                  warn_within: dt.timedelta = dt.timedelta(minutes=10), left_word: str = "left",
                  overdue_word: str = "overdue", words: Mapping[str, str] | None = None, interval: float = 1.0,
-                 **kwargs) -> None:
+                 **kwargs: Any) -> None:
         super().__init__("", markup=False, **kwargs)
         self.label = label
         self.clock = clock

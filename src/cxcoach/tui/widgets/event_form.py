@@ -85,7 +85,7 @@ class EventForm(VerticalScroll):
         """The supervisor gave up on this event."""
 
     def __init__(self, kind: str, state: CaseState, words: PlaybookWords, clock: Callable[[], dt.datetime], *,
-                 texts: Mapping[str, str] | None = None, **kwargs) -> None:
+                 texts: Mapping[str, str] | None = None, **kwargs: Any) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown event kind {kind!r}; one of {', '.join(KINDS)}")
         super().__init__(**kwargs)
@@ -168,9 +168,10 @@ class EventForm(VerticalScroll):
         fact = self.playbook.facts.get(str(event.value)) if event.value is not Select.NULL else None
         if fact is None:
             return
+        widget: Select[str] | Select[bool] | Input
         if fact.type is FactType.ENUM:
-            widget: Select | Input = Select([(content(v.label.get(self.words.lang)), v.id) for v in fact.values],
-                                            id="value", prompt=self.texts["unknown"], compact=True)
+            widget = Select([(content(v.label.get(self.words.lang)), v.id) for v in fact.values],
+                            id="value", prompt=self.texts["unknown"], compact=True)
         elif fact.type is FactType.BOOL:
             widget = Select([(self.texts["yes"], True), (self.texts["no"], False)], id="value",
                             prompt=self.texts["unknown"], compact=True)

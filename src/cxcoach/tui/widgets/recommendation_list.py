@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -54,7 +54,7 @@ class RecommendationList(OptionList):
             self.text = text
 
     def __init__(self, words: Mapping[str, str] | None = None, *, roles: Mapping[str, str] | None = None,
-                 title: str = "", why_words: tuple[str, str] = ("why: shown", "why: hidden"), **kwargs) -> None:
+                 title: str = "", why_words: tuple[str, str] = ("why: shown", "why: hidden"), **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.words = dict(words or {})
         self.roles = dict(roles or {})  # role id -> label in the current language

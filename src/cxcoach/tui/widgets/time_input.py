@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import Any
 
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input
@@ -67,7 +68,7 @@ class TimeInput(Input):
     """
 
     def __init__(self, value: str = "", *, tz: str, clock: Callable[[], dt.datetime], past_only: bool = False,
-                 placeholder: str | None = None, **kwargs) -> None:
+                 placeholder: str | None = None, **kwargs: Any) -> None:
         self.tz = tz
         self.clock = clock
         self.past_only = past_only
