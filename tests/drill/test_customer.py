@@ -357,3 +357,17 @@ def test_shipped_model_answers_leave_the_trainees_name_to_the_trainee(default_pb
             assert node.model is not None
             for text in node.model.values.values():
                 assert not {n for n in _self_names(text, "") if n in text}, (drill.id, node.id, text)
+
+
+def test_a_shipped_customer_remembers_what_was_refused(default_pb):
+    session = DrillSession(default_pb, "restaurant_cold_dish", seed=0, locale="zh", trainee="Ann")
+    session.reply("真对不起，让您久等了，换作是我也会生气。这道菜我来负责处理。")
+    session.reply("重做是不可能的，厨房太忙了。")
+    assert session.line is not None and session.line.id == "remedy.refused"
+    assert "优先重做这道菜都不行？" in session.customer_text
+    assert "菜凉不凉" not in session.customer_text  # the reaction to arguing does not invent a dispute
+    session.reply("我马上让厨房给您重新做一份，10分钟内端上来。")
+    assert "重做" not in session.customer_text  # offered now: the refusal line belongs to its node only
+    session.reply("这道菜免单是不可能的。")
+    assert session.line is not None and session.line.id == "bill.refused"
+    assert "这道菜免单都不肯" in session.customer_text
