@@ -324,7 +324,8 @@ def test_a_remedy_refused_later_in_the_clause_is_a_refusal(cafe_pb):
     assert turn.overpromises == () and [r.remedy for r in turn.refusals] == ["comp_bill"]
 
 
-RUDE = {"zh": ["你有病吧，爱买不买。", "是不是您自己弄错了？"], "en": ["Whatever, take it or leave it.", "Maybe you did it wrong?"]}
+RUDE = {"zh": ["你有病吧，爱买不买。", "是不是您自己弄错了？"],
+        "en": ["Whatever, take it or leave it.", "Maybe you did it wrong?"]}
 
 
 def test_every_shipped_customer_answers_rudeness_at_every_turn(default_pb):

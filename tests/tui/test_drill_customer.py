@@ -7,6 +7,8 @@ row, and closing words with the name exactly as typed, markup included.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from cxcoach.playbook import default_playbook_path, load_playbook
@@ -52,7 +54,7 @@ async def test_the_customer_answers_rudeness_and_closes_with_the_name_as_typed(m
             await pilot.press("enter")
             await pilot.pause()
         assert said[1].startswith("\"it's only a fish\"?")  # the reaction quotes the words that upset her
-        assert all(a != b for a, b in zip(said, said[1:], strict=False))
+        assert all(a != b for a, b in pairwise(said))
         assert isinstance(app.screen, ReportScreen)
         closing = texts(app.screen, "#report-closing")
         assert closing == f"Customer: That's more like it, {NAME}. Thank you."  # literal: the name is not markup
