@@ -91,9 +91,10 @@ _HEAD_BY_EXTERNAL_ID = sa.select(*_CASE_COLUMNS, t.cases.c.snapshot).where(t.cas
 _EVENTS_OF = (sa.select(*_EVENT_COLUMNS).where(t.case_events.c.case_id == sa.bindparam("id"))
               .order_by(t.case_events.c.seq))
 _MOVE_STATE = (t.cases.update()
-               .where(t.cases.c.id == sa.bindparam("cid"), t.cases.c.version == sa.bindparam("expected"))
+               .where(t.cases.c.id == sa.bindparam("cid"), t.cases.c.version == sa.bindparam("expected"),
+                      t.cases.c.uid == sa.bindparam("cuid"))
                .values(version=sa.bindparam("version"), snapshot=sa.bindparam("snapshot"),
-                       **{name: sa.bindparam(name) for name in STATE_COLUMNS}))
+                       figures=sa.bindparam("figures"), **{name: sa.bindparam(name) for name in STATE_COLUMNS}))
 _ADD_EVENT = t.case_events.insert()
 # PostgreSQL: the state move and the event in one statement (a data-modifying CTE), so an append is one
 # round trip; the event is inserted (and its seq returned) only if the state row moved; one transaction
@@ -283,8 +284,9 @@ class CaseStore:
     # -- writing --
     def create(self, *, uid: str, external_id: str | None, playbook: str, received_at: dt.datetime,
                events: Sequence[EventRow], state: Mapping[str, Any], recorded_at: dt.datetime,
-               snapshot: bytes | None = None) -> int:
-        """A new case with its first event(s), state and snapshot; StoreError if the external id or uid is taken."""
+               snapshot: bytes | None = None, figures: bytes | None = None) -> int:
+        """A new case with its first event(s), state, snapshot and lasting figures (None: none kept);
+        StoreError if the external id or uid is taken."""
         with self.db.write() as conn:
             taken = conn.execute(sa.select(t.cases.c.id, t.cases.c.external_id).where(
                 sa.or_(t.cases.c.uid == uid, t.cases.c.external_id == external_id)
@@ -294,18 +296,20 @@ class CaseStore:
                 raise StoreError(f"case {taken[1] or taken[0]} already exists{named}")
             case_id = int(conn.execute(t.cases.insert().values(
                 uid=uid, external_id=external_id, playbook=playbook, received_at=received_at,
-                version=len(events), snapshot=snapshot, **_state(state))).inserted_primary_key[0])  # type: ignore[index]  # one row: its key
+                version=len(events), snapshot=snapshot, figures=figures, **_state(state))).inserted_primary_key[0])  # type: ignore[index]  # one row: its key
             conn.execute(t.case_events.insert(), [_event_values(case_id, e, recorded_at) for e in events])
         return case_id
 
     def append(self, case_id: int, expected_version: int, event: EventRow, state: Mapping[str, Any],
-               recorded_at: dt.datetime, snapshot: bytes | None = None) -> None:
-        """Add event `expected_version + 1`, the new state and snapshot (None: none kept), or ConflictError
-        if another writer came first."""
+               recorded_at: dt.datetime, uid: str, snapshot: bytes | None = None,
+               figures: bytes | None = None) -> None:
+        """Add event `expected_version + 1`, the new state, snapshot and lasting figures (None: none kept), or
+        ConflictError if another writer came first (or the case is gone: `uid` tells a case from a later one
+        given the same number)."""
         if event.seq != expected_version + 1:
             raise ValueError("an appended event is numbered version + 1")
-        move = {"cid": case_id, "expected": expected_version, "version": expected_version + 1, "snapshot": snapshot,
-                **_state(state)}
+        move = {"cid": case_id, "cuid": uid, "expected": expected_version, "version": expected_version + 1,
+                "snapshot": snapshot, "figures": figures, **_state(state)}
         values = _event_values(case_id, event, recorded_at)
         if self.db.is_sqlite:
             with self.db.write() as conn:

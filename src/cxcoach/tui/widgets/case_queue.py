@@ -31,7 +31,7 @@ from ..text import cell, remaining, safe
 # What decides the order comes first, so a narrow terminal still shows it; the rest scrolls sideways.
 COLUMNS = ("case", "left", "used", "escalate", "stage", "due", "received", "about")
 # Columns that change with every tick get a fixed width: measuring a shrinking cell re-measures the column.
-FIXED_WIDTHS = {"left": 24, "used": 12}
+FIXED_WIDTHS = {"left": 26, "used": 12}  # "paused · overdue 5d 23:52" fits
 REBUILD_AFTER = 64  # more rows leaving the queue at once than this: clear and refill
 FILL_CHUNK = 200  # rows added to the table per refresh while a long queue fills
 

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from ...engine.result import Recommendation, Result
 from ..text import assemble, remaining, safe
+from .countdown import say
 
 
 class RecommendationList(OptionList):
@@ -81,9 +82,11 @@ class RecommendationList(OptionList):
             left = rec.due - self.now
             local = rec.due.astimezone(self.now.tzinfo).strftime("%m-%d %H:%M")
             if left.total_seconds() < 0:
-                parts.append((f"\n   {local}  {self._word('overdue', 'overdue')} {remaining(left)}", "bold $error"))
+                late = say(self._word("overdue", "overdue"), remaining(left), before=True)
+                parts.append((f"\n   {local}  {late}", "bold $error"))
             else:
-                parts.append((f"\n   {local}  {remaining(left)} {self._word('left', 'left')}", "$text-muted"))
+                parts.append((f"\n   {local}  {say(self._word('left', 'left'), remaining(left), before=False)}",
+                              "$text-muted"))
         lines = self.result.lines(rec.scripts) if self.result is not None else []
         if lines:
             parts.append((f"\n   “{lines[0].text}”", "italic"))

@@ -72,7 +72,9 @@ class TimeInput(Input):
         self.tz = tz
         self.clock = clock
         self.past_only = past_only
-        hint = placeholder or f"now · 16:30 · 2026-03-06 16:30 ({zone_offset(tz, clock())})"
+        now = clock()
+        today = show_time(now, tz).split(" ", 1)[0]  # the example is dated today in the playbook's zone
+        hint = placeholder or f"now · 16:30 · {today} 16:30 ({zone_offset(tz, now)})"
         super().__init__(value, placeholder=hint, validators=[TimeValidator(tz, clock, past_only=past_only)],
                          valid_empty=True, **kwargs)
 
