@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from .test_lint import assert_finding, drill, findings
 
+
+def apology_passes(node: str = "open", *, next: str = "done", fallback: str = "lost") -> str:
+    """The trainee side of a planted node: an apology moves on. The plants here are in what the customer says."""
+    return (f"  responses:\n"
+            f"    - {{id: {node}.sorry, match: {{detector: apology}}, feedback: {{zh: 好, en: Good}}, next: {next}}}\n"
+            f"  fallback: {{id: {node}.none, next: {fallback}}}\n")
+
+
 REPEATS = drill("""\
 - id: open   # <-
   say:
     - {id: open.a, text: {zh: 太慢了！, en: Too slow!}}
     - {id: open.hot, when: {hostility: {ge: 8}}, text: {zh: 快点！, en: Hurry up!}}
   model: {zh: 非常抱歉。, en: "I'm so sorry."}
-  responses:
-    - {id: open.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
-  fallback: {id: open.none, next: open}
-""")
+""" + apology_passes(fallback="open"))
 
 
 def test_l110_a_node_that_returns_to_itself_with_one_line(make_playbook):
@@ -29,17 +34,12 @@ ECHO = drill("""\
 - id: open
   say: [{id: open.a, text: {zh: 太慢了！, en: Too slow!}}]
   model: {zh: 非常抱歉。, en: "I'm so sorry."}
-  responses:
-    - {id: open.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: more}
-  fallback: {id: open.none, next: lost}
+""" + apology_passes(next="more") + """\
 - id: more
   say:
     - {id: more.a, text: {zh: 太慢了！, en: Too slow!}}   # <-
   model: {zh: 非常抱歉。, en: "I'm so sorry."}
-  responses:
-    - {id: more.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
-  fallback: {id: more.none, next: lost}
-""")
+""" + apology_passes("more"))
 
 
 def test_l110_the_next_node_says_the_same_words(make_playbook):
@@ -50,10 +50,7 @@ NAMED = drill("""\
 - id: open
   say: [{id: open.a, text: {zh: 太慢了！, en: Too slow!}}]
   model: {zh: 非常抱歉，我是客服小周，我来处理。, en: "I'm so sorry. I'm Zhou from customer service."}
-  responses:
-    - {id: open.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
-  fallback: {id: open.none, next: lost}
-""").replace("      - {id: done, kind: good, title: {zh: 解决, en: Resolved}}",
+""" + apology_passes()).replace("      - {id: done, kind: good, title: {zh: 解决, en: Resolved}}",
              "      - id: done\n"
              "        kind: good\n"
              "        title: {zh: 解决, en: Resolved}\n"
@@ -76,10 +73,7 @@ SELF_NAMED = drill("""\
 - id: open   # <-
   say: [{id: open.a, text: {zh: 太慢了！, en: Too slow!}}]
   model: {zh: 非常抱歉，我是客服小周，我来处理。, en: "I'm so sorry. I'm Zhou from customer service."}
-  responses:
-    - {id: open.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
-  fallback: {id: open.none, next: lost}
-""")
+""" + apology_passes())
 
 
 def test_l116_a_model_answer_with_a_fixed_name(make_playbook):
@@ -94,10 +88,7 @@ VOUCHERS = drill("""\
     - {id: open.a, text: {zh: 太慢了！, en: Too slow!}}
     - {id: open.again, when: {visits: {ge: 2}}, text: {zh: 别拿优惠券糊弄我！, en: "I don't want vouchers!"}}  # <-
   model: {zh: 非常抱歉。, en: "I'm so sorry."}
-  responses:
-    - {id: open.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
-  fallback: {id: open.none, next: open}
-""", extra="""\
+""" + apology_passes(fallback="open"), extra="""\
     authority:
       may_offer:
         - id: voucher
@@ -121,10 +112,7 @@ KITCHEN = drill("""\
     - {id: open.a, text: {zh: 太慢了！, en: Too slow!}}
     - {id: open.b, text: {zh: 别跟我说厨房忙！, en: "Don't tell me the kitchen is busy!"}}  # <-
   model: {zh: 非常抱歉。, en: "I'm so sorry."}
-  responses:
-    - {id: open.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
-  fallback: {id: open.none, next: lost}
-""")
+""" + apology_passes())
 
 
 def test_l112_pushing_back_on_words_nobody_said(make_playbook):
@@ -138,10 +126,7 @@ ONLY_CONDITIONAL = drill("""\
   say:
     - {id: open.a, when: {hostility: {ge: 3}}, text: {zh: 太慢了！, en: Too slow!}}
   model: {zh: 非常抱歉。, en: "I'm so sorry."}
-  responses:
-    - {id: open.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
-  fallback: {id: open.none, next: lost}
-""")
+""" + apology_passes())
 
 
 def test_l113_a_node_with_only_conditional_lines(make_playbook):
@@ -152,10 +137,7 @@ OVERPROMISING_MODEL = drill("""\
 - id: open   # <-
   say: [{id: open.a, text: {zh: 太慢了！, en: Too slow!}}]
   model: {zh: 非常抱歉，全单免单。, en: "I'm so sorry; the whole bill is on us."}
-  responses:
-    - {id: open.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
-  fallback: {id: open.none, next: lost}
-""", extra="""\
+""" + apology_passes(), extra="""\
     authority:
       beyond:
         - id: free_meal
@@ -183,10 +165,7 @@ SILENT = RUDE_DETECTOR + drill("""\
 - id: open
   say: [{id: open.a, text: {zh: 太慢了！, en: Too slow!}}]
   model: {zh: 非常抱歉。, en: "I'm so sorry."}
-  responses:
-    - {id: open.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
-  fallback: {id: open.none, next: lost}
-""").replace("  - id: d2\n", "  - id: d2   # <-\n")
+""" + apology_passes()).replace("  - id: d2\n", "  - id: d2   # <-\n")
 
 
 def test_l115_no_reaction_to_rudeness(make_playbook):
@@ -207,10 +186,7 @@ ECHO_NODES = """\
   say:
     - {id: more.a, text: {zh: 厨房那边我可不管，我在跟你说！, en: "The kitchen is not my problem!"}}   # <-
   model: {zh: 非常抱歉。, en: "I'm so sorry."}
-  responses:
-    - {id: more.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
-  fallback: {id: more.none, next: lost}
-"""
+""" + apology_passes("more")
 ECHOED = drill(ECHO_NODES)
 
 
