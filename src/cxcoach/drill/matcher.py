@@ -18,13 +18,13 @@ from functools import lru_cache
 
 import msgspec
 
-from ..playbook import drill_model as dm
 from ..inputs import check_reply
+from ..playbook import drill_model as dm
 from ..playbook.drill_build import detector_refs
 from ..playbook.drill_regex import MAX_INPUT, REPLY_BUDGET, bound_regex
 from .clauses import Clause, clauses
 from .form import FormVerdict, read_form
-from .learn import CONFIRM, MISCONDUCT, Learnt, features
+from .learnt import CONFIRM, MISCONDUCT, Learnt, features
 from .negation import NegationIndex, build_index, refusal_after, refusal_clause
 from .normalize import Normalized, is_word_char, normalize, normalize_phrase
 
