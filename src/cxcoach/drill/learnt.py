@@ -23,7 +23,11 @@ POOLED_FLOOR = 0.3  # ... if the kind it is named after also looks likely on its
 _LATIN = re.compile(r"[a-z]+|[0-9]+")
 _ADDRESS = re.compile(r"你|您|(?<![a-z])(you|your|yours|yourself)(?![a-z])")
 _NEGATION = re.compile(r"不|没|别|无法|(?<![a-z])(not|no|never|nothing|nobody)(?![a-z])")
-_STOP = frozenset(["a", "an", "the", "to", "of", "and", "or", "is", "are", "was", "were", "be", "been", "am", "it", "this", "that", "i", "we", "you", "he", "she", "they", "my", "our", "your", "for", "in", "on", "at", "by", "with", "so", "do", "does", "did", "have", "has", "had", "will", "would", "can", "could", "should", "just"])
+_STOP = frozenset((
+    "a", "an", "the", "to", "of", "and", "or", "is", "are", "was", "were", "be", "been", "am", "it", "this", "that",
+    "i", "we", "you", "he", "she", "they", "my", "our", "your", "for", "in", "on", "at", "by", "with", "so", "do",
+    "does", "did", "have", "has", "had", "will", "would", "can", "could", "should", "just",
+))
 
 
 def features(text: str, *, question: bool = False, contrast: bool = False) -> list[str]:
