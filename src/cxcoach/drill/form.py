@@ -9,7 +9,13 @@ tells why. What gives it away, measured on the normalised text:
   sentence together (people write 「非常抱歉让您久等了」 in one go);
 * English that is a list of words: many pieces of one or two words, or hardly
   any function words (the, to, I, you, will ...) in a run of words;
-* the same phrase over and over ("sorry sorry sorry", 「理解理解理解」).
+* the same phrase over and over ("sorry sorry sorry", 「理解理解理解」);
+* credited words strung together: most of the reply is a run of three or more
+  good-behaviour phrases with nothing between them but other bare words or
+  spaces ("sorry understand I will handle today call back refund thank you",
+  「抱歉理解负责今天回电退款感谢」). People join what they say with words that
+  carry no credit (the, and, to, 让您, 给您, 了); a run that has none of them
+  is a list, whether or not it has separators.
 
 A reply can be short and still fine (「非常抱歉。」, "I'm so sorry."): only
 replies with enough pieces to judge are looked at.
@@ -19,14 +25,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 from .normalize import is_cjk
 
 _PIECE_SPLIT = re.compile(r"[\s,.!?;:~/|+&*#\-]+")
 _FUNCTION = frozenset(
-    "a an the to of and or but is are was were be been being am it its this that these those there here i me my "
+    "a an the to of and or but is are was were be been being am it its this that these those there here i me my "  # noqa: SIM905
     "we us our you your he she they them their for in on at by with from as so do does did have has had will would "
     "can could should shall may might must just not no if then than what when where why how who which please "
     "let let's up out about into over after before".split())
@@ -35,6 +43,14 @@ _GREETINGS = frozenset(("您好", "你好", "好的", "嗯", "是的", "对", "h
 
 # Words that hold a Chinese sentence together; a scrap without any of them is a bare keyword.
 _GLUE = re.compile(r"[我您你他她它的了着过在给把让被吧吗呢啊呀就也都还又很太会要能可这那是有对]")
+
+
+_SENTENCE_STOP = re.compile(r"[.!?;\n]")
+_CLAUSE_STOP = re.compile(r"[,:]")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|[0-9]+|[\u3400-\u9fff\uf900-\ufaff]")
+RUN_MIN = 3  # credited phrases in a row before a run can be a list
+RUN_SHARE = 0.6  # ... and the share of the reply's words the run must cover
 
 
 class Form(StrEnum):
@@ -74,7 +90,8 @@ def read_form(text: str) -> FormVerdict:
     if len(cjk) >= 4 and len(cjk) >= len(latin):
         bare = [p for p in cjk if _cjk_len(p) <= 4 and not _GLUE.search(p)]
         if len(bare) / len(cjk) >= 0.6:
-            return FormVerdict(Form.KEYWORDS, f"{len(bare)} of {len(cjk)} pieces are bare words of 4 characters or fewer")
+            return FormVerdict(Form.KEYWORDS,
+                               f"{len(bare)} of {len(cjk)} pieces are bare words of 4 characters or fewer")
     words = re.findall(r"[a-z]+(?:'[a-z]+)?", text)
     if len(words) >= 5 and len(latin) >= len(cjk):
         function = sum(w in _FUNCTION for w in words)
@@ -84,6 +101,51 @@ def read_form(text: str) -> FormVerdict:
         tiny = [c for c in chunks if len(c.split()) <= 2 and c not in _GREETINGS]
         if len(chunks) >= 5 and len(tiny) / len(chunks) >= 0.7:
             return FormVerdict(Form.KEYWORDS, f"{len(tiny)} of {len(chunks)} pieces have 2 words or fewer")
+    return FormVerdict(Form.FINE)
+
+
+def _joined(gap: str, cjk: bool) -> bool:
+    """Does the stretch between two credited phrases hold the words that make them one sentence?"""
+    if _SENTENCE_STOP.search(gap):
+        return True  # a new sentence: the tiny-sentence rule of read_form judges those
+    if cjk and _CLAUSE_STOP.search(gap):
+        return True  # Chinese clauses separated by commas: the scrap rule of read_form judges those
+    if _GLUE.search(gap):
+        return True
+    return any(w in _FUNCTION for w in re.findall(r"[a-z]+(?:'[a-z]+)?", gap))
+
+
+def keyword_run(text: str, credited: Sequence[tuple[int, int]]) -> FormVerdict:
+    """The verdict on a normalised reply given where good-behaviour phrases matched in it (start, end).
+
+    A list of keywords is a run of credited phrases joined by nothing but
+    spaces, commas or bare words, covering most of the reply.
+    """
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(credited):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    if len(merged) < RUN_MIN:
+        return FormVerdict(Form.FINE)
+    best, best_span = 1, (0, 0)
+    length, start = 1, merged[0][0]
+    for (a1, b1), (a2, b2) in pairwise(merged):
+        cjk = bool(_CJK_CHAR.search(text, a1, b2))
+        if _joined(text[b1:a2], cjk):
+            length, start = 1, a2
+            continue
+        length += 1
+        if length > best or (length == best and b2 - start > best_span[1] - best_span[0]):
+            best, best_span = length, (start, b2)
+    if best < RUN_MIN:
+        return FormVerdict(Form.FINE)
+    tokens = [m.start() for m in _TOKEN.finditer(text)]
+    inside = sum(1 for t in tokens if best_span[0] <= t < best_span[1])
+    if tokens and inside / len(tokens) >= RUN_SHARE:
+        return FormVerdict(Form.KEYWORDS, f"{best} credited phrases in a row with no words to join them "
+                                          f"({inside} of {len(tokens)} words)")
     return FormVerdict(Form.FINE)
 
 

@@ -23,7 +23,7 @@ from ..playbook import drill_model as dm
 from ..playbook.drill_build import detector_refs
 from ..playbook.drill_regex import MAX_INPUT, REPLY_BUDGET, bound_regex
 from .clauses import Clause, clauses
-from .form import FormVerdict, read_form
+from .form import FormVerdict, keyword_run, read_form
 from .learnt import CONFIRM, MISCONDUCT, Learnt, features
 from .negation import NegationIndex, build_index, refusal_after, refusal_clause
 from .normalize import Normalized, is_word_char, normalize, normalize_phrase
@@ -100,9 +100,27 @@ class ReplyContext:
 
     @property
     def form(self) -> FormVerdict:
+        """Does the reply read as sentences (form.py)? Judged on its text and where good phrases matched."""
         if self._form is None:
-            self._form = read_form(self.norm.text)
+            verdict = read_form(self.norm.text)
+            if verdict.fine:
+                credited = [(h.start, h.end) for ident, det in self.detectors.items()
+                            if det.polarity is dm.Polarity.GOOD for h in self._phrase_hits(ident, det)]
+                verdict = keyword_run(self.norm.text, credited)
+            self._form = verdict
         return self._form
+
+    def _phrase_hits(self, ident: str, det: dm.Detector) -> tuple[Hit, ...]:
+        """A detector's own phrases and patterns, for detectors that do not build on others.
+
+        Such matchers never call back into `detector_hits`, so this is safe
+        while another detector is being evaluated; others give nothing.
+        """
+        if detector_refs(det.match):
+            return ()
+        if ident not in self._phrase_cache:
+            self._phrase_cache[ident] = evaluate(det.match, self)
+        return self._phrase_cache[ident]
 
     def _units(self) -> list[tuple[Clause, dict[str, float]]]:
         """What the classifiers read: every clause, and every sentence of several clauses as a whole
@@ -193,9 +211,7 @@ class ReplyContext:
         for ident, det in self.detectors.items():
             if det.polarity is dm.Polarity.NEUTRAL or detector_refs(det.match):
                 continue
-            if ident not in self._phrase_cache:
-                self._phrase_cache[ident] = evaluate(det.match, self)
-            inside = [h for h in self._phrase_cache[ident] if clause.start <= h.start and h.end <= clause.end]
+            inside = [h for h in self._phrase_hits(ident, det) if clause.start <= h.start and h.end <= clause.end]
             if det.polarity is dm.Polarity.BAD:
                 bad = bad or bool(inside)
             else:  # the good wording must be most of the clause: a bare "refund" proves nothing
