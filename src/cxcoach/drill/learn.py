@@ -94,7 +94,8 @@ def training_set(detectors: Mapping[str, dm.Detector],
         """A text and each of its clauses (a question keeps its "?"), as replies are read."""
         norm = normalize(text).text
         found = clauses(norm)
-        return [add(text)] + ([add(c.text(norm) + ("?" if c.question else "")) for c in found] if len(found) > 1 else [])
+        parts = [add(c.text(norm) + ("?" if c.question else "")) for c in found] if len(found) > 1 else []
+        return [add(text), *parts]
 
     owners: dict[int, set[str]] = {}
     counters: dict[int, set[str]] = {}
@@ -109,36 +110,35 @@ def training_set(detectors: Mapping[str, dm.Detector],
 
     good_lines = {k for line in background for k in pieces(line)}
     related = _related(detectors)
-    pairs: dict[str, list[tuple[int, int]]] = {}
+    pairs: dict[str, list[tuple[int, int, float]]] = {}
     for ident, det in detectors.items():
         if not _learns(det):
             continue
-        rows = []
+        rows: list[tuple[int, int, float]] = []
         for k, text in enumerate(texts):
-            mine = ident in owners.get(k, ())
-            if mine:
+            if ident in owners.get(k, ()):
                 rows.append((k, 1, 1.0))
             elif ident in counters.get(k, ()):
                 rows.append((k, 0, COUNTER_WEIGHT))
             elif owners.get(k, set()) & related[ident]:
-                continue
+                continue  # an example of a detector built from this one
             elif k in good_lines and not owners.get(k) and det.polarity is not dm.Polarity.BAD:
-                continue
+                continue  # a good line may well show this good act without being its example
             elif not evaluate(det.match, ReplyContext.of(text, detectors)):
                 rows.append((k, 0, 1.0))
         pairs[ident] = rows
     bad = [k for k in pairs if detectors[k].polarity is dm.Polarity.BAD]
     if bad:
-        rows = []
+        pooled: list[tuple[int, int, float]] = []
         for k in range(len(texts)):
             mine = owners.get(k, set())
             if mine & set(bad):
-                rows.append((k, 1, 1.0))
+                pooled.append((k, 1, 1.0))
             elif mine and all(detectors[o].polarity is dm.Polarity.BAD for o in mine):
                 continue  # an example of a bad detector that does not learn (excuse): say nothing
             else:
-                rows.append((k, 0, COUNTER_WEIGHT if counters.get(k, set()) & set(bad) else 1.0))
-        pairs[MISCONDUCT] = rows
+                pooled.append((k, 0, COUNTER_WEIGHT if counters.get(k, set()) & set(bad) else 1.0))
+        pairs[MISCONDUCT] = pooled
     return texts, pairs
 
 
@@ -147,7 +147,8 @@ _CODE = tuple(Path(__file__).with_name(name) for name in ("learn.py", "learnt.py
 
 def fingerprint(detectors: Mapping[str, dm.Detector], background: Sequence[str] = ()) -> str:
     """Of everything the weights depend on: the examples, the good lines, and the code that reads them."""
-    h = hashlib.sha256(f"{VERSION}:{C}:{COUNTER_WEIGHT}:{DEFAULT_THRESHOLD}:{GOOD_THRESHOLD}:{POOLED_THRESHOLD}:{POOLED_FLOOR}:{CONFIRM}".encode())
+    settings = (VERSION, C, COUNTER_WEIGHT, DEFAULT_THRESHOLD, GOOD_THRESHOLD, POOLED_THRESHOLD, POOLED_FLOOR, CONFIRM)
+    h = hashlib.sha256(":".join(map(str, settings)).encode())
     for path in _CODE:
         h.update(path.read_bytes())
     for ident, det in detectors.items():
@@ -164,8 +165,8 @@ def train(detectors: Mapping[str, dm.Detector], background: Sequence[str] = ()) 
     fp = fingerprint(detectors, background)
     if not pairs:
         return Learnt(fp, {}, (), {})
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
     def analyse(text: str) -> list[str]:
         found = clauses(text)

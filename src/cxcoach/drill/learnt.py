@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .normalize import is_cjk
 
@@ -152,8 +153,10 @@ class Learnt:
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Learnt:
-        vocab = {f: i for i, f in enumerate(data["vocabulary"])}  # type: ignore[arg-type]
+        words: list[str] = data["vocabulary"]  # type: ignore[assignment]
+        vocab = {f: i for i, f in enumerate(words)}
+        raw: dict[str, dict[str, Any]] = data["detectors"]  # type: ignore[assignment]
         dets = {k: LearntDetector(float(d["bias"]), {int(j): float(w) for j, w in d["weights"].items()},
                                   float(d["threshold"]), bool(d.get("bad", False)))
-                for k, d in data["detectors"].items()}  # type: ignore[union-attr]
+                for k, d in raw.items()}
         return cls(str(data["fingerprint"]), vocab, tuple(data["idf"]), dets)  # type: ignore[arg-type]

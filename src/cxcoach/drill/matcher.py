@@ -22,7 +22,7 @@ from ..inputs import check_reply
 from ..playbook import drill_model as dm
 from ..playbook.drill_build import detector_refs
 from ..playbook.drill_regex import MAX_INPUT, REPLY_BUDGET, bound_regex
-from .clauses import Clause, clauses
+from .clauses import Clause, clause_at, clauses
 from .form import FormVerdict, keyword_run, read_form
 from .learnt import CONFIRM, MISCONDUCT, Learnt, features
 from .negation import NegationIndex, build_index, refusal_after, refusal_clause
@@ -72,6 +72,7 @@ class ReplyContext:
     _active: set[str] = field(default_factory=set)
     confidence: dict[tuple[str, Hit], float] = field(default_factory=dict)
     withheld: dict[str, tuple[Hit, ...]] = field(default_factory=dict)
+    overpromised: list[Hit] = field(default_factory=list)  # clauses that promise beyond the drill's authority
     _defence_from: int | None = -1
     regex_budget: int = REPLY_BUDGET  # backtracking steps left for this reply's regexes (drill_regex.py)
 
@@ -167,6 +168,34 @@ class ReplyContext:
         result = tuple(sorted(set(hits)))
         self._cache[ident] = result
         return result
+
+    def hold_back(self, hits: list[Hit] | tuple[Hit, ...]) -> None:
+        """Credit nothing said in the clauses of these over-promises.
+
+        A promise beyond what the trainee may offer is no fair remedy: the
+        good behaviours found in its clause (the remedy, the "I'll see to it")
+        move to `withheld`, and scoring drops any evidence inside it.
+        """
+        for hit in hits:
+            clause = clause_at(self.clauses, hit.start)
+            span = Hit(clause.start, max(clause.end, hit.end)) if clause is not None else hit
+            if span not in self.overpromised:
+                self.overpromised.append(span)
+        for ident, det in self.detectors.items():
+            if det.polarity is not dm.Polarity.GOOD:
+                continue
+            found = self.detector_hits(ident)
+            held = tuple(h for h in found if self.in_overpromise(h))
+            if held:
+                self._cache[ident] = tuple(h for h in found if h not in held)
+                self.withheld[ident] = tuple(sorted(set(self.withheld.get(ident, ()) + held)))
+
+    def in_overpromise(self, hit: Hit) -> bool:
+        return any(o.start < hit.end and hit.start < o.end for o in self.overpromised)
+
+    def overpromise_spans(self) -> list[Span]:
+        """The over-promising clauses in the original reply's offsets."""
+        return [self.span(o) for o in self.overpromised]
 
     def _learnt_hits(self, ident: str, det: dm.Detector, found: list[Hit]) -> list[Hit]:
         model = self.learnt

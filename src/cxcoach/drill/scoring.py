@@ -22,12 +22,12 @@ from enum import StrEnum
 import msgspec
 
 from ..conditions.evaluate import evaluate as evaluate_condition
+from ..errors import CxcoachError
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 from .detectors import Behaviour, detect, withheld
 from .learn import learnt_for
 from .matcher import ReplyContext, Span, evaluate
-from ..errors import CxcoachError
 
 
 class Status(StrEnum):
@@ -118,7 +118,7 @@ class Score(msgspec.Struct, frozen=True):
     @property
     def base(self) -> int:
         """round(100 × earned / available): the weighted criteria alone."""
-        return int(round(100.0 * self.earned / self.available)) if self.available else 0
+        return round(100.0 * self.earned / self.available) if self.available else 0
 
     def deductions(self) -> list[tuple[str, float]]:
         """Each penalty, order penalty and the hint cost, in report order, as (id, points > 0)."""
@@ -151,20 +151,35 @@ class Score(msgspec.Struct, frozen=True):
             "bonus": self.bonus, "hint_cost": self.hint_cost, "arithmetic": self.arithmetic(),
             "deductions": [{"id": i, "points": p} for i, p in self.deductions()],
             "form": [n.to_json() for n in self.form],
-            "dimensions": {k: {"earned": round(v[0], 2), "available": round(v[1], 2)} for k, v in self.dimensions.items()},
+            "dimensions": {k: {"earned": round(v[0], 2), "available": round(v[1], 2)}
+                           for k, v in self.dimensions.items()},
             "criteria": [r.to_json() for r in self.criteria], "order": [o.to_json() for o in self.order],
         }
 
 
-def _evidence_in(matcher: dm.Matcher, contexts: Sequence[ReplyContext], via: str) -> tuple[list[Evidence], bool]:
-    """Evidence of a matcher in every turn, and whether all of it was taken back by a later contrast."""
+def _evidence_in(matcher: dm.Matcher, contexts: Sequence[ReplyContext], via: str, *,
+                 credit: bool = False) -> tuple[list[Evidence], bool]:
+    """Evidence of a matcher in every turn, and whether all of it was taken back by a later contrast.
+
+    With `credit` (a weighted criterion), nothing said in a clause that promised beyond the
+    drill's authority counts: an over-promise is not a fair remedy.
+    """
     found = []
     discounted = True
     for turn, ctx in enumerate(contexts, start=1):
         for h in evaluate(matcher, ctx):
+            if credit and ctx.in_overpromise(h):
+                continue
             found.append(Evidence(turn, ctx.span(h), via))
             discounted = discounted and ctx.discounted(h)
     return found, bool(found) and discounted
+
+
+def _overpromised(ev: Evidence, contexts: Sequence[ReplyContext]) -> bool:
+    """Is a drill response's credit quoted from a clause that promised too much?"""
+    if not 1 <= ev.turn <= len(contexts):
+        return False
+    return any(o.start < ev.span.end and ev.span.start < o.end for o in contexts[ev.turn - 1].overpromise_spans())
 
 
 def _earliest(ids: Sequence[str], contexts: Sequence[ReplyContext]) -> Evidence | None:
@@ -194,8 +209,9 @@ def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
         if c.id in na or (c.na_when is not None and evaluate_condition(c.na_when, case) is True):
             results.append(CriterionResult(c, Status.NA, 0.0))
             continue
-        ev, discounted = _evidence_in(c.evidence, contexts, c.detector or c.id)
-        extra = list(credits.get(c.id, ()))
+        earns = c.kind is dm.CriterionKind.WEIGHT and not c.absent
+        ev, discounted = _evidence_in(c.evidence, contexts, c.detector or c.id, credit=earns)
+        extra = [e for e in credits.get(c.id, ()) if not (earns and _overpromised(e, contexts))]
         discounted = discounted and not extra and not c.absent
         ev = sorted(ev + extra, key=lambda e: e.key)
         present = bool(ev) != c.absent  # an `absent` criterion is earned when nothing is found
@@ -220,8 +236,8 @@ def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
         if violated:
             penalties += rule.penalty
         orders.append(OrderResult(rule, violated, first, then))
-    base = int(round(100.0 * earned / available)) if available else 0
-    total = max(0, int(round(min(100, base + bonus) - penalties - hint_cost)))
+    base = round(100.0 * earned / available) if available else 0
+    total = max(0, round(min(100, base + bonus) - penalties - hint_cost))
     mark = rubric.pass_mark if pass_mark is None else pass_mark
     failed = any(r.criterion.kind is dm.CriterionKind.AUTO_FAIL and r.status is Status.TRIGGERED for r in results)
     if failed:
