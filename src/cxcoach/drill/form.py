@@ -49,8 +49,10 @@ _SENTENCE_STOP = re.compile(r"[.!?;\n]")
 _CLAUSE_STOP = re.compile(r"[,:]")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|[0-9]+|[\u3400-\u9fff\uf900-\ufaff]")
+FUNCTION_SHARE = 0.12  # English words with fewer function words than this are a list (terse sentences have more)
 RUN_MIN = 3  # credited phrases in a row before a run can be a list
 RUN_SHARE = 0.6  # ... and the share of the reply's words the run must cover
+RUN_GLUE = 0.2  # ... and, in Chinese, at most this share of 我/您/给/了… inside it
 
 
 class Form(StrEnum):
@@ -95,7 +97,7 @@ def read_form(text: str) -> FormVerdict:
     words = re.findall(r"[a-z]+(?:'[a-z]+)?", text)
     if len(words) >= 5 and len(latin) >= len(cjk):
         function = sum(w in _FUNCTION for w in words)
-        if function / len(words) < 0.25:
+        if function / len(words) < FUNCTION_SHARE:
             return FormVerdict(Form.KEYWORDS, f"{function} of {len(words)} words are function words")
         chunks = [c.strip() for c in re.split(r"[,.!?;:\n]+", text) if c.strip()]
         tiny = [c for c in chunks if len(c.split()) <= 2 and c not in _GREETINGS]
@@ -115,37 +117,47 @@ def _joined(gap: str, cjk: bool) -> bool:
     return any(w in _FUNCTION for w in re.findall(r"[a-z]+(?:'[a-z]+)?", gap))
 
 
-def keyword_run(text: str, credited: Sequence[tuple[int, int]]) -> FormVerdict:
-    """The verdict on a normalised reply given where good-behaviour phrases matched in it (start, end).
+def keyword_run(text: str, credited: Sequence[tuple[int, int, str]]) -> FormVerdict:
+    """The verdict on a normalised reply given where good-behaviour phrases matched in it (start, end, detector).
 
-    A list of keywords is a run of credited phrases joined by nothing but
-    spaces, commas or bare words, covering most of the reply.
+    A list of keywords is a run of phrases of different good behaviours joined
+    by nothing but spaces, commas or bare words, covering most of the reply,
+    with hardly any of the small words that make a sentence inside it. Pieces
+    of one behaviour's match (a time and the action it is for) are one phrase.
     """
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(credited):
-        if merged and a < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+    units: list[tuple[int, int, set[str]]] = []
+    for a, b, ident in sorted(credited):
+        if units and a < units[-1][1]:
+            last = units[-1]
+            units[-1] = (last[0], max(b, last[1]), last[2] | {ident})
         else:
-            merged.append((a, b))
-    if len(merged) < RUN_MIN:
+            units.append((a, b, {ident}))
+    if not units:
         return FormVerdict(Form.FINE)
-    best, best_span = 1, (0, 0)
-    length, start = 1, merged[0][0]
-    for (a1, b1), (a2, b2) in pairwise(merged):
+    best, best_span = 1, (units[0][0], units[0][1])
+    length, start, group = 1, units[0][0], units[0][2]
+    for (a1, b1, _), (a2, b2, who) in pairwise(units):
         cjk = bool(_CJK_CHAR.search(text, a1, b2))
-        if _joined(text[b1:a2], cjk):
-            length, start = 1, a2
+        # 「两个小时之内我给您回话」: a Chinese phrase that starts or ends on 我/您/给… is held in a sentence
+        edge = cjk and bool(_GLUE.match(text[a2]) or _GLUE.match(text[b1 - 1]))
+        if edge or _joined(text[b1:a2], cjk):
+            length, start, group = 1, a2, who
             continue
-        length += 1
+        if who & group:
+            group = group | who  # the same behaviour goes on: one phrase
+        else:
+            length, group = length + 1, who
         if length > best or (length == best and b2 - start > best_span[1] - best_span[0]):
             best, best_span = length, (start, b2)
     if best < RUN_MIN:
         return FormVerdict(Form.FINE)
-    tokens = [m.start() for m in _TOKEN.finditer(text)]
-    inside = sum(1 for t in tokens if best_span[0] <= t < best_span[1])
-    if tokens and inside / len(tokens) >= RUN_SHARE:
+    tokens = [m.group() for m in _TOKEN.finditer(text)]
+    inside = [m.group() for m in _TOKEN.finditer(text, best_span[0], best_span[1])]
+    cjk_inside = [t for t in inside if _CJK_CHAR.fullmatch(t)]
+    glue = sum(1 for t in cjk_inside if _GLUE.fullmatch(t))
+    if tokens and len(inside) / len(tokens) >= RUN_SHARE and glue <= RUN_GLUE * len(cjk_inside):
         return FormVerdict(Form.KEYWORDS, f"{best} credited phrases in a row with no words to join them "
-                                          f"({inside} of {len(tokens)} words)")
+                                          f"({len(inside)} of {len(tokens)} words)")
     return FormVerdict(Form.FINE)
 
 

@@ -105,7 +105,7 @@ class ReplyContext:
         if self._form is None:
             verdict = read_form(self.norm.text)
             if verdict.fine:
-                credited = [(h.start, h.end) for ident, det in self.detectors.items()
+                credited = [(h.start, h.end, ident) for ident, det in self.detectors.items()
                             if det.polarity is dm.Polarity.GOOD for h in self._phrase_hits(ident, det)]
                 verdict = keyword_run(self.norm.text, credited)
             self._form = verdict
