@@ -99,14 +99,14 @@ def main() -> None:
             still_open, now = fill(path, playbook, n)
             filled = time.perf_counter() - start
             with Store.open(path) as store:
-                desk = Desk(store, playbook, clock=lambda: now)
+                desk = Desk(store, playbook, clock=lambda now=now: now)
                 figures = {"stamp": best(lambda: store.cases.stamp(open=True), 5)}
                 rows = desk.queue()
                 figures["read"] = best(desk.queue, 3)
                 triage = Triage(playbook)
-                figures["prepare"] = best(lambda: Triage(playbook).prepare(rows), 1)
+                figures["prepare"] = best(lambda rows=rows: Triage(playbook).prepare(rows), 1)
                 triage.prepare(rows)
-                figures["rank"] = best(lambda: triage.rank(rows, now), 5)
+                figures["rank"] = best(lambda triage=triage, rows=rows, now=now: triage.rank(rows, now), 5)
             figures.update(asyncio.run(app_figures(path, playbook, now)))
             rows_out.append((n, still_open, filled, figures))
     keys = ("stamp", "read", "prepare", "rank", "first", "filled", "tick", "rebuild")

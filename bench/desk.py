@@ -46,7 +46,7 @@ from cxcoach.playbook import load_playbook  # noqa: E402
 from cxcoach.store import Store  # noqa: E402
 from cxcoach.store import tables as t  # noqa: E402
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 STAGES = ("received", "acknowledged", "investigating", "waiting_customer", "solution_proposed", "resolved")
 
@@ -160,7 +160,7 @@ def cli_time(target: str) -> tuple[float, float]:
         if proc.returncode:
             raise SystemExit(proc.stderr.decode())
         runs.append((wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime))
-    walls, cpus = zip(*runs[1:])  # the first run warms the caches and writes the bytecode
+    walls, cpus = zip(*runs[1:], strict=True)  # the first run warms the caches and writes the bytecode
     return min(walls), min(cpus)
 
 
@@ -225,13 +225,16 @@ def main() -> None:
     print(f"{'backend':<12} {'events':>10} {'fill s':>7} {'list --overdue s':>17} {'rows':>6} {'CLI s':>6} "
           f"{'CLI cpu s':>10} {'4 writers ev/s':>15} {'cpu ms/ev':>10} {'load':>5}")
     for name, r in results.items():
-        print(f"{name:<12} {int(r['events']):>10,} {r['fill_s']:>7.1f} {r['list_s']:>17.3f} {int(r['overdue_rows']):>6} "
+        print(f"{name:<12} {int(r['events']):>10,} {r['fill_s']:>7.1f} {r['list_s']:>17.3f} "
+              f"{int(r['overdue_rows']):>6} "
               f"{r['cli_s']:>6.2f} {r['cli_cpu_s']:>10.2f} {r['append_eps']:>15.0f} {r['append_cpu_ms']:>10.2f} "
               f"{r['load']:>5.1f}")
     s, p = results["SQLite"], results["PostgreSQL"]
-    print(f"\nPostgreSQL server: {fsyncs:.0f} durable commits/s on one connection (4 writers: at most ~{4 * fsyncs:.0f} "
+    print(f"\nPostgreSQL server: {fsyncs:.0f} durable commits/s on one connection "
+          f"(4 writers: at most ~{4 * fsyncs:.0f} "
           f"events/s); with synchronous_commit=off: {no_sync_eps:.0f} events/s, {no_sync_cpu:.2f} cpu ms/ev")
-    print(f"ratios PostgreSQL/SQLite: list {p['list_s'] / s['list_s']:.2f}x, append {p['append_eps'] / s['append_eps']:.2f}x")
+    print(f"ratios PostgreSQL/SQLite: list {p['list_s'] / s['list_s']:.2f}x, "
+          f"append {p['append_eps'] / s['append_eps']:.2f}x")
     print("targets: list --overdue < 1 s on SQLite; >= 1,000 events/s from 4 writers on PostgreSQL")
 
 

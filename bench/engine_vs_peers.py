@@ -44,14 +44,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from cxcoach.engine import compile_playbook, recommend  # noqa: E402
-from cxcoach.engine.case import Case  # noqa: E402
-from cxcoach.conditions.explain import explain  # noqa: E402
-from cxcoach.playbook import model as m  # noqa: E402
+from cxcoach.conditions.explain import explain
+from cxcoach.engine import compile_playbook, recommend
+from cxcoach.engine.case import Case
+from cxcoach.playbook import model as m
 
 SEVERITY = ["major", "general"]
 CHANNELS = ["phone", "hotline", "email", "web", "social", "media", "front_desk", "regulator"]
-CATEGORIES = ["product_quality", "service_attitude", "after_sales", "logistics", "payment", "website", "billing", "outage"]
+CATEGORIES = ["product_quality", "service_attitude", "after_sales", "logistics", "payment", "website", "billing",
+              "outage"]
 
 Spec = tuple[str, str, object]  # (fact, op, value)
 
@@ -201,7 +202,8 @@ def business_rules_spec(i: int, spec: list[Spec]) -> dict:
 
 class Row:
     def __init__(self, name: str, load_s: float, run_s: float, n: int, sums: str, hits: float, note: str = "") -> None:
-        self.name, self.load_s, self.run_s, self.n, self.sum, self.hits, self.note = name, load_s, run_s, n, sums, hits, note
+        self.name, self.load_s, self.run_s, self.n = name, load_s, run_s, n
+        self.sum, self.hits, self.note = sums, hits, note
 
     @property
     def per_s(self) -> float:
@@ -248,9 +250,9 @@ def cxcoach_jobs(specs, cases) -> list[Job]:
     # the trace must be exact: it equals the full explanation walk of every hit
     for facts in cases[:200]:
         for cr, values in match_traced(facts, overdue, plain_mask):
-            assert tuple(zip(cr.fact_ids, values)) == explain(cr.rule.when, facts, overdue).matched
+            assert tuple(zip(cr.fact_ids, values, strict=True)) == explain(cr.rule.when, facts, overdue).matched
 
-    received = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+    received = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     later = received + dt.timedelta(minutes=30)
     pb = cp.playbook
     return [

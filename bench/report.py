@@ -117,7 +117,7 @@ def timed(fn: Any, repeat: int) -> tuple[float, float, Any]:
 def library_times(target: str, month: Month, repeat: int) -> tuple[float, float]:
     """Best wall and CPU seconds of `build_monthly` on `target` (run in a fresh process by `--baseline`)."""
     playbook = load_playbook()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     walls, cpus = [], []
     with Store.open(target) as store:
         for _ in range(repeat):
@@ -146,7 +146,7 @@ def against(ref: str, targets: dict[str, str], month: Month, repeat: int) -> Non
                                          check=True, capture_output=True, text=True,
                                          env={**os.environ, "PYTHONPATH": src}).stdout.split()
                     runs = [float(x) for x in out]
-                    best[tree] = [min(a, b) for a, b in zip(best.get(tree, runs), runs)]
+                    best[tree] = [min(a, b) for a, b in zip(best.get(tree, runs), runs, strict=True)]
             (w0, c0), (w1, c1) = best[ref], best["this tree"]
             print(f"| {name} | {w0:.2f} / {c0:.2f} | {w1:.2f} / {c1:.2f} | {w1 / w0:.2f} / {c1 / c0:.2f} |")
 
@@ -154,9 +154,11 @@ def against(ref: str, targets: dict[str, str], month: Month, repeat: int) -> Non
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", type=int, default=100_000)
-    ap.add_argument("--months", type=int, default=24, help="months the cases are spread over (default: 24, the retention)")
+    ap.add_argument("--months", type=int, default=24,
+                    help="months the cases are spread over (default: 24, the retention)")
     ap.add_argument("--month", default="2026-11", help="the reported month (the last one filled)")
-    ap.add_argument("--sqlite", type=Path, default=None, help="SQLite file (default: /tmp/cxcoach-bench-report-N.sqlite3)")
+    ap.add_argument("--sqlite", type=Path, default=None,
+                    help="SQLite file (default: /tmp/cxcoach-bench-report-N.sqlite3)")
     ap.add_argument("--pg-schema", default=None, help="PostgreSQL schema at $CXCOACH_TEST_PG (default: bench_report_N)")
     ap.add_argument("--no-pg", action="store_true")
     ap.add_argument("--repeat", type=int, default=3)
@@ -188,7 +190,7 @@ def main() -> None:
     if args.baseline:
         against(args.baseline, targets, month, args.repeat)
         return
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     results = {}
     for name, target in targets.items():
         with Store.open(target) as store:
@@ -196,10 +198,12 @@ def main() -> None:
             with store.cases.db.read() as conn:
                 n_events = conn.execute(sa.select(sa.func.count()).select_from(t.case_events)).scalar_one()
             best, med, report = timed(lambda: build_monthly(store.cases, playbook, month, now=now), args.repeat)
+            tz = playbook.calendar.timezone
+            read = len(store.cases.active_between(month.previous.start(tz), month.end(tz)))
             row = {"store": f"{total:,} cases / {n_events:,} events", "library": (best, med),
-                   "month": f"{report.figure('received').value:.0f} received, {len(store.cases.active_between(month.previous.start(playbook.calendar.timezone), month.end(playbook.calendar.timezone))):,} cases read"}
+                   "month": f"{report.figure('received').value:.0f} received, {read:,} cases read"}
             for fmt in ("json", "csv", "md", "html"):
-                row[fmt] = timed(lambda: render(report, fmt), args.repeat)[:2]
+                row[fmt] = timed(lambda report=report, fmt=fmt: render(report, fmt), args.repeat)[:2]
             for fmt in ("json", "html"):
                 cmd = [sys.executable, "-m", "cxcoach", "report", "monthly", "--month", str(month), "--db", target,
                        "--format", fmt]
@@ -220,7 +224,8 @@ def main() -> None:
         cells = [f"{results[n][key][0]:.2f} / {results[n][key][1]:.2f}" for n in names]
         ratio = f" | {results[names[1]][key][1] / results[names[0]][key][1]:.2f}" if len(names) == 2 else ""
         label = {"library": "build_monthly (query + figures)", "json": "render json", "csv": "render csv",
-                 "md": "render md", "html": "render html (charts)"}.get(key, f"`cxcoach report monthly --format {key[4:]}`")
+                 "md": "render md", "html": "render html (charts)",
+                 }.get(key, f"`cxcoach report monthly --format {key[4:]}`")
         print(f"| {label} | " + " | ".join(cells) + ratio + " |")
 
 

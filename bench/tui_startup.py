@@ -188,7 +188,7 @@ def typing(playbook: Path, keys: int) -> dict[str, list[float]]:
 
 def row(name: str, values: list[float]) -> str:
     ms = sorted(v * 1000 for v in values)
-    p90 = ms[min(len(ms) - 1, int(round(0.9 * (len(ms) - 1))))]
+    p90 = ms[min(len(ms) - 1, round(0.9 * (len(ms) - 1)))]
     return f"| {name:<34} | {len(ms):>3} | {statistics.median(ms):>9.1f} | {p90:>9.1f} | {ms[-1]:>9.1f} |"
 
 

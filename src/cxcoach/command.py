@@ -20,6 +20,7 @@ as a bug (exit 70), with the traceback only when CXCOACH_DEBUG is set.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import sys
@@ -69,21 +70,21 @@ def _run() -> int:
     except SystemExit as exc:  # `raise SystemExit(n)` in a command: its code stands
         code = exc.code if isinstance(exc.code, int) else ExitCode.INVALID if exc.code else ExitCode.OK
     except click.ClickException as exc:
-        _report(lambda: exc.show(file=cast(IO[Any], _Sanitized(sys.stderr))))
+        _report(functools.partial(exc.show, file=cast(IO[Any], _Sanitized(sys.stderr))))
         return exc.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt, EOFError):
         _report(lambda: print("aborted", file=sys.stderr))
         return ExitCode.INTERRUPTED
     except (OutputClosed, BrokenPipeError):
         return _closed()
-    except Exception as exc:  # noqa: BLE001 - the one place a bug meets the user
+    except Exception as exc:  # the one place a bug meets the user
         if os.environ.get(DEBUG_ENV):
             raise
         from .sanitize import printable
 
-        _report(lambda: print(f"internal error (a bug in cxcoach, please report it): {type(exc).__name__}: "
-                              f"{printable(str(exc))[:500]}\n    set {DEBUG_ENV}=1 to see the traceback",
-                              file=sys.stderr))
+        bug = (f"internal error (a bug in cxcoach, please report it): {type(exc).__name__}: "
+               f"{printable(str(exc))[:500]}\n    set {DEBUG_ENV}=1 to see the traceback")
+        _report(functools.partial(print, bug, file=sys.stderr))
         return ExitCode.INTERNAL
     return _flushed(code)
 
@@ -98,7 +99,7 @@ def _flushed(code: int) -> int:
     except BrokenPipeError:
         return _closed()
     except OSError as exc:
-        _report(lambda: print(f"error: cannot write the output: {exc.strerror or exc}", file=sys.stderr))
+        _report(functools.partial(print, f"error: cannot write the output: {exc.strerror or exc}", file=sys.stderr))
         return ExitCode.OUTPUT
     return code
 

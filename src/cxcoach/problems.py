@@ -18,8 +18,8 @@ from enum import StrEnum
 
 import msgspec
 
-from .sanitize import one_line, printable
 from .errors import CxcoachError
+from .sanitize import one_line, printable
 
 
 class Severity(StrEnum):

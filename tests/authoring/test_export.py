@@ -70,7 +70,8 @@ def test_unknown_locale_is_an_error(playbook):
 
 def test_cli_writes_file_and_infers_html(make_playbook, tmp_path):
     out = tmp_path / "hb.html"
-    result = CliRunner().invoke(main, ["export", "handbook", "-p", str(make_playbook()), "--lang", "zh", "-o", str(out)])
+    result = CliRunner().invoke(main, ["export", "handbook", "-p", str(make_playbook()), "--lang", "zh",
+                                       "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 

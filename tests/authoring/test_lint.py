@@ -101,12 +101,14 @@ def test_l103_empty_node(make_playbook):
     assert_finding(make_playbook(EMPTY), "L103", EMPTY)
 
 
-UNREACHED_ENDING = DRILL.format(id="d2", extra="    on_timeout: lost\n    on_walkout: lost\n", nodes=textwrap.indent("""\
+UNREACHED_ENDING = DRILL.format(id="d2", extra="    on_timeout: lost\n    on_walkout: lost\n",
+                                nodes=textwrap.indent("""\
 - id: open
   say: [{id: open.a, text: {zh: 你好, en: Hi}}]
   responses:
     - {id: open.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
-  fallback: {id: open.none, next: open}""", " " * 6)) + "      - {id: forgotten, kind: neutral, title: {zh: 忘了, en: Forgotten}}  # <-\n"
+  fallback: {id: open.none, next: open}""", " " * 6)) \
+    + "      - {id: forgotten, kind: neutral, title: {zh: 忘了, en: Forgotten}}  # <-\n"
 
 
 def test_l104_unreached_ending(make_playbook):

@@ -9,7 +9,6 @@ import pytest
 from cxcoach.playbook import load_playbook
 from cxcoach.playbook.model import Playbook
 from cxcoach.resources import default_playbook_path
-
 from tests.dbtargets import BACKENDS, target
 
 

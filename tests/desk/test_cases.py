@@ -47,7 +47,8 @@ def test_a_case_walks_from_received_to_closed(desk: Desk) -> None:
     desk.update("T-1", stage="acknowledged", at=at(5), by="complaint_handler")
     desk.update("T-1", stage="investigating", facts={"root_cause": "courier lost the parcel"}, at=at(30))
     desk.update("T-1", stage="resolved", at=at(60), note="refund sent")
-    desk.follow_up("T-1", satisfaction="satisfied", scores={"reliability": (8, 9)}, at=at(120), by="customer_care_specialist")
+    desk.follow_up("T-1", satisfaction="satisfied", scores={"reliability": (8, 9)}, at=at(120),
+                   by="customer_care_specialist")
     done = desk.update(str(row.id), stage="closed", at=at(130), by="service_director", note="close it")
     assert not done.is_open and done.closed_at == at(130) and done.satisfaction == "satisfied"
     view = desk.show("T-1", now=at(200))
@@ -114,7 +115,7 @@ def test_reopening_and_follow_up_rules(desk: Desk) -> None:
     with pytest.raises(EventRejected, match="after the case is resolved"):
         desk.follow_up("F", satisfaction="satisfied", at=at(5))
     desk.update("F", stage="resolved", at=at(10))
-    with pytest.raises(EventRejected, match="unknown satisfaction 'happy'.*unknown service-quality dimension 'speed'"):
+    with pytest.raises(EventRejected, match=r"unknown satisfaction 'happy'.*unknown service-quality dimension 'speed'"):
         desk.follow_up("F", satisfaction="happy", scores={"speed": (5, 5)}, at=at(15))
     desk.update("F", stage="investigating", at=at(20), note="customer says it broke again")
     view = desk.show("F", now=at(30))

@@ -29,7 +29,8 @@ def test_walk_a_case_and_print_its_form(run, tmp_path: Path) -> None:
     assert run("update", "T-7", "--stage", "investigating", "--at", "2026-03-06 16:10",
                "--set", "root_cause=seal fitted upside down").exit_code == 0
     assert run("update", "T-7", "--stage", "resolved", "--at", "2026-03-07 10:00").exit_code == 0
-    out = run("follow-up", "T-7", "--satisfaction", "satisfied", "--score", "reliability=8:9", "--at", "2026-03-08 10:00")
+    out = run("follow-up", "T-7", "--satisfaction", "satisfied", "--score", "reliability=8:9",
+              "--at", "2026-03-08 10:00")
     assert out.exit_code == 0, out.output
     out = run("update", "T-7", "--stage", "closed", "--at", "2026-03-08 11:00", "--by", "service_manager")
     assert out.exit_code == ExitCode.REFUSED and "may not close" in out.output
@@ -77,7 +78,8 @@ def test_archive_verifies_before_purging_and_restores(run, tmp_path: Path) -> No
         assert run("open", "--id", ref, "--set", "severity=general", "--at", "2024-01-02 10:00").exit_code == 0
     for ref, day in (("old", "2024-01-03"), ("recent", "2025-12-01")):
         assert run("update", ref, "--stage", "resolved", "--at", f"{day} 10:00").exit_code == 0
-        assert run("update", ref, "--stage", "closed", "--at", f"{day} 11:00", "--by", "service_director").exit_code == 0
+        closed = run("update", ref, "--stage", "closed", "--at", f"{day} 11:00", "--by", "service_director")
+        assert closed.exit_code == 0
     archive = tmp_path / "a.jsonl"
     out = run("archive", "--before", "2026-01-01", "-o", str(archive), "--purge", "--now", "2026-03-01")
     assert out.exit_code == 1 and "730 days" in out.output and not archive.exists()  # within retention: refused
@@ -104,7 +106,8 @@ def test_ticket_import_reports_bad_rows_and_reimport_changes_nothing(run, tmp_pa
     mapping = tmp_path / "map.yaml"
     mapping.write_text("id: ticket\nreceived_at: created\nnote: subject\nfacts:\n"
                        "  severity: {column: priority, values: {P1: major, P2: general}}\n  channel: {column: source}\n"
-                       "events:\n  - {at: solved, stage: resolved}\n  - {at: closed, stage: closed, by: service_director}\n",
+                       "events:\n  - {at: solved, stage: resolved}\n"
+                       "  - {at: closed, stage: closed, by: service_director}\n",
                        encoding="utf-8")
     out = run("import", str(csv_file), "--mapping", str(mapping))
     assert out.exit_code == 1 and "2 case(s) imported" in out.output

@@ -4,13 +4,13 @@ changed: the stored state must always equal a full replay of the log under the c
 from __future__ import annotations
 
 import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxcoach.desk import Desk, EventRejected, fold, state_columns
-from cxcoach.desk import snapshot
+from cxcoach.desk import Desk, EventRejected, fold, snapshot, state_columns
 from cxcoach.desk import state as state_mod
 from cxcoach.desk.state import clock_inputs
 from cxcoach.playbook import load_playbook

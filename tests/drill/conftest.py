@@ -140,7 +140,7 @@ drills:
     endings:
       - {id: done, kind: good, outcome: resolved, title: {zh: 解决, en: Resolved}, say: {zh: 谢谢。, en: Thanks.}}
       - {id: lost, kind: bad, outcome: lost, title: {zh: 流失, en: Lost}}
-"""
+"""  # noqa: E501 - YAML test data: one flow mapping per line, as authors write it
 
 
 @pytest.fixture(scope="session")

@@ -55,7 +55,8 @@ def test_detector_cycle_is_reported(tmp_path):
 
 
 def test_two_default_rubrics_of_one_scope(tmp_path):
-    problems = problems_for(tmp_path, "    scope: conversation\n    default: true", "    scope: reply\n    default: true")
+    problems = problems_for(tmp_path, "    scope: conversation\n    default: true",
+                            "    scope: reply\n    default: true")
     assert "E505" in codes(problems)
 
 

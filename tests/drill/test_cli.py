@@ -61,8 +61,8 @@ def test_errors_go_to_stderr_without_traceback(tiny_dir, tmp_path):
     runner = CliRunner()
     for args, code in ((["drill", "run", "nope", "--playbook", str(tiny_dir), "--model-answers"], 1),
                        (["drill", "run", "shoe", "--playbook", str(tiny_dir)], 1),
-                       (["drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(tmp_path / "missing.txt")],
-                        ExitCode.INPUT),
+                       (["drill", "run", "shoe", "--playbook", str(tiny_dir),
+                         "--replies", str(tmp_path / "missing.txt")], ExitCode.INPUT),
                        (["drill", "run", "shoe", "--playbook", str(tiny_dir), "--model-answers", "--lang", "fr"], 1),
                        (["score", "--reply", "hi", "--playbook", str(tiny_dir), "--rubric", "nope"], 1),
                        (["score", "--reply", "   ", "--playbook", str(tiny_dir)], 1)):
@@ -82,7 +82,8 @@ def test_invalid_playbook_lists_problems(tmp_path):
 def test_score_text_json_and_stdin(tiny_dir):
     text = run("score", "--reply", "我理解您，给您退款", "--playbook", str(tiny_dir))
     assert text.exit_code == 0 and "得分: 73/100" in text.output
-    data = json.loads(run("score", "--playbook", str(tiny_dir), "--format", "json", input="I understand, refund").output)
+    data = json.loads(run("score", "--playbook", str(tiny_dir), "--format", "json",
+                          input="I understand, refund").output)
     assert data["score"] == 73 and data["locale"] == "en"
     assert {b["detector"] for b in data["behaviours"]} == {"empathy", "remedy"}
     assert data["missed"][0]["criterion"] == "r_sorry"
@@ -111,8 +112,9 @@ def test_score_shows_the_same_arithmetic_in_text_and_json(tiny_dir):
     data = json.loads(run("score", "--reply", reply, "--playbook", str(tiny_dir), "--format", "json").output)
     details = data["details"]
     # 100 × 70/110 = 64, minus the arguing penalty 15: the line adds up and both outputs show it
-    assert details["arithmetic"] == "100 × 70/110 − 15 = 49" == f"100 × {details['earned']:g}/{details['available']:g}" \
-        f" − {details['deductions'][0]['points']:g} = {data['score']}"
+    shown = (f"100 × {details['earned']:g}/{details['available']:g}"
+             f" − {details['deductions'][0]['points']:g} = {data['score']}")
+    assert details["arithmetic"] == "100 × 70/110 − 15 = 49" == shown
     assert "计算: 100 × 70/110 − 15 = 49" in text and "合计: 70/110" in text
     assert "+20/20" in text and "−15  争辩" in text and "0/30  共情" in text
     crit = {c["id"]: c for c in details["criteria"]}

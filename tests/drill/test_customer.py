@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from cxcoach.drill import DrillError, DrillSession
@@ -113,7 +115,7 @@ CAFE = """
           - {id: done.named, text: {zh: "{name}，谢谢你。", en: "Thank you, {name}."}}
           - {id: done.plain, text: {zh: 谢谢你。, en: Thank you.}}
       - {id: lost, kind: bad, outcome: lost, title: {zh: 流失, en: Lost}, say: {zh: 我走了。, en: I'm leaving.}}
-"""
+"""  # noqa: E501 - YAML test data: one flow mapping per line, as authors write it
 
 AVOID = """
 avoid:
@@ -128,7 +130,8 @@ def listening_text() -> str:
     text = TINY.replace("detectors:\n", "detectors:" + EXTRA_DETECTORS, 1)
     text = text.replace("      - {id: c_blame, title: {zh: 指责, en: Blame}, detector: blame, auto_fail: true}\n",
                         "      - {id: c_blame, title: {zh: 指责, en: Blame}, detector: blame, auto_fail: true}\n"
-                        "      - {id: c_over, title: {zh: 越权承诺, en: Over-promising}, detector: blame, penalty: 20}\n",
+                        "      - {id: c_over, title: {zh: 越权承诺, en: Over-promising}, detector: blame,"
+                        " penalty: 20}\n",
                         1)
     text = text.replace("drills:\n", "drills:" + CAFE, 1)
     return text + AVOID
@@ -157,9 +160,11 @@ def test_slots_are_read_and_filled():
 
 
 def test_unknown_slot_and_unquotable_quote_are_load_errors(tmp_path):
-    (p,) = problems_with(tmp_path, "{id: open.a, text: {zh: 这鱼是凉的！", "{id: open.a, text: {zh: \"这鱼是{nmae}凉的！\"")
+    (p,) = problems_with(tmp_path, "{id: open.a, text: {zh: 这鱼是凉的！",
+                         "{id: open.a, text: {zh: \"这鱼是{nmae}凉的！\"")
     assert p.code == "E512" and "{nmae}" in p.message and "name" in (p.hint or "")
-    (p,) = problems_with(tmp_path, "{id: open.a, text: {zh: 这鱼是凉的！", "{id: open.a, text: {zh: \"「{quote}」凉的！\"")
+    (p,) = problems_with(tmp_path, "{id: open.a, text: {zh: 这鱼是凉的！",
+                         "{id: open.a, text: {zh: \"「{quote}」凉的！\"")
     assert p.code == "E513"
 
 
@@ -253,7 +258,7 @@ def test_no_line_is_repeated_verbatim_on_consecutive_turns(cafe_pb):
         while not s.finished:
             s.reply("hm")
             said.append(s.customer_text)
-        assert all(a != b for a, b in zip(said, said[1:])), said
+        assert all(a != b for a, b in pairwise(said)), said
 
 
 def test_offers_are_remembered_and_fill_slots(cafe_pb):

@@ -94,7 +94,8 @@ def test_model_replies_pass_and_harmful_replies_fail(default_pb):
 
 MISCONDUCT = {
     "zh": ["这是您自己的问题，爱买不买。", "您搞错了，不可能是我们的问题。", "这不归我管，您去找别人吧。"],
-    "en": ["That's your own fault. Whatever.", "You're wrong, that's not true.", "That's not my department, talk to someone else."],
+    "en": ["That's your own fault. Whatever.", "You're wrong, that's not true.",
+           "That's not my department, talk to someone else."],
 }
 
 
@@ -135,7 +136,7 @@ def test_the_customer_never_says_the_same_words_twice_in_a_row(default_pb, drill
             while not session.finished:
                 session.reply(rng.choice(pool))
                 said.append(session.customer_text)
-            assert all(a != b for a, b in zip(said, said[1:])), (locale, seed, said)
+            assert all(a != b for a, b in itertools.pairwise(said)), (locale, seed, said)
 
 
 @pytest.mark.parametrize("drill_id", _drill_ids())

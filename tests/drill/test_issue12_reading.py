@@ -52,7 +52,8 @@ def test_keyword_salad_fails_and_says_why(default_pb):
 
 def test_salad_scores_below_a_plain_reply_in_unusual_words(default_pb):
     salad = score_reply(default_pb, "抱歉 抱歉 理解 我来负责 今天 回电 感谢 您的心情我理解").value
-    plain = score_reply(default_pb, "碰上这种事谁心里都不舒服，真是给您添堵了。这事交给我，我下午四点以前给您打电话说清楚怎么处理。").value
+    plain = score_reply(default_pb, "碰上这种事谁心里都不舒服，真是给您添堵了。"
+                                    "这事交给我，我下午四点以前给您打电话说清楚怎么处理。").value
     assert plain >= 60 > 40 > salad
 
 

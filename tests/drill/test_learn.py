@@ -9,7 +9,6 @@ import textwrap
 
 import pytest
 
-from cxcoach.drill import score_reply
 from cxcoach.drill.clauses import clauses
 from cxcoach.drill.learn import Learnt, features, fingerprint, learnt_for, train, training_set
 from cxcoach.drill.matcher import ReplyContext
@@ -67,7 +66,7 @@ def test_learnt_vectors_are_sklearn_tfidf(small):
     vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, lowercase=False).fit(texts)
     probe = normalize("就迟了一天而已，至于吗？").text
     row = vectorizer.transform([probe])
-    expected = {learnt.vocabulary[f]: v for f, v in zip(vectorizer.get_feature_names_out()[row.indices], row.data)}
+    expected = {learnt.vocabulary[f]: v for f, v in zip(vectorizer.get_feature_names_out()[row.indices], row.data, strict=True)}
     got = learnt.vector(analyse(probe))
     assert got.keys() == expected.keys() and all(abs(got[k] - expected[k]) < 1e-6 for k in got)
 

@@ -40,12 +40,13 @@ def test_zero_width_characters_are_dropped():
 def test_offset_map_is_monotonic_and_in_range(text):
     norm = normalize(text)
     assert len(norm.starts) == len(norm.text) == len(norm.ends)
-    for a, b in zip(norm.starts, norm.ends):
+    for a, b in zip(norm.starts, norm.ends, strict=True):
         assert 0 <= a < b <= len(text)
     assert list(norm.starts) == sorted(norm.starts)
 
 
-_words = st.sampled_from(["退款", "refund", "sorry", "对不起", "Ｒｅｆｕｎｄ", "您好", "不能", "but", "，", "。", " ", "ok", "I'll", "😀", "Ａ"])
+_words = st.sampled_from(["退款", "refund", "sorry", "对不起", "Ｒｅｆｕｎｄ", "您好", "不能", "but", "，", "。",
+                         " ", "ok", "I'll", "😀", "Ａ"])
 
 
 @settings(max_examples=150, deadline=None)

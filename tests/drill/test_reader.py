@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -34,7 +36,7 @@ def test_clauses_lie_inside_the_text_in_order(text):
     norm = normalize(text).text
     found = clauses(norm)
     assert all(0 <= c.start < c.end <= len(norm) for c in found)
-    assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(found))
 
 
 @pytest.mark.parametrize("text, form", [

@@ -5,7 +5,6 @@ from __future__ import annotations
 from cxcoach.store import RecordedDrill, Store
 
 
-
 def test_name_and_silences_survive_a_resume(tmp_path):
     from cxcoach.playbook import load_playbook
 

@@ -29,7 +29,8 @@ def test_credit_before_a_contrast_that_defends_is_halved(tiny):
     sorry = {r.criterion.id: r for r in taken_back.criteria}["r_sorry"]
     assert sorry.discounted and sorry.points == 10 and plain.earned - taken_back.earned == 10 + 25
     # the remedy before the "but" is halved too; a contrast that leads to an offer takes nothing back
-    assert not {r.criterion.id: r for r in score_reply(tiny, "不能退款，但我给您换货").score.criteria}["r_fix"].discounted
+    criteria = {r.criterion.id: r for r in score_reply(tiny, "不能退款，但我给您换货").score.criteria}
+    assert not criteria["r_fix"].discounted
 
 
 def test_order_rule_feelings_before_facts(tiny):

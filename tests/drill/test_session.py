@@ -51,7 +51,8 @@ def test_state_conditions_pick_the_calm_variant(tiny):
 def test_seed_is_recorded_and_chooses_the_same_variant(tiny):
     picks = {DrillSession(tiny, "shoe", seed=seed).line.id for seed in range(20)}
     assert picks == {"open.a", "open.b"}
-    assert all(DrillSession(tiny, "shoe", seed=7).line.id == DrillSession(tiny, "shoe", seed=7).line.id for _ in range(5))
+    assert all(DrillSession(tiny, "shoe", seed=7).line.id == DrillSession(tiny, "shoe", seed=7).line.id
+               for _ in range(5))
     assert isinstance(DrillSession(tiny, "shoe").seed, int)
 
 

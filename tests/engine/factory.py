@@ -102,7 +102,8 @@ def playbook(*rules: m.Rule, **overrides) -> m.Playbook:
         "sorry_lines": m.Script("sorry_lines", text("sorry lines"),
                                 (m.Line("sorry.1", text("非常抱歉", "I am sorry")),), P, step="apologise",
                                 avoid=("promise",)),
-        "calm_lines": m.Script("calm_lines", text("calm lines"), (m.Line("calm.1", text("请放心", "Rest assured")),), P),
+        "calm_lines": m.Script("calm_lines", text("calm lines"), (m.Line("calm.1", text("请放心", "Rest assured")),),
+                               P),
     }
     avoid = {
         "blame": m.Avoid("blame", text("责怪顾客", "Blaming the customer"), text("激化矛盾", "It escalates"), P,
@@ -111,7 +112,8 @@ def playbook(*rules: m.Rule, **overrides) -> m.Playbook:
     }
     strategies = {
         "dominant_way": m.Strategy("dominant_way", text("支配型", "Dominant"),
-                                   (m.Line("dom.1", text("直接给方案", "Give options directly")),), P, avoid=("promise",)),
+                                   (m.Line("dom.1", text("直接给方案", "Give options directly")),), P,
+                                   avoid=("promise",)),
     }
     roles = {r: m.Role(r, text(r)) for r in ("manager", "director", "legal")}
     roles["advisor"] = m.Role("advisor", text("服务顾问", "Service advisor"))

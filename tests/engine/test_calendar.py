@@ -146,7 +146,7 @@ from cxcoach.engine.calendar import add_business_minutes  # noqa: E402
 @settings(max_examples=200, deadline=None)
 @given(
     start=st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2026, 12, 31),
-                       timezones=st.just(dt.timezone.utc)),
+                       timezones=st.just(dt.UTC)),
     minutes=st.integers(min_value=1, max_value=5 * 8 * 60),
     cal=st.sampled_from([SH, NY]),
 )

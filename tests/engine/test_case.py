@@ -18,10 +18,11 @@ def errors(raw, **kw) -> list[str]:
 
 
 def test_valid_case_is_typed_and_defaults_applied():
-    c = parse_case(PB, case({"channel": "phone", "anger": 7, "malicious": False, "promised_at": "2026-03-04T12:00+08:00"}))
+    c = parse_case(PB, case({"channel": "phone", "anger": 7, "malicious": False,
+                             "promised_at": "2026-03-04T12:00+08:00"}))
     assert c.facts["anger"] == 7 and c.facts["malicious"] is False
     assert c.facts["repeat_complaint"] is False  # declared default
-    assert c.facts["promised_at"] == dt.datetime(2026, 3, 4, 4, tzinfo=dt.timezone.utc)
+    assert c.facts["promised_at"] == dt.datetime(2026, 3, 4, 4, tzinfo=dt.UTC)
     assert c.received_at.utcoffset() == dt.timedelta(hours=8)
 
 
@@ -53,8 +54,10 @@ def test_every_problem_is_reported_at_once():
     (case({"anger": True}), "fact 'anger': expected a number, got True"),
     (case({"promised_at": "2026-03-04"}), "fact 'promised_at': 2026-03-04 has no UTC offset"),
     (case({"elapsed_minutes": 5}), "fact 'elapsed_minutes' is computed"),
-    (case(pauses=[{"from": "2026-03-04T10:05+08:00", "to": "2026-03-04T10:01+08:00"}]), "`to` (2026-03-04T10:01:00+08:00) is before `from`"),
-    (case(pauses=[{"from": "2026-03-04T10:01+08:00"}, {"from": "2026-03-04T10:05+08:00"}]), "only the last pause may be open"),
+    (case(pauses=[{"from": "2026-03-04T10:05+08:00", "to": "2026-03-04T10:01+08:00"}]),
+     "`to` (2026-03-04T10:01:00+08:00) is before `from`"),
+    (case(pauses=[{"from": "2026-03-04T10:01+08:00"}, {"from": "2026-03-04T10:05+08:00"}]),
+     "only the last pause may be open"),
     (case(pauses=[{"start": "x"}]), "pauses[0]: expected a mapping with `from`"),
     (case(pauses="soon"), "pauses: expected a list"),
     ({"received_at": "2026-03-04T10:00+08:00", "channel": "phone"}, "facts go under `facts:`"),
@@ -79,7 +82,7 @@ def test_overrides_do_not_hide_a_malformed_facts_section():
 
 
 def test_explicit_now_wins_and_null_means_unknown():
-    now = dt.datetime(2026, 3, 4, 3, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 3, 4, 3, tzinfo=dt.UTC)
     c = parse_case(PB, case({"channel": None}), now=now)
     assert c.now == now and "channel" not in c.facts
 
@@ -90,5 +93,5 @@ def test_missing_received_at_defaults_to_now_with_a_note():
 
 
 def test_yaml_timestamps_and_open_pause():
-    c = parse_case(PB, case(pauses=[{"from": dt.datetime(2026, 3, 4, 2, 5, tzinfo=dt.timezone.utc)}]))
+    c = parse_case(PB, case(pauses=[{"from": dt.datetime(2026, 3, 4, 2, 5, tzinfo=dt.UTC)}]))
     assert c.pauses[0].end is None

@@ -383,7 +383,8 @@ def _cn_source() -> HolidaySource | None:
 @given(own_off=st.frozensets(_DATES, max_size=8), own_work=st.frozensets(_DATES, max_size=8),
        weekdays=st.frozensets(st.integers(0, 6), min_size=1), probe=st.lists(_DATES, min_size=1, max_size=20))
 def test_describe_day_and_is_working_day_agree(own_off, own_work, weekdays, probe):
-    cal = Calendar("Asia/Shanghai", dt.time(9), dt.time(17), weekdays, own_off - own_work, own_work, source=_cn_source())
+    cal = Calendar("Asia/Shanghai", dt.time(9), dt.time(17), weekdays, own_off - own_work, own_work,
+                   source=_cn_source())
     for day in probe:
         described = describe_day(cal, day)
         assert described.working == cal.is_working_day(day)

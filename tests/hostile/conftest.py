@@ -111,8 +111,10 @@ def tiny_dir(tmp_path_factory) -> Path:
 # an 8-bit CSI, and bidi controls (right-to-left override, isolate, marks).
 HOSTILE_YAML = r"\e]0;pwned\a\e[2J\ec\0\x9b31m\u202eevil\u2066\u200f\u061c"
 _EDITS = {
-    "title: {zh: 鞋子开胶, en: Shoe came apart}": f'title: {{zh: "鞋子{HOSTILE_YAML}开胶", en: "Shoe{HOSTILE_YAML} came apart"}}',
-    "feedback: {zh: 道歉了。, en: You apologised.}": f'feedback: {{zh: "道歉了{HOSTILE_YAML}", en: "You{HOSTILE_YAML} apologised"}}',
+    "title: {zh: 鞋子开胶, en: Shoe came apart}":
+        f'title: {{zh: "鞋子{HOSTILE_YAML}开胶", en: "Shoe{HOSTILE_YAML} came apart"}}',
+    "feedback: {zh: 道歉了。, en: You apologised.}":
+        f'feedback: {{zh: "道歉了{HOSTILE_YAML}", en: "You{HOSTILE_YAML} apologised"}}',
     "en: The shoes fell apart in two days!}": f'en: "The shoes{HOSTILE_YAML} fell apart!"}}',
     "title: {zh: 道歉, en: Apology}": f'title: {{zh: "道歉{HOSTILE_YAML}", en: "Apology{HOSTILE_YAML}"}}',
 }

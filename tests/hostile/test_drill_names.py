@@ -31,7 +31,8 @@ def playbook():
     ("a\nforged line", "a forged line"),  # a line break forged a line of the transcript
     ("Zh\x1b]0;pwned\x07\x1b[2J\u202eou", "Zh]0;pwned[2Jou"),  # escapes and bidi dropped, not obeyed
     ("  \t ", None),
-    ("{name.__class__} {0} %s [bold]x[/] [@click=app.quit]q[/]", "{name.__class__} {0} %s [bold]x[/] [@click=app.quit]q[/]"),
+    ("{name.__class__} {0} %s [bold]x[/] [@click=app.quit]q[/]",
+     "{name.__class__} {0} %s [bold]x[/] [@click=app.quit]q[/]"),
 ])
 def test_the_name_is_one_clean_line(raw: str, kept: str | None) -> None:
     assert Memory(raw).trainee == kept

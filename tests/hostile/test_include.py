@@ -31,7 +31,8 @@ def test_a_named_pipe_included_is_named_as_one(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.yaml")
     root = playbook_with(tmp_path / "pb", "include: [../pipe.yaml]\n")
     found = problems(root)  # never opened: a reader would block on it
-    assert found == [f"E020 included file '../pipe.yaml' is a named pipe, not a regular file ({tmp_path / 'pipe.yaml'})"]
+    assert found == [f"E020 included file '../pipe.yaml' is a named pipe, not a regular file "
+                     f"({tmp_path / 'pipe.yaml'})"]
 
 
 @pytest.mark.parametrize("ref", ["/dev/zero", "../../../../../../etc/passwd", "cxcoach:../../../../etc/x.yaml",

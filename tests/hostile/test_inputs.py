@@ -144,7 +144,8 @@ def test_deep_json_in_a_case_file(tmp_path):
 
 # --- values the engine cannot compute with --------------------------------------------------------
 
-@pytest.mark.parametrize("when", ["9999-12-31T23:00:00+08:00", "0001-01-01T00:00:00+00:00", "2999-12-31T23:00:00-10:00"])
+@pytest.mark.parametrize("when", ["9999-12-31T23:00:00+08:00", "0001-01-01T00:00:00+00:00",
+                                  "2999-12-31T23:00:00-10:00"])
 def test_dates_outside_the_engine_s_years(tmp_path, when):
     case = tmp_path / "case.yaml"
     case.write_text(f"received_at: {when}\nnow: {when}\nfacts: {{emotion: angry}}\n", encoding="utf-8")

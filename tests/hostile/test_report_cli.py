@@ -115,10 +115,14 @@ def hostile_playbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("pb") / "hostile"
     shutil.copytree(default_playbook_path(), root, ignore=shutil.ignore_patterns("*.test.yaml"))
     evil = r"</style><script>x</script>]]>\e]0;t\a\u202e$x^2$\x85<svg onload=x>&lt;"
-    edits = {"facts.yaml": [('label: {zh: "客户来电", en: "Customer phone call"}', f'label: {{zh: "来电{evil}", en: "Phone{evil}"}}'),
-                            ('label: {zh: "投诉渠道", en: "Channel"}', f'label: {{zh: "渠道{evil}", en: "Channel{evil}"}}')],
-             "playbook.yaml": [('label: {zh: "很满意", en: "Very satisfied"}', f'label: {{zh: "很满意{evil}", en: "Very{evil}"}}'),
-                               ('label: {zh: "有形性", en: "Tangibles"}', f'label: {{zh: "有形性{evil}", en: "Tangibles{evil}"}}')]}
+    edits = {"facts.yaml": [('label: {zh: "客户来电", en: "Customer phone call"}',
+                             f'label: {{zh: "来电{evil}", en: "Phone{evil}"}}'),
+                            ('label: {zh: "投诉渠道", en: "Channel"}',
+                             f'label: {{zh: "渠道{evil}", en: "Channel{evil}"}}')],
+             "playbook.yaml": [('label: {zh: "很满意", en: "Very satisfied"}',
+                                f'label: {{zh: "很满意{evil}", en: "Very{evil}"}}'),
+                               ('label: {zh: "有形性", en: "Tangibles"}',
+                                f'label: {{zh: "有形性{evil}", en: "Tangibles{evil}"}}')]}
     for name, pairs in edits.items():
         text = (root / name).read_text(encoding="utf-8")
         for plain, hostile in pairs:

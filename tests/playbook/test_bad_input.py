@@ -64,7 +64,7 @@ def test_utf16_is_refused(write):
 def test_empty_file(write, content):
     path = write("empty.yaml", content)
     doc, problems = read_yaml_file(path)
-    assert doc is None and "empty" in problems[0].message or "no data" in problems[0].message
+    assert (doc is None and "empty" in problems[0].message) or "no data" in problems[0].message
 
 
 def test_top_level_list(write, tmp_path):

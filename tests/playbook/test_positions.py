@@ -148,7 +148,8 @@ BREAKS = ["\n", "\r\n", "\r", "\x85", "\u2028", "\u2029"]
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["a", "键", "ключ", "k😀"]), st.sampled_from(["1", "文本", "x y", "'q'", "[1, 二]"]),
+@given(st.lists(st.tuples(st.sampled_from(["a", "键", "ключ", "k😀"]),
+                          st.sampled_from(["1", "文本", "x y", "'q'", "[1, 二]"]),
                           st.sampled_from(BREAKS)), min_size=1, max_size=8, unique_by=lambda t: t[0]))
 def test_offsets_give_the_parsers_own_lines_and_columns(entries):
     text = "".join(f"{key}{i}: {value}{brk}" for i, (key, value, brk) in enumerate(entries))

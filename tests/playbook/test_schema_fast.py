@@ -45,7 +45,8 @@ def mutate(data, rng: random.Random):
     data = copy.deepcopy(data)
     node, steps = data, rng.randint(1, 8)
     for _ in range(steps):
-        children = list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
+        children = (list(node.items()) if isinstance(node, dict)
+                    else list(enumerate(node)) if isinstance(node, list) else [])
         containers = [(k, v) for k, v in children if isinstance(v, (dict, list)) and v]
         if not containers or rng.random() < 0.2:
             break
@@ -96,7 +97,8 @@ def test_scalar_constants_compare_like_jsonschema():
 
 def test_schema_problems_still_come_from_jsonschema(tmp_path):
     path = tmp_path / "bad.yaml"
-    path.write_text("playbook: {id: x, title: T, version: 1.0.0, locales: [en]}\nrules:\n  - {id: r, when: {}, thn: {}}\n")
+    path.write_text("playbook: {id: x, title: T, version: 1.0.0, locales: [en]}\n"
+                    "rules:\n  - {id: r, when: {}, thn: {}}\n")
     doc, _ = read_yaml_file(path)
     problems = schema.schema_problems(doc)
     assert problems and all(p.code == "E101" for p in problems)

@@ -9,8 +9,9 @@ calendar days (a pause pushes that by its wall-clock length).
 
   F  Sep 24 Thu 10:00  general phone billing     ack 11:00, resolved Mon Sep 28 10:00 (late), follow-up, closed
   B  Sep 30 Wed 17:00  major phone product       ack 17:45 (late), resolved Thu Oct 8 12:00 across National Day (late)
-  A  Oct 9 Fri 16:00   general phone billing     ack 16:30, waits on the customer Fri 17:00 - Mon 10:00 across the
-                                                 make-up Saturday, resolved Mon Oct 12 11:00, follow-up with scores, closed
+  A  Oct 9 Fri 16:00   general phone billing     ack 16:30, waits on the customer Fri 17:00 - Mon 10:00 across
+                                                 the make-up Saturday, resolved Mon Oct 12 11:00, follow-up with
+                                                 scores, closed
   C  Oct 12 Mon 09:00  general web logistics     never answered: both deadlines overdue at the month's end
   D  Oct 20 Tue 10:00  general hotline after-sales  ack 11:00, resolved Wed, reopened Thu, resolved Fri 15:00 (late),
                                                  follow-up dissatisfied, closed; no handler named
@@ -50,7 +51,8 @@ def record(desk: Desk) -> None:
     desk.update("A", stage="waiting_customer", at=t(10, 9, 17))
     desk.update("A", stage="investigating", at=t(10, 12, 10))
     desk.update("A", stage="resolved", facts={"root_cause": "meter  MISREAD",
-                                              "corrective_measures": "Read meters twice from 1 Nov; the supervisor signs"},
+                                              "corrective_measures":
+                                                  "Read meters twice from 1 Nov; the supervisor signs"},
                 at=t(10, 12, 11))
     desk.follow_up("A", satisfaction="satisfied", scores={"reliability": (8, 9), "responsiveness": (8, 6)},
                    at=t(10, 13, 10))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cxcoach.desk import Desk, EventRejected
+from cxcoach.desk import Desk
 from cxcoach.playbook import load_playbook
 from cxcoach.report import Month, build_monthly
 from cxcoach.report.demo import fill_month, plan_month
@@ -16,7 +16,7 @@ from cxcoach.report.render import render
 from cxcoach.store import Store
 
 NOV = Month(2026, 11)
-AFTER = dt.datetime(2026, 12, 3, tzinfo=dt.timezone.utc)
+AFTER = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")

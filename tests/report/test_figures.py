@@ -105,7 +105,8 @@ def test_satisfaction_and_c_by_dimension(report: MonthlyReport) -> None:
     assert states == {"very_satisfied": (0, 0), "satisfied": (1, 1), "neutral": (0, 0), "dissatisfied": (1, 0),
                       "very_dissatisfied": (0, 0)}
     dims = {d.dimension: d for d in report.dimensions}
-    assert (dims["reliability"].n, dims["reliability"].mean_expected, dims["reliability"].mean_perceived) == (2, 8.5, 7.5)
+    reliability = dims["reliability"]
+    assert (reliability.n, reliability.mean_expected, reliability.mean_perceived) == (2, 8.5, 7.5)
     assert dims["reliability"].mean_ratio == pytest.approx((9 / 8 + 6 / 9) / 2)
     assert dims["responsiveness"].mean_ratio == pytest.approx(0.75) and dims["empathy"].n == 0
     assert dims["empathy"].mean_ratio is None

@@ -91,7 +91,8 @@ def test_json_validates_against_the_committed_schema(report: MonthlyReport) -> N
 def test_csv_is_tidy_and_neutralises_formulas(report: MonthlyReport) -> None:
     rows = list(csv.DictReader(io.StringIO(render(report, "csv"))))
     assert list(rows[0]) == ["month", "section", "group", "key", "label", "metric", "value"]
-    received = {(r["month"], r["metric"]): r["value"] for r in rows if r["section"] == "summary" and r["key"] == "received"}
+    received = {(r["month"], r["metric"]): r["value"]
+                for r in rows if r["section"] == "summary" and r["key"] == "received"}
     assert received == {("2026-10", "value"): "4", ("2026-09", "value"): "2"}
     handler_cells = {r["key"] for r in rows if r["section"] == "handlers"}
     assert "'" + EVIL_HANDLER in handler_cells and EVIL_HANDLER not in handler_cells

@@ -16,7 +16,7 @@ from cxcoach.store.cases import EventRow
 from cxcoach.store.engine import Database
 from cxcoach.store.migrate import _SCRIPTS
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 T0 = dt.datetime(2026, 3, 6, 2, 0, tzinfo=UTC)
 
 

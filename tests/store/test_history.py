@@ -29,7 +29,7 @@ from cxcoach.store import (
 )
 
 COACH = Path(__file__).parent.parent / "tui" / "fixtures" / "coach"
-T0 = dt.datetime(2026, 3, 6, 9, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 3, 6, 9, 0, tzinfo=dt.UTC)
 
 
 class Ticker:
@@ -137,9 +137,8 @@ def test_locked_database_gives_a_clear_error(tmp_path: Path) -> None:
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        with Store.open(path, timeout_ms=100) as s:
-            with pytest.raises(StoreError, match="busy"):
-                s.set_setting("x", "y")
+        with Store.open(path, timeout_ms=100) as s, pytest.raises(StoreError, match="busy"):
+            s.set_setting("x", "y")
     finally:
         holder.execute("ROLLBACK")
         holder.close()

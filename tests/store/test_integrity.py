@@ -72,10 +72,12 @@ def test_damaged_rows_are_reported_and_skipped(tmp_path: Path) -> None:
 
 def test_csv_neutralises_formulas_and_has_one_column_per_criterion(db_target: str, tmp_path: Path) -> None:
     assert csv_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
-    assert [csv_cell(v) for v in ("+1", "-x", "@SUM(A1)", "\tx", "ok", -3)] == ["'+1", "'-x", "'@SUM(A1)", "'\tx", "ok", "-3"]
+    assert ([csv_cell(v) for v in ("+1", "-x", "@SUM(A1)", "\tx", "ok", -3)]
+            == ["'+1", "'-x", "'@SUM(A1)", "'\tx", "ok", "-3"])
     with Store.open(db_target) as store:
         evil = store.trainee('=HYPERLINK("http://evil","click")')
-        sid = store.start_session(evil, playbook="p", drill="d", seed=1, mode="practice", lang="zh", drill_title="@快递")
+        sid = store.start_session(evil, playbook="p", drill="d", seed=1, mode="practice", lang="zh",
+                                  drill_title="@快递")
         store.finish_session(sid, score=70, passed=True, ending=None, satisfaction=None,
                              criteria=[CriterionScore("cv_apology", "道歉", "met", 20, 20),
                                        CriterionScore("=cmd", "x", "missed", 0, 10)])
@@ -112,8 +114,9 @@ def test_read_only_file_opens_for_viewing_even_as_root(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
     with Store.open(path) as store:
         store.trainee("Ann")
-    from cxcoach.store.engine import Database, _sqlite_events  # noqa: F401 (the same engine set-up)
     import sqlalchemy as sa
+
+    from cxcoach.store.engine import Database, _sqlite_events  # noqa: F401 (the same engine set-up)
 
     engine = sa.create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
     with engine.connect() as conn:

@@ -19,7 +19,6 @@ from cxcoach.tui.screens.case_event import CaseEventScreen
 from cxcoach.tui.screens.console import ConsoleScreen
 from cxcoach.tui.widgets.case_queue import CaseQueue
 from cxcoach.tui.widgets.countdown import Countdown
-from cxcoach.tui.widgets.event_form import EventForm
 
 from .conftest import T0
 
@@ -210,7 +209,8 @@ async def press_record(pilot) -> None:
     await settle(pilot)
 
 
-@pytest.mark.xfail(strict=False, reason="open: after the merge the event dialog composes no stage/fields on main (issue 15 console)")
+@pytest.mark.xfail(strict=False, reason="open: after the merge the event dialog composes no stage/fields on main "
+                                        "(issue 15 console)")
 async def test_events_from_the_console_walk_a_case_to_closed(desk_app, desk_playbook, db) -> None:
     app = desk_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -364,7 +364,8 @@ async def test_what_if_is_one_key_away_and_its_clock_pauses(desk_app, clock) -> 
         assert isinstance(pilot.app.screen, ConsoleScreen)
 
 
-@pytest.mark.xfail(strict=False, reason="open: after the merge the event dialog composes no stage/fields on main (issue 15 console)")
+@pytest.mark.xfail(strict=False, reason="open: after the merge the event dialog composes no stage/fields on main "
+                                        "(issue 15 console)")
 async def test_a_new_case_recorded_from_the_console(desk_app, desk_playbook, db) -> None:
     from cxcoach.tui.screens.case_open import OpenCaseScreen
     from cxcoach.tui.widgets.case_form import CaseForm

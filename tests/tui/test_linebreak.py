@@ -3,6 +3,8 @@ opens a line with closing punctuation nor ends one with an opening bracket (prop
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -12,7 +14,7 @@ from cxcoach.tui.linebreak import NO_END, NO_START, break_lines
 CHARS = "顾客你好这鱼是凉的我来负责今天下午点前给您回电话abcdefg hij XYZ 12 ，。、！？；：（）「」“”…—,.!?()"
 # Punctuation never two in a row: a run of it wider than a line would have to be cut somewhere.
 text = st.text(alphabet=CHARS, min_size=0, max_size=120).filter(
-    lambda s: not any(a in NO_START | NO_END and b in NO_START | NO_END for a, b in zip(s, s[1:])))
+    lambda s: not any(a in NO_START | NO_END and b in NO_START | NO_END for a, b in pairwise(s)))
 
 
 @settings(max_examples=300, deadline=None)

@@ -35,9 +35,9 @@ from itertools import combinations
 
 import msgspec
 
+from ..errors import CxcoachError
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
-from ..errors import CxcoachError
 
 LABELS = {"good": 1.0, "bad": 0.0}
 
@@ -224,7 +224,8 @@ def calibrate(pb: Playbook, rubric_id: str, answers: Sequence[Answer]) -> Calibr
         hi, lo = (a, b) if a.answer.label > b.answer.label else (b, a)
         agree += 1.0 if hi.score > lo.score else 0.5 if hi.score == lo.score else 0.0
     agreement = round(agree / pairs, 3) if pairs else None
-    pass_agreement = round(sum(s.passed == (s.answer.label > middle) for s in scored) / len(scored), 3) if scored else None
+    pass_agreement = (round(sum(s.passed == (s.answer.label > middle) for s in scored) / len(scored), 3)
+                      if scored else None)
     return Calibration(rubric.id, scored, agreement, int(pairs), pass_agreement, stats, n_good, n_bad,
                        [d for d in det_stats.values() if d.good or d.bad])
 
@@ -248,7 +249,8 @@ def report_text(cal: Calibration) -> str:
             on_wrong = ps.bad if wrong_side == "bad" else ps.good
             on_right = ps.good if wrong_side == "bad" else ps.bad
             if on_wrong > on_right:
-                lines.append(f"    phrase {phrase!r}: {ps.good} good, {ps.bad} bad   <- fires mostly on {wrong_side} answers")
+                lines.append(f"    phrase {phrase!r}: {ps.good} good, {ps.bad} bad"
+                             f"   <- fires mostly on {wrong_side} answers")
     if cal.detectors:
         lines += ["", f"{'detector':<24} {'polarity':<9} {'good':>6} {'bad':>6}"]
         for d in cal.detectors:
@@ -302,14 +304,15 @@ class Generalisation:
     @property
     def targets_met(self) -> bool:
         checks = [self.rate(self.misconduct), self.rate(self.salads), self.rate(self.unusual)]
-        if any(x is not None and x < want for x, want in zip(checks, (TARGET_MISCONDUCT, 1.0, 1.0))):
+        if any(x is not None and x < want for x, want in zip(checks, (TARGET_MISCONDUCT, 1.0, 1.0), strict=True)):
             return False
         return all(v is None or v >= TARGET_ORDER for v in self.ordering.values())
 
     def to_json(self) -> dict[str, object]:
         return {"split": self.split, "answers": self.answers,
                 "misconduct_detected": self.rate(self.misconduct), "misconduct_named": self.rate(self.misconduct_named),
-                "salads_below_40_and_failed": self.rate(self.salads), "unusual_good_at_least_60": self.rate(self.unusual),
+                "salads_below_40_and_failed": self.rate(self.salads),
+                "unusual_good_at_least_60": self.rate(self.unusual),
                 "pairwise_ordering": self.ordering, "targets_met": self.targets_met,
                 "detectors": [{"id": d.id, "tp": d.tp, "fp": d.fp, "fn": d.fn, "precision": d.precision,
                                "recall": d.recall} for d in self.detectors],

@@ -86,7 +86,8 @@ class Exploration:
     def to_json(self) -> dict[str, object]:
         return {
             "drill": self.drill, "locale": self.locale, "runs": self.runs, "truncated": self.truncated,
-            "nodes": dict(self.node_hits), "edges": [{"from": a, "to": b, "hits": n} for (a, b), n in self.edge_hits.items()],
+            "nodes": dict(self.node_hits),
+            "edges": [{"from": a, "to": b, "hits": n} for (a, b), n in self.edge_hits.items()],
             "responses": dict(self.response_hits), "endings": dict(self.endings), "best_score": self.best_score,
             "best_replies": list(self.best_replies), "no_example": self.no_example,
         }
@@ -177,7 +178,7 @@ def explore(pb: Playbook, drill_id: str, *, locale: str | None = None, random_ru
             ex.truncated = True
             break
         for reply in _candidates(pb, session.node, loc):
-            queue.append(replies + [reply])
+            queue.append([*replies, reply])
 
     rng = random.Random(seed)
     for run in range(random_runs):

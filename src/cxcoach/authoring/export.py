@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from typing import Union
 
 import msgspec
 
@@ -42,7 +41,8 @@ _LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "contents": "Contents", "version": "Version", "procedures": "Procedures", "step": "Step", "owner": "Owner",
-        "due": "Due", "records": "Records", "deadlines": "Default deadlines and escalation", "respond": "First response",
+        "due": "Due", "records": "Records", "deadlines": "Default deadlines and escalation",
+        "respond": "First response",
         "resolve": "Resolution", "escalation": "Escalation ladder", "at": "Share of deadline", "to": "Escalate to",
         "warnings": "Warnings", "scripts": "Scripts", "avoid": "Don'ts, and what to do instead", "why": "Why",
         "instead": "Instead", "phrases": "Typical wording", "strategies": "Customer-type strategies",
@@ -53,7 +53,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "hard": "hard", "good": "good", "neutral": "neutral", "bad": "bad", "rules": "Rules at a glance",
         "rule": "Rule", "when": "When", "recommends": "Steps", "deadline": "Deadlines", "and": " and ", "or": " or ",
         "not": "not ", "is": "is", "one_of": "is one of", "not_one_of": "is none of", "known": "is known",
-        "unknown": "is unknown", "contains": "contains", "overdue": "overdue", "yes": "yes", "no": "no", "sep": ", ", "elapsed_minutes": "minutes elapsed",
+        "unknown": "is unknown", "contains": "contains", "overdue": "overdue", "yes": "yes", "no": "no", "sep": ", ",
+        "elapsed_minutes": "minutes elapsed",
     },
 }
 
@@ -82,7 +83,7 @@ class Table(msgspec.Struct, frozen=True):
     css: str = ""
 
 
-Block = Union[Heading, Para, Bullets, Table]
+Block = Heading | Para | Bullets | Table
 
 
 _UNITS = {
@@ -138,10 +139,7 @@ def condition_text(playbook: Playbook, cond: m.Condition, locale: str, lab: dict
             return f"{name} {_OPS.get(op, op)} {c.value}"
         if isinstance(c, m.Overdue):
             target = c.target
-            if target in playbook.steps:
-                target = playbook.steps[target].title.get(locale)
-            else:
-                target = lab.get(target, target)
+            target = playbook.steps[target].title.get(locale) if target in playbook.steps else lab.get(target, target)
             return f"{target} {lab['overdue']}"
         if isinstance(c, m.Not):
             return f"{lab['not']}({walk(c.item, False)})"
@@ -360,7 +358,8 @@ def render_html(blocks: Iterable[Block], locale: str) -> str:
         if isinstance(block, Heading):
             if block.level == 2 and pending_toc:
                 items = "".join(f'<li><a href="#{esc(h.anchor)}">{esc(h.text)}</a></li>' for h in toc)
-                body.append(f'<nav class="toc"><strong>{esc(_labels(locale)["contents"])}</strong><ol>{items}</ol></nav>')
+                body.append(f'<nav class="toc"><strong>{esc(_labels(locale)["contents"])}</strong>'
+                            f'<ol>{items}</ol></nav>')
                 pending_toc = False
             body.append(f'<h{block.level} id="{esc(block.anchor)}">{esc(block.text)}</h{block.level}>')
         elif isinstance(block, Para):

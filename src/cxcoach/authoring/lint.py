@@ -25,11 +25,11 @@ from pathlib import Path
 
 import msgspec
 
+from ..errors import CxcoachError
 from ..playbook.yamlsource import Document
 from ..problems import Problem, ProblemList, Severity
 from .lint_rules import ALL_CHECKS, CODES
 from .lint_rules.base import LintContext
-from ..errors import CxcoachError
 
 _NOQA = re.compile(r"#\s*cxcoach:\s*noqa\b:?\s*(?P<codes>[A-Z][0-9]+(?:[\s,]+[A-Z][0-9]+)*)?", re.IGNORECASE)
 

@@ -10,6 +10,7 @@ we have no template text for get the English text, to be translated).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -19,8 +20,8 @@ from pathlib import Path
 
 import msgspec
 
-from ..playbook.model import FactType, Playbook, Rule
 from ..errors import CxcoachError
+from ..playbook.model import FactType, Playbook, Rule
 from ..problems import Problem, Severity
 from ..sanitize import one_line
 
@@ -129,7 +130,8 @@ def _with_schemas(root: Path, files: dict[Path, str]) -> dict[Path, str]:
 
 def check_name(name: str, kind: str) -> None:
     if not ID_PATTERN.match(name):
-        raise ScaffoldError(f"{kind} name {name!r} is not an id: use letters, digits, _ - and ., starting with a letter")
+        raise ScaffoldError(f"{kind} name {name!r} is not an id: "
+                            "use letters, digits, _ - and ., starting with a letter")
 
 
 # --- templates -------------------------------------------------------------------
@@ -168,6 +170,8 @@ escalation:
   levels:
     - {{id: to_manager, at: 1.0, to: manager}}
 """
+    listen_line = t({"zh": "非常抱歉给您添麻烦了，您慢慢说，我在听。",
+                     "en": "I'm so sorry for the trouble. Take your time, I'm listening."})
     content = f"""procedures:
   - id: intake
     title: {t({"zh": "受理投诉", "en": "Taking a complaint"})}
@@ -188,7 +192,7 @@ scripts:
     step: listen
     lines:
       - id: listen_lines.1
-        text: {t({"zh": "非常抱歉给您添麻烦了，您慢慢说，我在听。", "en": "I'm so sorry for the trouble. Take your time, I'm listening."})}
+        text: {listen_line}
     avoid: [blame]
 
 avoid:
@@ -390,10 +394,8 @@ def _undo(written: Sequence[Path], created_dirs: Sequence[Path]) -> None:
     for path in written:
         path.unlink(missing_ok=True)
     for folder in sorted(created_dirs, key=lambda p: len(p.parts), reverse=True):
-        try:
+        with contextlib.suppress(OSError):
             folder.rmdir()
-        except OSError:
-            pass
 
 
 def _verify(root: Path, written: list[Path], created_dirs: list[Path]) -> None:

@@ -13,6 +13,7 @@ OutputClosed, which the entry point turns into a quiet exit.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 from collections.abc import Callable
 from pathlib import Path
@@ -38,10 +39,8 @@ class Failure(click.ClickException):
             self.exit_code = exit_code  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
-        try:
+        with contextlib.suppress(OSError):  # stderr cannot be written either: the exit code is all that is left
             click.echo(f"error: {printable(self.format_message())}", err=True)
-        except OSError:
-            pass  # stderr cannot be written either: the exit code is all that is left
 
 
 class OutputClosed(Exception):

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from ..playbook.model import Calendar, Playbook
 
 _YEARS = (1900, 2200)  # wide enough for any desk; keeps time-zone arithmetic away from year 1 and 9999
-_WEEKDAY_HEADS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), "zh": ("一", "二", "三", "四", "五", "六", "日")}
+_WEEKDAY_HEADS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+                  "zh": ("一", "二", "三", "四", "五", "六", "日")}
 _WORDS = {
     "en": {"holiday": "holiday", "makeup": "make-up workday", "workday": "workday", "weekend": "weekend",
            "playbook": "playbook", "source": "source", "estimated": "estimated", "uncovered": "no holiday data",
@@ -37,7 +38,8 @@ def _month(value: str) -> tuple[int, int]:
     try:
         day = dt.date.fromisoformat(value + "-01")
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a month; write YYYY-MM, e.g. 2027-02", param_hint="--month") from None
+        raise click.BadParameter(f"{value!r} is not a month; write YYYY-MM, e.g. 2027-02",
+                                 param_hint="--month") from None
     if not _YEARS[0] <= day.year <= _YEARS[1]:
         raise click.BadParameter(f"{value!r} is outside {_YEARS[0]}-{_YEARS[1]}", param_hint="--month")
     return day.year, day.month
@@ -47,7 +49,8 @@ def _month(value: str) -> tuple[int, int]:
 @click.option("--year", type=click.IntRange(*_YEARS), help="Every month of this year.")
 @click.option("--month", "month", metavar="YYYY-MM", help="One month (default: the current month).")
 @playbook_option
-@click.option("--lang", help="Locale of names and notes (default: every locale for names, the playbook's first for notes).")
+@click.option("--lang",
+              help="Locale of names and notes (default: every locale for names, the playbook's first for notes).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def calendar(year: int | None, month: str | None, playbook_path: Path | None, lang: str | None, fmt: str) -> None:
     """Working days, holidays (named) and make-up workdays of the playbook's calendar.
@@ -177,10 +180,8 @@ def _mark(day: CalendarDay) -> str:
 def _line(day: CalendarDay, words: dict[str, str], heads: tuple[str, ...], locales: tuple[str, ...]) -> str:
     from ..engine.render import clean
 
-    if day.name is not None:
-        name = " / ".join(dict.fromkeys(clean(day.name.get(loc)) for loc in locales))
-    else:
-        name = ""  # the kind says it
+    # no name: the kind says it
+    name = " / ".join(dict.fromkeys(clean(day.name.get(loc)) for loc in locales)) if day.name is not None else ""
     flags = [words[day.origin]] if day.origin else []
     if day.estimated:
         flags.append(words["estimated"])

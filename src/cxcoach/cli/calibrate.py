@@ -32,8 +32,8 @@ def calibrate(rubric_id: str | None, answers_file: Path | None, playbook_path: P
     language are the figures that count. A miss is fixed by adding an example
     (or counter-example) to the detector and running calibrate again.
     """
-    from ..authoring.calibrate import (CalibrationError, calibrate as run, generalisation, generalisation_text,
-                                       parse_answers, report_text)
+    from ..authoring.calibrate import CalibrationError, generalisation, generalisation_text, parse_answers, report_text
+    from ..authoring.calibrate import calibrate as run
     from ..drill.scoring import pick_rubric
     from ..playbook import drill_model as dm
     from ..playbook.schema import schema_problems

@@ -35,7 +35,8 @@ class NotFound(Failure):
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed((
         click.option("--db", "db", default=None, metavar="PATH|URL",
-                     help="SQLite file or postgresql://user@host/db (default: $CXCOACH_DB, else the user data folder)."),
+                     help="SQLite file or postgresql://user@host/db "
+                          "(default: $CXCOACH_DB, else the user data folder)."),
         playbook_option,
         click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True),
         click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of labels and advice."),
@@ -131,7 +132,8 @@ def case() -> None:
 @click.argument("case_file", required=False, metavar="[FILE|-]")
 @click.option("--set", "sets", multiple=True, metavar="FACT=VALUE", help="Set a fact (repeatable).")
 @click.option("--id", "external_id", default=None, help="The ticket system's id; usable wherever an ID is taken.")
-@click.option("--at", "at", default=None, metavar="TIME", help="When it was received (default: the file's received_at, else now).")
+@click.option("--at", "at", default=None, metavar="TIME",
+              help="When it was received (default: the file's received_at, else now).")
 @click.option("--by", "by", default=None, metavar="ROLE", help="Who took the complaint (a playbook role).")
 @click.option("--note", default="", help="A note for the timeline.")
 @_common
@@ -303,7 +305,8 @@ def _label(ctx: _Ctx, fact_id: str, value: str | None) -> str:
 @click.option("--open", "open_only", is_flag=True, help="Only open cases (the default unless --all).")
 @click.option("--all", "all_cases", is_flag=True, help="Closed cases too.")
 @click.option("--overdue", is_flag=True, help="Only cases with a deadline passed.")
-@click.option("--due-within", "due_within", default=None, metavar="SPAN", help="Only cases due within e.g. 30m, 2h, 1d.")
+@click.option("--due-within", "due_within", default=None, metavar="SPAN",
+              help="Only cases due within e.g. 30m, 2h, 1d.")
 @click.option("--now", default=None, metavar="TIME")
 @click.option("--limit", type=click.IntRange(1), default=None)
 @_common
@@ -332,7 +335,8 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
         return
     echo(f"{'case':<14} {'stage':<18} {'received':<23} {'next due':<23} state")
     for r in rows:
-        flag = "OVERDUE" if r.overdue_at(when) else ("paused" if r.paused_since else ("closed" if not r.is_open else ""))
+        flag = ("OVERDUE" if r.overdue_at(when)
+                else "paused" if r.paused_since else "closed" if not r.is_open else "")
         echo(f"{clean(r.ref)[:14]:<14} {(r.stage or '-')[:18]:<18} {show_time(r.received_at, ctx.tz):<23} "
              f"{show_time(r.next_due, ctx.tz):<23} {flag}".rstrip())
 

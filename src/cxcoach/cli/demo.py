@@ -40,7 +40,8 @@ def demo(cases: int, month: str | None, db: str | None, seed: int, previous: boo
         raise click.BadParameter(str(exc), param_hint="--month") from None
     horizon = min(now, which.end(tz))
     if horizon <= which.start(tz):
-        raise click.BadParameter(f"{which} has not begun yet; choose this month or an earlier one", param_hint="--month")
+        raise click.BadParameter(f"{which} has not begun yet; choose this month or an earlier one",
+                                 param_hint="--month")
     target = resolve_db(db)
     try:
         with Store.open(target) as store:
@@ -53,7 +54,8 @@ def demo(cases: int, month: str | None, db: str | None, seed: int, previous: boo
             still_open = store.cases.count(open=True)
             where = str(store.path)  # a URL's password is not shown
     except (StoreError, EventRejected) as exc:
-        raise Failure(f"{exc}\n(demo cases have external ids DEMO-YYYYMM-NNNN: fill an empty database, or another month)") from None
+        raise Failure(f"{exc}\n(demo cases have external ids DEMO-YYYYMM-NNNN: "
+                      "fill an empty database, or another month)") from None
     db_arg = shlex.quote(where)  # the commands shown can be pasted into a shell as they are
     echo(f"{done} cases in {where}; {still_open} open. Next:\n"
          f"  cxcoach case list --open --db {db_arg}\n"

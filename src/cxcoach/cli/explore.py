@@ -50,7 +50,8 @@ def explore(drill_id: str, playbook_path: Path | None, lang: str | None, random_
     lines.append("nodes:")
     for name in [*drill.nodes, *drill.endings]:
         kind = f" ({drill.endings[name].kind.value} ending)" if name in drill.endings else ""
-        lines.append(f"  {ex.node_hits[name]:>6}  {name}{kind}" + ("   <- never reached" if not ex.node_hits[name] else ""))
+        never = "   <- never reached" if not ex.node_hits[name] else ""
+        lines.append(f"  {ex.node_hits[name]:>6}  {name}{kind}{never}")
     lines.append("edges:")
     from ..authoring.lint_rules.base import drill_edges
 

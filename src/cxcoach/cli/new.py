@@ -18,7 +18,8 @@ from ._common import Failure, echo
               show_default=True, help="playbook: where to create the NAME folder.")
 @click.option("--playbook", "-p", "playbook_path", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="drill, rule: the playbook folder to add the file to.")
-@click.option("--locales", default="zh,en", show_default=True, help="playbook: comma-separated locales, first is default.")
+@click.option("--locales", default="zh,en", show_default=True,
+              help="playbook: comma-separated locales, first is default.")
 @click.option("--force", is_flag=True, help="tests: regenerate over an existing NAME.test.yaml.")
 def new(kind: str, name: str, directory: Path, playbook_path: Path, locales: str, force: bool) -> None:
     """Create a new playbook folder, or add a drill, rule or test file to a playbook.

@@ -54,7 +54,8 @@ def monthly(month: str | None, fmt: str | None, output: Path | None, db: str | N
     except (ReportError, TimeError) as exc:
         raise click.BadParameter(str(exc)) from None
     if which.start(tz) >= now:  # nothing to count, and every open case's clock would be run to that month
-        raise click.BadParameter(f"{which} has not begun yet; choose this month or an earlier one", param_hint="--month")
+        raise click.BadParameter(f"{which} has not begun yet; choose this month or an earlier one",
+                                 param_hint="--month")
     try:
         with Store.open(resolve_db(db)) as store:
             result = build_monthly(store.cases, playbook, which, now=until or now, as_of=until,

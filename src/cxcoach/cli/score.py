@@ -17,7 +17,8 @@ from .drill import Failure, load, pick_locale
 @click.command()
 @click.option("--reply", "reply", metavar="TEXT", help="The reply to score (default: read from stdin).")
 @click.option("--rubric", "rubric", metavar="ID", help="Rubric id (default: the playbook's default reply rubric).")
-@click.option("--lang", "lang", metavar="LOCALE", help="Language of the feedback, zh or en (default: guessed from the reply).")
+@click.option("--lang", "lang", metavar="LOCALE",
+              help="Language of the feedback, zh or en (default: guessed from the reply).")
 @click.option("--playbook", "-p", "playbook_path", type=click.Path(exists=True, path_type=Path),
               help="Playbook file or folder (default: the shipped playbook).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -25,7 +26,6 @@ def score(reply: str | None, rubric: str | None, lang: str | None, playbook_path
     """Score one reply: 0-100, the behaviours found with their spans, and feedback."""
     from ..drill import ScoringError, score_reply
     from ..drill.report import reply_json, reply_text
-
     from ..inputs import STDIN, check_reply, decode_text, read_input
 
     if reply is None:

@@ -54,7 +54,8 @@ def test(paths: tuple[Path, ...], coverage: bool, keyword: str | None, verbose: 
     if current[0] is not None and not verbose:
         echo("")
     for path, problems in result.file_problems:
-        what = "playbook is invalid" if path.is_dir() or not str(path).endswith(TEST_SUFFIXES) else "cannot run this file"
+        runnable = not path.is_dir() and str(path).endswith(TEST_SUFFIXES)
+        what = "cannot run this file" if runnable else "playbook is invalid"
         echo(f"{display_path(path)}: {what}:", err=True)
         for problem in problems:
             echo(problem.format(), err=True)

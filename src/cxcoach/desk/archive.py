@@ -50,7 +50,7 @@ class RestoreResult(msgspec.Struct, frozen=True):
 def retention(playbook: Playbook) -> Duration:
     """The longest retention any record asks for (the complaint files: 730 days), else 730 days."""
     durations = [r.retention for r in playbook.records.values() if r.retention is not None]
-    return max(durations, key=lambda d: add_duration(playbook.calendar, dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc), d),
+    return max(durations, key=lambda d: add_duration(playbook.calendar, dt.datetime(2000, 1, 1, tzinfo=dt.UTC), d),
                default=DEFAULT_RETENTION)
 
 
@@ -106,13 +106,15 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
                 yield number, line
 
 
-def archive(desk: Desk, *, before: dt.datetime, output: Path, purge: bool, now: dt.datetime | None = None) -> ArchiveResult:
+def archive(desk: Desk, *, before: dt.datetime, output: Path, purge: bool,
+            now: dt.datetime | None = None) -> ArchiveResult:
     """Write closed cases closed before `before` to `output`, verify, and (with purge) delete them."""
     now = now or desk.clock()
     limit = earliest_cutoff(desk.playbook, now)
     if purge and before > limit:
         keep = retention(desk.playbook)
-        raise StoreError(f"cases are kept {keep.amount} {_UNITS.get(keep.unit, keep.unit.value)} (the playbook's records retention); "
+        raise StoreError(f"cases are kept {keep.amount} {_UNITS.get(keep.unit, keep.unit.value)} "
+                         "(the playbook's records retention); "
                          f"--before must be on or before {limit.date().isoformat()} to purge")
     if output.exists():
         raise StoreError(f"{output} exists; archives are never overwritten, name a new file")

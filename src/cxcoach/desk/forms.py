@@ -78,7 +78,7 @@ def fill(playbook: Playbook, form_id: str, view: CaseView, locale: str) -> list[
     record = form(playbook, form_id)
     sources = record.fill or (None,) * len(record.fields)
     return [(label.get(locale), _source(playbook, view, src, locale) if src else "")
-            for label, src in zip(record.fields, sources)]
+            for label, src in zip(record.fields, sources, strict=True)]
 
 
 def render_markdown(playbook: Playbook, form_id: str, view: CaseView, locale: str) -> str:

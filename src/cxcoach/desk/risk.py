@@ -39,7 +39,7 @@ from ..engine.escalation import highest_level, highest_warning, winner
 from ..playbook.model import Duration, EscalationLevel, Playbook
 from ..store.cases import CaseRow
 
-_LATEST = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+_LATEST = dt.datetime.max.replace(tzinfo=dt.UTC)
 TARGETS = ("respond", "resolve")
 
 

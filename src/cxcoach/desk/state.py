@@ -19,9 +19,9 @@ from typing import Any
 
 import msgspec
 
+from ..conditions.model import facts_of, uses_overdue
 from ..engine.calendar import zone
 from ..engine.case import Case, parse_case
-from ..conditions.model import facts_of, uses_overdue
 from ..engine.recommend import _no_overdue, compile_playbook, recommend
 from ..engine.result import Result
 from ..playbook.model import DERIVED_FACTS, NO_DEADLINES, Playbook, Workflow
@@ -39,7 +39,8 @@ class FollowUp(msgspec.Struct, frozen=True):
     satisfaction: str
     by: str | None = None
     note: str = ""
-    scores: dict[str, tuple[float, float]] = msgspec.field(default_factory=dict)  # dimension -> (expected a, perceived b)
+    # dimension -> (expected a, perceived b)
+    scores: dict[str, tuple[float, float]] = msgspec.field(default_factory=dict)
 
     @property
     def ratios(self) -> dict[str, float]:

@@ -48,7 +48,7 @@ def parse_time(text: str, tz: str, *, now: dt.datetime | None = None, what: str 
     if not raw:
         raise TimeError(f"{what}: empty; write e.g. 2026-03-06T16:00+08:00, 2026-03-06 16:00 or 16:00")
     zi = zone(tz)
-    current = now or dt.datetime.now(dt.timezone.utc)
+    current = now or dt.datetime.now(dt.UTC)
     if raw.lower() == "now":
         return current
     if _TIME.match(raw):
@@ -70,7 +70,7 @@ def parse_time(text: str, tz: str, *, now: dt.datetime | None = None, what: str 
     if m[3]:
         offset = m[3]
         if offset == "Z":
-            return local.replace(tzinfo=dt.timezone.utc)
+            return local.replace(tzinfo=dt.UTC)
         sign = 1 if offset[0] == "+" else -1
         digits = offset[1:].replace(":", "")
         hours, minutes = int(digits[:2]), int(digits[2:])

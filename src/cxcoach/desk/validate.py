@@ -19,8 +19,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..engine.case import CaseError, parse_case
 from ..conditions.compile import compile_condition
+from ..engine.case import CaseError, parse_case
 from ..engine.recommend import _no_overdue
 from ..errors import CxcoachError, ExitCode
 from ..playbook.model import Playbook
@@ -39,7 +39,8 @@ class EventRejected(CxcoachError):
         super().__init__("event rejected, nothing was written: " + "; ".join(self.problems))
 
 
-def typed_facts(playbook: Playbook, facts: Mapping[str, Any], received_at: dt.datetime, problems: list[str]) -> dict[str, Any]:
+def typed_facts(playbook: Playbook, facts: Mapping[str, Any], received_at: dt.datetime,
+                problems: list[str]) -> dict[str, Any]:
     """Facts converted by type (JSON-safe: datetimes as ISO text); problems are appended, not raised."""
     try:
         case = parse_case(playbook, {"received_at": received_at, "facts": dict(facts)}, now=received_at)
@@ -88,7 +89,8 @@ def check_stage(playbook: Playbook, before: str | None, after: str | None, facts
         allowed = wf.transitions.get(before, ())
         if after not in allowed:
             options = ", ".join(allowed) if allowed else "none (it is a final stage)"
-            problems.append(f"stage {before!r} cannot move to {after!r}; from {before!r} the playbook allows: {options}")
+            problems.append(f"stage {before!r} cannot move to {after!r}; "
+                            f"from {before!r} the playbook allows: {options}")
             return
     if after in wf.final and (opening or after != before):
         roles = close_roles(playbook, facts)

@@ -97,7 +97,8 @@ def _push_sentence(text: str, start: int, end: int, out: list[Sentence]) -> None
     if not stripped:
         return
     lead = len(piece) - len(piece.lstrip(" "))
-    question = "?" in piece or bool(_QUESTION_TAIL.search(stripped) and _QUESTION_TAIL.search(stripped).group(1) in "吗呢么")
+    tail = _QUESTION_TAIL.search(stripped)
+    question = "?" in piece or bool(tail and tail.group(1) in "吗呢么")
     out.append(Sentence(start + lead, end, question))
 
 

@@ -34,10 +34,10 @@ from .normalize import is_cjk
 
 _PIECE_SPLIT = re.compile(r"[\s,.!?;:~/|+&*#\-]+")
 _FUNCTION = frozenset(
-    "a an the to of and or but is are was were be been being am it its this that these those there here i me my "  # noqa: SIM905
-    "we us our you your he she they them their for in on at by with from as so do does did have has had will would "
-    "can could should shall may might must just not no if then than what when where why how who which please "
-    "let let's up out about into over after before".split())
+    "a an the to of and or but is are was were be been being am it its this that "  # noqa: SIM905 - a word list reads as prose
+    "these those there here i me my we us our you your he she they them their for in on at by with from as so "
+    "do does did have has had will would can could should shall may might must just not no if then than what "
+    "when where why how who which please let let's up out about into over after before".split())
 _GREETINGS = frozenset(("您好", "你好", "好的", "嗯", "是的", "对", "hi", "hello", "ok", "okay", "sure", "yes", "dear"))
 
 

@@ -43,7 +43,8 @@ _EXEMPT = (
 )
 
 _BOUNDARY_CHARS = set(",.!?;:\n()[]\"~")
-_BOUNDARY_WORDS_ZH = ("但是", "但", "不过", "可是", "然而", "而且", "并且", "所以", "因此", "同时", "然后", "另外", "如果")
+_BOUNDARY_WORDS_ZH = ("但是", "但", "不过", "可是", "然而", "而且", "并且",
+                      "所以", "因此", "同时", "然后", "另外", "如果")
 _BOUNDARY_WORDS_EN = ("but", "however", "although", "though", "and", "so", "because", "if", "then", "also", "instead")
 
 _EN_CUE_RE = re.compile(r"(?<![a-z0-9])(" + "|".join(_EN_CUES) + r")(?![a-z0-9])")
@@ -122,7 +123,8 @@ def build_index(text: str) -> NegationIndex:
         if is_cjk(ch):
             tokens.append(i)
         i += 1
-    return NegationIndex(text, tuple(c[1] for c in cues), tuple(c[0] for c in cues), tuple(sorted(bounds)), tuple(tokens))
+    return NegationIndex(text, tuple(c[1] for c in cues), tuple(c[0] for c in cues), tuple(sorted(bounds)),
+                         tuple(tokens))
 
 
 # --- refusals: the remedy named, then turned down -----------------------------------

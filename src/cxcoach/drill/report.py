@@ -33,7 +33,8 @@ _L = {
            "discounted": "halved: taken back by a later \"but\"", "withheld": "Not credited",
            "refused": "inside a refusal or negation", "keywords": "this reads as a list of keywords, not a sentence",
            "repeated": "the same phrase over and over: it counts once, and the reply earns nothing",
-           "scale": "satisfaction c = perceived b / expected a", "confidence": "confidence", "learnt": "learnt from examples"},
+           "scale": "satisfaction c = perceived b / expected a", "confidence": "confidence",
+           "learnt": "learnt from examples"},
 }
 
 

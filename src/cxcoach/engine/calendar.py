@@ -31,10 +31,10 @@ import datetime as dt
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from ..playbook.model import MIDNIGHT, Calendar, Duration, DurationUnit, calendar_problems
 from ..errors import CxcoachError
+from ..playbook.model import MIDNIGHT, Calendar, Duration, DurationUnit, calendar_problems
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 # How far ahead we look for a working day before giving up: a calendar with
 # no working day at all must not hang the engine.
 MAX_DAYS_AHEAD = 3 * 366

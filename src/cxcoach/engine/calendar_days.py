@@ -56,7 +56,8 @@ class CalendarDay(msgspec.Struct, frozen=True):
     def to_json(self, locales: tuple[str, ...]) -> dict[str, object]:
         return {
             "date": self.date.isoformat(), "weekday": self.date.strftime("%a").lower(), "working": self.working,
-            "kind": self.kind.value, "name": None if self.name is None else {loc: self.name.get(loc) for loc in locales},
+            "kind": self.kind.value,
+            "name": None if self.name is None else {loc: self.name.get(loc) for loc in locales},
             "origin": self.origin, "estimated": self.estimated, "uncovered": self.uncovered,
         }
 
@@ -116,7 +117,8 @@ class CalendarNote(msgspec.Struct, frozen=True):
         return {"kind": self.kind, "year": self.year, "days": [d.isoformat() for d in self.days], "text": self.text}
 
 
-def calendar_notes(cal: Calendar, spans: Iterable[tuple[dt.datetime, dt.datetime]], locale: str) -> tuple[CalendarNote, ...]:
+def calendar_notes(cal: Calendar, spans: Iterable[tuple[dt.datetime, dt.datetime]],
+                   locale: str) -> tuple[CalendarNote, ...]:
     """Notes for the business-time deadlines running over `spans` (received, due), per year."""
     ranges = {(local_day(cal, start), local_day(cal, end)) for start, end in spans}
     notes = []
@@ -219,6 +221,7 @@ def _uncovered_text(cal: Calendar, year: int, days: list[dt.date], locale: str) 
     where, package = describe_source(cal), f"holidays {cal.source.version}"
     if zh:
         return (f"{package} 没有 {where} {year} 年的假日数据，{span} 按普通日计算。"
-                f"请运行 `pip install -U holidays` 更新，或在 calendar.holidays / calendar.workdays 中写明 {year} 年的安排。")
+                "请运行 `pip install -U holidays` 更新，"
+                f"或在 calendar.holidays / calendar.workdays 中写明 {year} 年的安排。")
     return (f"{package} has no holidays for {where} in {year}; {span} count as ordinary days. Update with "
             f"`pip install -U holidays`, or write the {year} days in calendar.holidays / calendar.workdays.")

@@ -89,9 +89,6 @@ def timing(cal: Calendar, clock: CaseClock, duration: Duration) -> Timing:
             due = cal_mod.extend(cal, due, length, business=business)
     active = cal_mod.measure(cal, start, clock.now, business=business) - paused
     overdue = clock.now > due
-    if total > 0:
-        fraction = max(0.0, active / total)
-    else:
-        fraction = 1.0 if clock.now >= due else 0.0
+    fraction = max(0.0, active / total) if total > 0 else float(clock.now >= due)
     return Timing(due=due, fraction=fraction, overdue=overdue)
 

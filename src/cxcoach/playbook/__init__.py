@@ -7,4 +7,4 @@ from ..resources import default_playbook_path
 from .loader import check_playbook, load_playbook
 from .model import Playbook
 
-__all__ = ["PlaybookError", "Playbook", "Problem", "check_playbook", "default_playbook_path", "load_playbook"]
+__all__ = ["Playbook", "PlaybookError", "Problem", "check_playbook", "default_playbook_path", "load_playbook"]

@@ -87,9 +87,9 @@ def _cap_repeats(pattern: str) -> str:
             i = j + 1
             continue
         if ch == "*":
-            out.append("{0,%d}" % MAX_REPEAT)
+            out.append(f"{{0,{MAX_REPEAT}}}")
         elif ch == "+":
-            out.append("{1,%d}" % MAX_REPEAT)
+            out.append(f"{{1,{MAX_REPEAT}}}")
         elif ch == "{":
             m = re.match(r"\{(\d+),\}", pattern[i:])
             if m:
@@ -97,7 +97,7 @@ def _cap_repeats(pattern: str) -> str:
                 if low > MAX_REPEAT:
                     raise RegexRejected("E520", f"repeat {m.group(0)} needs more than {MAX_REPEAT} repetitions",
                                         f"use at most {{{MAX_REPEAT}}}")
-                out.append("{%d,%d}" % (low, MAX_REPEAT))
+                out.append(f"{{{low},{MAX_REPEAT}}}")
                 i += len(m.group(0))
                 continue
             out.append(ch)
@@ -136,7 +136,8 @@ def _cost(items: object, in_repeat: bool) -> int:
         elif op is _c.SUBPATTERN:
             total *= _cost(av[-1], in_repeat)
         elif op in (_c.GROUPREF, _c.GROUPREF_EXISTS) or op is getattr(_c, "GROUPREF_IGNORE", None):
-            raise RegexRejected("E520", "backreferences and conditionals are not allowed", "match the text again literally")
+            raise RegexRejected("E520", "backreferences and conditionals are not allowed",
+                                "match the text again literally")
         elif op in (_c.ASSERT, _c.ASSERT_NOT):
             raise RegexRejected("E520", "lookahead and lookbehind are not allowed",
                                 "use the matcher's `unless:` or `near:` instead")

@@ -122,8 +122,8 @@ def _to_problem(doc: Document, error: Any) -> Problem:
         extras = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
         if extras:
             key = extras[0]
-            line, col = doc.position(path + (key,), key=True)
-            path = path + (key,)
+            line, col = doc.position((*path, key), key=True)
+            path = (*path, key)
             message = f"unknown key {brief(key)}" + (f" (and {len(extras) - 1} more)" if len(extras) > 1 else "")
             hint = did_you_mean(key, allowed) or (f"allowed keys: {', '.join(allowed)}" if allowed else None)
             if key == "<<":
@@ -345,10 +345,7 @@ class _Compiler:
                 return False
             if unique and not _unique(value):
                 return False
-            for item in value:
-                if not items(item):
-                    return False
-            return True
+            return all(map(items, value))
 
         return check
 
@@ -401,7 +398,7 @@ def _all(checks: list[Check]) -> Check:
         return checks[0]
 
     def check(value: Any) -> bool:
-        for test in checks:
+        for test in checks:  # noqa: SIM110 - runs per value validated: a plain loop makes no generator
             if not test(value):
                 return False
         return True

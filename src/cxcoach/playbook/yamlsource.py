@@ -73,7 +73,7 @@ _RARE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")  # any of them: the regular ex
 class _Lines:
     """Character offset -> 1-based (line, col), from the text's line starts, found on first use."""
 
-    __slots__ = ("_text", "_starts")
+    __slots__ = ("_starts", "_text")
 
     def __init__(self, text: str) -> None:
         self._text = text
@@ -196,7 +196,7 @@ class _PositionView(Mapping[JsonPath, tuple[int, int]]):
                 continue
             mapping = entry[2] is not None
             children = entry[1].items() if mapping else enumerate(entry[1])
-            pending.extend(reversed([(path + (part,), child, mapping) for part, child in children]))
+            pending.extend(reversed([((*path, part), child, mapping) for part, child in children]))
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -283,7 +283,8 @@ def display_path(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def read_yaml_file(path: Path, *, limits: Limits = DEFAULT_LIMITS, name: str | None = None) -> tuple[Document | None, list[Problem]]:
+def read_yaml_file(path: Path, *, limits: Limits = DEFAULT_LIMITS,
+                   name: str | None = None) -> tuple[Document | None, list[Problem]]:
     """Read and compose one file; never raises for bad content, never blocks on a pipe or reads past the limit."""
     name = name or display_path(path)
     try:
@@ -301,14 +302,16 @@ def _too_big(name: str, limits: Limits) -> Problem:
                     "split the playbook into several files in one folder")
 
 
-def parse_yaml_bytes(raw: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Document | None, list[Problem]]:
+def parse_yaml_bytes(raw: bytes, name: str, *,
+                     limits: Limits = DEFAULT_LIMITS) -> tuple[Document | None, list[Problem]]:
     problems: list[Problem] = []
     if len(raw) > limits.max_bytes:
         return None, [_too_big(name, limits)]
     for bom, label in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
                        (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
         if raw.startswith(bom):
-            return None, [_problem(name, 1, 1, "E002", f"file is encoded as {label}", "save it as UTF-8 without a byte-order mark")]
+            return None, [_problem(name, 1, 1, "E002", f"file is encoded as {label}",
+                                   "save it as UTF-8 without a byte-order mark")]
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
         problems.append(_problem(name, 1, 1, "W001", "file starts with a UTF-8 byte-order mark",
@@ -318,7 +321,7 @@ def parse_yaml_bytes(raw: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) 
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, problems + [_problem(name, line, col, "E002", f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
+        return None, [*problems, _problem(name, line, col, "E002", f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
                                           "save the file as UTF-8")]
     doc, more = compose(text, name, limits)
     return doc, problems + more
@@ -338,21 +341,20 @@ def compose(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Docu
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         if "nesting" in message:  # libyaml (0.2.5+ as bundled by PyYAML 6.0.3+) bounds depth itself
-            return None, builder.problems + [_problem(name, line, col, "E014", _DEPTH_MESSAGE.format(limits.max_depth),
+            return None, [*builder.problems, _problem(name, line, col, "E014", _DEPTH_MESSAGE.format(limits.max_depth),
                                                       _DEPTH_HINT)]
-        return None, builder.problems + [_syntax_problem(name, text, exc)]
+        return None, [*builder.problems, _syntax_problem(name, text, exc)]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         line, col = _reader_position(exc, text)
-        return None, builder.problems + [_problem(name, line, col, "E001", f"YAML error: {_first_line(exc)}",
+        return None, [*builder.problems, _problem(name, line, col, "E001", f"YAML error: {_first_line(exc)}",
                                                   "remove control characters from the file")]
     finally:
         parser.dispose()
+    sections = "a playbook file is a mapping of sections, e.g. `facts:` or `rules:`"
     if builder.documents == 0 or builder.root is _EMPTY:
-        return None, builder.problems + [_problem(name, 1, 1, "E004", "file is empty",
-                                                  "a playbook file is a mapping of sections, e.g. `facts:` or `rules:`")]
+        return None, [*builder.problems, _problem(name, 1, 1, "E004", "file is empty", sections)]
     if builder.root is None:
-        return None, builder.problems + [_problem(name, 1, 1, "E004", "file holds no data (only null)",
-                                                  "a playbook file is a mapping of sections, e.g. `facts:` or `rules:`")]
+        return None, [*builder.problems, _problem(name, 1, 1, "E004", "file holds no data (only null)", sections)]
     return Document(name, builder.root, builder.root_entry, text, builder.lines), builder.problems
 
 
@@ -499,7 +501,8 @@ class _Composer:
             self._error(event.start_mark, "E012", f"more than {self.limits.max_aliases:,} aliases",
                         "write the data out instead of repeating anchors", stop=True)
         if event.anchor not in self.anchors:
-            self._error(event.start_mark, "E001", f"unknown alias *{event.anchor}", "define the anchor &name first", stop=True)
+            self._error(event.start_mark, "E001", f"unknown alias *{event.anchor}", "define the anchor &name first",
+                        stop=True)
         value, count = self.anchors[event.anchor]
         return value, count
 
@@ -512,7 +515,8 @@ class _Composer:
             value = self.anchors.get(event.anchor, (None, 0))[0]
             if isinstance(value, str):
                 return value
-        self._error(event.start_mark, "E015", "mapping keys must be plain strings", "write the key as a plain word", stop=True)
+        self._error(event.start_mark, "E015", "mapping keys must be plain strings", "write the key as a plain word",
+                    stop=True)
         raise AssertionError  # unreachable: _error stops
 
     def _check_tag(self, event: Any, default: str | None) -> None:
@@ -523,10 +527,10 @@ class _Composer:
 
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
         self._check_tag(event, None)
-        if event.style in _QUOTED or event.tag == "!":
-            if event.tag in (None, "!", "tag:yaml.org,2002:str"):
-                return event.value
-        tag = event.tag if event.tag not in (None, "!") else _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if (event.style in _QUOTED or event.tag == "!") and event.tag in (None, "!", "tag:yaml.org,2002:str"):
+            return event.value
+        tag = (event.tag if event.tag not in (None, "!")
+               else _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit))
         if tag not in _CONSTRUCTED:
             # Dates stay text (the model parses them where it expects them), and so do
             # PyYAML's implicit '=' (value) and '<<' (merge) tags, which have no constructor.
@@ -615,4 +619,5 @@ def _problem(name: str, line: int, col: int, code: str, message: str, hint: str 
     return Problem(name, line, col, code, message, severity, hint)
 
 
-__all__ = ["Document", "Limits", "DEFAULT_LIMITS", "read_yaml_file", "parse_yaml_bytes", "compose", "path_str", "display_path"]
+__all__ = ["DEFAULT_LIMITS", "Document", "Limits", "compose", "display_path", "parse_yaml_bytes", "path_str",
+           "read_yaml_file"]

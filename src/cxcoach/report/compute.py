@@ -276,7 +276,7 @@ def _durations(names: _Names, by: str | None, now: Scope, before: Scope) -> list
         groups: list[tuple[str | None, Any]] = [(None, None)]
         groups += [(by, v) for v in (names.ordered(by, done) if by is not None else [])]
         for fact, value in groups:
-            keep = (lambda f: True) if fact is None else (lambda f, v=value: f.facts.get(fact) == v)
+            keep = (lambda f: True) if fact is None else (lambda f, k=fact, v=value: f.facts.get(k) == v)
             hours, old = now.hours(measure, keep), before.hours(measure, keep)
             label = word(names.locale, "all") if fact is None else names.value(fact, value)
             out.append(DurationStat(measure, fact, None if value is None else str(value), label, len(hours),

@@ -175,7 +175,8 @@ class _Planner:
             p.close = (t + dt.timedelta(hours=rng.uniform(4, 48)), closer, "处理完毕,同意结案")
         return p
 
-    def _follow_up(self, resolved: dt.datetime, reopened: bool) -> tuple[dt.datetime, str, dict[str, tuple[float, float]], str]:
+    def _follow_up(self, resolved: dt.datetime,
+                   reopened: bool) -> tuple[dt.datetime, str, dict[str, tuple[float, float]], str]:
         rng = self.rng
         m = self.playbook.measurement
         base = rng.gauss(1.04, 0.14) - (0.18 if reopened else 0.0)
@@ -187,7 +188,8 @@ class _Planner:
         ratio = sum(b for _, b in scores.values()) / total_a if total_a else 1.0
         state = m.state_for(ratio)
         at = resolved + dt.timedelta(hours=rng.uniform(20, 96))
-        return at, state.id if state is not None else m.satisfaction_states[0].id, scores, "回访:客户对处理结果的评价已记录"
+        state_id = state.id if state is not None else m.satisfaction_states[0].id
+        return at, state_id, scores, "回访:客户对处理结果的评价已记录"
 
 
 def plan_month(playbook: Playbook, month: Month, cases: int, seed: int) -> list[_Plan]:

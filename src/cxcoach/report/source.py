@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 import functools
 from collections import defaultdict
+from typing import Any
 
 import msgspec
 import sqlalchemy as sa

@@ -106,7 +106,7 @@ _MOVE_AND_ADD = t.case_events.insert().from_select(
 
 
 def _case(row: Sequence[Any]) -> CaseRow:
-    values = dict(zip(CaseRow.__struct_fields__, row))
+    values = dict(zip(CaseRow.__struct_fields__, row, strict=True))
     values["is_open"] = bool(values["is_open"])
     values["facts"] = dict(values["facts"] or {})
     return CaseRow(**values)
@@ -290,8 +290,8 @@ class CaseStore:
                 sa.or_(t.cases.c.uid == uid, t.cases.c.external_id == external_id)
                 if external_id is not None else t.cases.c.uid == uid)).first()
             if taken is not None:
-                raise StoreError(f"case {taken[1] or taken[0]} already exists"
-                                 + (f" (external id {external_id!r})" if external_id and taken[1] == external_id else ""))
+                named = f" (external id {external_id!r})" if external_id and taken[1] == external_id else ""
+                raise StoreError(f"case {taken[1] or taken[0]} already exists{named}")
             case_id = int(conn.execute(t.cases.insert().values(
                 uid=uid, external_id=external_id, playbook=playbook, received_at=received_at,
                 version=len(events), snapshot=snapshot, **_state(state))).inserted_primary_key[0])  # type: ignore[index]

@@ -39,7 +39,7 @@ Clock = Callable[[], dt.datetime]
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _sqlite_url(path: Path, read_only: bool) -> str:
@@ -175,9 +175,8 @@ class Database:
     def read(self) -> Iterator[Connection]:
         """One read transaction: a consistent snapshot that never blocks writers."""
         try:
-            with self._reads.connect() as conn:
-                with conn.begin():
-                    yield conn
+            with self._reads.connect() as conn, conn.begin():
+                yield conn
         except sa.exc.DBAPIError as exc:
             raise explain(exc, self.where) from None
 

@@ -24,6 +24,7 @@ This module is a pure library: no textual, no click. The TUI and the CLI share i
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -39,7 +40,7 @@ import sqlalchemy as sa
 from . import tables as t
 from .engine import Clock, Database, utc_now
 from .errors import BUSY_TIMEOUT_MS, StoreError
-from .migrate import SCHEMA_VERSION, current_revision, ensure_schema
+from .migrate import current_revision, ensure_schema
 
 if TYPE_CHECKING:
     from ..drill.session import DrillReport, DrillSession, Silence, Turn
@@ -173,7 +174,8 @@ _SESSION_COLUMNS = (t.sessions.c.id, t.trainees.c.name, t.sessions.c.playbook, t
                     t.sessions.c.started_at, t.sessions.c.finished_at, t.sessions.c.abandoned, t.sessions.c.score,
                     t.sessions.c.passed, t.sessions.c.ending, t.sessions.c.satisfaction, t.sessions.c.criteria,
                     _reply_count)
-_SESSIONS = sa.select(*_SESSION_COLUMNS).select_from(t.sessions.join(t.trainees, t.trainees.c.id == t.sessions.c.trainee_id))
+_SESSIONS = sa.select(*_SESSION_COLUMNS).select_from(
+    t.sessions.join(t.trainees, t.trainees.c.id == t.sessions.c.trainee_id))
 
 
 def _session(row: Sequence[Any]) -> SessionRow:
@@ -540,10 +542,9 @@ class RecordedDrill:
         """Rebuild the session from the store, undoing whatever was applied in memory but not saved."""
         from ..drill.session import DrillSession
 
-        try:
+        # the store cannot be read either: keep the session; the caller reports the failure
+        with contextlib.suppress(StoreError):
             self.session = DrillSession.replay(self.session.playbook, self.store.record(self.id))
-        except StoreError:
-            pass  # the store cannot be read either: keep the session; the caller reports the failure
 
     def hint(self) -> str | None:
         text = self.session.hint()

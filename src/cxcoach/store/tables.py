@@ -36,7 +36,7 @@ class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("timestamps must be timezone-aware")
-        utc = value.astimezone(dt.timezone.utc)
+        utc = value.astimezone(dt.UTC)
         return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
 
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
@@ -44,7 +44,7 @@ class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
             return None
         if isinstance(value, str):
             value = dt.datetime.fromisoformat(value)
-        return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 class JSON(sa.types.TypeDecorator[Any]):

@@ -14,10 +14,10 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -84,7 +84,7 @@ class CxcoachApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "cxcoach"
     # Sections other than home are imported when first opened: faster first frame.
-    MODES = {
+    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
         "home": HomeScreen,
         "practice": _practice,
         "console": _console,
@@ -93,7 +93,7 @@ class CxcoachApp(App[None]):
     }
     DEFAULT_MODE = "home"
     COMMANDS = App.COMMANDS | {_coach_commands}
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "switch_mode('home')", "Home", id="mode.home", show=False),
         Binding("p", "switch_mode('practice')", "Practice", id="mode.practice", show=False),
         Binding("c", "switch_mode('console')", "Console", id="mode.console", show=False),

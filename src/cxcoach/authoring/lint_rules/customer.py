@@ -146,7 +146,7 @@ def _fixed_names(drill: dm.Drill) -> Iterator[Problem]:
     latin_re = (re.compile(rf"\b(?:Mr|Ms|Mrs|Miss|Dr)\.? ({alt})\b|(?:^|[,.!?]\s*)({alt}),|, ({alt})[.!?,]")
                 if latin else None)
     cjk = sorted((n for n in names if not n.isascii()), key=len, reverse=True)
-    for where, line in _lines(drill):
+    for _where, line in _lines(drill):
         for text in line.text.values.values():
             found = next((n for n in cjk if n in text), None)
             if found is None and latin_re is not None:

@@ -56,9 +56,7 @@ def _negation_slips(matcher: dm.Matcher) -> Iterator[tuple[str, str]]:
 
 def _positive(resp: dm.Response) -> bool:
     """Responses that reward the reply (not ones that recognise bad behaviour)."""
-    if resp.points < 0 or (resp.effect is not None and resp.effect.hostility > 0):
-        return False
-    return True
+    return not (resp.points < 0 or (resp.effect is not None and resp.effect.hostility > 0))
 
 
 def _slip_finding(where, owner: str, phrase: str, sample: str) -> Problem:

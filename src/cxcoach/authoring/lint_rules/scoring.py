@@ -88,7 +88,7 @@ def max_score(playbook: Playbook, drill: dm.Drill, logic: MatcherLogic | None = 
             unearnable.append(c.id)
     points = _max_points(drill)
     base = 100.0 * earned / available if available else 0.0
-    score = max(0, min(100, int(round(base + points))))
+    score = max(0, min(100, round(base + points)))
     return MaxScore(drill.id, rubric.id, score, tuple(earnable), tuple(unearnable), tuple(na), points, mark)
 
 

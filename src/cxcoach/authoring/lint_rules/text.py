@@ -37,18 +37,18 @@ def _plain_texts(data: Any, path: tuple, locales: tuple[str, ...]) -> Iterator[t
         if len(locales) < 2:
             return
         for key, value in data.items():
-            here = path + (key,)
+            here = (*path, key)
             if key in _NOT_TEXT:
                 continue  # fact values and conditions: `motive: compensation` is a fact, not a sentence
             if key in TEXT_KEYS and isinstance(value, str):
                 yield here, key
             elif key == "fields" and isinstance(value, list):
-                yield from ((here + (i,), key) for i, v in enumerate(value) if isinstance(v, str))
+                yield from (((*here, i), key) for i, v in enumerate(value) if isinstance(v, str))
             else:
                 yield from _plain_texts(value, here, locales)
     elif isinstance(data, list):
         for i, item in enumerate(data):
-            yield from _plain_texts(item, path + (i,), locales)
+            yield from _plain_texts(item, (*path, i), locales)
 
 
 def _cjk_gaps(data: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
@@ -58,12 +58,12 @@ def _cjk_gaps(data: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
             if isinstance(key, str) and key.startswith("zh") and isinstance(value, str):
                 found = _CJK_GAP.search(value)
                 if found:
-                    yield path + (key,), found.group(0)
+                    yield (*path, key), found.group(0)
             else:
-                yield from _cjk_gaps(value, path + (key,))
+                yield from _cjk_gaps(value, (*path, key))
     elif isinstance(data, list):
         for i, item in enumerate(data):
-            yield from _cjk_gaps(item, path + (i,))
+            yield from _cjk_gaps(item, (*path, i))
 
 
 def _source_lines(file: str) -> list[str]:

@@ -80,8 +80,10 @@ def _why_never(test: dm.StateTest | None, drill: dm.Drill, node_id: str, flags: 
     ranges = {"hostility": Interval(0, True, 10, True), "perceived": Interval(0, True, 10, True),
               "turn": Interval(1, True, max(1, drill.max_turns), True),
               "visits": Interval(1, True, math.inf if node_id in reentered else 1, node_id not in reentered)}
-    ops = {dm.NumOp.EQ: lambda v: Interval(v, True, v, True), dm.NumOp.LT: lambda v: Interval(-math.inf, False, v, False),
-           dm.NumOp.LE: lambda v: Interval(-math.inf, False, v, True), dm.NumOp.GT: lambda v: Interval(v, False, math.inf, False),
+    ops = {dm.NumOp.EQ: lambda v: Interval(v, True, v, True),
+           dm.NumOp.LT: lambda v: Interval(-math.inf, False, v, False),
+           dm.NumOp.LE: lambda v: Interval(-math.inf, False, v, True),
+           dm.NumOp.GT: lambda v: Interval(v, False, math.inf, False),
            dm.NumOp.GE: lambda v: Interval(v, True, math.inf, False)}
     for num in test.numbers:
         if num.subject not in ranges:

@@ -14,13 +14,13 @@ only then is the queue read again.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.content import Content
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, Static
 
@@ -77,7 +77,7 @@ class ConsoleScreen(CoachScreen):
     ConsoleScreen #recommendations { width: 1fr; }
     ConsoleScreen #console-empty { padding: 1 2; }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "event('stage')", "Move", tooltip="Move the case to another stage"),
         Binding("f", "event('facts')", "Fact", tooltip="Set a fact of the case"),
         Binding("n", "event('note')", "Note", tooltip="Add a note to the timeline"),
@@ -310,7 +310,7 @@ class ConsoleScreen(CoachScreen):
             self.query_one("#case-title", Static).update("")
             self.evaluate()
             return
-        row, events, state = self.view
+        _row, events, state = self.view
         timeline.show(events, state)
         self.evaluate()
 

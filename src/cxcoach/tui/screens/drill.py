@@ -7,10 +7,11 @@ the trainee leaves (see flow.py): it never opens the report itself.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input
 
@@ -42,7 +43,7 @@ class DrillScreen(CoachScreen[DrillReport | None]):
 
     AUTO_FOCUS = "#reply"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "hint", "Hint", tooltip="Show the playbook's hint for this step (costs points)"),
         Binding("escape", "leave", "Leave", tooltip="Leave; the drill can be resumed later"),
     ]

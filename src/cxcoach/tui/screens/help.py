@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Markdown
@@ -20,7 +22,9 @@ class HelpScreen(ModalScreen[None]):
     | escape / q / f1 | close |
     """
 
-    BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", "Close", key_display="Esc")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,f1,question_mark", "dismiss", "Close", key_display="Esc"),
+    ]
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Select, Sparkline, Static
 
@@ -31,7 +32,7 @@ class HistoryScreen(CoachScreen):
 
     AUTO_FOCUS = "#history-table"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "export", "Export CSV", tooltip="Write the listed sessions to a CSV file"),
         Binding("r", "reload", "Reload"),
     ]
@@ -84,8 +85,9 @@ class HistoryScreen(CoachScreen):
                 yield Select([(content(n), n) for n in trainees], value=self.trainee_name or Select.NULL,
                              prompt="—", id="history-trainee", compact=True)
                 yield Label(content(self.t("history.drill")))
+                shown = self.drill_filter if self.drill_filter in drills or self.drill_filter == ALL else ALL
                 yield Select([(content(self.t("history.all")), ALL)] + [(content(t), i) for i, t in drills.items()],
-                             value=self.drill_filter if self.drill_filter in drills or self.drill_filter == ALL else ALL,
+                             value=shown,
                              allow_blank=False, id="history-drill", compact=True)
             if app.store is None:
                 yield Static(assemble((self.t("home.no_db") + ": ", "bold $error"), app.store_error or ""))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input
@@ -25,7 +27,7 @@ class NameScreen(ModalScreen[str | None]):
     """
 
     AUTO_FOCUS = "#name"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     # Sized to its words, never wider than the terminal nor taller than it (it scrolls instead of clipping).
     DEFAULT_CSS = """

@@ -67,12 +67,10 @@ class PlaybooksScreen(CoachScreen):
     def _shipped(self, event: OptionList.OptionSelected) -> None:
         paths = shipped_playbooks()
         index = event.option_index
-        if 0 <= index < len(paths):
-            if not self.coach.switch_playbook(paths[index]):
-                self.call_after_refresh(self.rebuild)  # show the problems; success rebuilds via the app
+        if 0 <= index < len(paths) and not self.coach.switch_playbook(paths[index]):
+            self.call_after_refresh(self.rebuild)  # show the problems; success rebuilds via the app
 
     @on(Input.Submitted, "#pb-path")
     def _path(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            if not self.coach.switch_playbook(Path(event.value.strip()).expanduser()):
-                self.call_after_refresh(self.rebuild)
+        if event.value.strip() and not self.coach.switch_playbook(Path(event.value.strip()).expanduser()):
+            self.call_after_refresh(self.rebuild)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Select, Static, Switch
 
@@ -31,7 +33,7 @@ class PracticeScreen(CoachScreen):
 
     AUTO_FOCUS = "#drills"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start", priority=False),
         Binding("r", "resume", "Resume", tooltip="Choose an unfinished drill to carry on with"),
         Binding("x", "toggle_exam", "Exam"),
@@ -75,8 +77,8 @@ class PracticeScreen(CoachScreen):
         with Vertical(id="practice"):
             with Horizontal(id="practice-filters"):
                 yield Select([(content(self.t("practice.filter.difficulty") + ": *"), ANY)]
-                             + [(content(self.t(f"difficulty.{d}")), d) for d in difficulties], value=self.difficulty, allow_blank=False,
-                             id="filter-difficulty", compact=True)
+                             + [(content(self.t(f"difficulty.{d}")), d) for d in difficulties],
+                             value=self.difficulty, allow_blank=False, id="filter-difficulty", compact=True)
                 yield Select([(content(self.t("practice.filter.customer") + ": *"), ANY)]
                              + [(content(v), k) for k, v in customers.items()], value=self.customer,
                              allow_blank=False, id="filter-customer", compact=True)
@@ -135,8 +137,8 @@ class PracticeScreen(CoachScreen):
             if self.category != ANY and self._category(d) != self.category:
                 continue
             score = last.get(d.id)
-            table.add_row(cell(d.title.get(lang)), cell(self.t(f"difficulty.{d.difficulty.value}")), cell(d.persona.label.get(lang)),
-                          cell("—" if score is None else str(score)), key=d.id)
+            table.add_row(cell(d.title.get(lang)), cell(self.t(f"difficulty.{d.difficulty.value}")),
+                          cell(d.persona.label.get(lang)), cell("—" if score is None else str(score)), key=d.id)
             self.shown.append(d.id)
         if self.shown:
             table.move_cursor(row=min(max(keep, 0), len(self.shown) - 1))

@@ -7,8 +7,10 @@ played in.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
@@ -36,7 +38,7 @@ class ReportScreen(CoachScreen[str | None]):
     | escape | back to the drill list |
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retry", "Retry"),
         Binding("escape", "back", "Back"),
     ]
@@ -51,7 +53,8 @@ class ReportScreen(CoachScreen[str | None]):
         loc = self.coach.lang
         yield Header()
         with VerticalScroll(id="report"):
-            verdict = (self.t("report.passed"), "bold $success") if r.passed else (self.t("report.failed"), "bold $error")
+            verdict = ((self.t("report.passed"), "bold $success") if r.passed
+                       else (self.t("report.failed"), "bold $error"))
             yield Prose(assemble((self.t("report.title") + ": ", "bold"), (r.drill.title.get(loc), "bold")),
                         id="report-title")
             yield Static(assemble((f"{self.t('report.score')} {r.score.score}/100  ", "bold"), verdict,
@@ -60,10 +63,10 @@ class ReportScreen(CoachScreen[str | None]):
                 yield Static(assemble((self.t("report.ending") + ": ", "bold"), r.ending.title.get(loc)))
             state = r.satisfaction_state.label.get(loc) if r.satisfaction_state else ""
             b, a = r.final_state.perceived, r.drill.persona.expectation
+            scale = satisfaction_scale(self.run.session.playbook, loc)
             yield Static(assemble((self.t("report.satisfaction") + ": ", "bold"),
                                   f"c = {b:g}/{a:g} = {r.satisfaction:.2f} ", (state, "bold"),
-                                  (f"\n  {self.t('report.scale')}: {satisfaction_scale(self.run.session.playbook, loc)}",
-                                   "$text-muted")), id="report-satisfaction")
+                                  (f"\n  {self.t('report.scale')}: {scale}", "$text-muted")), id="report-satisfaction")
             extras = [f"{self.t('report.total')} {r.score.earned:g}/{r.score.available:g}"]
             if r.score.bonus:
                 extras.append(f"{self.t('report.bonus')} {r.score.bonus:+d}")
@@ -99,7 +102,8 @@ class ReportScreen(CoachScreen[str | None]):
         elif res.points:
             parts.append((f"  {res.points:+g}", STATUS_STYLE[status]))
         for ev in res.evidence[:2]:
-            parts += ["\n    ", (self.t("report.turn", n=ev.turn) + ": ", "$text-muted"), (f"“{ev.span.text}”", "italic")]
+            parts += ["\n    ", (self.t("report.turn", n=ev.turn) + ": ", "$text-muted"),
+                      (f"“{ev.span.text}”", "italic")]
         if status == "missed":
             said = self.report.locale  # a model line is something to say in the drill's language
             model = c.model.get(said) if c.model else None

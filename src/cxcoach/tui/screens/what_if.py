@@ -11,12 +11,13 @@ and the desk compute them.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.content import Content
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
 from ...engine.result import DeadlineStatus, Result
@@ -48,7 +49,7 @@ class WhatIfScreen(CoachScreen):
 
     AUTO_FOCUS = "#recommendations"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "reset", "Clear case"),
         Binding("escape", "focus_list", "Steps", tooltip="Leave the field; focus the next steps"),
         Binding("ctrl+b", "back", "Desk", tooltip="Back to the queue of recorded cases"),
@@ -97,8 +98,8 @@ class WhatIfScreen(CoachScreen):
                     yield Countdown(self.t("console.resolve"), app.clock, id="resolve", words=cw)
                 yield Static("", id="escalation")
                 roles = {r.id: r.label.get(app.lang) for r in app.playbook.roles.values()}
-                yield RecommendationList(words, roles=roles, id="recommendations", title=self.t("console.recommendations"),
-                                         why_words=self.why_words())
+                yield RecommendationList(words, roles=roles, id="recommendations",
+                                         title=self.t("console.recommendations"), why_words=self.why_words())
                 yield Static("", id="case-errors")
         yield Footer()
 

@@ -16,9 +16,8 @@ from collections.abc import Callable, Mapping
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.containers import Horizontal
 from textual.validation import Function, Number
 from textual.widgets import Input, Label, Select, Switch
 
@@ -26,6 +25,7 @@ from ...desk.times import TimeError
 from ...playbook.model import Fact, FactType, Playbook
 from ..text import assemble, content
 from .time_input import TimeInput, read_time, zone_offset
+
 
 class CaseForm(VerticalScroll):
     """Fields for every declared fact plus the time the complaint was received.
@@ -107,7 +107,9 @@ class CaseForm(VerticalScroll):
             elif fact.type is FactType.NUMBER:
                 hint = ""
                 if fact.min is not None or fact.max is not None:
-                    hint = f"{'' if fact.min is None else f'{fact.min:g}'}..{'' if fact.max is None else f'{fact.max:g}'}"
+                    low = "" if fact.min is None else f"{fact.min:g}"
+                    high = "" if fact.max is None else f"{fact.max:g}"
+                    hint = f"{low}..{high}"
                 yield Input("" if initial is None else str(initial), placeholder=hint, id=wid, type="number",
                             validators=[Number(minimum=fact.min, maximum=fact.max)], valid_empty=True, compact=True)
             elif fact.type is FactType.DATETIME:
@@ -170,7 +172,8 @@ class CaseForm(VerticalScroll):
                     try:
                         if fact.type is FactType.NUMBER:
                             number = float(raw)
-                            if (fact.min is not None and number < fact.min) or (fact.max is not None and number > fact.max):
+                            if ((fact.min is not None and number < fact.min)
+                                    or (fact.max is not None and number > fact.max)):
                                 raise ValueError(raw)
                             facts[fact.id] = int(number) if number.is_integer() and "." not in raw else number
                         else:

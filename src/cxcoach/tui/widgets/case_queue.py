@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import on
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -59,7 +60,7 @@ class CaseQueue(DataTable):
     | `case-queue--paused` | a case whose clock is paused |
     """
 
-    COMPONENT_CLASSES = {"case-queue--overdue", "case-queue--warning", "case-queue--paused"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"case-queue--overdue", "case-queue--warning", "case-queue--paused"}
 
     DEFAULT_CSS = """
     CaseQueue { height: 1fr; }
@@ -68,7 +69,7 @@ class CaseQueue(DataTable):
     CaseQueue > .case-queue--paused { color: $text-primary; }
     """
 
-    BINDINGS = [Binding("enter", "choose", "Details", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "choose", "Details", show=False)]
 
     class CaseHighlighted(Message):
         """Another case is highlighted (`case_id` None: the queue is empty)."""
@@ -221,7 +222,7 @@ class CaseQueue(DataTable):
         """Rewrite the cells that differ; `_shown` keeps the very objects the table holds."""
         old = self._shown[case_id]
         kept = []
-        for key, before, after in zip(COLUMNS, old, cells):
+        for key, before, after in zip(COLUMNS, old, cells, strict=True):
             if before == after:
                 kept.append(before)
             else:
@@ -267,7 +268,8 @@ class CaseQueue(DataTable):
         due = "" if risk.due is None else f"{t[risk.target or 'resolve']} {self._short(risk.due, now)}"
         label = self._label
         values = (safe(row.ref), left, used, label(w.role(risk.level.to)) if risk.level else "",
-                  label(w.stage(row.stage)), due, self._short(row.received_at, now), label(w.summary(row.facts, limit=2)))
+                  label(w.stage(row.stage)), due, self._short(row.received_at, now),
+                  label(w.summary(row.facts, limit=2)))
         return tuple(Text(v, style=style, end="") for v in values)
 
     def _label(self, text: str) -> str:

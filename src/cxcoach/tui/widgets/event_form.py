@@ -135,7 +135,8 @@ class EventForm(VerticalScroll):
             yield Vertical(id="value-box")
         elif self.kind == "follow_up":
             yield Label(content(t["satisfaction"]))
-            states = [(content(s.label.get(self.words.lang)), s.id) for s in self.playbook.measurement.satisfaction_states]
+            states = [(content(s.label.get(self.words.lang)), s.id)
+                      for s in self.playbook.measurement.satisfaction_states]
             yield Select(states, id="satisfaction", prompt=t["unknown"], compact=True)
             dims = ", ".join(d.id for d in self.playbook.measurement.dimensions)
             yield Label(content(t["scores"]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.cells import cell_len
 from rich.text import Text as RichText
 from textual.reactive import reactive
@@ -25,7 +27,7 @@ class MoodMeter(Widget):
     | `mood-meter--perceived` | the perceived-service bar |
     """
 
-    COMPONENT_CLASSES = {"mood-meter--hostility", "mood-meter--perceived"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"mood-meter--hostility", "mood-meter--perceived"}
 
     DEFAULT_CSS = """
     MoodMeter {

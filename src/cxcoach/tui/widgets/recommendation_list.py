@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import ClassVar
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
@@ -30,7 +31,7 @@ class RecommendationList(OptionList):
     | up / down | move between steps |
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w", "toggle_why", "Why", tooltip="Show the rules and facts behind each step"),
         Binding("s", "copy_script", "Copy script", tooltip="Copy the step's script line"),
     ]
