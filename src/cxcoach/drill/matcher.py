@@ -141,7 +141,7 @@ class ReplyContext:
             self._unit_list = units
             self._probs = [model.probabilities(features(u.text(text), question=u.question, contrast=u.contrast))
                            if model else {} for u in units]
-        return list(zip(self._unit_list, self._probs))
+        return list(zip(self._unit_list, self._probs, strict=True))
 
     def detector_hits(self, ident: str) -> tuple[Hit, ...]:
         if ident in self._cache:
