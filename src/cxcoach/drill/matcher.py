@@ -223,7 +223,8 @@ class ReplyContext:
             if det.polarity is dm.Polarity.GOOD and self._has_negation(clause):
                 continue  # 「我们没法给您重做」: a learnt good act needs a clause that does not deny it
             if det.polarity is dm.Polarity.BAD and self._said_well(clause):
-                continue  # "That sounds really frustrating": a clause whose wording is a good act is not a guess at a bad one
+                # "That sounds really frustrating": a clause whose wording is a good act is not a guess at a bad one
+                continue
             hit = Hit(clause.start, clause.end)
             self.confidence[(ident, hit)] = round(p, 3)
             out.append(hit)
@@ -251,7 +252,8 @@ class ReplyContext:
         return any(clause.start <= e <= clause.end for e in self.negation.cue_ends)
 
     def _refused(self, hit: Hit) -> bool:
-        """Is the hit turned down in its clause (「重做是不可能的」), or answered by a bare refusal (「免单？不可能。」)?"""
+        """Is the hit turned down in its clause (「重做是不可能的」), or answered by a bare refusal
+        (「免单？不可能。」)?"""
         found = self.clauses
         text = self.norm.text
         for k, clause in enumerate(found):
