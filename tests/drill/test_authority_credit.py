@@ -54,9 +54,12 @@ def test_a_fair_remedy_beside_an_overpromise_is_still_credited(unguarded_pb):
 def test_the_overpromised_remedy_is_listed_as_not_credited(unguarded_pb):
     s = DrillSession(unguarded_pb, "cafe", seed=0, locale="zh")
     s.reply("我马上给您退款。")  # a refund only after the check: promised too early
-    ctx = s._contexts[-1]
-    assert "remedy" in ctx.withheld and ctx.detector_hits("remedy") == ()
-    assert _criterion(s, "c_fix").status.value == "missed"
+    (turn,) = s.turns
+    assert [o.reason for o in turn.overpromises] == ["not_yet"]
+    assert "remedy" in {b.detector for b in turn.behaviours}  # the customer heard an offer ...
+    report = s.report()
+    assert _criterion(s, "c_fix").status.value == "missed"  # ... that earns no credit
+    assert report.score.score == 0
 
 
 @pytest.mark.parametrize("reply", ["重做是不可能的，您别想了。", "退款？不可能。", "A refund is out of the question.",

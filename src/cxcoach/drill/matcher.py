@@ -172,9 +172,11 @@ class ReplyContext:
     def hold_back(self, hits: list[Hit] | tuple[Hit, ...]) -> None:
         """Credit nothing said in the clauses of these over-promises.
 
-        A promise beyond what the trainee may offer is no fair remedy: the
-        good behaviours found in its clause (the remedy, the "I'll see to it")
-        move to `withheld`, and scoring drops any evidence inside it.
+        A promise beyond what the trainee may offer is no fair remedy: scoring
+        drops every piece of evidence inside its clause (the remedy, the "I'll
+        see to it"), and the good behaviours found there are listed in
+        `withheld`. The acts themselves stay what the customer heard, so a
+        drill's branches still answer the offer as the author wrote them.
         """
         for hit in hits:
             clause = clause_at(self.clauses, hit.start)
@@ -184,10 +186,8 @@ class ReplyContext:
         for ident, det in self.detectors.items():
             if det.polarity is not dm.Polarity.GOOD:
                 continue
-            found = self.detector_hits(ident)
-            held = tuple(h for h in found if self.in_overpromise(h))
+            held = tuple(h for h in self.detector_hits(ident) if self.in_overpromise(h))
             if held:
-                self._cache[ident] = tuple(h for h in found if h not in held)
                 self.withheld[ident] = tuple(sorted(set(self.withheld.get(ident, ()) + held)))
 
     def in_overpromise(self, hit: Hit) -> bool:
