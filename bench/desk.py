@@ -3,6 +3,7 @@
     .venv/bin/python bench/desk.py                      # 100,000 cases (~1 M events) per backend
     .venv/bin/python bench/desk.py --cases 20000        # quicker
     .venv/bin/python bench/desk.py --pg postgresql://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/desk.py --baseline main     # plus the 4 writers with main's code, taking turns
 
 Measured per backend:
   * fill      — bulk-loading the synthetic cases and events (Core executemany, not the desk API)
@@ -126,22 +127,70 @@ WRITER = textwrap.dedent("""
 """)
 
 
-def append_rate(target: str, prefix: str = "W", writers: int = 4, per_writer: int = 500) -> tuple[float, float]:
-    """(events/s of all writers from the first event to the last, writer CPU ms per event)."""
+SETUP = textwrap.dedent("""
+    import datetime as dt, sys
+    from cxcoach.desk import Desk
+    from cxcoach.playbook import load_playbook
+    from cxcoach.store import Store
+    target, prefix, n, at = sys.argv[1], sys.argv[2], int(sys.argv[3]), dt.datetime.fromisoformat(sys.argv[4])
     with Store.open(target) as store:
         desk = Desk(store, load_playbook())
-        for w in range(writers * 10):
-            desk.open(facts={"severity": "general", "channel": "phone"}, external_id=f"{prefix}-{w}",
-                      at=NOW - dt.timedelta(hours=1))
+        for w in range(n):
+            desk.open(facts={"severity": "general", "channel": "phone"}, external_id=f"{prefix}-{w}", at=at)
+""")
+
+
+def append_rate(target: str, prefix: str = "W", writers: int = 4, per_writer: int = 500,
+                src: Path = ROOT / "src") -> tuple[float, float]:
+    """(events/s of all writers from the first event to the last, writer CPU ms per event), with the code in `src`."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    subprocess.run([sys.executable, "-c", SETUP, target, prefix, str(writers * 10),
+                    (NOW - dt.timedelta(hours=1)).isoformat()], env=env, check=True)
     go = time.time() + 8.0  # let every process start and load the playbook first
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, target, prefix, str(w * 10), str(per_writer), str(go)],
-                              env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, stdout=subprocess.PIPE, text=True)
+                              env=env, stdout=subprocess.PIPE, text=True)
              for w in range(writers)]
     spans = [tuple(map(float, p.communicate()[0].split())) for p in procs]
     if any(p.returncode for p in procs):
         raise SystemExit(f"a writer failed: {[p.returncode for p in procs]}")
     elapsed = max(s[1] for s in spans) - min(s[0] for s in spans)  # first event to last
     return writers * per_writer / elapsed, sum(s[2] for s in spans) / (writers * per_writer) * 1000
+
+
+def against(ref: str, pg: str, turns: int = 2) -> None:
+    """4 writers with the code of git revision `ref` and of this tree, taking turns on fresh stores, per backend."""
+    import psycopg
+
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src", "playbooks", "schemas"],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        trees = {ref: Path(tmp) / "src", "this tree": ROOT / "src"}
+        best: dict[tuple[str, str], tuple[float, float]] = {}
+        for turn in range(turns):
+            for tree, src in trees.items():
+                n = f"{turn}_{'base' if tree == ref else 'this'}"
+                schema = f"cxbench_{os.getpid()}_{n}"
+                with psycopg.connect(pg, autocommit=True) as conn:
+                    conn.execute(f'CREATE SCHEMA "{schema}"')
+                sep = "&" if "?" in pg else "?"
+                targets = {"SQLite": str(Path(tmp) / f"{n}.sqlite3"),
+                           "PostgreSQL": f"{pg}{sep}options={quote(f'-csearch_path={schema}')}"}
+                try:
+                    for backend, target in targets.items():
+                        eps, cpu = append_rate(target, src=src)
+                        old = best.get((backend, tree), (0.0, float("inf")))
+                        best[backend, tree] = (max(old[0], eps), min(old[1], cpu))
+                finally:
+                    with psycopg.connect(pg, autocommit=True) as conn:
+                        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    print(f"\n4 writers x 500 events, {ref} and this tree taking turns on fresh stores, best of {turns}; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
+    print(f"| backend | {ref}: events/s | this tree: events/s | ratio | {ref}: writer cpu ms/ev | "
+          "this tree: writer cpu ms/ev | ratio |\n| --- | --- | --- | --- | --- | --- | --- |")
+    for backend in ("SQLite", "PostgreSQL"):
+        (e0, c0), (e1, c1) = best[backend, ref], best[backend, "this tree"]
+        print(f"| {backend} | {e0:.0f} | {e1:.0f} | {e1 / e0:.2f} | {c0:.2f} | {c1:.2f} | {c1 / c0:.2f} |")
 
 
 def cli_time(target: str) -> tuple[float, float]:
@@ -202,6 +251,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--pg", default=os.environ.get("CXCOACH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--baseline", metavar="REF", help="also time the 4 writers with git revision REF's code, "
+                                                          "taking turns with this tree")
     args = parser.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -236,6 +287,8 @@ def main() -> None:
     print(f"ratios PostgreSQL/SQLite: list {p['list_s'] / s['list_s']:.2f}x, "
           f"append {p['append_eps'] / s['append_eps']:.2f}x")
     print("targets: list --overdue < 1 s on SQLite; >= 1,000 events/s from 4 writers on PostgreSQL")
+    if args.baseline:
+        against(args.baseline, args.pg)
 
 
 if __name__ == "__main__":

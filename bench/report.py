@@ -7,12 +7,16 @@
 The store holds `--months` months of the demo's cases (`cxcoach demo`'s
 planner, `--cases / --months` a month, the reported month last). Building
 it goes around the desk for speed: each planned case is folded and its
-state row computed by the desk's own functions, then written in bulk (the
-demo command itself records every event through the desk). Then, per
-backend, side by side: the library call (query, per-case figures, month
-over month) and each renderer, best and median of `--repeat` runs, and the
-whole `cxcoach report monthly` command in a fresh process (imports and
-playbook load included). The issue's target: under 5 s on each backend.
+state row, snapshot and lasting figures computed by the desk's own functions, then
+written in bulk (the demo command itself records every event through the
+desk). Then, per backend, side by side: the library call (query, per-case
+figures, month over month), the same with the stored figures and states ignored
+(every log replayed, as for cases closed before revision 0004), each renderer,
+best and median of `--repeat` runs, and the whole `cxcoach report monthly`
+command in a fresh process (imports and playbook load included), with the
+process's CPU time beside the wall time (a loaded machine stretches wall
+time, not CPU time) and the load average. The issue's target: under 5 s on
+each backend.
 
 `--baseline REF` times only `build_monthly`, this tree against the code of
 git revision REF, in fresh processes taking turns, and prints the ratios:
@@ -26,6 +30,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,12 +41,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from cxcoach.desk import snapshot
 from cxcoach.desk.state import fold, state_columns, workflow
 from cxcoach.playbook import load_playbook
-from cxcoach.report import Month, build_monthly
+from cxcoach.report import Month, build_monthly, source
+from cxcoach.report.cases import CaseKey, encode_lasting
 from cxcoach.report.demo import plan_month
 from cxcoach.report.render import render
-from cxcoach.store import Store
+from cxcoach.store import SCHEMA_VERSION, Store
 from cxcoach.store import tables as t
 from cxcoach.store.cases import EventRow
 
@@ -73,9 +80,12 @@ def case_rows(playbook: Any, month: Month, months: int, per_month: int) -> tuple
             log.append(EventRow(len(log) + 1, at, "update", closer, note, "closed", {}))
             log = [e for e in log if e.at < recorded]
             case_id = len(cases) + 1
-            state = state_columns(playbook, fold(playbook, plan.received_at, log))
+            folded = fold(playbook, plan.received_at, log)
+            figures = encode_lasting(playbook, CaseKey(case_id, f"B-{case_id}", plan.received_at), folded, len(log))
             cases.append({"id": case_id, "uid": f"bench{case_id:027d}", "external_id": f"B-{case_id}",
-                          "playbook": playbook.id, "received_at": plan.received_at, "version": len(log), **state})
+                          "playbook": playbook.id, "received_at": plan.received_at, "version": len(log),
+                          "snapshot": snapshot.encode(playbook, folded, len(log)), "figures": figures,
+                          **state_columns(playbook, folded)})
             events += [{"case_id": case_id, "seq": e.seq, "at": e.at, "kind": e.kind, "by_role": e.by, "note": e.note,
                         "stage": e.stage, "facts": e.facts, "data": e.data, "recorded_at": e.at} for e in log]
         m = m.next
@@ -105,13 +115,38 @@ def pg_target(schema: str) -> str:
     return f"{PG}{'&' if '?' in PG else '?'}options=-csearch_path%3D{schema}"
 
 
-def timed(fn: Any, repeat: int) -> tuple[float, float, Any]:
-    runs, out = [], None
+def timed(fn: Any, repeat: int) -> tuple[float, float, float, Any]:
+    """(best wall, median wall, best CPU seconds of this process, the last result) of `repeat` calls."""
+    runs, cpus, out = [], [], None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         out = fn()
         runs.append(time.perf_counter() - start)
-    return min(runs), statistics.median(runs), out
+        cpus.append(time.process_time() - cpu)
+    return min(runs), statistics.median(runs), min(cpus), out
+
+
+def command_times(cmd: list[str], repeat: int) -> tuple[float, float, float]:
+    """(best wall, median wall, best CPU seconds) of a command in a fresh process."""
+    runs, cpus = [], []
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        runs.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return min(runs), statistics.median(runs), min(cpus)
+
+
+def replayed(fn: Any) -> Any:
+    """`fn()` with the stored lasting figures and folded states ignored: every case's log replayed."""
+    keep = source.decode_lasting, source.decode_state
+    source.decode_lasting = source.decode_state = lambda *args: None  # type: ignore[assignment]
+    try:
+        return fn()
+    finally:
+        source.decode_lasting, source.decode_state = keep
 
 
 def library_times(target: str, month: Month, repeat: int) -> tuple[float, float]:
@@ -171,7 +206,7 @@ def main() -> None:
         return
     playbook = load_playbook()
     per_month = args.cases // args.months
-    tag = f"{per_month * args.months}_{args.months}"
+    tag = f"{per_month * args.months}_{args.months}_s{SCHEMA_VERSION}b"  # a store per schema and fill
     targets = {"SQLite": str(args.sqlite or Path(f"/tmp/cxcoach-bench-report-{tag}.sqlite3"))}
     if not args.no_pg:
         targets["PostgreSQL"] = pg_target(args.pg_schema or f"bench_report_{tag}")
@@ -191,43 +226,49 @@ def main() -> None:
         against(args.baseline, targets, month, args.repeat)
         return
     now = dt.datetime.now(dt.UTC)
-    results = {}
+    results: dict[str, dict[str, Any]] = {}
     for name, target in targets.items():
         with Store.open(target) as store:
             total = store.cases.count()
             with store.cases.db.read() as conn:
                 n_events = conn.execute(sa.select(sa.func.count()).select_from(t.case_events)).scalar_one()
-            best, med, report = timed(lambda: build_monthly(store.cases, playbook, month, now=now), args.repeat)
             tz = playbook.calendar.timezone
             read = len(store.cases.active_between(month.previous.start(tz), month.end(tz)))
-            row = {"store": f"{total:,} cases / {n_events:,} events", "library": (best, med),
-                   "month": f"{report.figure('received').value:.0f} received, {read:,} cases read"}
+            *library, report = timed(lambda: build_monthly(store.cases, playbook, month, now=now), args.repeat)
+            *logs, again = timed(lambda: replayed(lambda: build_monthly(store.cases, playbook, month, now=now)),
+                                 args.repeat)
+            if render(again, "json") != render(report, "json"):
+                raise SystemExit(f"{name}: the report from stored figures differs from the one replayed from logs")
+            row: dict[str, Any] = {"store": f"{total:,} cases / {n_events:,} events", "library": library,
+                                   "replayed": logs, "month": f"{report.figure('received').value:.0f} received, "
+                                                             f"{read:,} cases read"}
             for fmt in ("json", "csv", "md", "html"):
-                row[fmt] = timed(lambda report=report, fmt=fmt: render(report, fmt), args.repeat)[:2]
+                row[fmt] = timed(lambda report=report, fmt=fmt: render(report, fmt), args.repeat)[:3]
             for fmt in ("json", "html"):
-                cmd = [sys.executable, "-m", "cxcoach", "report", "monthly", "--month", str(month), "--db", target,
-                       "--format", fmt]
-                runs = []
-                for _ in range(args.repeat):
-                    start = time.perf_counter()
-                    subprocess.run(cmd, check=True, capture_output=True)
-                    runs.append(time.perf_counter() - start)
-                row[f"cli {fmt}"] = (min(runs), statistics.median(runs))
+                row[f"cli {fmt}"] = command_times([sys.executable, "-m", "cxcoach", "report", "monthly", "--month",
+                                                   str(month), "--db", target, "--format", fmt], args.repeat)
+            row["load"] = os.getloadavg()[0]
             results[name] = row
     names = list(results)
-    print(f"\nmonthly report for {month}, best / median of {args.repeat} (seconds)\n")
-    print("| | " + " | ".join(names) + (" | PostgreSQL / SQLite |" if len(names) == 2 else " |"))
+    loads = ", ".join(f"{results[n]['load']:.1f} after {n}" for n in names)
+    print(f"\nmonthly report for {month}, seconds: best / median wall of {args.repeat} (best CPU of the process); "
+          f"load average {loads} on {os.cpu_count()} cores\n")
+    print("| | " + " | ".join(names) + (" | PostgreSQL / SQLite (median wall) |" if len(names) == 2 else " |"))
     print("| --- |" + " --- |" * (len(names) + (1 if len(names) == 2 else 0)))
     for key in ("store", "month"):
         print(f"| {key} | " + " | ".join(str(results[n][key]) for n in names) + (" | |" if len(names) == 2 else " |"))
-    for key in ("library", "json", "csv", "md", "html", "cli json", "cli html"):
-        cells = [f"{results[n][key][0]:.2f} / {results[n][key][1]:.2f}" for n in names]
+    for key in ("library", "replayed", "json", "csv", "md", "html", "cli json", "cli html"):
+        cells = [f"{results[n][key][0]:.2f} / {results[n][key][1]:.2f} ({results[n][key][2]:.2f})" for n in names]
         ratio = f" | {results[names[1]][key][1] / results[names[0]][key][1]:.2f}" if len(names) == 2 else ""
-        label = {"library": "build_monthly (query + figures)", "json": "render json", "csv": "render csv",
-                 "md": "render md", "html": "render html (charts)",
-                 }.get(key, f"`cxcoach report monthly --format {key[4:]}`")
+        label = {"library": "build_monthly (query + figures)",
+                 "replayed": "build_monthly, nothing stored used (every log replayed)", "json": "render json",
+                 "csv": "render csv", "md": "render md", "html": "render html (charts)"}.get(
+                     key, f"`cxcoach report monthly --format {key[4:]}`")
         print(f"| {label} | " + " | ".join(cells) + ratio + " |")
-
+    for n in names:
+        ratio = results[n]["library"][1] / results[n]["replayed"][1]
+        print(f"\n{n}: build_monthly with stored figures / replaying every log: {ratio:.2f} (median wall)", end="")
+    print()
 
 if __name__ == "__main__":
     main()

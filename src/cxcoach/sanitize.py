@@ -35,6 +35,15 @@ def strip_controls(text: str) -> str:
     return UNSAFE.sub("", text)
 
 
+def markdown_text(text: str) -> str:
+    """Text from cases and playbooks made inert in Markdown, e.g. a table cell: one line, controls dropped, and
+    every character that makes markup, a link or raw HTML backslash-escaped (a viewer shows it as typed)."""
+    out = " ".join(strip_controls(text).split())
+    for ch in "\\`*_[]<>|~":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
 def escape_json(document: str) -> str:
     """A JSON document (from json.dumps, ensure_ascii=False) with every unsafe character as a \\u escape.
 

@@ -172,3 +172,32 @@ def test_a_result_with_calendar_notes_is_valid():
     [data] = stream([json.dumps(far)], "--lang", "en")
     assert data["calendar_notes"] and data["calendar_notes"][0]["kind"] == "uncovered"
     assert_valid_result(data, offset="+08:00")
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", ["不是合法的 JSON", "键 'a' 重复", "未知的事实 'chanel'"]),
+                                             ("en", ["not valid JSON", "key 'a'", "unknown fact 'chanel'"])])
+def test_stream_error_messages_are_in_the_chosen_language(lang, words):
+    out = stream(["{bad", '{"a": 1, "a": 2}', json.dumps({"facts": {"chanel": "phone"}})], "--lang", lang)
+    assert [o["errors"][0]["code"] for o in out] == ["E001", "E003", "C021"]
+    assert [o["errors"][0]["path"] for o in out] == ["$", "$", "$.facts.chanel"]
+    for data, word in zip(out, words, strict=True):
+        assert word in data["errors"][0]["message"] and data["error"] == data["errors"][0]["message"]
+        assert not list(ERRORS.iter_errors(data))
+
+
+def test_a_bug_on_one_case_is_still_an_error_object_for_json_readers(monkeypatch):
+    import cxcoach.engine
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom \x1b[2J")
+
+    monkeypatch.setattr(cxcoach.engine, "recommend", broken)
+    case = json.dumps({"id": 9, "received_at": "2026-03-06T16:00:00+08:00", "facts": {}})
+    res = CliRunner().invoke(recommend_command, ["-", "--format", "json"], input=case)
+    assert isinstance(res.exception, RuntimeError)  # the entry point reports it as a bug (exit 70)
+    data = json.loads(res.stdout)
+    assert not list(ERRORS.iter_errors(data)) and data["case"] == 9
+    assert data["errors"][0]["code"] == "X001" and "RuntimeError: 'boom" in data["errors"][0]["message"]
+    assert "\x1b" not in res.stdout
+    text = CliRunner().invoke(recommend_command, ["-"], input=case)
+    assert isinstance(text.exception, RuntimeError) and text.stdout == ""

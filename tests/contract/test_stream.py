@@ -10,18 +10,22 @@ from __future__ import annotations
 import io
 import json
 import os
+import queue
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cxcoach.cli.recommend import recommend as recommend_command
 from cxcoach.engine.case_problems import CaseError
 from cxcoach.engine.jsonline import MAX_DEPTH, decode_line
 from cxcoach.engine.render import to_json_bytes
-from cxcoach.engine.stream import StreamOptions, run_stream
+from cxcoach.engine.stream import StreamOptions, batches, run_stream
 from cxcoach.errors import ExitCode
 from cxcoach.sanitize import UNSAFE
 
@@ -179,3 +183,151 @@ def test_a_line_over_the_limit_is_skipped_to_its_end_and_answered():
     assert [(o["line"], o.get("errors", [{}])[0].get("code")) for o in out] == [(1, "E010"), (2, None), (3, "E010")]
     assert out[0]["error"] == "line is 5,001 bytes, over the limit of 1,000 bytes"
     assert out[2]["error"] == "line is 3,000 bytes, over the limit of 1,000 bytes"
+
+
+class _Trickle(io.RawIOBase):
+    """Input that arrives in pieces of the given sizes, as from a pipe: each read returns at most the next piece."""
+
+    def __init__(self, data: bytes, sizes: list[int]) -> None:
+        self.data, self.sizes, self.pos = data, sizes or [1], 0
+
+    def read1(self, size: int = -1) -> bytes:
+        piece = self.sizes[self.pos % len(self.sizes)] if self.pos < len(self.data) else 0
+        chunk = self.data[self.pos:self.pos + min(piece, size)]
+        self.pos += len(chunk)
+        return chunk
+
+
+def _expected_lines(data: bytes, limit: int) -> list[tuple[int, bytes | None, int]]:
+    rows = data.split(b"\n")
+    out = []
+    for n, row in enumerate(rows, 1):
+        last = n == len(rows)
+        if last and not row:
+            break
+        size = len(row) + (0 if last else 1)
+        out.append((n, None if len(row) > limit else row.rstrip(b"\r"), size))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"\n", b"\r\n", b"ab", b"x" * 7, b"{}", b""]), max_size=40),
+       st.lists(st.integers(1, 9), min_size=1, max_size=5), st.integers(0, 10))
+def test_lines_are_the_same_however_the_input_arrives(pieces, sizes, limit):
+    data = b"".join(pieces)
+    got = [row for batch in batches(_Trickle(data, sizes), limit) for row in batch]  # type: ignore[arg-type]
+    assert got == _expected_lines(data, limit)
+
+
+def _lines(count: int) -> bytes:
+    rows = []
+    for n in range(count):
+        if n % 17 == 5:
+            rows.append(b"{not json")
+        elif n % 23 == 7:
+            rows.append(b"")
+        else:
+            rows.append(json.dumps({**CASE, "id": n, "facts": {"severity": "major"}}).encode())
+    return b"\n".join(rows) + b"\n"
+
+
+def test_workers_answer_every_line_as_one_process_does_in_order():
+    data = _lines(300)  # one read: enough lines to start the workers
+    one, many = io.BytesIO(), io.BytesIO()
+    counts_one = run_stream(PB, io.BytesIO(data), one, StreamOptions(locale="en"), workers=1)
+    counts_many = run_stream(PB, io.BytesIO(data), many, StreamOptions(locale="en"), workers=2)
+    assert many.getvalue() == one.getvalue()
+    out = [json.loads(row) for row in many.getvalue().splitlines()]
+    assert [o["line"] for o in out] == [n for n, row in enumerate(data.split(b"\n")[:-1], 1) if row]
+    assert (counts_many.answered, counts_many.failed) == (counts_one.answered, counts_one.failed)
+    assert (counts_many.answered, counts_many.failed) == (len(out), sum("errors" in o for o in out)) == (288, 18)
+
+
+@pytest.mark.slow
+def test_a_caller_that_waits_for_each_answer_gets_it():
+    """A burst starts the workers; a case written alone afterwards is still answered before more input comes."""
+    proc = subprocess.Popen([str(CXCOACH), "recommend", "--stream", "--workers", "2"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    answers: queue.Queue[bytes] = queue.Queue()
+    threading.Thread(target=lambda: [answers.put(row) for row in proc.stdout], daemon=True).start()  # type: ignore[union-attr]
+
+    def answer() -> dict[str, object]:
+        try:
+            return json.loads(answers.get(timeout=60))
+        except queue.Empty:
+            raise AssertionError("no answer within 60 s: the stream waits for input before answering") from None
+
+    try:
+        burst = _lines(200)
+        proc.stdin.write(burst)
+        proc.stdin.flush()
+        expected = [n for n, row in enumerate(burst.split(b"\n")[:-1], 1) if row]
+        assert [answer()["line"] for _ in expected] == expected
+        for n in (201, 202):
+            proc.stdin.write(json.dumps({**CASE, "id": n}).encode() + b"\n")
+            proc.stdin.flush()
+            assert answer()["case"] == n
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 1  # the burst had bad lines
+        assert proc.stderr.read() == b""
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["-", "--workers", "2"], "add --stream"),
+    (["--stream", "--workers", "0"], "0 is not in the range x>=1"),
+])
+def test_workers_is_for_the_stream_and_at_least_one(args, needle):
+    res = CliRunner().invoke(recommend_command, args, input="{}")
+    assert res.exit_code == ExitCode.USAGE and needle in res.output
+
+
+def _workers_of(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in children.read_text().split()] if children.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("killed", ["a worker", "the stream"])
+def test_a_killed_process_leaves_no_worker_behind_and_no_traceback(tmp_path, killed):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text((json.dumps(CASE) + "\n") * 40000)
+    with cases.open("rb") as stdin:
+        proc = subprocess.Popen([str(CXCOACH), "recommend", "--stream", "--workers", "2"], stdin=stdin,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    workers: list[int] = []
+    try:
+        assert json.loads(proc.stdout.readline())["line"] == 1  # the workers are answering
+        workers = _workers_of(proc.pid)
+        assert len(workers) == 2
+        os.kill(workers[0] if killed == "a worker" else proc.pid, 9)
+        if killed == "a worker":
+            proc.stdout.read()  # the stream goes on to the lost answer (a worker left behind would keep this open)
+        proc.wait(timeout=60)
+        for _ in range(100):
+            if not any(_alive(w) for w in workers):
+                break
+            threading.Event().wait(0.1)
+        assert not any(_alive(w) for w in workers)
+        if killed == "a worker":
+            assert proc.returncode == ExitCode.INTERNAL
+            err = proc.stderr.read().decode()
+            assert "a worker process stopped (killed, or out of memory?) after" in err and "Traceback" not in err
+    finally:
+        proc.kill()
+        proc.wait()
+        for w in workers:  # what the test found alive must not outlive it
+            if _alive(w):
+                os.kill(w, 9)

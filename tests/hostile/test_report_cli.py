@@ -18,12 +18,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from cxcoach.desk import Desk
 from cxcoach.playbook import default_playbook_path, load_playbook
 from cxcoach.report import Month, build_monthly
 from cxcoach.report.render import render
-from cxcoach.store import Store
+from cxcoach.store import Store, tables
 
 from .conftest import cx
 
@@ -46,18 +47,37 @@ def fill(db: Path, playbook_path: Path | None = None) -> None:
     playbook = load_playbook(playbook_path)
     with Store.open(db) as store:
         desk = Desk(store, playbook, clock=lambda: dt.datetime(2026, 11, 5, 9, tzinfo=CST))
+        hostile_ids, hostile_facts = {}, {}
         for i, text in enumerate(HOSTILE):
-            # The store refuses lone surrogates in ids and notes (see test_case_cli.py), not in facts.
+            # The desk refuses lone surrogates (bytes that were not UTF-8) in ids, notes and facts, and
+            # external ids with controls; rows written before, or by another tool, can still hold them (put
+            # back below), and the report must stay inert on those too.
             typed = "".join(c for c in text if not "\ud800" <= c <= "\udfff")
-            ref = f"H{i}{typed[:100]}"
+            ref = f"H{i}"
+            hostile_ids[ref] = f"H{i}{typed[:100]}"
+            if typed != text:
+                hostile_facts[ref] = (typed, text)
             desk.open(facts={"severity": "general", "channel": "phone", "category": "product_quality",
-                             "responsible_owner": text}, external_id=ref, at=at(i + 2, 10), by="service_advisor",
+                             "responsible_owner": typed}, external_id=ref, at=at(i + 2, 10), by="service_advisor",
                       note=typed)
-            desk.update(ref, stage="resolved", facts={"root_cause": text, "corrective_measures": text},
+            desk.update(ref, stage="resolved", facts={"root_cause": typed, "corrective_measures": typed},
                         at=at(i + 3, 16))
             desk.follow_up(ref, satisfaction="satisfied", scores={}, at=at(i + 4, 10), note=typed)
         desk.open(facts={"severity": "major", "channel": "phone"}, external_id="still-open", at=at(30, 10),
                   by="service_advisor")
+        cases, events = tables.cases, tables.case_events
+        with store.db.write() as conn:
+            for ref, (typed, text) in hostile_facts.items():
+                case_id, facts = conn.execute(sa.select(cases.c.id, cases.c.facts).where(cases.c.external_id == ref)
+                                              ).one()
+                conn.execute(cases.update().where(cases.c.id == case_id).values(
+                    facts={k: text if v == typed else v for k, v in facts.items()}))
+                logged = conn.execute(sa.select(events.c.seq, events.c.facts).where(events.c.case_id == case_id)).all()
+                for seq, facts in logged:
+                    conn.execute(events.update().where(events.c.case_id == case_id, events.c.seq == seq).values(
+                        facts={k: text if v == typed else v for k, v in facts.items()}))
+            for ref, hostile in hostile_ids.items():
+                conn.execute(cases.update().where(cases.c.external_id == ref).values(external_id=hostile))
 
 
 @pytest.fixture(scope="module")

@@ -86,7 +86,6 @@ def test_report(snap_compare, make_app, trained) -> None:
     assert snap_compare(make_app(lang="en", seed=1), terminal_size=SIZE, run_before=run_before)
 
 
-@pytest.mark.xfail(strict=False, reason="open: the console snapshot predates the merged desk console (issue 15)")
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_console(snap_compare, make_app, clock, lang) -> None:
     """The console's what-if view (the desk's own snapshots are in test_desk_snapshots.py)."""

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import assert_never
 
 import msgspec
 
@@ -127,7 +128,8 @@ class Calibration:
         }
 
 
-def parse_answers(data: object, positions: Mapping[tuple, tuple[int, int]] | None = None) -> list[Answer]:
+def parse_answers(data: object,
+                  positions: Mapping[tuple[str | int, ...], tuple[int, int]] | None = None) -> list[Answer]:
     """Answers from loaded YAML; raises CalibrationError naming the first bad entry."""
     items = data.get("answers") if isinstance(data, Mapping) else data
     if not isinstance(items, list) or not items:
@@ -166,7 +168,7 @@ def _phrases(m: dm.Matcher, detectors: Mapping[str, dm.Detector], depth: int = 0
         return [p for i in m.items for p in _phrases(i, detectors, depth + 1)]
     if isinstance(m, (dm.Unless, dm.InPart)):
         return _phrases(m.item, detectors, depth + 1)
-    return []
+    assert_never(m)
 
 
 def calibrate(pb: Playbook, rubric_id: str, answers: Sequence[Answer]) -> Calibration:
@@ -211,7 +213,8 @@ def calibrate(pb: Playbook, rubric_id: str, answers: Sequence[Answer]) -> Calibr
                 continue  # phrases are counted only where they helped the criterion fire
             for leaf in leaves[st.id]:
                 if any(evaluate(leaf, ctx) for ctx in contexts):
-                    ps = st.phrases.setdefault(getattr(leaf, "text", None) or leaf.source, PhraseStats())  # type: ignore[union-attr]
+                    said = leaf.text if isinstance(leaf, dm.Phrase) else leaf.source
+                    ps = st.phrases.setdefault(said, PhraseStats())
                     if good:
                         ps.good += 1
                     else:

@@ -22,9 +22,13 @@ import re
 from collections import Counter, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, assert_never
 
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
+
+if TYPE_CHECKING:
+    from ..drill.session import DrillSession
 
 NEUTRAL = {"zh": "嗯嗯。", "en": "Okay."}
 MAX_SESSIONS = 400  # replays per systematic walk; breadth first, so shallow forks come first
@@ -59,24 +63,25 @@ def example_reply(m: dm.Matcher, detectors: Mapping[str, dm.Detector], locale: s
         return next((o for o in options if _fits(o, locale)), options[0] if options else None)
     if isinstance(m, (dm.AllOf, dm.Near)):
         parts = [example_reply(i, detectors, locale, d) for i in m.items]
+        found = [p for p in parts if p]
         joiner = "" if isinstance(m, dm.Near) and locale.startswith("zh") else (" " if isinstance(m, dm.Near) else sep)
-        return joiner.join(parts) if parts and all(parts) else None  # type: ignore[arg-type]
+        return joiner.join(found) if parts and len(found) == len(parts) else None
     if isinstance(m, dm.KOfN):
-        parts = [p for p in (example_reply(i, detectors, locale, d) for i in m.items) if p]
-        return sep.join(parts[: m.k]) if len(parts) >= m.k else None
+        found = [p for p in (example_reply(i, detectors, locale, d) for i in m.items) if p]
+        return sep.join(found[: m.k]) if len(found) >= m.k else None
     if isinstance(m, (dm.Unless, dm.InPart)):
         return example_reply(m.item, detectors, locale, d)
-    return None
+    assert_never(m)
 
 
 @dataclass
 class Exploration:
     drill: str
     locale: str
-    node_hits: Counter = field(default_factory=Counter)
-    edge_hits: Counter = field(default_factory=Counter)  # (from, to)
-    response_hits: Counter = field(default_factory=Counter)
-    endings: Counter = field(default_factory=Counter)
+    node_hits: Counter[str] = field(default_factory=Counter)
+    edge_hits: Counter[tuple[str, str]] = field(default_factory=Counter)  # (from, to)
+    response_hits: Counter[str] = field(default_factory=Counter)
+    endings: Counter[str] = field(default_factory=Counter)
     runs: int = 0
     best_score: int | None = None
     best_replies: tuple[str, ...] = ()
@@ -105,7 +110,7 @@ def _candidates(pb: Playbook, node: dm.Node, locale: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _play(pb: Playbook, drill: dm.Drill, replies: list[str], seed: int, locale: str):
+def _play(pb: Playbook, drill: dm.Drill, replies: list[str], seed: int, locale: str) -> DrillSession:
     from ..drill import DrillSession
 
     session = DrillSession(pb, drill, seed=seed, locale=locale)
@@ -130,7 +135,7 @@ def _model_prefixes(pb: Playbook, drill: dm.Drill, seed: int, locale: str) -> li
     return prefixes
 
 
-def _record(ex: Exploration, session, replies: list[str]) -> None:
+def _record(ex: Exploration, session: DrillSession, replies: list[str]) -> None:
     ex.runs += 1
     path = [t.node for t in session.turns] + ([session.ending.id] if session.ending else [])
     ex.node_hits.update(path)
@@ -158,7 +163,7 @@ def explore(pb: Playbook, drill_id: str, *, locale: str | None = None, random_ru
             if example_reply(resp.match, pb.detectors, loc) is None:
                 ex.no_example.append(resp.id)
 
-    seen: set[tuple] = set()
+    seen: set[tuple[object, ...]] = set()
     # Fork from every node on the model answers' path too, so deep nodes are explored within the budget.
     queue: deque[list[str]] = deque(_model_prefixes(pb, drill, seed, loc))
     sessions = 0
@@ -166,7 +171,7 @@ def explore(pb: Playbook, drill_id: str, *, locale: str | None = None, random_ru
         replies = queue.popleft()
         session = _play(pb, drill, replies, seed, loc)
         sessions += 1
-        if session.finished:
+        if session.finished or session.node is None:
             _record(ex, session, replies)
             continue
         # a coarse state: where we are, the customer's mood and flags, and whether this node was seen before
@@ -182,13 +187,13 @@ def explore(pb: Playbook, drill_id: str, *, locale: str | None = None, random_ru
 
     rng = random.Random(seed)
     for run in range(random_runs):
-        replies: list[str] = []
+        said: list[str] = []
         session = _play(pb, drill, [], seed + run, loc)
-        while not session.finished:
+        while not session.finished and session.node is not None:
             reply = rng.choice(_candidates(pb, session.node, loc))
-            replies.append(reply)
+            said.append(reply)
             session.reply(reply)
-        _record(ex, session, replies)
+        _record(ex, session, said)
     return ex
 
 

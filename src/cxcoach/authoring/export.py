@@ -128,11 +128,11 @@ def condition_text(playbook: Playbook, cond: m.Condition, locale: str, lab: dict
                 return f"{name} {lab['known'] if c.value is not False else lab['unknown']}"
             if op in ("eq", "ne"):
                 return f"{'' if op == 'eq' else lab['not']}{name} {lab['is']} {value(c.fact, c.value)}"
-            if op in ("in", "not_in"):
-                items = lab["sep"].join(value(c.fact, v) for v in c.value)  # type: ignore[union-attr]
+            if op in ("in", "not_in") and isinstance(c.value, tuple):
+                items = lab["sep"].join(value(c.fact, v) for v in c.value)
                 return f"{name} {lab['one_of'] if op == 'in' else lab['not_one_of']} {items}"
-            if op == "between":
-                lo, hi = c.value  # type: ignore[misc]
+            if op == "between" and isinstance(c.value, tuple):
+                lo, hi = c.value
                 return f"{lo} ≤ {name} ≤ {hi}"
             if op == "contains":
                 return f"{name} {lab['contains']} “{c.value}”"
@@ -207,7 +207,7 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
     # rules at a glance
     if playbook.rules:
         out.append(Heading(2, lab["rules"], "rules"))
-        rows = []
+        rule_rows: list[tuple[str, str, str, str]] = []
         for rule in sorted(playbook.rules, key=lambda r: (-r.priority, r.order)):
             steps = ", ".join(t(playbook.steps[s].title) for s in rule.then.steps if s in playbook.steps)
             d = rule.then.deadlines
@@ -216,8 +216,8 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
             title = t(rule.title) or rule.id
             if rule.because:
                 title += f" — {t(rule.because)}"
-            rows.append((title, condition_text(playbook, rule.when, locale, lab), steps, times))
-        out.append(Table((lab["rule"], lab["when"], lab["recommends"], lab["deadline"]), tuple(rows), "rules"))
+            rule_rows.append((title, condition_text(playbook, rule.when, locale, lab), steps, times))
+        out.append(Table((lab["rule"], lab["when"], lab["recommends"], lab["deadline"]), tuple(rule_rows), "rules"))
 
     # scripts
     if playbook.scripts:

@@ -188,12 +188,12 @@ class FactSpace:
         holds, fails = self._split(t, full)
         if t.op is m.Op.EXISTS:
             present = _with_missing(full, False)
-            absent = _with_missing(_nothing(full), True).meet(full)  # type: ignore[arg-type]
+            absent = _with_missing(_nothing(full), True).meet(full)  # type: ignore[arg-type]  # one fact: one domain type
             yes, no = (present, absent) if t.value is not False else (absent, present)
             chosen = {"T": yes, "F": no, "NT": no, "NF": yes}[want]
         else:
             chosen = {"T": holds, "F": fails, "NT": _with_missing(fails, True), "NF": _with_missing(holds, True)}[want]
-        chosen = chosen.meet(full)  # type: ignore[arg-type]
+        chosen = chosen.meet(full)  # type: ignore[arg-type]  # one fact: one domain type
         return [] if chosen.empty else [{t.fact: chosen}]
 
     def _split(self, t: m.FactTest, full: Domain) -> tuple[Domain, Domain]:
@@ -252,7 +252,7 @@ class FactSpace:
         box = dict(x)
         for key, dom in y.items():
             if key in box:
-                met = box[key].meet(dom)  # type: ignore[arg-type]
+                met = box[key].meet(dom)  # type: ignore[arg-type]  # one fact: one domain type
                 if met.empty:
                     return None
                 box[key] = met

@@ -78,7 +78,7 @@ class Coverage:
     responses: set[tuple[str, str]] = field(default_factory=set)  # (drill, response/fallback id)
     detectors: set[str] = field(default_factory=set)
     criteria: set[tuple[str, str]] = field(default_factory=set)  # (rubric, criterion)
-    universe: dict[str, set] = field(default_factory=dict)
+    universe: dict[str, set[Any]] = field(default_factory=dict)
 
     def add_universe(self, pb: Playbook) -> None:
         from .lint_rules.base import drill_edges
@@ -90,7 +90,7 @@ class Coverage:
             u.setdefault("edges", set()).update((drill.id, src, dst) for src, targets in drill_edges(drill).items()
                                                 for dst, _ in targets)
             u.setdefault("responses", set()).update(
-                (drill.id, r.id) for n in drill.nodes.values() for r in [*n.responses, n.fallback])
+                (drill.id, rid) for n in drill.nodes.values() for rid in [*(r.id for r in n.responses), n.fallback.id])
             rubric = pb.rubrics.get(drill.rubric or "")
             if rubric is not None:
                 u.setdefault("criteria", set()).update((rubric.id, c.id) for c in rubric.criteria)
@@ -211,8 +211,9 @@ def run_case_test(pb: Playbook, test: PlaybookTest, cov: Coverage) -> Outcome:
     fired = [r.rule for r in result.fired]
     cov.rules.update(fired)
     out: list[Mismatch] = []
-    if "first" in exp and (steps[:1] or [None])[0] != exp["first"]:
-        out.append(Mismatch("first", exp["first"], steps[0] if steps else None))
+    first = steps[0] if steps else None
+    if "first" in exp and first != exp["first"]:
+        out.append(Mismatch("first", exp["first"], first))
     _contains("steps", exp.get("steps", ()), steps, out)
     _excludes("absent", exp.get("absent", ()), steps, out)
     if "order" in exp:

@@ -17,6 +17,7 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -511,7 +512,7 @@ _RECEIVED = "2026-03-02T10:00:00+08:00"  # a Monday morning, inside most working
 _NOW_OFFSETS_MIN = (10, 1, 120, 300, 1440, 5760, 43200)
 
 
-def _witness_case(playbook: Playbook, rule: Rule) -> dict | None:
+def _witness_case(playbook: Playbook, rule: Rule) -> dict[str, Any] | None:
     """A case that fires `rule`, found by reasoning over its condition and confirmed with the engine."""
     import datetime as dt
 

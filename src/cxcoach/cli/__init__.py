@@ -46,7 +46,8 @@ class LazyGroup(click.Group):
                 if exc.name != module_name:
                     raise  # a real bug inside the command module must not hide as "no such command"
                 return None
-            return getattr(module, attr)
+            command: click.Command = getattr(module, attr)
+            return command
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
@@ -77,7 +78,9 @@ class LazyGroup(click.Group):
 
             hint = did_you_mean(args[0], self.list_commands(ctx)) if args else None
             if hint:
-                exc.message = f"{exc.message} {hint[0].upper()}{hint[1:]}"
+                # In place, so click's subclass (NoSuchCommand) keeps its own formatting; click declares
+                # `message` Final only because it sets it once in __init__.
+                exc.message = f"{exc.message} {hint[0].upper()}{hint[1:]}"  # type: ignore[misc]  # see above
             raise
 
 

@@ -36,7 +36,7 @@ class Failure(click.ClickException):
     def __init__(self, message: str, exit_code: int | None = None) -> None:
         super().__init__(message)
         if exit_code is not None:  # click declares a class attribute; this failure carries its own code
-            self.exit_code = exit_code  # type: ignore[misc]
+            self.exit_code = exit_code  # type: ignore[misc]  # see above
 
     def show(self, file: Any = None) -> None:
         with contextlib.suppress(OSError):  # stderr cannot be written either: the exit code is all that is left
@@ -67,10 +67,10 @@ def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
 
 
 def echo_json(data: object, *, indent: int | None = 2, default: Callable[[Any], Any] | None = None) -> None:
-    """Print one JSON document (UTF-8, unsafe characters escaped) and a newline."""
-    import json
+    """Print one JSON document (UTF-8, unsafe characters escaped) and a newline; `default` as json.dumps's."""
+    from ..jsonsafe import to_json_text
 
-    _write(escape_json(json.dumps(data, ensure_ascii=False, indent=indent, default=default)), err=False, nl=True)
+    _write(to_json_text(data, indent, default), err=False, nl=True)
 
 
 def _write(text: str, *, err: bool, nl: bool) -> None:

@@ -2,21 +2,28 @@
 
 Every subcommand takes `--db PATH|URL` (else $CXCOACH_DB, else the user data
 folder), `--playbook` and `--format text|json`. Times are read and shown in
-the playbook's time zone with the offset. Exit codes: 1 bad input or store
-problem, 3 event rejected by the playbook's rules, 4 no such case.
+the playbook's time zone with the offset. Exit codes (`errors.ExitCode`): 1
+bad input or store problem, 2 a bad option, 4 an input or database that
+cannot be read, 7 an event the playbook's rules refuse, 8 no such case.
+With `--format json` an error is also a JSON object on stdout
+(`{"error", "exit_code", "problems"?}`), so a script reading stdout always
+gets JSON. A command that only reads (`list`, `show`, `archive`) never
+creates a database: a mistyped `--db` path is an error, not an empty queue.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..errors import ExitCode
+from ..errors import CxcoachError, ExitCode
 from ._common import Failure, echo, echo_json, load, playbook_option, write_output
 
 if TYPE_CHECKING:
@@ -27,19 +34,75 @@ if TYPE_CHECKING:
 class Rejected(Failure):
     exit_code = ExitCode.REFUSED
 
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("event rejected, nothing was written:\n  " + "\n  ".join(problems))
+        self.problems = problems
+
 
 class NotFound(Failure):
     exit_code = ExitCode.NOT_FOUND
 
 
+def _json_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """With --format json, an error is also a JSON object on stdout; an explained library error keeps its code."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            try:
+                _storable_arguments(kwargs)
+                return command(*args, **kwargs)
+            except CxcoachError as exc:  # anything explained that a command did not translate itself
+                raise Failure(str(exc), exc.exit_code) from None
+        except click.ClickException as exc:
+            if kwargs.get("fmt") == "json":
+                error: dict[str, Any] = {"error": exc.format_message(), "exit_code": exc.exit_code}
+                if isinstance(exc, Rejected):
+                    error["problems"] = exc.problems
+                echo_json(error)
+            raise
+
+    return run
+
+
+def _once(*decls: str, **attrs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """An option given at most once: `--stage resolved --stage closed` is a mistake to point out, not "the last
+    wins" (click's way); the same value twice is harmless and allowed."""
+    default = attrs.pop("default", None)
+
+    def only_once(ctx: click.Context, param: click.Parameter, values: tuple[Any, ...]) -> Any:
+        distinct = list(dict.fromkeys(values))
+        if len(distinct) > 1:
+            shown = ", ".join(repr(str(v))[:60] for v in distinct)
+            raise click.BadParameter(f"given {len(values)} times ({shown}); give it once")
+        return distinct[0] if distinct else default
+
+    return click.option(*decls, multiple=True, callback=only_once, **attrs)
+
+
+_OPTION_NAMES = {"external_id": "--id", "sets": "--set", "scores": "--score", "ref": "ID", "case_file": "FILE"}
+
+
+def _storable_arguments(kwargs: dict[str, Any]) -> None:
+    """Refuse argv text the store cannot keep (bytes that were not UTF-8 arrive as lone surrogates)."""
+    from ..desk.validate import unstorable
+
+    for name, value in kwargs.items():
+        for text in value if isinstance(value, tuple) else (value,):
+            why = unstorable(text) if isinstance(text, str) else None
+            if why is not None:
+                raise click.BadParameter(why, param_hint=_OPTION_NAMES.get(name, "--" + name.replace("_", "-")))
+
+
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = _json_errors(command)
     for option in reversed((
-        click.option("--db", "db", default=None, metavar="PATH|URL",
+        _once("--db", "db", default=None, metavar="PATH|URL",
                      help="SQLite file or postgresql://user@host/db "
                           "(default: $CXCOACH_DB, else the user data folder)."),
         playbook_option,
-        click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True),
-        click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of labels and advice."),
+        _once("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True),
+        _once("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of labels and advice."),
     )):
         command = option(command)
     return command
@@ -48,14 +111,20 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
 class _Ctx:
     """Opens the playbook and store once per command and turns library errors into exit codes."""
 
-    def __init__(self, db: str | None, playbook_path: Path | None, lang: str | None) -> None:
+    def __init__(self, db: str | None, playbook_path: Path | None, lang: str | None, *, reading: bool = False) -> None:
         from ..desk import Desk
-        from ..store import Store, StoreError, resolve_db
+        from ..store import ENV_DB, Store, StoreError, resolve_db
 
+        if db is not None and not db.strip():
+            raise click.BadParameter("empty; give a SQLite file path or postgresql://user@host/db", param_hint="--db")
         self.playbook = load(playbook_path)
         self.lang = lang or self.playbook.default_locale
+        target = resolve_db(db)
+        if reading and isinstance(target, Path) and (db or os.environ.get(ENV_DB)) and not target.exists():
+            raise Failure(f"no database at {target}; check --db / {ENV_DB} (`case open` or `case import` "
+                          "creates one)", ExitCode.INPUT)
         try:
-            self.store = Store.open(resolve_db(db))
+            self.store = Store.open(target)
         except StoreError as exc:
             raise Failure(str(exc)) from None
         self.desk: Desk = Desk(self.store, self.playbook)
@@ -76,25 +145,80 @@ class _Ctx:
 
     def run(self, action: Callable[[], Any]) -> Any:
         from ..desk import CaseNotFound, EventRejected
-        from ..desk.forms import FormError
-        from ..store import StoreError
 
         try:
             return action()
         except EventRejected as exc:
-            raise Rejected("event rejected, nothing was written:\n  " + "\n  ".join(exc.problems)) from None
+            raise Rejected(exc.problems) from None
         except CaseNotFound as exc:
             raise NotFound(str(exc)) from None
-        except (StoreError, FormError) as exc:
-            raise Failure(str(exc)) from None
+        except CxcoachError as exc:  # the store, a form, an id: explained, with its own code
+            raise Failure(str(exc), exc.exit_code) from None
         finally:
             self.store.close()
 
 
 def _sets(pairs: tuple[str, ...]) -> dict[str, str]:
+    """--set FACT=VALUE items; one fact given two different values is a mistake, not "the last wins"."""
     from .recommend import _parse_sets
 
-    return _parse_sets(pairs)
+    out = _parse_sets(pairs)
+    seen: dict[str, str] = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        key, value = key.strip(), value.strip()
+        if seen.setdefault(key, value) != value:
+            raise click.BadParameter(f"{key} is given twice, as {seen[key]!r} and {value!r}; give it once",
+                                     param_hint="--set")
+    return out
+
+
+def _one_line(text: str) -> str:
+    """Case text (notes, fact values) for one line of a listing: controls dropped, line breaks shown as ⏎."""
+    from ..sanitize import strip_controls
+
+    return strip_controls(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", " ⏎ "))
+
+
+_CASE_FILE_KEYS = ("id", "received_at", "now", "facts")
+
+
+def _read_case_file(source: str) -> tuple[dict[str, Any], Callable[[str], str]]:
+    """A case file's mapping and a function giving `file:line:col` of a top-level key; Failure says what is wrong.
+
+    The same reader and limits as `recommend` (inputs.py, the YAML loader); a case for the desk holds
+    no pauses (they come from its events).
+    """
+    from ..inputs import InputError, read_input
+    from ..playbook.yamlsource import parse_yaml_bytes
+
+    try:
+        raw, name = read_input(source, "case file")
+    except InputError as exc:
+        raise Failure(str(exc), exc.exit_code) from None
+    if not raw.strip():
+        raise Failure(f"{name}: empty; a case is YAML or JSON with received_at and facts, e.g. "
+                      "{received_at: '2026-03-06 16:00', facts: {severity: major}}")
+    doc, problems = parse_yaml_bytes(raw, name)
+    errors = [p for p in problems if p.severity == "error"]
+    if doc is None or errors:
+        raise Failure("\n".join(p.format() for p in errors or problems) or f"{name}: cannot read the case")
+
+    def where(key: str, *, of_key: bool = False) -> str:
+        line, col = doc.position((key,), key=of_key) if key else (1, 1)
+        return f"{name}:{line}:{col}"
+
+    data = doc.data
+    if not isinstance(data, dict):
+        raise Failure(f"{where('')}: a case is a mapping with received_at and facts, not {type(data).__name__}")
+    for key in data:
+        if key not in _CASE_FILE_KEYS:
+            extra = " (pauses come from the case's events)" if key == "pauses" else ""
+            raise Failure(f"{where(str(key), of_key=True)}: {key!r} cannot be given when opening a case{extra}; "
+                          f"a case file holds {', '.join(_CASE_FILE_KEYS)}")
+    if data.get("facts") is not None and not isinstance(data["facts"], dict):
+        raise Failure(f"{where('facts')}: facts is a mapping of fact: value, not {type(data['facts']).__name__}")
+    return data, where
 
 
 def _row_json(row: CaseRow, tz: str, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -131,46 +255,52 @@ def case() -> None:
 @case.command("open")
 @click.argument("case_file", required=False, metavar="[FILE|-]")
 @click.option("--set", "sets", multiple=True, metavar="FACT=VALUE", help="Set a fact (repeatable).")
-@click.option("--id", "external_id", default=None, help="The ticket system's id; usable wherever an ID is taken.")
-@click.option("--at", "at", default=None, metavar="TIME",
+@_once("--id", "external_id", default=None, help="The ticket system's id; usable wherever an ID is taken.")
+@_once("--at", "at", default=None, metavar="TIME",
               help="When it was received (default: the file's received_at, else now).")
-@click.option("--by", "by", default=None, metavar="ROLE", help="Who took the complaint (a playbook role).")
-@click.option("--note", default="", help="A note for the timeline.")
+@_once("--by", "by", default=None, metavar="ROLE", help="Who took the complaint (a playbook role).")
+@_once("--note", default="", help="A note for the timeline.")
 @_common
 def open_case(case_file: str | None, sets: tuple[str, ...], external_id: str | None, at: str | None, by: str | None,
               note: str, db: str | None, playbook_path: Path | None, fmt: str, lang: str | None) -> None:
     """Record a new case (the same case format as `recommend`) and print it with its id."""
-    raw: dict[str, Any] = {}
-    if case_file is not None:
-        from .recommend import _read_case
+    from ..desk import TimeError, parse_time
+    from ..desk.validate import BadExternalId, check_external_id
 
-        data = _read_case(case_file)
-        if not isinstance(data, dict):
-            raise Failure(f"{case_file}: a case is a mapping with received_at and facts")
-        raw = data
-        unknown = sorted(set(raw) - {"id", "received_at", "now", "facts"})
-        if unknown:
-            raise Failure(f"{case_file}: {', '.join(unknown)} cannot be given when opening a case "
-                          "(pauses come from the case's events)")
+    raw: dict[str, Any] = {}
+    where: Callable[[str], str] = lambda key: str(case_file)  # noqa: E731
+    if case_file is not None:
+        raw, where = _read_case_file(case_file)
     ctx = _Ctx(db, playbook_path, lang)
     facts = dict(raw.get("facts") or {})
     facts.update(_sets(sets))
     received = ctx.time(at, "--at")
-    if received is None and raw.get("received_at") is not None:
-        received = ctx.time(str(raw["received_at"]) if not isinstance(raw["received_at"], dt.datetime)
-                            else raw["received_at"].isoformat(), "received_at")
-    ext = external_id or (str(raw["id"]) if raw.get("id") is not None else None)
+    given = raw.get("received_at")
+    if received is None and given is not None:
+        text = given.isoformat() if isinstance(given, (dt.datetime, dt.date)) else given
+        try:
+            if not isinstance(text, str):
+                raise TimeError(f"{text!r} is not a time; write e.g. 2026-03-06T16:00+08:00")
+            received = parse_time(text, ctx.tz, what="received_at")
+        except TimeError as exc:
+            raise Failure(f"{where('received_at')}: received_at: {exc}") from None
+    ext = external_id
+    if ext is None and raw.get("id") is not None:
+        try:
+            ext = check_external_id(raw["id"])
+        except BadExternalId as exc:
+            raise Failure(f"{where('id')}: {exc}") from None
     row = ctx.run(lambda: ctx.desk.open(facts=facts, received_at=received, external_id=ext, by=by, note=note))
     _print_row(ctx, row, fmt, "opened")
 
 
 @case.command("update")
 @click.argument("ref", metavar="ID")
-@click.option("--stage", default=None, help="Move the case to this stage.")
+@_once("--stage", default=None, help="Move the case to this stage.")
 @click.option("--set", "sets", multiple=True, metavar="FACT=VALUE", help="Set a fact (repeatable).")
-@click.option("--at", "at", default=None, metavar="TIME", help="When it happened (default: now).")
-@click.option("--by", "by", default=None, metavar="ROLE", help="Who did it (a playbook role; needed to close).")
-@click.option("--note", default="", help="A note for the timeline.")
+@_once("--at", "at", default=None, metavar="TIME", help="When it happened (default: now).")
+@_once("--by", "by", default=None, metavar="ROLE", help="Who did it (a playbook role; needed to close).")
+@_once("--note", default="", help="A note for the timeline.")
 @_common
 def update(ref: str, stage: str | None, sets: tuple[str, ...], at: str | None, by: str | None, note: str,
            db: str | None, playbook_path: Path | None, fmt: str, lang: str | None) -> None:
@@ -183,12 +313,12 @@ def update(ref: str, stage: str | None, sets: tuple[str, ...], at: str | None, b
 
 @case.command("follow-up")
 @click.argument("ref", metavar="ID")
-@click.option("--satisfaction", required=True, help="One of the playbook's satisfaction states.")
+@_once("--satisfaction", required=True, help="One of the playbook's satisfaction states.")
 @click.option("--score", "scores", multiple=True, metavar="DIM=A:B",
               help="Expected (a) and perceived (b) score for a service-quality dimension; c = b/a (repeatable).")
-@click.option("--at", "at", default=None, metavar="TIME")
-@click.option("--by", "by", default=None, metavar="ROLE")
-@click.option("--note", default="", help="What the customer said.")
+@_once("--at", "at", default=None, metavar="TIME")
+@_once("--by", "by", default=None, metavar="ROLE")
+@_once("--note", default="", help="What the customer said.")
 @_common
 def follow_up(ref: str, satisfaction: str, scores: tuple[str, ...], at: str | None, by: str | None, note: str,
               db: str | None, playbook_path: Path | None, fmt: str, lang: str | None) -> None:
@@ -204,17 +334,18 @@ def follow_up(ref: str, satisfaction: str, scores: tuple[str, ...], at: str | No
 
 @case.command("show")
 @click.argument("ref", metavar="ID")
-@click.option("--now", default=None, metavar="TIME", help="Evaluate deadlines at this time (default: now).")
-@click.option("--form", "form_id", default=None, help="Print this playbook form filled from the case.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html"]), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
-@click.option("--db", "db", default=None, metavar="PATH|URL")
+@_once("--now", default=None, metavar="TIME", help="Evaluate deadlines at this time (default: now).")
+@_once("--form", "form_id", default=None, help="Print this playbook form filled from the case.")
+@_once("--format", "fmt", type=click.Choice(["text", "json", "md", "html"]), default="text", show_default=True)
+@_once("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@_once("--db", "db", default=None, metavar="PATH|URL")
 @playbook_option
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None)
+@_once("--lang", type=click.Choice(["zh", "en"]), default=None)
+@_json_errors
 def show(ref: str, now: str | None, form_id: str | None, fmt: str, output: Path | None, db: str | None,
          playbook_path: Path | None, lang: str | None) -> None:
     """The timeline, deadlines and current recommendations (or a filled form)."""
-    ctx = _Ctx(db, playbook_path, lang)
+    ctx = _Ctx(db, playbook_path, lang, reading=True)
     when = ctx.time(now, "--now")
     view = ctx.run(lambda: ctx.desk.show(ref, now=when, locale=ctx.lang))
     if form_id is not None:
@@ -271,11 +402,11 @@ def _view_text(ctx: _Ctx, view: CaseView) -> str:
         if e.stage:
             what = f"-> {_label(ctx, 'stage', e.stage)}"
         if e.facts:
-            what = (what + " " + ", ".join(f"{k}={clean(str(v))}" for k, v in e.facts.items())).strip()
+            what = (what + " " + ", ".join(f"{k}={_one_line(str(v))}" for k, v in e.facts.items())).strip()
         if e.data:
             what = (what + f" satisfaction={e.data.get('satisfaction')}").strip()
         who = f" [{e.by}]" if e.by else ""
-        note = f" — {clean(e.note)}" if e.note else ""
+        note = f" — {_one_line(e.note)}" if e.note else ""
         lines.append(f"  {e.seq:>3}. {show_time(e.at, tz)}{who} {what}{note}".rstrip())
     if state.pauses:
         spans = ", ".join(f"{show_time(s, tz)} – {show_time(e, tz) if e else 'now'}" for s, e in state.pauses)
@@ -305,10 +436,10 @@ def _label(ctx: _Ctx, fact_id: str, value: str | None) -> str:
 @click.option("--open", "open_only", is_flag=True, help="Only open cases (the default unless --all).")
 @click.option("--all", "all_cases", is_flag=True, help="Closed cases too.")
 @click.option("--overdue", is_flag=True, help="Only cases with a deadline passed.")
-@click.option("--due-within", "due_within", default=None, metavar="SPAN",
+@_once("--due-within", "due_within", default=None, metavar="SPAN",
               help="Only cases due within e.g. 30m, 2h, 1d.")
-@click.option("--now", default=None, metavar="TIME")
-@click.option("--limit", type=click.IntRange(1), default=None)
+@_once("--now", default=None, metavar="TIME")
+@_once("--limit", type=click.IntRange(1, 10**9), default=None, help="At most this many cases.")
 @_common
 def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str | None, now: str | None,
                limit: int | None, db: str | None, playbook_path: Path | None, fmt: str, lang: str | None) -> None:
@@ -316,7 +447,9 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
     from ..desk import TimeError, parse_span, show_time
     from ..sanitize import strip_controls as clean
 
-    ctx = _Ctx(db, playbook_path, lang)
+    if open_only and all_cases:
+        raise click.UsageError("--open and --all contradict each other; give one")
+    ctx = _Ctx(db, playbook_path, lang, reading=True)
     when = ctx.time(now, "--now") or ctx.desk.clock()
     try:
         span = parse_span(due_within) if due_within else None
@@ -324,6 +457,8 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
         raise click.BadParameter(str(exc), param_hint="--due-within") from None
     rows = ctx.run(lambda: ctx.desk.queue(open_only=not all_cases or open_only, overdue=overdue, due_within=span,
                                           now=when, limit=limit))
+    for bad in ctx.desk.cases.bad_rows:  # damaged rows: named, left out, never the end of the queue
+        echo(f"warning: {bad}", err=True)
     if ctx.desk.timed_rules:
         echo(f"note: {', '.join(clean(r) for r in ctx.desk.timed_rules)} set deadlines that move with elapsed "
              "time; this list sees them as of each case's last event (`case show ID` is exact)", err=True)
@@ -335,26 +470,26 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
         return
     echo(f"{'case':<14} {'stage':<18} {'received':<23} {'next due':<23} state")
     for r in rows:
-        flag = ("OVERDUE" if r.overdue_at(when)
-                else "paused" if r.paused_since else "closed" if not r.is_open else "")
+        flag = ("OVERDUE" if r.overdue_at(when) else "paused" if r.paused_since
+                else "closed" if not r.is_open else "")
         echo(f"{clean(r.ref)[:14]:<14} {(r.stage or '-')[:18]:<18} {show_time(r.received_at, ctx.tz):<23} "
              f"{show_time(r.next_due, ctx.tz):<23} {flag}".rstrip())
 
 
 @case.command("archive")
-@click.option("--before", default=None, metavar="DATE",
+@_once("--before", default=None, metavar="DATE",
               help="Archive cases closed before this date (default: the playbook's retention, 730 days, ago).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@_once("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The archive file to write (JSON Lines; never overwritten).")
 @click.option("--purge", is_flag=True, help="Delete the archived cases once the archive reads back identical.")
-@click.option("--now", default=None, metavar="TIME")
+@_once("--now", default=None, metavar="TIME")
 @_common
 def archive_cases(before: str | None, output: Path, purge: bool, now: str | None, db: str | None,
                   playbook_path: Path | None, fmt: str, lang: str | None) -> None:
     """Write closed cases past retention to an archive, verify it, and (with --purge) delete them."""
     from ..desk.archive import archive, earliest_cutoff
 
-    ctx = _Ctx(db, playbook_path, lang)
+    ctx = _Ctx(db, playbook_path, lang, reading=True)
     when = ctx.time(now, "--now") or ctx.desk.clock()
     cutoff = ctx.time(before, "--before") or earliest_cutoff(ctx.playbook, when)
     result = ctx.run(lambda: archive(ctx.desk, before=cutoff, output=output, purge=purge, now=when))
@@ -367,7 +502,7 @@ def archive_cases(before: str | None, output: Path, purge: bool, now: str | None
 
 @case.command("import")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+@_once("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Column mapping for a ticket system's CSV/JSONL export (without it: restore a cxcoach archive).")
 @_common
 def import_cases(source: Path, mapping: Path | None, db: str | None, playbook_path: Path | None, fmt: str,
@@ -376,9 +511,9 @@ def import_cases(source: Path, mapping: Path | None, db: str | None, playbook_pa
     from ..desk.archive import restore
     from ..desk.ticket_import import MappingError, import_tickets, load_mapping
 
-    if mapping is not None:
+    if mapping is not None:  # checked against the playbook before the database is opened or any row read
         try:
-            spec = load_mapping(mapping)
+            spec = load_mapping(mapping, load(playbook_path))
         except MappingError as exc:
             raise Failure(str(exc)) from None
     ctx = _Ctx(db, playbook_path, lang)
@@ -388,13 +523,13 @@ def import_cases(source: Path, mapping: Path | None, db: str | None, playbook_pa
     else:
         result = ctx.run(lambda: restore(ctx.desk, source))
         done = result.restored
+    from ..sanitize import strip_controls
+
+    for problem in result.problems:  # on stderr in both formats: JSON readers get them in the object too
+        echo(strip_controls(problem), err=True)
     if fmt == "json":
         echo_json(msgspec_to_builtins(result), indent=None)
     else:
-        from ..sanitize import strip_controls
-
-        for problem in result.problems:
-            echo(strip_controls(problem), err=True)
         echo(f"{done} case(s) imported, {result.unchanged} already there, {len(result.problems)} skipped")
     if result.problems:
         raise SystemExit(1)

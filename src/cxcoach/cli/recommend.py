@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
-import msgspec
 
 from ..errors import ExitCode
 from ._common import Failure, load, write_output
@@ -94,10 +93,12 @@ def _parse_now(value: str | None) -> dt.datetime | None:
 @click.option("--now", "now", metavar="ISO",
               help="Evaluate as of this time (ISO-8601 with offset); default: the case's `now` or the clock.")
 @click.option("--stream", is_flag=True, help="Read one JSON case per line on stdin, write one JSON answer per line.")
+@click.option("--workers", type=click.IntRange(min=1), metavar="N",
+              help="With --stream: processes that answer lines, in order (default: one per CPU).")
 @click.pass_context
 def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], playbook_path: Path | None,
               lang: str | None, fmt: str | None, fields: str | None, explain: bool, now: str | None,
-              stream: bool) -> None:
+              stream: bool, workers: int | None) -> None:
     """Recommend next steps, deadlines and escalation for a case.
 
     A case is YAML or JSON: `received_at` (ISO-8601 with offset), optional
@@ -116,6 +117,7 @@ def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], 
 
     --stream: every non-blank line is answered in order, by a result or an
     error object, each with its `line`; a bad line never stops the stream.
+    Lines are answered by --workers processes (one per CPU by default).
 
     Exit status: 0 done (with --stream: every line a result), 1 a case could
     not be evaluated (with --stream: any line), 2 usage error, 3 bad playbook,
@@ -123,6 +125,8 @@ def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], 
     """
     overrides = _parse_sets(sets)
     at = _parse_now(now)
+    if workers is not None and not stream:
+        raise click.UsageError("--workers answers the lines of --stream; add --stream")
     if stream and case_file is not None:
         raise click.UsageError("--stream reads cases from stdin; do not give CASE_FILE")
     if stream and fmt not in (None, "json"):
@@ -140,18 +144,18 @@ def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], 
                                  param_hint="--lang")
     locale = lang or playbook.default_locale
     if stream:
-        from ..engine.stream import StreamOptions, run_stream
+        from ..engine.stream import StreamOptions, default_workers, run_stream
 
         options = StreamOptions(locale=locale, now=at, overrides=overrides, explain=explain, fields=chosen)
         try:
-            counts = run_stream(playbook, sys.stdin.buffer, sys.stdout.buffer, options)
+            counts = run_stream(playbook, sys.stdin.buffer, sys.stdout.buffer, options, workers or default_workers())
         except BrokenPipeError:
             raise  # the reader went away: the entry point ends quietly
         except OSError as exc:
             raise Failure(f"cannot write the output: {exc.strerror or exc}", ExitCode.OUTPUT) from None
         ctx.exit(1 if counts.failed else 0)
 
-    from ..engine import CaseError, parse_case
+    from ..engine import parse_case
     from ..engine import recommend as run
     from ..engine.render import RENDERERS, render_json
 
@@ -164,12 +168,15 @@ def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], 
     try:
         case = parse_case(playbook, raw, now=at, overrides=overrides)
         result = run(playbook, case, explain=explain, locale=locale, texts=fmt != "json" or "texts" in chosen)
-    except CaseError as exc:
-        _case_failure(exc, locale, raw, fmt)
-    except ValueError as exc:  # the calendar cannot place a deadline
-        from ..engine.case_problems import CaseProblem
+    except Exception as exc:
+        from ..engine.stream import as_case_error, failure
 
-        _case_failure(CaseError([CaseProblem("C040", "$", {"detail": str(exc)[:200]})]), locale, raw, fmt)
+        error = as_case_error(exc)
+        if error.problems[0].code != "X001":
+            _case_failure(error, locale, raw, fmt)
+        if fmt == "json":  # a bug: a JSON reader still gets an error object; the entry point reports it (exit 70)
+            _write_json(failure(error, locale, data=raw))
+        raise
     if fmt == "json":
         write_output(render_json(result, fields=chosen) + "\n", None, is_json=True)
     else:
@@ -188,9 +195,9 @@ def _parse_fields(spec: str | None) -> tuple[str, ...]:
 
 
 def _write_json(value: object) -> None:
-    from ..engine.render import to_json_bytes
+    from ..jsonsafe import to_json_text
 
-    write_output(msgspec.json.format(to_json_bytes(value), indent=2).decode() + "\n", None, is_json=True)
+    write_output(to_json_text(value) + "\n", None, is_json=True)
 
 
 def _file_failure(exc: CaseFileError) -> object:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from ._common import echo, echo_json
-from .drill import Failure, load, pick_locale
+from ._common import Failure, echo, echo_json, load
+from .drill import pick_locale
 
 
 @click.command()

@@ -2,18 +2,34 @@
 read back and compared with the database before anything is deleted; `restore` puts an archive back.
 
 One line per case: `{"format": "cxcoach-case/1", "uid", "external_id",
-"playbook", "received_at", "events": [...]}` with ISO-8601 instants.
+"playbook", "received_at", "events": [...], "sha256"}` with ISO-8601
+instants, ASCII only (a lone surrogate in a note cannot make the file
+unwritable); the last line, `{"format": "cxcoach-archive-end/1", "cases":
+N}`, tells a whole archive from one cut short at a line end. `sha256` is
+the digest of the line's other fields (sorted keys, compact): an edited line
+no longer matches it.
+
 Nothing is deleted unless every archived case reads back identical, and a
 case that changed after it was read is not deleted (the whole purge is one
-transaction that checks each case's version).
+transaction that checks each case's version). A write or verification that
+fails removes the file it was writing: a half archive never lies around
+looking like a whole one, and the next attempt is not refused as "exists".
+
+An archive is a file anyone could have edited, so `restore` checks each line
+as an input (types, times in order and in range, known facts, stages, roles
+and satisfaction states) and skips, with its line number, a line that fails;
+it does not re-check the workflow's transitions, which may have changed
+since the case was closed. Lines are read with a bound each.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import io
+import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,13 +37,22 @@ from typing import Any
 import msgspec
 
 from ..engine.calendar import add_duration
-from ..inputs import open_regular
+from ..engine.case import FIRST_YEAR, LAST_YEAR
+from ..errors import CxcoachError
+from ..inputs import InputError, open_regular
 from ..playbook.model import Duration, DurationUnit, Playbook
+from ..sanitize import brief, one_line
 from ..store import StoreError
 from ..store.cases import CaseRow, EventRow
 from .service import Desk
+from .state import workflow
+from .validate import BadExternalId, check_external_id, check_role, check_satisfaction, typed_facts, unstorable
 
 FORMAT = "cxcoach-case/1"
+END_FORMAT = "cxcoach-archive-end/1"
+KINDS = ("open", "update", "follow_up")
+MAX_LINE = 64 * 1024 * 1024  # one case's line; a longer one is reported, not read into memory
+_UID = re.compile(r"^[0-9A-Za-z_-]{1,32}$")
 DEFAULT_RETENTION = Duration(730, DurationUnit.DAYS)
 _UNITS = {DurationUnit.DAYS: "days", DurationUnit.HOURS: "hours", DurationUnit.MINUTES: "minutes",
           DurationUnit.BUSINESS_DAYS: "working days", DurationUnit.BUSINESS_HOURS: "working hours"}
@@ -50,8 +75,8 @@ class RestoreResult(msgspec.Struct, frozen=True):
 def retention(playbook: Playbook) -> Duration:
     """The longest retention any record asks for (the complaint files: 730 days), else 730 days."""
     durations = [r.retention for r in playbook.records.values() if r.retention is not None]
-    return max(durations, key=lambda d: add_duration(playbook.calendar, dt.datetime(2000, 1, 1, tzinfo=dt.UTC), d),
-               default=DEFAULT_RETENTION)
+    start = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    return max(durations, key=lambda d: add_duration(playbook.calendar, start, d), default=DEFAULT_RETENTION)
 
 
 def earliest_cutoff(playbook: Playbook, now: dt.datetime) -> dt.datetime:
@@ -71,39 +96,147 @@ def case_json(row: CaseRow, events: list[EventRow]) -> dict[str, Any]:
             "received_at": row.received_at.isoformat(), "events": [_event_json(e) for e in events]}
 
 
-def _parse_time(raw: object) -> dt.datetime:
+def digest(item: dict[str, Any]) -> str:
+    """The sha256 of a case line's fields other than `sha256` (sorted keys, compact, ASCII)."""
+    body = {k: v for k, v in item.items() if k != "sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode("ascii")).hexdigest()
+
+
+def _dumps(item: dict[str, Any]) -> str:
+    """One archive line (ASCII JSON: a lone surrogate in a note is written as its escape, never an error)."""
+    return json.dumps(item)
+
+
+def _time(raw: object, what: str) -> dt.datetime:
     if not isinstance(raw, str):
-        raise ValueError(f"{raw!r} is not a timestamp")
-    value = dt.datetime.fromisoformat(raw)
-    if value.tzinfo is None:
-        raise ValueError(f"{raw!r} has no UTC offset")
+        raise ValueError(f"{what}: {one_line(brief(raw, 40))} is not a timestamp")
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"{what}: {one_line(brief(raw, 40))} is not an ISO-8601 timestamp") from None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{what}: {one_line(brief(raw, 40))} has no UTC offset")
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"{what}: {one_line(raw[:40])} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
     return value
 
 
-def parse_case_line(data: object) -> tuple[str, str | None, dt.datetime, list[EventRow]]:
-    """(uid, external_id, received_at, events) from one archive line; ValueError says what is wrong."""
+class ArchivedCase(msgspec.Struct, frozen=True):
+    uid: str
+    external_id: str | None
+    received_at: dt.datetime
+    events: list[EventRow]
+
+
+def parse_case_line(data: object, playbook: Playbook) -> ArchivedCase:
+    """One archive line, checked as an input; ValueError lists everything wrong with it."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"not a {FORMAT} line")
+    if "sha256" in data and data["sha256"] != digest(data):
+        raise ValueError("the line was changed after it was written (its sha256 does not match)")
     uid, ext = data.get("uid"), data.get("external_id")
-    if not isinstance(uid, str) or not uid or (ext is not None and not isinstance(ext, str)):
-        raise ValueError("uid (text) is missing or external_id is not text")
-    events = []
-    for i, e in enumerate(data.get("events") or []):
-        if not isinstance(e, dict) or e.get("kind") not in ("open", "update", "follow_up") or e.get("seq") != i + 1:
-            raise ValueError(f"event {i + 1} is malformed")
-        events.append(EventRow(i + 1, _parse_time(e.get("at")), e["kind"], e.get("by"), str(e.get("note") or ""),
-                               e.get("stage"), dict(e.get("facts") or {}), e.get("data"),
-                               _parse_time(e["recorded_at"]) if e.get("recorded_at") else None))
-    if not events:
-        raise ValueError("a case needs at least its opening event")
-    return uid, ext, _parse_time(data.get("received_at")), events
+    if not isinstance(uid, str) or not _UID.match(uid):
+        raise ValueError("uid is not 1 to 32 letters, digits, '-' or '_'")
+    if ext is not None:
+        try:
+            ext = check_external_id(ext)
+        except BadExternalId as exc:
+            raise ValueError(str(exc)) from None
+    if data.get("playbook") != playbook.id:
+        raise ValueError(f"a case of playbook {one_line(brief(data.get('playbook'), 40))}; this desk runs "
+                         f"{playbook.id!r} (choose it with --playbook)")
+    received = _time(data.get("received_at"), "received_at")
+    raw_events = data.get("events")
+    if not isinstance(raw_events, list) or not raw_events:
+        raise ValueError("events is not a list holding at least the opening event")
+    stages = playbook.facts[workflow(playbook).fact].value_ids if workflow(playbook).fact in playbook.facts else ()
+    problems: list[str] = []
+    events: list[EventRow] = []
+    last = received
+    for i, e in enumerate(raw_events, 1):
+        if not isinstance(e, dict):
+            raise ValueError(f"event {i} is not a mapping")
+        kind, note, by, stage, facts, extra = (e.get("kind"), e.get("note", ""), e.get("by"), e.get("stage"),
+                                               e.get("facts", {}), e.get("data"))
+        if e.get("seq") != i or kind not in KINDS or (kind == "open") != (i == 1):
+            raise ValueError(f"event {i}: seq must be {i} and kind one of {', '.join(KINDS)} (only the first opens)")
+        at = _time(e.get("at"), f"event {i}")
+        if at < last:
+            problems.append(f"event {i} ({at.isoformat()}) is before the one before it; times never go backwards")
+        last = max(last, at)
+        if note is None:
+            note = ""
+        if not isinstance(note, str) or (by is not None and not isinstance(by, str)):
+            raise ValueError(f"event {i}: note and by are text")
+        if (why := unstorable(note)) is not None:
+            raise ValueError(f"event {i}: the note {why}")
+        check_role(playbook, by, problems)
+        if stage is not None and stage not in stages:
+            problems.append(f"event {i}: unknown stage {one_line(brief(stage, 40))}")
+        if not isinstance(facts, dict):
+            raise ValueError(f"event {i}: facts is not a mapping")
+        typed = typed_facts(playbook, facts, received, problems) if facts else {}
+        if kind == "follow_up":
+            if not isinstance(extra, dict) or not isinstance(extra.get("scores") or {}, dict):
+                raise ValueError(f"event {i}: a follow-up holds its satisfaction and scores")
+            check_satisfaction(playbook, extra.get("satisfaction"), extra.get("scores") or {}, problems)
+        elif extra is not None:
+            raise ValueError(f"event {i}: only a follow-up carries data")
+        recorded = _time(e["recorded_at"], f"event {i} recorded_at") if e.get("recorded_at") is not None else None
+        events.append(EventRow(i, at, kind, by, note, stage, typed, extra, recorded))
+    if problems:
+        raise ValueError("; ".join(problems))
+    return ArchivedCase(uid, ext, received, events)
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    with io.TextIOWrapper(open_regular(path, "archive"), encoding="utf-8") as fh:  # a pipe cannot hang us
-        for number, line in enumerate(fh, 1):
-            if line.strip():
-                yield number, line
+class _Line(msgspec.Struct, frozen=True):
+    number: int
+    data: object = None
+    problem: str | None = None
+
+
+def _lines(path: Path) -> Iterator[_Line]:
+    """Each non-blank line parsed as JSON, read with a bound and decoded on its own (a bad line is a problem):
+    the same reader and JSON rules as `recommend --stream` (depth, duplicate keys, UTF-8 with a column)."""
+    from ..engine.case import CaseError
+    from ..engine.jsonline import decode_line
+    from ..engine.stream import lines
+
+    with open_regular(path, "archive") as fh:  # a regular file: a pipe cannot hang us
+        for number, raw, _ in lines(fh, MAX_LINE):
+            if raw is None:
+                yield _Line(number, problem=f"longer than {MAX_LINE:,} bytes")
+            elif raw.strip():
+                try:
+                    yield _Line(number, decode_line(raw))
+                except CaseError as exc:
+                    yield _Line(number, problem="; ".join(exc.messages))
+
+
+def _read_back(path: Path) -> dict[str, dict[str, Any]]:
+    """The cases of an archive just written, by uid (without their digests); ValueError if any line is off."""
+    found: dict[str, dict[str, Any]] = {}
+    end: int | None = None
+    for line in _lines(path):
+        if line.problem is not None:
+            raise ValueError(f"line {line.number}: {line.problem}")
+        item = line.data
+        if isinstance(item, dict) and item.get("format") == END_FORMAT:
+            end = item.get("cases")
+            continue
+        if not isinstance(item, dict) or item.get("sha256") != digest(item) or "uid" not in item:
+            raise ValueError(f"line {line.number} does not read back as written")
+        found[item["uid"]] = {k: v for k, v in item.items() if k != "sha256"}
+    if end != len(found):
+        raise ValueError("its end line is missing or counts other cases")
+    return found
+
+
+def _fail(output: Path, why: str) -> StoreError:
+    """Remove the archive being written (it is ours: created exclusively) and say nothing was deleted."""
+    with contextlib.suppress(OSError):
+        output.unlink()
+    return StoreError(f"{why}; the archive {output} was not kept and nothing was deleted")
 
 
 def archive(desk: Desk, *, before: dt.datetime, output: Path, purge: bool,
@@ -113,61 +246,101 @@ def archive(desk: Desk, *, before: dt.datetime, output: Path, purge: bool,
     limit = earliest_cutoff(desk.playbook, now)
     if purge and before > limit:
         keep = retention(desk.playbook)
-        raise StoreError(f"cases are kept {keep.amount} {_UNITS.get(keep.unit, keep.unit.value)} "
-                         "(the playbook's records retention); "
-                         f"--before must be on or before {limit.date().isoformat()} to purge")
-    if output.exists():
+        raise StoreError(f"cases are kept {keep.amount} {_UNITS.get(keep.unit, keep.unit.value)} (the playbook's "
+                         f"records retention); --before must be on or before {limit.date().isoformat()} to purge")
+    if os.path.lexists(output):
         raise StoreError(f"{output} exists; archives are never overwritten, name a new file")
     rows = desk.cases.query(closed_before=before, order="id")
     logs = desk.cases.events([r.id for r in rows])
     expected = {r.uid: case_json(r, logs[r.id]) for r in rows}
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        with open(output, "x", encoding="utf-8") as fh:
-            for item in expected.values():
-                fh.write(json.dumps(item, ensure_ascii=False) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
+        fh = open(output, "x", encoding="ascii")  # noqa: SIM115 - closed below; a failed write removes it
     except OSError as exc:
         raise StoreError(f"cannot write the archive {output}: {exc.strerror or exc}; nothing was deleted") from None
-    found: dict[str, Any] = {}
     try:
-        for _, line in _lines(output):
-            item = json.loads(line)
-            found[item["uid"]] = item
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"the archive {output} does not read back ({exc}); nothing was deleted") from None
+        with fh:
+            for item in expected.values():
+                fh.write(_dumps({**item, "sha256": digest(item)}) + "\n")
+            fh.write(_dumps({"format": END_FORMAT, "cases": len(expected)}) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        _sync_folder(output.parent)
+    except OSError as exc:
+        raise _fail(output, f"cannot write the archive {output}: {exc.strerror or exc}") from None
+    try:
+        found = _read_back(output)
+    except (OSError, InputError, ValueError) as exc:
+        raise _fail(output, f"the archive {output} does not read back ({exc})") from None
     if found != expected:
-        raise StoreError(f"the archive {output} does not match the database; nothing was deleted")
+        raise _fail(output, f"the archive {output} does not match the database")
     deleted = desk.cases.delete({r.id: r.version for r in rows}) if purge and rows else 0
     return ArchiveResult(len(rows), True, deleted, before, str(output))
 
 
+def _sync_folder(folder: Path) -> None:
+    """Make the new file's name durable before anything is deleted (where the platform allows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def restore(desk: Desk, path: Path) -> RestoreResult:
     """Put archived cases back; a case already there (same uid, same log) is left alone."""
-    restored = unchanged = 0
+    restored = unchanged = cases = 0
     problems: list[str] = []
+    end: _Line | None = None
+    signed = False
     try:
-        lines = list(_lines(path))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StoreError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    for number, line in lines:
-        try:
-            data = json.loads(line)
-            uid, ext, received, events = parse_case_line(data)
-        except ValueError as exc:
-            problems.append(f"{path}:{number}: {exc}; line skipped")
+        lines = list(_lines(path))  # InputError (a pipe, a folder, unreadable) keeps its own exit code
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    readable = [x for x in lines if x.problem is None]
+    if path.suffix.lower() in (".csv", ".tsv") or (readable and not any(
+            isinstance(x.data, dict) and x.data.get("format") in (FORMAT, END_FORMAT) for x in readable)):
+        raise StoreError(f"{path} is not a cxcoach archive (no line is a {FORMAT} case); to import a ticket "
+                         "system's export, give --mapping MAP.yaml (see docs/desk.md)")
+    for line in lines:
+        where = f"{path}:{line.number}"
+        data = line.data
+        if isinstance(data, dict) and data.get("format") == END_FORMAT:
+            end = line
             continue
-        existing = desk.cases.by_uid([uid]).get(uid)
+        cases += 1
+        if line.problem is not None:
+            problems.append(f"{where}: {line.problem}; line skipped")
+            continue
+        signed = signed or (isinstance(data, dict) and "sha256" in data)
+        try:
+            case = parse_case_line(data, desk.playbook)
+        except ValueError as exc:
+            problems.append(f"{where}: {exc}; line skipped")
+            continue
+        existing = desk.cases.by_uid([case.uid]).get(case.uid)
         if existing is not None:
-            if case_json(existing, desk.cases.load(existing.id)[1])["events"] == data["events"]:
+            stored = desk.cases.load(existing.id)[1]
+            if case_json(existing, stored)["events"] == case_json(existing, case.events)["events"]:
                 unchanged += 1
             else:
-                problems.append(f"{path}:{number}: case {ext or uid} exists with a different history; line skipped")
+                problems.append(f"{where}: case {case.external_id or case.uid} exists with a different history; "
+                                "line skipped")
             continue
         try:
-            desk.restore(uid=uid, external_id=ext, received_at=received, events=events)
+            desk.restore(uid=case.uid, external_id=case.external_id, received_at=case.received_at, events=case.events)
             restored += 1
-        except StoreError as exc:
-            problems.append(f"{path}:{number}: {exc}; line skipped")
+        except (CxcoachError, ValueError, TypeError, KeyError) as exc:  # the store, or a log the engine refuses
+            problems.append(f"{where}: {one_line(str(exc))}; line skipped")
+    if end is None and (signed or not lines):
+        problems.append(f"{path}: the archive has no end line: it was cut short after {cases} case line(s); "
+                        "those that read correctly were restored")
+    elif end is not None and isinstance(end.data, dict) and end.data.get("cases") != cases:
+        problems.append(f"{path}:{end.number}: the end line counts {one_line(brief(end.data.get('cases'), 20))} "
+                        f"case(s) but the archive holds {cases}: lines are missing or were added")
     return RestoreResult(restored, unchanged, problems)

@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import CxcoachError
 from ..playbook.model import Playbook, Record
 from ..problems import did_you_mean
+from ..sanitize import markdown_text
 from ..sanitize import strip_controls as clean_text
 from .service import CaseView
 from .times import show_time
@@ -37,7 +38,10 @@ def _source(playbook: Playbook, view: CaseView, source: str, locale: str) -> str
     tz = playbook.calendar.timezone
     state = view.state
     fu = state.follow_up
-    role = lambda rid: playbook.roles[rid].label.get(locale) if rid in playbook.roles else (rid or "")  # noqa: E731
+
+    def role(rid: str | None) -> str:
+        return playbook.roles[rid].label.get(locale) if rid is not None and rid in playbook.roles else (rid or "")
+
     if source.startswith("fact."):
         name = source[5:]
         value = state.facts.get(name)
@@ -83,7 +87,7 @@ def fill(playbook: Playbook, form_id: str, view: CaseView, locale: str) -> list[
 
 def render_markdown(playbook: Playbook, form_id: str, view: CaseView, locale: str) -> str:
     record = form(playbook, form_id)
-    esc = lambda s: clean_text(s).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    esc = markdown_text  # case text shown as typed: no markup, links or raw HTML in a Markdown viewer
     lines = [f"# {esc(record.title.get(locale))}", "", f"{esc(view.ref)}", "", "| | |", "| --- | --- |"]
     lines += [f"| {esc(label)} | {esc(value)} |" for label, value in fill(playbook, form_id, view, locale)]
     return "\n".join(lines) + "\n"
@@ -91,7 +95,10 @@ def render_markdown(playbook: Playbook, form_id: str, view: CaseView, locale: st
 
 def render_html(playbook: Playbook, form_id: str, view: CaseView, locale: str) -> str:
     record = form(playbook, form_id)
-    esc = lambda s: html.escape(clean_text(s))  # noqa: E731
+
+    def esc(s: str) -> str:
+        return html.escape(clean_text(s))
+
     rows = "\n".join(f"<tr><th>{esc(label)}</th><td>{esc(value)}</td></tr>"
                      for label, value in fill(playbook, form_id, view, locale))
     title = esc(record.title.get(locale))

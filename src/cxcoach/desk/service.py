@@ -8,7 +8,9 @@ optimistic versioning: if another process appended to the same case
 meanwhile, the desk reloads, validates against the newer state and tries
 again, so no event is ever lost or applied to a stale state. The engine
 recomputes the stored deadlines only when the event changed something they
-depend on (`state.deadline_inputs`).
+depend on (`state.deadline_inputs`). A case that ends up closed gets its
+lasting report figures written in the same transaction
+(`report.cases.encode_lasting`), so monthly reports need not replay it.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ from ..store import ConflictError, Store, StoreError, utc_now
 from ..store.cases import CaseRow, CaseStore, EventRow
 from . import snapshot
 from .state import CaseState, clock_inputs, deadline_inputs, fold, start, state_columns, step, workflow
-from .validate import EventRejected, check_follow_up, check_open, check_update
+from .validate import EventRejected, check_external_id, check_follow_up, check_open, check_update
 
 CONFLICT_RETRIES = 60  # each after a short random wait, so racing writers spread out
+WRITTEN_KEPT = 1000  # cases whose last write a desk remembers, so its next event there needs no read
 
 
 class CaseNotFound(StoreError):
@@ -59,6 +62,9 @@ class Desk:
         self.store = store
         self.playbook = playbook
         self.clock = clock
+        # what this desk last wrote to a case, by its number (int) or external id (str): optimistic, so the next
+        # event is validated against it and written in one statement; the version check catches any other writer
+        self._written: dict[int | str, tuple[CaseRow, CaseState]] = {}
 
     @property
     def cases(self) -> CaseStore:
@@ -84,8 +90,15 @@ class Desk:
     def _not_found(self, ref: str | int) -> CaseNotFound:
         return CaseNotFound(f"no case {ref!r} (neither an external id nor a case number) in {self.store.path}")
 
+    def _same_playbook(self, row: CaseRow) -> None:
+        """A case is read by the playbook it was recorded under; another one would misread every fact."""
+        if row.playbook != self.playbook.id:
+            raise StoreError(f"case {row.ref} was recorded under playbook {row.playbook!r}; this command runs "
+                             f"{self.playbook.id!r}: choose that playbook with --playbook")
+
     def load(self, ref: str | int) -> tuple[CaseRow, list[EventRow], CaseState]:
         row = self.find(ref)
+        self._same_playbook(row)
         row, events = self.cases.load(row.id)
         return row, events, fold(self.playbook, row.received_at, events)
 
@@ -98,9 +111,7 @@ class Desk:
         received = received_at or at
         typed = check_open(self.playbook, received_at=received, at=at, by=by, facts=facts or {}, tz=self.tz)
         if external_id is not None:
-            external_id = external_id.strip()
-            if not external_id or len(external_id) > 200:
-                raise EventRejected(["an external id is 1 to 200 characters"])
+            external_id = check_external_id(external_id)
         event = EventRow(1, at, "open", by, note, None, typed)
         return self._create(secrets.token_hex(16), external_id, received, [event])
 
@@ -112,6 +123,8 @@ class Desk:
 
         `later` holds (at, stage, facts, by, note) for each event after the opening one.
         """
+        if external_id is not None:
+            external_id = check_external_id(external_id)
         typed = check_open(self.playbook, received_at=received_at, at=received_at, by=by, facts=facts, tz=self.tz)
         events = [EventRow(1, received_at, "open", by, note, None, typed)]
         state = step(self.playbook, start(self.playbook, received_at), events[0])
@@ -135,7 +148,8 @@ class Desk:
         case_id = self.cases.create(uid=uid, external_id=external_id, playbook=self.playbook.id,
                                     received_at=received_at, events=events,
                                     state=state_columns(self.playbook, state), recorded_at=self.clock(),
-                                    snapshot=snapshot.encode(self.playbook, state, len(events)))
+                                    snapshot=snapshot.encode(self.playbook, state, len(events)),
+                                    figures=self._figures(received_at, state, len(events)))
         return self.cases.get(case_id) or self.find(case_id)
 
     def update(self, ref: str | int, *, stage: str | None = None, facts: Mapping[str, Any] | None = None,
@@ -165,6 +179,23 @@ class Desk:
 
         return self._append(ref, at, event)
 
+    def _remember(self, ref: str | int, row: CaseRow, state: CaseState) -> None:
+        """Keep what was written under the name it was given by, if that name always means this case."""
+        key = ref if isinstance(ref, int) else ref.strip()
+        if key != row.id and key != row.external_id:
+            return  # a number given as text may later name a case with that external id
+        if len(self._written) >= WRITTEN_KEPT:
+            self._written.pop(next(iter(self._written)))
+        self._written[key] = (row, state)
+
+    def _figures(self, received_at: dt.datetime, state: CaseState, version: int) -> bytes | None:
+        """The case's lasting report figures to store with its state, if closed (the report reads them)."""
+        if state.is_open:
+            return None
+        from ..report.cases import CaseKey, encode_lasting  # the report imports the desk's state
+
+        return encode_lasting(self.playbook, CaseKey(0, "", received_at), state, version)
+
     @property
     def _stage_fact(self) -> str:
         return workflow(self.playbook).fact
@@ -175,6 +206,7 @@ class Desk:
         if head is None:
             raise self._not_found(case)
         row, blob = head
+        self._same_playbook(row)
         state = snapshot.decode(self.playbook, blob, row.version)
         if state is not None:
             return row, state, True
@@ -184,23 +216,39 @@ class Desk:
     def _append(self, ref: str | int, at: dt.datetime | None,
                 make: Callable[[int, CaseState, dt.datetime], EventRow]) -> CaseRow:
         case: int | str = str(ref)  # as people name it first; then by number, so a retry finds the same case
+        kept = self._written.pop(ref.strip() if isinstance(ref, str) else ref, None)
+        remembered = False  # this attempt works on what this desk last wrote, not on what it read
         for attempt in range(CONFLICT_RETRIES):
-            if attempt:
+            if attempt and not remembered:
                 time.sleep(random.uniform(0, 0.002 * min(attempt, 10)))
-            row, state, fresh = self._current(case)
-            case = row.id
+            if kept is not None:
+                (row, state), fresh = kept, True
+            else:
+                try:
+                    row, state, fresh = self._current(case)
+                except CaseNotFound:
+                    raise self._not_found(ref) from None  # named as given, also when it went on a retry
+            remembered, kept, case = kept is not None, None, row.id
             when = at or max(self.clock(), state.last_at)
-            new = make(row.version + 1, state, when)
+            try:
+                new = make(row.version + 1, state, when)
+            except EventRejected:
+                if not remembered:
+                    raise
+                continue  # judged against this desk's last write: judge again against the stored case
             after = step(self.playbook, state, new)
             before = deadline_inputs(self.playbook, state) if fresh else None
             same = before is not None and before == deadline_inputs(self.playbook, after)
             columns = state_columns(self.playbook, after, (row.respond_due, row.resolve_due) if same else None)
             try:
-                self.cases.append(row.id, row.version, new, columns, recorded_at=self.clock(),
-                                  snapshot=snapshot.encode(self.playbook, after, row.version + 1))
+                self.cases.append(row.id, row.version, new, columns, recorded_at=self.clock(), uid=row.uid,
+                                  snapshot=snapshot.encode(self.playbook, after, row.version + 1),
+                                  figures=self._figures(row.received_at, after, row.version + 1))
             except ConflictError:
                 continue
-            return msgspec.structs.replace(row, version=row.version + 1, **columns)
+            done = msgspec.structs.replace(row, version=row.version + 1, **columns)
+            self._remember(ref, done, after)
+            return done
         raise StoreError(f"case {ref} is being changed by many others at once; try again")
 
     # -- reading --

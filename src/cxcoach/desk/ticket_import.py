@@ -17,6 +17,16 @@ The mapping (YAML, read with the project's safe loader) names the columns::
 Each row becomes one case with all its events, validated like any other
 (stage order, closure rights, times); a bad row is reported with its line
 number and skipped, the rest are imported. Empty cells mean "not given".
+Events are taken in the mapping's order and must not go backwards: sorting
+them by time would turn "solved before answered" into a case reopened.
+
+The mapping is checked against the playbook before any row is read (fact
+names, the values it translates to, stages and roles), and each mistake is
+given with its `file:line:col`: one wrong stage name would otherwise be
+reported once per row. A row is skipped when its external id is not one
+plain line (`validate.check_external_id`), repeats one earlier in the same
+file, or a cell is a list or an object (JSON Lines) or over MAX_CELL
+characters.
 """
 
 from __future__ import annotations
@@ -32,13 +42,18 @@ from typing import Any
 import msgspec
 
 from ..errors import CxcoachError
-from ..inputs import read_input
+from ..inputs import InvalidText, decode_text, read_input
+from ..playbook.model import Playbook
+from ..problems import did_you_mean
+from ..sanitize import brief, one_line
 from ..store import StoreError
 from .service import Desk
-from .times import TimeError, parse_time
-from .validate import EventRejected
+from .state import workflow
+from .times import TimeError, parse_time, show_time
+from .validate import BadExternalId, EventRejected, check_external_id, unstorable
 
 MAX_FILE = 256 * 1024 * 1024
+MAX_CELL = 64 * 1024  # a description longer than this is an export gone wrong, not a complaint
 
 
 class MappingError(CxcoachError):
@@ -72,99 +87,273 @@ class Mapping_(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename={
     events: list[EventColumn] = msgspec.field(default_factory=list)
 
 
-def load_mapping(path: Path) -> Mapping_:
+_TOP = {"id": True, "received_at": True, "by": False, "note": False, "facts": False, "events": False}
+_EVENT = {"at": True, "stage": False, "by": False, "note": False}
+
+
+class _Checker:
+    """Walks the mapping document, collecting `file:line:col: message` for every mistake."""
+
+    def __init__(self, doc: Any, name: str, playbook: Playbook | None) -> None:
+        self.doc, self.name, self.playbook = doc, name, playbook
+        self.problems: list[str] = []
+
+    def add(self, path: tuple[str | int, ...], message: str, *, key: bool = False) -> None:
+        line, col = self.doc.position(path, key=key)
+        self.problems.append(f"{self.name}:{line}:{col}: {message}")
+
+    def text(self, value: object, path: tuple[str | int, ...], what: str) -> bool:
+        if isinstance(value, str) and value.strip():
+            return True
+        self.add(path, f"{what} is a column name (text), not {one_line(brief(value, 40))}")
+        return False
+
+    def keys(self, data: dict[str, Any], allowed: dict[str, bool], path: tuple[str | int, ...], what: str) -> None:
+        for key in data:
+            if key not in allowed:
+                hint = did_you_mean(str(key), list(allowed))
+                self.add((*path, key), f"unknown key {one_line(brief(key, 40))} in {what}"
+                         + (f" ({hint})" if hint else "") + f"; keys: {', '.join(allowed)}", key=True)
+        for key, required in allowed.items():
+            if required and key not in data:
+                self.add(path, f"{what} needs {key!r}")
+
+    def check(self) -> None:
+        data = self.doc.data
+        if not isinstance(data, dict):
+            self.add((), f"a mapping is a YAML mapping of id, received_at, facts and events, not {type(data).__name__}")
+            return
+        self.keys(data, _TOP, (), "the mapping")
+        for key in ("id", "received_at"):
+            if key in data:
+                self.text(data[key], (key,), key)
+        for key in ("by", "note"):
+            if data.get(key) is not None:
+                self.text(data[key], (key,), key)
+        facts = data.get("facts") or {}
+        if not isinstance(facts, dict):
+            self.add(("facts",), "facts is a mapping of fact: {column: ..., values: {...}}")
+            facts = {}
+        for fact, spec in facts.items():
+            self.fact(str(fact), spec)
+        events = data.get("events") or []
+        if not isinstance(events, list):
+            self.add(("events",), "events is a list of {at: COLUMN, stage: STAGE, by: ROLE, note: COLUMN}")
+            events = []
+        for i, event in enumerate(events):
+            self.event(i, event)
+
+    def fact(self, fact: str, spec: object) -> None:
+        path: tuple[str | int, ...] = ("facts", fact)
+        known = self.playbook.facts.get(fact) if self.playbook is not None else None
+        if self.playbook is not None and known is None:
+            hint = did_you_mean(fact, list(self.playbook.facts))
+            self.add(path, f"unknown fact {one_line(brief(fact, 40))}" + (f" ({hint})" if hint else ""), key=True)
+        if not isinstance(spec, dict):
+            self.add(path, "a fact is mapped as {column: COLUMN, values: {CELL: VALUE}}")
+            return
+        self.keys(spec, {"column": True, "values": False}, path, f"fact {fact!r}")
+        if "column" in spec:
+            self.text(spec["column"], (*path, "column"), "column")
+        values = spec.get("values") or {}
+        if not isinstance(values, dict):
+            self.add((*path, "values"), "values maps a cell to a fact value: {P1: major}")
+            return
+        for cell, value in values.items():
+            where = (*path, "values", cell)
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                self.add(where, f"a value is text or a number, not {one_line(brief(value, 40))}")
+            elif known is not None and known.values and str(value) not in known.value_ids:
+                hint = did_you_mean(str(value), list(known.value_ids))
+                self.add(where, f"{one_line(brief(value, 40))} is not a value of fact {fact!r}"
+                         + (f" ({hint})" if hint else "") + f"; values: {', '.join(known.value_ids)}")
+
+    def event(self, i: int, event: object) -> None:
+        path: tuple[str | int, ...] = ("events", i)
+        if not isinstance(event, dict):
+            self.add(path, "an event is {at: COLUMN, stage: STAGE, by: ROLE, note: COLUMN}")
+            return
+        self.keys(event, _EVENT, path, f"event {i + 1}")
+        if "at" in event:
+            self.text(event["at"], (*path, "at"), "at")
+        if event.get("note") is not None:
+            self.text(event["note"], (*path, "note"), "note")
+        if self.playbook is None:
+            return
+        stage, by = event.get("stage"), event.get("by")
+        wf = workflow(self.playbook)
+        stage_fact = self.playbook.facts.get(wf.fact)
+        stages = stage_fact.value_ids if stage_fact is not None else ()
+        if stage is not None and str(stage) not in stages:
+            hint = did_you_mean(str(stage), list(stages))
+            self.add((*path, "stage"), f"unknown stage {one_line(brief(stage, 40))}" + (f" ({hint})" if hint else "")
+                     + f"; stages: {', '.join(stages)}")
+        if by is not None and str(by) not in self.playbook.roles:
+            hint = did_you_mean(str(by), list(self.playbook.roles))
+            self.add((*path, "by"), f"unknown role {one_line(brief(by, 40))}" + (f" ({hint})" if hint else ""))
+
+
+def load_mapping(path: Path, playbook: Playbook | None = None) -> Mapping_:
+    """The mapping, checked (against `playbook` when given); MappingError lists each mistake with its position."""
     from ..playbook.yamlsource import parse_yaml_bytes
 
-    raw, _ = read_input(path, "the mapping")  # a regular file, bounded (inputs.py)
-    doc, problems = parse_yaml_bytes(raw, str(path))
+    raw, name = read_input(path, "the mapping")  # a regular file, bounded (inputs.py)
+    doc, problems = parse_yaml_bytes(raw, name)
     errors = [p for p in problems if p.severity == "error"]
     if doc is None or errors:
-        raise MappingError("\n".join(p.format() for p in errors or problems) or f"{path}: cannot read the mapping")
+        raise MappingError("\n".join(p.format() for p in errors or problems) or f"{name}: cannot read the mapping")
+    checker = _Checker(doc, name, playbook)
+    checker.check()
+    if checker.problems:
+        raise MappingError("\n".join(checker.problems) + "\n(see docs/desk.md for the mapping format)")
+    data = dict(doc.data)
+    for spec in (data.get("facts") or {}).values():
+        spec["values"] = {str(k): str(v) for k, v in (spec.get("values") or {}).items()}
     try:
-        return msgspec.convert(doc.data, Mapping_)
-    except msgspec.ValidationError as exc:
-        raise MappingError(f"{path}: {exc} (see docs/desk.md for the mapping format)") from None
+        return msgspec.convert(data, Mapping_)
+    except msgspec.ValidationError as exc:  # the checker should have said it first
+        raise MappingError(f"{name}: {exc} (see docs/desk.md for the mapping format)") from None
 
 
-def _rows(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | None, str | None]]:
-    """(line number, row or None, why not) for each record of a CSV or JSON Lines file."""
-    raw, _ = read_input(path, "the export", limit=MAX_FILE, how="split it")  # a regular file: a pipe cannot hang us
+class _Row(msgspec.Struct, frozen=True):
+    number: int
+    cells: Mapping[str, Any] | None = None
+    problem: str | None = None
+
+
+def _rows(path: Path) -> Iterator[_Row]:
+    """Each record of a CSV or JSON Lines file with its line number; a record that cannot be read is a problem."""
+    raw, name = read_input(path, "the export", limit=MAX_FILE, how="split it")  # a regular file: a pipe cannot hang us
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise StoreError(f"cannot read {path}: {exc}") from None
+        text = decode_text(raw, name)
+    except InvalidText as exc:
+        raise StoreError(str(exc)) from None
     if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
         for number, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
             try:
                 data = json.loads(line)
-            except ValueError as exc:
-                yield number, None, f"not JSON ({exc})"
+            except RecursionError:
+                yield _Row(number, problem="nested too deeply to be a row")
                 continue
-            yield (number, data, None) if isinstance(data, dict) else (number, None, "not a JSON object")
+            except ValueError as exc:
+                yield _Row(number, problem=f"not JSON ({exc})")
+                continue
+            yield _Row(number, data) if isinstance(data, dict) else _Row(number, problem="not a JSON object")
         return
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    start = 2
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_FILE)  # a huge quoted cell is read whole (and refused below), not split into rows
     try:
-        for row in reader:
-            if None in row:
-                yield start, None, "more cells than columns"
+        start = 2
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield _Row(start, problem=f"not CSV ({exc})")
             else:
-                yield start, row, None
+                if None in row:
+                    yield _Row(start, problem="more cells than columns")
+                else:
+                    yield _Row(start, row)
             start = reader.line_num + 1
-    except csv.Error as exc:
-        yield start, None, f"not CSV ({exc})"
+    finally:
+        csv.field_size_limit(limit)
+
+
+class _BadRow(Exception):
+    """This row cannot be imported; the message says why."""
 
 
 def _cell(row: Mapping[str, Any], column: str) -> str | None:
     value = row.get(column)
     if value is None:
         return None
+    if isinstance(value, (dict, list)):
+        raise _BadRow(f"column {one_line(brief(column, 40))} holds a {type(value).__name__}; a cell is text, a number "
+                      "or true/false")
     text = str(value).strip()
+    why = unstorable(text)
+    if why is not None:
+        raise _BadRow(f"column {one_line(brief(column, 40))} {why}")
+    if len(text) > MAX_CELL:
+        raise _BadRow(f"column {one_line(brief(column, 40))} is {len(text):,} characters long; at most {MAX_CELL:,}")
     return text or None
 
 
 def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
     imported = unchanged = 0
     problems: list[str] = []
+    seen: dict[str, int] = {}
     tz = desk.tz
-    for number, row, why in _rows(path):
-        where = f"{path}:{number}"
-        if row is None:
-            problems.append(f"{where}: {why}; row skipped")
-            continue
-        ext = _cell(row, mapping.ext_id)
-        if ext is None:
-            problems.append(f"{where}: no {mapping.ext_id!r} (the external id); row skipped")
-            continue
-        if desk.cases.by_external_id([ext]):
-            unchanged += 1
+    for row in _rows(path):
+        where = f"{path}:{row.number}"
+        if row.cells is None:
+            problems.append(f"{where}: {row.problem}; row skipped")
             continue
         try:
-            received_raw = _cell(row, mapping.received_at)
-            if received_raw is None:
-                raise EventRejected([f"no {mapping.received_at!r} (when it was received)"])
-            received = parse_time(received_raw, tz, what=mapping.received_at)
+            ext = _external_id(row.cells, mapping)
+            if ext in seen:
+                raise _BadRow(f"external id {one_line(brief(ext, 40))} again (first on line {seen[ext]})")
+            seen[ext] = row.number
+            if desk.cases.by_external_id([ext]):
+                unchanged += 1
+                continue
+            received, later = _times(row.cells, mapping, tz)
             facts: dict[str, Any] = {}
             for fact, spec in mapping.facts.items():
-                value = _cell(row, spec.column)
+                value = _cell(row.cells, spec.column)
                 if value is not None:
                     facts[fact] = spec.values.get(value, value) if spec.values else value
-            later: list[tuple[dt.datetime, str | None, dict[str, Any], str | None, str]] = []
-            for ev in mapping.events:
-                at_raw = _cell(row, ev.at)
-                if at_raw is None:
-                    continue
-                note = (_cell(row, ev.note) or "") if ev.note else ""
-                later.append((parse_time(at_raw, tz, what=ev.at), ev.stage, {}, ev.by, note))
-            later.sort(key=lambda item: item[0])
-            by = _cell(row, mapping.by) if mapping.by else None
-            note = (_cell(row, mapping.note) or "") if mapping.note else ""
+            by = _cell(row.cells, mapping.by) if mapping.by else None
+            note = (_cell(row.cells, mapping.note) or "") if mapping.note else ""
             desk.record(external_id=ext, received_at=received, facts=facts, by=by, note=note, later=later)
             imported += 1
         except EventRejected as exc:
             problems.append(f"{where}: {'; '.join(exc.problems)}; row skipped")
-        except (TimeError, StoreError) as exc:
+        except (_BadRow, BadExternalId, StoreError) as exc:
             problems.append(f"{where}: {exc}; row skipped")
     return ImportResult(imported, unchanged, problems)
+
+
+def _external_id(cells: Mapping[str, Any], mapping: Mapping_) -> str:
+    value = cells.get(mapping.ext_id)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise _BadRow(f"no {mapping.ext_id!r} (the external id)")
+    if isinstance(value, str) and len(value) > MAX_CELL:
+        raise _BadRow(f"the external id is {len(value):,} characters long")
+    return check_external_id(value)
+
+
+def _times(cells: Mapping[str, Any], mapping: Mapping_, tz: str
+           ) -> tuple[dt.datetime, list[tuple[dt.datetime, str | None, dict[str, Any], str | None, str]]]:
+    """When the row was received and its later events, in the mapping's order, never going backwards."""
+
+    def read(column: str) -> dt.datetime | None:
+        text = _cell(cells, column)
+        if text is None:
+            return None
+        try:
+            return parse_time(text, tz)
+        except TimeError as exc:
+            raise _BadRow(f"{column}: {exc}") from None
+
+    received = read(mapping.received_at)
+    if received is None:
+        raise _BadRow(f"no {mapping.received_at!r} (when it was received)")
+    later: list[tuple[dt.datetime, str | None, dict[str, Any], str | None, str]] = []
+    last, last_column = received, mapping.received_at
+    for ev in mapping.events:
+        at = read(ev.at)
+        if at is None:
+            continue
+        if at < last:
+            raise _BadRow(f"{ev.at} ({show_time(at, tz)}) is before {last_column} ({show_time(last, tz)}); "
+                          "the mapping lists events in the order they happen and times never go backwards")
+        note = (_cell(cells, ev.note) or "") if ev.note else ""
+        later.append((at, ev.stage, {}, ev.by, note))
+        last, last_column = at, ev.at
+    return received, later

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +26,7 @@ from ..engine.recommend import _no_overdue
 from ..errors import CxcoachError, ExitCode
 from ..playbook.model import Playbook
 from ..problems import did_you_mean
+from ..sanitize import brief, one_line
 from .state import CaseState, _typed, stage_of, workflow
 from .times import show_time
 
@@ -39,9 +41,68 @@ class EventRejected(CxcoachError):
         super().__init__("event rejected, nothing was written: " + "; ".join(self.problems))
 
 
+MAX_EXTERNAL_ID = 200  # the column's width
+
+
+class BadExternalId(CxcoachError):
+    """An external id that cannot name a case: the message says which rule it breaks."""
+
+    exit_code = ExitCode.INVALID
+
+
+def check_external_id(value: object) -> str:
+    """The ticket system's id as stored (surrounding spaces dropped), or BadExternalId.
+
+    People read, type and paste these ids, so an id is one line of plain text:
+    no control, format (zero-width, bidi) or unusual space characters, nothing
+    that NFKC folds to other characters (a full-width `Ｔ-1` beside `T-1` would
+    be two cases that look alike), at most 200 characters, and not starting
+    with `#`, which names a case by number (`#17`).
+    """
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise BadExternalId(f"an external id is text or a whole number, not {type(value).__name__}")
+    text = str(value).strip(" ")
+    shown = one_line(brief(text, 40))
+    if not text:
+        raise BadExternalId("an empty external id; leave --id out to number the case, or give the ticket's id")
+    if len(text) > MAX_EXTERNAL_ID:
+        raise BadExternalId(f"external id {shown} is {len(text)} characters long; at most {MAX_EXTERNAL_ID}")
+    odd = next((c for c in text if unicodedata.category(c)[0] == "C"
+                or (c != " " and unicodedata.category(c)[0] == "Z")), None)
+    if odd is not None:
+        name = unicodedata.name(odd, "a control character")
+        raise BadExternalId(f"external id {shown} holds U+{ord(odd):04X} ({name}); an id is one line of visible "
+                            "characters")
+    if unicodedata.normalize("NFKC", text) != text:
+        raise BadExternalId(f"external id {shown} holds look-alike characters; write it as "
+                            f"{one_line(brief(unicodedata.normalize('NFKC', text), 40))}")
+    if text.startswith("#"):
+        raise BadExternalId(f"external id {shown} starts with '#', which names a case by its number; drop the '#'")
+    return text
+
+
+def unstorable(text: str) -> str | None:
+    """Why `text` cannot be kept alike on both backends (None when it can).
+
+    A lone surrogate (bytes that were not UTF-8, e.g. in argv) cannot be encoded
+    at all, and PostgreSQL's text cannot hold NUL; SQLite would take both, so
+    the desk refuses them everywhere rather than on one backend only.
+    """
+    if "\x00" in text:
+        return "holds a NUL character"
+    bad = next((c for c in text if "\ud800" <= c <= "\udfff"), None)
+    if bad is not None:
+        return f"holds U+{ord(bad):04X}, bytes that were not UTF-8; give the text as UTF-8"
+    return None
+
+
 def typed_facts(playbook: Playbook, facts: Mapping[str, Any], received_at: dt.datetime,
                 problems: list[str]) -> dict[str, Any]:
     """Facts converted by type (JSON-safe: datetimes as ISO text); problems are appended, not raised."""
+    bad = [(k, why) for k, v in facts.items() if isinstance(v, str) and (why := unstorable(v)) is not None]
+    if bad:
+        problems.extend(f"fact {one_line(brief(k, 40))} {why}" for k, why in bad)
+        return {}
     try:
         case = parse_case(playbook, {"received_at": received_at, "facts": dict(facts)}, now=received_at)
     except CaseError as exc:
@@ -143,24 +204,36 @@ def check_open(playbook: Playbook, *, received_at: dt.datetime, at: dt.datetime,
     return typed
 
 
+def check_satisfaction(playbook: Playbook, satisfaction: object, scores: Mapping[str, Any],
+                       problems: list[str]) -> None:
+    """One of the playbook's satisfaction states, and scores (a, b) only for its service-quality dimensions."""
+    states = [s.id for s in playbook.measurement.satisfaction_states]
+    if not isinstance(satisfaction, str) or satisfaction not in states:
+        hint = did_you_mean(satisfaction, states) if isinstance(satisfaction, str) else None
+        problems.append(f"unknown satisfaction {one_line(brief(satisfaction, 40))}" + (f" ({hint})" if hint else "")
+                        + f"; one of: {', '.join(states)}")
+    dims = [d.id for d in playbook.measurement.dimensions]
+    for dim, pair in scores.items():
+        if dim not in dims:
+            hint = did_you_mean(dim, dims)
+            problems.append(f"unknown service-quality dimension {one_line(brief(dim, 40))}"
+                            + (f" ({hint})" if hint else "") + f"; one of: {', '.join(dims)}")
+        numbers = [v for v in pair if isinstance(v, (int, float)) and not isinstance(v, bool)] \
+            if isinstance(pair, (tuple, list)) and len(pair) == 2 else []
+        if len(numbers) != 2:
+            problems.append(f"{one_line(brief(dim, 40))}: a score is [expected, perceived], two numbers")
+            continue
+        a, b = numbers
+        if not (math.isfinite(a) and math.isfinite(b)) or a <= 0 or b < 0:
+            problems.append(f"{dim}: expected (a) must be above 0 and perceived (b) at least 0, got {a:g}:{b:g}")
+
+
 def check_follow_up(playbook: Playbook, state: CaseState, *, at: dt.datetime, by: str | None, satisfaction: str,
                     scores: Mapping[str, tuple[float, float]], tz: str) -> None:
     problems: list[str] = []
     check_time(state, state.received_at, at, tz, problems)
     check_role(playbook, by, problems)
-    states = [s.id for s in playbook.measurement.satisfaction_states]
-    if satisfaction not in states:
-        hint = did_you_mean(satisfaction, states)
-        problems.append(f"unknown satisfaction {satisfaction!r}" + (f" ({hint})" if hint else "")
-                        + f"; one of: {', '.join(states)}")
-    dims = [d.id for d in playbook.measurement.dimensions]
-    for dim, (a, b) in scores.items():
-        if dim not in dims:
-            hint = did_you_mean(dim, dims)
-            problems.append(f"unknown service-quality dimension {dim!r}" + (f" ({hint})" if hint else "")
-                            + f"; one of: {', '.join(dims)}")
-        if not (math.isfinite(a) and math.isfinite(b)) or a <= 0 or b < 0:
-            problems.append(f"{dim}: expected (a) must be above 0 and perceived (b) at least 0, got {a:g}:{b:g}")
+    check_satisfaction(playbook, satisfaction, scores, problems)
     if not state.settled:
         problems.append(f"a follow-up comes after the case is resolved; it is at stage {state.stage!r}")
     if problems:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..playbook import drill_model as dm
 from ..playbook.line_slots import fill, slots_in
+from ..playbook.model import Text
 from .matcher import Span
 from .memory import Memory
 from .state import Situation, holds, quote_for
@@ -31,7 +32,7 @@ class Said:
     text: str
 
 
-def slot_values(memory: Memory, titles: dict[str, dm.Text], locale: str) -> dict[str, str]:
+def slot_values(memory: Memory, titles: dict[str, Text], locale: str) -> dict[str, str]:
     """What the slots can be filled with now (a slot missing here makes its lines ineligible)."""
     values: dict[str, str] = {}
     if memory.trainee:

@@ -58,9 +58,9 @@ def model_line(playbook: Playbook, criterion: dm.Criterion, locale: str) -> str 
     step = playbook.steps.get(criterion.step or "")
     if step is not None:
         for script_id in step.scripts:
-            script = playbook.scripts.get(script_id)
-            if script and script.lines:
-                return script.lines[0].text.get(locale)
+            found = playbook.scripts.get(script_id)
+            if found is not None and found.lines:
+                return found.lines[0].text.get(locale)
     return None
 
 
@@ -105,8 +105,8 @@ def criterion_lines(playbook: Playbook, score: Score, locale: str, single: bool)
             missed.append(line)
     for o in score.order:
         if o.violated and o.first and o.then:
-            title = (o.rule.title or o.rule.feedback)
-            label = title.get(locale) if title else o.rule.id
+            named = o.rule.title or o.rule.feedback
+            label = named.get(locale) if named else o.rule.id
             lost.append(f"  {'−' + format(o.rule.penalty, 'g'):>8}  {_t(locale, 'order')}: {label}: "
                         f"{_cite(o.then, locale, single)} → {_cite(o.first, locale, single)}")
     if score.hint_cost:

@@ -409,7 +409,7 @@ class DrillSession:
     @classmethod
     def replay(cls, playbook: Playbook, record: Mapping[str, object]) -> DrillSession:
         trainee = record.get("trainee")
-        session = cls(playbook, str(record["drill"]), seed=int(record["seed"]),  # type: ignore[call-overload]
+        session = cls(playbook, str(record["drill"]), seed=int(record["seed"]),  # type: ignore[call-overload]  # stored as int
                       locale=str(record["locale"]), mode=str(record.get("mode", "practice")),
                       trainee=str(trainee) if trainee else None)
         events = record.get("events", [])

@@ -28,6 +28,7 @@ datetime is aware and expressed in the calendar's time zone.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -91,7 +92,7 @@ def local_day(cal: Calendar, when: dt.datetime) -> dt.date:
     return when.astimezone(zone(cal.timezone)).date()
 
 
-def _windows_from(cal: Calendar, when: dt.datetime):
+def _windows_from(cal: Calendar, when: dt.datetime) -> Iterator[tuple[dt.datetime, dt.datetime]]:
     """Working windows (UTC) that end after `when`, in order; starts a day early for late shifts."""
     day = local_day(cal, when) - dt.timedelta(days=1)
     for _ in range(MAX_DAYS_AHEAD):

@@ -141,7 +141,7 @@ def calendar_notes(cal: Calendar, spans: Iterable[tuple[dt.datetime, dt.datetime
 
 def _days_in(ranges: set[tuple[dt.date, dt.date]], year: int) -> list[dt.date]:
     """The days of `year` inside any of the (first, last) ranges, in order."""
-    days = set()
+    days: set[dt.date] = set()
     for first, last in ranges:
         lo, hi = max(first, dt.date(year, 1, 1)), min(last, dt.date(year, 12, 31))
         days.update(lo + dt.timedelta(days=n) for n in range((hi - lo).days + 1))

@@ -50,7 +50,7 @@ from ..conditions.explain import describe, explain
 from ..conditions.index import CompiledRule, RuleIndex
 from ..conditions.operators import Facts
 from ..gc_pause import gc_paused
-from ..playbook.model import Calendar, Duration, Playbook, Rule, Step, Text
+from ..playbook.model import Calendar, Duration, EscalationLevel, Playbook, Rule, Step, Text
 from .calendar import is_business_unit, zone
 from .calendar_days import calendar_notes
 from .case import Case, parse_case
@@ -355,7 +355,7 @@ def recommend(
 
     statuses: list[DeadlineStatus] = []
     policy = playbook.escalation
-    reached: list[tuple[str, object]] = []
+    reached: list[tuple[str, EscalationLevel]] = []
     business_spans: list[tuple[dt.datetime, dt.datetime]] = []  # deadlines the calendar decides
 
     def status(target: str, duration: Duration, source: str, t: Timing) -> None:
@@ -385,7 +385,7 @@ def recommend(
         if step.due is not None:
             status(step.id, step.due, "step", clocks.of(step.id, step.due))
 
-    top = winner(policy, reached)  # type: ignore[arg-type]
+    top = winner(policy, reached)
     escalation = None
     if top is not None:
         target, level = top
@@ -440,7 +440,7 @@ class _Local:
         return when.replace(microsecond=0) if when.microsecond else when
 
     def facts(self, pairs: Iterable[tuple[str, object]]) -> dict[str, FactValue]:
-        return {k: self(v) if isinstance(v, dt.datetime) else v for k, v in pairs}  # type: ignore[misc]
+        return {k: self(v) if isinstance(v, dt.datetime) else v for k, v in pairs}  # type: ignore[misc]  # case facts
 
 
 def _roles(labels: RoleLabels, recommendations: tuple[Recommendation, ...], escalate_to: tuple[str, ...],

@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import msgspec
-
+from ..jsonsafe import to_json_bytes, to_json_text
 from ..sanitize import strip_controls
 from .result import DEFAULT_FIELDS, Reason, Result
 
@@ -97,37 +96,7 @@ def _reasons(result: Result, rule_ids: tuple[str, ...]) -> list[Reason]:
 
 def render_json(result: Result, *, fields: tuple[str, ...] = DEFAULT_FIELDS) -> str:
     """The result as indented JSON text: the contract (docs/integration.md), for people to read."""
-    return msgspec.json.format(to_json_bytes(result.select(fields)), indent=2).decode()
-
-
-_ENCODER = msgspec.json.Encoder()
-# The UTF-8 of what sanitize.UNSAFE strips and JSON leaves raw (DEL, C1 controls, bidi marks and overrides),
-# plus U+2028/U+2029, which many line readers (and JavaScript before 2019) take as line breaks.
-_JSON_UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
-# Each of those starts with one of these bytes; a document without them (most are) needs no scan.
-_LEAD_BYTES = (b"\x7f", b"\xc2", b"\xd8", b"\xe2")
-
-
-def _escape(match: re.Match[bytes]) -> bytes:
-    return b"\\u%04x" % ord(match.group().decode())
-
-
-def to_json_bytes(value: object) -> bytes:
-    """Compact JSON, always valid UTF-8, with control, C1 and bidi characters escaped.
-
-    A lone surrogate (legal in a JSON string, not in UTF-8) makes the fast
-    encoder refuse; that rare value is written with every non-ASCII
-    character escaped instead, so it round-trips and the output stays UTF-8.
-    """
-    try:
-        data = _ENCODER.encode(value)
-    except UnicodeEncodeError:
-        import json
-
-        return json.dumps(msgspec.to_builtins(value), ensure_ascii=True, separators=(",", ":")).encode()
-    if any(lead in data for lead in _LEAD_BYTES):
-        return _JSON_UNSAFE.sub(_escape, data)
-    return data
+    return to_json_text(result.select(fields))
 
 
 def encode_line(value: object) -> bytes:

@@ -27,17 +27,15 @@ validation (drill_build) and the runtime matcher (drill/matcher) share it.
 from __future__ import annotations
 
 import re
+import re._constants as _c  # type: ignore[import-not-found]  # the regex compiler's parser (3.11+): no stubs
+import re._parser as _parser  # type: ignore[import-not-found]  # the regex compiler's parser (3.11+): no stubs
+from typing import Any
 
 import msgspec
 
 from ..errors import CxcoachError
 
-try:  # Python 3.11+
-    import re._constants as _c  # type: ignore[import-not-found]
-    import re._parser as _parser  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - older interpreters
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _parser  # type: ignore[no-redef]
+SubPattern = Any  # re._parser.SubPattern: (opcode, argument) pairs, untyped like the module
 
 MAX_REPEAT = 30
 MAX_COST = 50_000
@@ -107,8 +105,8 @@ def _cap_repeats(pattern: str) -> str:
     return "".join(out)
 
 
-def _has_branch(items: object) -> bool:
-    for op, av in items:  # type: ignore[attr-defined]
+def _has_branch(items: SubPattern) -> bool:
+    for op, av in items:
         if op is _c.BRANCH:
             return True
         if op is _c.SUBPATTERN and _has_branch(av[-1]):
@@ -118,9 +116,9 @@ def _has_branch(items: object) -> bool:
     return False
 
 
-def _cost(items: object, in_repeat: bool) -> int:
+def _cost(items: SubPattern, in_repeat: bool) -> int:
     total = 1
-    for op, av in items:  # type: ignore[attr-defined]
+    for op, av in items:
         if op in _REPEATS:
             low, high, body = av
             if in_repeat:
@@ -148,10 +146,10 @@ def _cost(items: object, in_repeat: bool) -> int:
     return total
 
 
-def _first_char(items: object) -> str | None:
+def _first_char(items: SubPattern) -> str | None:
     """The character a branch must start with (ASCII in lower case, or one without case such as 我),
     or None when it can start otherwise."""
-    for op, av in items:  # type: ignore[attr-defined]
+    for op, av in items:
         if op is _c.SUBPATTERN:
             return _first_char(av[-1])
         if op is _c.LITERAL:

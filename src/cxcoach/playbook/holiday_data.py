@@ -88,7 +88,7 @@ def resolve(country: str, subdivision: str | None, locales: tuple[str, ...],
     if problems:
         return None, problems
     year = (today or dt.date.today()).year
-    source = m.HolidaySource(country, subdivision, holidays.__version__, locales)
+    source = m.HolidaySource(country, subdivision, holidays.version.__version__, locales)
     years = range(year - BUILD_YEARS_BEFORE, year + BUILD_YEARS_AFTER + 1)
     return m.HolidaySource(country, subdivision, source.version, locales,
                            {y: source_year(source, y) for y in years}), []

@@ -14,7 +14,7 @@ import codecs
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
@@ -31,7 +31,7 @@ from ..sanitize import brief
 try:  # libyaml is several times faster and gives the same events and marks
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - pure-Python PyYAML
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]  # same interface, another class
 
 JsonPath = tuple[str | int, ...]
 
@@ -221,6 +221,8 @@ _CONSTRUCTED = {
     "tag:yaml.org,2002:null",
 }
 _RESOLVER = yaml.resolver.Resolver()
+# types-PyYAML leaves Resolver.resolve unannotated: calls go through this typed handle.
+_resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = _RESOLVER.resolve
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _QUOTED = ("'", '"', "|", ">")
 _SLOW = object()
@@ -260,7 +262,7 @@ def _resolved(text: str) -> Any:
     if text and text[0] not in _IMPLICIT_STARTS and None not in _IMPLICIT_STARTS:
         tag = "tag:yaml.org,2002:str"  # what resolve() returns when no implicit type starts so
     else:
-        tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+        tag = _resolve(yaml.ScalarNode, text, (True, False))
     if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
         return text  # dates stay text: the model parses them where it expects them
     if tag == "tag:yaml.org,2002:bool" and text.lower() not in ("true", "false"):
@@ -500,10 +502,11 @@ class _Composer:
         if self.aliases > self.limits.max_aliases:
             self._error(event.start_mark, "E012", f"more than {self.limits.max_aliases:,} aliases",
                         "write the data out instead of repeating anchors", stop=True)
-        if event.anchor not in self.anchors:
-            self._error(event.start_mark, "E001", f"unknown alias *{event.anchor}", "define the anchor &name first",
+        anchor = event.anchor or ""  # the parser always names the anchor of an alias
+        if anchor not in self.anchors:
+            self._error(event.start_mark, "E001", f"unknown alias *{anchor}", "define the anchor &name first",
                         stop=True)
-        value, count = self.anchors[event.anchor]
+        value, count = self.anchors[anchor]
         return value, count
 
     def _key(self, event: yaml.Event) -> str:
@@ -512,7 +515,7 @@ class _Composer:
             self._check_tag(event, None)
             return event.value
         if isinstance(event, yaml.AliasEvent):
-            value = self.anchors.get(event.anchor, (None, 0))[0]
+            value = self.anchors.get(event.anchor or "", (None, 0))[0]
             if isinstance(value, str):
                 return value
         self._error(event.start_mark, "E015", "mapping keys must be plain strings", "write the key as a plain word",
@@ -530,14 +533,15 @@ class _Composer:
         if (event.style in _QUOTED or event.tag == "!") and event.tag in (None, "!", "tag:yaml.org,2002:str"):
             return event.value
         tag = (event.tag if event.tag not in (None, "!")
-               else _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit))
+               else _resolve(yaml.ScalarNode, event.value, event.implicit))
         if tag not in _CONSTRUCTED:
             # Dates stay text (the model parses them where it expects them), and so do
             # PyYAML's implicit '=' (value) and '<<' (merge) tags, which have no constructor.
             return event.value
         if tag == "tag:yaml.org,2002:bool" and event.value.lower() not in ("true", "false"):
             return event.value  # YAML 1.2: yes/no/on/off are words (no "Norway problem")
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        # libyaml's marks are another class with the same fields; the node only carries them
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]  # see above
         try:
             value = _construct(tag, node)
         except (yaml.YAMLError, ValueError) as exc:

@@ -24,7 +24,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from ..engine.calendar import working_day_minutes, zone
 from ..playbook.model import FactType, Playbook
@@ -50,7 +50,7 @@ from .model import (
 )
 from .period import Month, ReportError
 
-TARGETS = ("respond", "resolve")
+TARGETS: tuple[Literal["respond"], Literal["resolve"]] = ("respond", "resolve")
 CASE_TEXT_MAX = 500  # characters of one text typed into a case (a root cause, a handler, an id) that a report shows
 
 
@@ -272,7 +272,8 @@ def _durations(names: _Names, by: str | None, now: Scope, before: Scope) -> list
     """All cases, then one row per value of `by` that has cases in either month."""
     out: list[DurationStat] = []
     for measure in TARGETS:
-        done = [f.facts.get(by) for s in (now, before) for f in (s.responded if measure == "respond" else s.resolved)]
+        done = ([f.facts.get(by) for s in (now, before) for f in (s.responded if measure == "respond" else s.resolved)]
+                if by is not None else [])
         groups: list[tuple[str | None, Any]] = [(None, None)]
         groups += [(by, v) for v in (names.ordered(by, done) if by is not None else [])]
         for fact, value in groups:

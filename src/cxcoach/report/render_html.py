@@ -57,7 +57,10 @@ def esc(text: object) -> str:
 def _table(table: Table, loc: str) -> str:
     if not table.rows:
         return f'<p class="none">{esc(heading(loc, "none"))}</p>'
-    cls = lambda i: ' class="n"' if i in table.numeric else ""  # noqa: E731
+
+    def cls(i: int) -> str:
+        return ' class="n"' if i in table.numeric else ""
+
     head = "".join(f"<th{cls(i)}>{esc(c)}</th>" for i, c in enumerate(table.header))
     body = "\n".join("<tr>" + "".join(f"<td{cls(i)}>{esc(c)}</td>" for i, c in enumerate(row)) + "</tr>"
                      for row in table.rows)

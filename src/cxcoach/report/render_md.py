@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from ..sanitize import strip_controls
+from ..sanitize import markdown_text as cell
 from .model import MonthlyReport
 from .tables import heading, tables, when
-
-
-def cell(text: str) -> str:
-    """Text from cases and playbooks made inert in a Markdown table cell (no markup, links or HTML)."""
-    out = " ".join(strip_controls(text).split())
-    for ch in "\\`*_[]<>|~":
-        out = out.replace(ch, "\\" + ch)
-    return out
 
 
 def render_markdown(report: MonthlyReport) -> str:

@@ -130,7 +130,10 @@ class Table:
 def tables(report: MonthlyReport) -> list[Table]:
     """Every table of the report, in reading order."""
     loc, tz = report.locale, report.timezone
-    h = lambda key: heading(loc, key)  # noqa: E731
+
+    def h(key: str) -> str:
+        return heading(loc, key)
+
     out = [Table("summary", h("summary"), [h("figure"), h("value"), h("previous"), h("change")],
                  [[f.label, figure_value(f.unit, f.value), figure_value(f.unit, f.previous), figure_change(f)]
                   for f in report.summary], frozenset({1, 2, 3}))]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import msgspec
@@ -86,14 +87,16 @@ _EVENT_COLUMNS = (t.case_events.c.seq, t.case_events.c.at, t.case_events.c.kind,
 
 # statements built once (the append path runs them for every event)
 _CASE_BY_ID = sa.select(*_CASE_COLUMNS).where(t.cases.c.id == sa.bindparam("id"))
+_CASE_BY_EXTERNAL_ID = sa.select(*_CASE_COLUMNS).where(t.cases.c.external_id == sa.bindparam("ref"))
 _HEAD_BY_ID = sa.select(*_CASE_COLUMNS, t.cases.c.snapshot).where(t.cases.c.id == sa.bindparam("id"))
 _HEAD_BY_EXTERNAL_ID = sa.select(*_CASE_COLUMNS, t.cases.c.snapshot).where(t.cases.c.external_id == sa.bindparam("ref"))
 _EVENTS_OF = (sa.select(*_EVENT_COLUMNS).where(t.case_events.c.case_id == sa.bindparam("id"))
               .order_by(t.case_events.c.seq))
 _MOVE_STATE = (t.cases.update()
-               .where(t.cases.c.id == sa.bindparam("cid"), t.cases.c.version == sa.bindparam("expected"))
+               .where(t.cases.c.id == sa.bindparam("cid"), t.cases.c.version == sa.bindparam("expected"),
+                      t.cases.c.uid == sa.bindparam("cuid"))
                .values(version=sa.bindparam("version"), snapshot=sa.bindparam("snapshot"),
-                       **{name: sa.bindparam(name) for name in STATE_COLUMNS}))
+                       figures=sa.bindparam("figures"), **{name: sa.bindparam(name) for name in STATE_COLUMNS}))
 _ADD_EVENT = t.case_events.insert()
 # PostgreSQL: the state move and the event in one statement (a data-modifying CTE), so an append is one
 # round trip; the event is inserted (and its seq returned) only if the state row moved; one transaction
@@ -105,16 +108,70 @@ _MOVE_AND_ADD = t.case_events.insert().from_select(
 ).returning(t.case_events.c.seq)
 
 
+class AmbiguousRef(StoreError):
+    """A bare number that is one case's external id and another case's number."""
+
+
+def _lookup(conn: sa.Connection, ref: str | int, by_external: Any, by_id: Any) -> Any:
+    """The row `ref` names (see `CaseStore.find`), or None; AmbiguousRef when a bare number names two cases."""
+    text = str(ref).strip()
+    if text.startswith("#"):
+        number = text[1:]
+        return (conn.execute(by_id, {"id": int(number)}).first()
+                if number.isascii() and number.isdigit() and len(number) < 10 else None)
+    row = conn.execute(by_external, {"ref": text}).first()
+    numeric = text.isascii() and text.isdigit() and len(text) < 10
+    if not numeric:
+        return row
+    other = conn.execute(by_id, {"id": int(text)}).first()
+    if row is not None and other is not None and other[0] != row[0]:
+        raise AmbiguousRef(f"{text!r} names two cases: the external id of case #{row[0]} and the number of case "
+                           f"#{other[0]}; write #{row[0]} or #{other[0]}")
+    return row if row is not None else other
+
+
+class DamagedRow(StoreError):
+    """A stored row whose values cannot be read (edited by hand, or written by something else)."""
+
+
+# What decoding a damaged row raises (a column's own reader, or the checks below); JSONDecodeError is a ValueError.
+_DAMAGE = (ValueError, TypeError, KeyError, OverflowError)
+
+
+@contextmanager
+def _readable(what: str, where: object) -> Iterator[None]:
+    """Turn a row that cannot be decoded into DamagedRow naming it, instead of an internal error."""
+    try:
+        yield
+    except _DAMAGE as exc:
+        raise DamagedRow(f"{what} in {where} cannot be read ({str(exc)[:200]}); the row is damaged: restore the "
+                         "case from an archive or a backup") from None
+
+
+def _mapping(value: Any, what: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TypeError(f"{what} holds {type(value).__name__}, not a mapping")
+    return dict(value)
+
+
 def _case(row: Sequence[Any]) -> CaseRow:
     values = dict(zip(CaseRow.__struct_fields__, row, strict=True))
+    for name in ("received_at", "updated_at"):
+        if not isinstance(values[name], dt.datetime):
+            raise TypeError(f"{name} is not a time")
     values["is_open"] = bool(values["is_open"])
-    values["facts"] = dict(values["facts"] or {})
+    values["facts"] = _mapping(values["facts"], "facts")
     return CaseRow(**values)
 
 
 def _event(row: Sequence[Any]) -> EventRow:
-    return EventRow(int(row[0]), row[1], str(row[2]), row[3], row[4] or "", row[5], dict(row[6] or {}),
-                    None if row[7] is None else dict(row[7]), row[8])
+    if row[2] not in ("open", "update", "follow_up") or not isinstance(row[1], dt.datetime):
+        raise ValueError(f"event {row[0]} has kind {str(row[2])[:20]!r} or a time that is not one")
+    data = None if row[7] is None else _mapping(row[7], f"event {row[0]}'s data")
+    return EventRow(int(row[0]), row[1], str(row[2]), row[3], row[4] or "", row[5],
+                    _mapping(row[6], f"event {row[0]}'s facts"), data, row[8])
 
 
 def _event_values(case_id: int, event: EventRow, recorded_at: dt.datetime) -> dict[str, Any]:
@@ -128,26 +185,28 @@ class CaseStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.bad_rows: list[str] = []  # damaged rows the last `query` left out, each named
 
     # -- reading --
     def get(self, case_id: int) -> CaseRow | None:
-        with self.db.read() as conn:
+        with self.db.read() as conn, _readable(f"case #{case_id}", self.db.where):
             row = conn.execute(sa.select(*_CASE_COLUMNS).where(t.cases.c.id == case_id)).first()
-        return None if row is None else _case(row)
+            return None if row is None else _case(row)
 
     def find(self, ref: str | int) -> CaseRow | None:
-        """A case by external id, else by number (so `T-1042` and `17` both work wherever an ID is taken)."""
-        text = str(ref).strip()
-        with self.db.read() as conn:
-            row = conn.execute(sa.select(*_CASE_COLUMNS).where(t.cases.c.external_id == text)).first()
-            if row is None and text.isdigit() and len(text) < 10:
-                row = conn.execute(sa.select(*_CASE_COLUMNS).where(t.cases.c.id == int(text))).first()
-        return None if row is None else _case(row)
+        """A case by external id, else by number (so `T-1042` and `17` both work wherever an ID is taken).
+
+        `#17` is always case number 17. A bare `17` that is one case's external id and another case's
+        number is ambiguous: AmbiguousRef says which two, rather than silently picking one.
+        """
+        with self.db.read() as conn, _readable(f"case {str(ref)[:40]!r}", self.db.where):
+            row = _lookup(conn, ref, _CASE_BY_EXTERNAL_ID, _CASE_BY_ID)
+            return None if row is None else _case(row)
 
     def by_uid(self, uids: Iterable[str]) -> dict[str, CaseRow]:
         wanted = list(uids)
         out: dict[str, CaseRow] = {}
-        with self.db.read() as conn:
+        with self.db.read() as conn, _readable("a case", self.db.where):
             for i in range(0, len(wanted), 500):
                 for row in conn.execute(sa.select(*_CASE_COLUMNS).where(t.cases.c.uid.in_(wanted[i:i + 500]))):
                     case = _case(row)
@@ -157,7 +216,7 @@ class CaseStore:
     def by_external_id(self, ids: Iterable[str]) -> dict[str, CaseRow]:
         wanted = list(ids)
         out: dict[str, CaseRow] = {}
-        with self.db.read() as conn:
+        with self.db.read() as conn, _readable("a case", self.db.where):
             for i in range(0, len(wanted), 500):
                 query = sa.select(*_CASE_COLUMNS).where(t.cases.c.external_id.in_(wanted[i:i + 500]))
                 for row in conn.execute(query):
@@ -170,30 +229,27 @@ class CaseStore:
 
         An int is the case's number exactly; a str is looked up like `find` (external id, else number).
         """
-        with self.db.single() as conn:
+        with self.db.single() as conn, _readable(f"case {str(case)[:40]!r}", self.db.where):
             if isinstance(case, int):
                 row = conn.execute(_HEAD_BY_ID, {"id": case}).first()
             else:
-                text = case.strip()
-                row = conn.execute(_HEAD_BY_EXTERNAL_ID, {"ref": text}).first()
-                if row is None and text.isdigit() and len(text) < 10:
-                    row = conn.execute(_HEAD_BY_ID, {"id": int(text)}).first()
-        return None if row is None else (_case(row[:-1]), row[-1])
+                row = _lookup(conn, case, _HEAD_BY_EXTERNAL_ID, _HEAD_BY_ID)
+            return None if row is None else (_case(row[:-1]), row[-1])
 
     def load(self, case_id: int) -> tuple[CaseRow, list[EventRow]]:
         """The state row and the whole log, read in one snapshot."""
-        with self.db.read() as conn:
+        with self.db.read() as conn, _readable(f"case #{case_id}", self.db.where):
             row = conn.execute(_CASE_BY_ID, {"id": case_id}).first()
             if row is None:
                 raise StoreError(f"no case {case_id} in {self.db.where}")
             events = conn.execute(_EVENTS_OF, {"id": case_id}).all()
-        return _case(row), [_event(e) for e in events]
+            return _case(row), [_event(e) for e in events]
 
     def events(self, case_ids: Iterable[int]) -> dict[int, list[EventRow]]:
         """The logs of many cases at once (for reports and archives), in event order."""
         ids = list(case_ids)
         out: dict[int, list[EventRow]] = {i: [] for i in ids}
-        with self.db.read() as conn:
+        with self.db.read() as conn, _readable("an event", self.db.where):
             for i in range(0, len(ids), 500):
                 query = (sa.select(t.case_events.c.case_id, *_EVENT_COLUMNS)
                          .where(t.case_events.c.case_id.in_(ids[i:i + 500]))
@@ -208,9 +264,12 @@ class CaseStore:
             query = (sa.select(t.case_events.c.case_id, *_EVENT_COLUMNS)
                      .where(t.case_events.c.at >= start, t.case_events.c.at < end)
                      .order_by(t.case_events.c.at, t.case_events.c.case_id, t.case_events.c.seq))
-            rows = conn.execute(query).all()
+            with _readable("an event", self.db.where):
+                rows = conn.execute(query).all()
         for row in rows:
-            yield int(row[0]), _event(row[1:])
+            with _readable(f"an event of case #{row[0]}", self.db.where):
+                event = _event(row[1:])
+            yield int(row[0]), event
 
     def active_between(self, start: dt.datetime, end: dt.datetime) -> list[CaseRow]:
         """Cases that lived in [start, end): received before `end` and not closed before `start`,
@@ -221,8 +280,7 @@ class CaseStore:
                  .where(sa.or_(sa.and_(c.received_at < end, sa.or_(c.closed_at.is_(None), c.closed_at >= start)),
                                c.id.in_(touched)))
                  .order_by(c.id))
-        with self.db.read() as conn:
-            return [_case(r) for r in conn.execute(query)]
+        return self._read_cases(query)
 
     def _where(self, *, open: bool | None = None, overdue_at: dt.datetime | None = None,
                due_before: dt.datetime | None = None, received_from: dt.datetime | None = None,
@@ -257,8 +315,36 @@ class CaseStore:
         query = sa.select(*_CASE_COLUMNS).where(*self._where(**filters)).order_by(*orders[order]).offset(offset)
         if limit is not None:
             query = query.limit(limit)
+        return self._read_cases(query)
+
+    def _read_cases(self, query: sa.Select[Any]) -> list[CaseRow]:
+        """The state rows `query` selects; damaged ones are named in `bad_rows` and left out."""
+        self.bad_rows = []
         with self.db.read() as conn:
-            return [_case(r) for r in conn.execute(query)]
+            try:
+                return [_case(r) for r in conn.execute(query)]
+            except _DAMAGE:
+                pass  # a damaged row: read them again one at a time, below
+        return self._tolerant(query)
+
+    def _tolerant(self, query: sa.Select[Any]) -> list[CaseRow]:
+        """The rows of `query` decoded one at a time: a damaged row is named in `bad_rows` and left out.
+
+        The columns are fetched undecoded (NullType) and each is decoded by its own type's reader, so one
+        row that cannot be read costs only itself; this slower path runs only once a fast read has failed.
+        """
+        raw = query.with_only_columns(*(sa.type_coerce(c, sa.types.NullType()).label(c.name) for c in _CASE_COLUMNS))
+        out: list[CaseRow] = []
+        with self.db.read() as conn:
+            readers = [c.type._cached_result_processor(conn.dialect, None) for c in _CASE_COLUMNS]
+            for row in conn.execute(raw):
+                try:
+                    out.append(_case([v if v is None or read is None else read(v)
+                                      for read, v in zip(readers, row, strict=True)]))
+                except _DAMAGE as exc:
+                    self.bad_rows.append(f"case #{row[0]} left out: {str(exc)[:200]}")
+        return out
+
 
     def count(self, **filters: Any) -> int:
         with self.db.read() as conn:
@@ -283,8 +369,9 @@ class CaseStore:
     # -- writing --
     def create(self, *, uid: str, external_id: str | None, playbook: str, received_at: dt.datetime,
                events: Sequence[EventRow], state: Mapping[str, Any], recorded_at: dt.datetime,
-               snapshot: bytes | None = None) -> int:
-        """A new case with its first event(s), state and snapshot; StoreError if the external id or uid is taken."""
+               snapshot: bytes | None = None, figures: bytes | None = None) -> int:
+        """A new case with its first event(s), state, snapshot and lasting figures (None: none kept);
+        StoreError if the external id or uid is taken."""
         with self.db.write() as conn:
             taken = conn.execute(sa.select(t.cases.c.id, t.cases.c.external_id).where(
                 sa.or_(t.cases.c.uid == uid, t.cases.c.external_id == external_id)
@@ -292,20 +379,27 @@ class CaseStore:
             if taken is not None:
                 named = f" (external id {external_id!r})" if external_id and taken[1] == external_id else ""
                 raise StoreError(f"case {taken[1] or taken[0]} already exists{named}")
-            case_id = int(conn.execute(t.cases.insert().values(
-                uid=uid, external_id=external_id, playbook=playbook, received_at=received_at,
-                version=len(events), snapshot=snapshot, **_state(state))).inserted_primary_key[0])  # type: ignore[index]
+            try:
+                case_id = int(conn.execute(t.cases.insert().values(
+                    uid=uid, external_id=external_id, playbook=playbook, received_at=received_at,
+                    version=len(events), snapshot=snapshot, figures=figures, **_state(state)
+                )).inserted_primary_key[0])  # type: ignore[index]  # one row: its key
+            except sa.exc.IntegrityError:  # PostgreSQL: another writer inserted the same id since the check above
+                raise StoreError(f"case {external_id or uid} already exists (another process recorded it at the "
+                                 "same moment)") from None
             conn.execute(t.case_events.insert(), [_event_values(case_id, e, recorded_at) for e in events])
         return case_id
 
     def append(self, case_id: int, expected_version: int, event: EventRow, state: Mapping[str, Any],
-               recorded_at: dt.datetime, snapshot: bytes | None = None) -> None:
-        """Add event `expected_version + 1`, the new state and snapshot (None: none kept), or ConflictError
-        if another writer came first."""
+               recorded_at: dt.datetime, uid: str, snapshot: bytes | None = None,
+               figures: bytes | None = None) -> None:
+        """Add event `expected_version + 1`, the new state, snapshot and lasting figures (None: none kept), or
+        ConflictError if another writer came first (or the case is gone: `uid` tells a case from a later one
+        given the same number)."""
         if event.seq != expected_version + 1:
             raise ValueError("an appended event is numbered version + 1")
-        move = {"cid": case_id, "expected": expected_version, "version": expected_version + 1, "snapshot": snapshot,
-                **_state(state)}
+        move = {"cid": case_id, "cuid": uid, "expected": expected_version, "version": expected_version + 1,
+                "snapshot": snapshot, "figures": figures, **_state(state)}
         values = _event_values(case_id, event, recorded_at)
         if self.db.is_sqlite:
             with self.db.write() as conn:

@@ -99,7 +99,10 @@ class Database:
             raise StoreError(f"{where}: only SQLite files and postgresql:// URLs are supported; "
                              f"give a file path or postgresql://user@host/db to --db or {ENV_DB}")
         if url.startswith("sqlite"):
-            return cls._open_sqlite(Path(url.split(":///", 1)[-1]), timeout_ms)
+            path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
+            if not path.strip():
+                raise StoreError(f"{where} names no database file; write sqlite:///path/to/file.db or just the path")
+            return cls._open_sqlite(Path(path), timeout_ms)
         try:
             parsed = sa.engine.make_url(_postgres_url(url))
             given = parsed.query.get("options")  # a tuple when the URL repeats it
@@ -112,7 +115,7 @@ class Database:
                 conn.exec_driver_sql("SELECT 1")
         except ImportError:
             raise StoreError("PostgreSQL needs the psycopg driver: pip install 'psycopg[binary]'") from None
-        except sa.exc.ArgumentError as exc:
+        except (sa.exc.ArgumentError, ValueError) as exc:  # make_url: a bad port, host or query is a ValueError
             raise StoreError(f"{where} is not a database URL: {exc}") from None
         except sa.exc.DBAPIError as exc:
             raise explain(exc, where) from None

@@ -195,10 +195,12 @@ def _session(row: Sequence[Any]) -> SessionRow:
 def _insert(conn: sa.Connection, table: sa.Table) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT (both SQLite and PostgreSQL have it)."""
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
 def csv_cell(value: object) -> str:
@@ -328,7 +330,7 @@ class Store:
             result = conn.execute(t.sessions.insert().values(
                 trainee_id=trainee.id, playbook=playbook, drill=drill, drill_title=drill_title, seed=int(seed),
                 mode=mode, lang=lang, started_at=_iso(self.clock())))
-            return int(result.inserted_primary_key[0])
+            return int(result.inserted_primary_key[0])  # type: ignore[index]  # one row inserted: its key is there
 
     def add_turn(self, session_id: int, kind: str, text: str = "", *, customer: str = "", node: str = "",
                  detail: Mapping[str, Any] | None = None) -> int:

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 from .engine import Database
 from .errors import StoreError
 
-REVISIONS = ("0001", "0002", "0003")  # in order; keep in step with migrations/versions
+REVISIONS = ("0001", "0002", "0003", "0004")  # in order; keep in step with migrations/versions
 HEAD = REVISIONS[-1]
 SCHEMA_VERSION = len(REVISIONS)
 _LOCK_KEY = 0x63786364  # "cxcd": the advisory lock that serialises migrations on PostgreSQL

@@ -11,7 +11,9 @@ transaction. The state row carries what queues and reports filter on (open,
 stage, the next due instant, whether the clock is paused) so `case list
 --overdue` is one indexed query instead of replaying every log; `version`
 counts the events and is the optimistic-concurrency check; `snapshot` holds
-the log folded up to `version`, so an append folds only its own event.
+the log folded up to `version`, so an append folds only its own event;
+`figures` holds a closed case's report figures, so a monthly report reads
+them instead of replaying its log.
 """
 
 from __future__ import annotations
@@ -42,9 +44,8 @@ class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        if isinstance(value, str):
-            value = dt.datetime.fromisoformat(value)
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+        instant: dt.datetime = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+        return instant.replace(tzinfo=dt.UTC) if instant.tzinfo is None else instant.astimezone(dt.UTC)
 
 
 class JSON(sa.types.TypeDecorator[Any]):
@@ -132,6 +133,7 @@ cases = sa.Table(
     sa.Column("closed_at", UTCDateTime),
     sa.Column("satisfaction", sa.String(64)),
     sa.Column("snapshot", sa.LargeBinary),  # the folded state (desk/snapshot.py): a cache, rebuilt from the log
+    sa.Column("figures", sa.LargeBinary),  # a closed case's lasting report figures (report/cases.py): a cache too
     sa.Index("cases_open_due", "is_open", "next_due"),
     sa.Index("cases_received", "received_at"),
     sa.Index("cases_closed", "closed_at"),

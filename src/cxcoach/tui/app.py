@@ -14,7 +14,7 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -39,25 +39,25 @@ def local_now() -> dt.datetime:
     return dt.datetime.now().astimezone()
 
 
-def _practice() -> Screen:
+def _practice() -> Screen[None]:
     from .screens.practice import PracticeScreen
 
     return PracticeScreen()
 
 
-def _console() -> Screen:
+def _console() -> Screen[None]:
     from .screens.console import ConsoleScreen
 
     return ConsoleScreen()
 
 
-def _history() -> Screen:
+def _history() -> Screen[None]:
     from .screens.history import HistoryScreen
 
     return HistoryScreen()
 
 
-def _playbooks() -> Screen:
+def _playbooks() -> Screen[None]:
     from .screens.playbooks import PlaybooksScreen
 
     return PlaybooksScreen()
@@ -84,7 +84,7 @@ class CxcoachApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "cxcoach"
     # Sections other than home are imported when first opened: faster first frame.
-    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "home": HomeScreen,
         "practice": _practice,
         "console": _console,

@@ -23,6 +23,18 @@ class PlaybookWords:
         self.tz = playbook.calendar.timezone
         workflow = playbook.workflow
         self.stage_fact = workflow.fact if workflow is not None else "stage"
+        # Chinese is punctuated full-width: 投诉渠道：客户来电；严重程度：重大投诉（超期一倍）
+        zh = lang == "zh"
+        self.colon, self.separator = ("：", "；") if zh else (": ", ", ")
+        self.parens = ("（", "）") if zh else (" (", ")")
+
+    def labelled(self, label: str, value: str) -> str:
+        """`label: value` as the UI language punctuates it."""
+        return f"{label}{self.colon}{value}"
+
+    def aside(self, text: str) -> str:
+        """A parenthetical remark after a word, as the UI language punctuates it ("" when there is none)."""
+        return f"{self.parens[0]}{text}{self.parens[1]}" if text else ""
 
     def fact(self, fact_id: str) -> str:
         fact = self.playbook.facts.get(fact_id)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from ...playbook import drill_model as dm
+from ...playbook.model import Pos
 from ...problems import Problem
 from .base import LintContext, finding, leaves
 from .matching import MatcherLogic
@@ -59,7 +60,7 @@ def _positive(resp: dm.Response) -> bool:
     return not (resp.points < 0 or (resp.effect is not None and resp.effect.hostility > 0))
 
 
-def _slip_finding(where, owner: str, phrase: str, sample: str) -> Problem:
+def _slip_finding(where: Pos, owner: str, phrase: str, sample: str) -> Problem:
     return finding(where, "L302", f"{owner}: phrase {phrase!r} also matches the negated reply {sample!r}",
                    "remove `guard: false` for this phrase, or move it to a matcher that tolerates negation")
 

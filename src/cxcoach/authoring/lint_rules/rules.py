@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from ...playbook import model as m
 from ...problems import Problem
-from ..factspace import TooComplex
+from ..factspace import DNF, TooComplex
 from .base import LintContext, finding
 
 CODES = {
@@ -68,7 +68,7 @@ def _covers(a: m.Action, b: m.Action, calendar: m.Calendar) -> bool:
 def check(ctx: LintContext) -> Iterator[Problem]:
     pb = ctx.playbook
     fs = ctx.factspace
-    fires: dict[str, list] = {}
+    fires: dict[str, DNF] = {}
     never: set[str] = set()
     for rule in pb.rules:
         try:
@@ -81,7 +81,7 @@ def check(ctx: LintContext) -> Iterator[Problem]:
                           "makes its `when` true", "look for contradictory tests (e.g. eq a and eq b on one fact, "
                           "a number outside the fact's min/max, `not exists` with a test on the same fact)")
 
-    not_firing: dict[str, list | None] = {}
+    not_firing: dict[str, DNF | None] = {}
 
     def always_with(b: m.Rule, a: m.Rule) -> bool:
         """Whenever b fires, a fires (no case fires b but leaves a not true)."""

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...playbook.model import Line, Pos, Text
+from ...playbook.yamlsource import JsonPath
 from ...problems import Problem
 from .base import LintContext, finding
 
@@ -30,7 +31,7 @@ TEXT_KEYS = frozenset({"title", "label", "description", "why", "instead", "text"
                        "applies_to", "formula", "feedback", "met", "missed", "say"})
 
 
-def _plain_texts(data: Any, path: tuple, locales: tuple[str, ...]) -> Iterator[tuple[tuple, str]]:
+def _plain_texts(data: Any, path: JsonPath, locales: tuple[str, ...]) -> Iterator[tuple[JsonPath, str]]:
     if isinstance(data, dict):
         if path[:1] == ("drills",) and len(path) == 2 and isinstance(data.get("locales"), list):
             locales = tuple(data["locales"])
@@ -51,7 +52,7 @@ def _plain_texts(data: Any, path: tuple, locales: tuple[str, ...]) -> Iterator[t
             yield from _plain_texts(item, (*path, i), locales)
 
 
-def _cjk_gaps(data: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
+def _cjk_gaps(data: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
     """Chinese text values (under a zh* key) with a space between two CJK characters."""
     if isinstance(data, dict):
         for key, value in data.items():
@@ -113,16 +114,16 @@ def check(ctx: LintContext) -> Iterator[Problem]:
     pb = ctx.playbook
     for doc in ctx.docs:
         for path, key in _plain_texts(doc.data, (), pb.locales):
-            line, col = doc.position(path)
-            yield finding(Pos(doc.file, line, col), "L501", f"`{key}` is a plain string, so every locale "
+            lineno, col = doc.position(path)
+            yield finding(Pos(doc.file, lineno, col), "L501", f"`{key}` is a plain string, so every locale "
                           f"({', '.join(pb.locales)}) shows the same words", "write {" + ", ".join(
                               f"{loc}: ..." for loc in pb.locales) + "}")
         source = _source_lines(doc.file)
         for path, gap in _cjk_gaps(doc.data, ()):
-            line, col = doc.position(path)
-            if not _folded(source, line, gap):
+            lineno, col = doc.position(path)
+            if not _folded(source, lineno, gap):
                 continue  # a space the author typed on one line (第十一章 客户关系管理) is deliberate
-            yield finding(Pos(doc.file, line, col), "L504", f"Chinese text has a space in {gap!r}: a YAML line "
+            yield finding(Pos(doc.file, lineno, col), "L504", f"Chinese text has a space in {gap!r}: a YAML line "
                           "fold joins lines with a space, which shows up in Chinese", "write the text on one line, "
                           "or in a double-quoted string end each line with a backslash")
     for owner, line in _lines(ctx):

@@ -11,6 +11,7 @@ from ..keys import localize
 
 if TYPE_CHECKING:
     from ..app import CxcoachApp
+    from ..widgets.recommendation_list import RecommendationList
 
 
 ResultT = TypeVar("ResultT")
@@ -50,6 +51,13 @@ class CoachScreen(Screen[ResultT]):
                 if widget.focusable:
                     widget.focus()
                     break
+
+    def on_recommendation_list_script_copied(self, event: RecommendationList.ScriptCopied) -> None:
+        """Say what `s` put on the clipboard, on every screen that lists next steps (the desk, what if)."""
+        if event.text is None:
+            self.notify(self.t("console.no_script"), markup=False)
+        else:
+            self.notify(self.t("console.copied") + event.text, markup=False)
 
     async def _language_changed(self) -> None:
         await self._maybe_rebuild()

@@ -29,12 +29,11 @@ from ...engine.result import Result
 from ...store import StoreError
 from ..labels import PlaybookWords
 from ..text import assemble
+from ..widgets.case_deadlines import CaseDeadlines
 from ..widgets.case_queue import CaseQueue
 from ..widgets.case_timeline import CaseTimeline
-from ..widgets.countdown import Countdown
 from ..widgets.recommendation_list import RecommendationList
 from .base import CoachScreen
-from .what_if import deadline
 
 if TYPE_CHECKING:
     from ...desk import Desk
@@ -46,7 +45,7 @@ QUEUE_WORDS = ("case", "stage", "about", "received", "due", "left", "used", "esc
 TIMELINE_WORDS = ("opened", "note", "follow_up", "paused", "now", "closed", "empty")
 
 
-class ConsoleScreen(CoachScreen):
+class ConsoleScreen(CoachScreen[None]):
     """The desk: the queue of open cases above, the highlighted case's deadlines, timeline and next steps below.
 
     | Key | Does |
@@ -66,12 +65,13 @@ class ConsoleScreen(CoachScreen):
 
     AUTO_FOCUS = "#queue"
     DEFAULT_CSS = """
-    ConsoleScreen #desk-status { height: 1; padding: 0 1; background: $boost; }
+    ConsoleScreen #desk-status { height: auto; padding: 0 1; background: $boost; }
     ConsoleScreen #queue { height: 2fr; min-height: 4; }
     ConsoleScreen #desk-detail { height: 3fr; border-top: solid $primary; }
     ConsoleScreen #case-pane { width: 1fr; }
     ConsoleScreen #case-title { height: auto; padding: 0 1; }
     ConsoleScreen #case-deadlines { height: auto; }
+    ConsoleScreen #case-deadlines Countdown { max-width: 100%; height: auto; }  /* wraps in a narrow pane */
     ConsoleScreen #case-escalation { height: auto; padding: 0 1; }
     ConsoleScreen #timeline-box { height: 1fr; }
     ConsoleScreen #recommendations { width: 1fr; }
@@ -104,6 +104,9 @@ class ConsoleScreen(CoachScreen):
         self.problem: str | None = None  # why the store cannot be read, if it cannot
         self._desk: Desk | None = None
         self._triage: Triage | None = None
+        self._reads = 0  # queue reads started; a read's rows are shown only if no later read has started
+        self._reading = False  # a queue read is under way: the timer's poll waits for the next turn
+        self._case_reads = 0  # the same for the highlighted case's log
 
     # -- shared objects --
     @property
@@ -133,10 +136,6 @@ class ConsoleScreen(CoachScreen):
     def _texts(self, prefix: str, keys: tuple[str, ...]) -> dict[str, str]:
         return {key: self.t(f"{prefix}.{key}") for key in keys}
 
-    def countdown_words(self) -> dict[str, str]:
-        return {"left": self.t("desk.left"), "overdue": self.t("desk.overdue_for"), "paused": self.t("desk.paused"),
-                "met": self.t("desk.met"), "used": self.t("desk.used"), "warning": self.t("desk.warning")}
-
     # -- layout --
     def compose(self) -> ComposeResult:
         app = self.coach
@@ -153,16 +152,13 @@ class ConsoleScreen(CoachScreen):
         with Horizontal(id="desk-detail"):
             with Vertical(id="case-pane"):
                 yield Static("", id="case-title")
-                with Vertical(id="case-deadlines"):
-                    cw = self.countdown_words()
-                    yield Countdown(self.t("console.respond"), app.clock, id="respond", words=cw)
-                    yield Countdown(self.t("console.resolve"), app.clock, id="resolve", words=cw)
+                yield CaseDeadlines(app.clock, app.lang, id="case-deadlines")
                 yield Static("", id="case-escalation")
                 with VerticalScroll(id="timeline-box"):
                     yield CaseTimeline(words, self._texts("desk.tl", TIMELINE_WORDS), id="timeline")
             roles = {r.id: r.label.get(app.lang) for r in app.playbook.roles.values()}
-            yield RecommendationList({"none": self.t("desk.no_steps"), "overdue": self.t("console.overdue"),
-                                      "left": self.t("console.left"), "why": self.t("console.why")},
+            yield RecommendationList({"none": self.t("desk.no_steps"), "overdue": self.t("desk.overdue_for"),
+                                      "left": self.t("desk.left"), "why": self.t("console.why")},
                                      roles=roles, id="recommendations", title=self.t("console.recommendations"),
                                      why_words=(self.t("desk.why_shown"), self.t("desk.why_hidden")))
         yield Footer()
@@ -183,49 +179,66 @@ class ConsoleScreen(CoachScreen):
                 self.show_case()
 
     # -- reading the store (worker threads) --
+    # Reads are never cancelled (a thread cannot be stopped; a cancelled read would still deliver its rows,
+    # perhaps after a newer one): each read carries its number and only the latest one's rows are shown.
     def reload(self) -> None:
         """Read the queue now (and the highlighted case with it)."""
-        self._read(force=True)
+        self._start_read(force=True)
 
     def poll(self) -> None:
         """The timer's check: read the queue again only if the stamp says something changed."""
-        self._read(force=False)
+        if not self._reading:
+            self._start_read(force=False)
 
-    @work(thread=True, exclusive=True, group="desk-read")
-    def _read(self, force: bool) -> None:
+    def _start_read(self, force: bool) -> None:
+        self._reads += 1
+        self._reading = True
+        self._read(force, self._reads)
+
+    @work(thread=True, group="desk-read")
+    def _read(self, force: bool, number: int) -> None:
         desk = self.desk
         if desk is None:
             return
         try:
             stamp = desk.cases.stamp(open=True)
             if not force and stamp == self.stamp:
-                self.app.call_from_thread(self._checked, None)
+                self.app.call_from_thread(self._checked, None, number)
                 return
             rows = desk.queue(open_only=True)
             self.triage.prepare(rows)  # the calendar work for ranking, off the UI thread
         except StoreError as exc:
-            self.app.call_from_thread(self._checked, str(exc))
+            self.app.call_from_thread(self._checked, str(exc), number)
             return
-        self.app.call_from_thread(self._loaded, rows, stamp)
+        self.app.call_from_thread(self._loaded, rows, stamp, number)
 
-    def _checked(self, problem: str | None) -> None:
+    def _checked(self, problem: str | None, number: int) -> None:
+        if number != self._reads:
+            return  # a later read will say how the store is
+        self._reading = False
         self.checked_at = self.coach.clock()
         if problem != self.problem and problem is not None:
             self.notify(problem, title=self.t("desk.no_store"), severity="error", markup=False)
         self.problem = problem
         self.update_status()
 
-    def _loaded(self, rows: list[CaseRow], stamp: tuple[int, int, int]) -> None:
+    def _loaded(self, rows: list[CaseRow], stamp: tuple[int, int, int], number: int) -> None:
+        if number != self._reads:
+            return  # a later read is under way and will show fresher rows
         self.rows, self.stamp = rows, stamp
-        self._checked(None)
+        self._checked(None, number)
         self.show_rows()
         if self.view is not None:
             current = next((r for r in rows if r.id == self.view[0].id), None)
             if current is not None and current.version != self.view[0].version:
                 self._read_case(current.id)
 
-    @work(thread=True, exclusive=True, group="desk-case")
     def _read_case(self, case_id: int) -> None:
+        self._case_reads += 1
+        self._load_case(case_id, self._case_reads)
+
+    @work(thread=True, group="desk-case")
+    def _load_case(self, case_id: int, number: int) -> None:
         desk = self.desk
         if desk is None:
             return
@@ -235,13 +248,19 @@ class ConsoleScreen(CoachScreen):
             row, events = desk.cases.load(case_id)  # by number: an external id may look like a number
             view = (row, events, fold(desk.playbook, row.received_at, events))
         except StoreError as exc:
-            self.app.call_from_thread(self._checked, str(exc))
+            self.app.call_from_thread(self._case_failed, str(exc))
             return
-        self.app.call_from_thread(self._case_loaded, view)
+        self.app.call_from_thread(self._case_loaded, view, number)
 
-    def _case_loaded(self, view: tuple[CaseRow, list[EventRow], CaseState]) -> None:
-        if view[0].id != self.selected:
-            return  # the supervisor has moved on meanwhile
+    def _case_failed(self, problem: str) -> None:
+        if problem != self.problem:
+            self.notify(problem, title=self.t("desk.no_store"), severity="error", markup=False)
+        self.problem = problem
+        self.update_status()
+
+    def _case_loaded(self, view: tuple[CaseRow, list[EventRow], CaseState], number: int) -> None:
+        if number != self._case_reads or view[0].id != self.selected:
+            return  # the supervisor has moved on meanwhile, or a later read will show a fresher log
         self.view = view
         self.show_case()
 
@@ -273,7 +292,7 @@ class ConsoleScreen(CoachScreen):
             (self.t("desk.open_count", n=len(self.rows)), "bold"), " · ",
             (self.t("desk.overdue_count", n=overdue), "bold $text-error" if overdue else ""), " · ",
             self.t("desk.paused_count", n=paused), " · ",
-            (f"{self.t('desk.overdue_only')}: {toggle}", "$text-accent"),
+            (self.t("desk.toggle", name=self.t("desk.overdue_only"), state=toggle), "$text-accent"),
         ]
         words = self.words
         from ..widgets.time_input import zone_offset
@@ -310,7 +329,7 @@ class ConsoleScreen(CoachScreen):
             self.query_one("#case-title", Static).update("")
             self.evaluate()
             return
-        _row, events, state = self.view
+        _, events, state = self.view
         timeline.show(events, state)
         self.evaluate()
 
@@ -332,9 +351,7 @@ class ConsoleScreen(CoachScreen):
                 except CaseError:
                     result = None
         self.result = result
-        paused = result is not None and result.paused
-        for target in ("respond", "resolve"):
-            self.query_one(f"#{target}", Countdown).show_deadline(deadline(result, target), now, paused=paused)
+        self.query_one(CaseDeadlines).show(result, now)
         self.query_one(RecommendationList).show(result, now)
         self.query_one("#case-title", Static).update(self._title())
         self.query_one("#case-escalation", Static).update(self._escalation(result))
@@ -369,10 +386,10 @@ class ConsoleScreen(CoachScreen):
                           "bold $text-primary"))
         if result.escalation is not None:
             level = result.escalation
-            label = f" ({level.label})" if level.label else ""
+            label = self.words.aside(level.label or "")
             if parts:
                 parts.append("\n")
-            parts.append((f"{self.t('console.escalate')}: {result.role(level.to)}{label}", "bold $text-warning"))
+            parts.append((self.t("console.escalate", roles=f"{result.role(level.to)}{label}"), "bold $text-warning"))
         return assemble(*parts)
 
     def _locale(self) -> str:
@@ -433,10 +450,3 @@ class ConsoleScreen(CoachScreen):
 
     def action_reload(self) -> None:
         self.reload()
-
-    @on(RecommendationList.ScriptCopied)
-    def _copied(self, event: RecommendationList.ScriptCopied) -> None:
-        if event.text is None:
-            self.notify(self.t("console.no_script"), markup=False)
-        else:
-            self.notify(self.t("console.copied") + event.text, markup=False)

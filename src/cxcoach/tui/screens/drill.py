@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input
 
-from ...drill.session import DrillError, DrillReport, Mode, Silence, Turn
+from ...drill.session import DrillError, DrillReport, DrillSession, Mode, Silence, Turn
 from ...store import RecordedDrill, StoreError
 from ..text import assemble
 from ..widgets.countdown import Countdown
@@ -55,7 +55,7 @@ class DrillScreen(CoachScreen[DrillReport | None]):
         self.resumed = resumed
 
     @property
-    def session(self):
+    def session(self) -> DrillSession:
         return self.run.session
 
     @property

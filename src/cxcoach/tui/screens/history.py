@@ -20,7 +20,7 @@ from .base import CoachScreen
 ALL = "__all__"
 
 
-class HistoryScreen(CoachScreen):
+class HistoryScreen(CoachScreen[None]):
     """Sessions per trainee (filter by trainee and drill), a score sparkline and per-criterion trends.
 
     | Key | Does |

@@ -16,7 +16,7 @@ SECTIONS = ("practice", "console", "history", "playbooks")
 KEYS = {"practice": "p", "console": "c", "history": "y", "playbooks": "b"}
 
 
-class HomeScreen(CoachScreen):
+class HomeScreen(CoachScreen[None]):
     """The first screen: a menu of sections (Enter or click) and the app's state.
 
     | Key | Does |

@@ -23,7 +23,7 @@ def shipped_playbooks() -> list[Path]:
         return []
 
 
-class PlaybooksScreen(CoachScreen):
+class PlaybooksScreen(CoachScreen[None]):
     """Shows the active playbook and lets you load a shipped one or any path.
 
     | Key | Does |

@@ -10,6 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Select, Static, Switch
 
+from ...playbook import drill_model as dm
+from ...playbook.model import Playbook
 from ...store import RecordedDrill, SessionRow, StoreError, Trainee
 from ..text import assemble, cell, content
 from ..widgets.prose import Prose
@@ -20,7 +22,7 @@ from .resume import ResumeScreen
 ANY = "__any__"
 
 
-class PracticeScreen(CoachScreen):
+class PracticeScreen(CoachScreen[None]):
     """The drill list with the trainee's last score per drill.
 
     | Key | Does |
@@ -49,12 +51,12 @@ class PracticeScreen(CoachScreen):
         self.timer = False
         self.shown: list[str] = []
 
-    def _drills(self):
+    def _drills(self) -> list[dm.Drill]:
         pb = self.coach.playbook
         return list(pb.drills.values()) if pb else []
 
     @staticmethod
-    def _category(drill) -> str | None:
+    def _category(drill: dm.Drill) -> str | None:
         value = drill.case.get("category") if drill.case else None
         return None if value is None else str(value)
 
@@ -159,7 +161,7 @@ class PracticeScreen(CoachScreen):
             return
         d = pb.drills[ident]
         lang = self.coach.lang
-        parts: list = [(d.title.get(lang), "bold")]
+        parts: list[object] = [(d.title.get(lang), "bold")]
         if d.brief:
             parts += ["\n", d.brief.get(lang)]
         if d.persona.motive:
@@ -220,7 +222,7 @@ class PracticeScreen(CoachScreen):
 
         app.with_trainee(go)
 
-    def _locale(self, playbook) -> str:
+    def _locale(self, playbook: Playbook) -> str:
         lang = self.coach.lang
         return lang if lang in playbook.locales else playbook.default_locale
 

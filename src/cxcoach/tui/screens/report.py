@@ -12,6 +12,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
 from ...drill import scoring as sc
@@ -89,11 +90,11 @@ class ReportScreen(CoachScreen[str | None]):
                                  classes="criterion")
         yield Footer()
 
-    def _criterion(self, res: sc.CriterionResult, loc: str):
+    def _criterion(self, res: sc.CriterionResult, loc: str) -> Content:
         c = res.criterion
         status = res.status.value
         mark = {"met": "✓", "clear": "✓", "missed": "○", "triggered": "✗", "na": "–"}[status]
-        parts: list = [(f"{mark} ", STATUS_STYLE[status]), (c.title.get(loc), "bold"),
+        parts: list[object] = [(f"{mark} ", STATUS_STYLE[status]), (c.title.get(loc), "bold"),
                        (f"  {self.t('status.' + status)}", STATUS_STYLE[status])]
         if c.kind is dm.CriterionKind.WEIGHT and status != "na":
             parts.append((f"  {res.points:+g}/{c.value:g}", STATUS_STYLE[status]))

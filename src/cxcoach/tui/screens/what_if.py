@@ -20,22 +20,16 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
-from ...engine.result import DeadlineStatus, Result
+from ...engine.result import Result
 from ..text import assemble
+from ..widgets.case_deadlines import CaseDeadlines
 from ..widgets.case_form import CaseForm
-from ..widgets.countdown import Countdown
 from ..widgets.recommendation_list import RecommendationList
+from ..widgets.time_input import TimeInput
 from .base import CoachScreen
 
 
-def deadline(result: Result | None, target: str) -> DeadlineStatus | None:
-    """The engine's status of the respond or resolve deadline, if one runs."""
-    if result is None:
-        return None
-    return next((d for d in result.deadlines if d.target == target), None)
-
-
-class WhatIfScreen(CoachScreen):
+class WhatIfScreen(CoachScreen[None]):
     """Recommendations update on every field change and every clock tick.
 
     | Key | Does |
@@ -69,15 +63,11 @@ class WhatIfScreen(CoachScreen):
         self.errors: list[str] = []
 
     def _words(self) -> dict[str, str]:
-        return {"none": self.t("console.none"), "overdue": self.t("console.overdue"), "left": self.t("console.left"),
+        return {"none": self.t("console.none"), "overdue": self.t("desk.overdue_for"), "left": self.t("desk.left"),
                 "why": self.t("console.why"), "received": self.t("console.received"),
                 "unknown": self.t("console.unknown"),
                 "yes": self.t("desk.yes"), "no": self.t("desk.no"), "out_of_range": self.t("desk.out_of_range"),
                 "not_a_number": self.t("desk.not_a_number")}
-
-    def countdown_words(self) -> dict[str, str]:
-        return {"left": self.t("desk.left"), "overdue": self.t("desk.overdue_for"), "paused": self.t("desk.paused"),
-                "met": self.t("desk.met"), "used": self.t("desk.used"), "warning": self.t("desk.warning")}
 
     def compose(self) -> ComposeResult:
         app = self.coach
@@ -92,10 +82,7 @@ class WhatIfScreen(CoachScreen):
                            received_text=self.received_text, id="case-form")
             with Vertical(id="console-right"):
                 yield Static(assemble((self.t("whatif.title"), "bold")), id="whatif-title")
-                with Vertical(id="deadlines"):
-                    cw = self.countdown_words()
-                    yield Countdown(self.t("console.respond"), app.clock, id="respond", words=cw)
-                    yield Countdown(self.t("console.resolve"), app.clock, id="resolve", words=cw)
+                yield CaseDeadlines(app.clock, app.lang, id="deadlines")
                 yield Static("", id="escalation")
                 roles = {r.id: r.label.get(app.lang) for r in app.playbook.roles.values()}
                 yield RecommendationList(words, roles=roles, id="recommendations",
@@ -115,7 +102,7 @@ class WhatIfScreen(CoachScreen):
     def _case_changed(self, event: CaseForm.Changed) -> None:
         self.facts = dict(event.facts)
         self.received_at = event.received_at
-        self.received_text = self.query_one("#received").value  # type: ignore[attr-defined]
+        self.received_text = self.query_one("#received", TimeInput).value
         self.errors = list(event.errors)
         self._facts_changed = True
         self.evaluate()
@@ -164,9 +151,7 @@ class WhatIfScreen(CoachScreen):
             result, problems = None, list(self.errors) + exc.messages
         self.result = result
         self.query_one(RecommendationList).show(result, now)
-        paused = result is not None and result.paused
-        for target in ("respond", "resolve"):
-            self.query_one(f"#{target}", Countdown).show_deadline(deadline(result, target), now, paused=paused)
+        self.query_one(CaseDeadlines).show(result, now)
         self.query_one("#case-errors", Static).update(
             assemble(*[(f"{self.t('console.invalid')}: {p}\n", "$error") for p in problems]))
         self.query_one("#escalation", Static).update(self._escalation(result))
@@ -179,22 +164,18 @@ class WhatIfScreen(CoachScreen):
     def _escalation(self, result: Result | None) -> Content:
         if result is None:
             return Content()
-        parts: list = []
+        parts: list[tuple[object, str] | object] = []
         if result.paused:
             parts.append((f"{self.t('desk.clock_paused')}   ", "bold $primary"))
         if result.escalate_to:
-            parts.append((f"{self.t('console.escalate')}: {', '.join(result.role(r) for r in result.escalate_to)}",
-                          "bold $warning"))
+            roles = self.t("list.join").join(result.role(r) for r in result.escalate_to)
+            parts.append((self.t("console.escalate", roles=roles), "bold $warning"))
         if result.overdue:
-            parts.append((f"   {self.t('console.overdue')}: {len(result.overdue)}", "bold $error"))
+            steps = {r.id: r.title for r in result.recommendations}
+            late = [self.t(f"console.{t}") if t in ("respond", "resolve") else steps.get(t, t) for t in result.overdue]
+            parts += ["\n"] if parts else []
+            parts.append((self.t("console.overdue_list", items=self.t("list.join").join(late)), "bold $error"))
         return assemble(*parts)
-
-    @on(RecommendationList.ScriptCopied)
-    def _copied(self, event: RecommendationList.ScriptCopied) -> None:
-        if event.text is None:
-            self.notify(self.t("console.no_script"), markup=False)
-        else:
-            self.notify(self.t("console.copied") + event.text, markup=False)
 
     def action_focus_list(self) -> None:
         if self.query("#recommendations"):

@@ -10,6 +10,7 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
+    "CaseDeadlines": "case_deadlines",
     "CaseForm": "case_form",
     "CaseQueue": "case_queue",
     "CaseTimeline": "case_timeline",
@@ -19,6 +20,7 @@ _EXPORTS = {
     "MoodMeter": "mood_meter",
     "Prose": "prose",
     "RecommendationList": "recommendation_list",
+    "RecordFields": "record_fields",
     "TimeInput": "time_input",
     "Transcript": "transcript",
 }

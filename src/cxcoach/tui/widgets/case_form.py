@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -69,7 +70,7 @@ class CaseForm(VerticalScroll):
 
     def __init__(self, playbook: Playbook, lang: str, clock: Callable[[], dt.datetime], *,
                  words: Mapping[str, str] | None = None, values: Mapping[str, object] | None = None,
-                 received_text: str = "", **kwargs) -> None:
+                 received_text: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.playbook = playbook
         self.lang = lang

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -31,7 +31,7 @@ from ..text import cell, remaining, safe
 # What decides the order comes first, so a narrow terminal still shows it; the rest scrolls sideways.
 COLUMNS = ("case", "left", "used", "escalate", "stage", "due", "received", "about")
 # Columns that change with every tick get a fixed width: measuring a shrinking cell re-measures the column.
-FIXED_WIDTHS = {"left": 24, "used": 12}
+FIXED_WIDTHS = {"left": 26, "used": 12}  # "paused · overdue 5d 23:52" fits
 REBUILD_AFTER = 64  # more rows leaving the queue at once than this: clear and refill
 FILL_CHUNK = 200  # rows added to the table per refresh while a long queue fills
 
@@ -44,7 +44,7 @@ def _fill(template: str, value: str) -> str:
     return template.format(value) if "{}" in template else f"{value} {template}"
 
 
-class CaseQueue(DataTable):
+class CaseQueue(DataTable[Text]):
     """One row per open case, most urgent first; the highlighted row is the case the screen shows.
 
     | Key | Does |
@@ -96,7 +96,7 @@ class CaseQueue(DataTable):
             return self.queue
 
     def __init__(self, words: PlaybookWords, triage: Triage, texts: Mapping[str, str] | None = None,
-                 **kwargs) -> None:
+                 **kwargs: Any) -> None:
         """Times are shown in the playbook's zone without the offset (the screen says it once), except a
         time at another offset than now's (across a daylight-saving change), which shows its own."""
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)

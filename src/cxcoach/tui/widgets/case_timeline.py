@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from textual.content import Content
 from textual.widgets import Static
@@ -27,7 +28,7 @@ class CaseTimeline(Static):
     CaseTimeline { height: auto; padding: 0 1; }
     """
 
-    def __init__(self, words: PlaybookWords, texts: Mapping[str, str] | None = None, **kwargs) -> None:
+    def __init__(self, words: PlaybookWords, texts: Mapping[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__("", markup=False, **kwargs)
         self.words = words
         self.texts = {**TEXTS, **(texts or {})}
@@ -53,20 +54,22 @@ class CaseTimeline(Static):
                 fu = state.follow_up
                 if fu is not None and fu.at == e.at and fu.ratio is not None:
                     scored = f" (c = {fu.ratio:.2f})"
-                what.append(f"{t['follow_up']}: {w.satisfaction(str(e.data.get('satisfaction')))}{scored}")
+                what.append(w.labelled(t["follow_up"], f"{w.satisfaction(str(e.data.get('satisfaction')))}{scored}"))
             if not what:
                 what.append(t["note"] if e.note and not e.facts else "")
             parts.append((" ".join(x for x in what if x), "bold" if e.stage else ""))
             if e.by:
                 parts.append((f" · {w.role(e.by)}", "$text-muted"))
             if e.facts:
-                facts = ", ".join(f"{w.fact(k)}: {w.value(k, v)}" for k, v in e.facts.items())
+                facts = w.separator.join(w.labelled(w.fact(k), w.value(k, v)) for k, v in e.facts.items())
                 parts += ["\n      ", (facts, "$text-accent")]
             if e.note:
                 parts += ["\n      ", (f"“{e.note}”", "italic")]
             parts.append("\n")
         for start, end in state.pauses:
-            parts.append((f"{t['paused']}: {w.time(start)} – {w.time(end) if end else t['now']}\n", "$text-primary"))
+            parts.append((w.labelled(t["paused"], f"{w.time(start)} – {w.time(end) if end else t['now']}") + "\n",
+                          "$text-primary"))
         if state.closed_at is not None:
-            parts.append((f"{t['closed']}: {w.time(state.closed_at)} · {w.role(state.closed_by)}\n", "bold"))
+            closed = w.labelled(t["closed"], f"{w.time(state.closed_at)} · {w.role(state.closed_by)}")
+            parts.append((closed + "\n", "bold"))
         return assemble(*parts)

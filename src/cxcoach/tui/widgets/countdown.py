@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from textual.message import Message
 from textual.reactive import reactive
@@ -25,10 +26,11 @@ Clock = Callable[[], dt.datetime]
 
 # A word with "{}" is a template for the time ("剩余 {}"); a bare word goes after ("left") or before ("overdue").
 WORDS = {"left": "{} left", "overdue": "overdue {}", "paused": "paused", "met": "met", "used": "{} used",
-         "warning": "warning"}
+         "warning": "past the {} warning"}
 
 
-def _say(word: str, value: str, *, before: bool) -> str:
+def say(word: str, value: str, *, before: bool) -> str:
+    """`word` around a time: its template ("剩余 {}"), or the bare word before or after it."""
     if "{}" in word:
         return word.format(value)
     return f"{word} {value}" if before else f"{value} {word}"
@@ -38,7 +40,7 @@ class Countdown(Static):
     """Shows `label  12:05 left` until `due`, then `label  overdue 03:10`.
 
     With the engine's view (`show_deadline`) it adds the share used and the
-    warning crossed (`12:05 left · 80% used · warning`), shows
+    warning crossed (`12:05 left · 80% used · past the 75% warning`), shows
     `paused · 12:05 left` without ticking while the case's clock stands
     still, and `met` once the deadline is done.
 
@@ -86,7 +88,7 @@ class Countdown(Static):
     def __init__(self, label: str, clock: Clock, *, due: dt.datetime | None = None,
                  warn_within: dt.timedelta = dt.timedelta(minutes=10), left_word: str = "left",
                  overdue_word: str = "overdue", words: Mapping[str, str] | None = None, interval: float = 1.0,
-                 **kwargs) -> None:
+                 **kwargs: Any) -> None:
         super().__init__("", markup=False, **kwargs)
         self.label = label
         self.clock = clock
@@ -152,13 +154,13 @@ class Countdown(Static):
             if self.paused:
                 parts.append(f"{w['paused']} · ")
             if overdue and left is not None:
-                parts.append(_say(w["overdue"], remaining(left), before=True))
+                parts.append(say(w["overdue"], remaining(left), before=True))
             elif left is not None:
-                parts.append(_say(w["left"], remaining(left), before=False))
+                parts.append(say(w["left"], remaining(left), before=False))
             if self.share is not None:
-                parts.append(" · " + _say(w["used"], f"{self.share:.0%}", before=False))
+                parts.append(" · " + say(w["used"], f"{self.share:.0%}", before=False))
             if self.warning is not None and not overdue:
-                parts.append(f" · {w['warning']}")
+                parts.append(" · " + say(w["warning"], f"{self.warning:.0%}", before=True))
         self.update(assemble(*parts))
         if overdue and not self._expired and not self.paused:
             self._expired = True

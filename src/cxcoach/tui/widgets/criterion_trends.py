@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text as RichText
+from textual.geometry import Size
 from textual.widget import Widget
 
 from ...store import SessionRow
@@ -42,7 +44,7 @@ class CriterionTrends(Widget):
 
     def __init__(self, sessions: Sequence[SessionRow] = (), *, width: int = 24,
                  title: Callable[[str, str], str] = lambda ident, stored: stored,
-                 status: Callable[[str], str] = str, **kwargs) -> None:
+                 status: Callable[[str], str] = str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.sessions = list(sessions)
         self.spark_width = width
@@ -70,7 +72,7 @@ class CriterionTrends(Widget):
                 last[c.id] = c.status
         return [(titles[k], v[-self.spark_width:], last[k]) for k, v in series.items()]
 
-    def get_content_height(self, container, viewport, width: int) -> int:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return max(1, len(self.rows()))
 
     def render(self) -> RichText:

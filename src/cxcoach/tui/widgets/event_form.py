@@ -9,31 +9,26 @@ screen that records it shows the desk's reasons with `show_problems`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ...desk.state import CaseState
 from ...desk.validate import close_roles
 from ...playbook.model import FactType
+from ..i18n import tr
 from ..labels import PlaybookWords
-from ..text import assemble, content
+from ..text import content
+from .record_fields import RecordFields
 from .time_input import TimeInput, zone_offset
 
 KINDS = ("stage", "facts", "note", "follow_up", "close")
-
-TEXTS = {"stage": "Move to", "close": "Close as", "fact": "Fact", "value": "Value", "satisfaction": "Satisfaction",
-         "scores": "Scores (optional): dimension=expected:perceived, …", "when": "When", "by": "By (role)",
-         "note": "Note", "record": "Record", "cancel": "Cancel", "unknown": "(not given)", "yes": "Yes", "no": "No",
-         "may_close": "May close this case: {roles}", "nobody": "nobody", "rejected": "Not recorded:",
-         "pick": "Choose a value first."}
-
 
 @dataclass(frozen=True, slots=True)
 class EventRequest:
@@ -62,11 +57,10 @@ class EventForm(VerticalScroll):
     EventForm { height: auto; max-height: 100%; }
     EventForm Label { margin-top: 1; color: $text-muted; }
     EventForm Select, EventForm Input { width: 1fr; }
-    EventForm #when-problem, EventForm #problems { color: $text-error; height: auto; }
+    EventForm #when-problem { color: $text-error; height: auto; display: none; }
+    EventForm #when-problem.-shown { display: block; }
     EventForm #may-close { color: $text-muted; }
     EventForm #value-box { height: auto; }
-    EventForm #buttons { height: auto; margin-top: 1; }
-    EventForm #buttons Button { margin-right: 2; }
     """
 
     class Submitted(Message):
@@ -84,8 +78,8 @@ class EventForm(VerticalScroll):
     class Cancelled(Message):
         """The supervisor gave up on this event."""
 
-    def __init__(self, kind: str, state: CaseState, words: PlaybookWords, clock: Callable[[], dt.datetime], *,
-                 texts: Mapping[str, str] | None = None, **kwargs) -> None:
+    def __init__(self, kind: str, state: CaseState, words: PlaybookWords, clock: Callable[[], dt.datetime],
+                 **kwargs: Any) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown event kind {kind!r}; one of {', '.join(KINDS)}")
         super().__init__(**kwargs)
@@ -93,8 +87,10 @@ class EventForm(VerticalScroll):
         self.state = state
         self.words = words
         self.clock = clock
-        self.texts = {**TEXTS, **(texts or {})}
         self.playbook = words.playbook
+
+    def t(self, key: str) -> str:
+        return tr(f"desk.form.{key}", self.words.lang)
 
     # -- what may be chosen --
     def stage_options(self) -> list[tuple[str, str]]:
@@ -116,44 +112,35 @@ class EventForm(VerticalScroll):
 
     # -- layout --
     def compose(self) -> ComposeResult:
-        t = self.texts
         if self.kind in ("stage", "close"):
-            yield Label(content(t[self.kind]))
+            yield Label(content(self.t(self.kind)))
             options = self.stage_options()
-            yield Select([(content(label), value) for label, value in options], id="stage", prompt=t["unknown"],
+            yield Select([(content(label), value) for label, value in options], id="stage", prompt=self.t("unknown"),
                          value=options[0][1] if len(options) == 1 else Select.NULL, compact=True)
             if self.kind == "close":
                 roles = close_roles(self.playbook, self.state.facts)
                 if roles is not None:
-                    names = ", ".join(self.words.role(r) for r in roles) or t["nobody"]
-                    yield Static(content(t["may_close"].format(roles=names)), id="may-close")
+                    names = ", ".join(self.words.role(r) for r in roles) or self.t("nobody")
+                    yield Static(content(self.t("may_close").format(roles=names)), id="may-close")
         elif self.kind == "facts":
-            yield Label(content(t["fact"]))
+            yield Label(content(self.t("fact")))
             yield Select([(content(label), value) for label, value in self.fact_options()], id="fact",
-                         prompt=t["unknown"], compact=True)
-            yield Label(content(t["value"]))
+                         prompt=self.t("unknown"), compact=True)
+            yield Label(content(self.t("value")))
             yield Vertical(id="value-box")
         elif self.kind == "follow_up":
-            yield Label(content(t["satisfaction"]))
+            yield Label(content(self.t("satisfaction")))
             states = [(content(s.label.get(self.words.lang)), s.id)
                       for s in self.playbook.measurement.satisfaction_states]
-            yield Select(states, id="satisfaction", prompt=t["unknown"], compact=True)
+            yield Select(states, id="satisfaction", prompt=self.t("unknown"), compact=True)
             dims = ", ".join(d.id for d in self.playbook.measurement.dimensions)
-            yield Label(content(t["scores"]))
+            yield Label(content(self.t("scores")))
             yield Input(id="scores", placeholder=dims, compact=True, max_length=500)
         now = self.clock()
-        yield Label(content(f"{t['when']} ({self.words.tz}, {zone_offset(self.words.tz, now)})"))
+        yield Label(content(f"{self.t('when')} · {self.words.tz} ({zone_offset(self.words.tz, now)})"))
         yield TimeInput(tz=self.words.tz, clock=self.clock, id="when", compact=True)
         yield Static("", id="when-problem")
-        yield Label(content(t["by"]))
-        role_options = [(content(r.label.get(self.words.lang)), r.id) for r in self.playbook.roles.values()]
-        yield Select(role_options, id="by", prompt=t["unknown"], compact=True)
-        yield Label(content(t["note"]))
-        yield Input(id="note", compact=True, max_length=2000)
-        yield Static("", id="problems")
-        with Horizontal(id="buttons"):
-            yield Button(t["record"], variant="primary", id="record")
-            yield Button(t["cancel"], id="cancel")
+        yield RecordFields(self.words, id="record-fields")
 
     def on_mount(self) -> None:
         first = self.query("Select, Input").first()
@@ -168,12 +155,13 @@ class EventForm(VerticalScroll):
         fact = self.playbook.facts.get(str(event.value)) if event.value is not Select.NULL else None
         if fact is None:
             return
+        widget: Select[str] | Select[bool] | Input
         if fact.type is FactType.ENUM:
-            widget: Select | Input = Select([(content(v.label.get(self.words.lang)), v.id) for v in fact.values],
-                                            id="value", prompt=self.texts["unknown"], compact=True)
+            widget = Select([(content(v.label.get(self.words.lang)), v.id) for v in fact.values],
+                            id="value", prompt=self.t("unknown"), compact=True)
         elif fact.type is FactType.BOOL:
-            widget = Select([(self.texts["yes"], True), (self.texts["no"], False)], id="value",
-                            prompt=self.texts["unknown"], compact=True)
+            widget = Select([(self.t("yes"), True), (self.t("no"), False)], id="value",
+                            prompt=self.t("unknown"), compact=True)
         elif fact.type is FactType.DATETIME:
             widget = TimeInput(tz=self.words.tz, clock=self.clock, id="value", compact=True)
         else:
@@ -187,7 +175,9 @@ class EventForm(VerticalScroll):
     def _when_changed(self, event: Input.Changed) -> None:
         event.stop()
         box = self.query_one("#when", TimeInput)
-        self.query_one("#when-problem", Static).update(content(box.problem or ""))
+        problem = self.query_one("#when-problem", Static)
+        problem.update(content(box.problem or ""))
+        problem.set_class(bool(box.problem), "-shown")
 
     # -- reading and submitting --
     def _select(self, selector: str) -> Any:
@@ -207,7 +197,7 @@ class EventForm(VerticalScroll):
         if self.kind in ("stage", "close"):
             stage = self._select("#stage")
             if stage is None:
-                problems.append(f"{self.texts[self.kind]}: {self.texts['pick']}")
+                problems.append(f"{self.t(self.kind)}: {self.t('pick')}")
         elif self.kind == "facts":
             fact = self._select("#fact")
             widgets = self.query("#value")
@@ -222,7 +212,7 @@ class EventForm(VerticalScroll):
                 elif isinstance(widget, Input):
                     value = widget.value.strip() or None
             if fact is None or value is None:
-                problems.append(f"{self.texts['fact']}: {self.texts['pick']}")
+                problems.append(f"{self.t('fact')}: {self.t('pick')}")
             else:
                 facts = {str(fact): value}
         satisfaction = None
@@ -230,24 +220,18 @@ class EventForm(VerticalScroll):
         if self.kind == "follow_up":
             satisfaction = self._select("#satisfaction")
             if satisfaction is None:
-                problems.append(f"{self.texts['satisfaction']}: {self.texts['pick']}")
+                problems.append(f"{self.t('satisfaction')}: {self.t('pick')}")
             raw = self.query_one("#scores", Input).value
             scores = tuple(item for item in raw.replace(",", " ").replace("，", " ").split() if item)
         if problems:
             self.show_problems(problems)
             return None
-        by = self._select("#by")
-        return EventRequest(self.kind, when_box.when, None if by is None else str(by),
-                            self.query_one("#note", Input).value.strip(), stage, facts or {}, satisfaction, scores)
+        fields = self.query_one(RecordFields)
+        return EventRequest(self.kind, when_box.when, fields.by, fields.note, stage, facts or {}, satisfaction, scores)
 
     def show_problems(self, problems: Sequence[str]) -> None:
         """Say why the event was not recorded (nothing was written)."""
-        box = self.query_one("#problems", Static)
-        if not problems:
-            box.update("")
-            return
-        box.update(assemble((self.texts["rejected"], "bold"), *[f"\n• {p}" for p in problems]))
-        box.scroll_visible()
+        self.query_one(RecordFields).show_problems(problems)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#record")

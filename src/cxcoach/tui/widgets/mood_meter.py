@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text as RichText
@@ -45,7 +45,7 @@ class MoodMeter(Widget):
     hostility: reactive[int] = reactive(0)
     perceived: reactive[float] = reactive(0.0)
 
-    def __init__(self, hostility_label: str = "Hostility", perceived_label: str = "Perceived", **kwargs) -> None:
+    def __init__(self, hostility_label: str = "Hostility", perceived_label: str = "Perceived", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.hostility_label = hostility_label
         self.perceived_label = perceived_label

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.content import Content
 from textual.geometry import Size
+from textual.visual import VisualType
 from textual.widgets import Static
 
 from ..linebreak import break_offsets
@@ -27,11 +30,11 @@ class Prose(Static):
     the height it uses, at any width.
     """
 
-    def __init__(self, body: Content, **kwargs) -> None:
+    def __init__(self, body: Content, **kwargs: Any) -> None:
         super().__init__(body, markup=False, **kwargs)
         self.body = body
 
-    def update(self, content=None, *, layout: bool = True) -> None:  # type: ignore[override]
+    def update(self, content: VisualType | None = None, *, layout: bool = True) -> None:
         self.body = content if isinstance(content, Content) else Content(str(content or ""))
         super().update(self.body, layout=layout)
 

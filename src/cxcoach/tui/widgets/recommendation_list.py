@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from ...engine.result import Recommendation, Result
 from ..text import assemble, remaining, safe
+from .countdown import say
 
 
 class RecommendationList(OptionList):
@@ -54,7 +55,7 @@ class RecommendationList(OptionList):
             self.text = text
 
     def __init__(self, words: Mapping[str, str] | None = None, *, roles: Mapping[str, str] | None = None,
-                 title: str = "", why_words: tuple[str, str] = ("why: shown", "why: hidden"), **kwargs) -> None:
+                 title: str = "", why_words: tuple[str, str] = ("why: shown", "why: hidden"), **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.words = dict(words or {})
         self.roles = dict(roles or {})  # role id -> label in the current language
@@ -81,9 +82,11 @@ class RecommendationList(OptionList):
             left = rec.due - self.now
             local = rec.due.astimezone(self.now.tzinfo).strftime("%m-%d %H:%M")
             if left.total_seconds() < 0:
-                parts.append((f"\n   {local}  {self._word('overdue', 'overdue')} {remaining(left)}", "bold $error"))
+                late = say(self._word("overdue", "overdue"), remaining(left), before=True)
+                parts.append((f"\n   {local}  {late}", "bold $error"))
             else:
-                parts.append((f"\n   {local}  {remaining(left)} {self._word('left', 'left')}", "$text-muted"))
+                parts.append((f"\n   {local}  {say(self._word('left', 'left'), remaining(left), before=False)}",
+                              "$text-muted"))
         lines = self.result.lines(rec.scripts) if self.result is not None else []
         if lines:
             parts.append((f"\n   “{lines[0].text}”", "italic"))

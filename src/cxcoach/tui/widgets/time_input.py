@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import Any
 
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input
@@ -67,11 +68,13 @@ class TimeInput(Input):
     """
 
     def __init__(self, value: str = "", *, tz: str, clock: Callable[[], dt.datetime], past_only: bool = False,
-                 placeholder: str | None = None, **kwargs) -> None:
+                 placeholder: str | None = None, **kwargs: Any) -> None:
         self.tz = tz
         self.clock = clock
         self.past_only = past_only
-        hint = placeholder or f"now · 16:30 · 2026-03-06 16:30 ({zone_offset(tz, clock())})"
+        now = clock()
+        today = show_time(now, tz).split(" ", 1)[0]  # the example is dated today in the playbook's zone
+        hint = placeholder or f"now · 16:30 · {today} 16:30 ({zone_offset(tz, now)})"
         super().__init__(value, placeholder=hint, validators=[TimeValidator(tz, clock, past_only=past_only)],
                          valid_empty=True, **kwargs)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.containers import VerticalScroll
+from textual.content import Content
 
 from ..text import assemble
 from .prose import Prose
@@ -55,7 +56,7 @@ class Transcript(VerticalScroll, can_focus=True):
     }
     """
 
-    def _add(self, body, kind: str) -> None:
+    def _add(self, body: Content, kind: str) -> None:
         self.mount(Prose(body, classes=f"bubble -{kind}"))
         self.call_after_refresh(self.scroll_end, animate=False)
 
