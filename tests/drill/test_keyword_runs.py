@@ -1,6 +1,6 @@
 """A reply a person would say: keyword runs with or without separators fail in both languages and say why;
-short real replies keep their credit; one behaviour counts once; rhetorical questions and the other
-structural cues of misconduct are read in both languages while polite replies built the same way are not."""
+short real replies keep their credit; one behaviour counts once; feeling words survive the negation in
+the trouble they describe."""
 
 from __future__ import annotations
 
@@ -8,10 +8,6 @@ import pytest
 
 from cxcoach.drill import score_reply
 from cxcoach.drill.form import Form, keyword_run, read_form
-
-
-def _bad(result) -> set[str]:
-    return {b.detector for b in result.behaviours if b.polarity.value == "bad"}
 
 
 @pytest.mark.parametrize("reply", [
@@ -57,38 +53,6 @@ def test_keyword_run_needs_different_behaviours_in_a_row():
 def test_terse_english_sentences_are_not_lists():
     assert read_form("according to the terms, refunds take five working days.").fine
     assert read_form("take a deep breath, sir.").fine
-
-
-@pytest.mark.parametrize("reply, act", [
-    ("人家抄表员一天跑几百户，您就不能体谅一下？", "challenge"),
-    ("Whose fault is it if the PIN goes in wrong three times?", "challenge"),
-    ("Is it really necessary to announce that to the whole restaurant?", "challenge"),
-    ("您一直在打电话没动筷子，菜当然凉了。", "blame_customer"),
-    ("You were on the phone for twenty minutes, of course it went cold.", "blame_customer"),
-    ("王先生，您情绪先收一收，我们再谈。", "dismiss_feelings"),
-    ("Let's park the emotions for a moment and talk facts.", "dismiss_feelings"),
-    ("想讹钱也得找个像样点的理由吧。", "rude"),
-    ("If you're after free money, at least come up with a better story.", "rude"),
-    ("上菜慢是后厨的问题，我只是服务员。", "deflecting"),
-    ("We always get it right first time, this isn't on us.", "arguing"),
-    ("就一小片菜叶子，捡出来照样能吃。", "dismissive"),
-])
-def test_structural_cues_of_misconduct(default_pb, reply, act):
-    result = score_reply(default_pb, reply)
-    assert act in _bad(result), (reply, _bad(result))
-    assert not result.score.passed
-
-
-@pytest.mark.parametrize("reply", [
-    "您看这样可以吗？",
-    "Could you tell me your order number so I can check it?",
-    "Let me see what's going on.",
-    "我现在就给您补办一张新卡，明天照样能用。",
-    "您说得对，是我说错了。这件事由我来负责，不用您去找快递，我现在就帮您处理。",
-    "Do you think that would work for you?",
-])
-def test_polite_replies_built_the_same_way_are_not_misconduct(default_pb, reply):
-    assert _bad(score_reply(default_pb, reply)) == set()
 
 
 def test_feeling_words_survive_a_negation_in_the_trouble_they_describe(default_pb):
