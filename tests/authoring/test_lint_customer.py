@@ -72,6 +72,22 @@ def test_l111_a_name_slot_is_fine(make_playbook):
     assert findings(make_playbook(fixed), "L113") == []
 
 
+SELF_NAMED = drill("""\
+- id: open   # <-
+  say: [{id: open.a, text: {zh: 太慢了！, en: Too slow!}}]
+  model: {zh: 非常抱歉，我是客服小周，我来处理。, en: "I'm so sorry. I'm Zhou from customer service."}
+  responses:
+    - {id: open.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
+  fallback: {id: open.none, next: lost}
+""")
+
+
+def test_l116_a_model_answer_with_a_fixed_name(make_playbook):
+    assert_finding(make_playbook(SELF_NAMED), "L116", SELF_NAMED, contains="'小周'")
+    plain = SELF_NAMED.replace("我是客服小周", "我是这边的客服").replace("I'm Zhou from", "I'm from")
+    assert findings(make_playbook(plain), "L116") == []
+
+
 VOUCHERS = drill("""\
 - id: open
   say:
@@ -178,3 +194,33 @@ def test_l115_no_reaction_to_rudeness(make_playbook):
     heard = SILENT.replace("    start: open\n", "    start: open\n    reactions:\n"
                            "      - {id: r, to: [upset], say: [{id: r.a, text: {zh: 你什么态度？, en: Excuse me?}}]}\n")
     assert [p for p in findings(make_playbook(heard), "L115") if "'d2'" in p.message] == []
+
+
+ECHO_NODES = """\
+- id: open
+  say: [{id: open.a, text: {zh: 菜是凉的！, en: The food is cold!}}]
+  model: {zh: 非常抱歉，我马上处理。, en: "I'm so sorry, I'll deal with it now."}
+  responses:
+    - {id: open.kitchen, match: {any: [厨房, kitchen]}, feedback: {zh: 推给厨房, en: Blamed the kitchen}, next: more}
+  fallback: {id: open.none, next: more}
+- id: more
+  say:
+    - {id: more.a, text: {zh: 厨房那边我可不管，我在跟你说！, en: "The kitchen is not my problem!"}}   # <-
+  model: {zh: 非常抱歉。, en: "I'm so sorry."}
+  responses:
+    - {id: more.sorry, match: {detector: apology}, feedback: {zh: 好, en: Good}, next: done}
+  fallback: {id: more.none, next: lost}
+"""
+ECHOED = drill(ECHO_NODES)
+
+
+def test_l112_a_line_takes_up_words_another_way_in_never_said(make_playbook):
+    assert_finding(make_playbook(ECHOED), "L112", ECHOED, contains="'厨房', which 'open.kitchen' listens for")
+
+
+def test_l112_a_line_that_tests_the_reply_may_take_its_words_up(make_playbook):
+    nodes = ECHO_NODES.replace("{id: more.a, text:",
+                               "{id: more.a, when: {reply: {any: [厨房, kitchen]}}, text:")
+    plain = "    - {id: more.b, text: {zh: 那你说怎么办？, en: So what now?}}\n"
+    nodes = nodes.replace("  model: {zh: 非常抱歉。", plain + "  model: {zh: 非常抱歉。")
+    assert findings(make_playbook(drill(nodes)), "L112") == []

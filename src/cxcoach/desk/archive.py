@@ -200,10 +200,10 @@ def _lines(path: Path) -> Iterator[_Line]:
     the same reader and JSON rules as `recommend --stream` (depth, duplicate keys, UTF-8 with a column)."""
     from ..engine.case import CaseError
     from ..engine.jsonline import decode_line
-    from ..engine.stream import lines
+    from ..engine.stream import batches
 
     with open_regular(path, "archive") as fh:  # a regular file: a pipe cannot hang us
-        for number, raw, _ in lines(fh, MAX_LINE):
+        for number, raw, _ in (line for batch in batches(fh, MAX_LINE) for line in batch):
             if raw is None:
                 yield _Line(number, problem=f"longer than {MAX_LINE:,} bytes")
             elif raw.strip():
