@@ -29,12 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from cxcoach.desk import Desk  # noqa: E402
-from cxcoach.desk.risk import Triage  # noqa: E402
-from cxcoach.playbook import load_playbook  # noqa: E402
-from cxcoach.report import Month  # noqa: E402
-from cxcoach.report.demo import fill_month  # noqa: E402
-from cxcoach.store import Store  # noqa: E402
+from cxcoach.desk import Desk  # noqa: E402 - after sys.path points at this tree
+from cxcoach.desk.risk import Triage  # noqa: E402 - after sys.path points at this tree
+from cxcoach.playbook import load_playbook  # noqa: E402 - after sys.path points at this tree
+from cxcoach.report import Month  # noqa: E402 - after sys.path points at this tree
+from cxcoach.report.demo import fill_month  # noqa: E402 - after sys.path points at this tree
+from cxcoach.store import Store  # noqa: E402 - after sys.path points at this tree
 
 MONTH = Month(2026, 11)
 

@@ -42,10 +42,10 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from cxcoach.desk import Desk  # noqa: E402
-from cxcoach.playbook import load_playbook  # noqa: E402
-from cxcoach.store import Store  # noqa: E402
-from cxcoach.store import tables as t  # noqa: E402
+from cxcoach.desk import Desk  # noqa: E402 - after sys.path points at this tree
+from cxcoach.playbook import load_playbook  # noqa: E402 - after sys.path points at this tree
+from cxcoach.store import Store  # noqa: E402 - after sys.path points at this tree
+from cxcoach.store import tables as t  # noqa: E402 - after sys.path points at this tree
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

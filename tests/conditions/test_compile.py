@@ -13,7 +13,7 @@ from cxcoach.playbook import model as m
 
 from ..engine.factory import all_, any_, not_, overdue, t
 
-NO_DEADLINES = lambda target: None  # noqa: E731
+NO_DEADLINES = lambda target: None  # noqa: E731 - the overdue callback when no deadline is overdue
 FACTS = {"severity": "major", "anger": 7, "malicious": False, "note": "Customer SHOUTED at staff",
          "promised_at": dt.datetime(2026, 3, 4, 12, tzinfo=dt.UTC)}
 

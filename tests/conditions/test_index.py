@@ -11,7 +11,7 @@ from cxcoach.playbook import model as m
 from ..engine.factory import FACTS, all_, any_, not_, overdue, rule, t
 
 TYPES = {f.id: f.type for f in FACTS.values()}
-NO = lambda target: None  # noqa: E731
+NO = lambda target: None  # noqa: E731 - the overdue callback when no deadline is overdue
 
 
 def fired(rules, facts, over=NO):

@@ -122,7 +122,7 @@ def test_score_with_warm_weights_does_not_import_scikit_learn():
         print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("sklearn", "numpy", "scipy"))))
     """)
     env = {"CXCOACH_CACHE": env_cache, "PATH": ""}
-    run = lambda: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,  # noqa: E731
+    run = lambda: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,  # noqa: E731 - run twice below
                                  env=env)
     cold = run()
     assert cold.returncode == 0, cold.stderr

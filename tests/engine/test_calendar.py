@@ -137,10 +137,10 @@ def test_holiday_arrival_waits_for_the_next_working_day():
     assert add(SH, "2026-10-02T23:30+08:00", "30m") == at("2026-10-03T00:00+08:00")
 
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402 - imported with the property tests of this section
+from hypothesis import strategies as st  # noqa: E402 - imported with the property tests of this section
 
-from cxcoach.engine.calendar import add_business_minutes  # noqa: E402
+from cxcoach.engine.calendar import add_business_minutes  # noqa: E402 - imported with the property tests of this section
 
 
 @settings(max_examples=200, deadline=None)

@@ -368,8 +368,8 @@ def test_recommend_from_a_warm_cache_does_not_import_the_package(tmp_path):
 
 # -- properties: one precedence, two readers -------------------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402 - imported with the property tests of this section
+from hypothesis import strategies as st  # noqa: E402 - imported with the property tests of this section
 
 _DATES = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2027, 12, 31))
 

@@ -31,15 +31,15 @@ def _desk(ref: str | None = None):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_desk_queue(snap_compare, desk_app, lang) -> None:  # noqa: F811
+def test_desk_queue(snap_compare, desk_app, lang) -> None:  # noqa: F811 - the desk_app fixture imported above, requested by name
     assert snap_compare(desk_app(lang=lang), terminal_size=SIZE, run_before=_desk())
 
 
-def test_desk_paused_case(snap_compare, desk_app) -> None:  # noqa: F811
+def test_desk_paused_case(snap_compare, desk_app) -> None:  # noqa: F811 - the desk_app fixture imported above, requested by name
     assert snap_compare(desk_app(), terminal_size=SIZE, run_before=_desk("T-3"))
 
 
-def test_desk_refused_close(snap_compare, desk_app) -> None:  # noqa: F811
+def test_desk_refused_close(snap_compare, desk_app) -> None:  # noqa: F811 - the desk_app fixture imported above, requested by name
     async def run_before(pilot) -> None:
         await _desk("T-1")(pilot)
         await pilot.press("x")

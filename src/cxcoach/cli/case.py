@@ -268,7 +268,7 @@ def open_case(case_file: str | None, sets: tuple[str, ...], external_id: str | N
     from ..desk.validate import BadExternalId, check_external_id
 
     raw: dict[str, Any] = {}
-    where: Callable[[str], str] = lambda key: str(case_file)  # noqa: E731
+    where: Callable[[str], str] = lambda key: str(case_file)  # noqa: E731 - a typed callable; a case file replaces it below
     if case_file is not None:
         raw, where = _read_case_file(case_file)
     ctx = _Ctx(db, playbook_path, lang)

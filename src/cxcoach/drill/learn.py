@@ -165,8 +165,8 @@ def train(detectors: Mapping[str, dm.Detector], background: Sequence[str] = ()) 
     fp = fingerprint(detectors, background)
     if not pairs:
         return Learnt(fp, {}, (), {})
-    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]  # scikit-learn ships no stubs
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]  # scikit-learn ships no stubs
 
     def analyse(text: str) -> list[str]:
         found = clauses(text)

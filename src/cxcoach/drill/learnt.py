@@ -153,10 +153,10 @@ class Learnt:
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Learnt:
-        words: list[str] = data["vocabulary"]  # type: ignore[assignment]
+        words: list[str] = data["vocabulary"]  # type: ignore[assignment]  # JSON this class wrote (to_json)
         vocab = {f: i for i, f in enumerate(words)}
-        raw: dict[str, dict[str, Any]] = data["detectors"]  # type: ignore[assignment]
+        raw: dict[str, dict[str, Any]] = data["detectors"]  # type: ignore[assignment]  # JSON this class wrote (to_json)
         dets = {k: LearntDetector(float(d["bias"]), {int(j): float(w) for j, w in d["weights"].items()},
                                   float(d["threshold"]), bool(d.get("bad", False)))
                 for k, d in raw.items()}
-        return cls(str(data["fingerprint"]), vocab, tuple(data["idf"]), dets)  # type: ignore[arg-type]
+        return cls(str(data["fingerprint"]), vocab, tuple(data["idf"]), dets)  # type: ignore[arg-type]  # JSON this class wrote (to_json)

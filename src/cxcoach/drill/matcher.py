@@ -398,27 +398,27 @@ def evaluate(m: dm.Matcher, ctx: ReplyContext) -> tuple[Hit, ...]:
     """All hits of a matcher on the reply; empty when it does not match."""
     kind = type(m)
     if kind is dm.Phrase:
-        return _phrase(m, ctx)  # type: ignore[arg-type]
+        return _phrase(m, ctx)  # type: ignore[arg-type]  # `type(m) is` dispatch does not narrow
     if kind is dm.AnyOf:
-        return _union([evaluate(i, ctx) for i in m.items])  # type: ignore[union-attr]
+        return _union([evaluate(i, ctx) for i in m.items])  # type: ignore[union-attr]  # `type(m) is` dispatch does not narrow
     if kind is dm.AllOf:
-        groups = [evaluate(i, ctx) for i in m.items]  # type: ignore[union-attr]
+        groups = [evaluate(i, ctx) for i in m.items]  # type: ignore[union-attr]  # `type(m) is` dispatch does not narrow
         return _union(groups) if groups and all(groups) else ()
     if kind is dm.KOfN:
-        groups = [g for g in (evaluate(i, ctx) for i in m.items) if g]  # type: ignore[union-attr]
-        return _union(groups) if len(groups) >= m.k else ()  # type: ignore[union-attr]
+        groups = [g for g in (evaluate(i, ctx) for i in m.items) if g]  # type: ignore[union-attr]  # `type(m) is` dispatch does not narrow
+        return _union(groups) if len(groups) >= m.k else ()  # type: ignore[union-attr]  # `type(m) is` dispatch does not narrow
     if kind is dm.Near:
-        return _near(m, ctx)  # type: ignore[arg-type]
+        return _near(m, ctx)  # type: ignore[arg-type]  # `type(m) is` dispatch does not narrow
     if kind is dm.Regex:
-        return _regex(m, ctx)  # type: ignore[arg-type]
+        return _regex(m, ctx)  # type: ignore[arg-type]  # `type(m) is` dispatch does not narrow
     if kind is dm.DetectorRef:
-        return ctx.detector_hits(m.id)  # type: ignore[union-attr]
+        return ctx.detector_hits(m.id)  # type: ignore[union-attr]  # `type(m) is` dispatch does not narrow
     if kind is dm.Unless:
-        if evaluate(m.exclude, ctx):  # type: ignore[union-attr]
+        if evaluate(m.exclude, ctx):  # type: ignore[union-attr]  # `type(m) is` dispatch does not narrow
             return ()
-        return evaluate(m.item, ctx)  # type: ignore[union-attr]
+        return evaluate(m.item, ctx)  # type: ignore[union-attr]  # `type(m) is` dispatch does not narrow
     if kind is dm.InPart:
-        return _in_part(m, ctx)  # type: ignore[arg-type]
+        return _in_part(m, ctx)  # type: ignore[arg-type]  # `type(m) is` dispatch does not narrow
     raise TypeError(f"not a matcher: {m!r}")
 
 
