@@ -154,3 +154,21 @@ def test_list_says_when_a_rule_moves_deadlines_with_time_alone(db_target: str, e
         out = runner.invoke(main, args)
         assert out.exit_code == 0, out.output
         assert ("slow_general_case set deadlines that move with elapsed time" in out.stderr) is note
+
+
+def test_list_shows_whole_ids_in_one_aligned_column(run) -> None:
+    """Ticket ids share long prefixes ("DEMO-202611-04…"): each is shown whole, the next column aligned."""
+    from rich.cells import cell_len
+
+    ids = ["DEMO-202611-0417", "DEMO-202611-0418", "工单-2026-11-长号码-0001", "S"]
+    for ext in ids:
+        assert run("open", "--id", ext, "--set", "severity=general", "--at", "2026-03-06 10:00").exit_code == 0
+    out = run("list", "--now", "2026-03-06 10:05")
+    assert out.exit_code == 0, out.output
+    header, *rows = out.output.splitlines()
+    stage_column = cell_len(header[:header.index("stage")])
+    assert stage_column == cell_len("工单-2026-11-长号码-0001") + 1
+    assert sorted(row.split()[0] for row in rows) == sorted(ids)
+    for row in rows:
+        ref, stage = row.split()[:2]
+        assert cell_len(row[:row.index(stage, len(ref))]) == stage_column

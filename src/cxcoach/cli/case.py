@@ -468,11 +468,19 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
     if not rows:
         echo("no cases")
         return
-    echo(f"{'case':<14} {'stage':<18} {'received':<23} {'next due':<23} state")
-    for r in rows:
+    from rich.cells import cell_len
+
+    refs = [clean(r.ref) for r in rows]  # whole ids: ticket ids often share a long prefix
+    width = max(cell_len("case"), *(cell_len(ref) for ref in refs))
+
+    def cell(text: str) -> str:
+        return text + " " * (width - cell_len(text))
+
+    echo(f"{cell('case')} {'stage':<18} {'received':<23} {'next due':<23} state")
+    for ref, r in zip(refs, rows, strict=True):
         flag = ("OVERDUE" if r.overdue_at(when) else "paused" if r.paused_since
                 else "closed" if not r.is_open else "")
-        echo(f"{clean(r.ref)[:14]:<14} {(r.stage or '-')[:18]:<18} {show_time(r.received_at, ctx.tz):<23} "
+        echo(f"{cell(ref)} {(r.stage or '-')[:18]:<18} {show_time(r.received_at, ctx.tz):<23} "
              f"{show_time(r.next_due, ctx.tz):<23} {flag}".rstrip())
 
 
