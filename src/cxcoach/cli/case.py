@@ -533,12 +533,15 @@ def import_cases(source: Path, mapping: Path | None, db: str | None, playbook_pa
         done = result.restored
     from ..sanitize import strip_controls
 
-    for problem in result.problems:  # on stderr in both formats: JSON readers get them in the object too
+    differs: list[str] = result.differs if mapping is not None else []  # an archive's own are among its problems
+    for problem in (*differs, *result.problems):  # on stderr in both formats: JSON readers get them in the object too
         echo(strip_controls(problem), err=True)
     if fmt == "json":
         echo_json(msgspec_to_builtins(result), indent=None)
     else:
-        echo(f"{done} case(s) imported, {result.unchanged} already there, {len(result.problems)} skipped")
+        echo(f"{done} case(s) imported, {result.unchanged + len(differs)} already there"
+             + (f" ({len(differs)} of them differ from this file, not changed)" if differs else "")
+             + f", {len(result.problems)} skipped")
     if result.problems:
         raise SystemExit(1)
 

@@ -125,6 +125,14 @@ class Desk:
         """
         if external_id is not None:
             external_id = check_external_id(external_id)
+        events, state = self.plan(received_at=received_at, facts=facts, by=by, note=note, later=later)
+        return self._create(uid or secrets.token_hex(16), external_id, received_at, events, state)
+
+    def plan(self, *, received_at: dt.datetime, facts: Mapping[str, Any], by: str | None = None, note: str = "",
+             later: Sequence[tuple[dt.datetime, str | None, Mapping[str, Any], str | None, str]] = (),
+             ) -> tuple[list[EventRow], CaseState]:
+        """The validated log `record` would write and the state it folds to, writing nothing (so a re-import
+        can tell whether a row still says what the stored case was recorded from)."""
         typed = check_open(self.playbook, received_at=received_at, at=received_at, by=by, facts=facts, tz=self.tz)
         events = [EventRow(1, received_at, "open", by, note, None, typed)]
         state = step(self.playbook, start(self.playbook, received_at), events[0])
@@ -135,7 +143,7 @@ class Desk:
             events.append(EventRow(len(events) + 1, when, "update", who, text,
                                    str(moved) if moved is not None and moved != state.stage else None, rest))
             state = step(self.playbook, state, events[-1])
-        return self._create(uid or secrets.token_hex(16), external_id, received_at, events, state)
+        return events, state
 
     def restore(self, *, uid: str, external_id: str | None, received_at: dt.datetime,
                 events: Sequence[EventRow]) -> CaseRow:
