@@ -70,7 +70,13 @@ def test_bad_input_says_why(run) -> None:
     out = run("list", "--due-within", "soon")
     assert out.exit_code == 2 and "not a span of time" in out.output
     out = run("update", "B", "--stage", "closed", "--set", "emotion=livid", "--at", "2026-03-06 11:00")
-    assert out.exit_code == ExitCode.REFUSED and "cannot move to 'closed'" in out.output and "livid" in out.output
+    assert out.exit_code == ExitCode.REFUSED and "livid" in out.output
+    assert "cannot move to “已结案” (closed)" in out.output
+    out = run("update", "B", "--stage", "closed", "--at", "2026-03-06 11:00", "--lang", "en")
+    assert "stage 'Received' (received) cannot move to 'Closed' (closed)" in out.output
+    assert run("update", "B", "--stage", "resolved", "--at", "2026-03-06 11:00").exit_code == 0
+    out = run("follow-up", "B", "--satisfaction", "satisfied", "--score", "reliability", "--lang", "en")
+    assert out.exit_code == ExitCode.REFUSED and "--score 'reliability': write DIMENSION" in out.output
 
 
 def test_archive_verifies_before_purging_and_restores(run, tmp_path: Path) -> None:

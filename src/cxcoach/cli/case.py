@@ -80,6 +80,7 @@ def _once(*decls: str, **attrs: Any) -> Callable[[Callable[..., Any]], Callable[
     return click.option(*decls, multiple=True, callback=only_once, **attrs)
 
 
+_INPUTS = {"by": "--by ROLE", "stage": "--stage", "set": "--set", "score": "--score"}  # what refusals ask for
 _OPTION_NAMES = {"external_id": "--id", "sets": "--set", "scores": "--score", "ref": "ID", "case_file": "FILE"}
 
 
@@ -112,7 +113,7 @@ class _Ctx:
     """Opens the playbook and store once per command and turns library errors into exit codes."""
 
     def __init__(self, db: str | None, playbook_path: Path | None, lang: str | None, *, reading: bool = False) -> None:
-        from ..desk import Desk
+        from ..desk import Desk, Wording
         from ..store import ENV_DB, Store, StoreError, resolve_db
 
         if db is not None and not db.strip():
@@ -127,7 +128,7 @@ class _Ctx:
             self.store = Store.open(target)
         except StoreError as exc:
             raise Failure(str(exc)) from None
-        self.desk: Desk = Desk(self.store, self.playbook)
+        self.desk: Desk = Desk(self.store, self.playbook, wording=Wording(self.lang, _INPUTS, ids=True))
 
     @property
     def tz(self) -> str:
@@ -327,8 +328,8 @@ def follow_up(ref: str, satisfaction: str, scores: tuple[str, ...], at: str | No
 
     ctx = _Ctx(db, playbook_path, lang)
     when = ctx.time(at, "--at")
-    row = ctx.run(lambda: ctx.desk.follow_up(ref, satisfaction=satisfaction, scores=scores_from(scores), at=when,
-                                             by=by, note=note))
+    row = ctx.run(lambda: ctx.desk.follow_up(ref, satisfaction=satisfaction, at=when, by=by, note=note,
+                                             scores=scores_from(scores, ctx.desk.wording)))
     _print_row(ctx, row, fmt, "followed up")
 
 
