@@ -111,11 +111,12 @@ def test_score_shows_the_same_arithmetic_in_text_and_json(tiny_dir):
     text = run("score", "--reply", reply, "--playbook", str(tiny_dir)).output
     data = json.loads(run("score", "--reply", reply, "--playbook", str(tiny_dir), "--format", "json").output)
     details = data["details"]
-    # 100 × 70/110 = 64, minus the arguing penalty 15: the line adds up and both outputs show it
-    shown = (f"100 × {details['earned']:g}/{details['available']:g}"
-             f" − {details['deductions'][0]['points']:g} = {data['score']}")
-    assert details["arithmetic"] == "100 × 70/110 − 15 = 49" == shown
-    assert "计算: 100 × 70/110 − 15 = 49" in text and "合计: 70/110" in text
+    # 100 × 70/110 = 63.64, rounded 64, minus the arguing penalty 15: the line adds up and both outputs show it
+    line = "100 × 70/110 (≈ 63.64 → 64) − 15 (扣分) = 49"
+    assert details["arithmetic"] == line
+    assert (details["earned"], details["available"], details["base"], details["deductions"][0]["points"],
+            data["score"]) == (70, 110, 64, 15, 49)
+    assert f"计算: {line}" in text and "合计: 70/110" in text
     assert "+20/20" in text and "−15  争辩" in text and "0/30  共情" in text
     crit = {c["id"]: c for c in details["criteria"]}
     assert crit["r_sorry"]["available"] == 20 and crit["r_feel"]["points"] == 0
@@ -126,7 +127,7 @@ def test_drill_run_report_adds_up_and_names_the_satisfaction_scale(tiny_dir, tmp
     replies.write_text("- 换作是我也会生气，对不起\n- 我给您换货\n", encoding="utf-8")
     text = run("drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(replies), "--lang", "en").output
     data = json.loads(run("drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(replies),
-                           "--format", "json").stdout)  # stdout: the replies note goes to stderr
+                           "--lang", "en", "--format", "json").stdout)  # stdout: the replies note goes to stderr
     assert f"Arithmetic: {data['details']['arithmetic']}" in text
     assert data["details"]["arithmetic"].endswith(f"= {data['score']}")
     assert "satisfaction c = perceived b / expected a: ≥ 1 Happy · ≥ 0.5 Meh · ≥ 0 Angry" in text

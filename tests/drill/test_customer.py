@@ -322,3 +322,53 @@ def test_a_remedy_refused_later_in_the_clause_is_a_refusal(cafe_pb):
     en = DrillSession(cafe_pb, "cafe", seed=0, locale="en")
     turn = en.reply("Comping the whole bill is not possible, I'm afraid.")
     assert turn.overpromises == () and [r.remedy for r in turn.refusals] == ["comp_bill"]
+
+
+RUDE = {"zh": ["你有病吧，爱买不买。", "是不是您自己弄错了？"],
+        "en": ["Whatever, take it or leave it.", "Maybe you did it wrong?"]}
+
+
+def test_every_shipped_customer_answers_rudeness_at_every_turn(default_pb):
+    """Rude words at any point of the model path get a reaction, or end the drill badly with closing words."""
+    for drill_id, drill in sorted(default_pb.drills.items()):
+        for locale in drill.locales:
+            model = DrillSession(default_pb, drill_id, seed=0, locale=locale)
+            model.play_model_answers()
+            path = [t.reply for t in model.turns]
+            for i in range(len(path)):
+                for rude in RUDE[locale]:
+                    session = DrillSession(default_pb, drill_id, seed=0, locale=locale)
+                    for reply in path[:i]:
+                        session.reply(reply)
+                    session.reply(rude)
+                    where = (drill_id, locale, i, rude)
+                    if session.finished:
+                        assert session.ending is not None and session.ending.kind.value != "good", where
+                        assert session.customer_text, where
+                    else:
+                        assert session.reaction is not None, (*where, session.customer_text)
+
+
+def test_shipped_model_answers_leave_the_trainees_name_to_the_trainee(default_pb):
+    """No model answer introduces the trainee by a made-up name (lint L116 finds new ones)."""
+    from cxcoach.authoring.lint_rules.customer import _self_names
+
+    for drill in default_pb.drills.values():
+        for node in drill.nodes.values():
+            assert node.model is not None
+            for text in node.model.values.values():
+                assert not {n for n in _self_names(text, "") if n in text}, (drill.id, node.id, text)
+
+
+def test_a_shipped_customer_remembers_what_was_refused(default_pb):
+    session = DrillSession(default_pb, "restaurant_cold_dish", seed=0, locale="zh", trainee="Ann")
+    session.reply("真对不起，让您久等了，换作是我也会生气。这道菜我来负责处理。")
+    session.reply("重做是不可能的，厨房太忙了。")
+    assert session.line is not None and session.line.id == "remedy.refused"
+    assert "优先重做这道菜都不行？" in session.customer_text
+    assert "菜凉不凉" not in session.customer_text  # the reaction to arguing does not invent a dispute
+    session.reply("我马上让厨房给您重新做一份，10分钟内端上来。")
+    assert "重做" not in session.customer_text  # offered now: the refusal line belongs to its node only
+    session.reply("这道菜免单是不可能的。")
+    assert session.line is not None and session.line.id == "bill.refused"
+    assert "这道菜免单都不肯" in session.customer_text

@@ -46,7 +46,7 @@ async def test_drill_end_to_end_with_typed_replies(make_app, db) -> None:
         report = texts(app.screen)
         assert "Score 95/100" in report and "Passed" in report  # the hint's cost shows even with full marks
         assert "“replacement”" in report  # evidence quotes the reply
-        assert "Hint cost -5" in report and "= 95" in report  # the arithmetic, one line
+        assert "Hint cost −5" in report and "= 95" in report  # the arithmetic, one line
         await pilot.press("escape")
         await pilot.pause()
         table = app.screen.query_one("#drills")

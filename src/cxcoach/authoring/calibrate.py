@@ -70,6 +70,18 @@ class PhraseStats:
     bad: int = 0
 
 
+def _leans_wrong(good: int, bad: int, n_good: int, n_bad: int, *, meant_for_good: bool) -> bool:
+    """Whether something seen `good`/`bad` times fires relatively more on the side it is not meant for.
+
+    Rates are per answer of each kind, so unequal numbers of good and bad answers do not tilt it;
+    with no answers of one kind there is nothing to compare.
+    """
+    if not n_good or not n_bad:
+        return False
+    rate_good, rate_bad = good / n_good, bad / n_bad
+    return rate_bad > rate_good if meant_for_good else rate_good > rate_bad
+
+
 @dataclass
 class CriterionStats:
     id: str
@@ -80,10 +92,7 @@ class CriterionStats:
 
     def misleading(self, n_good: int, n_bad: int) -> bool:
         """A weight firing relatively more on bad answers, or a penalty/auto-fail more on good ones."""
-        if not n_good or not n_bad:
-            return False
-        rate_good, rate_bad = self.good / n_good, self.bad / n_bad
-        return rate_bad > rate_good if self.kind == "weight" else rate_good > rate_bad
+        return _leans_wrong(self.good, self.bad, n_good, n_bad, meant_for_good=self.kind == "weight")
 
 
 @dataclass
@@ -95,10 +104,9 @@ class DetectorStats:
 
     def misleading(self, n_good: int, n_bad: int) -> bool:
         """A good behaviour seen relatively more in bad answers, or a bad one more in good answers."""
-        if not n_good or not n_bad or self.polarity == "neutral":
+        if self.polarity == "neutral":
             return False
-        rate_good, rate_bad = self.good / n_good, self.bad / n_bad
-        return rate_bad > rate_good if self.polarity == "good" else rate_good > rate_bad
+        return _leans_wrong(self.good, self.bad, n_good, n_bad, meant_for_good=self.polarity == "good")
 
 
 @dataclass

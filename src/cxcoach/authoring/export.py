@@ -13,10 +13,11 @@ formats instead of reaching a terminal, a printer or a browser.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import msgspec
 
+from ..locale_words import words_for
 from ..playbook import model as m
 from ..playbook.model import Duration, Playbook, Text
 from ..sanitize import printable
@@ -105,7 +106,7 @@ def duration_text(duration: Duration | None, locale: str) -> str:
 _OPS = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 
 
-def condition_text(playbook: Playbook, cond: m.Condition, locale: str, lab: dict[str, str]) -> str:
+def condition_text(playbook: Playbook, cond: m.Condition, locale: str, lab: Mapping[str, str]) -> str:
     """A condition in the trainer's words: fact and value labels instead of ids."""
     def fact(fid: str) -> str:
         f = playbook.facts.get(fid)
@@ -150,8 +151,8 @@ def condition_text(playbook: Playbook, cond: m.Condition, locale: str, lab: dict
     return walk(cond, True)
 
 
-def _labels(locale: str) -> dict[str, str]:
-    return _LABELS.get(locale, _LABELS["en"])
+def _labels(locale: str) -> Mapping[str, str]:
+    return words_for(_LABELS, locale)
 
 
 def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
@@ -167,6 +168,13 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
         r = playbook.roles.get(ident)
         return t(r.label) if r else ident
 
+    def entry(title: Text, anchor: str, intro: Text | None = None) -> list[Block]:
+        """One entry's heading (its anchor is what the contents link to) and its introduction, when written."""
+        blocks: list[Block] = [Heading(3, t(title), anchor)]
+        if intro:
+            blocks.append(Para(t(intro)))
+        return blocks
+
     out: list[Block] = [Heading(1, t(playbook.title), "top"), Para(f"{lab['version']} {playbook.version}", "meta")]
     if playbook.description:
         out.append(Para(t(playbook.description)))
@@ -175,9 +183,7 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
     if playbook.procedures:
         out.append(Heading(2, lab["procedures"], "procedures"))
         for proc in playbook.procedures.values():
-            out.append(Heading(3, t(proc.title), f"procedure-{proc.id}"))
-            if proc.description:
-                out.append(Para(t(proc.description)))
+            out += entry(proc.title, f"procedure-{proc.id}", proc.description)
             rows = []
             for n, step in enumerate(proc.steps, 1):
                 title = t(step.title) + (f" — {t(step.description)}" if step.description else "")
@@ -223,7 +229,7 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
     if playbook.scripts:
         out.append(Heading(2, lab["scripts"], "scripts"))
         for script in playbook.scripts.values():
-            out.append(Heading(3, t(script.title), f"script-{script.id}"))
+            out += entry(script.title, f"script-{script.id}")
             if script.step and script.step in playbook.steps:
                 out.append(Para(f"{lab['said_at']}: {t(playbook.steps[script.step].title)}", "meta"))
             out.append(Bullets(tuple(t(line.text) for line in script.lines)))
@@ -232,7 +238,7 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
     if playbook.avoid:
         out.append(Heading(2, lab["avoid"], "avoid"))
         for item in playbook.avoid.values():
-            out.append(Heading(3, t(item.title), f"avoid-{item.id}"))
+            out += entry(item.title, f"avoid-{item.id}")
             parts = [f"{lab['why']}: {t(item.why)}"]
             if item.instead:
                 parts.append(f"{lab['instead']}: {t(item.instead)}")
@@ -245,7 +251,7 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
     if playbook.strategies:
         out.append(Heading(2, lab["strategies"], "strategies"))
         for strategy in playbook.strategies.values():
-            out.append(Heading(3, t(strategy.title), f"strategy-{strategy.id}"))
+            out += entry(strategy.title, f"strategy-{strategy.id}")
             if strategy.applies_to:
                 out.append(Para(f"{lab['applies_to']}: {t(strategy.applies_to)}", "meta"))
             out.append(Bullets(tuple(t(line.text) for line in strategy.advice)))
@@ -256,9 +262,7 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
     if playbook.drills:
         out.append(Heading(2, lab["drills"], "drills"))
         for drill in playbook.drills.values():
-            out.append(Heading(3, t(drill.title), f"drill-{drill.id}"))
-            if drill.brief:
-                out.append(Para(t(drill.brief)))
+            out += entry(drill.title, f"drill-{drill.id}", drill.brief)
             persona = t(drill.persona.label) + (f" — {t(drill.persona.motive)}" if drill.persona.motive else "")
             endings = ", ".join(f"{t(e.title)} ({lab[e.kind.value]})" for e in drill.endings.values())
             out.append(Bullets((f"{lab['difficulty']}: {lab[drill.difficulty.value]}", f"{lab['persona']}: {persona}",

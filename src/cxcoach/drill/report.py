@@ -42,8 +42,20 @@ def _t(locale: str, key: str) -> str:
     return _L.get(locale, _L["en"])[key]
 
 
-def model_line(playbook: Playbook, criterion: dm.Criterion, locale: str) -> str | None:
-    """The wording to suggest for a missed criterion, from the playbook."""
+NAME_PLACEHOLDERS = ("{name}", "{姓名}")  # how the shipped scripts leave room for the speaker's own name
+
+
+def model_line(playbook: Playbook, criterion: dm.Criterion, locale: str, trainee: str | None = None) -> str | None:
+    """The wording to suggest for a missed criterion, from the playbook, with `{name}` as the trainee entered it."""
+    line = _model_line(playbook, criterion, locale)
+    if line is None or not trainee:
+        return line
+    for slot in NAME_PLACEHOLDERS:
+        line = line.replace(slot, trainee)
+    return line
+
+
+def _model_line(playbook: Playbook, criterion: dm.Criterion, locale: str) -> str | None:
     if criterion.model_line:
         for script in playbook.scripts.values():
             for line in script.lines:
@@ -74,7 +86,7 @@ def _step_label(playbook: Playbook, c: dm.Criterion, locale: str) -> str:
     return f" [{_t(locale, 'step')}: {step.title.get(locale)}]" if step else ""
 
 
-def _points(r: CriterionResult) -> str:
+def points_label(r: CriterionResult) -> str:
     """`+15/15`, `+7.5/15`, `0/20` for weights; `−20` for penalties."""
     c = r.criterion
     if c.kind is dm.CriterionKind.WEIGHT:
@@ -82,7 +94,8 @@ def _points(r: CriterionResult) -> str:
     return f"−{-r.points:g}" if r.points else "0"
 
 
-def criterion_lines(playbook: Playbook, score: Score, locale: str, single: bool) -> list[str]:
+def criterion_lines(playbook: Playbook, score: Score, locale: str, single: bool,
+                    trainee: str | None = None) -> list[str]:
     """Each criterion with earned/available (weights) or the points lost, its quote, and model lines for misses."""
     won, lost, missed = [], [], []
     for r in score.criteria:
@@ -91,15 +104,15 @@ def criterion_lines(playbook: Playbook, score: Score, locale: str, single: bool)
         if r.status is Status.MET:
             quote = f": {_cite(r.evidence[0], locale, single)}" if r.evidence else ""
             half = f"  ({_t(locale, 'discounted')})" if r.discounted else ""
-            won.append(f"  {_points(r):>8}  {title}{quote}{half}")
+            won.append(f"  {points_label(r):>8}  {title}{quote}{half}")
         elif r.status is Status.TRIGGERED:
-            tag = _t(locale, "auto_fail") if c.kind is dm.CriterionKind.AUTO_FAIL else _points(r)
+            tag = _t(locale, "auto_fail") if c.kind is dm.CriterionKind.AUTO_FAIL else points_label(r)
             lost.append(f"  {tag:>8}  {title}: {_cite(r.evidence[0], locale, single)}")
         elif r.status is Status.MISSED:
-            line = f"  {_points(r):>8}  {title}"
+            line = f"  {points_label(r):>8}  {title}"
             if r.evidence:  # an `absent` criterion lost because of what was said
                 line += f": {_cite(r.evidence[0], locale, single)}"
-            suggestion = model_line(playbook, c, locale)
+            suggestion = model_line(playbook, c, locale, trainee)
             if suggestion:
                 line += f"\n            {_t(locale, 'model')}: {suggestion}"
             missed.append(line)
@@ -109,6 +122,10 @@ def criterion_lines(playbook: Playbook, score: Score, locale: str, single: bool)
             label = named.get(locale) if named else o.rule.id
             lost.append(f"  {'−' + format(o.rule.penalty, 'g'):>8}  {_t(locale, 'order')}: {label}: "
                         f"{_cite(o.then, locale, single)} → {_cite(o.first, locale, single)}")
+    if score.bonus > 0:
+        won.append(f"  {'+' + str(score.bonus):>8}  {_t(locale, 'bonus')}")
+    elif score.bonus < 0:
+        lost.append(f"  {'−' + str(-score.bonus):>8}  {_t(locale, 'bonus')}")
     if score.hint_cost:
         lost.append(f"  {'−' + str(score.hint_cost):>8}  {_t(locale, 'hints')}")
     out = []
@@ -120,7 +137,7 @@ def criterion_lines(playbook: Playbook, score: Score, locale: str, single: bool)
         out += [_t(locale, "missed") + ":", *missed]
     out += _form_lines(score, locale, single)
     out.append(f"{_t(locale, 'total')}: {score.earned:g}/{score.available:g}")
-    out.append(f"{_t(locale, 'arithmetic')}: {score.arithmetic()}")
+    out.append(f"{_t(locale, 'arithmetic')}: {score.arithmetic(locale)}")
     return out
 
 
@@ -167,8 +184,9 @@ def reply_json(playbook: Playbook, result: ReplyScore) -> dict[str, object]:
     return data
 
 
-def _missed_json(playbook: Playbook, score: Score, locale: str) -> list[dict[str, object]]:
-    return [{"criterion": r.criterion.id, "step": r.criterion.step, "model": model_line(playbook, r.criterion, locale)}
+def _missed_json(playbook: Playbook, score: Score, locale: str, trainee: str | None = None) -> list[dict[str, object]]:
+    return [{"criterion": r.criterion.id, "step": r.criterion.step,
+             "model": model_line(playbook, r.criterion, locale, trainee)}
             for r in score.criteria if r.status is Status.MISSED]
 
 
@@ -191,7 +209,7 @@ def drill_text(playbook: Playbook, report: DrillReport) -> str:
     lines.append("")
     verdict = _t(loc, "passed") if report.passed else _t(loc, "failed")
     lines.append(f"{_headline(report.score, loc)} -> {verdict}")
-    lines += criterion_lines(playbook, report.score, loc, single=False)
+    lines += criterion_lines(playbook, report.score, loc, single=False, trainee=report.trainee)
     if report.score.dimensions:
         labels = {x.id: x.label.get(loc) for x in playbook.measurement.dimensions}
         lines.append(_t(loc, "dimensions") + ":")
@@ -230,10 +248,10 @@ def drill_json(playbook: Playbook, report: DrillReport) -> dict[str, object]:
         "final_state": report.final_state.to_json(),
         "turns": [t.to_json() for t in report.turns],
         "silences": [s.to_json() for s in report.silences],
-        "details": report.score.to_json(),
-        "missed": _missed_json(playbook, report.score, report.locale),
+        "details": report.score.to_json(report.locale),
+        "missed": _missed_json(playbook, report.score, report.locale, report.trainee),
     }
 
 
-__all__ = ["CriterionResult", "criterion_lines", "drill_json", "drill_text", "model_line", "reply_json", "reply_text",
-           "satisfaction_scale", "satisfaction_text"]
+__all__ = ["CriterionResult", "criterion_lines", "drill_json", "drill_text", "model_line", "points_label", "reply_json",
+           "reply_text", "satisfaction_scale", "satisfaction_text"]

@@ -1,6 +1,6 @@
 """Rubric arithmetic: weighted criteria, penalties, order rules, auto-fail, N/A, 0-100.
 
-    base  = round(100 * earned / available)
+    base  = round(100 * earned / available)          (halves round up: 77.5 -> 78)
     score = max(0, min(100, base + response points) - penalties - order penalties - hint costs)
 
 Response points are capped together with the base, before penalties, so a
@@ -16,8 +16,10 @@ arithmetic everywhere, and `Score.arithmetic` writes it out in one line.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
+from fractions import Fraction
 
 import msgspec
 
@@ -28,6 +30,29 @@ from ..playbook.model import Playbook
 from .detectors import Behaviour, detect, withheld
 from .learn import learnt_for
 from .matcher import ReplyContext, Span, evaluate
+
+
+def half_up(value: float | Fraction) -> int:
+    """Round to the nearest whole number, halves up: what a reader does with 77.5 (Python's round gives 78 but 62)."""
+    return math.floor(Fraction(value) + Fraction(1, 2))
+
+
+def exact_base(earned: float, available: float) -> Fraction:
+    """100 × earned / available, exactly (weights are whole or half points, so this is a plain fraction)."""
+    return Fraction(100) * Fraction(earned) / Fraction(available) if available else Fraction(0)
+
+
+_ARITHMETIC = {
+    "zh": {"bonus": "回应加分", "penalties": "扣分", "hints": "提示", "floor": "最低 0 分", "auto_fail": "一票否决"},
+    "en": {"bonus": "response points", "penalties": "penalties", "hints": "hints", "floor": "never below 0",
+           "auto_fail": "auto-fail"},
+}
+
+
+def _number(value: float | Fraction) -> str:
+    """A figure as a reader writes it: 78, 77.5, 60.53 (two decimals at most), minus as −."""
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return text.replace("-", "−")
 
 
 class Status(StrEnum):
@@ -117,8 +142,8 @@ class Score(msgspec.Struct, frozen=True):
 
     @property
     def base(self) -> int:
-        """round(100 × earned / available): the weighted criteria alone."""
-        return round(100.0 * self.earned / self.available) if self.available else 0
+        """round(100 × earned / available), halves up: the weighted criteria alone."""
+        return half_up(exact_base(self.earned, self.available))
 
     def deductions(self) -> list[tuple[str, float]]:
         """Each penalty, order penalty and the hint cost, in report order, as (id, points > 0)."""
@@ -129,26 +154,49 @@ class Score(msgspec.Struct, frozen=True):
             out.append(("hints", float(self.hint_cost)))
         return out
 
-    def arithmetic(self) -> str:
-        """The one line that gives the score, e.g. `100 × 57/95 − 20 − 5 = 35`."""
-        line = f"100 × {self.earned:g}/{self.available:g}"
+    def arithmetic(self, locale: str = "en") -> str:
+        """The one line that gives the score, e.g. `100 × 62/80 (77.5 → 78) − 20 (penalties) − 5 (hints) = 53`.
+
+        Every step a reader needs to get the same number is written out: the
+        rounding of the base, the cap at 100 with response points, the sum of
+        the penalties (order rules included), the hint cost, the floor at 0
+        and an auto-fail.
+        """
+        words = _ARITHMETIC.get(locale, _ARITHMETIC["en"])
+        exact = exact_base(self.earned, self.available)
+        line = f"100 × {_number(self.earned)}/{_number(self.available)}"
+        if exact != self.base:  # show the rounding: (77.5 → 78), (≈ 60.53 → 61)
+            shown = _number(exact)
+            line += f" ({'' if Fraction(shown.replace('−', '-')) == exact else '≈ '}{shown} → {self.base})"
+        value = self.base
         if self.bonus:
             sign = "+" if self.bonus > 0 else "−"
-            line = f"{line} {sign} {abs(self.bonus)}"
+            line = f"{line} {sign} {abs(self.bonus)} ({words['bonus']})"
             if self.base + self.bonus > 100:
                 line = f"min(100, {line})"
-        for _, points in self.deductions():
-            line += f" − {points:g}"
+            value = min(100, self.base + self.bonus)
+        penalties = sum(points for ident, points in self.deductions() if ident != "hints")
+        if penalties:
+            line += f" − {_number(penalties)} ({words['penalties']})"
+        if self.hint_cost:
+            line += f" − {self.hint_cost} ({words['hints']})"
+        raw = value - penalties - self.hint_cost
         if self.auto_failed:
-            return f"{line} → 0 (auto-fail: {', '.join(r.criterion.id for r in self.auto_failed)})"
+            failed = ", ".join(r.criterion.id for r in self.auto_failed)
+            return f"{line} = {_number(raw)} → 0 ({words['auto_fail']}: {failed})"
+        if raw < 0:
+            return f"{line} = {_number(raw)} → {self.score} ({words['floor']})"
         return f"{line} = {self.score}"
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, locale: str = "en") -> dict[str, object]:
+        """The numbers of the report; `arithmetic` is written in `locale`, as the text report is."""
         return {
             "rubric": self.rubric.id, "score": self.score, "passed": self.passed, "pass_mark": self.pass_mark,
             "auto_fail": [r.criterion.id for r in self.auto_failed], "earned": round(self.earned, 2),
             "available": round(self.available, 2), "base": self.base, "penalties": round(self.penalties, 2),
-            "bonus": self.bonus, "hint_cost": self.hint_cost, "arithmetic": self.arithmetic(),
+            "bonus": self.bonus, "hint_cost": self.hint_cost,
+            "base_exact": round(float(exact_base(self.earned, self.available)), 4),
+            "arithmetic": self.arithmetic(locale),
             "deductions": [{"id": i, "points": p} for i, p in self.deductions()],
             "form": [n.to_json() for n in self.form],
             "dimensions": {k: {"earned": round(v[0], 2), "available": round(v[1], 2)}
@@ -221,8 +269,8 @@ def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
         if violated:
             penalties += rule.penalty
         orders.append(OrderResult(rule, violated, first, then))
-    base = round(100.0 * earned / available) if available else 0
-    total = max(0, round(min(100, base + bonus) - penalties - hint_cost))
+    base = half_up(exact_base(earned, available))
+    total = max(0, half_up(min(100, base + bonus) - penalties - hint_cost))
     mark = rubric.pass_mark if pass_mark is None else pass_mark
     failed = any(r.criterion.kind is dm.CriterionKind.AUTO_FAIL and r.status is Status.TRIGGERED for r in results)
     if failed:
@@ -253,7 +301,7 @@ class ReplyScore(msgspec.Struct, frozen=True):
         return {"reply": self.reply, "locale": self.locale, "score": self.score.score, "passed": self.score.passed,
                 "rubric": self.score.rubric.id, "behaviours": [b.to_json() for b in self.behaviours],
                 "withheld": [b.to_json() for b in self.withheld],
-                "feedback": list(self.feedback), "details": self.score.to_json()}
+                "feedback": list(self.feedback), "details": self.score.to_json(self.locale)}
 
 
 class ScoringError(CxcoachError, LookupError):

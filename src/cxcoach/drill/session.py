@@ -112,6 +112,7 @@ class DrillReport(msgspec.Struct, frozen=True):
     final_state: CustomerState
     closing: str = ""  # the customer's closing words, as said
     silences: tuple[Silence, ...] = ()
+    trainee: str | None = None  # the name the trainee entered (fills {name} in suggested lines)
 
     @property
     def overpromises(self) -> tuple[tuple[int, Offer], ...]:
@@ -395,7 +396,7 @@ class DrillSession:
         ending_ok = self.ending is not None and self.ending.kind is not dm.EndingKind.BAD
         return DrillReport(self.drill, self.seed, self.locale, self.mode, self.ending, tuple(self.turns), score,
                            ratio, state, score.passed and ending_ok, self.state,
-                           self._utterance if self.ending is not None else "", tuple(self.silences))
+                           self._utterance if self.ending is not None else "", tuple(self.silences), self.trainee)
 
     # -- replay --
     def record(self) -> dict[str, object]:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 
 from ..jsonsafe import to_json_bytes, to_json_text
+from ..locale_words import words_for
 from ..sanitize import strip_controls
 from .result import DEFAULT_FIELDS, Reason, Result
 
@@ -59,8 +61,8 @@ def _code(value: object) -> str:
     return "`" + clean(value).replace("`", "") + "`"
 
 
-def _labels(locale: str) -> dict[str, str]:
-    return _HEADINGS.get(locale.split("-")[0], _HEADINGS["en"])
+def _labels(locale: str) -> Mapping[str, str]:
+    return words_for(_HEADINGS, locale.split("-")[0])
 
 
 def _when(value: dt.datetime | None) -> str:

@@ -85,7 +85,7 @@ def _entries(doc: Document) -> list[tuple[int, str]]:
 def read_included(docs: Iterable[tuple[Path, Document]], problems: ProblemList, *, known: Iterable[Path] = (),
                   limits: Limits = DEFAULT_LIMITS) -> list[Document]:
     """The schema-valid documents `docs` include, transitively; each file once, none of `known` again."""
-    from .schema import schema_problems
+    from .schema import passes_schema
 
     seen = {p.resolve() for p in known}
     queue = list(docs)
@@ -107,9 +107,7 @@ def read_included(docs: Iterable[tuple[Path, Document]], problems: ProblemList, 
             problems.extend(found)
             if included is None or not isinstance(included.data, dict):
                 continue
-            found = schema_problems(included)
-            problems.extend(found)
-            if not any(p.severity is Severity.ERROR for p in found):
+            if passes_schema(included, problems):
                 out.append(included)
                 queue.append((target, included))
     return out

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..gc_pause import gc_paused
 from ..inputs import describe_mode
-from ..problems import PlaybookError, Problem, ProblemList, Severity
+from ..problems import PlaybookError, Problem, ProblemList
 from ..resources import default_playbook_path
 from . import model as m
 from .include import included_paths, library_locale, read_included
@@ -105,7 +105,7 @@ def _readable(path: Path, problems: ProblemList, limits: Limits) -> bool:
 
 def read_documents(root: Path, problems: ProblemList, limits: Limits = DEFAULT_LIMITS) -> list[Document]:
     """Read every file and schema-check it; only files without errors are returned."""
-    from .schema import schema_problems
+    from .schema import passes_schema
 
     docs = []
     read: list[tuple[Path, Document]] = []
@@ -123,9 +123,7 @@ def read_documents(root: Path, problems: ProblemList, limits: Limits = DEFAULT_L
             problems.add(Problem(doc.file, 1, 1, "E019", f"the top level is {kind}, not a mapping of sections",
                                  hint="start the file with a section name such as `rules:`"))
             continue
-        found = schema_problems(doc)
-        problems.extend(found)
-        if not any(p.severity is Severity.ERROR for p in found):
+        if passes_schema(doc, problems):
             docs.append(doc)
             read.append((path, doc))
     return docs + read_included(read, problems, known=files, limits=limits)

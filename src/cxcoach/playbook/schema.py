@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from ..gc_pause import gc_paused
-from ..problems import Problem, did_you_mean, path_str
+from ..problems import Problem, ProblemList, Severity, did_you_mean, path_str
 from ..resources import schemas_dir
 from ..sanitize import brief
 from .model import OP_SYNONYMS
@@ -90,6 +90,16 @@ def schema_problems(doc: Document, schema: str = "playbook.schema.json") -> list
         for error in validator(schema).iter_errors(doc.data):
             problems.append(_to_problem(doc, _most_specific(error)))
     return problems
+
+
+def passes_schema(doc: Document, problems: ProblemList) -> bool:
+    """Record the schema problems of one playbook file; True when none is an error, so the file may be used.
+
+    The top-level files and the files they include are admitted by this same test.
+    """
+    found = schema_problems(doc)
+    problems.extend(found)
+    return not any(p.severity is Severity.ERROR for p in found)
 
 
 def _most_specific(error: Any) -> Any:

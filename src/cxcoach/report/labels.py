@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..locale_words import word as locale_word
+
 WORDS: dict[str, dict[str, str]] = {
     "zh": {
         "received": "本月受理投诉",
@@ -66,4 +68,4 @@ WORDS: dict[str, dict[str, str]] = {
 
 def word(locale: str, key: str) -> str:
     """The report's word for `key` in `locale` (English when the locale has none)."""
-    return WORDS.get(locale, WORDS["en"]).get(key) or WORDS["en"][key]
+    return locale_word(WORDS, locale, key)

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..engine.calendar import zone
+from ..locale_words import word as locale_word
 from .labels import word
 from .model import Figure, MonthlyReport
 
@@ -64,7 +65,7 @@ HEADINGS: dict[str, dict[str, str]] = {
 
 
 def heading(locale: str, key: str) -> str:
-    return HEADINGS.get(locale, HEADINGS["en"]).get(key) or HEADINGS["en"][key]
+    return locale_word(HEADINGS, locale, key)
 
 
 def pct(value: float | None) -> str:

@@ -86,6 +86,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "report.turn": ("第{n}轮", "turn {n}"),
     "report.hints": ("提示扣分", "Hint cost"),
     "report.bonus": ("回应加分", "Response points"),
+    "report.penalties": ("扣分", "Penalties"),
     "report.arithmetic": ("计算", "Arithmetic"),
     "report.total": ("合计", "Total"),
     "report.scale": ("满意度 c = 感知 b / 期望 a", "satisfaction c = perceived b / expected a"),

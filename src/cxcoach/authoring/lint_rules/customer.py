@@ -3,8 +3,8 @@
 The session never repeats a line verbatim on consecutive turns while another
 candidate exists, and chooses lines by what the trainee said; these checks
 find drills where it cannot: a node the customer can return to with one thing
-to say, a closing line that calls every trainee by the model answer's name, a
-line that rejects an offer the path to it may never have made.
+to say, a model answer or a closing line that calls every trainee by one
+fixed name, a line that rejects an offer the path to it may never have made.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from collections.abc import Iterator
 
 from ...drill.authority import unguarded
 from ...drill.matcher import ReplyContext, evaluate
+from ...drill.normalize import normalize
 from ...playbook import drill_model as dm
 from ...playbook.line_slots import slots_in
 from ...playbook.model import Playbook
 from ...problems import Problem
-from .base import LintContext, drill_edges, finding
+from .base import LintContext, drill_edges, finding, leaves
 
 CODES = {
     "L110": "the customer can say the same line on two consecutive turns",
@@ -27,6 +28,7 @@ CODES = {
     "L113": "no customer line of a node or ending can always be said",
     "L114": "a model answer promises what the drill's authority does not allow",
     "L115": "the customer does not react to rudeness (no reaction to a rude or blaming act)",
+    "L116": "a model answer gives the trainee a fixed name, whatever name the trainee entered",
 }
 
 MEMORY_SLOTS = frozenset({"offer", "overpromise", "refused", "name", "quote"})
@@ -40,7 +42,7 @@ _REJECTING = re.compile(
 # How a trainee names themselves in a model answer.
 _ZH_SELF = re.compile(r"我(?:是|叫)([^，。,.!！?？；;：:、\s]{2,14})")
 _ZH_TITLES = "经理|主管|师傅|老师|小姐|先生|女士|组长|顾问|工程师|店长|专员|姐|哥"
-_ZH_ROLE = re.compile(r"^.*(?:经理|客服|主管|顾问|专员|组长|店长|工程师|负责人|值班|售后|服务|领班|的)")
+_ZH_ROLE = re.compile(r"^.*(?:经理|客服|主管|顾问|员|组长|店长|工程师|负责人|值班|售后|服务|领班|的)")
 _EN_SELF = re.compile(r"\b(?:I'm|I am|my name is|this is|ask for me,)\s+((?:[A-Z][a-z]+)(?:\s[A-Z][a-z]+)?)")
 _EN_NOT_NAMES = frozenset({"Sorry", "So", "Really", "Very", "Truly", "Glad", "Happy", "Here", "The", "Your", "Not",
                            "Afraid", "Calling", "Checking", "Going", "Looking", "Sure", "Still", "Just"})
@@ -136,8 +138,14 @@ def _fixed_names(drill: dm.Drill) -> Iterator[Problem]:
     names: set[str] = set()
     for node in drill.nodes.values():
         if node.model is not None:
-            for text in node.model.values.values():
-                names |= _self_names(text, persona)
+            for loc, text in node.model.values.items():
+                own = _self_names(text, persona)
+                written = sorted((n for n in own if n in text), key=lambda n: (-len(n), n))
+                if written:
+                    yield finding(node.pos, "L116", f"the model answer of node {node.id!r} in drill {drill.id!r} "
+                                  f"({loc}) calls the trainee {written[0]!r}, but whoever practises has their own name",
+                                  "say the role without a name (我是这边的客服, I'm from customer service)")
+                names |= own
     if not names:
         return
     latin = [n for n in names if n.isascii()]
@@ -184,6 +192,68 @@ def _assumptions(drill: dm.Drill, playbook: Playbook) -> Iterator[Problem]:
             break
 
 
+def _listened_for(matcher: dm.Matcher | None) -> frozenset[str]:
+    """The words a response listens for itself (its phrases; detectors are the reader's business)."""
+    if matcher is None:
+        return frozenset()
+    words = (leaf.text for leaf in leaves(matcher) if isinstance(leaf, dm.Phrase))
+    return frozenset(w for w in words if len(w) >= (4 if w.isascii() else 2))
+
+
+def _arrivals(drill: dm.Drill) -> dict[str, list[tuple[str, frozenset[str]]]]:
+    """For each node and ending, every way in (response, fallback, authority, walk-out, time-out) and its words."""
+    ways: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for node in drill.nodes.values():
+        for resp in node.responses:
+            if resp.next:
+                ways.setdefault(resp.next, []).append((resp.id, _listened_for(resp.match)))
+        ways.setdefault(node.fallback.next, []).append((node.fallback.id, frozenset()))
+    for way, target in (("authority", drill.authority.next if drill.authority else None),
+                        ("on_walkout", drill.on_walkout), ("on_timeout", drill.on_timeout)):
+        if target:
+            ways.setdefault(target, []).append((way, frozenset()))
+    return ways
+
+
+def _says(text: str, word: str) -> bool:
+    return (re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text) is not None) if word.isascii() else word in text
+
+
+def _echoes(drill: dm.Drill) -> Iterator[Problem]:
+    """Lines that take up words one way in listens for, said also when the customer came another way.
+
+    「上报是你们内部的事」 answers a trainee who escalated; said after a reply
+    that never mentioned escalating, the customer answers something that did
+    not happen. A line that tests what was said (`acts`, `reply`, ...) is
+    chosen only when it was.
+    """
+    edges = drill_edges(drill)
+    for target, ways in _arrivals(drill).items():
+        lines = drill.nodes[target].say if target in drill.nodes else drill.endings[target].lines
+        returns = [line for line in lines if line.when is not None and _always_sayable(line, revisit=True)]
+        if len(returns) >= 2:  # a return picks one of these (they outrank a line without `when`): not the first words
+            again = {way for source, way in edges.get(target, []) if source == target}
+            ways = [(way, words) for way, words in ways if way not in again]
+        heard = frozenset().union(*(words for _, words in ways))
+        for line in lines:
+            if line.when is not None and line.when.listens:
+                continue
+            for loc, raw in line.text.values.items():
+                text = normalize(raw).text
+                echo = next((w for w in sorted(heard) if _says(text, w)), None)
+                if echo is None:
+                    continue
+                by = next(way for way, words in ways if echo in words)
+                others = [way for way, words in ways if echo not in words]
+                if others:
+                    yield finding(line.pos, "L112", f"line {line.id!r} of drill {drill.id!r} ({loc}) takes up "
+                                  f"{echo!r}, which {by!r} listens for, but the customer also comes here by "
+                                  f"{', '.join(map(repr, others[:3]))}, where it need not have been said",
+                                  f"give it `when: {{reply: {{any: [{echo}]}}}}` and a variant that does not "
+                                  "assume it, or reword it")
+                    break
+
+
 def _sayable(drill: dm.Drill) -> Iterator[Problem]:
     for node in drill.nodes.values():
         if not any(_always_sayable(line) for line in node.say):
@@ -227,6 +297,7 @@ def check(ctx: LintContext) -> Iterator[Problem]:
         yield from _repeats(drill)
         yield from _fixed_names(drill)
         yield from _assumptions(drill, ctx.playbook)
+        yield from _echoes(drill)
         yield from _sayable(drill)
         yield from _model_overpromises(drill, ctx.playbook)
         yield from _rudeness(drill, ctx.playbook)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import msgspec
 
+from ...drill.scoring import exact_base, half_up
 from ...playbook import drill_model as dm
 from ...playbook.model import Playbook
 from ...problems import Problem
@@ -87,8 +88,7 @@ def max_score(playbook: Playbook, drill: dm.Drill, logic: MatcherLogic | None = 
         else:
             unearnable.append(c.id)
     points = _max_points(drill)
-    base = 100.0 * earned / available if available else 0.0
-    score = max(0, min(100, round(base + points)))
+    score = max(0, min(100, half_up(exact_base(earned, available)) + points))  # as the report rounds
     return MaxScore(drill.id, rubric.id, score, tuple(earnable), tuple(unearnable), tuple(na), points, mark)
 
 

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
 from ...drill import scoring as sc
-from ...drill.report import satisfaction_scale
+from ...drill.report import model_line, points_label, satisfaction_scale
 from ...drill.session import DrillReport
 from ...playbook import drill_model as dm
 from ...store import RecordedDrill
@@ -62,6 +62,9 @@ class ReportScreen(CoachScreen[str | None]):
                                   (f"   ({r.score.pass_mark:g})", "$text-muted")), id="report-score")
             if r.ending is not None:
                 yield Static(assemble((self.t("report.ending") + ": ", "bold"), r.ending.title.get(loc)))
+            if r.closing:  # the customer's last words: the drill screen closes as they are said
+                yield Prose(assemble((self.t("drill.customer") + ": ", "bold"), (r.closing, "italic")),
+                            id="report-closing")
             state = r.satisfaction_state.label.get(loc) if r.satisfaction_state else ""
             b, a = r.final_state.perceived, r.drill.persona.expectation
             scale = satisfaction_scale(self.run.session.playbook, loc)
@@ -70,11 +73,13 @@ class ReportScreen(CoachScreen[str | None]):
                                   (f"\n  {self.t('report.scale')}: {scale}", "$text-muted")), id="report-satisfaction")
             extras = [f"{self.t('report.total')} {r.score.earned:g}/{r.score.available:g}"]
             if r.score.bonus:
-                extras.append(f"{self.t('report.bonus')} {r.score.bonus:+d}")
+                extras.append(f"{self.t('report.bonus')} {'+' if r.score.bonus > 0 else '−'}{abs(r.score.bonus)}")
+            if r.score.penalties:
+                extras.append(f"{self.t('report.penalties')} −{r.score.penalties:g}")
             if r.score.hint_cost:
-                extras.append(f"{self.t('report.hints')} -{r.score.hint_cost}")
-            yield Static(assemble(("  ·  ".join(extras), "$text-muted")))
-            yield Static(assemble((self.t("report.arithmetic") + ": ", "bold"), r.score.arithmetic()),
+                extras.append(f"{self.t('report.hints')} −{r.score.hint_cost}")
+            yield Static(assemble(("  ·  ".join(extras), "$text-muted")), id="report-total")
+            yield Static(assemble((self.t("report.arithmetic") + ": ", "bold"), r.score.arithmetic(loc)),
                          id="report-arithmetic")
             for note in r.score.form:
                 yield Static(assemble((f"! {self.t('report.turn', n=note.turn)}: "
@@ -96,22 +101,16 @@ class ReportScreen(CoachScreen[str | None]):
         mark = {"met": "✓", "clear": "✓", "missed": "○", "triggered": "✗", "na": "–"}[status]
         parts: list[object] = [(f"{mark} ", STATUS_STYLE[status]), (c.title.get(loc), "bold"),
                        (f"  {self.t('status.' + status)}", STATUS_STYLE[status])]
-        if c.kind is dm.CriterionKind.WEIGHT and status != "na":
-            parts.append((f"  {res.points:+g}/{c.value:g}", STATUS_STYLE[status]))
+        if (c.kind is dm.CriterionKind.WEIGHT and status != "na") or res.points:
+            parts.append((f"  {points_label(res)}", STATUS_STYLE[status]))
             if res.discounted:
                 parts.append((f"  ({self.t('report.halved')})", "$text-muted"))
-        elif res.points:
-            parts.append((f"  {res.points:+g}", STATUS_STYLE[status]))
         for ev in res.evidence[:2]:
             parts += ["\n    ", (self.t("report.turn", n=ev.turn) + ": ", "$text-muted"),
                       (f"“{ev.span.text}”", "italic")]
         if status == "missed":
-            said = self.report.locale  # a model line is something to say in the drill's language
-            model = c.model.get(said) if c.model else None
-            if model is None and c.model_line:
-                line = next((ln for s in self.run.session.playbook.scripts.values() for ln in s.lines
-                             if ln.id == c.model_line), None)
-                model = line.text.get(said) if line else None
+            # a model line is something to say in the drill's language; the same one the text report gives
+            model = model_line(self.run.session.playbook, c, self.report.locale, self.report.trainee)
             if model:
                 parts += ["\n    ", (self.t("report.model") + ": ", "$text-muted"), (model, "$success")]
             if c.feedback_missed:
