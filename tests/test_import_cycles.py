@@ -20,9 +20,6 @@ from .import_graph import graph
 KNOWN_CYCLES = {
     # calendar: HolidaySource.year() imports the resolver, which imports the model
     frozenset({"cxcoach.playbook.model", "cxcoach.playbook.holiday_data"}),
-    # drills: training (learn.training_set) asks the matcher which examples the phrase cues already
-    # find, and the matcher reads learnt weights; to break by passing the matcher into training
-    frozenset({"cxcoach.drill.learn", "cxcoach.drill.matcher"}),
 }
 
 

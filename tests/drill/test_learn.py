@@ -25,19 +25,22 @@ detectors:
     title: {zh: 道歉, en: Apology}
     polarity: good
     match: {any: {zh: [抱歉], en: [sorry]}}
-    examples: [真不好意思, 实在对不住您, 给您添麻烦了, "My apologies", "We got this wrong, sorry", "I apologise for that"]
+    examples: [真不好意思, 实在对不住您, 给您添麻烦了, "My apologies", "We got this wrong, sorry",
+               "I apologise for that"]
     counter_examples: [我不会道歉, "I won't apologise"]
   - id: dismissive
     title: {zh: 轻视, en: Dismissive}
     polarity: bad
     match: {any: {zh: [多大点事], en: [no big deal]}}
-    examples: [一点小钱而已, 就晚了一天嘛, 这算什么问题, "It's only a few dollars", "It's just a day late", "That's hardly a problem"]
+    examples: [一点小钱而已, 就晚了一天嘛, 这算什么问题, "It's only a few dollars", "It's just a day late",
+               "That's hardly a problem"]
     counter_examples: [这对您不是小事, "This is not a small thing"]
   - id: thanks
     title: {zh: 感谢, en: Thanks}
     polarity: good
     match: {any: {zh: [谢谢], en: [thank you]}}
-    examples: [多谢您告诉我, 感谢您的耐心, 太感谢了, "Thanks for telling me", "I appreciate your patience", "Much obliged"]
+    examples: [多谢您告诉我, 感谢您的耐心, 太感谢了, "Thanks for telling me", "I appreciate your patience",
+               "Much obliged"]
 """
 
 
@@ -66,7 +69,8 @@ def test_learnt_vectors_are_sklearn_tfidf(small):
     vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, lowercase=False).fit(texts)
     probe = normalize("就迟了一天而已，至于吗？").text
     row = vectorizer.transform([probe])
-    expected = {learnt.vocabulary[f]: v for f, v in zip(vectorizer.get_feature_names_out()[row.indices], row.data, strict=True)}
+    names = vectorizer.get_feature_names_out()[row.indices]
+    expected = {learnt.vocabulary[f]: v for f, v in zip(names, row.data, strict=True)}
     got = learnt.vector(analyse(probe))
     assert got.keys() == expected.keys() and all(abs(got[k] - expected[k]) < 1e-6 for k in got)
 

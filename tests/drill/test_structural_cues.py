@@ -37,6 +37,20 @@ def _acts(result, polarity: str) -> set[str]:
     ("Sure, because we love making customers wait.", "rude"),
     ("If you write one more false review, our legal team will be in touch.", "rude"),
     ("Carry on swearing at my staff and I'll call the police.", "rude"),
+    # round 5: rhetorical questions, blame as a plain consequence, feelings put away, money-grab
+    # accusations, "I'm only the waiter", insisting we were right, "still edible"
+    ("人家抄表员一天跑几百户，您就不能体谅一下？", "challenge"),
+    ("Whose fault is it if the PIN goes in wrong three times?", "challenge"),
+    ("Is it really necessary to announce that to the whole restaurant?", "challenge"),
+    ("您一直在打电话没动筷子，菜当然凉了。", "blame_customer"),
+    ("You were on the phone for twenty minutes, of course it went cold.", "blame_customer"),
+    ("王先生，您情绪先收一收，我们再谈。", "dismiss_feelings"),
+    ("Let's park the emotions for a moment and talk facts.", "dismiss_feelings"),
+    ("想讹钱也得找个像样点的理由吧。", "rude"),
+    ("If you're after free money, at least come up with a better story.", "rude"),
+    ("上菜慢是后厨的问题，我只是服务员。", "deflecting"),
+    ("We always get it right first time, this isn't on us.", "arguing"),
+    ("就一小片菜叶子，捡出来照样能吃。", "dismissive"),
 ])
 def test_new_wording_is_caught(default_pb, reply, act):
     result = score_reply(default_pb, reply)
@@ -58,6 +72,12 @@ def test_new_wording_is_caught(default_pb, reply, act):
     "我们会对这件事追究责任人的责任，保证不再发生。",
     "Of course, because you were waiting so long, dessert is on us.",
     "您比我清楚当时的情况，能跟我说说吗？",
+    "您看这样可以吗？",
+    "Could you tell me your order number so I can check it?",
+    "Let me see what's going on.",
+    "我现在就给您补办一张新卡，明天照样能用。",
+    "您说得对，是我说错了。这件事由我来负责，不用您去找快递，我现在就帮您处理。",
+    "Do you think that would work for you?",
 ])
 def test_good_replies_built_the_same_way_are_not_flagged(default_pb, reply):
     assert not _acts(score_reply(default_pb, reply), "bad"), reply

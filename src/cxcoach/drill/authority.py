@@ -123,37 +123,52 @@ def unguarded(m: dm.Matcher) -> dm.Matcher:
     return m  # a detector keeps its own guard
 
 
-def _judge(remedy: dm.Remedy, ctx: ReplyContext, hits: tuple[Hit, ...], before: Situation) -> Offer:
+def _judge(remedy: dm.Remedy, ctx: ReplyContext, hits: tuple[Hit, ...],
+           before: Situation) -> tuple[Offer, tuple[Hit, ...]]:
+    """The offer, and the hits that promise too much (none when it is within authority)."""
     first = hits[0]
     named = [a for h in hits for a in amounts(clause_around(ctx.text, h))]
     amount = max(named) if named else None
     reason = ""
+    over: tuple[Hit, ...] = ()
     if not remedy.allowed:
-        reason = "beyond"
+        reason, over = "beyond", hits
     elif remedy.when is not None and not holds(remedy.when, before):
-        outright = [h for h in hits if not conditional(ctx.text, h)]
+        outright = tuple(h for h in hits if not conditional(ctx.text, h))
         if outright:
-            first, reason = outright[0], "not_yet"
+            first, reason, over = outright[0], "not_yet", outright
     elif remedy.max_amount is not None and amount is not None and amount > remedy.max_amount:
+        limit = remedy.max_amount
         reason = "amount"
-    return Offer(remedy.id, ctx.span(first), not reason, reason, amount)
+        over = tuple(h for h in hits if any(a > limit for a in amounts(clause_around(ctx.text, h)))) or hits
+    return Offer(remedy.id, ctx.span(first), not reason, reason, amount), over
 
 
 def read_offers(authority: dm.Authority | None, ctx: ReplyContext, before: Situation) -> tuple[tuple[Offer, ...],
                                                                                                tuple[Offer, ...]]:
-    """(offers, refusals) in one reply; `before` is the situation the reply answered (for `when`)."""
+    """(offers, refusals) in one reply; `before` is the situation the reply answered (for `when`).
+
+    The clauses that promise too much are held back on the reply (ReplyContext.hold_back): no good
+    behaviour said in them is credited, so an over-promise never counts as a fair remedy, whatever
+    the drill's branches test.
+    """
     if authority is None:
         return (), ()
     offers, refusals = [], []
+    over: list[Hit] = []
     for remedy in authority.remedies:
         named = evaluate(remedy.match, ctx)
         hits = tuple(h for h in named if not refused_after(ctx.text, h))
         if hits:
-            offers.append(_judge(remedy, ctx, hits, before))
+            offer, too_much = _judge(remedy, ctx, hits, before)
+            offers.append(offer)
+            over.extend(too_much)
             continue
         negated = named or evaluate(unguarded(remedy.match), ctx)
         if negated:
             refusals.append(Offer(remedy.id, ctx.span(negated[0])))
+    if over:
+        ctx.hold_back(over)
     return tuple(offers), tuple(refusals)
 
 

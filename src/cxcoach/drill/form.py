@@ -9,7 +9,13 @@ tells why. What gives it away, measured on the normalised text:
   sentence together (people write 「非常抱歉让您久等了」 in one go);
 * English that is a list of words: many pieces of one or two words, or hardly
   any function words (the, to, I, you, will ...) in a run of words;
-* the same phrase over and over ("sorry sorry sorry", 「理解理解理解」).
+* the same phrase over and over ("sorry sorry sorry", 「理解理解理解」);
+* credited words strung together: most of the reply is a run of three or more
+  good-behaviour phrases with nothing between them but other bare words or
+  spaces ("sorry understand I will handle today call back refund thank you",
+  「抱歉理解负责今天回电退款感谢」). People join what they say with words that
+  carry no credit (the, and, to, 让您, 给您, 了); a run that has none of them
+  is a list, whether or not it has separators.
 
 A reply can be short and still fine (「非常抱歉。」, "I'm so sorry."): only
 replies with enough pieces to judge are looked at.
@@ -19,8 +25,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 from .normalize import is_cjk
 
@@ -35,6 +43,16 @@ _GREETINGS = frozenset(("您好", "你好", "好的", "嗯", "是的", "对", "h
 
 # Words that hold a Chinese sentence together; a scrap without any of them is a bare keyword.
 _GLUE = re.compile(r"[我您你他她它的了着过在给把让被吧吗呢啊呀就也都还又很太会要能可这那是有对]")
+
+
+_SENTENCE_STOP = re.compile(r"[.!?;\n]")
+_CLAUSE_STOP = re.compile(r"[,:]")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|[0-9]+|[\u3400-\u9fff\uf900-\ufaff]")
+FUNCTION_SHARE = 0.12  # English words with fewer function words than this are a list (terse sentences have more)
+RUN_MIN = 3  # credited phrases in a row before a run can be a list
+RUN_SHARE = 0.6  # ... and the share of the reply's words the run must cover
+RUN_GLUE = 0.2  # ... and, in Chinese, at most this share of 我/您/给/了… inside it
 
 
 class Form(StrEnum):
@@ -79,12 +97,67 @@ def read_form(text: str) -> FormVerdict:
     words = re.findall(r"[a-z]+(?:'[a-z]+)?", text)
     if len(words) >= 5 and len(latin) >= len(cjk):
         function = sum(w in _FUNCTION for w in words)
-        if function / len(words) < 0.25:
+        if function / len(words) < FUNCTION_SHARE:
             return FormVerdict(Form.KEYWORDS, f"{function} of {len(words)} words are function words")
         chunks = [c.strip() for c in re.split(r"[,.!?;:\n]+", text) if c.strip()]
         tiny = [c for c in chunks if len(c.split()) <= 2 and c not in _GREETINGS]
         if len(chunks) >= 5 and len(tiny) / len(chunks) >= 0.7:
             return FormVerdict(Form.KEYWORDS, f"{len(tiny)} of {len(chunks)} pieces have 2 words or fewer")
+    return FormVerdict(Form.FINE)
+
+
+def _joined(gap: str, cjk: bool) -> bool:
+    """Does the stretch between two credited phrases hold the words that make them one sentence?"""
+    if _SENTENCE_STOP.search(gap):
+        return True  # a new sentence: the tiny-sentence rule of read_form judges those
+    if cjk and _CLAUSE_STOP.search(gap):
+        return True  # Chinese clauses separated by commas: the scrap rule of read_form judges those
+    if _GLUE.search(gap):
+        return True
+    return any(w in _FUNCTION for w in re.findall(r"[a-z]+(?:'[a-z]+)?", gap))
+
+
+def keyword_run(text: str, credited: Sequence[tuple[int, int, str]]) -> FormVerdict:
+    """The verdict on a normalised reply given where good-behaviour phrases matched in it (start, end, detector).
+
+    A list of keywords is a run of phrases of different good behaviours joined
+    by nothing but spaces, commas or bare words, covering most of the reply,
+    with hardly any of the small words that make a sentence inside it. Pieces
+    of one behaviour's match (a time and the action it is for) are one phrase.
+    """
+    units: list[tuple[int, int, set[str]]] = []
+    for a, b, ident in sorted(credited):
+        if units and a < units[-1][1]:
+            last = units[-1]
+            units[-1] = (last[0], max(b, last[1]), last[2] | {ident})
+        else:
+            units.append((a, b, {ident}))
+    if not units:
+        return FormVerdict(Form.FINE)
+    best, best_span = 1, (units[0][0], units[0][1])
+    length, start, group = 1, units[0][0], units[0][2]
+    for (a1, b1, _), (a2, b2, who) in pairwise(units):
+        cjk = bool(_CJK_CHAR.search(text, a1, b2))
+        # 「两个小时之内我给您回话」: a Chinese phrase that starts or ends on 我/您/给… is held in a sentence
+        edge = cjk and bool(_GLUE.match(text[a2]) or _GLUE.match(text[b1 - 1]))
+        if edge or _joined(text[b1:a2], cjk):
+            length, start, group = 1, a2, who
+            continue
+        if who & group:
+            group = group | who  # the same behaviour goes on: one phrase
+        else:
+            length, group = length + 1, who
+        if length > best or (length == best and b2 - start > best_span[1] - best_span[0]):
+            best, best_span = length, (start, b2)
+    if best < RUN_MIN:
+        return FormVerdict(Form.FINE)
+    tokens = [m.group() for m in _TOKEN.finditer(text)]
+    inside = [m.group() for m in _TOKEN.finditer(text, best_span[0], best_span[1])]
+    cjk_inside = [t for t in inside if _CJK_CHAR.fullmatch(t)]
+    glue = sum(1 for t in cjk_inside if _GLUE.fullmatch(t))
+    if tokens and len(inside) / len(tokens) >= RUN_SHARE and glue <= RUN_GLUE * len(cjk_inside):
+        return FormVerdict(Form.KEYWORDS, f"{best} credited phrases in a row with no words to join them "
+                                          f"({len(inside)} of {len(tokens)} words)")
     return FormVerdict(Form.FINE)
 
 

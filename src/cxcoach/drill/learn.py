@@ -10,171 +10,36 @@ Training uses scikit-learn (TfidfVectorizer + LogisticRegression), imported
 only when the learnt weights for a playbook's examples are not cached yet.
 The weights are cached as plain JSON (never pickle) under the playbook cache
 folder, keyed by a fingerprint of the examples; reading a reply then needs
-only this module's few lines of arithmetic, so `cxcoach score` and drills
-start without numpy or scikit-learn once the cache is warm.
+only learnt.py's few lines of arithmetic, so `cxcoach score` and drills
+start without numpy or scikit-learn once the cache is warm. Training asks the
+matcher which examples the phrase cues already find; the matcher reads only
+learnt.py, so the two never import each other.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
-import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
-from .normalize import is_cjk, normalize
+from .clauses import clauses
+from .learnt import CONFIRM, MISCONDUCT, POOLED_FLOOR, VERSION, Learnt, LearntDetector, features
+from .matcher import ReplyContext, evaluate
+from .normalize import normalize
 
-VERSION = "1"  # bump when features or training change: old cache entries are then ignored
+__all__ = ["Learnt", "LearntDetector", "features", "fingerprint", "learnt_for", "learnt_from", "train",
+           "training_set"]
+
 C = 20.0  # inverse regularisation: few examples per detector, so fit them closely
 MIN_EXAMPLES = 4  # fewer examples than this teach a classifier nothing it can trust
 MIN_NEGATIVES = 12  # nor do fewer counter-examples, other detectors' examples and good lines together
 DEFAULT_THRESHOLD = 0.6  # a bad behaviour's own classifier
 GOOD_THRESHOLD = 0.5  # a good one's (missing credit costs more than a doubtful one)
-CONFIRM = 0.25  # a clause of a longer sentence counts only if the whole sentence is not clearly innocent
-POOLED_FLOOR = 0.3  # ... if the kind it is named after also looks likely on its own
 POOLED_THRESHOLD = 0.5  # "some misconduct" from the pooled classifier
-
-_LATIN = re.compile(r"[a-z]+|[0-9]+")
-_ADDRESS = re.compile(r"你|您|(?<![a-z])(you|your|yours|yourself)(?![a-z])")
-_NEGATION = re.compile(r"不|没|别|无法|(?<![a-z])(not|no|never|nothing|nobody)(?![a-z])")
-_STOP = frozenset("a an the to of and or is are was were be been am it this that i we you he she they my our your "
-                  "for in on at by with so do does did have has had will would can could should just".split())
-
-
-def features(text: str, *, question: bool = False, contrast: bool = False) -> list[str]:
-    """The features of one normalised clause or sentence.
-
-    CJK: character 1-3-grams inside each run of CJK characters, with the run's
-    edges marked. Latin: each word, each pair of adjacent words, and 3-4 letter
-    pieces of each word (so "complaining" resembles "complain"). Digits become
-    one mark: an amount is an amount.
-    """
-    out: list[str] = []
-    run: list[str] = []
-    tokens: list[str] = []
-
-    def flush() -> None:
-        if run:
-            padded = ["^", *run, "$"]
-            for n in (1, 2, 3):
-                for i in range(len(padded) - n + 1):
-                    gram = "".join(padded[i:i + n])
-                    if gram not in ("^", "$"):
-                        out.append("c:" + gram)
-            run.clear()
-
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if is_cjk(ch):
-            run.append(ch)
-            i += 1
-            continue
-        flush()
-        m = _LATIN.match(text, i)
-        if m:
-            word = m.group()
-            tokens.append("#" if word.isdigit() else word)
-            i = m.end()
-            continue
-        if ch.isdigit():
-            run.append("#")
-        i += 1
-    flush()
-    for k, word in enumerate(tokens):
-        out.append("w:" + word)
-        if k:
-            out.append("b:" + tokens[k - 1] + " " + word)
-        if len(word) > 3 and word not in _STOP:
-            padded = f"<{word}>"
-            for n in (3, 4):
-                out.extend("p:" + padded[j:j + n] for j in range(len(padded) - n + 1))
-    if question:
-        out.append("s:question")
-    if contrast:
-        out.append("s:contrast")
-    if _ADDRESS.search(text):
-        out.append("s:you")
-        if question:
-            out.append("s:you?")
-    if _NEGATION.search(text):
-        out.append("s:neg")
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class LearntDetector:
-    bias: float
-    weights: dict[int, float]
-    threshold: float
-    bad: bool = False
-
-
-MISCONDUCT = "*misconduct"  # the pooled classifier: any bad behaviour at all
-
-
-@dataclass(frozen=True, slots=True)
-class Learnt:
-    """Learnt weights for the detectors that have enough examples.
-
-    Besides one classifier per detector, a pooled one learns "any bad
-    behaviour" from the examples of all of them together: it has many more
-    examples than any single kind of misconduct, so it recognises misconduct in
-    new words more often. When it is confident, the clause is named after the
-    bad detector whose own classifier scores it highest.
-    """
-
-    fingerprint: str
-    vocabulary: dict[str, int]
-    idf: tuple[float, ...]
-    detectors: dict[str, LearntDetector]
-
-    def misconduct_in(self, probs: Mapping[str, float]) -> str | None:
-        """The bad detector a clause is named after when the pooled classifier is confident, else None."""
-        pooled = self.detectors.get(MISCONDUCT)
-        if pooled is None or probs.get(MISCONDUCT, 0.0) < pooled.threshold:
-            return None
-        bad = [k for k, d in self.detectors.items() if d.bad]
-        best = max(bad, key=lambda k: probs.get(k, 0.0)) if bad else None
-        return best if best is not None and probs.get(best, 0.0) >= POOLED_FLOOR else None
-
-    def vector(self, feats: Sequence[str]) -> dict[int, float]:
-        """TF-IDF with sublinear tf and L2 norm, as TfidfVectorizer computes it."""
-        counts = Counter(self.vocabulary[f] for f in feats if f in self.vocabulary)
-        vec = {j: (1.0 + math.log(n)) * self.idf[j] for j, n in counts.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values()))
-        return {j: v / norm for j, v in vec.items()} if norm else {}
-
-    def probabilities(self, feats: Sequence[str]) -> dict[str, float]:
-        vec = self.vector(feats)
-        out = {}
-        for ident, det in self.detectors.items():
-            z = det.bias + sum(v * det.weights.get(j, 0.0) for j, v in vec.items())
-            out[ident] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        return out
-
-    def to_json(self) -> dict[str, object]:
-        return {"version": VERSION, "fingerprint": self.fingerprint,
-                "vocabulary": sorted(self.vocabulary, key=self.vocabulary.__getitem__),
-                "idf": [round(x, 6) for x in self.idf],
-                "detectors": {k: {"bias": round(d.bias, 6), "threshold": d.threshold, "bad": d.bad,
-                                  "weights": {str(j): round(w, 5) for j, w in sorted(d.weights.items())}}
-                              for k, d in self.detectors.items()}}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> Learnt:
-        vocab = {f: i for i, f in enumerate(data["vocabulary"])}  # type: ignore[arg-type]
-        dets = {k: LearntDetector(float(d["bias"]), {int(j): float(w) for j, w in d["weights"].items()},
-                                  float(d["threshold"]), bool(d.get("bad", False)))
-                for k, d in data["detectors"].items()}  # type: ignore[union-attr]
-        return cls(str(data["fingerprint"]), vocab, tuple(data["idf"]), dets)  # type: ignore[arg-type]
-
 
 # --- training data -----------------------------------------------------------------
 
@@ -215,8 +80,6 @@ def training_set(detectors: Mapping[str, dm.Detector],
     For bad behaviours, the playbook's own good lines (`background`: model
     answers and scripts) are negatives too: whatever they say is not misconduct.
     """
-    from .matcher import ReplyContext, evaluate
-
     texts: list[str] = []
     index: dict[str, int] = {}
 
@@ -227,13 +90,12 @@ def training_set(detectors: Mapping[str, dm.Detector],
             texts.append(norm)
         return index[norm]
 
-    from .clauses import clauses
-
     def pieces(text: str) -> list[int]:
         """A text and each of its clauses (a question keeps its "?"), as replies are read."""
         norm = normalize(text).text
         found = clauses(norm)
-        return [add(text)] + ([add(c.text(norm) + ("?" if c.question else "")) for c in found] if len(found) > 1 else [])
+        parts = [add(c.text(norm) + ("?" if c.question else "")) for c in found] if len(found) > 1 else []
+        return [add(text), *parts]
 
     owners: dict[int, set[str]] = {}
     counters: dict[int, set[str]] = {}
@@ -248,45 +110,45 @@ def training_set(detectors: Mapping[str, dm.Detector],
 
     good_lines = {k for line in background for k in pieces(line)}
     related = _related(detectors)
-    pairs: dict[str, list[tuple[int, int]]] = {}
+    pairs: dict[str, list[tuple[int, int, float]]] = {}
     for ident, det in detectors.items():
         if not _learns(det):
             continue
-        rows = []
+        rows: list[tuple[int, int, float]] = []
         for k, text in enumerate(texts):
-            mine = ident in owners.get(k, ())
-            if mine:
+            if ident in owners.get(k, ()):
                 rows.append((k, 1, 1.0))
             elif ident in counters.get(k, ()):
                 rows.append((k, 0, COUNTER_WEIGHT))
             elif owners.get(k, set()) & related[ident]:
-                continue
+                continue  # an example of a detector built from this one
             elif k in good_lines and not owners.get(k) and det.polarity is not dm.Polarity.BAD:
-                continue
+                continue  # a good line may well show this good act without being its example
             elif not evaluate(det.match, ReplyContext.of(text, detectors)):
                 rows.append((k, 0, 1.0))
         pairs[ident] = rows
     bad = [k for k in pairs if detectors[k].polarity is dm.Polarity.BAD]
     if bad:
-        rows = []
+        pooled: list[tuple[int, int, float]] = []
         for k in range(len(texts)):
             mine = owners.get(k, set())
             if mine & set(bad):
-                rows.append((k, 1, 1.0))
+                pooled.append((k, 1, 1.0))
             elif mine and all(detectors[o].polarity is dm.Polarity.BAD for o in mine):
                 continue  # an example of a bad detector that does not learn (excuse): say nothing
             else:
-                rows.append((k, 0, COUNTER_WEIGHT if counters.get(k, set()) & set(bad) else 1.0))
-        pairs[MISCONDUCT] = rows
+                pooled.append((k, 0, COUNTER_WEIGHT if counters.get(k, set()) & set(bad) else 1.0))
+        pairs[MISCONDUCT] = pooled
     return texts, pairs
 
 
-_CODE = tuple(Path(__file__).with_name(name) for name in ("learn.py", "clauses.py", "normalize.py"))
+_CODE = tuple(Path(__file__).with_name(name) for name in ("learn.py", "learnt.py", "clauses.py", "normalize.py"))
 
 
 def fingerprint(detectors: Mapping[str, dm.Detector], background: Sequence[str] = ()) -> str:
     """Of everything the weights depend on: the examples, the good lines, and the code that reads them."""
-    h = hashlib.sha256(f"{VERSION}:{C}:{COUNTER_WEIGHT}:{DEFAULT_THRESHOLD}:{GOOD_THRESHOLD}:{POOLED_THRESHOLD}:{POOLED_FLOOR}:{CONFIRM}".encode())
+    settings = (VERSION, C, COUNTER_WEIGHT, DEFAULT_THRESHOLD, GOOD_THRESHOLD, POOLED_THRESHOLD, POOLED_FLOOR, CONFIRM)
+    h = hashlib.sha256(":".join(map(str, settings)).encode())
     for path in _CODE:
         h.update(path.read_bytes())
     for ident, det in detectors.items():
@@ -298,14 +160,13 @@ def fingerprint(detectors: Mapping[str, dm.Detector], background: Sequence[str] 
 
 def train(detectors: Mapping[str, dm.Detector], background: Sequence[str] = ()) -> Learnt:
     """Fit one classifier per detector with examples (imports scikit-learn: keep it off start-up paths)."""
-    from .clauses import clauses
 
     texts, pairs = training_set(detectors, background)
     fp = fingerprint(detectors, background)
     if not pairs:
         return Learnt(fp, {}, (), {})
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
     def analyse(text: str) -> list[str]:
         found = clauses(text)

@@ -22,9 +22,9 @@ from ..inputs import check_reply
 from ..playbook import drill_model as dm
 from ..playbook.drill_build import detector_refs
 from ..playbook.drill_regex import MAX_INPUT, REPLY_BUDGET, bound_regex
-from .clauses import Clause, clauses
-from .form import FormVerdict, read_form
-from .learn import CONFIRM, MISCONDUCT, Learnt, features
+from .clauses import Clause, clause_at, clauses
+from .form import FormVerdict, keyword_run, read_form
+from .learnt import CONFIRM, MISCONDUCT, Learnt, features
 from .negation import NegationIndex, build_index, refusal_after, refusal_clause
 from .normalize import Normalized, is_word_char, normalize, normalize_phrase
 
@@ -72,6 +72,7 @@ class ReplyContext:
     _active: set[str] = field(default_factory=set)
     confidence: dict[tuple[str, Hit], float] = field(default_factory=dict)
     withheld: dict[str, tuple[Hit, ...]] = field(default_factory=dict)
+    overpromised: list[Hit] = field(default_factory=list)  # clauses that promise beyond the drill's authority
     _defence_from: int | None = -1
     regex_budget: int = REPLY_BUDGET  # backtracking steps left for this reply's regexes (drill_regex.py)
 
@@ -100,9 +101,27 @@ class ReplyContext:
 
     @property
     def form(self) -> FormVerdict:
+        """Does the reply read as sentences (form.py)? Judged on its text and where good phrases matched."""
         if self._form is None:
-            self._form = read_form(self.norm.text)
+            verdict = read_form(self.norm.text)
+            if verdict.fine:
+                credited = [(h.start, h.end, ident) for ident, det in self.detectors.items()
+                            if det.polarity is dm.Polarity.GOOD for h in self._phrase_hits(ident, det)]
+                verdict = keyword_run(self.norm.text, credited)
+            self._form = verdict
         return self._form
+
+    def _phrase_hits(self, ident: str, det: dm.Detector) -> tuple[Hit, ...]:
+        """A detector's own phrases and patterns, for detectors that do not build on others.
+
+        Such matchers never call back into `detector_hits`, so this is safe
+        while another detector is being evaluated; others give nothing.
+        """
+        if detector_refs(det.match):
+            return ()
+        if ident not in self._phrase_cache:
+            self._phrase_cache[ident] = evaluate(det.match, self)
+        return self._phrase_cache[ident]
 
     def _units(self) -> list[tuple[Clause, dict[str, float]]]:
         """What the classifiers read: every clause, and every sentence of several clauses as a whole
@@ -122,7 +141,7 @@ class ReplyContext:
             self._unit_list = units
             self._probs = [model.probabilities(features(u.text(text), question=u.question, contrast=u.contrast))
                            if model else {} for u in units]
-        return list(zip(self._unit_list, self._probs))
+        return list(zip(self._unit_list, self._probs, strict=True))
 
     def detector_hits(self, ident: str) -> tuple[Hit, ...]:
         if ident in self._cache:
@@ -150,6 +169,34 @@ class ReplyContext:
         self._cache[ident] = result
         return result
 
+    def hold_back(self, hits: list[Hit] | tuple[Hit, ...]) -> None:
+        """Credit nothing said in the clauses of these over-promises.
+
+        A promise beyond what the trainee may offer is no fair remedy: scoring
+        drops every piece of evidence inside its clause (the remedy, the "I'll
+        see to it"), and the good behaviours found there are listed in
+        `withheld`. The acts themselves stay what the customer heard, so a
+        drill's branches still answer the offer as the author wrote them.
+        """
+        for hit in hits:
+            clause = clause_at(self.clauses, hit.start)
+            span = Hit(clause.start, max(clause.end, hit.end)) if clause is not None else hit
+            if span not in self.overpromised:
+                self.overpromised.append(span)
+        for ident, det in self.detectors.items():
+            if det.polarity is not dm.Polarity.GOOD:
+                continue
+            held = tuple(h for h in self.detector_hits(ident) if self.in_overpromise(h))
+            if held:
+                self.withheld[ident] = tuple(sorted(set(self.withheld.get(ident, ()) + held)))
+
+    def in_overpromise(self, hit: Hit) -> bool:
+        return any(o.start < hit.end and hit.start < o.end for o in self.overpromised)
+
+    def overpromise_spans(self) -> list[Span]:
+        """The over-promising clauses in the original reply's offsets."""
+        return [self.span(o) for o in self.overpromised]
+
     def _learnt_hits(self, ident: str, det: dm.Detector, found: list[Hit]) -> list[Hit]:
         model = self.learnt
         if model is None or ident not in model.detectors:
@@ -176,7 +223,8 @@ class ReplyContext:
             if det.polarity is dm.Polarity.GOOD and self._has_negation(clause):
                 continue  # 「我们没法给您重做」: a learnt good act needs a clause that does not deny it
             if det.polarity is dm.Polarity.BAD and self._said_well(clause):
-                continue  # "That sounds really frustrating": a clause whose wording is a good act is not a guess at a bad one
+                # "That sounds really frustrating": a clause whose wording is a good act is not a guess at a bad one
+                continue
             hit = Hit(clause.start, clause.end)
             self.confidence[(ident, hit)] = round(p, 3)
             out.append(hit)
@@ -193,9 +241,7 @@ class ReplyContext:
         for ident, det in self.detectors.items():
             if det.polarity is dm.Polarity.NEUTRAL or detector_refs(det.match):
                 continue
-            if ident not in self._phrase_cache:
-                self._phrase_cache[ident] = evaluate(det.match, self)
-            inside = [h for h in self._phrase_cache[ident] if clause.start <= h.start and h.end <= clause.end]
+            inside = [h for h in self._phrase_hits(ident, det) if clause.start <= h.start and h.end <= clause.end]
             if det.polarity is dm.Polarity.BAD:
                 bad = bad or bool(inside)
             else:  # the good wording must be most of the clause: a bare "refund" proves nothing
@@ -206,7 +252,8 @@ class ReplyContext:
         return any(clause.start <= e <= clause.end for e in self.negation.cue_ends)
 
     def _refused(self, hit: Hit) -> bool:
-        """Is the hit turned down in its clause (「重做是不可能的」), or answered by a bare refusal (「免单？不可能。」)?"""
+        """Is the hit turned down in its clause (「重做是不可能的」), or answered by a bare refusal
+        (「免单？不可能。」)?"""
         found = self.clauses
         text = self.norm.text
         for k, clause in enumerate(found):

@@ -205,15 +205,29 @@ class Score(msgspec.Struct, frozen=True):
         }
 
 
-def _evidence_in(matcher: dm.Matcher, contexts: Sequence[ReplyContext], via: str) -> tuple[list[Evidence], bool]:
-    """Evidence of a matcher in every turn, and whether all of it was taken back by a later contrast."""
+def _evidence_in(matcher: dm.Matcher, contexts: Sequence[ReplyContext], via: str, *,
+                 credit: bool = False) -> tuple[list[Evidence], bool]:
+    """Evidence of a matcher in every turn, and whether all of it was taken back by a later contrast.
+
+    With `credit` (a weighted criterion), nothing said in a clause that promised beyond the
+    drill's authority counts: an over-promise is not a fair remedy.
+    """
     found = []
     discounted = True
     for turn, ctx in enumerate(contexts, start=1):
         for h in evaluate(matcher, ctx):
+            if credit and ctx.in_overpromise(h):
+                continue
             found.append(Evidence(turn, ctx.span(h), via))
             discounted = discounted and ctx.discounted(h)
     return found, bool(found) and discounted
+
+
+def _overpromised(ev: Evidence, contexts: Sequence[ReplyContext]) -> bool:
+    """Is a drill response's credit quoted from a clause that promised too much?"""
+    if not 1 <= ev.turn <= len(contexts):
+        return False
+    return any(o.start < ev.span.end and ev.span.start < o.end for o in contexts[ev.turn - 1].overpromise_spans())
 
 
 def _earliest(ids: Sequence[str], contexts: Sequence[ReplyContext]) -> Evidence | None:
@@ -243,11 +257,14 @@ def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
         if c.id in na or (c.na_when is not None and evaluate_condition(c.na_when, case) is True):
             results.append(CriterionResult(c, Status.NA, 0.0))
             continue
-        ev, discounted = _evidence_in(c.evidence, contexts, c.detector or c.id)
-        extra = list(credits.get(c.id, ()))
+        earns = c.kind is dm.CriterionKind.WEIGHT and not c.absent
+        ev, discounted = _evidence_in(c.evidence, contexts, c.detector or c.id, credit=earns)
+        extra = [e for e in credits.get(c.id, ()) if not (earns and _overpromised(e, contexts))]
         discounted = discounted and not extra and not c.absent
         ev = sorted(ev + extra, key=lambda e: e.key)
         present = bool(ev) != c.absent  # an `absent` criterion is earned when nothing is found
+        if c.absent and not ev and contexts and not any(ctx.form.fine for ctx in contexts):
+            present = False  # a list of keywords says nothing wrong, and nothing at all: it earns nothing
         if c.kind is dm.CriterionKind.WEIGHT:
             available += c.value
             got = (c.value / 2 if discounted else c.value) if present else 0.0

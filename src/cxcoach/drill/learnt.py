@@ -1,0 +1,162 @@
+"""What detectors learnt from their examples, read back: the features of a clause and the weights.
+
+This is the half of learning a reply needs (learn.py trains and caches):
+plain arithmetic over JSON weights, so the matcher reads learnt detectors
+without numpy or scikit-learn, and without depending on the training code
+that itself asks the matcher what the phrase cues already find.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .normalize import is_cjk
+
+VERSION = "1"  # bump when features or training change: old cache entries are then ignored
+CONFIRM = 0.25  # a clause of a longer sentence counts only if the whole sentence is not clearly innocent
+POOLED_FLOOR = 0.3  # ... if the kind it is named after also looks likely on its own
+
+_LATIN = re.compile(r"[a-z]+|[0-9]+")
+_ADDRESS = re.compile(r"你|您|(?<![a-z])(you|your|yours|yourself)(?![a-z])")
+_NEGATION = re.compile(r"不|没|别|无法|(?<![a-z])(not|no|never|nothing|nobody)(?![a-z])")
+_STOP = frozenset((
+    "a", "an", "the", "to", "of", "and", "or", "is", "are", "was", "were", "be", "been", "am", "it", "this", "that",
+    "i", "we", "you", "he", "she", "they", "my", "our", "your", "for", "in", "on", "at", "by", "with", "so", "do",
+    "does", "did", "have", "has", "had", "will", "would", "can", "could", "should", "just",
+))
+
+
+def features(text: str, *, question: bool = False, contrast: bool = False) -> list[str]:
+    """The features of one normalised clause or sentence.
+
+    CJK: character 1-3-grams inside each run of CJK characters, with the run's
+    edges marked. Latin: each word, each pair of adjacent words, and 3-4 letter
+    pieces of each word (so "complaining" resembles "complain"). Digits become
+    one mark: an amount is an amount.
+    """
+    out: list[str] = []
+    run: list[str] = []
+    tokens: list[str] = []
+
+    def flush() -> None:
+        if run:
+            padded = ["^", *run, "$"]
+            for n in (1, 2, 3):
+                for i in range(len(padded) - n + 1):
+                    gram = "".join(padded[i:i + n])
+                    if gram not in ("^", "$"):
+                        out.append("c:" + gram)
+            run.clear()
+
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if is_cjk(ch):
+            run.append(ch)
+            i += 1
+            continue
+        flush()
+        m = _LATIN.match(text, i)
+        if m:
+            word = m.group()
+            tokens.append("#" if word.isdigit() else word)
+            i = m.end()
+            continue
+        if ch.isdigit():
+            run.append("#")
+        i += 1
+    flush()
+    for k, word in enumerate(tokens):
+        out.append("w:" + word)
+        if k:
+            out.append("b:" + tokens[k - 1] + " " + word)
+        if len(word) > 3 and word not in _STOP:
+            padded = f"<{word}>"
+            for n in (3, 4):
+                out.extend("p:" + padded[j:j + n] for j in range(len(padded) - n + 1))
+    if question:
+        out.append("s:question")
+    if contrast:
+        out.append("s:contrast")
+    if _ADDRESS.search(text):
+        out.append("s:you")
+        if question:
+            out.append("s:you?")
+    if _NEGATION.search(text):
+        out.append("s:neg")
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class LearntDetector:
+    bias: float
+    weights: dict[int, float]
+    threshold: float
+    bad: bool = False
+
+
+MISCONDUCT = "*misconduct"  # the pooled classifier: any bad behaviour at all
+
+
+@dataclass(frozen=True, slots=True)
+class Learnt:
+    """Learnt weights for the detectors that have enough examples.
+
+    Besides one classifier per detector, a pooled one learns "any bad
+    behaviour" from the examples of all of them together: it has many more
+    examples than any single kind of misconduct, so it recognises misconduct in
+    new words more often. When it is confident, the clause is named after the
+    bad detector whose own classifier scores it highest.
+    """
+
+    fingerprint: str
+    vocabulary: dict[str, int]
+    idf: tuple[float, ...]
+    detectors: dict[str, LearntDetector]
+
+    def misconduct_in(self, probs: Mapping[str, float]) -> str | None:
+        """The bad detector a clause is named after when the pooled classifier is confident, else None."""
+        pooled = self.detectors.get(MISCONDUCT)
+        if pooled is None or probs.get(MISCONDUCT, 0.0) < pooled.threshold:
+            return None
+        bad = [k for k, d in self.detectors.items() if d.bad]
+        best = max(bad, key=lambda k: probs.get(k, 0.0)) if bad else None
+        return best if best is not None and probs.get(best, 0.0) >= POOLED_FLOOR else None
+
+    def vector(self, feats: Sequence[str]) -> dict[int, float]:
+        """TF-IDF with sublinear tf and L2 norm, as TfidfVectorizer computes it."""
+        counts = Counter(self.vocabulary[f] for f in feats if f in self.vocabulary)
+        vec = {j: (1.0 + math.log(n)) * self.idf[j] for j, n in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        return {j: v / norm for j, v in vec.items()} if norm else {}
+
+    def probabilities(self, feats: Sequence[str]) -> dict[str, float]:
+        vec = self.vector(feats)
+        out = {}
+        for ident, det in self.detectors.items():
+            z = det.bias + sum(v * det.weights.get(j, 0.0) for j, v in vec.items())
+            out[ident] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return out
+
+    def to_json(self) -> dict[str, object]:
+        return {"version": VERSION, "fingerprint": self.fingerprint,
+                "vocabulary": sorted(self.vocabulary, key=self.vocabulary.__getitem__),
+                "idf": [round(x, 6) for x in self.idf],
+                "detectors": {k: {"bias": round(d.bias, 6), "threshold": d.threshold, "bad": d.bad,
+                                  "weights": {str(j): round(w, 5) for j, w in sorted(d.weights.items())}}
+                              for k, d in self.detectors.items()}}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Learnt:
+        words: list[str] = data["vocabulary"]  # type: ignore[assignment]
+        vocab = {f: i for i, f in enumerate(words)}
+        raw: dict[str, dict[str, Any]] = data["detectors"]  # type: ignore[assignment]
+        dets = {k: LearntDetector(float(d["bias"]), {int(j): float(w) for j, w in d["weights"].items()},
+                                  float(d["threshold"]), bool(d.get("bad", False)))
+                for k, d in raw.items()}
+        return cls(str(data["fingerprint"]), vocab, tuple(data["idf"]), dets)  # type: ignore[arg-type]

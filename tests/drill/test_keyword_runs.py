@@ -1,0 +1,63 @@
+"""A reply a person would say: keyword runs with or without separators fail in both languages and say why;
+short real replies keep their credit; one behaviour counts once; feeling words survive the negation in
+the trouble they describe."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxcoach.drill import score_reply
+from cxcoach.drill.form import Form, keyword_run, read_form
+
+
+@pytest.mark.parametrize("reply", [
+    "sorry understand I will handle today call back refund thank you",  # run-on, a few function words
+    "apologies empathy ownership refund today follow up thanks",
+    "抱歉理解负责今天回电退款感谢",  # no separators at all
+    "对不起理解心情马上处理免单明天回访感谢",
+])
+def test_keyword_runs_fail_and_say_why(default_pb, reply):
+    result = score_reply(default_pb, reply)
+    assert result.value == 0 and not result.score.passed  # not even "none of the wrong ways"
+    (note,) = result.score.form
+    assert note.form == "keywords"
+    assert result.withheld  # what was not credited is listed
+
+
+@pytest.mark.parametrize("reply", [
+    "I'm so sorry. I'll refund the overcharge today and call you at 5.",
+    "对不起，我马上让厨房给您重做，五分钟就上。",
+    "两个小时之内我给您回话。",
+    "明天上午十点前师傅上门。",
+    "An engineer will be with you tomorrow by 10 am.",
+])
+def test_short_real_replies_keep_their_credit(default_pb, reply):
+    result = score_reply(default_pb, reply)
+    assert result.score.form == () and not result.withheld
+    assert result.value >= 35
+
+
+def test_a_behaviour_counts_once_however_often_its_words_repeat(default_pb):
+    once = score_reply(default_pb, "I'm so sorry. I'll refund the overcharge today and call you at 5.")
+    twice = score_reply(default_pb, "I'm so sorry, truly sorry. I'll refund the overcharge today and call you at 5.")
+    assert twice.value == once.value
+
+
+def test_keyword_run_needs_different_behaviours_in_a_row():
+    text = "abc def ghi"
+    assert keyword_run(text, [(0, 3, "a"), (4, 7, "b"), (8, 11, "c")]).form is Form.KEYWORDS
+    assert keyword_run(text, [(0, 3, "a"), (4, 7, "a"), (8, 11, "a")]).fine  # one behaviour's pieces
+    assert keyword_run("abc and def to ghi", [(0, 3, "a"), (8, 11, "b"), (15, 18, "c")]).fine
+
+
+def test_terse_english_sentences_are_not_lists():
+    assert read_form("according to the terms, refunds take five working days.").fine
+    assert read_form("take a deep breath, sir.").fine
+
+
+def test_feeling_words_survive_a_negation_in_the_trouble_they_describe(default_pb):
+    reply = "Being charged with no order to show for it is unnerving."
+    found = {b.detector for b in score_reply(default_pb, reply).behaviours}
+    assert "empathy" in found
+    denied = {b.detector for b in score_reply(default_pb, "It isn't upsetting, it's just a bill.").behaviours}
+    assert "empathy" not in denied
