@@ -80,7 +80,7 @@ def test_pauses_count_every_visit_and_agree_with_recommend(desk: Desk, playbook)
 def test_rejected_events_write_nothing_and_say_why(desk: Desk) -> None:
     desk.open(facts={"severity": "general"}, at=at(0), external_id="R")
     cases = [
-        (dict(stage="closed", at=at(5), by="service_director"), "cannot move to 'closed'"),
+        (dict(stage="closed", at=at(5), by="service_director"), "cannot move to “已结案”"),
         (dict(stage="acknowledged", at=at(-5)), "before the case was received"),
         (dict(facts={"emotion": "livid"}, at=at(5)), "unknown value 'livid'"),
         (dict(facts={"colour": "red"}, at=at(5)), "unknown fact 'colour'"),
@@ -100,7 +100,7 @@ def test_closure_only_by_the_roles_the_playbook_names(desk: Desk) -> None:
     for ref, severity in (("M", "major"), ("G", "general")):
         desk.open(facts={"severity": severity}, at=at(0), external_id=ref)
         desk.update(ref, stage="resolved", at=at(10))
-    with pytest.raises(EventRejected, match="needs --by ROLE"):
+    with pytest.raises(EventRejected, match="needs the role of who does it"):
         desk.update("M", stage="closed", at=at(20))
     with pytest.raises(EventRejected, match="role 'service_manager' may not close"):
         desk.update("M", stage="closed", at=at(20), by="service_manager")
@@ -185,3 +185,33 @@ def test_concurrent_writers_lose_no_event(db_target: str) -> None:
         row, events = s.cases.load(s.cases.find("RACE").id)
     assert row.version == 61 and [e.seq for e in events] == list(range(1, 62))
     assert sorted(e.note for e in events[1:]) == sorted(f"{n}-{i}" for n in "abcd" for i in range(15))
+
+
+def test_refusals_name_stages_by_label_and_inputs_as_the_caller_does(desk: Desk) -> None:
+    """The console and the CLI read the same refusals: stage labels in the reader's language, and an input named
+    the way the reader gives it (an option only for the CLI, the form's own field label in the console)."""
+    from cxcoach.desk import Wording
+    from cxcoach.desk.service import scores_from
+    from cxcoach.tui.widgets.event_form import form_wording
+
+    desk.open(facts={"severity": "major"}, at=at(0), external_id="W")
+    desk.update("W", stage="resolved", at=at(10))
+    desk.wording = form_wording("en")
+    with pytest.raises(EventRejected) as refused:
+        desk.update("W", stage="closed", at=at(20))
+    (problem,) = refused.value.problems
+    assert problem.startswith("closing a case ('Closed') needs 'By (role)';") and "--" not in problem
+    desk.wording = form_wording("zh")
+    with pytest.raises(EventRejected, match=r"“已结案”.*“操作角色”"):
+        desk.update("W", stage="closed", at=at(20))
+    with pytest.raises(EventRejected) as refused:
+        scores_from(["reliability"], desk.wording)
+    assert "--score" not in refused.value.problems[0] and "维度=期望:感知" in refused.value.problems[0]
+    desk.wording = Wording("en", {"by": "--by ROLE"}, ids=True)
+    desk.open(facts={"severity": "general"}, at=at(0), external_id="E")
+    with pytest.raises(EventRejected) as refused:
+        desk.update("E", stage="closed", at=at(5), by="service_director")
+    assert refused.value.problems == ["stage 'Received' (received) cannot move to 'Closed' (closed); from 'Received' "
+                                      "(received) the playbook allows: 'Acknowledged' (acknowledged), "
+                                      "'Investigating' (investigating), 'Waiting on the customer' (waiting_customer), "
+                                      "'Solution proposed' (solution_proposed), 'Resolved' (resolved)"]

@@ -70,7 +70,13 @@ def test_bad_input_says_why(run) -> None:
     out = run("list", "--due-within", "soon")
     assert out.exit_code == 2 and "not a span of time" in out.output
     out = run("update", "B", "--stage", "closed", "--set", "emotion=livid", "--at", "2026-03-06 11:00")
-    assert out.exit_code == ExitCode.REFUSED and "cannot move to 'closed'" in out.output and "livid" in out.output
+    assert out.exit_code == ExitCode.REFUSED and "livid" in out.output
+    assert "cannot move to “已结案” (closed)" in out.output
+    out = run("update", "B", "--stage", "closed", "--at", "2026-03-06 11:00", "--lang", "en")
+    assert "stage 'Received' (received) cannot move to 'Closed' (closed)" in out.output
+    assert run("update", "B", "--stage", "resolved", "--at", "2026-03-06 11:00").exit_code == 0
+    out = run("follow-up", "B", "--satisfaction", "satisfied", "--score", "reliability", "--lang", "en")
+    assert out.exit_code == ExitCode.REFUSED and "--score 'reliability': write DIMENSION" in out.output
 
 
 def test_archive_verifies_before_purging_and_restores(run, tmp_path: Path) -> None:
@@ -154,3 +160,54 @@ def test_list_says_when_a_rule_moves_deadlines_with_time_alone(db_target: str, e
         out = runner.invoke(main, args)
         assert out.exit_code == 0, out.output
         assert ("slow_general_case set deadlines that move with elapsed time" in out.stderr) is note
+
+
+def test_list_shows_whole_ids_in_one_aligned_column(run) -> None:
+    """Ticket ids share long prefixes ("DEMO-202611-04…"): each is shown whole, the next column aligned."""
+    from rich.cells import cell_len
+
+    ids = ["DEMO-202611-0417", "DEMO-202611-0418", "工单-2026-11-长号码-0001", "S"]
+    for ext in ids:
+        assert run("open", "--id", ext, "--set", "severity=general", "--at", "2026-03-06 10:00").exit_code == 0
+    out = run("list", "--now", "2026-03-06 10:05")
+    assert out.exit_code == 0, out.output
+    header, *rows = out.output.splitlines()
+    stage_column = cell_len(header[:header.index("stage")])
+    assert stage_column == cell_len("工单-2026-11-长号码-0001") + 1
+    assert sorted(row.split()[0] for row in rows) == sorted(ids)
+    for row in rows:
+        ref, stage = row.split()[:2]
+        assert cell_len(row[:row.index(stage, len(ref))]) == stage_column
+
+
+def test_reimport_names_rows_whose_content_changed_and_changes_nothing(run, tmp_path: Path) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("id: ticket\nreceived_at: created\nnote: subject\nfacts:\n  channel: {column: source}\n"
+                       "events:\n  - {at: solved, stage: resolved}\n", encoding="utf-8")
+    first = tmp_path / "tickets.csv"
+    first.write_text("ticket,created,source,subject,solved\n"
+                     "R-1,2026-03-02 09:00,phone,Broken screen,2026-03-03 10:00\n"
+                     "R-2,2026-03-02 10:00,email,Late parcel,\n", encoding="utf-8")
+    assert "2 case(s) imported" in run("import", str(first), "--mapping", str(mapping)).output
+    assert run("update", "R-2", "--note", "called back", "--at", "2026-03-02 11:00").exit_code == 0
+    def shown() -> list[str]:
+        return [run("show", ref, "--now", "2026-03-04 10:00", "--format", "json").output for ref in ("R-1", "R-2")]
+
+    before = shown()
+    # the same rows: already there, even after the desk added an event to R-2
+    same = run("import", str(first), "--mapping", str(mapping))
+    assert same.exit_code == 0 and "0 case(s) imported, 2 already there, 0 skipped" in same.stdout, same.output
+    assert "differs" not in same.stderr
+    edited = tmp_path / "edited.csv"
+    edited.write_text("ticket,created,source,subject,solved\n"
+                      "R-2,2026-03-02 10:00,email,Late parcel,\n"
+                      "R-1,2026-03-02 09:00,web,Broken screen (reopened),2026-03-03 10:00\n", encoding="utf-8")
+    out = run("import", str(edited), "--mapping", str(mapping))
+    assert out.exit_code == 0, out.output
+    assert f"{edited}:3: case 'R-1' already imported, content differs — not changed" in out.stderr
+    assert f"{edited}:2:" not in out.stderr
+    assert "2 already there (1 of them differ from this file, not changed)" in out.stdout
+    data = json.loads(run("import", str(edited), "--mapping", str(mapping), "--format", "json").stdout)
+    assert data["unchanged"] == 1 and data["differs"] == [
+        f"{edited}:3: case 'R-1' already imported, content differs — not changed"]
+    assert shown() == before

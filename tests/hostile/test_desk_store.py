@@ -143,3 +143,29 @@ print(landed, refused)
     assert [e.seq for e in events] == list(range(1, 3 + landed)) and row.version == 2 + landed
     closes = [i for i, e in enumerate(events) if e.stage == "closed"]
     assert len(closes) == 1 and closes[0] == len(events) - 1 and not row.is_open  # nothing after the close
+
+
+def test_monthly_report_names_the_damaged_cases_it_leaves_out(db: str) -> None:
+    """A case whose log cannot be replayed is left out of the figures, named on stderr and counted in the json."""
+    for ref in ("GOOD", "BAD-LOG"):
+        assert case(db, "open", "--id", ref, "--set", "severity=general", "--at", "2026-03-06 10:00").exit_code == 0
+        assert case(db, "update", ref, "--note", "called back", "--at", "2026-03-06 11:00").exit_code == 0
+    damage(db, "UPDATE cases SET snapshot = NULL, figures = NULL WHERE external_id = 'BAD-LOG'",
+           "UPDATE case_events SET facts = '[1, 2]' "
+           "WHERE seq = 2 AND case_id = (SELECT id FROM cases WHERE external_id = 'BAD-LOG')")
+    out = CliRunner().invoke(main, ["report", "monthly", "--month", "2026-03", "--db", db, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.stdout)
+    assert [(s["ref"], s["id"]) for s in report["skipped_cases"]] == [("BAD-LOG", 2)]
+    assert report["summary"][0]["value"] == 1  # the good case alone is counted
+    assert "warning: case BAD-LOG (#2) left out:" in out.stderr and "cannot be replayed" in out.stderr
+
+
+def test_monthly_report_survives_an_unreadable_time_in_sqlite(tmp_path: Path) -> None:
+    db = str(tmp_path / "desk.sqlite3")
+    for ref in ("A", "C"):
+        assert case(db, "open", "--id", ref, "--set", "severity=general", "--at", "2026-03-06 10:00").exit_code == 0
+    damage(db, "UPDATE cases SET received_at = 'garbage' WHERE external_id = 'A'")
+    out = CliRunner().invoke(main, ["report", "monthly", "--month", "2026-03", "--db", db, "--format", "md"])
+    assert out.exit_code == 0 and out.exception is None, repr(out.exception)
+    assert "warning: case A (#1) left out: its case row cannot be read" in out.stderr

@@ -295,7 +295,9 @@ async def test_a_rejected_event_says_why_and_writes_nothing(desk_app, desk_playb
         # scores that cannot be read say how to write them (a reason in the dialog, not an error in the app)
         dialog.query_one("#scores", Input).value = "reliability=eight:9"
         await press_record(pilot)
-        assert "write DIMENSION=EXPECTED:PERCEIVED, e.g. reliability=8:9" in plain(dialog.query_one("#problems"))
+        scores = plain(dialog.query_one("#problems"))
+        assert "write DIMENSION=EXPECTED:PERCEIVED, e.g. reliability=8:9" in scores
+        assert "--score" not in scores  # the console names its own field, not the CLI's option
         await pilot.press("escape")
         await pilot.pause()
         assert pilot.app.screen is screen

@@ -80,6 +80,7 @@ def _once(*decls: str, **attrs: Any) -> Callable[[Callable[..., Any]], Callable[
     return click.option(*decls, multiple=True, callback=only_once, **attrs)
 
 
+_INPUTS = {"by": "--by ROLE", "stage": "--stage", "set": "--set", "score": "--score"}  # what refusals ask for
 _OPTION_NAMES = {"external_id": "--id", "sets": "--set", "scores": "--score", "ref": "ID", "case_file": "FILE"}
 
 
@@ -112,7 +113,7 @@ class _Ctx:
     """Opens the playbook and store once per command and turns library errors into exit codes."""
 
     def __init__(self, db: str | None, playbook_path: Path | None, lang: str | None, *, reading: bool = False) -> None:
-        from ..desk import Desk
+        from ..desk import Desk, Wording
         from ..store import ENV_DB, Store, StoreError, resolve_db
 
         if db is not None and not db.strip():
@@ -127,7 +128,7 @@ class _Ctx:
             self.store = Store.open(target)
         except StoreError as exc:
             raise Failure(str(exc)) from None
-        self.desk: Desk = Desk(self.store, self.playbook)
+        self.desk: Desk = Desk(self.store, self.playbook, wording=Wording(self.lang, _INPUTS, ids=True))
 
     @property
     def tz(self) -> str:
@@ -327,8 +328,8 @@ def follow_up(ref: str, satisfaction: str, scores: tuple[str, ...], at: str | No
 
     ctx = _Ctx(db, playbook_path, lang)
     when = ctx.time(at, "--at")
-    row = ctx.run(lambda: ctx.desk.follow_up(ref, satisfaction=satisfaction, scores=scores_from(scores), at=when,
-                                             by=by, note=note))
+    row = ctx.run(lambda: ctx.desk.follow_up(ref, satisfaction=satisfaction, at=when, by=by, note=note,
+                                             scores=scores_from(scores, ctx.desk.wording)))
     _print_row(ctx, row, fmt, "followed up")
 
 
@@ -468,11 +469,19 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
     if not rows:
         echo("no cases")
         return
-    echo(f"{'case':<14} {'stage':<18} {'received':<23} {'next due':<23} state")
-    for r in rows:
+    from rich.cells import cell_len
+
+    refs = [clean(r.ref) for r in rows]  # whole ids: ticket ids often share a long prefix
+    width = max(cell_len("case"), *(cell_len(ref) for ref in refs))
+
+    def cell(text: str) -> str:
+        return text + " " * (width - cell_len(text))
+
+    echo(f"{cell('case')} {'stage':<18} {'received':<23} {'next due':<23} state")
+    for ref, r in zip(refs, rows, strict=True):
         flag = ("OVERDUE" if r.overdue_at(when) else "paused" if r.paused_since
                 else "closed" if not r.is_open else "")
-        echo(f"{clean(r.ref)[:14]:<14} {(r.stage or '-')[:18]:<18} {show_time(r.received_at, ctx.tz):<23} "
+        echo(f"{cell(ref)} {(r.stage or '-')[:18]:<18} {show_time(r.received_at, ctx.tz):<23} "
              f"{show_time(r.next_due, ctx.tz):<23} {flag}".rstrip())
 
 
@@ -525,12 +534,15 @@ def import_cases(source: Path, mapping: Path | None, db: str | None, playbook_pa
         done = result.restored
     from ..sanitize import strip_controls
 
-    for problem in result.problems:  # on stderr in both formats: JSON readers get them in the object too
+    differs: list[str] = result.differs if mapping is not None else []  # an archive's own are among its problems
+    for problem in (*differs, *result.problems):  # on stderr in both formats: JSON readers get them in the object too
         echo(strip_controls(problem), err=True)
     if fmt == "json":
         echo_json(msgspec_to_builtins(result), indent=None)
     else:
-        echo(f"{done} case(s) imported, {result.unchanged} already there, {len(result.problems)} skipped")
+        echo(f"{done} case(s) imported, {result.unchanged + len(differs)} already there"
+             + (f" ({len(differs)} of them differ from this file, not changed)" if differs else "")
+             + f", {len(result.problems)} skipped")
     if result.problems:
         raise SystemExit(1)
 

@@ -62,6 +62,10 @@ def monthly(month: str | None, fmt: str | None, output: Path | None, db: str | N
                                    locale=lang, options=options)
     except (StoreError, ReportError) as exc:
         raise Failure(str(exc)) from None
+    from ..sanitize import strip_controls
+
+    for bad in result.skipped_cases:  # damaged cases: named, left out of every figure, never the end of the report
+        echo(f"warning: case {strip_controls(bad.ref)} (#{bad.id}) left out: {strip_controls(bad.reason)}", err=True)
     text = render(result, chosen)
     if chosen == "csv" and output is not None:
         text = "\ufeff" + text  # a byte-order mark: spreadsheets on a Chinese-locale Windows then read UTF-8

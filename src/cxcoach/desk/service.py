@@ -27,11 +27,12 @@ import msgspec
 from ..engine.result import Result
 from ..errors import ExitCode
 from ..playbook.model import Playbook
+from ..sanitize import brief, one_line
 from ..store import ConflictError, Store, StoreError, utc_now
 from ..store.cases import CaseRow, CaseStore, EventRow
 from . import snapshot
 from .state import CaseState, clock_inputs, deadline_inputs, fold, start, state_columns, step, workflow
-from .validate import EventRejected, check_external_id, check_follow_up, check_open, check_update
+from .validate import NEUTRAL, EventRejected, Wording, check_external_id, check_follow_up, check_open, check_update
 
 CONFLICT_RETRIES = 60  # each after a short random wait, so racing writers spread out
 WRITTEN_KEPT = 1000  # cases whose last write a desk remembers, so its next event there needs no read
@@ -58,10 +59,12 @@ class CaseView(msgspec.Struct, frozen=True):
 class Desk:
     """Cases of one playbook in one store. `clock` gives "now" (an aware-datetime callable) for tests."""
 
-    def __init__(self, store: Store, playbook: Playbook, *, clock: Callable[[], dt.datetime] = utc_now) -> None:
+    def __init__(self, store: Store, playbook: Playbook, *, clock: Callable[[], dt.datetime] = utc_now,
+                 wording: Wording = NEUTRAL) -> None:
         self.store = store
         self.playbook = playbook
         self.clock = clock
+        self.wording = wording  # how refusals name stages and inputs for this desk's reader
         # what this desk last wrote to a case, by its number (int) or external id (str): optimistic, so the next
         # event is validated against it and written in one statement; the version check catches any other writer
         self._written: dict[int | str, tuple[CaseRow, CaseState]] = {}
@@ -109,7 +112,8 @@ class Desk:
         """Record a new case; `received_at` defaults to `at`, which defaults to now."""
         at = at or received_at or self.clock()
         received = received_at or at
-        typed = check_open(self.playbook, received_at=received, at=at, by=by, facts=facts or {}, tz=self.tz)
+        typed = check_open(self.playbook, received_at=received, at=at, by=by, facts=facts or {},
+                           tz=self.tz, wording=self.wording)
         if external_id is not None:
             external_id = check_external_id(external_id)
         event = EventRow(1, at, "open", by, note, None, typed)
@@ -125,17 +129,27 @@ class Desk:
         """
         if external_id is not None:
             external_id = check_external_id(external_id)
-        typed = check_open(self.playbook, received_at=received_at, at=received_at, by=by, facts=facts, tz=self.tz)
+        events, state = self.plan(received_at=received_at, facts=facts, by=by, note=note, later=later)
+        return self._create(uid or secrets.token_hex(16), external_id, received_at, events, state)
+
+    def plan(self, *, received_at: dt.datetime, facts: Mapping[str, Any], by: str | None = None, note: str = "",
+             later: Sequence[tuple[dt.datetime, str | None, Mapping[str, Any], str | None, str]] = (),
+             ) -> tuple[list[EventRow], CaseState]:
+        """The validated log `record` would write and the state it folds to, writing nothing (so a re-import
+        can tell whether a row still says what the stored case was recorded from)."""
+        typed = check_open(self.playbook, received_at=received_at, at=received_at, by=by, facts=facts,
+                           tz=self.tz, wording=self.wording)
         events = [EventRow(1, received_at, "open", by, note, None, typed)]
         state = step(self.playbook, start(self.playbook, received_at), events[0])
         for when, stage, more, who, text in later:
-            set_facts = check_update(self.playbook, state, at=when, by=who, stage=stage, facts=more, tz=self.tz)
+            set_facts = check_update(self.playbook, state, at=when, by=who, stage=stage, facts=more,
+                                     tz=self.tz, wording=self.wording)
             moved = set_facts.get(self._stage_fact)
             rest = {k: v for k, v in set_facts.items() if k != self._stage_fact}
             events.append(EventRow(len(events) + 1, when, "update", who, text,
                                    str(moved) if moved is not None and moved != state.stage else None, rest))
             state = step(self.playbook, state, events[-1])
-        return self._create(uid or secrets.token_hex(16), external_id, received_at, events, state)
+        return events, state
 
     def restore(self, *, uid: str, external_id: str | None, received_at: dt.datetime,
                 events: Sequence[EventRow]) -> CaseRow:
@@ -157,7 +171,8 @@ class Desk:
         """Append a change (stage, facts, or just a note)."""
 
         def event(seq: int, state: CaseState, when: dt.datetime) -> EventRow:
-            typed = check_update(self.playbook, state, at=when, by=by, stage=stage, facts=facts or {}, tz=self.tz)
+            typed = check_update(self.playbook, state, at=when, by=by, stage=stage, facts=facts or {},
+                                 tz=self.tz, wording=self.wording)
             moved = typed.get(self._stage_fact)
             new_stage = str(moved) if moved is not None and moved != state.stage else None
             rest = {k: v for k, v in typed.items() if k != self._stage_fact}
@@ -171,7 +186,8 @@ class Desk:
         given = {k: (float(a), float(b)) for k, (a, b) in (scores or {}).items()}
 
         def event(seq: int, state: CaseState, when: dt.datetime) -> EventRow:
-            check_follow_up(self.playbook, state, at=when, by=by, satisfaction=satisfaction, scores=given, tz=self.tz)
+            check_follow_up(self.playbook, state, at=when, by=by, satisfaction=satisfaction, scores=given,
+                            tz=self.tz, wording=self.wording)
             data: dict[str, Any] = {"satisfaction": satisfaction}
             if given:
                 data["scores"] = {k: [a, b] for k, (a, b) in given.items()}
@@ -275,7 +291,7 @@ class Desk:
         return self.cases.query(limit=limit, **filters)
 
 
-def scores_from(pairs: Sequence[str]) -> dict[str, tuple[float, float]]:
+def scores_from(pairs: Sequence[str], wording: Wording = NEUTRAL) -> dict[str, tuple[float, float]]:
     """`dimension=expected:perceived` items (from --score) -> {dimension: (a, b)}; EventRejected says why not."""
     out: dict[str, tuple[float, float]] = {}
     problems = []
@@ -287,7 +303,8 @@ def scores_from(pairs: Sequence[str]) -> dict[str, tuple[float, float]]:
                 raise ValueError
             out[dim.strip()] = (float(a), float(b))
         except ValueError:
-            problems.append(f"--score {item!r}: write DIMENSION=EXPECTED:PERCEIVED, e.g. reliability=8:9")
+            problems.append(f"{wording.input('score')} {one_line(brief(item, 40))}: write "
+                            "DIMENSION=EXPECTED:PERCEIVED, e.g. reliability=8:9")
     if problems:
         raise EventRejected(problems)
     return out

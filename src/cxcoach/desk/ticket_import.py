@@ -35,7 +35,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ from ..playbook.model import Playbook
 from ..problems import did_you_mean
 from ..sanitize import brief, one_line
 from ..store import StoreError
+from ..store.cases import EventRow
 from .service import Desk
 from .state import workflow
 from .times import TimeError, parse_time, show_time
@@ -62,8 +63,9 @@ class MappingError(CxcoachError):
 
 class ImportResult(msgspec.Struct, frozen=True):
     imported: int = 0
-    unchanged: int = 0
+    unchanged: int = 0  # already there, the row's content included
     problems: list[str] = msgspec.field(default_factory=list)
+    differs: list[str] = msgspec.field(default_factory=list)  # already there, the row now says otherwise: kept
 
 
 class FactColumn(msgspec.Struct, frozen=True):
@@ -287,6 +289,7 @@ def _cell(row: Mapping[str, Any], column: str) -> str | None:
 def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
     imported = unchanged = 0
     problems: list[str] = []
+    differs: list[str] = []
     seen: dict[str, int] = {}
     tz = desk.tz
     for row in _rows(path):
@@ -299,9 +302,6 @@ def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
             if ext in seen:
                 raise _BadRow(f"external id {one_line(brief(ext, 40))} again (first on line {seen[ext]})")
             seen[ext] = row.number
-            if desk.cases.by_external_id([ext]):
-                unchanged += 1
-                continue
             received, later = _times(row.cells, mapping, tz)
             facts: dict[str, Any] = {}
             for fact, spec in mapping.facts.items():
@@ -310,13 +310,37 @@ def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
                     facts[fact] = spec.values.get(value, value) if spec.values else value
             by = _cell(row.cells, mapping.by) if mapping.by else None
             note = (_cell(row.cells, mapping.note) or "") if mapping.note else ""
+            existing = desk.cases.by_external_id([ext]).get(ext)
+            if existing is not None:  # keyed by external id: a re-import never changes a case
+                if _same_content(desk, existing.id, received, facts, by, note, later):
+                    unchanged += 1
+                else:
+                    differs.append(f"{where}: case {one_line(brief(ext, 40))} already imported, content differs "
+                                   "— not changed")
+                continue
             desk.record(external_id=ext, received_at=received, facts=facts, by=by, note=note, later=later)
             imported += 1
         except EventRejected as exc:
             problems.append(f"{where}: {'; '.join(exc.problems)}; row skipped")
         except (_BadRow, BadExternalId, StoreError) as exc:
             problems.append(f"{where}: {exc}; row skipped")
-    return ImportResult(imported, unchanged, problems)
+    return ImportResult(imported, unchanged, problems, differs)
+
+
+def _same_content(desk: Desk, case_id: int, received: dt.datetime, facts: dict[str, Any], by: str | None, note: str,
+                  later: list[tuple[dt.datetime, str | None, dict[str, Any], str | None, str]]) -> bool:
+    """Whether the case was recorded from what the row says now: its first events are those the row makes
+    (events added on the desk since come after them and do not count)."""
+    try:
+        planned, _ = desk.plan(received_at=received, facts=facts, by=by, note=note, later=later)
+    except EventRejected:
+        return False  # the row as it reads now could not have been recorded
+    stored = desk.cases.load(case_id)[1]
+
+    def content(events: Sequence[EventRow]) -> list[Any]:
+        return [(e.at, e.kind, e.by, e.note, e.stage, msgspec.to_builtins(e.facts)) for e in events]
+
+    return len(stored) >= len(planned) and content(stored[:len(planned)]) == content(planned)
 
 
 def _external_id(cells: Mapping[str, Any], mapping: Mapping_) -> str:

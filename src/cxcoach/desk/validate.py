@@ -10,14 +10,21 @@ case takes no further changes except a follow-up; a follow-up needs a
 settled case, one of the playbook's satisfaction states, and scores only
 for its service-quality dimensions. Every problem is collected, so one
 rejection lists them all.
+
+Refusals are read on the command line and in the console alike, so they
+name stages by the playbook's labels in the reader's language and the
+inputs they ask for as the caller names them (`Wording`): an option such
+as `--by ROLE` is the CLI's word, a field label the console's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..conditions.compile import compile_condition
@@ -29,6 +36,36 @@ from ..problems import did_you_mean
 from ..sanitize import brief, one_line
 from .state import CaseState, _typed, stage_of, workflow
 from .times import show_time
+
+NEUTRAL_INPUTS: Mapping[str, str] = {"by": "the role of who does it", "stage": "the stage", "set": "the fact",
+                                      "score": "the score"}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How refusals name what the reader sees: stages by label in `locale` (the playbook's default when None),
+    with their ids too where the reader types ids (`ids`), and inputs by `inputs` ("by", "stage", "set",
+    "score" -> e.g. "--by ROLE"; a neutral phrase for any not given)."""
+
+    locale: str | None = None
+    inputs: Mapping[str, str] = field(default_factory=dict)
+    ids: bool = False
+
+    def input(self, key: str) -> str:
+        return self.inputs.get(key) or NEUTRAL_INPUTS[key]
+
+    def stage(self, playbook: Playbook, stage: str | None) -> str:
+        """A stage as the reader knows it, quoted: 'Resolved' (or “已解决”), with `(resolved)` when `ids`."""
+        label = stage or "-"
+        fact = playbook.facts.get(workflow(playbook).fact)
+        value = next((v for v in fact.values if v.id == stage), None) if fact is not None else None
+        if value is not None:
+            label = value.label.get(self.locale or playbook.default_locale)
+        quoted = f"“{one_line(label)}”" if (self.locale or playbook.default_locale) == "zh" else repr(one_line(label))
+        return f"{quoted} ({stage})" if self.ids and stage is not None and label != stage else quoted
+
+
+NEUTRAL = Wording()  # stages by label in the playbook's default language, inputs in plain words
 
 
 class EventRejected(CxcoachError):
@@ -141,30 +178,32 @@ def check_time(state: CaseState | None, received_at: dt.datetime, at: dt.datetim
 
 
 def check_stage(playbook: Playbook, before: str | None, after: str | None, facts: Mapping[str, Any],
-                by: str | None, problems: list[str], *, opening: bool = False) -> None:
+                by: str | None, problems: list[str], *, opening: bool = False, wording: Wording = NEUTRAL) -> None:
     """A stage move (or the first stage, when opening) that the workflow allows, by someone allowed."""
     wf = workflow(playbook)
     if after is None:
         return
+    name = functools.partial(wording.stage, playbook)
     if not opening and after != before and wf.transitions and before is not None:
         allowed = wf.transitions.get(before, ())
         if after not in allowed:
-            options = ", ".join(allowed) if allowed else "none (it is a final stage)"
-            problems.append(f"stage {before!r} cannot move to {after!r}; "
-                            f"from {before!r} the playbook allows: {options}")
+            options = ", ".join(map(name, allowed)) if allowed else "none (it is a final stage)"
+            problems.append(f"stage {name(before)} cannot move to {name(after)}; "
+                            f"from {name(before)} the playbook allows: {options}")
             return
     if after in wf.final and (opening or after != before):
         roles = close_roles(playbook, facts)
         if roles is None:
             return
         if by is None:
-            problems.append(f"closing a case ({after!r}) needs --by ROLE; allowed here: {', '.join(roles) or 'nobody'}")
+            problems.append(f"closing a case ({name(after)}) needs {wording.input('by')}; allowed here: "
+                            f"{', '.join(roles) or 'nobody'}")
         elif by not in roles:
             problems.append(f"role {by!r} may not close this case; the playbook allows: {', '.join(roles) or 'nobody'}")
 
 
 def check_update(playbook: Playbook, state: CaseState, *, at: dt.datetime, by: str | None, stage: str | None,
-                 facts: Mapping[str, Any], tz: str) -> dict[str, Any]:
+                 facts: Mapping[str, Any], tz: str, wording: Wording = NEUTRAL) -> dict[str, Any]:
     """Validate an update; returns the typed facts it sets (stage included) or raises EventRejected."""
     problems: list[str] = []
     check_time(state, state.received_at, at, tz, problems)
@@ -173,11 +212,12 @@ def check_update(playbook: Playbook, state: CaseState, *, at: dt.datetime, by: s
     given = dict(facts)
     if stage is not None:
         if wf.fact in given and given[wf.fact] != stage:
-            problems.append(f"--stage {stage} and --set {wf.fact}={given[wf.fact]} disagree")
+            problems.append(f"{wording.input('stage')} {wording.stage(playbook, stage)} and {wording.input('set')} "
+                            f"{wf.fact}={one_line(brief(given[wf.fact], 40))} disagree")
         given[wf.fact] = stage
     if not state.is_open:
-        problems.append(f"the case is closed (stage {state.stage!r}); a closed case takes no further changes "
-                        "(a follow-up is still allowed)")
+        problems.append(f"the case is closed (stage {wording.stage(playbook, state.stage)}); a closed case takes "
+                        "no further changes (a follow-up is still allowed)")
     typed = typed_facts(playbook, given, state.received_at, problems)
     merged = {**state.facts, **typed}
     stage_fact = playbook.facts.get(wf.fact)
@@ -185,20 +225,20 @@ def check_update(playbook: Playbook, state: CaseState, *, at: dt.datetime, by: s
     if wf.fact not in typed and stage_fact is not None and wanted in stage_fact.value_ids:
         merged[wf.fact] = wanted  # another fact was bad: still say what is wrong with the move
     if wf.fact in given and wf.fact in merged and state.is_open:
-        check_stage(playbook, state.stage, stage_of(playbook, merged), merged, by, problems)
+        check_stage(playbook, state.stage, stage_of(playbook, merged), merged, by, problems, wording=wording)
     if problems:
         raise EventRejected(problems)
     return typed
 
 
 def check_open(playbook: Playbook, *, received_at: dt.datetime, at: dt.datetime, by: str | None,
-               facts: Mapping[str, Any], tz: str) -> dict[str, Any]:
+               facts: Mapping[str, Any], tz: str, wording: Wording = NEUTRAL) -> dict[str, Any]:
     problems: list[str] = []
     check_time(None, received_at, at, tz, problems)
     check_role(playbook, by, problems)
     typed = typed_facts(playbook, facts, received_at, problems)
     if not problems:
-        check_stage(playbook, None, stage_of(playbook, typed), typed, by, problems, opening=True)
+        check_stage(playbook, None, stage_of(playbook, typed), typed, by, problems, opening=True, wording=wording)
     if problems:
         raise EventRejected(problems)
     return typed
@@ -229,12 +269,13 @@ def check_satisfaction(playbook: Playbook, satisfaction: object, scores: Mapping
 
 
 def check_follow_up(playbook: Playbook, state: CaseState, *, at: dt.datetime, by: str | None, satisfaction: str,
-                    scores: Mapping[str, tuple[float, float]], tz: str) -> None:
+                    scores: Mapping[str, tuple[float, float]], tz: str, wording: Wording = NEUTRAL) -> None:
     problems: list[str] = []
     check_time(state, state.received_at, at, tz, problems)
     check_role(playbook, by, problems)
     check_satisfaction(playbook, satisfaction, scores, problems)
     if not state.settled:
-        problems.append(f"a follow-up comes after the case is resolved; it is at stage {state.stage!r}")
+        problems.append(f"a follow-up comes after the case is resolved; it is at stage "
+                        f"{wording.stage(playbook, state.stage)}")
     if problems:
         raise EventRejected(problems)

@@ -159,6 +159,14 @@ class Reference(msgspec.Struct, frozen=True):
     source: list[str]
 
 
+class SkippedCase(msgspec.Struct, frozen=True):
+    """A case left out of every figure because its stored rows cannot be read (damaged by hand or another tool)."""
+
+    id: int
+    ref: str
+    reason: str
+
+
 class MonthlyReport(msgspec.Struct, frozen=True):
     """The handbook's monthly complaint analysis report (records: monthly_report) for one month."""
 
@@ -186,6 +194,7 @@ class MonthlyReport(msgspec.Struct, frozen=True):
     root_causes: list[RootCause]
     handlers: list[HandlerStat]
     references: list[Reference]
+    skipped_cases: list[SkippedCase] = []  # damaged cases the figures leave out, each named
 
     def figure(self, figure_id: str) -> Figure:
         return next(f for f in self.summary if f.id == figure_id)

@@ -29,8 +29,8 @@ from .desk_dialog import DeskDialog
 def record(desk: Desk, case_id: int, request: EventRequest) -> CaseRow:
     """Apply one request through the desk (EventRejected or StoreError when it may not be)."""
     if request.kind == "follow_up":
-        return desk.follow_up(case_id, satisfaction=str(request.satisfaction), scores=scores_from(request.scores),
-                              at=request.at, by=request.by, note=request.note)
+        return desk.follow_up(case_id, satisfaction=str(request.satisfaction), at=request.at, by=request.by,
+                              note=request.note, scores=scores_from(request.scores, desk.wording))
     return desk.update(case_id, stage=request.stage, facts=request.facts, at=request.at, by=request.by,
                        note=request.note)
 

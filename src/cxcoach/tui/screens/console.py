@@ -114,10 +114,13 @@ class ConsoleScreen(CoachScreen[None]):
         app = self.coach
         if app.playbook is None or app.store is None:
             return None
-        if self._desk is None or self._desk.playbook is not app.playbook or self._desk.store is not app.store:
+        lang = self._locale()
+        if (self._desk is None or self._desk.playbook is not app.playbook or self._desk.store is not app.store
+                or self._desk.wording.locale != lang):
             from ...desk import Desk
+            from ..widgets.event_form import form_wording
 
-            self._desk = Desk(app.store, app.playbook, clock=app.clock)
+            self._desk = Desk(app.store, app.playbook, clock=app.clock, wording=form_wording(lang))
         return self._desk
 
     @property

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ...desk.state import CaseState
-from ...desk.validate import close_roles
+from ...desk.validate import Wording, close_roles
 from ...playbook.model import FactType
 from ..i18n import tr
 from ..labels import PlaybookWords
@@ -29,6 +29,13 @@ from .record_fields import RecordFields
 from .time_input import TimeInput, zone_offset
 
 KINDS = ("stage", "facts", "note", "follow_up", "close")
+
+def form_wording(lang: str) -> Wording:
+    """How the desk's refusals name this form's fields (its labels, not the CLI's options) and stages (labels)."""
+    fields = {key: f"“{tr(f'desk.form.{label}', lang)}”" if lang == "zh" else repr(tr(f"desk.form.{label}", lang))
+              for key, label in (("by", "by"), ("stage", "stage"), ("set", "fact"), ("score", "scores"))}
+    return Wording(lang, fields)
+
 
 @dataclass(frozen=True, slots=True)
 class EventRequest:
