@@ -15,6 +15,7 @@ from cxcoach.drill.form import Form, keyword_run, read_form
     "apologies empathy ownership refund today follow up thanks",
     "抱歉理解负责今天回电退款感谢",  # no separators at all
     "对不起理解心情马上处理免单明天回访感谢",
+    "regret the trouble empathise own it replace today check back thanks",  # a run with no one speaking in it
 ])
 def test_keyword_runs_fail_and_say_why(default_pb, reply):
     result = score_reply(default_pb, reply)
@@ -53,6 +54,8 @@ def test_keyword_run_needs_different_behaviours_in_a_row():
 def test_terse_english_sentences_are_not_lists():
     assert read_form("according to the terms, refunds take five working days.").fine
     assert read_form("take a deep breath, sir.").fine
+    # curt, but sentences: punctuation splits them, so nobody speaking is not enough to make a list
+    assert read_form("terribly sorry. replacement dispatched this morning, arriving before noon tomorrow.").fine
 
 
 def test_feeling_words_survive_a_negation_in_the_trouble_they_describe(default_pb):

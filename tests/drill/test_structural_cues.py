@@ -51,6 +51,25 @@ def _acts(result, polarity: str) -> set[str]:
     ("上菜慢是后厨的问题，我只是服务员。", "deflecting"),
     ("We always get it right first time, this isn't on us.", "arguing"),
     ("就一小片菜叶子，捡出来照样能吃。", "dismissive"),
+    # round 6: counterfactual blame, "everyone else", the reaction declared useless, daring, "plenty like you"
+    ("If you had registered the warranty, none of this would be a problem.", "blame_customer"),
+    ("Why would the charger melt if you'd used the one in the box?", "blame_customer"),
+    ("Everybody else reads the terms before signing, sir.", "blame_customer"),
+    ("要是您当初选了加急，现在也不至于这样。", "blame_customer"),
+    ("其他顾客都能按时取件，怎么就您取不到？", "blame_customer"),
+    ("Getting worked up on the phone won't change the bill.", "dismiss_feelings"),
+    ("您在这儿发脾气也解决不了问题。", "dismiss_feelings"),
+    ("Write your review then, it's not going to change anything.", "challenge"),
+    ("Go ahead and complain if you want.", "challenge"),
+    ("您想投诉就去投诉吧，随您便。", "challenge"),
+    ("退不了款的人多了去了，又不是只有您一个。", "dismissive"),
+    ("您再这样吵下去，我就只能挂电话了。", "rude"),
+    ("Carry on shouting and I will end this call.", "rude"),
+    ("肯定是您路由器的问题。", "blame_customer"),
+    ("You accepted the terms, so the charge stands.", "blame_customer"),
+    ("您尽管去投诉，反正结果都一样。", "challenge"),
+    ("Moan all you like, the answer won't change.", "challenge"),
+    ("Which part of 'closed on Sundays' was not clear?", "challenge"),
 ])
 def test_new_wording_is_caught(default_pb, reply, act):
     result = score_reply(default_pb, reply)
@@ -78,6 +97,10 @@ def test_new_wording_is_caught(default_pb, reply, act):
     "我现在就给您补办一张新卡，明天照样能用。",
     "您说得对，是我说错了。这件事由我来负责，不用您去找快递，我现在就帮您处理。",
     "Do you think that would work for you?",
+    "If you would like, I can ring you back at five.",
+    "I signed you up for the priority queue, so you'll be seen first.",
+    "如果信号还是不好，可能是我们基站的问题，我马上派人检查。",
+    "I'll make sure you are treated like any other customer would be: promptly.",
 ])
 def test_good_replies_built_the_same_way_are_not_flagged(default_pb, reply):
     assert not _acts(score_reply(default_pb, reply), "bad"), reply

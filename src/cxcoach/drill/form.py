@@ -7,8 +7,10 @@ tells why. What gives it away, measured on the normalised text:
 * Chinese written as space- or comma-separated scraps: most pieces are bare
   words of a few characters, without the pronouns and particles that hold a
   sentence together (people write 「非常抱歉让您久等了」 in one go);
-* English that is a list of words: many pieces of one or two words, or hardly
-  any function words (the, to, I, you, will ...) in a run of words;
+* English that is a list of words: many pieces of one or two words, hardly
+  any function words (the, to, I, you, will ...) in a run of words, or few of
+  them, no one speaking (no I, we or you), no is/will/can and no punctuation
+  to make sentences;
 * the same phrase over and over ("sorry sorry sorry", 「理解理解理解」);
 * credited words strung together: most of the reply is a run of three or more
   good-behaviour phrases with nothing between them but other bare words or
@@ -38,6 +40,13 @@ _FUNCTION = frozenset(
     "these those there here i me my we us our you your he she they them their for in on at by with from as so "
     "do does did have has had will would can could should shall may might must just not no if then than what "
     "when where why how who which please let let's up out about into over after before".split())
+# Someone speaking: a reply with none of these is a list of nouns and verbs, not a person talking to a person.
+_SPEAKER = frozenset(("i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "let's", "let",
+                      "please"))
+# ... or a verb that makes a statement ("Power will be back within two hours" has no speaker but is a sentence)
+_AUXILIARY = frozenset(("am", "is", "are", "was", "were", "be", "been", "will", "would", "can", "could", "shall",
+                        "should", "may", "might", "must", "has", "have", "had", "do", "does", "did"))
+SPEAKERLESS_SHARE = 0.25  # ... and a run of words without either, this thin in function words, is a list
 _GREETINGS = frozenset(("您好", "你好", "好的", "嗯", "是的", "对", "hi", "hello", "ok", "okay", "sure", "yes", "dear"))
 
 
@@ -100,6 +109,10 @@ def read_form(text: str) -> FormVerdict:
         if function / len(words) < FUNCTION_SHARE:
             return FormVerdict(Form.KEYWORDS, f"{function} of {len(words)} words are function words")
         chunks = [c.strip() for c in re.split(r"[,.!?;:\n]+", text) if c.strip()]
+        if (len(chunks) == 1 and len(words) >= 6 and function / len(words) < SPEAKERLESS_SHARE
+                and not _SPEAKER.intersection(words) and not _AUXILIARY.intersection(words)):
+            return FormVerdict(Form.KEYWORDS, f"one run of {len(words)} words with no I, we, you or verb like "
+                                              f"is/will, and {function} of them function words")
         tiny = [c for c in chunks if len(c.split()) <= 2 and c not in _GREETINGS]
         if len(chunks) >= 5 and len(tiny) / len(chunks) >= 0.7:
             return FormVerdict(Form.KEYWORDS, f"{len(tiny)} of {len(chunks)} pieces have 2 words or fewer")
