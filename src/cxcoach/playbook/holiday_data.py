@@ -1,9 +1,9 @@
 """Public holidays from the `holidays` package, turned into plain model data.
 
 `calendar.holidays: {country: CN}` names a source; the builder resolves it
-here into `model.HolidaySource`: for each year, the days off (named in the
+here into `HolidaySource`: for each year, the days off (named in the
 playbook's locales), the weekend days the government made working days (调休
-上班), and how sure the year is (`model.YearStatus`):
+上班), and how sure the year is (`YearStatus`):
 
 * known — the country's fixed rules, or, where the days are set by a yearly
   notice, a year whose notice the package carries;
@@ -32,11 +32,12 @@ import datetime as dt
 import importlib.util
 import os
 import warnings
+from enum import StrEnum
 from typing import Any
 
 import msgspec
 
-from . import model as m
+from .base import Model, Text
 
 # Countries whose days off and make-up workdays are set by a yearly government
 # notice (China: the State Council's 节假日安排 notice; Belarus: the Council of
@@ -48,7 +49,46 @@ NOTICE_COUNTRIES = frozenset({"CN", "CHN", "BY", "BLR"})
 # Years resolved when a playbook is built: last year to next year around the build date.
 BUILD_YEARS_BEFORE, BUILD_YEARS_AFTER = 1, 1
 
-_memo: dict[tuple[str, str | None, tuple[str, ...], int], m.SourceYear] = {}
+
+class YearStatus(StrEnum):
+    """How sure a holiday source is about one year (see the module docstring)."""
+
+    KNOWN = "known"  # fixed by law, or the year's official notice is in the source
+    ESTIMATED = "estimated"  # a yearly notice the source does not have yet: statutory days only
+    UNCOVERED = "uncovered"  # outside the years the source has data for: no days off at all
+
+
+class SourceYear(Model):
+    """One year of a holiday source as plain data: days off (named) and make-up workdays."""
+
+    year: int
+    status: YearStatus
+    days_off: dict[dt.date, Text] = msgspec.field(default_factory=dict)
+    workdays: frozenset[dt.date] = frozenset()  # weekend days made working days (调休上班)
+    estimated: frozenset[dt.date] = frozenset()  # days off the source itself labels estimated
+
+
+class HolidaySource(Model):
+    """`calendar.holidays: {country, subdivision}`: public holidays from the `holidays` package.
+
+    `years` holds what was resolved when the playbook was built (and cached
+    with it); any other year is resolved on first use, which imports the
+    package. `version` is the package's version the data came from.
+    """
+
+    country: str
+    subdivision: str | None = None
+    version: str = ""
+    locales: tuple[str, ...] = ()
+    years: dict[int, SourceYear] = msgspec.field(default_factory=dict)
+
+    def year(self, year: int) -> SourceYear:
+        found = self.years.get(year)
+        return source_year(self, year) if found is None else found
+
+
+
+_memo: dict[tuple[str, str | None, tuple[str, ...], int], SourceYear] = {}
 
 
 class SourceProblem(msgspec.Struct, frozen=True):
@@ -77,7 +117,7 @@ def source_stamp() -> bytes:
 
 
 def resolve(country: str, subdivision: str | None, locales: tuple[str, ...],
-            today: dt.date | None = None) -> tuple[m.HolidaySource | None, list[SourceProblem]]:
+            today: dt.date | None = None) -> tuple[HolidaySource | None, list[SourceProblem]]:
     """The source with the years around `today` resolved, or None and what is wrong with it."""
     try:
         import holidays
@@ -88,9 +128,9 @@ def resolve(country: str, subdivision: str | None, locales: tuple[str, ...],
     if problems:
         return None, problems
     year = (today or dt.date.today()).year
-    source = m.HolidaySource(country, subdivision, holidays.version.__version__, locales)
+    source = HolidaySource(country, subdivision, holidays.version.__version__, locales)
     years = range(year - BUILD_YEARS_BEFORE, year + BUILD_YEARS_AFTER + 1)
-    return m.HolidaySource(country, subdivision, source.version, locales,
+    return HolidaySource(country, subdivision, source.version, locales,
                            {y: source_year(source, y) for y in years}), []
 
 
@@ -116,7 +156,7 @@ def _check(holidays: Any, country: str, subdivision: str | None) -> tuple[str | 
     return None, [SourceProblem("subdivision", "E409", f"{country} has no subdivision {subdivision!r}", hint)]
 
 
-def source_year(source: m.HolidaySource, year: int) -> m.SourceYear:
+def source_year(source: HolidaySource, year: int) -> SourceYear:
     """One year of `source`, computed once per process."""
     key = (source.country, source.subdivision, source.locales, year)
     found = _memo.get(key)
@@ -125,12 +165,12 @@ def source_year(source: m.HolidaySource, year: int) -> m.SourceYear:
     return found
 
 
-def _compute(source: m.HolidaySource, year: int) -> m.SourceYear:
+def _compute(source: HolidaySource, year: int) -> SourceYear:
     import holidays
 
     entity_class = type(holidays.country_holidays(source.country, years=[]))
     if not entity_class.start_year <= year <= entity_class.end_year:
-        return m.SourceYear(year, m.YearStatus.UNCOVERED)
+        return SourceYear(year, YearStatus.UNCOVERED)
     names: dict[dt.date, dict[str, str]] = {}
     estimated: set[dt.date] = set()
     with warnings.catch_warnings(record=True) as said:
@@ -144,14 +184,14 @@ def _compute(source: m.HolidaySource, year: int) -> m.SourceYear:
                 if marker and marker in name:
                     estimated.add(day)
     workdays = frozenset(d for d in entity.weekend_workdays if d.year == year)
-    status = m.YearStatus.KNOWN
+    status = YearStatus.KNOWN
     if source.country in NOTICE_COUNTRIES and not workdays:
-        status = m.YearStatus.ESTIMATED
+        status = YearStatus.ESTIMATED
     if any(issubclass(w.category, UserWarning) for w in said):
         # The package says its data for this year is partial (India: lunar holidays only for 2001-2035):
         # the year is no better than estimated, though the country's class covers it.
-        status = m.YearStatus.ESTIMATED
-    return m.SourceYear(year, status, {day: m.Text(values) for day, values in sorted(names.items())},
+        status = YearStatus.ESTIMATED
+    return SourceYear(year, status, {day: Text(values) for day, values in sorted(names.items())},
                         workdays, frozenset(estimated))
 
 

@@ -32,6 +32,9 @@ from .base import NOWHERE as NOWHERE
 from .base import Model as Model
 from .base import Pos as Pos
 from .base import Text as Text
+from .holiday_data import HolidaySource as HolidaySource
+from .holiday_data import SourceYear as SourceYear
+from .holiday_data import YearStatus as YearStatus
 
 if TYPE_CHECKING:  # named in quotes below: a recommendation never loads the drill model
     from .drill_model import Detector, Drill, Rubric
@@ -99,47 +102,6 @@ class Duration(Model):
         if self.unit is DurationUnit.END_OF_BUSINESS_DAY:
             return self.unit.value
         return f"{self.amount}{self.unit.value}"
-
-
-class YearStatus(StrEnum):
-    """How sure a holiday source is about one year (see playbook/holiday_data.py)."""
-
-    KNOWN = "known"  # fixed by law, or the year's official notice is in the source
-    ESTIMATED = "estimated"  # a yearly notice the source does not have yet: statutory days only
-    UNCOVERED = "uncovered"  # outside the years the source has data for: no days off at all
-
-
-class SourceYear(Model):
-    """One year of a holiday source as plain data: days off (named) and make-up workdays."""
-
-    year: int
-    status: YearStatus
-    days_off: dict[dt.date, Text] = msgspec.field(default_factory=dict)
-    workdays: frozenset[dt.date] = frozenset()  # weekend days made working days (调休上班)
-    estimated: frozenset[dt.date] = frozenset()  # days off the source itself labels estimated
-
-
-class HolidaySource(Model):
-    """`calendar.holidays: {country, subdivision}`: public holidays from the `holidays` package.
-
-    `years` holds what was resolved when the playbook was built (and cached
-    with it); any other year is resolved on first use, which imports the
-    package. `version` is the package's version the data came from.
-    """
-
-    country: str
-    subdivision: str | None = None
-    version: str = ""
-    locales: tuple[str, ...] = ()
-    years: dict[int, SourceYear] = msgspec.field(default_factory=dict)
-
-    def year(self, year: int) -> SourceYear:
-        found = self.years.get(year)
-        if found is None:
-            from .holiday_data import source_year
-
-            found = source_year(self, year)
-        return found
 
 
 class Calendar(Model):
