@@ -111,11 +111,18 @@ def training_set(detectors: Mapping[str, dm.Detector],
     good_lines = {k for line in background for k in pieces(line)}
     related = _related(detectors)
     pairs: dict[str, list[tuple[int, int, float]]] = {}
+    contexts: dict[int, ReplyContext] = {}  # one reading of each text serves every detector
+
+    def reading(k: int) -> ReplyContext:
+        if k not in contexts:
+            contexts[k] = ReplyContext.of(texts[k], detectors)
+        return contexts[k]
+
     for ident, det in detectors.items():
         if not _learns(det):
             continue
         rows: list[tuple[int, int, float]] = []
-        for k, text in enumerate(texts):
+        for k in range(len(texts)):
             if ident in owners.get(k, ()):
                 rows.append((k, 1, 1.0))
             elif ident in counters.get(k, ()):
@@ -124,7 +131,7 @@ def training_set(detectors: Mapping[str, dm.Detector],
                 continue  # an example of a detector built from this one
             elif k in good_lines and not owners.get(k) and det.polarity is not dm.Polarity.BAD:
                 continue  # a good line may well show this good act without being its example
-            elif not evaluate(det.match, ReplyContext.of(text, detectors)):
+            elif not evaluate(det.match, reading(k)):
                 rows.append((k, 0, 1.0))
         pairs[ident] = rows
     bad = [k for k in pairs if detectors[k].polarity is dm.Polarity.BAD]
