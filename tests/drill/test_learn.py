@@ -88,6 +88,24 @@ def test_weights_are_cached_as_json_and_follow_the_examples(small, tmp_path, mon
     assert fingerprint(fewer) != fingerprint(small.detectors)
 
 
+def test_the_cache_keeps_only_the_newest_entries(small, tmp_path, monkeypatch):
+    import os
+
+    from cxcoach.drill.learn import KEEP_ENTRIES, background_lines, learnt_from
+
+    monkeypatch.setenv("CXCOACH_CACHE", str(tmp_path))
+    folder = tmp_path / "learnt"
+    folder.mkdir()
+    for k in range(KEEP_ENTRIES + 2):  # weights of earlier examples, older than anything written now
+        stale = folder / f"stale{k}.json"
+        stale.write_text("{}", encoding="utf-8")
+        os.utime(stale, (1_000_000 + k, 1_000_000 + k))
+    first = learnt_from(small.detectors, background_lines(small))  # not memoised: reads or writes the cache
+    kept = sorted(p.name for p in folder.glob("*.json"))
+    assert len(kept) == KEEP_ENTRIES and f"{first.fingerprint}.json" in kept
+    assert "stale0.json" not in kept and f"stale{KEEP_ENTRIES + 1}.json" in kept  # the oldest go first
+
+
 def test_a_trainer_fixes_a_miss_by_adding_an_example(tmp_path):
     """The documented loop: a reply is missed; add it (in other words) as an example; it is caught."""
     miss = "犯得着这么较真吗"

@@ -256,6 +256,7 @@ def learnt_from(detectors: Mapping[str, dm.Detector], background: Sequence[str] 
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") == VERSION and data.get("fingerprint") == fp:
                 found = Learnt.from_json(data)
+                os.utime(path)  # in use: the newest entries are the ones kept
         except (OSError, ValueError, KeyError, TypeError):
             found = None
     if found is None:
@@ -267,6 +268,23 @@ def learnt_from(detectors: Mapping[str, dm.Detector], background: Sequence[str] 
                 tmp.write_text(json.dumps(found.to_json(), ensure_ascii=False, separators=(",", ":")),
                                encoding="utf-8")
                 os.replace(tmp, path)
+                _prune(path.parent, path)
             except OSError:
                 pass  # a read-only cache only costs a retrain next time
     return found
+
+
+KEEP_ENTRIES = 4  # weights for a few playbooks (or versions of one) in use at once
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Drop all but the newest entries: each is megabytes, and an edit to the examples makes the last one dead."""
+    def used(p: Path) -> float:
+        try:
+            return p.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    for old in sorted(folder.glob("*.json"), key=used, reverse=True)[KEEP_ENTRIES:]:
+        if old != keep:
+            old.unlink(missing_ok=True)
