@@ -274,7 +274,7 @@ def learnt_from(detectors: Mapping[str, dm.Detector], background: Sequence[str] 
     return found
 
 
-KEEP_ENTRIES = 4  # weights for a few playbooks (or versions of one) in use at once
+KEEP_ENTRIES = 8  # weights for several playbooks (or versions of one) in use at once
 
 
 def _prune(folder: Path, keep: Path) -> None:
