@@ -18,6 +18,7 @@ learnt.py, so the two never import each other.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -256,9 +257,11 @@ def learnt_from(detectors: Mapping[str, dm.Detector], background: Sequence[str] 
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") == VERSION and data.get("fingerprint") == fp:
                 found = Learnt.from_json(data)
-                os.utime(path)  # in use: the newest entries are the ones kept
         except (OSError, ValueError, KeyError, TypeError):
             found = None
+        if found is not None:
+            with contextlib.suppress(OSError):  # a read-only cache still serves its entry
+                os.utime(path)  # in use: the newest entries are the ones kept
     if found is None:
         found = train(detectors, background)
         if path is not None:
