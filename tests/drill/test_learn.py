@@ -84,7 +84,7 @@ def test_weights_are_cached_as_msgpack_and_follow_the_examples(small, tmp_path, 
     again = Learnt.from_bytes(path.read_bytes())
     assert again is not None and again.fingerprint == first.fingerprint and "dismissive" in again.detectors
     feats = features(normalize("就一点小事").text)
-    assert again.probabilities(feats) == pytest.approx(first.probabilities(feats), abs=1e-4)
+    assert again.probabilities(feats) == first.probabilities(feats)
     fewer = {k: v for k, v in small.detectors.items() if k != "thanks"}
     assert fingerprint(fewer) != fingerprint(small.detectors)
 
@@ -148,3 +148,42 @@ def test_score_with_warm_weights_does_not_import_scikit_learn():
     warm = run()
     assert warm.returncode == 0, warm.stderr
     assert json.loads(warm.stdout.strip().splitlines()[-1]) == []
+
+
+def test_a_damaged_cache_entry_is_trained_again(small, tmp_path, monkeypatch):
+    from cxcoach.drill.learn import background_lines, learnt_from
+
+    monkeypatch.setenv("CXCOACH_CACHE", str(tmp_path))
+    first = learnt_from(small.detectors, background_lines(small))
+    (path,) = (tmp_path / "learnt").glob("*.msgpack")
+    path.write_bytes(path.read_bytes()[:100])  # a write cut short
+    again = learnt_from(small.detectors, background_lines(small))
+    feats = features(normalize("就一点小事").text)
+    assert again.probabilities(feats) == first.probabilities(feats)  # what was trained, to the last bit
+    assert Learnt.from_bytes(path.read_bytes()) is not None  # and written back whole
+
+
+def test_cross_validation_never_trains_on_the_texts_it_reads(small, monkeypatch):
+    from cxcoach.authoring import crossval
+    from cxcoach.drill import learn
+
+    seen: list[set[str]] = []
+    real = learn.train
+
+    def spy(detectors, background=()):
+        seen.append({x for d in detectors.values() for x in (*d.examples, *d.counter_examples)})
+        return real(detectors, background)
+
+    monkeypatch.setattr(learn, "train", spy)
+    cv = crossval.cross_validate(small.detectors, (), folds=3)
+    every = {x for d in small.detectors.values() for x in (*d.examples, *d.counter_examples)}
+    assert len(seen) == 3
+    for f, trained in enumerate(seen):
+        held = {x for x in every if crossval.fold_of(x, 3) == f}
+        assert trained == every - held
+    figures = {d.id: d for d in cv.detectors}
+    assert figures["dismissive"].examples == len(small.detectors["dismissive"].examples)  # each held out once
+    assert figures["dismissive"].counters == len(small.detectors["dismissive"].counter_examples)
+    for d in cv.detectors:
+        assert 0 <= d.found <= d.examples and d.learnt_caught <= d.phrase_missed <= d.examples
+    assert "dismissive" in crossval.cross_validation_text(cv)

@@ -10,9 +10,10 @@ classifier never saw:
 
 * recall: held-out examples of the detector it finds, and how many of those
   its phrases and patterns alone miss that learning catches;
-* precision: of the held-out texts it fires on, those it is an example of
-  (another detector's example that also shows the act counts against it: the
-  figure is a floor);
+* precision: of the held-out texts whose truth is known for it (examples of
+  any detector, its own counter-examples, and good lines for a bad detector)
+  that it fires on, those it is an example of (another detector's example
+  that also shows the act counts against it: the figure is a floor);
 * false alarms: held-out counter-examples it fires on, and good lines a bad
   detector fires on (always wrong: the playbook's own model answers).
 
@@ -41,7 +42,7 @@ class FoldFigures:
     found: int = 0  # ... it finds
     phrase_missed: int = 0  # ... its phrases and patterns alone miss
     learnt_caught: int = 0  # ... of those, found by what it learnt
-    fired: int = 0  # held-out texts it fires on
+    fired: int = 0  # held-out texts whose truth is known for it that it fires on
     counters: int = 0  # held-out counter-examples of this detector
     counter_alarms: int = 0  # ... it fires on
     good_lines: int = 0  # held-out good lines (for bad detectors)
@@ -141,7 +142,8 @@ def cross_validate(detectors: Mapping[str, dm.Detector], background: Sequence[st
                 alarms += bool(found & bad)
             for k, fig in figures.items():
                 got = k in found
-                fig.fired += got
+                known = bool(mine) or k in counters.get(text, ()) or (k in bad and text in good_lines)
+                fig.fired += got and known
                 if k in mine:
                     fig.examples += 1
                     fig.found += got
@@ -163,7 +165,7 @@ def _f(x: float | None) -> str:
 
 def cross_validation_text(cv: CrossValidation) -> str:
     lines = [f"cross-validation over the playbook's examples: {cv.folds} folds, each trained without its own "
-             "texts (training took {:.1f} s in all)".format(cv.seconds_training),
+             f"texts (training took {cv.seconds_training:.1f} s in all)",
              f"  macro recall {_f(cv.macro('recall'))}, macro precision {_f(cv.macro('precision'))}; "
              f"misconduct examples caught {cv.misconduct[0]}/{cv.misconduct[1]}; "
              f"good lines read as misconduct {cv.good_line_alarms[0]}/{cv.good_line_alarms[1]}",

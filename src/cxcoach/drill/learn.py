@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+from array import array
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -198,7 +199,8 @@ def train(detectors: Mapping[str, dm.Detector], background: Sequence[str] = ()) 
         if labels.count(0) < MIN_NEGATIVES:
             continue
         # the dual problem: far fewer texts than features, so it solves in a fraction of the primal's time
-        model = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", dual=True, max_iter=2000)
+        model = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", dual=True, max_iter=2000,
+                                   random_state=0)  # liblinear shuffles: the same examples, the same weights
         model.fit(matrix[[k for k, _, _ in rows]], labels, sample_weight=[w for _, _, w in rows])
         coefs.append(model.coef_[0])
         bias = float(model.intercept_[0])
@@ -208,13 +210,14 @@ def train(detectors: Mapping[str, dm.Detector], background: Sequence[str] = ()) 
             det = detectors[ident]
             learnt[ident] = LearntDetector(len(learnt), bias, _threshold(det), det.polarity is dm.Polarity.BAD)
     vocab = {str(f): int(i) for f, i in vectorizer.vocabulary_.items()}
+    idf = array("f", vectorizer.idf_.tolist())  # single precision, as cached: a cold score reads like a warm one
     if not coefs:
-        return Learnt(fp, vocab, tuple(float(x) for x in vectorizer.idf_), {})
+        return Learnt(fp, vocab, idf, {})
     weights = numpy.vstack(coefs).T  # features x detectors
     weights[numpy.abs(weights) < NEGLIGIBLE] = 0.0
     rows_of = scipy.sparse.csr_matrix(weights)
-    return Learnt(fp, vocab, tuple(float(x) for x in vectorizer.idf_), learnt, rows_of.indptr.tolist(),
-                  rows_of.indices.tolist(), rows_of.data.tolist())
+    return Learnt(fp, vocab, idf, learnt, array("i", rows_of.indptr.tolist()), array("H", rows_of.indices.tolist()),
+                  array("f", rows_of.data.tolist()))
 
 
 # --- the cache -----------------------------------------------------------------------
