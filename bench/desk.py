@@ -4,6 +4,7 @@
     .venv/bin/python bench/desk.py --cases 20000        # quicker
     .venv/bin/python bench/desk.py --pg postgresql://postgres@127.0.0.1:5432/test
     .venv/bin/python bench/desk.py --baseline main     # plus the 4 writers with main's code, taking turns
+    .venv/bin/python bench/desk.py --baseline main --append-only   # only that table (no 100,000-case fill)
 
 Measured per backend:
   * fill      — bulk-loading the synthetic cases and events (Core executemany, not the desk API)
@@ -13,6 +14,9 @@ Measured per backend:
   * append    — events/s appended through `Desk.update` by 4 concurrent writer processes
                 (each on its own cases: validation, fold onto the snapshot, engine when a deadline
                 input changed, optimistic write), and the writers' CPU per event
+  * with --baseline: the 4 writers with REF's code and this tree's, one event per commit (`Desk.update`), and
+    this tree's writers again committing 10 events at a time (`Desk.update_many`, as an importer or a
+    supervisor's queued edits can)
   * PostgreSQL only: durable commits/s of one connection (the server's fsync rate: 4 writers
     committing one event each cannot go beyond about 4x that), and the append rate again with
     `synchronous_commit=off` in the URL (what the code does when the disk is not the limit)
@@ -116,13 +120,22 @@ WRITER = textwrap.dedent("""
     target, prefix, first, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
     desk = Desk(Store.open(target), load_playbook())
     at = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone.utc)
+    batch = int(sys.argv[6])
     refs = [f"{prefix}-{first + i}" for i in range(10)]
     desk.update(refs[0], note="warm-up", at=at)  # statements compiled, connection open
+    if batch > 1:
+        from cxcoach.desk import Update
+        desk.update_many([Update(r, note="warm-up", at=at) for r in refs[:2]])
     while time.time() < go:
         time.sleep(0.001)
     start, cpu = time.time(), time.process_time()
-    for i in range(count):
-        desk.update(refs[i % len(refs)], note=f"event {i}", at=at + dt.timedelta(seconds=i + 1))
+    if batch == 1:
+        for i in range(count):
+            desk.update(refs[i % len(refs)], note=f"event {i}", at=at + dt.timedelta(seconds=i + 1))
+    else:
+        for i in range(0, count, batch):
+            desk.update_many([Update(refs[j % len(refs)], note=f"event {j}", at=at + dt.timedelta(seconds=j + 1))
+                              for j in range(i, min(i + batch, count))])
     print(start, time.time(), time.process_time() - cpu)
 """)
 
@@ -141,13 +154,15 @@ SETUP = textwrap.dedent("""
 
 
 def append_rate(target: str, prefix: str = "W", writers: int = 4, per_writer: int = 500,
-                src: Path = ROOT / "src") -> tuple[float, float]:
-    """(events/s of all writers from the first event to the last, writer CPU ms per event), with the code in `src`."""
+                src: Path = ROOT / "src", batch: int = 1) -> tuple[float, float]:
+    """(events/s of all writers from the first event to the last, writer CPU ms per event), with the code in `src`;
+    `batch` > 1: each writer appends `batch` events per transaction (`Desk.update_many`), one per case in turn."""
     env = {**os.environ, "PYTHONPATH": str(src)}
     subprocess.run([sys.executable, "-c", SETUP, target, prefix, str(writers * 10),
                     (NOW - dt.timedelta(hours=1)).isoformat()], env=env, check=True)
     go = time.time() + 8.0  # let every process start and load the playbook first
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, target, prefix, str(w * 10), str(per_writer), str(go)],
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, target, prefix, str(w * 10), str(per_writer), str(go),
+                               str(batch)],
                               env=env, stdout=subprocess.PIPE, text=True)
              for w in range(writers)]
     spans = [tuple(map(float, p.communicate()[0].split())) for p in procs]
@@ -157,7 +172,7 @@ def append_rate(target: str, prefix: str = "W", writers: int = 4, per_writer: in
     return writers * per_writer / elapsed, sum(s[2] for s in spans) / (writers * per_writer) * 1000
 
 
-def against(ref: str, pg: str, turns: int = 2) -> None:
+def against(ref: str, pg: str, turns: int = 2, batch: int = 10) -> None:
     """4 writers with the code of git revision `ref` and of this tree, taking turns on fresh stores, per backend."""
     import psycopg
 
@@ -178,19 +193,24 @@ def against(ref: str, pg: str, turns: int = 2) -> None:
                            "PostgreSQL": f"{pg}{sep}options={quote(f'-csearch_path={schema}')}"}
                 try:
                     for backend, target in targets.items():
-                        eps, cpu = append_rate(target, src=src)
-                        old = best.get((backend, tree), (0.0, float("inf")))
-                        best[backend, tree] = (max(old[0], eps), min(old[1], cpu))
+                        runs = [(tree, 1)] + ([(f"this tree, batches of {batch}", batch)] if tree != ref else [])
+                        for name, size in runs:
+                            eps, cpu = append_rate(target, src=src, batch=size, prefix=f"W{size}")
+                            old = best.get((backend, name), (0.0, float("inf")))
+                            best[backend, name] = (max(old[0], eps), min(old[1], cpu))
                 finally:
                     with psycopg.connect(pg, autocommit=True) as conn:
                         conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
     print(f"\n4 writers x 500 events, {ref} and this tree taking turns on fresh stores, best of {turns}; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
-    print(f"| backend | {ref}: events/s | this tree: events/s | ratio | {ref}: writer cpu ms/ev | "
-          "this tree: writer cpu ms/ev | ratio |\n| --- | --- | --- | --- | --- | --- | --- |")
+    print(f"| backend | writes | {ref}: events/s | this tree: events/s | ratio | {ref}: writer cpu ms/ev | "
+          "this tree: writer cpu ms/ev | ratio |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
     for backend in ("SQLite", "PostgreSQL"):
-        (e0, c0), (e1, c1) = best[backend, ref], best[backend, "this tree"]
-        print(f"| {backend} | {e0:.0f} | {e1:.0f} | {e1 / e0:.2f} | {c0:.2f} | {c1:.2f} | {c1 / c0:.2f} |")
+        for name, label in (("this tree", "one event per commit"),
+                            (f"this tree, batches of {batch}", f"{batch} events per commit (update_many)")):
+            (e0, c0), (e1, c1) = best[backend, ref], best[backend, name]
+            print(f"| {backend} | {label} | {e0:.0f} | {e1:.0f} | {e1 / e0:.2f} | {c0:.2f} | {c1:.2f} | "
+                  f"{c1 / c0:.2f} |")
 
 
 def cli_time(target: str) -> tuple[float, float]:
@@ -253,7 +273,13 @@ def main() -> None:
     parser.add_argument("--pg", default=os.environ.get("CXCOACH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--baseline", metavar="REF", help="also time the 4 writers with git revision REF's code, "
                                                           "taking turns with this tree")
+    parser.add_argument("--append-only", action="store_true", help="with --baseline: only the writers' table "
+                                                                      "(no 100,000-case fill)")
     args = parser.parse_args()
+    if args.append_only and args.baseline:
+        print(f"durable commits/s on one connection: {commit_rate(args.pg):.0f}")
+        against(args.baseline, args.pg)
+        return
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         results["SQLite"] = bench("SQLite", str(Path(tmp) / "bench.sqlite3"), args.cases)
