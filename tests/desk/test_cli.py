@@ -79,6 +79,25 @@ def test_bad_input_says_why(run) -> None:
     assert out.exit_code == ExitCode.REFUSED and "--score 'reliability': write DIMENSION" in out.output
 
 
+def test_an_event_time_days_ahead_is_refused(run) -> None:
+    """A wrong year or month in --at would stay in the log for good (every later event must come after it)."""
+    import datetime as dt
+
+    from cxcoach.desk import show_time
+
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)  # clock skew, a zone mix-up: still taken
+    assert run("open", "--id", "F", "--at", soon.isoformat()).exit_code == 0
+    later = soon + dt.timedelta(days=400)
+    for args in (("update", "F", "--note", "typo in the year"), ("open", "--id", "G"),
+                 ("follow-up", "F", "--satisfaction", "satisfied")):
+        out = run(*args, "--at", later.isoformat())
+        assert out.exit_code == 2, out.output
+        assert f"{show_time(later, 'Asia/Shanghai')} has not happened yet" in out.output
+        assert "at most a day ahead of now" in out.output
+    out = run("show", "F", "--format", "json")
+    assert len(json.loads(out.stdout)["events"]) == 1 and run("show", "G").exit_code == ExitCode.NOT_FOUND
+
+
 def test_archive_verifies_before_purging_and_restores(run, tmp_path: Path) -> None:
     for ref in ("old", "recent", "open"):
         assert run("open", "--id", ref, "--set", "severity=general", "--at", "2024-01-02 10:00").exit_code == 0
