@@ -273,12 +273,13 @@ def main() -> None:
     parser.add_argument("--pg", default=os.environ.get("CXCOACH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--baseline", metavar="REF", help="also time the 4 writers with git revision REF's code, "
                                                           "taking turns with this tree")
+    parser.add_argument("--batch", type=int, default=10, help="events per commit of the batched writers (default 10)")
     parser.add_argument("--append-only", action="store_true", help="with --baseline: only the writers' table "
                                                                       "(no 100,000-case fill)")
     args = parser.parse_args()
     if args.append_only and args.baseline:
         print(f"durable commits/s on one connection: {commit_rate(args.pg):.0f}")
-        against(args.baseline, args.pg)
+        against(args.baseline, args.pg, batch=args.batch)
         return
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -314,7 +315,7 @@ def main() -> None:
           f"append {p['append_eps'] / s['append_eps']:.2f}x")
     print("targets: list --overdue < 1 s on SQLite; >= 1,000 events/s from 4 writers on PostgreSQL")
     if args.baseline:
-        against(args.baseline, args.pg)
+        against(args.baseline, args.pg, batch=args.batch)
 
 
 if __name__ == "__main__":
