@@ -113,7 +113,7 @@ def fill(store: Store, n: int, seed: int = 7) -> int:
 
 
 WRITER = textwrap.dedent("""
-    import datetime as dt, sys, time
+    import datetime as dt, os, sys, time
     from cxcoach.desk import Desk
     from cxcoach.playbook import load_playbook
     from cxcoach.store import Store
@@ -126,8 +126,19 @@ WRITER = textwrap.dedent("""
     if batch > 1:
         from cxcoach.desk import Update
         desk.update_many([Update(r, note="warm-up", at=at) for r in refs[:2]])
+    def server_cpu():  # the PostgreSQL backend serving this writer (same machine): its CPU seconds so far
+        if desk.store.db.is_sqlite:
+            return 0.0
+        with desk.store.db.engine.connect() as conn:  # the pool's one connection: the one the desk uses
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")  # a server on another machine
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     while time.time() < go:
         time.sleep(0.001)
+    server = server_cpu()
     start, cpu = time.time(), time.process_time()
     if batch == 1:
         for i in range(count):
@@ -136,7 +147,8 @@ WRITER = textwrap.dedent("""
         for i in range(0, count, batch):
             desk.update_many([Update(refs[j % len(refs)], note=f"event {j}", at=at + dt.timedelta(seconds=j + 1))
                               for j in range(i, min(i + batch, count))])
-    print(start, time.time(), time.process_time() - cpu)
+    end, cpu = time.time(), time.process_time() - cpu
+    print(start, end, cpu, server_cpu() - server)
 """)
 
 
@@ -154,9 +166,10 @@ SETUP = textwrap.dedent("""
 
 
 def append_rate(target: str, prefix: str = "W", writers: int = 4, per_writer: int = 500,
-                src: Path = ROOT / "src", batch: int = 1) -> tuple[float, float]:
-    """(events/s of all writers from the first event to the last, writer CPU ms per event), with the code in `src`;
-    `batch` > 1: each writer appends `batch` events per transaction (`Desk.update_many`), one per case in turn."""
+                src: Path = ROOT / "src", batch: int = 1) -> tuple[float, float, float]:
+    """(events/s of all writers from the first event to the last, writer CPU ms per event, PostgreSQL server CPU
+    ms per event: the writers' backends, read from /proc; 0 on SQLite) with the code in `src`; `batch` > 1: each
+    writer appends `batch` events per transaction (`Desk.update_many`), one per case in turn."""
     env = {**os.environ, "PYTHONPATH": str(src)}
     subprocess.run([sys.executable, "-c", SETUP, target, prefix, str(writers * 10),
                     (NOW - dt.timedelta(hours=1)).isoformat()], env=env, check=True)
@@ -169,7 +182,8 @@ def append_rate(target: str, prefix: str = "W", writers: int = 4, per_writer: in
     if any(p.returncode for p in procs):
         raise SystemExit(f"a writer failed: {[p.returncode for p in procs]}")
     elapsed = max(s[1] for s in spans) - min(s[0] for s in spans)  # first event to last
-    return writers * per_writer / elapsed, sum(s[2] for s in spans) / (writers * per_writer) * 1000
+    events = writers * per_writer
+    return events / elapsed, sum(s[2] for s in spans) / events * 1000, sum(s[3] for s in spans) / events * 1000
 
 
 def against(ref: str, pg: str, turns: int = 2, batch: int = 10) -> None:
@@ -181,7 +195,7 @@ def against(ref: str, pg: str, turns: int = 2, batch: int = 10) -> None:
                                  check=True, capture_output=True).stdout
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
         trees = {ref: Path(tmp) / "src", "this tree": ROOT / "src"}
-        best: dict[tuple[str, str], tuple[float, float]] = {}
+        best: dict[tuple[str, str], tuple[float, float, float]] = {}
         for turn in range(turns):
             for tree, src in trees.items():
                 n = f"{turn}_{'base' if tree == ref else 'this'}"
@@ -195,22 +209,24 @@ def against(ref: str, pg: str, turns: int = 2, batch: int = 10) -> None:
                     for backend, target in targets.items():
                         runs = [(tree, 1)] + ([(f"this tree, batches of {batch}", batch)] if tree != ref else [])
                         for name, size in runs:
-                            eps, cpu = append_rate(target, src=src, batch=size, prefix=f"W{size}")
-                            old = best.get((backend, name), (0.0, float("inf")))
-                            best[backend, name] = (max(old[0], eps), min(old[1], cpu))
+                            eps, cpu, server = append_rate(target, src=src, batch=size, prefix=f"W{size}")
+                            old = best.get((backend, name), (0.0, float("inf"), float("inf")))
+                            best[backend, name] = (max(old[0], eps), min(old[1], cpu), min(old[2], server))
                 finally:
                     with psycopg.connect(pg, autocommit=True) as conn:
                         conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
     print(f"\n4 writers x 500 events, {ref} and this tree taking turns on fresh stores, best of {turns}; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     print(f"| backend | writes | {ref}: events/s | this tree: events/s | ratio | {ref}: writer cpu ms/ev | "
-          "this tree: writer cpu ms/ev | ratio |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
+          f"this tree: writer cpu ms/ev | ratio | {ref}: server cpu ms/ev | this tree: server cpu ms/ev |\n"
+          "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for backend in ("SQLite", "PostgreSQL"):
         for name, label in (("this tree", "one event per commit"),
                             (f"this tree, batches of {batch}", f"{batch} events per commit (update_many)")):
-            (e0, c0), (e1, c1) = best[backend, ref], best[backend, name]
+            (e0, c0, s0), (e1, c1, s1) = best[backend, ref], best[backend, name]
+            servers = f"{s0:.2f} | {s1:.2f}" if backend == "PostgreSQL" else "– | –"
             print(f"| {backend} | {label} | {e0:.0f} | {e1:.0f} | {e1 / e0:.2f} | {c0:.2f} | {c1:.2f} | "
-                  f"{c1 / c0:.2f} |")
+                  f"{c1 / c0:.2f} | {servers} |")
 
 
 def cli_time(target: str) -> tuple[float, float]:
@@ -263,7 +279,7 @@ def bench(name: str, target: str, n: int) -> dict[str, float]:
         out["list_s"] = min(times)
     out["cli_s"], out["cli_cpu_s"] = cli_time(target)
     out["load"] = os.getloadavg()[0]
-    out["append_eps"], out["append_cpu_ms"] = append_rate(target)
+    out["append_eps"], out["append_cpu_ms"], out["append_server_ms"] = append_rate(target)
     return out
 
 
@@ -295,7 +311,7 @@ def main() -> None:
         results["PostgreSQL"] = bench("PostgreSQL", url, args.cases)
         fsyncs = commit_rate(url)
         no_sync = f"{args.pg}{sep}options={quote(f'-csearch_path={schema} -csynchronous_commit=off')}"
-        no_sync_eps, no_sync_cpu = append_rate(no_sync, prefix="A")
+        no_sync_eps, no_sync_cpu, no_sync_server = append_rate(no_sync, prefix="A")
     finally:
         with psycopg.connect(args.pg, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
@@ -310,7 +326,8 @@ def main() -> None:
     s, p = results["SQLite"], results["PostgreSQL"]
     print(f"\nPostgreSQL server: {fsyncs:.0f} durable commits/s on one connection "
           f"(4 writers: at most ~{4 * fsyncs:.0f} "
-          f"events/s); with synchronous_commit=off: {no_sync_eps:.0f} events/s, {no_sync_cpu:.2f} cpu ms/ev")
+          f"events/s); server CPU {p['append_server_ms']:.2f} ms/ev; with synchronous_commit=off: "
+          f"{no_sync_eps:.0f} events/s, {no_sync_cpu:.2f} writer and {no_sync_server:.2f} server cpu ms/ev")
     print(f"ratios PostgreSQL/SQLite: list {p['list_s'] / s['list_s']:.2f}x, "
           f"append {p['append_eps'] / s['append_eps']:.2f}x")
     print("targets: list --overdue < 1 s on SQLite; >= 1,000 events/s from 4 writers on PostgreSQL")
