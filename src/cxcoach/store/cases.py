@@ -431,6 +431,9 @@ class CaseStore:
         """
         if not appends:
             return
+        # rows locked in one order by every writer (by case number; a case's own events keep theirs), so two
+        # batches over the same cases wait for each other instead of deadlocking on PostgreSQL
+        appends = sorted(appends, key=lambda a: a.case_id)
         moves = [a.move() for a in appends]
         if self.db.is_sqlite:
             with self.db.write() as conn:  # BEGIN IMMEDIATE: nobody else writes until the commit
