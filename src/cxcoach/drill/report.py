@@ -22,7 +22,8 @@ _L = {
            "total": "合计", "criteria": "评分项", "penalties": "扣分", "hints": "提示", "bonus": "回应加分",
            "discounted": "减半：被后面的“但是”收回", "withheld": "未计分的说法", "refused": "在拒绝或否定里",
            "keywords": "这读起来像一串关键词，不是一句话", "repeated": "同一个说法反复出现，只算一次，整句不计分",
-           "scale": "满意度 c = 感知 b / 期望 a", "confidence": "置信度", "learnt": "从示例学得"},
+           "scale": "满意度 c = 感知 b / 期望 a", "confidence": "置信度", "learnt": "从示例学得",
+           "overpromise": "越权承诺", "not_remedy": "不算补救，不计分", "good": "好", "bad": "不当", "neutral": "中性"},
     "en": {"score": "Score", "passed": "passed", "failed": "failed", "pass_mark": "pass mark", "won": "Points won",
            "lost": "Points lost", "missed": "Missed", "model": "Model line", "turn": "turn {n}",
            "auto_fail": "AUTO-FAIL", "order": "Order", "ending": "Ending", "satisfaction": "Customer satisfaction",
@@ -34,7 +35,8 @@ _L = {
            "refused": "inside a refusal or negation", "keywords": "this reads as a list of keywords, not a sentence",
            "repeated": "the same phrase over and over: it counts once, and the reply earns nothing",
            "scale": "satisfaction c = perceived b / expected a", "confidence": "confidence",
-           "learnt": "learnt from examples"},
+           "learnt": "learnt from examples", "overpromise": "promised beyond authority",
+           "not_remedy": "not a remedy, not credited", "good": "good", "bad": "bad", "neutral": "neutral"},
 }
 
 
@@ -78,7 +80,7 @@ def _model_line(playbook: Playbook, criterion: dm.Criterion, locale: str) -> str
 
 def _cite(ev: Evidence, locale: str, single: bool) -> str:
     where = "" if single else _t(locale, "turn").format(n=ev.turn) + " "
-    return f"{where}「{ev.span.text}」" if locale == "zh" else f"{where}\"{ev.span.text}\""
+    return where + _quote(ev.span.text, locale)
 
 
 def _step_label(playbook: Playbook, c: dm.Criterion, locale: str) -> str:
@@ -145,7 +147,8 @@ def _form_lines(score: Score, locale: str, single: bool) -> list[str]:
     out = []
     for note in score.form:
         where = "" if single else _t(locale, "turn").format(n=note.turn) + ": "
-        out.append(f"  ! {where}{_t(locale, note.form)} ({note.detail})")
+        left, right = ("（", "）") if locale == "zh" else (" (", ")")
+        out.append(f"  ! {where}{_t(locale, note.form)}{left}{note.detail(locale)}{right}")
     return out
 
 
@@ -156,9 +159,9 @@ def _headline(score: Score, locale: str) -> str:
 
 def _behaviour_line(playbook: Playbook, b: Behaviour, loc: str) -> str:
     det = playbook.detectors[b.detector]
-    quotes = ", ".join(f"{s.text!r}@{s.start}-{s.end}" for s in b.spans)
+    quotes = ", ".join(f"{_quote(s.text, loc)}@{s.start}-{s.end}" for s in b.spans)
     how = f" [{_t(loc, 'learnt')}, {_t(loc, 'confidence')} {b.confidence:.2f}]" if b.learnt else ""
-    return f"  [{b.polarity.value}] {b.detector} ({det.title.get(loc)}): {quotes}{how}"
+    return f"  [{_t(loc, b.polarity.value)}] {b.detector} ({det.title.get(loc)}): {quotes}{how}"
 
 
 def reply_text(playbook: Playbook, result: ReplyScore) -> str:
@@ -200,6 +203,8 @@ def drill_text(playbook: Playbook, report: DrillReport) -> str:
         for f in turn.feedback:
             pts = f" ({f.points:+d})" if f.points else ""
             lines.append(f"    > {f.text}{pts}")
+        if turn.overpromises:
+            lines.append(f"    ! {overpromise_line(playbook, report, turn.number)}")
         lines.append(f"    ({_t(loc, 'hostility')} {turn.state.hostility}/10)")
     if report.ending is not None:
         if report.closing:
@@ -216,6 +221,30 @@ def drill_text(playbook: Playbook, report: DrillReport) -> str:
         for dim, (got, avail) in report.score.dimensions.items():
             lines.append(f"  {labels.get(dim, dim)}: {got:g}/{avail:g}")
     return "\n".join(lines)
+
+
+def overpromise_line(playbook: Playbook, report: DrillReport, number: int) -> str:
+    """A turn's promises beyond the drill's authority, flagged with their quotes and what they were not credited as:
+    `promised beyond authority ("whole bill", "in cash"): not a remedy, not credited: Remedy`."""
+    loc = report.locale
+    turn = report.turns[number - 1]
+    zh = loc == "zh"
+    comma, colon, (left, right) = ("、", "：", ("（", "）")) if zh else (", ", ": ", (" (", ")"))
+    quotes = comma.join(_quote(o.span.text, loc) for o in turn.overpromises)
+    avoid = playbook.avoid.get(report.drill.authority.avoid or "") if report.drill.authority else None
+    head = _t(loc, "overpromise") + (f" — {avoid.title.get(loc)}" if avoid is not None else "")
+    names = comma.join(dict.fromkeys(_detector_title(playbook, b.detector, loc) for b in turn.overpromised))
+    what = _t(loc, "not_remedy") + (colon + names if names else "")
+    return f"{head}{colon}{quotes}{left}{what}{right}"
+
+
+def _quote(text: str, locale: str) -> str:
+    return f"「{text}」" if locale == "zh" else f"\"{text}\""
+
+
+def _detector_title(playbook: Playbook, ident: str, locale: str) -> str:
+    det = playbook.detectors.get(ident)
+    return det.title.get(locale) if det is not None else ident
 
 
 def satisfaction_scale(playbook: Playbook, locale: str) -> str:
@@ -253,5 +282,5 @@ def drill_json(playbook: Playbook, report: DrillReport) -> dict[str, object]:
     }
 
 
-__all__ = ["CriterionResult", "criterion_lines", "drill_json", "drill_text", "model_line", "points_label", "reply_json",
-           "reply_text", "satisfaction_scale", "satisfaction_text"]
+__all__ = ["CriterionResult", "criterion_lines", "drill_json", "drill_text", "model_line", "overpromise_line",
+           "points_label", "reply_json", "reply_text", "satisfaction_scale", "satisfaction_text"]

@@ -81,9 +81,10 @@ class ReportScreen(CoachScreen[str | None]):
             yield Static(assemble(("  ·  ".join(extras), "$text-muted")), id="report-total")
             yield Static(assemble((self.t("report.arithmetic") + ": ", "bold"), r.score.arithmetic(loc)),
                          id="report-arithmetic")
-            for note in r.score.form:
+            for note in r.score.form:  # the same figures as the text and JSON reports, in the app's language
                 yield Static(assemble((f"! {self.t('report.turn', n=note.turn)}: "
-                                       f"{self.t('report.form.' + note.form)}", "$warning")))
+                                       f"{self.t('report.form.' + note.form)}", "$warning"),
+                                      (f" ({note.detail(loc)})", "$text-muted")), classes="form-note")
             yield Static(assemble((self.t("report.criteria"), "bold underline")), classes="section")
             for res in r.score.criteria:
                 yield Prose(self._criterion(res, loc), classes="criterion")
