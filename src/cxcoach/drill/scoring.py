@@ -270,8 +270,8 @@ def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
         discounted = discounted and not extra and not c.absent
         ev = sorted(ev + extra, key=lambda e: e.key)
         present = bool(ev) != c.absent  # an `absent` criterion is earned when nothing is found
-        if c.absent and not ev and contexts and not any(ctx.form.fine for ctx in contexts):
-            present = False  # a list of keywords says nothing wrong, and nothing at all: it earns nothing
+        if c.absent and not ev and not any(ctx.form.fine for ctx in contexts):
+            present = False  # silence, or a list of keywords, says nothing wrong and nothing at all: it earns nothing
         if c.kind is dm.CriterionKind.WEIGHT:
             available += c.value
             got = (c.value / 2 if discounted else c.value) if present else 0.0
