@@ -23,7 +23,8 @@ _L = {
            "discounted": "减半：被后面的“但是”收回", "withheld": "未计分的说法", "refused": "在拒绝或否定里",
            "keywords": "这读起来像一串关键词，不是一句话", "repeated": "同一个说法反复出现，只算一次，整句不计分",
            "scale": "满意度 c = 感知 b / 期望 a", "confidence": "置信度", "learnt": "从示例学得",
-           "overpromise": "越权承诺", "not_remedy": "不算补救，不计分", "good": "好", "bad": "不当", "neutral": "中性"},
+           "overpromise": "越权承诺", "not_remedy": "不算补救，不计分", "good": "好", "bad": "不当", "neutral": "中性",
+           "unfinished": "对话还没结束", "bad_ending": "结局不好：{ending}"},
     "en": {"score": "Score", "passed": "passed", "failed": "failed", "pass_mark": "pass mark", "won": "Points won",
            "lost": "Points lost", "missed": "Missed", "model": "Model line", "turn": "turn {n}",
            "auto_fail": "AUTO-FAIL", "order": "Order", "ending": "Ending", "satisfaction": "Customer satisfaction",
@@ -36,7 +37,8 @@ _L = {
            "repeated": "the same phrase over and over: it counts once, and the reply earns nothing",
            "scale": "satisfaction c = perceived b / expected a", "confidence": "confidence",
            "learnt": "learnt from examples", "overpromise": "promised beyond authority",
-           "not_remedy": "not a remedy, not credited", "good": "good", "bad": "bad", "neutral": "neutral"},
+           "not_remedy": "not a remedy, not credited", "good": "good", "bad": "bad", "neutral": "neutral",
+           "unfinished": "the conversation did not reach an ending", "bad_ending": "a bad ending: {ending}"},
 }
 
 
@@ -213,6 +215,9 @@ def drill_text(playbook: Playbook, report: DrillReport) -> str:
     lines.append(f"{_t(loc, 'satisfaction')}: {satisfaction_text(playbook, report)}")
     lines.append("")
     verdict = _t(loc, "passed") if report.passed else _t(loc, "failed")
+    why = verdict_reason(report, loc)
+    if why:
+        verdict += f"（{why}）" if loc == "zh" else f" ({why})"
     lines.append(f"{_headline(report.score, loc)} -> {verdict}")
     lines += criterion_lines(playbook, report.score, loc, single=False, trainee=report.trainee)
     if report.score.dimensions:
@@ -221,6 +226,16 @@ def drill_text(playbook: Playbook, report: DrillReport) -> str:
         for dim, (got, avail) in report.score.dimensions.items():
             lines.append(f"  {labels.get(dim, dim)}: {got:g}/{avail:g}")
     return "\n".join(lines)
+
+
+def verdict_reason(report: DrillReport, locale: str) -> str:
+    """Why a drill whose score passed is not passed ("" when the score decides): a pass mark met in a
+    conversation that never ended, or that ended badly, would otherwise read as "passed -> failed"."""
+    if report.passed or not report.score.passed:
+        return ""
+    if report.ending is None:
+        return _t(locale, "unfinished")
+    return _t(locale, "bad_ending").format(ending=report.ending.title.get(locale))
 
 
 def overpromise_line(playbook: Playbook, report: DrillReport, number: int) -> str:
@@ -269,6 +284,7 @@ def drill_json(playbook: Playbook, report: DrillReport) -> dict[str, object]:
         "ending": ({"id": report.ending.id, "kind": report.ending.kind.value, "outcome": report.ending.outcome,
                     "say": report.closing} if report.ending else None),
         "passed": report.passed, "score": report.score.score,
+        "failed_because": verdict_reason(report, report.locale) or None,
         "satisfaction": {"c": report.satisfaction, "state": state.id if state else None,
                          "perceived": round(report.final_state.perceived, 2),
                          "expected": report.drill.persona.expectation,
@@ -283,4 +299,4 @@ def drill_json(playbook: Playbook, report: DrillReport) -> dict[str, object]:
 
 
 __all__ = ["CriterionResult", "criterion_lines", "drill_json", "drill_text", "model_line", "overpromise_line",
-           "points_label", "reply_json", "reply_text", "satisfaction_scale", "satisfaction_text"]
+           "points_label", "reply_json", "reply_text", "satisfaction_scale", "satisfaction_text", "verdict_reason"]

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
 from ...drill import scoring as sc
-from ...drill.report import model_line, points_label, satisfaction_scale
+from ...drill.report import model_line, points_label, satisfaction_scale, verdict_reason
 from ...drill.session import DrillReport
 from ...playbook import drill_model as dm
 from ...store import RecordedDrill
@@ -56,6 +56,9 @@ class ReportScreen(CoachScreen[str | None]):
         with VerticalScroll(id="report"):
             verdict = ((self.t("report.passed"), "bold $success") if r.passed
                        else (self.t("report.failed"), "bold $error"))
+            why = verdict_reason(r, loc)  # a passing score in a drill that ended badly says why it failed
+            if why:
+                verdict = (f"{verdict[0]} ({why})", verdict[1])
             yield Prose(assemble((self.t("report.title") + ": ", "bold"), (r.drill.title.get(loc), "bold")),
                         id="report-title")
             yield Static(assemble((f"{self.t('report.score')} {r.score.score}/100  ", "bold"), verdict,
