@@ -88,6 +88,24 @@ WHY = {
 }
 
 
+# What a turn whose form fails is told, before the figures (the report and the practice feedback say the same).
+SAYS = {
+    "keywords": {"zh": "这读起来像一串关键词，不是一句话", "en": "this reads as a list of keywords, not a sentence"},
+    "repeated": {"zh": "同一个说法反复出现，只算一次，整句不计分",
+                 "en": "the same phrase over and over: it counts once, and the reply earns nothing"},
+}
+
+
+def verdict_text(form: str, why: str, figures: dict[str, int | str], locale: str) -> str:
+    """`this reads as a list of keywords, not a sentence (0 of 7 words are function words)`, in `locale`."""
+    says = SAYS[form]
+    head = says.get(locale, says["en"])
+    detail = explain(why, figures, locale)
+    if not detail:
+        return head
+    return f"{head}（{detail}）" if locale == "zh" else f"{head} ({detail})"
+
+
 def explain(why: str, figures: dict[str, int | str], locale: str) -> str:
     """The figures behind a verdict in `locale` (English when the language has no wording)."""
     words = WHY.get(why)

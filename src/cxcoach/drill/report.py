@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 from .detectors import Behaviour
+from .form import SAYS, verdict_text
 from .scoring import CriterionResult, Evidence, ReplyScore, Score, Status
 from .session import DrillReport
 
@@ -21,7 +22,6 @@ _L = {
            "seed": "随机种子", "step": "步骤", "hostility": "敌意", "none": "无", "arithmetic": "计算",
            "total": "合计", "criteria": "评分项", "penalties": "扣分", "hints": "提示", "bonus": "回应加分",
            "discounted": "减半：被后面的“但是”收回", "withheld": "未计分的说法", "refused": "在拒绝或否定里",
-           "keywords": "这读起来像一串关键词，不是一句话", "repeated": "同一个说法反复出现，只算一次，整句不计分",
            "scale": "满意度 c = 感知 b / 期望 a", "confidence": "置信度", "learnt": "从示例学得",
            "overpromise": "越权承诺", "not_remedy": "不算补救，不计分", "good": "好", "bad": "不当", "neutral": "中性",
            "unfinished": "对话还没结束", "bad_ending": "结局不好：{ending}"},
@@ -33,8 +33,7 @@ _L = {
            "hostility": "hostility", "none": "none", "arithmetic": "Arithmetic", "total": "Total",
            "criteria": "Criteria", "penalties": "Penalties", "hints": "hints", "bonus": "response points",
            "discounted": "halved: taken back by a later \"but\"", "withheld": "Not credited",
-           "refused": "inside a refusal or negation", "keywords": "this reads as a list of keywords, not a sentence",
-           "repeated": "the same phrase over and over: it counts once, and the reply earns nothing",
+           "refused": "inside a refusal or negation",
            "scale": "satisfaction c = perceived b / expected a", "confidence": "confidence",
            "learnt": "learnt from examples", "overpromise": "promised beyond authority",
            "not_remedy": "not a remedy, not credited", "good": "good", "bad": "bad", "neutral": "neutral",
@@ -149,9 +148,13 @@ def _form_lines(score: Score, locale: str, single: bool) -> list[str]:
     out = []
     for note in score.form:
         where = "" if single else _t(locale, "turn").format(n=note.turn) + ": "
-        left, right = ("（", "）") if locale == "zh" else (" (", ")")
-        out.append(f"  ! {where}{_t(locale, note.form)}{left}{note.detail(locale)}{right}")
+        out.append(f"  ! {where}{verdict_text(note.form, note.why, note.figures, locale)}")
     return out
+
+
+def _form_says(form: str, locale: str) -> str:
+    says = SAYS[form]
+    return says.get(locale, says["en"])
 
 
 def _headline(score: Score, locale: str) -> str:
@@ -173,7 +176,8 @@ def reply_text(playbook: Playbook, result: ReplyScore) -> str:
         lines.append(_t(loc, "behaviours") + ":")
         lines += [_behaviour_line(playbook, b, loc) for b in result.behaviours]
     if result.withheld:
-        why = _t(loc, result.score.form[0].form) if result.score.form else _t(loc, "refused")
+        note = result.score.form[0] if result.score.form else None
+        why = _form_says(note.form, loc) if note else _t(loc, "refused")
         lines.append(f"{_t(loc, 'withheld')} ({why}):")
         lines += [_behaviour_line(playbook, b, loc) for b in result.withheld]
     lines += criterion_lines(playbook, result.score, loc, single=True)

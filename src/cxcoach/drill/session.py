@@ -28,6 +28,7 @@ from ..playbook.model import Playbook, SatisfactionState
 from .authority import hear
 from .customer import Said, choose, join, react, slot_values
 from .detectors import Behaviour, credited, detect
+from .form import verdict_text
 from .learn import learnt_for
 from .matcher import ReplyContext, Span, evaluate
 from .memory import Memory, Offer
@@ -299,6 +300,10 @@ class DrillSession:
             points += fb.points
             ids.append(fb.id)
             target = fb.next
+        if not ctx.form.fine:  # told at the turn, not only in the report: why the good words earned nothing
+            verdict = ctx.form
+            feedback.append(Feedback(f"form.{verdict.form.value}",
+                                     verdict_text(verdict.form.value, verdict.why, verdict.figures, self.locale)))
         authority = self.drill.authority
         if authority is not None and heard.overpromises:
             change(authority.effect, "authority", "overpromise")

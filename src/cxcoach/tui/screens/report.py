@@ -30,6 +30,16 @@ STATUS_STYLE = {"met": "$success", "clear": "$success", "missed": "$warning", "t
                 "na": "$text-muted"}
 
 
+def distinct(evidence: tuple[sc.Evidence, ...]) -> list[sc.Evidence]:
+    """Quotes worth showing: one per stretch of a turn (a detector and a drill branch often cite the same
+    words, 「重新做」 twice, or 「10分钟」 inside 「10分钟内」)."""
+    out: list[sc.Evidence] = []
+    for ev in evidence:
+        if not any(o.turn == ev.turn and o.span.start < ev.span.end and ev.span.start < o.span.end for o in out):
+            out.append(ev)
+    return out
+
+
 class ReportScreen(CoachScreen[str | None]):
     """Per-criterion breakdown with quotes from the trainee's replies and model lines for what was missed.
 
@@ -87,7 +97,8 @@ class ReportScreen(CoachScreen[str | None]):
             for note in r.score.form:  # the same figures as the text and JSON reports, in the app's language
                 yield Static(assemble((f"! {self.t('report.turn', n=note.turn)}: "
                                        f"{self.t('report.form.' + note.form)}", "$warning"),
-                                      (f" ({note.detail(loc)})", "$text-muted")), classes="form-note")
+                                      (f"（{note.detail(loc)}）" if loc == "zh" else f" ({note.detail(loc)})",
+                                       "$text-muted")), classes="form-note")
             yield Static(assemble((self.t("report.criteria"), "bold underline")), classes="section")
             for res in r.score.criteria:
                 yield Prose(self._criterion(res, loc), classes="criterion")
@@ -109,7 +120,7 @@ class ReportScreen(CoachScreen[str | None]):
             parts.append((f"  {points_label(res)}", STATUS_STYLE[status]))
             if res.discounted:
                 parts.append((f"  ({self.t('report.halved')})", "$text-muted"))
-        for ev in res.evidence[:2]:
+        for ev in distinct(res.evidence)[:2]:
             parts += ["\n    ", (self.t("report.turn", n=ev.turn) + ": ", "$text-muted"),
                       (f"“{ev.span.text}”", "italic")]
         if status == "missed":
