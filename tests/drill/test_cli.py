@@ -29,7 +29,8 @@ def test_drill_run_from_a_yaml_list(tiny_dir, tmp_path):
     replies.write_text("- 换作是我也会生气，对不起\n- 我给您换货\n", encoding="utf-8")
     result = run("drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(replies), "--seed", "3")
     assert result.exit_code == 0, result.output
-    assert "结局: 解决 (good)" in result.output and "得分: 100/100" in result.output
+    assert "结局: 解决 (好结局)" in result.output and "得分: 100/100" in result.output
+    assert "(shoe, 简单, 随机种子 3)" in result.output  # every word of a Chinese report in Chinese
     assert "第1轮 「换作是我」" in result.output
 
 
@@ -87,6 +88,13 @@ def test_score_text_json_and_stdin(tiny_dir):
     assert data["score"] == 73 and data["locale"] == "en"
     assert {b["detector"] for b in data["behaviours"]} == {"empathy", "remedy"}
     assert data["missed"][0]["criterion"] == "r_sorry"
+
+
+def test_score_text_names_behaviours_in_the_replys_language(tiny_dir):
+    zh = run("score", "--reply", "我理解您，给您退款", "--playbook", str(tiny_dir)).output
+    assert "[好] empathy" in zh and "「理解您」@1-4" in zh and "[good]" not in zh and "'" not in zh
+    en = run("score", "--reply", "I understand, refund", "--playbook", str(tiny_dir)).output
+    assert '[good] empathy' in en and '"I understand"@0-12' in en
 
 
 def test_score_default_playbook_orders_good_above_bad():

@@ -24,7 +24,9 @@ _L = {
            "discounted": "减半：被后面的“但是”收回", "withheld": "未计分的说法", "refused": "在拒绝或否定里",
            "scale": "满意度 c = 感知 b / 期望 a", "confidence": "置信度", "learnt": "从示例学得",
            "overpromise": "越权承诺", "not_remedy": "不算补救，不计分", "good": "好", "bad": "不当", "neutral": "中性",
-           "unfinished": "对话还没结束", "bad_ending": "结局不好：{ending}"},
+           "unfinished": "对话还没结束", "bad_ending": "结局不好：{ending}",
+           "easy": "简单", "medium": "中等", "hard": "困难",
+           "ending.good": "好结局", "ending.neutral": "一般结局", "ending.bad": "坏结局"},
     "en": {"score": "Score", "passed": "passed", "failed": "failed", "pass_mark": "pass mark", "won": "Points won",
            "lost": "Points lost", "missed": "Missed", "model": "Model line", "turn": "turn {n}",
            "auto_fail": "AUTO-FAIL", "order": "Order", "ending": "Ending", "satisfaction": "Customer satisfaction",
@@ -37,7 +39,9 @@ _L = {
            "scale": "satisfaction c = perceived b / expected a", "confidence": "confidence",
            "learnt": "learnt from examples", "overpromise": "promised beyond authority",
            "not_remedy": "not a remedy, not credited", "good": "good", "bad": "bad", "neutral": "neutral",
-           "unfinished": "the conversation did not reach an ending", "bad_ending": "a bad ending: {ending}"},
+           "unfinished": "the conversation did not reach an ending", "bad_ending": "a bad ending: {ending}",
+           "easy": "easy", "medium": "medium", "hard": "hard",
+           "ending.good": "good", "ending.neutral": "neutral", "ending.bad": "bad"},
 }
 
 
@@ -202,7 +206,7 @@ def _missed_json(playbook: Playbook, score: Score, locale: str, trainee: str | N
 def drill_text(playbook: Playbook, report: DrillReport) -> str:
     loc = report.locale
     d = report.drill
-    lines = [f"{d.title.get(loc)} ({d.id}, {d.difficulty.value}, {_t(loc, 'seed')} {report.seed})", ""]
+    lines = [f"{d.title.get(loc)} ({d.id}, {_t(loc, d.difficulty.value)}, {_t(loc, 'seed')} {report.seed})", ""]
     for turn in report.turns:
         lines.append(f"[{turn.number}] {_t(loc, 'customer')}: {turn.customer}")
         lines.append(f"    {_t(loc, 'you')}: {turn.reply}")
@@ -215,7 +219,8 @@ def drill_text(playbook: Playbook, report: DrillReport) -> str:
     if report.ending is not None:
         if report.closing:
             lines.append(f"{_t(loc, 'customer')}: {report.closing}")
-        lines.append(f"{_t(loc, 'ending')}: {report.ending.title.get(loc)} ({report.ending.kind.value})")
+        kind = _t(loc, "ending." + report.ending.kind.value)
+        lines.append(f"{_t(loc, 'ending')}: {report.ending.title.get(loc)} ({kind})")
     lines.append(f"{_t(loc, 'satisfaction')}: {satisfaction_text(playbook, report)}")
     lines.append("")
     verdict = _t(loc, "passed") if report.passed else _t(loc, "failed")

@@ -343,7 +343,7 @@ class DrillSession:
                 parts.append(remedy.limit.get(self.locale))
             head = avoid.title.get(self.locale) if avoid is not None else ""
             body = " / ".join(parts)
-            text = f"{head}: {body}" if head else body
+            text = f"{head}{'：' if self.locale == 'zh' else ': '}{body}" if head else body
             if avoid is not None and avoid.instead is not None:
                 text += " — " + avoid.instead.get(self.locale)
             out.append(Feedback(f"overpromise.{offer.remedy}", text))
