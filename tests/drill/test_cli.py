@@ -180,3 +180,14 @@ def test_a_passing_score_in_an_unfinished_drill_says_why_it_failed(default_pb, t
         assert headline.endswith(why) and ("通过," if lang == "zh" else "passed,") in headline
         data = json.loads(run(*base, "--lang", lang, "--format", "json").stdout)
         assert data["passed"] is False and data["failed_because"] == why.split("（" if lang == "zh" else " (")[1][:-1]
+
+
+def test_the_guessed_language_is_named_and_can_be_chosen(tiny_dir, tmp_path):
+    replies = tmp_path / "mixed.txt"
+    replies.write_text("I'm sorry, OK吗？\nI'll refund you\n", encoding="utf-8")
+    base = ["drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(replies)]
+    guessed = CliRunner().invoke(main, base)
+    assert "playing the drill in zh (the replies hold Chinese characters; choose with --lang)" in guessed.stderr
+    assert "得分" in guessed.stdout
+    chosen = CliRunner().invoke(main, [*base, "--lang", "en"])
+    assert "playing the drill" not in chosen.stderr and "Score" in chosen.stdout

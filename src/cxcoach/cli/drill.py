@@ -147,6 +147,9 @@ def run(drill_id: str, replies_path: Path | None, model_answers: bool, lang: str
         echo(f"note: read {len(replies)} replies from {replies_path} ({REPLY_FORMATS[kind]})", err=True)
     loc = pick_locale(playbook, lang, target.locales, " ".join(replies))
     notes: list[str] = []
+    if lang is None and replies and len(target.locales or playbook.locales) > 1:
+        why = "the replies hold Chinese characters" if has_cjk(" ".join(replies)) else "the replies are not Chinese"
+        notes.append(f"playing the drill in {loc} ({why}; choose with --lang)")
     try:
         session = DrillSession(playbook, target, seed=seed, locale=loc, mode=Mode.EXAM if exam else Mode.PRACTICE,
                                trainee=trainee)
