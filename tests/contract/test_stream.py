@@ -313,9 +313,8 @@ def test_a_killed_process_leaves_no_worker_behind_and_no_traceback(tmp_path, kil
         workers = _workers_of(proc.pid)
         assert len(workers) == 2
         os.kill(workers[0] if killed == "a worker" else proc.pid, 9)
-        if killed == "a worker":
-            proc.stdout.read()  # the stream goes on to the lost answer (a worker left behind would keep this open)
-        proc.wait(timeout=60)
+        # The stream goes on to the lost answer, then ends (a worker left behind would keep stdout open).
+        err = proc.communicate(timeout=60)[1].decode()
         for _ in range(100):
             if not any(_alive(w) for w in workers):
                 break
@@ -323,7 +322,6 @@ def test_a_killed_process_leaves_no_worker_behind_and_no_traceback(tmp_path, kil
         assert not any(_alive(w) for w in workers)
         if killed == "a worker":
             assert proc.returncode == ExitCode.INTERNAL
-            err = proc.stderr.read().decode()
             assert "a worker process stopped (killed, or out of memory?) after" in err and "Traceback" not in err
     finally:
         proc.kill()

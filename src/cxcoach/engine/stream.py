@@ -13,20 +13,16 @@ order.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import itertools
 import os
 import select
-import signal
-import sys
-from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, BinaryIO
+from functools import partial
+from typing import BinaryIO
 
 import msgspec
 
-from ..errors import CxcoachError, ExitCode
 from ..playbook.model import Playbook
 from .case import parse_case, usable_id
 from .case_problems import CaseError, CaseProblem, shown
@@ -34,9 +30,7 @@ from .jsonline import decode_line
 from .recommend import compile_playbook, recommend
 from .render import encode_line
 from .result import DEFAULT_FIELDS, CaseFailure, ErrorDetail
-
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+from .workers import WorkerLost, Workers
 
 MAX_LINE_BYTES = 1024 * 1024
 _CHUNK = 64 * 1024  # bytes per read; a pipe holds this much
@@ -55,12 +49,6 @@ class StreamOptions:
     explain: bool = False
     fields: tuple[str, ...] = DEFAULT_FIELDS
     max_line_bytes: int = MAX_LINE_BYTES
-
-
-class WorkerLost(CxcoachError):
-    """A worker process ended without answering (killed from outside): the stream cannot go on in order."""
-
-    exit_code = ExitCode.INTERNAL
 
 
 @dataclass(slots=True)
@@ -186,24 +174,27 @@ def _answer_in_workers(playbook: Playbook, lines: Iterator[list[Line]], source: 
                        write: Callable[[tuple[bytes, int, int]], None], options: StreamOptions, workers: int,
                        counts: StreamCounts) -> None:
     """`run_stream` from the first batch that is worth the workers: batches out to them, answers back in order."""
-    from concurrent.futures import BrokenExecutor, Future
-
-    pool = _pool(playbook, options, workers)
-    pending: deque[Future[tuple[bytes, int, int]]] = deque()
+    compile_playbook(playbook).localized(options.locale)  # before the fork, so every worker inherits it
+    pool: Workers[list[Line], tuple[bytes, int, int]] = Workers(partial(_answer_part, playbook, options), workers)
     try:
         for batch in lines:
             size = max(_PART, -(-len(batch) // workers))
-            pending.extend(pool.submit(_answer_in_worker, batch[i:i + size]) for i in range(0, len(batch), size))
+            for i in range(0, len(batch), size):
+                pool.submit(batch[i:i + size])
             waiting = _input_waiting(source)
-            while pending and (not waiting or pending[0].done() or len(pending) > 2 * workers):
-                write(pending.popleft().result())
-        while pending:
-            write(pending.popleft().result())
-    except BrokenExecutor:
-        raise WorkerLost(f"a worker process stopped (killed, or out of memory?) after {counts.answered} answers; "
-                         "the lines after them were not answered (--workers 1 answers in this process)") from None
+            while pool and (not waiting or pool.ready() or len(pool) > 2 * workers):
+                write(pool.result())
+        while pool:
+            write(pool.result())
+    except WorkerLost as exc:
+        raise WorkerLost(f"{exc} after {counts.answered} answers; the lines after them were not answered "
+                         "(--workers 1 answers in this process)") from None
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.close()
+
+
+def _answer_part(playbook: Playbook, options: StreamOptions, part: list[Line]) -> tuple[bytes, int, int]:
+    return answer_lines(playbook, part, options)
 
 
 def default_workers() -> int:
@@ -220,37 +211,3 @@ def _input_waiting(source: BinaryIO) -> bool:
     except (AttributeError, OSError, ValueError):
         return True
     return bool(select.select([fd], [], [], 0)[0])
-
-
-_worker_state: tuple[Playbook, StreamOptions] | None = None
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def _pool(playbook: Playbook, options: StreamOptions, workers: int) -> ProcessPoolExecutor:
-    """Worker processes forked from this one, the playbook already compiled (so they inherit it)."""
-    compile_playbook(playbook).localized(options.locale)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("fork")
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                               initargs=(playbook, options, os.getpid()))
-
-
-def _start_worker(playbook: Playbook, options: StreamOptions, parent: int) -> None:
-    global _worker_state
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
-    gc.freeze()  # a collection would touch, and so copy, all it inherited; none of that needs collecting here
-    if sys.platform == "linux":
-        # A worker whose parent is killed (kill -9, out of memory) would wait for work forever: end with it.
-        import ctypes
-
-        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-        if os.getppid() != parent:  # it died before that
-            os._exit(0)
-    _worker_state = (playbook, options)
-
-
-def _answer_in_worker(batch: list[Line]) -> tuple[bytes, int, int]:
-    assert _worker_state is not None
-    return answer_lines(_worker_state[0], batch, _worker_state[1])
