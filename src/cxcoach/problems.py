@@ -13,7 +13,6 @@ W...  warnings (same numbering)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from enum import StrEnum
 
 import msgspec
@@ -63,11 +62,10 @@ class Problem(msgspec.Struct, frozen=True):
         return (self.file, self.line, self.col, self.code)
 
 
-@dataclass
-class ProblemList:
+class ProblemList(msgspec.Struct):
     """Collects problems while a playbook is read so every problem is reported at once."""
 
-    items: list[Problem] = field(default_factory=list)
+    items: list[Problem] = msgspec.field(default_factory=list)
 
     def add(self, problem: Problem) -> None:
         self.items.append(problem)

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 
 import msgspec
 
@@ -78,8 +77,7 @@ def _no_overdue(target: str) -> None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class StepPlan:
+class StepPlan(msgspec.Struct, frozen=True):
     """What a recommended step always carries, in one locale: worked out once, not for every case."""
 
     step: Step
@@ -156,8 +154,7 @@ class RoleLabels(dict[str, str | None]):
         return label
 
 
-@dataclass(frozen=True, slots=True)
-class Localized:
+class Localized(msgspec.Struct, frozen=True):
     """A playbook's step plans and role labels in one locale."""
 
     steps: StepPlans
@@ -478,8 +475,7 @@ def _texts(playbook: Playbook, hits: list[CompiledRule[Rule]], recommendations: 
     return Texts(steps=steps, scripts=scripts, avoid=avoid, strategies=advice, rules=rules)
 
 
-@dataclass(slots=True)
-class _Entry:
+class _Entry(msgspec.Struct):
     """A step on its way to a Recommendation: its rank key and what the rules that name it add."""
 
     key: tuple[int, ...]

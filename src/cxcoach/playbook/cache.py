@@ -33,7 +33,7 @@ import functools
 import os
 import sys
 import types
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -77,15 +77,18 @@ class Key(msgspec.Struct, frozen=True):
     fingerprint: tuple[bytes, ...]  # compared item by item: no copying the files into one blob
 
 
-def cache_key(files: list[Path], root: Path) -> Key:
+def cache_key(sources: Iterable[tuple[Path, bytes]], root: Path) -> Key:
+    """The key of the playbook in folder (or file) `root` whose files are `sources`, each with its bytes
+    (`include.playbook_sources`: the loader has them read once for both finding includes and this)."""
     from .. import __version__
 
     where = f"{__version__}:{_FORMAT}:{root.resolve()}".encode()  # this folder, this cxcoach: one entry
     parts = [where, msgspec.__version__.encode(), source_stamp()]  # holiday data come from the installed `holidays`
     schemas = schemas_dir()
-    for path in (*model_sources(), *sorted(schemas / name for name in os.listdir(schemas) if name.endswith(".json")),
-                 *files):
+    for path in (*model_sources(), *sorted(schemas / name for name in os.listdir(schemas) if name.endswith(".json"))):
         parts += [str(path).encode(), path.read_bytes()]
+    for path, data in sources:
+        parts += [str(path).encode(), data]
     return Key(f"{binascii.crc32(where):08x}", tuple(parts))
 
 

@@ -15,7 +15,6 @@ import os
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -104,15 +103,26 @@ def _child(entry: Any, part: str | int) -> Any:
     return values.get(part, _MISSING) if isinstance(part, str) else _MISSING
 
 
-@dataclass(slots=True)
-class Document:
-    """One parsed YAML file: plain data plus the position of each value and key."""
+class Document(msgspec.Struct):
+    """One parsed YAML file: plain data plus the position of each value and key.
+
+    A Struct rather than a dataclass: reading a case file is on `cxcoach recommend`'s
+    start-up path, and a dataclass costs a code generation when its module loads.
+    """
 
     file: str
     data: Any
     spans: Any = None  # the root value's entry, see _Span; None when nothing is known
-    text: str = field(default="", repr=False)  # what the offsets in `spans` count into
-    _lines: _Lines | None = field(default=None, repr=False, compare=False)  # the composer's, or made from `text`
+    text: str = ""  # what the offsets in `spans` count into
+    _lines: _Lines | None = None  # the composer's, or made from `text`
+
+    def __repr__(self) -> str:  # the text can be a megabyte; the lines are derived from it
+        return f"Document(file={self.file!r}, data={self.data!r}, spans={self.spans!r})"
+
+    def __eq__(self, other: object) -> bool:  # what the file says, not how far its line index was built
+        if not isinstance(other, Document):
+            return NotImplemented
+        return (self.file, self.data, self.spans, self.text) == (other.file, other.data, other.spans, other.text)
 
     def _line_col(self, entry: Any) -> tuple[int, int]:
         if self._lines is None:
