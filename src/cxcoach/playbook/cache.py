@@ -5,12 +5,17 @@ supervisor running `cxcoach recommend` forty times a day should pay that once
 per playbook edit. Each playbook folder has one entry in a per-user directory
 (CXCOACH_CACHE=DIR moves it, CXCOACH_NO_CACHE=1 turns it off). An entry holds:
 
-* the fingerprint: the bytes of everything the build depended on — every
-  playbook file's path and content, the schemas, the cxcoach and msgspec
-  versions, the installed `holidays` (calendars resolve their holidays at
-  build time), and the source of every module that shapes the model
-  (`model_sources`). It is compared byte for byte, so a stale entry is never
-  used, and an edit replaces the entry instead of adding another.
+* the fingerprint: everything the build depended on — every playbook file's
+  path and content, the cxcoach and msgspec versions, the installed
+  `holidays` (calendars resolve their holidays at build time), and the
+  schemas and every module that shapes the model (`model_sources`). It is
+  compared byte for byte, so a stale entry is never used, and an edit
+  replaces the entry instead of adding another. The playbook files count by
+  their content (a trainer may save twice within one tick of the file
+  clock); the schemas and modules, installed with cxcoach, by path, size and
+  modification time, the test Python itself applies (to the second) before
+  it runs a module's cached bytecode: reading them all on every start-up
+  would check them more strictly than the code that runs is checked.
 * the playbook as msgpack, decoded by msgspec into the model's own types: an
   entry is data, and reading one runs no code from it (a pickle could). Each
   id-keyed section (steps, scripts, drills, ...) is a msgpack document of its
@@ -86,7 +91,8 @@ def cache_key(sources: Iterable[tuple[Path, bytes]], root: Path) -> Key:
     parts = [where, msgspec.__version__.encode(), source_stamp()]  # holiday data come from the installed `holidays`
     schemas = schemas_dir()
     for path in (*model_sources(), *sorted(schemas / name for name in os.listdir(schemas) if name.endswith(".json"))):
-        parts += [str(path).encode(), path.read_bytes()]
+        info = path.stat()  # installed files: see the module docstring
+        parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}".encode())
     for path, data in sources:
         parts += [str(path).encode(), data]
     return Key(f"{binascii.crc32(where):08x}", tuple(parts))
