@@ -31,7 +31,8 @@ rewritten. Entries are written to a temporary file and renamed into place, so
 a reader never sees half of one.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here (as in model.py): msgspec reads the entry structs'
+# annotations to decode every cached start-up, and strings would each be compiled first.
 
 import binascii
 import functools
@@ -103,8 +104,8 @@ class _Entry(msgspec.Struct, frozen=True, array_like=True):
 
     format: int
     fingerprint: tuple[bytes, ...]
-    core: _Document  # the Playbook's fields but its sections
-    sections: dict[str, _Document]
+    core: "_Document"  # the Playbook's fields but its sections
+    sections: dict[str, "_Document"]
 
 
 class _Document(msgspec.Struct, frozen=True, array_like=True):
