@@ -475,13 +475,19 @@ def _texts(playbook: Playbook, hits: list[CompiledRule[Rule]], recommendations: 
     return Texts(steps=steps, scripts=scripts, avoid=avoid, strategies=advice, rules=rules)
 
 
-class _Entry(msgspec.Struct):
-    """A step on its way to a Recommendation: its rank key and what the rules that name it add."""
+class _Entry:
+    """A step on its way to a Recommendation: its rank key and what the rules that name it add.
 
-    key: tuple[int, ...]
-    plan: StepPlan
-    because: list[str]
-    strategies: list[str]
+    A plain class: it gathers as rules are read (the Structs are frozen values).
+    """
+
+    __slots__ = ("because", "key", "plan", "strategies")
+
+    def __init__(self, key: tuple[int, ...], plan: StepPlan) -> None:
+        self.key = key
+        self.plan = plan
+        self.because: list[str] = []
+        self.strategies: list[str] = []
 
 
 def _recommendations(playbook: Playbook, plans: StepPlans, hits: list[CompiledRule[Rule]], clocks: _Deadlines,
@@ -496,7 +502,7 @@ def _recommendations(playbook: Playbook, plans: StepPlans, hits: list[CompiledRu
                 plan = plans[sid]
                 if plan is None:
                     continue
-                entry = entries[sid] = _Entry((-rule.priority, *plan.order, cr.rank, pos), plan, [], [])
+                entry = entries[sid] = _Entry((-rule.priority, *plan.order, cr.rank, pos), plan)
             entry.because.append(rule.id)
             entry.strategies.extend(rule.then.strategies)
     # rule-level scripts said at a recommended step go with that step

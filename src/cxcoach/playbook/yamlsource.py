@@ -103,23 +103,27 @@ def _child(entry: Any, part: str | int) -> Any:
     return values.get(part, _MISSING) if isinstance(part, str) else _MISSING
 
 
-class Document(msgspec.Struct):
+class Document:
     """One parsed YAML file: plain data plus the position of each value and key.
 
-    A Struct rather than a dataclass: reading a case file is on `cxcoach recommend`'s
-    start-up path, and a dataclass costs a code generation when its module loads.
+    A plain class: it fills in its line index on first use, so it is no frozen
+    value (the Structs are), and a dataclass would generate its methods as the
+    module loads, on `cxcoach recommend`'s start-up path (it reads case files).
     """
 
-    file: str
-    data: Any
-    spans: Any = None  # the root value's entry, see _Span; None when nothing is known
-    text: str = ""  # what the offsets in `spans` count into
-    _lines: _Lines | None = None  # the composer's, or made from `text`
+    __slots__ = ("_lines", "data", "file", "spans", "text")
+
+    def __init__(self, file: str, data: Any, spans: Any = None, text: str = "", lines: _Lines | None = None) -> None:
+        self.file = file
+        self.data = data
+        self.spans = spans  # the root value's entry, see _Span; None when nothing is known
+        self.text = text  # what the offsets in `spans` count into
+        self._lines = lines  # the composer's, or made from `text` when first needed
 
     def __repr__(self) -> str:  # the text can be a megabyte; the lines are derived from it
         return f"Document(file={self.file!r}, data={self.data!r}, spans={self.spans!r})"
 
-    def __eq__(self, other: object) -> bool:  # what the file says, not how far its line index was built
+    def __eq__(self, other: object) -> bool:  # what the file says, not how far its line index was built (unhashable)
         if not isinstance(other, Document):
             return NotImplemented
         return (self.file, self.data, self.spans, self.text) == (other.file, other.data, other.spans, other.text)
