@@ -310,3 +310,5 @@ def _prune(folder: Path, keep: Path) -> None:
     for old in sorted(folder.glob("*.msgpack"), key=used, reverse=True)[KEEP_ENTRIES:]:
         if old != keep:
             old.unlink(missing_ok=True)
+    for old in folder.glob("*.json"):  # entries of the JSON format before version 2: never read again
+        old.unlink(missing_ok=True)
