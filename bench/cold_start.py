@@ -5,7 +5,9 @@
 Each run spawns a fresh interpreter. The commands are interleaved run by run,
 so a burst of load on this noisy machine hits all of them alike; the table
 shows the best and the median wall time and each command's ratio to the
-baseline (the issue's target: `recommend` within 1.5x of `import yaml, click`).
+baseline (the issue's target: `recommend` within 1.5x of `import yaml, click`),
+and the median CPU time (user + system) of each, which other processes on a
+shared machine stretch much less than the wall time.
 
 Rows:
 * python -c pass — the interpreter alone, for scale.
@@ -71,13 +73,19 @@ def _rows(case: Path, against: Path | None) -> list[tuple[str, list[str], dict[s
     return rows
 
 
-def _time(argv: list[str], env: dict[str, str]) -> float:
+def _time(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run of `argv`."""
     start = time.perf_counter()
-    done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert child.stderr is not None
+    errors = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)  # the child's own resource usage, which Popen.wait does not give
     elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed:\n{done.stderr.decode(errors='replace')}")
-    return elapsed
+    child.returncode = os.waitstatus_to_exitcode(status)
+    child.stderr.close()
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{errors.decode(errors='replace')}")
+    return elapsed, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -96,6 +104,7 @@ def main() -> None:
             case.write_text(CASE, encoding="utf-8")
         rows = _rows(case, args.against)
         times: dict[str, list[float]] = {name: [] for name, _, _ in rows}
+        cpu: dict[str, list[float]] = {name: [] for name, _, _ in rows}
         for _, argv, extra in rows:  # warm up: bytecode and the playbook cache
             _time(argv, {**base_env, **extra})
         if args.instructions:
@@ -103,18 +112,23 @@ def main() -> None:
             return
         for _ in range(args.runs):
             for name, argv, extra in rows:
-                times[name].append(_time(argv, {**base_env, **extra}))
+                wall, used = _time(argv, {**base_env, **extra})
+                times[name].append(wall)
+                cpu[name].append(used)
 
     base_best = min(times["import yaml, click"])
     base_median = statistics.median(times["import yaml, click"])
-    print(f"{'command':<34} {'best ms':>8} {'median ms':>10} {'best ratio':>11} {'median ratio':>13}")
+    base_cpu = statistics.median(cpu["import yaml, click"])
+    print(f"{'command':<34} {'best ms':>8} {'median ms':>10} {'best ratio':>11} {'median ratio':>13} "
+          f"{'median CPU ms':>14} {'CPU ratio':>10}")
     figures = {}
     for name, values in times.items():
-        best, median = min(values), statistics.median(values)
+        best, median, used = min(values), statistics.median(values), statistics.median(cpu[name])
         figures[name] = {"best_ms": round(best * 1e3, 1), "median_ms": round(median * 1e3, 1),
-                         "best_ratio": round(best / base_best, 2), "median_ratio": round(median / base_median, 2)}
+                         "best_ratio": round(best / base_best, 2), "median_ratio": round(median / base_median, 2),
+                         "median_cpu_ms": round(used * 1e3, 1), "cpu_ratio": round(used / base_cpu, 2)}
         print(f"{name:<34} {best * 1e3:>8.1f} {median * 1e3:>10.1f} {best / base_best:>10.2f}x "
-              f"{median / base_median:>12.2f}x")
+              f"{median / base_median:>12.2f}x {used * 1e3:>14.1f} {used / base_cpu:>9.2f}x")
     print(f"\n{args.runs} interleaved runs each; target: recommend, cached within 1.5x of import yaml, click")
     if args.json:
         args.json.write_text(json.dumps({"runs": args.runs, "rows": figures}, indent=2), encoding="utf-8")

@@ -4,6 +4,7 @@
     .venv/bin/python bench/desk.py --cases 20000        # quicker
     .venv/bin/python bench/desk.py --pg postgresql://postgres@127.0.0.1:5432/test
     .venv/bin/python bench/desk.py --baseline main     # plus the 4 writers with main's code, taking turns
+    .venv/bin/python bench/desk.py --baseline main --append-only   # only that table (no 100,000-case fill)
 
 Measured per backend:
   * fill      — bulk-loading the synthetic cases and events (Core executemany, not the desk API)
@@ -13,6 +14,9 @@ Measured per backend:
   * append    — events/s appended through `Desk.update` by 4 concurrent writer processes
                 (each on its own cases: validation, fold onto the snapshot, engine when a deadline
                 input changed, optimistic write), and the writers' CPU per event
+  * with --baseline: the 4 writers with REF's code and this tree's, one event per commit (`Desk.update`), and
+    this tree's writers again committing 10 events at a time (`Desk.update_many`, as an importer or a
+    supervisor's queued edits can)
   * PostgreSQL only: durable commits/s of one connection (the server's fsync rate: 4 writers
     committing one event each cannot go beyond about 4x that), and the append rate again with
     `synchronous_commit=off` in the URL (what the code does when the disk is not the limit)
@@ -109,21 +113,42 @@ def fill(store: Store, n: int, seed: int = 7) -> int:
 
 
 WRITER = textwrap.dedent("""
-    import datetime as dt, sys, time
+    import datetime as dt, os, sys, time
     from cxcoach.desk import Desk
     from cxcoach.playbook import load_playbook
     from cxcoach.store import Store
     target, prefix, first, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
     desk = Desk(Store.open(target), load_playbook())
     at = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone.utc)
+    batch = int(sys.argv[6])
     refs = [f"{prefix}-{first + i}" for i in range(10)]
     desk.update(refs[0], note="warm-up", at=at)  # statements compiled, connection open
+    if batch > 1:
+        from cxcoach.desk import Update
+        desk.update_many([Update(r, note="warm-up", at=at) for r in refs[:2]])
+    def server_cpu():  # the PostgreSQL backend serving this writer (same machine): its CPU seconds so far
+        if desk.store.db.is_sqlite:
+            return 0.0
+        with desk.store.db.engine.connect() as conn:  # the pool's one connection: the one the desk uses
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")  # a server on another machine
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     while time.time() < go:
         time.sleep(0.001)
+    server = server_cpu()
     start, cpu = time.time(), time.process_time()
-    for i in range(count):
-        desk.update(refs[i % len(refs)], note=f"event {i}", at=at + dt.timedelta(seconds=i + 1))
-    print(start, time.time(), time.process_time() - cpu)
+    if batch == 1:
+        for i in range(count):
+            desk.update(refs[i % len(refs)], note=f"event {i}", at=at + dt.timedelta(seconds=i + 1))
+    else:
+        for i in range(0, count, batch):
+            desk.update_many([Update(refs[j % len(refs)], note=f"event {j}", at=at + dt.timedelta(seconds=j + 1))
+                              for j in range(i, min(i + batch, count))])
+    end, cpu = time.time(), time.process_time() - cpu
+    print(start, end, cpu, server_cpu() - server)
 """)
 
 
@@ -141,23 +166,27 @@ SETUP = textwrap.dedent("""
 
 
 def append_rate(target: str, prefix: str = "W", writers: int = 4, per_writer: int = 500,
-                src: Path = ROOT / "src") -> tuple[float, float]:
-    """(events/s of all writers from the first event to the last, writer CPU ms per event), with the code in `src`."""
+                src: Path = ROOT / "src", batch: int = 1) -> tuple[float, float, float]:
+    """(events/s of all writers from the first event to the last, writer CPU ms per event, PostgreSQL server CPU
+    ms per event: the writers' backends, read from /proc; 0 on SQLite) with the code in `src`; `batch` > 1: each
+    writer appends `batch` events per transaction (`Desk.update_many`), one per case in turn."""
     env = {**os.environ, "PYTHONPATH": str(src)}
     subprocess.run([sys.executable, "-c", SETUP, target, prefix, str(writers * 10),
                     (NOW - dt.timedelta(hours=1)).isoformat()], env=env, check=True)
     go = time.time() + 8.0  # let every process start and load the playbook first
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, target, prefix, str(w * 10), str(per_writer), str(go)],
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, target, prefix, str(w * 10), str(per_writer), str(go),
+                               str(batch)],
                               env=env, stdout=subprocess.PIPE, text=True)
              for w in range(writers)]
     spans = [tuple(map(float, p.communicate()[0].split())) for p in procs]
     if any(p.returncode for p in procs):
         raise SystemExit(f"a writer failed: {[p.returncode for p in procs]}")
     elapsed = max(s[1] for s in spans) - min(s[0] for s in spans)  # first event to last
-    return writers * per_writer / elapsed, sum(s[2] for s in spans) / (writers * per_writer) * 1000
+    events = writers * per_writer
+    return events / elapsed, sum(s[2] for s in spans) / events * 1000, sum(s[3] for s in spans) / events * 1000
 
 
-def against(ref: str, pg: str, turns: int = 2) -> None:
+def against(ref: str, pg: str, turns: int = 2, batch: int = 10) -> None:
     """4 writers with the code of git revision `ref` and of this tree, taking turns on fresh stores, per backend."""
     import psycopg
 
@@ -166,7 +195,7 @@ def against(ref: str, pg: str, turns: int = 2) -> None:
                                  check=True, capture_output=True).stdout
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
         trees = {ref: Path(tmp) / "src", "this tree": ROOT / "src"}
-        best: dict[tuple[str, str], tuple[float, float]] = {}
+        best: dict[tuple[str, str], tuple[float, float, float]] = {}
         for turn in range(turns):
             for tree, src in trees.items():
                 n = f"{turn}_{'base' if tree == ref else 'this'}"
@@ -178,19 +207,26 @@ def against(ref: str, pg: str, turns: int = 2) -> None:
                            "PostgreSQL": f"{pg}{sep}options={quote(f'-csearch_path={schema}')}"}
                 try:
                     for backend, target in targets.items():
-                        eps, cpu = append_rate(target, src=src)
-                        old = best.get((backend, tree), (0.0, float("inf")))
-                        best[backend, tree] = (max(old[0], eps), min(old[1], cpu))
+                        runs = [(tree, 1)] + ([(f"this tree, batches of {batch}", batch)] if tree != ref else [])
+                        for name, size in runs:
+                            eps, cpu, server = append_rate(target, src=src, batch=size, prefix=f"W{size}")
+                            old = best.get((backend, name), (0.0, float("inf"), float("inf")))
+                            best[backend, name] = (max(old[0], eps), min(old[1], cpu), min(old[2], server))
                 finally:
                     with psycopg.connect(pg, autocommit=True) as conn:
                         conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
     print(f"\n4 writers x 500 events, {ref} and this tree taking turns on fresh stores, best of {turns}; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
-    print(f"| backend | {ref}: events/s | this tree: events/s | ratio | {ref}: writer cpu ms/ev | "
-          "this tree: writer cpu ms/ev | ratio |\n| --- | --- | --- | --- | --- | --- | --- |")
+    print(f"| backend | writes | {ref}: events/s | this tree: events/s | ratio | {ref}: writer cpu ms/ev | "
+          f"this tree: writer cpu ms/ev | ratio | {ref}: server cpu ms/ev | this tree: server cpu ms/ev |\n"
+          "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for backend in ("SQLite", "PostgreSQL"):
-        (e0, c0), (e1, c1) = best[backend, ref], best[backend, "this tree"]
-        print(f"| {backend} | {e0:.0f} | {e1:.0f} | {e1 / e0:.2f} | {c0:.2f} | {c1:.2f} | {c1 / c0:.2f} |")
+        for name, label in (("this tree", "one event per commit"),
+                            (f"this tree, batches of {batch}", f"{batch} events per commit (update_many)")):
+            (e0, c0, s0), (e1, c1, s1) = best[backend, ref], best[backend, name]
+            servers = f"{s0:.2f} | {s1:.2f}" if backend == "PostgreSQL" else "– | –"
+            print(f"| {backend} | {label} | {e0:.0f} | {e1:.0f} | {e1 / e0:.2f} | {c0:.2f} | {c1:.2f} | "
+                  f"{c1 / c0:.2f} | {servers} |")
 
 
 def cli_time(target: str) -> tuple[float, float]:
@@ -243,7 +279,7 @@ def bench(name: str, target: str, n: int) -> dict[str, float]:
         out["list_s"] = min(times)
     out["cli_s"], out["cli_cpu_s"] = cli_time(target)
     out["load"] = os.getloadavg()[0]
-    out["append_eps"], out["append_cpu_ms"] = append_rate(target)
+    out["append_eps"], out["append_cpu_ms"], out["append_server_ms"] = append_rate(target)
     return out
 
 
@@ -253,7 +289,14 @@ def main() -> None:
     parser.add_argument("--pg", default=os.environ.get("CXCOACH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--baseline", metavar="REF", help="also time the 4 writers with git revision REF's code, "
                                                           "taking turns with this tree")
+    parser.add_argument("--batch", type=int, default=10, help="events per commit of the batched writers (default 10)")
+    parser.add_argument("--append-only", action="store_true", help="with --baseline: only the writers' table "
+                                                                      "(no 100,000-case fill)")
     args = parser.parse_args()
+    if args.append_only and args.baseline:
+        print(f"durable commits/s on one connection: {commit_rate(args.pg):.0f}")
+        against(args.baseline, args.pg, batch=args.batch)
+        return
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         results["SQLite"] = bench("SQLite", str(Path(tmp) / "bench.sqlite3"), args.cases)
@@ -268,7 +311,7 @@ def main() -> None:
         results["PostgreSQL"] = bench("PostgreSQL", url, args.cases)
         fsyncs = commit_rate(url)
         no_sync = f"{args.pg}{sep}options={quote(f'-csearch_path={schema} -csynchronous_commit=off')}"
-        no_sync_eps, no_sync_cpu = append_rate(no_sync, prefix="A")
+        no_sync_eps, no_sync_cpu, no_sync_server = append_rate(no_sync, prefix="A")
     finally:
         with psycopg.connect(args.pg, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
@@ -283,12 +326,13 @@ def main() -> None:
     s, p = results["SQLite"], results["PostgreSQL"]
     print(f"\nPostgreSQL server: {fsyncs:.0f} durable commits/s on one connection "
           f"(4 writers: at most ~{4 * fsyncs:.0f} "
-          f"events/s); with synchronous_commit=off: {no_sync_eps:.0f} events/s, {no_sync_cpu:.2f} cpu ms/ev")
+          f"events/s); server CPU {p['append_server_ms']:.2f} ms/ev; with synchronous_commit=off: "
+          f"{no_sync_eps:.0f} events/s, {no_sync_cpu:.2f} writer and {no_sync_server:.2f} server cpu ms/ev")
     print(f"ratios PostgreSQL/SQLite: list {p['list_s'] / s['list_s']:.2f}x, "
           f"append {p['append_eps'] / s['append_eps']:.2f}x")
     print("targets: list --overdue < 1 s on SQLite; >= 1,000 events/s from 4 writers on PostgreSQL")
     if args.baseline:
-        against(args.baseline, args.pg)
+        against(args.baseline, args.pg, batch=args.batch)
 
 
 if __name__ == "__main__":

@@ -18,8 +18,9 @@ process's CPU time beside the wall time (a loaded machine stretches wall
 time, not CPU time) and the load average. The issue's target: under 5 s on
 each backend.
 
-`--baseline REF` times only `build_monthly`, this tree against the code of
-git revision REF, in fresh processes taking turns, and prints the ratios:
+`--baseline REF` times only `build_monthly` and the `--format html` command,
+this tree against the code of git revision REF, in fresh processes taking
+turns, and prints the ratios:
 wall time, and the process's CPU time, which a loaded machine disturbs far
 less (with SQLite the whole query runs in the process; PostgreSQL's share
 runs in the server and is only in the wall time).
@@ -126,13 +127,13 @@ def timed(fn: Any, repeat: int) -> tuple[float, float, float, Any]:
     return min(runs), statistics.median(runs), min(cpus), out
 
 
-def command_times(cmd: list[str], repeat: int) -> tuple[float, float, float]:
+def command_times(cmd: list[str], repeat: int, env: dict[str, str] | None = None) -> tuple[float, float, float]:
     """(best wall, median wall, best CPU seconds) of a command in a fresh process."""
     runs, cpus = [], []
     for _ in range(repeat):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
         runs.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
@@ -183,6 +184,20 @@ def against(ref: str, targets: dict[str, str], month: Month, repeat: int) -> Non
                     runs = [float(x) for x in out]
                     best[tree] = [min(a, b) for a, b in zip(best.get(tree, runs), runs, strict=True)]
             (w0, c0), (w1, c1) = best[ref], best["this tree"]
+            print(f"| {name} | {w0:.2f} / {c0:.2f} | {w1:.2f} / {c1:.2f} | {w1 / w0:.2f} / {c1 / c0:.2f} |")
+        print(f"\n`cxcoach report monthly --format html` for {month}, a fresh process each, best of {repeat} turns "
+              "(seconds; wall / CPU of the process)\n")
+        print(f"| | {ref} | this tree | ratio (wall / CPU) |\n| --- | --- | --- | --- |")
+        for name, target in targets.items():
+            cmd = [sys.executable, "-m", "cxcoach", "report", "monthly", "--month", str(month), "--db", target,
+                   "--format", "html"]
+            html: dict[str, tuple[float, float]] = {}
+            for _ in range(repeat):
+                for tree, src in trees.items():
+                    wall, _, cpu = command_times(cmd, 1, env={**os.environ, "PYTHONPATH": src})
+                    old = html.get(tree, (wall, cpu))
+                    html[tree] = (min(old[0], wall), min(old[1], cpu))
+            (w0, c0), (w1, c1) = html[ref], html["this tree"]
             print(f"| {name} | {w0:.2f} / {c0:.2f} | {w1:.2f} / {c1:.2f} | {w1 / w0:.2f} / {c1 / c0:.2f} |")
 
 

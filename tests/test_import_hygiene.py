@@ -8,6 +8,7 @@ The idea is Harlequin's tests/unit_tests/test_import_hygiene.py.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -86,3 +87,35 @@ def test_recommend_from_a_warm_cache_skips_validation_drills_and_hashing(tmp_pat
     assert cold["code"] == warm["code"] == 0, (cold, warm)
     assert "cxcoach.playbook.schema" in cold["modules"]  # the control: the first one validated
     assert [m for m in warm["modules"] if m.startswith(LEAN)] == []
+
+
+# Off the start-up path of a cached `cxcoach recommend` (bench/cold_start.py times it): validation,
+# the drill and learning stack, storage, reports, the app, holiday data, code generation (dataclasses),
+# and whatever only a cache miss needs (tempfile, hashing).
+HEAVY = ("jsonschema", "sqlalchemy", "alembic", "psycopg", "textual", "rich", "holidays", "sklearn", "numpy",
+         "matplotlib", "dataclasses", "tempfile", "hashlib", "pickle", "cxcoach.playbook.schema",
+         "cxcoach.playbook.build", "cxcoach.playbook.drill_model", "cxcoach.playbook.drill_build", "cxcoach.drill",
+         "cxcoach.authoring", "cxcoach.store", "cxcoach.desk", "cxcoach.report", "cxcoach.tui", "cxcoach.engine.stream")
+
+
+def _imported(args: list[str], cache: Path) -> tuple[int, list[str]]:
+    """Run the console entry point as installed scripts do, in a fresh interpreter, and list every module
+    it imported (from `-X importtime`, which reports each module when it is first loaded)."""
+    code = "from cxcoach.command import run; run()"
+    env = {**os.environ, "CXCOACH_CACHE": str(cache)}
+    env.pop("CXCOACH_NO_CACHE", None)
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code, *args], input=CASE, capture_output=True,
+                          text=True, timeout=120, env=env)
+    lines = [line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")]
+    return proc.returncode, lines[1:]  # the first line is the header
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_cached_recommend_imports_nothing_heavy(tmp_path: Path, fmt: str) -> None:
+    args = ["recommend", "--playbook", str(COACH), "--format", fmt, "-"]
+    cold_code, cold = _imported(args, tmp_path / "cache")  # fills the cache
+    warm_code, warm = _imported(args, tmp_path / "cache")
+    assert cold_code == warm_code == 0
+    assert {"cxcoach.playbook.schema", "cxcoach.playbook.build", "cxcoach.engine.recommend"} <= set(cold)  # the control
+    assert "cxcoach.engine.recommend" in warm
+    assert [name for name in warm if any(name == heavy or name.startswith(heavy + ".") for heavy in HEAVY)] == []

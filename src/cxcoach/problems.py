@@ -13,7 +13,6 @@ W...  warnings (same numbering)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from enum import StrEnum
 
 import msgspec
@@ -63,11 +62,16 @@ class Problem(msgspec.Struct, frozen=True):
         return (self.file, self.line, self.col, self.code)
 
 
-@dataclass
 class ProblemList:
-    """Collects problems while a playbook is read so every problem is reported at once."""
+    """Collects problems while a playbook is read so every problem is reported at once.
 
-    items: list[Problem] = field(default_factory=list)
+    An accumulator, not a value: a plain class (the Structs are frozen values).
+    """
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[Problem] | None = None) -> None:
+        self.items: list[Problem] = [] if items is None else items
 
     def add(self, problem: Problem) -> None:
         self.items.append(problem)

@@ -79,6 +79,25 @@ def test_bad_input_says_why(run) -> None:
     assert out.exit_code == ExitCode.REFUSED and "--score 'reliability': write DIMENSION" in out.output
 
 
+def test_an_event_time_days_ahead_is_refused(run) -> None:
+    """A wrong year or month in --at would stay in the log for good (every later event must come after it)."""
+    import datetime as dt
+
+    from cxcoach.desk import show_time
+
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)  # clock skew, a zone mix-up: still taken
+    assert run("open", "--id", "F", "--at", soon.isoformat()).exit_code == 0
+    later = soon + dt.timedelta(days=400)
+    for args in (("update", "F", "--note", "typo in the year"), ("open", "--id", "G"),
+                 ("follow-up", "F", "--satisfaction", "satisfied")):
+        out = run(*args, "--at", later.isoformat())
+        assert out.exit_code == 2, out.output
+        assert f"{show_time(later, 'Asia/Shanghai')} has not happened yet" in out.output
+        assert "at most a day ahead of now" in out.output
+    out = run("show", "F", "--format", "json")
+    assert len(json.loads(out.stdout)["events"]) == 1 and run("show", "G").exit_code == ExitCode.NOT_FOUND
+
+
 def test_archive_verifies_before_purging_and_restores(run, tmp_path: Path) -> None:
     for ref in ("old", "recent", "open"):
         assert run("open", "--id", ref, "--set", "severity=general", "--at", "2024-01-02 10:00").exit_code == 0
@@ -136,10 +155,15 @@ def test_ticket_import_reports_bad_rows_and_reimport_changes_nothing(run, tmp_pa
     assert out.exit_code == 1 and "bad.yaml:2:1: unknown key 'columns'" in out.output and "bad.yaml" in out.output
 
 
-def test_show_prints_the_calendar_notes_in_text_and_json(run) -> None:
+def test_show_prints_the_calendar_notes_in_text_and_json(run, db_target: str) -> None:
     """2101 is beyond the holiday data: a business-time deadline running over it says so."""
-    assert run("open", "--set", "severity=general", "--set", "channel=phone", "--id", "Y",
-               "--at", "2101-10-03 10:00").exit_code == 0
+    from cxcoach.desk import Desk, parse_time
+    from cxcoach.playbook import load_playbook
+    from cxcoach.store import Store
+
+    with Store.open(db_target) as store:  # through the library: `case open --at` refuses a time not yet come
+        Desk(store, load_playbook()).open(facts={"severity": "general", "channel": "phone"}, external_id="Y",
+                                          at=parse_time("2101-10-03 10:00", "Asia/Shanghai"))
     text = run("show", "Y", "--now", "2101-10-03 11:00", "--lang", "en").output
     assert "calendar: " in text and "no holidays for CN in 2101" in text
     data = json.loads(run("show", "Y", "--now", "2101-10-03 11:00", "--format", "json", "--lang", "en").output)

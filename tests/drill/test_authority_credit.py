@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cxcoach.drill import DrillSession
+from cxcoach.drill.report import drill_json, drill_text
 from cxcoach.playbook import load_playbook
 
 from .conftest import write_playbook
@@ -56,10 +57,30 @@ def test_the_overpromised_remedy_is_listed_as_not_credited(unguarded_pb):
     s.reply("我马上给您退款。")  # a refund only after the check: promised too early
     (turn,) = s.turns
     assert [o.reason for o in turn.overpromises] == ["not_yet"]
-    assert "remedy" in {b.detector for b in turn.behaviours}  # the customer heard an offer ...
+    # the turn lists it as flagged, not among its behaviours as if it were a remedy ...
+    assert "remedy" not in {b.detector for b in turn.behaviours}
+    assert [(b.detector, [sp.text for sp in b.spans]) for b in turn.overpromised] == [("remedy", ["退款"])]
     report = s.report()
-    assert _criterion(s, "c_fix").status.value == "missed"  # ... that earns no credit
+    assert _criterion(s, "c_fix").status.value == "missed"  # ... and it earns no credit
     assert report.score.score == 0
+    data = drill_json(unguarded_pb, report)
+    (shown,) = data["turns"]
+    assert "remedy" not in [b["detector"] for b in shown["behaviours"]]
+    assert [b["detector"] for b in shown["overpromised"]] == ["remedy"]
+
+
+@pytest.mark.parametrize(("locale", "reply", "flag"), [
+    ("zh", "我做主给您全单免单。", "越权承诺"),
+    ("en", "I'll put the whole bill on the house tonight.", "promised beyond authority"),
+])
+def test_the_text_report_flags_the_overpromise_at_its_turn(unguarded_pb, locale, reply, flag):
+    s = DrillSession(unguarded_pb, "cafe", seed=0, locale=locale)
+    s.reply(reply)
+    text = drill_text(unguarded_pb, s.report())
+    (line,) = [ln for ln in text.splitlines() if ln.strip().startswith("!")]
+    quote = "「全单免单」" if locale == "zh" else '"whole bill"'
+    assert flag in line and quote in line
+    assert ("不算补救" if locale == "zh" else "not a remedy") in line
 
 
 @pytest.mark.parametrize("reply", ["重做是不可能的，您别想了。", "退款？不可能。", "A refund is out of the question.",

@@ -29,7 +29,8 @@ def test_drill_run_from_a_yaml_list(tiny_dir, tmp_path):
     replies.write_text("- 换作是我也会生气，对不起\n- 我给您换货\n", encoding="utf-8")
     result = run("drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(replies), "--seed", "3")
     assert result.exit_code == 0, result.output
-    assert "结局: 解决 (good)" in result.output and "得分: 100/100" in result.output
+    assert "结局: 解决 (好结局)" in result.output and "得分: 100/100" in result.output
+    assert "(shoe, 简单, 随机种子 3)" in result.output  # every word of a Chinese report in Chinese
     assert "第1轮 「换作是我」" in result.output
 
 
@@ -89,6 +90,13 @@ def test_score_text_json_and_stdin(tiny_dir):
     assert data["missed"][0]["criterion"] == "r_sorry"
 
 
+def test_score_text_names_behaviours_in_the_replys_language(tiny_dir):
+    zh = run("score", "--reply", "我理解您，给您退款", "--playbook", str(tiny_dir)).output
+    assert "[好] empathy" in zh and "「理解您」@1-4" in zh and "[good]" not in zh and "'" not in zh
+    en = run("score", "--reply", "I understand, refund", "--playbook", str(tiny_dir)).output
+    assert '[good] empathy' in en and '"I understand"@0-12' in en
+
+
 def test_score_default_playbook_orders_good_above_bad():
     good = json.loads(run("score", "--format", "json", "--reply",
                           "非常抱歉让您久等了，我理解您的心情。我是小李，由我负责处理，今天下午5点前给您回电话。").output)
@@ -132,3 +140,54 @@ def test_drill_run_report_adds_up_and_names_the_satisfaction_scale(tiny_dir, tmp
     assert data["details"]["arithmetic"].endswith(f"= {data['score']}")
     assert "satisfaction c = perceived b / expected a: ≥ 1 Happy · ≥ 0.5 Meh · ≥ 0 Angry" in text
     assert [s["state"] for s in data["satisfaction"]["scale"]] == ["happy", "meh", "angry"]
+
+
+def test_a_replies_file_with_nothing_to_say_is_refused_with_its_position(tiny_dir, tmp_path):
+    runner = CliRunner()
+    cases = {"empty.txt": ("", "empty.txt:1:1: no replies in the file (write one reply per line)"),
+             "blank.txt": ("\n  \n\n", "blank.txt:1:1: no replies in the file (write one reply per line)"),
+             "none.yaml": ("[]\n", "none.yaml:1:1: no replies in the file (write one `- reply` per turn)"),
+             "gap.yaml": ("- 对不起\n- \"  \"\n",
+                          "gap.yaml:2:3: item 2 is an empty reply (write what you would say to the customer)")}
+    for name, (body, message) in cases.items():
+        path = tmp_path / name
+        path.write_text(body, encoding="utf-8")
+        result = runner.invoke(main, ["drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(path)])
+        assert result.exit_code == 1, name
+        assert result.stderr.strip().endswith(message), result.stderr
+        assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_silence_earns_nothing_not_even_none_of_the_wrong_ways(tiny_dir):
+    from cxcoach.drill import DrillSession
+    from cxcoach.playbook import load_playbook
+
+    session = DrillSession(load_playbook(tiny_dir), "shoe", seed=0, locale="zh")
+    score = session.score()
+    assert score.earned == 0 and score.score == 0
+    assert all(r.status.value != "met" for r in score.criteria)
+
+
+def test_a_passing_score_in_an_unfinished_drill_says_why_it_failed(default_pb, tmp_path):
+    replies = tmp_path / "r.txt"
+    replies.write_text("真对不起让您久等了，菜凉了换作是我也会生气，这件事我来处理。\n"
+                       "我马上让厨房给您重新做一份，10分钟内端上来，您看可以吗？\n", encoding="utf-8")
+    base = ["drill", "run", "restaurant_cold_dish", "--replies", str(replies)]
+    for lang, why in (("zh", "-> 未通过（对话还没结束）"),
+                      ("en", "-> failed (the conversation did not reach an ending)")):
+        text = run(*base, "--lang", lang).stdout
+        (headline,) = [ln for ln in text.splitlines() if "->" in ln]
+        assert headline.endswith(why) and ("通过," if lang == "zh" else "passed,") in headline
+        data = json.loads(run(*base, "--lang", lang, "--format", "json").stdout)
+        assert data["passed"] is False and data["failed_because"] == why.split("（" if lang == "zh" else " (")[1][:-1]
+
+
+def test_the_guessed_language_is_named_and_can_be_chosen(tiny_dir, tmp_path):
+    replies = tmp_path / "mixed.txt"
+    replies.write_text("I'm sorry, OK吗？\nI'll refund you\n", encoding="utf-8")
+    base = ["drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(replies)]
+    guessed = CliRunner().invoke(main, base)
+    assert "playing the drill in zh (the replies hold Chinese characters; choose with --lang)" in guessed.stderr
+    assert "得分" in guessed.stdout
+    chosen = CliRunner().invoke(main, [*base, "--lang", "en"])
+    assert "playing the drill" not in chosen.stderr and "Score" in chosen.stdout

@@ -372,3 +372,14 @@ def test_a_shipped_customer_remembers_what_was_refused(default_pb):
     session.reply("这道菜免单是不可能的。")
     assert session.line is not None and session.line.id == "bill.refused"
     assert "这道菜免单都不肯" in session.customer_text
+
+
+@pytest.mark.parametrize(("locale", "deflect"), [("zh", "这不归我管。"), ("en", "Not my department.")])
+def test_a_reaction_is_not_repeated_word_for_word_on_the_next_turn(default_pb, locale, deflect):
+    """The same deflection twice: a one-line reaction is not said again; the customer's words still change."""
+    s = DrillSession(default_pb, "car_vanilla_ice_cream", seed=0, locale=locale)
+    s.reply(deflect)
+    assert s.reaction is not None and s.reaction.id == "passed_on.a"
+    first = s.memory.reacted
+    s.reply(deflect)
+    assert s.memory.reacted != first and first not in s.customer_text

@@ -64,3 +64,29 @@ def test_feeling_words_survive_a_negation_in_the_trouble_they_describe(default_p
     assert "empathy" in found
     denied = {b.detector for b in score_reply(default_pb, "It isn't upsetting, it's just a bill.").behaviours}
     assert "empathy" not in denied
+
+
+@pytest.mark.parametrize(("locale", "replies", "expected"), [
+    ("zh", ["抱歉 理解 负责 今天 回电 感谢", "抱歉抱歉抱歉抱歉"],
+     ["第1轮: 这读起来像一串关键词，不是一句话（6 段里有 6 段是不超过 4 个字的单独词语）",
+      "第2轮: 同一个说法反复出现，只算一次，整句不计分（「抱歉」出现 4 次）"]),
+    ("en", ["sorry understand handle today callback thanks refund", "sorry sorry sorry sorry"],
+     ["turn 1: this reads as a list of keywords, not a sentence (0 of 7 words are function words)",
+      "turn 2: the same phrase over and over: it counts once, and the reply earns nothing ('sorry' 4 times)"]),
+])
+def test_the_form_note_speaks_the_drills_language_with_the_same_figures_as_json(default_pb, locale, replies,
+                                                                                 expected):
+    from cxcoach.drill import DrillSession
+    from cxcoach.drill.report import drill_json, drill_text
+
+    s = DrillSession(default_pb, "restaurant_cold_dish", seed=0, locale=locale)
+    for reply in replies:
+        s.reply(reply)
+    report = s.report()
+    notes = [ln.strip().removeprefix("! ") for ln in drill_text(default_pb, report).splitlines()
+             if ln.strip().startswith("! ")]
+    assert notes == expected
+    shown = drill_json(default_pb, report)["details"]["form"]  # type: ignore[index]  # JSON of a known shape
+    assert [n["detail"] for n in shown] == [e.split("（" if locale == "zh" else " (", 1)[1].rstrip("）)")
+                                           for e in expected]
+    assert shown[1]["figures"] == {"unit": "抱歉" if locale == "zh" else "sorry", "times": 4}

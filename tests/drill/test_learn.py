@@ -62,28 +62,29 @@ def test_learnt_vectors_are_sklearn_tfidf(small):
     learnt = train(small.detectors)
     texts, _ = training_set(small.detectors)
 
-    def analyse(text: str) -> list[str]:
-        found = clauses(text)
-        return features(text, question=any(c.question for c in found), contrast=any(c.contrast for c in found))
+    def analyse(sample: tuple[str, bool, bool]) -> list[str]:
+        text, question, contrast = sample
+        return features(text, question=question, contrast=contrast)
 
     vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, lowercase=False).fit(texts)
     probe = normalize("就迟了一天而已，至于吗？").text
-    row = vectorizer.transform([probe])
+    found = clauses(probe)
+    sample = (probe, any(c.question for c in found), False)
+    row = vectorizer.transform([sample])
     names = vectorizer.get_feature_names_out()[row.indices]
     expected = {learnt.vocabulary[f]: v for f, v in zip(names, row.data, strict=True)}
-    got = learnt.vector(analyse(probe))
+    got = learnt.vector(analyse(sample))
     assert got.keys() == expected.keys() and all(abs(got[k] - expected[k]) < 1e-6 for k in got)
 
 
-def test_weights_are_cached_as_json_and_follow_the_examples(small, tmp_path, monkeypatch):
+def test_weights_are_cached_as_msgpack_and_follow_the_examples(small, tmp_path, monkeypatch):
     monkeypatch.setenv("CXCOACH_CACHE", str(tmp_path))
     first = learnt_for(small)
-    (path,) = (tmp_path / "learnt").glob("*.json")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["fingerprint"] == first.fingerprint and "dismissive" in data["detectors"]
-    again = Learnt.from_json(data)
+    (path,) = (tmp_path / "learnt").glob("*.msgpack")
+    again = Learnt.from_bytes(path.read_bytes())
+    assert again is not None and again.fingerprint == first.fingerprint and "dismissive" in again.detectors
     feats = features(normalize("就一点小事").text)
-    assert again.probabilities(feats) == pytest.approx(first.probabilities(feats), abs=1e-4)
+    assert again.probabilities(feats) == first.probabilities(feats)
     fewer = {k: v for k, v in small.detectors.items() if k != "thanks"}
     assert fingerprint(fewer) != fingerprint(small.detectors)
 
@@ -97,13 +98,15 @@ def test_the_cache_keeps_only_the_newest_entries(small, tmp_path, monkeypatch):
     folder = tmp_path / "learnt"
     folder.mkdir()
     for k in range(KEEP_ENTRIES + 2):  # weights of earlier examples, older than anything written now
-        stale = folder / f"stale{k}.json"
-        stale.write_text("{}", encoding="utf-8")
+        stale = folder / f"stale{k}.msgpack"
+        stale.write_bytes(b"")
         os.utime(stale, (1_000_000 + k, 1_000_000 + k))
+    (folder / "0123456789abcdef01234567.json").write_text("{}", encoding="utf-8")  # the JSON format of version 1
     first = learnt_from(small.detectors, background_lines(small))  # not memoised: reads or writes the cache
-    kept = sorted(p.name for p in folder.glob("*.json"))
-    assert len(kept) == KEEP_ENTRIES and f"{first.fingerprint}.json" in kept
-    assert "stale0.json" not in kept and f"stale{KEEP_ENTRIES + 1}.json" in kept  # the oldest go first
+    kept = sorted(p.name for p in folder.glob("*.msgpack"))
+    assert len(kept) == KEEP_ENTRIES and f"{first.fingerprint}.msgpack" in kept
+    assert "stale0.msgpack" not in kept and f"stale{KEEP_ENTRIES + 1}.msgpack" in kept
+    assert not list(folder.glob("*.json"))  # the oldest go first
 
 
 def test_a_trainer_fixes_a_miss_by_adding_an_example(tmp_path):
@@ -147,3 +150,42 @@ def test_score_with_warm_weights_does_not_import_scikit_learn():
     warm = run()
     assert warm.returncode == 0, warm.stderr
     assert json.loads(warm.stdout.strip().splitlines()[-1]) == []
+
+
+def test_a_damaged_cache_entry_is_trained_again(small, tmp_path, monkeypatch):
+    from cxcoach.drill.learn import background_lines, learnt_from
+
+    monkeypatch.setenv("CXCOACH_CACHE", str(tmp_path))
+    first = learnt_from(small.detectors, background_lines(small))
+    (path,) = (tmp_path / "learnt").glob("*.msgpack")
+    path.write_bytes(path.read_bytes()[:100])  # a write cut short
+    again = learnt_from(small.detectors, background_lines(small))
+    feats = features(normalize("就一点小事").text)
+    assert again.probabilities(feats) == first.probabilities(feats)  # what was trained, to the last bit
+    assert Learnt.from_bytes(path.read_bytes()) is not None  # and written back whole
+
+
+def test_cross_validation_never_trains_on_the_texts_it_reads(small, monkeypatch):
+    from cxcoach.authoring import crossval
+    from cxcoach.drill import learn
+
+    seen: list[set[str]] = []
+    real = learn.train
+
+    def spy(detectors, background=()):
+        seen.append({x for d in detectors.values() for x in (*d.examples, *d.counter_examples)})
+        return real(detectors, background)
+
+    monkeypatch.setattr(learn, "train", spy)
+    cv = crossval.cross_validate(small.detectors, (), folds=3)
+    every = {x for d in small.detectors.values() for x in (*d.examples, *d.counter_examples)}
+    assert len(seen) == 3
+    for f, trained in enumerate(seen):
+        held = {x for x in every if crossval.fold_of(x, 3) == f}
+        assert trained == every - held
+    figures = {d.id: d for d in cv.detectors}
+    assert figures["dismissive"].examples == len(small.detectors["dismissive"].examples)  # each held out once
+    assert figures["dismissive"].counters == len(small.detectors["dismissive"].counter_examples)
+    for d in cv.detectors:
+        assert 0 <= d.found <= d.examples and d.learnt_caught <= d.phrase_missed <= d.examples
+    assert "dismissive" in crossval.cross_validation_text(cv)

@@ -134,11 +134,12 @@ def test_every_command_survives_a_named_pipe_in_its_folder(folder):
 
 def test_a_pipe_planted_as_the_cache_entry_is_passed_over(folder, tmp_path, monkeypatch):
     from cxcoach.playbook import cache, load_playbook
+    from cxcoach.playbook.include import playbook_sources
     from cxcoach.playbook.loader import playbook_files
     from cxcoach.problems import ProblemList
 
     monkeypatch.setenv("CXCOACH_CACHE", str(tmp_path / "cache"))
-    key = cache.cache_key(playbook_files(folder, ProblemList()), folder)
+    key = cache.cache_key(playbook_sources(playbook_files(folder, ProblemList())), folder)
     (tmp_path / "cache").mkdir()
     os.mkfifo(tmp_path / "cache" / f"{key.name}.msgpack")  # opened the usual way, this never returns
     assert load_playbook(folder).id == "default"

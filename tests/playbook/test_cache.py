@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from cxcoach.cli import main
 from cxcoach.playbook import PlaybookError, cache, load_playbook, loader
+from cxcoach.playbook.include import playbook_sources
 
 from ..import_graph import closure, graph
 
@@ -153,7 +154,7 @@ def test_another_playbooks_entry_is_a_miss(mini_dir, tmp_path, cache_folder, bui
     path.write_text(path.read_text(encoding="utf-8").replace("priority: 90", "priority: 70"), encoding="utf-8")
     load_playbook(other)
     (foreign,) = cache_folder.glob("*.msgpack")
-    key = cache.cache_key(loader.playbook_files(mini_dir, loader.ProblemList()), mini_dir)
+    key = cache.cache_key(playbook_sources(loader.playbook_files(mini_dir, loader.ProblemList())), mini_dir)
     mine = cache_folder / f"{key.name}.msgpack"
     mine.write_bytes(foreign.read_bytes())
     assert load_playbook(mini_dir).rules[0].priority == 90 and builds == [1, 1]

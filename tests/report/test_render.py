@@ -112,3 +112,32 @@ def test_chart_labels_are_text_not_markup_or_mathtext() -> None:
 def test_unknown_format_is_refused(report: MonthlyReport) -> None:
     with pytest.raises(ValueError, match="formats: html, md, json, csv"):
         render(report, "pdf")
+
+
+@pytest.mark.parametrize("labels", [
+    ["Product quality / after-sales service", "Billing", "Delivery"],
+    ["产品质量 / 售后服务问题的投诉", "账单", "物流配送"],
+    ["x"],
+])
+def test_chart_labels_and_titles_fit_inside_the_figure(monkeypatch: pytest.MonkeyPatch, labels: list[str]) -> None:
+    """Margins are set from the labels' estimated widths (no layout engine): nothing drawn may fall outside."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from cxcoach.report import charts
+
+    drawn = []
+    monkeypatch.setattr(charts, "_svg", lambda fig, title: drawn.append(fig) or "")
+    charts.bars("Complaints by category", labels, [30.0] * len(labels), [25.0] * len(labels), ("2026-11", "2026-10"))
+    charts.bars("On-time rate", labels, [0.5] * len(labels), None, ("2026-11", "2026-10"), percent=True)
+    charts.daily("Received and resolved per day", [f"2026-11-{d:02d}" for d in range(1, 31)], [120] * 30,
+                 [95] * 30, ("Received", "Resolved"))
+    for fig in drawn:
+        with matplotlib.rc_context(charts.RC):
+            FigureCanvasAgg(fig)
+            renderer = fig.canvas.get_renderer()
+            box = fig.axes[0].get_tightbbox(renderer)  # ticks, tick labels, title, legend
+        # CJK glyphs missing from the test machine's fonts draw narrower than the estimate assumes: a
+        # conservative check all the same, the estimate being an overestimate for both scripts
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= fig.bbox.x1 + 0.5 and box.y1 <= fig.bbox.y1 + 0.5, box
+        assert fig.axes[0].get_position().width > 0.3  # the bars keep most of the width

@@ -76,3 +76,31 @@ async def test_a_line_that_answers_a_blamed_kitchen_only_when_the_kitchen_was_bl
             last = _bubbles(app.screen, "customer")[-1]
             assert ("厨房" in last) is kitchen, last
             assert "经理" in last  # both ways it calls for the manager
+
+
+@pytest.mark.parametrize(("lang", "replies", "told"), [
+    ("zh", ["抱歉 理解 负责 今天 回电 感谢", "[bold]我做主[/]给您全单免单。"],
+     ["这读起来像一串关键词，不是一句话（6 段里有 6 段是不超过 4 个字的单独词语）", "承诺了却做不到：整单免单"]),
+    ("en", ["sorry understand handle today callback thanks refund", "[bold]The whole bill[/] is on me tonight."],
+     ["this reads as a list of keywords, not a sentence (0 of 7 words are function words)",
+      "Promising and not delivering: a free meal for the whole table"]),
+])
+async def test_practice_tells_a_keyword_list_and_an_overpromise_at_the_turn(make_app, shipped, lang, replies,
+                                                                             told) -> None:
+    app = make_app(playbook=shipped, lang=lang)
+    async with app.run_test(size=(100, 40)) as pilot:
+        assert app.store is not None
+        run = RecordedDrill.start(app.store, app.store.trainee(NAME), shipped, "restaurant_cold_dish", seed=0,
+                                  locale=lang)
+        play(app, run)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DrillScreen)
+        for reply in replies:
+            await fill(pilot, "#reply", reply)
+            await pilot.press("enter")
+            await pilot.pause()
+        feedback = _bubbles(screen, "feedback")
+        for words in told:
+            assert any(words in line for line in feedback), (words, feedback)
+        assert replies[1] in "\n".join(_bubbles(screen, "trainee"))  # markup shown as typed

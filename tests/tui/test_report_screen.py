@@ -8,6 +8,7 @@ reports number for number.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -110,3 +111,37 @@ def test_report_with_penalties_and_hints(snap_compare, make_app, shipped, db, cl
         await pilot.pause()
 
     assert snap_compare(make_app(playbook=shipped, lang=lang), terminal_size=(100, 40), run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_form_notes_overpromises_and_quotes_agree_with_the_text_report(make_app, shipped, db, clock,
+                                                                               lang) -> None:
+    """A keyword list, a repeated phrase and an over-promise: the screen gives the form notes the text report's
+    figures in its language, and quotes each stretch of a turn once."""
+    replies = {"zh": ["抱歉 理解 负责 今天 回电 感谢", "我做主给您全单免单。", "真对不起真对不起真对不起"],
+               "en": ["sorry understand handle today callback thanks refund", "The whole bill is on me tonight.",
+                      "sorry sorry sorry sorry"]}[lang]
+    with Store.open(db, clock=clock) as store:
+        run = RecordedDrill.start(store, store.trainee(NAME), shipped, "restaurant_cold_dish", seed=0, locale=lang)
+        for reply in replies:
+            run.reply(reply)
+        while not run.session.finished:
+            node = run.session.node
+            assert node is not None and node.model is not None
+            run.reply(node.model.get(lang))
+    report = run.session.report()
+    notes = drill_json(shipped, report)["details"]["form"]  # type: ignore[index]  # JSON of a known shape
+    assert [n["turn"] for n in notes] == [1, 3]
+    turns = {t.number: t for t in report.turns}
+    assert [f.id for f in turns[1].feedback if f.id.startswith("form.")] == ["form.keywords"]  # told at the turn
+    assert turns[2].overpromises and "remedy" not in {b.detector for b in turns[2].behaviours}
+    app = make_app(playbook=shipped, lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _report_screen(pilot, run)
+        shown = texts(screen, ".form-note")
+        for note in notes:
+            assert note["detail"] in shown
+        criteria = texts(screen, ".criterion")
+        quotes = re.findall(r"(?:turn|第)\s?(\d+)\s?(?:轮)?: “([^”]*)”", criteria)
+        for (t1, q1), (t2, q2) in itertools.pairwise(quotes):
+            assert not (t1 == t2 and (q1 in q2 or q2 in q1)), (t1, q1, q2)  # one quote per stretch of a turn

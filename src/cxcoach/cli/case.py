@@ -134,13 +134,16 @@ class _Ctx:
     def tz(self) -> str:
         return self.playbook.calendar.timezone
 
-    def time(self, value: str | None, what: str) -> dt.datetime | None:
+    def time(self, value: str | None, what: str, *, happened: bool = False) -> dt.datetime | None:
+        """The typed time; `happened`: an event's time, refused when it is more than a day ahead of now."""
         from ..desk import TimeError, parse_time
+        from ..desk.times import check_happened
 
         if value is None:
             return None
         try:
-            return parse_time(value, self.tz, what=what)
+            when = parse_time(value, self.tz, what=what)
+            return check_happened(when, self.tz) if happened else when
         except TimeError as exc:
             raise click.BadParameter(str(exc), param_hint=what) from None
 
@@ -275,7 +278,7 @@ def open_case(case_file: str | None, sets: tuple[str, ...], external_id: str | N
     ctx = _Ctx(db, playbook_path, lang)
     facts = dict(raw.get("facts") or {})
     facts.update(_sets(sets))
-    received = ctx.time(at, "--at")
+    received = ctx.time(at, "--at", happened=True)
     given = raw.get("received_at")
     if received is None and given is not None:
         text = given.isoformat() if isinstance(given, (dt.datetime, dt.date)) else given
@@ -307,7 +310,7 @@ def update(ref: str, stage: str | None, sets: tuple[str, ...], at: str | None, b
            db: str | None, playbook_path: Path | None, fmt: str, lang: str | None) -> None:
     """Append an event: a stage move, facts, or a note."""
     ctx = _Ctx(db, playbook_path, lang)
-    when = ctx.time(at, "--at")
+    when = ctx.time(at, "--at", happened=True)
     row = ctx.run(lambda: ctx.desk.update(ref, stage=stage, facts=_sets(sets), at=when, by=by, note=note))
     _print_row(ctx, row, fmt, "updated")
 
@@ -327,7 +330,7 @@ def follow_up(ref: str, satisfaction: str, scores: tuple[str, ...], at: str | No
     from ..desk import scores_from
 
     ctx = _Ctx(db, playbook_path, lang)
-    when = ctx.time(at, "--at")
+    when = ctx.time(at, "--at", happened=True)
     row = ctx.run(lambda: ctx.desk.follow_up(ref, satisfaction=satisfaction, at=when, by=by, note=note,
                                              scores=scores_from(scores, ctx.desk.wording)))
     _print_row(ctx, row, fmt, "followed up")

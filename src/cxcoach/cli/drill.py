@@ -57,11 +57,14 @@ def read_replies(path: Path) -> tuple[list[str], str]:
         numbered = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
         replies, lines = [reply for _, reply in numbered], [n for n, _ in numbered]
         kind = "lines"
+    if not replies:
+        how = "one `- reply` per turn" if kind == "yaml" else "one reply per line"
+        raise Failure(f"{name}:1:1: no replies in the file (write {how})")
     for index, reply in enumerate(replies):
+        where = f"line {lines[index]}" if lines else f"item {index + 1}"
         try:
             check_reply(reply)
         except ValueError as exc:
-            where = f"line {lines[index]}" if lines else f"item {index + 1}"
             raise Failure(f"{name}: {where}: {exc}") from None
     return replies, kind
 
@@ -80,6 +83,10 @@ def _yaml_replies(raw: bytes, name: str) -> list[str]:
         if not isinstance(item, (str, int, float)) or isinstance(item, bool):
             line, col = doc.position((index,))
             raise Failure(f"{name}:{line}:{col}: item {index + 1} is not a reply (write one string per list item)")
+        if not str(item).strip():
+            line, col = doc.position((index,))
+            raise Failure(f"{name}:{line}:{col}: item {index + 1} is an empty reply "
+                          "(write what you would say to the customer)")
     return [str(item) for item in doc.data]
 
 
@@ -140,6 +147,9 @@ def run(drill_id: str, replies_path: Path | None, model_answers: bool, lang: str
         echo(f"note: read {len(replies)} replies from {replies_path} ({REPLY_FORMATS[kind]})", err=True)
     loc = pick_locale(playbook, lang, target.locales, " ".join(replies))
     notes: list[str] = []
+    if lang is None and replies and len(target.locales or playbook.locales) > 1:
+        why = "the replies hold Chinese characters" if has_cjk(" ".join(replies)) else "the replies are not Chinese"
+        notes.append(f"playing the drill in {loc} ({why}; choose with --lang)")
     try:
         session = DrillSession(playbook, target, seed=seed, locale=loc, mode=Mode.EXAM if exam else Mode.PRACTICE,
                                trainee=trainee)

@@ -20,6 +20,7 @@ import random
 import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -29,13 +30,28 @@ from ..errors import ExitCode
 from ..playbook.model import Playbook
 from ..sanitize import brief, one_line
 from ..store import ConflictError, Store, StoreError, utc_now
-from ..store.cases import CaseRow, CaseStore, EventRow
+from ..store.cases import Append, CaseRow, CaseStore, EventRow
 from . import snapshot
 from .state import CaseState, clock_inputs, deadline_inputs, fold, start, state_columns, step, workflow
 from .validate import NEUTRAL, EventRejected, Wording, check_external_id, check_follow_up, check_open, check_update
 
 CONFLICT_RETRIES = 60  # each after a short random wait, so racing writers spread out
 WRITTEN_KEPT = 1000  # cases whose last write a desk remembers, so its next event there needs no read
+
+
+Maker = Callable[[int, CaseState, dt.datetime], EventRow]  # (seq, state before, time) -> the event, or EventRejected
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """One change for `Desk.update_many`; the fields mean what `Desk.update`'s arguments do."""
+
+    ref: str | int
+    stage: str | None = None
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    at: dt.datetime | None = None
+    by: str | None = None
+    note: str = ""
 
 
 class CaseNotFound(StoreError):
@@ -170,15 +186,7 @@ class Desk:
                at: dt.datetime | None = None, by: str | None = None, note: str = "") -> CaseRow:
         """Append a change (stage, facts, or just a note)."""
 
-        def event(seq: int, state: CaseState, when: dt.datetime) -> EventRow:
-            typed = check_update(self.playbook, state, at=when, by=by, stage=stage, facts=facts or {},
-                                 tz=self.tz, wording=self.wording)
-            moved = typed.get(self._stage_fact)
-            new_stage = str(moved) if moved is not None and moved != state.stage else None
-            rest = {k: v for k, v in typed.items() if k != self._stage_fact}
-            return EventRow(seq, when, "update", by, note, new_stage, rest)
-
-        return self._append(ref, at, event)
+        return self.update_many([Update(ref, stage, dict(facts or {}), at, by, note)])[0]
 
     def follow_up(self, ref: str | int, *, satisfaction: str, scores: Mapping[str, tuple[float, float]] | None = None,
                   at: dt.datetime | None = None, by: str | None = None, note: str = "") -> CaseRow:
@@ -193,7 +201,7 @@ class Desk:
                 data["scores"] = {k: [a, b] for k, (a, b) in given.items()}
             return EventRow(seq, when, "follow_up", by, note, None, {}, data)
 
-        return self._append(ref, at, event)
+        return self._append_all([(ref, at, event)])[0]
 
     def _remember(self, ref: str | int, row: CaseRow, state: CaseState) -> None:
         """Keep what was written under the name it was given by, if that name always means this case."""
@@ -229,43 +237,99 @@ class Desk:
         events = self.cases.events([row.id])[row.id][:row.version]
         return row, fold(self.playbook, row.received_at, events), False
 
-    def _append(self, ref: str | int, at: dt.datetime | None,
-                make: Callable[[int, CaseState, dt.datetime], EventRow]) -> CaseRow:
-        case: int | str = str(ref)  # as people name it first; then by number, so a retry finds the same case
-        kept = self._written.pop(ref.strip() if isinstance(ref, str) else ref, None)
-        remembered = False  # this attempt works on what this desk last wrote, not on what it read
+    def update_many(self, updates: Sequence[Update]) -> list[CaseRow]:
+        """Append several changes in one transaction (one commit): each validated as `update` would, against
+        the case as the earlier changes of the batch leave it; all are written or, if one is refused, none
+        (EventRejected names it by its place in the batch). For writers with several events at hand (an
+        importer, a supervisor's queued edits): one fsync for the batch instead of one per event."""
+
+        def maker(u: Update) -> Maker:
+            return lambda seq, state, when: self._update_event(seq, state, when, u)
+
+        return self._append_all([(u.ref, u.at, maker(u)) for u in updates])
+
+    def _update_event(self, seq: int, state: CaseState, when: dt.datetime, u: Update) -> EventRow:
+        typed = check_update(self.playbook, state, at=when, by=u.by, stage=u.stage, facts=u.facts,
+                             tz=self.tz, wording=self.wording)
+        moved = typed.get(self._stage_fact)
+        new_stage = str(moved) if moved is not None and moved != state.stage else None
+        rest = {k: v for k, v in typed.items() if k != self._stage_fact}
+        return EventRow(seq, when, "update", u.by, u.note, new_stage, rest)
+
+    def _append_all(self, planned: Sequence[tuple[str | int, dt.datetime | None, Maker]]) -> list[CaseRow]:
+        """Validate, fold and write `planned` (ref, time or None for now, event maker) in one transaction.
+
+        Each case starts from what this desk last wrote to it (no read), else from its stored state row
+        and snapshot; later events of the batch on the same case start from the earlier ones. A conflict
+        (another writer in between) or a refusal judged on a remembered state reads the stored cases and
+        tries again; only a refusal on what is stored is reported.
+        """
+        keys = [ref.strip() if isinstance(ref, str) else ref for ref, _, _ in planned]
+        kept = {k: v for k in keys if (v := self._written.pop(k, None)) is not None}
+        numbers: dict[str | int, int] = {}  # a ref as given -> the case number it resolved to (retries use it)
+        remembered = False  # the last attempt worked on what this desk last wrote, not on what it read
         for attempt in range(CONFLICT_RETRIES):
             if attempt and not remembered:
                 time.sleep(random.uniform(0, 0.002 * min(attempt, 10)))
-            if kept is not None:
-                (row, state), fresh = kept, True
-            else:
-                try:
-                    row, state, fresh = self._current(case)
-                except CaseNotFound:
-                    raise self._not_found(ref) from None  # named as given, also when it went on a retry
-            remembered, kept, case = kept is not None, None, row.id
-            when = at or max(self.clock(), state.last_at)
+            remembered = bool(kept)
+            working: dict[int, tuple[CaseRow, CaseState, bool]] = {}  # case number -> as the batch leaves it
+            appends: list[Append] = []
+            done: list[CaseRow] = []
             try:
-                new = make(row.version + 1, state, when)
+                for i, ((ref, at, make), key) in enumerate(zip(planned, keys, strict=True)):
+                    row, state, fresh = self._start(ref, key, kept, numbers, working)
+                    when = at or max(self.clock(), state.last_at)
+                    try:
+                        new = make(row.version + 1, state, when)
+                    except EventRejected as exc:
+                        if len(planned) == 1:
+                            raise
+                        raise EventRejected([f"event {i + 1} of {len(planned)} (case {row.ref}): {problem}"
+                                             for problem in exc.problems]) from None
+                    after = step(self.playbook, state, new)
+                    before = deadline_inputs(self.playbook, state) if fresh else None
+                    same = before is not None and before == deadline_inputs(self.playbook, after)
+                    columns = state_columns(self.playbook, after, (row.respond_due, row.resolve_due) if same else None)
+                    appends.append(Append(row.id, row.uid, row.version, new, columns,
+                                          snapshot.encode(self.playbook, after, row.version + 1),
+                                          self._figures(row.received_at, after, row.version + 1)))
+                    moved = msgspec.structs.replace(row, version=row.version + 1, **columns)
+                    working[row.id] = (moved, after, True)
+                    done.append(moved)
             except EventRejected:
                 if not remembered:
                     raise
-                continue  # judged against this desk's last write: judge again against the stored case
-            after = step(self.playbook, state, new)
-            before = deadline_inputs(self.playbook, state) if fresh else None
-            same = before is not None and before == deadline_inputs(self.playbook, after)
-            columns = state_columns(self.playbook, after, (row.respond_due, row.resolve_due) if same else None)
+                kept = {}
+                continue  # judged against this desk's last writes: judge again against the stored cases
             try:
-                self.cases.append(row.id, row.version, new, columns, recorded_at=self.clock(), uid=row.uid,
-                                  snapshot=snapshot.encode(self.playbook, after, row.version + 1),
-                                  figures=self._figures(row.received_at, after, row.version + 1))
+                self.cases.append_many(appends, recorded_at=self.clock())
             except ConflictError:
+                kept = {}
                 continue
-            done = msgspec.structs.replace(row, version=row.version + 1, **columns)
-            self._remember(ref, done, after)
+            for key, row in zip(keys, done, strict=True):
+                self._remember(key, *working[row.id][:2])
             return done
-        raise StoreError(f"case {ref} is being changed by many others at once; try again")
+        names = ", ".join(dict.fromkeys(str(ref) for ref, _, _ in planned))
+        raise StoreError(f"case {names} is being changed by many others at once; try again")
+
+    def _start(self, ref: str | int, key: str | int, kept: dict[str | int, tuple[CaseRow, CaseState]],
+               numbers: dict[str | int, int], working: dict[int, tuple[CaseRow, CaseState, bool]],
+               ) -> tuple[CaseRow, CaseState, bool]:
+        """The case `ref` names as the next event of a batch finds it (see `_append_all`)."""
+        number = numbers.get(key)
+        if number is not None and number in working:
+            return working[number]
+        if key in kept:
+            row, state = kept[key]
+            numbers[key] = row.id
+            return working.get(row.id, (row, state, True))
+        try:
+            # as people name it first; then by number, so a retry finds the same case
+            row, state, fresh = self._current(number if number is not None else str(ref))
+        except CaseNotFound:
+            raise self._not_found(ref) from None  # named as given, also when it went on a retry
+        numbers[key] = row.id
+        return working.get(row.id, (row, state, fresh))
 
     # -- reading --
     def show(self, ref: str | int, *, now: dt.datetime | None = None, locale: str | None = None) -> CaseView:

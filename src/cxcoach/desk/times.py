@@ -118,6 +118,23 @@ def parse_time(text: str, tz: str, *, now: dt.datetime | None = None, what: str 
     return value
 
 
+FUTURE_HORIZON = dt.timedelta(days=1)  # an event's time may run this far ahead of the clock (skew, a zone mix-up)
+
+
+def check_happened(value: dt.datetime, tz: str, *, now: dt.datetime | None = None) -> dt.datetime:
+    """`value` if it can be when something happened; TimeError if it is more than a day ahead of `now`.
+
+    An event records what happened, so a time days ahead is a typo (a wrong year or month) that would
+    otherwise stay in the log for good: every later event must come after it, and its deadlines would be
+    computed from a day that has not come.
+    """
+    current = now or dt.datetime.now(dt.UTC)
+    if value > current + FUTURE_HORIZON:
+        raise TimeError(f"{show_time(value, tz)} has not happened yet (now is {show_time(current, tz)}); an event "
+                        f"records what happened: give its time, at most a day ahead of now")
+    return value
+
+
 def show_time(value: dt.datetime | None, tz: str) -> str:
     """`2026-03-06 16:00 +08:00` in the playbook's zone (seconds only when there are any)."""
     if value is None:

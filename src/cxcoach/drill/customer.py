@@ -52,8 +52,12 @@ def _quote(text: str) -> str:
 
 
 def choose(lines: Sequence[dm.CustomerLine], where: Situation, values: dict[str, str], locale: str,
-           rng: random.Random, *, previous: str = "", quote: str | None = None) -> Said | None:
-    """One eligible line (see the module notes), or None when no line can be said now."""
+           rng: random.Random, *, previous: str = "", quote: str | None = None,
+           fresh_only: bool = False) -> Said | None:
+    """One eligible line (see the module notes), or None when no line can be said now.
+
+    With `fresh_only`, a line that would repeat `previous` word for word is never said (a reaction can
+    be left out; the node's own line cannot)."""
     candidates: list[tuple[int, Said]] = []
     for line in lines:
         if not holds(line.when, where):
@@ -68,7 +72,7 @@ def choose(lines: Sequence[dm.CustomerLine], where: Situation, values: dict[str,
             text = text[0].upper() + text[1:]  # "{offer}? ..." opens a sentence
         rank = (line.when.parts if line.when is not None else 0) + len(slots_in(raw))
         candidates.append((rank, Said(line, text)))
-    fresh = [c for c in candidates if c[1].text != previous] or candidates
+    fresh = [c for c in candidates if c[1].text != previous] or ([] if fresh_only else candidates)
     if not fresh:
         return None
     best = max(rank for rank, _ in fresh)
@@ -78,14 +82,18 @@ def choose(lines: Sequence[dm.CustomerLine], where: Situation, values: dict[str,
 
 def react(reactions: Sequence[dm.Reaction], events: Mapping[str, Span | None], where: Situation,
           values: dict[str, str], locale: str, rng: random.Random) -> Said | None:
-    """The first reaction that answers one of `events` (event -> the words that showed it) and has a line to say."""
+    """The first reaction that answers one of `events` (event -> the words that showed it) and has a line to say.
+
+    A reaction never repeats the previous one word for word: the same rudeness twice in a row gets
+    another reaction's words, or none (the mood still moves, and the node's line still answers)."""
     for reaction in reactions:
         hit = [e for e in reaction.to if e in events]
         if not hit:
             continue
         span = events[hit[0]]
         quote = _quote(span.text) if span is not None else None
-        said = choose(reaction.say, where, values, locale, rng, previous=where.memory.reacted, quote=quote)
+        said = choose(reaction.say, where, values, locale, rng, previous=where.memory.reacted, quote=quote,
+                      fresh_only=True)
         if said is not None:
             return said
     return None

@@ -59,6 +59,32 @@ def detect(detectors: Mapping[str, dm.Detector], reply: str | ReplyContext) -> t
     return tuple(found)
 
 
+def credited(behaviours: tuple[Behaviour, ...], ctx: ReplyContext) -> tuple[tuple[Behaviour, ...],
+                                                                          tuple[Behaviour, ...]]:
+    """(credited, over-promised): good behaviours said inside a clause that promised beyond the drill's authority
+    are no remedy, whatever words they used, so a turn lists them apart (as the scoring already ignores them).
+
+    A behaviour with quotes both inside and outside such a clause keeps the outside ones.
+    """
+    over = ctx.overpromise_spans()
+    if not over:
+        return behaviours, ()
+    kept, held = [], []
+    for b in behaviours:
+        if b.polarity is not dm.Polarity.GOOD:
+            kept.append(b)
+            continue
+        inside = tuple(s for s in b.spans if any(o.start < s.end and s.start < o.end for o in over))
+        if not inside:
+            kept.append(b)
+            continue
+        held.append(msgspec.structs.replace(b, spans=inside))
+        outside = tuple(s for s in b.spans if s not in inside)
+        if outside:
+            kept.append(msgspec.structs.replace(b, spans=outside))
+    return tuple(kept), tuple(held)
+
+
 def withheld(detectors: Mapping[str, dm.Detector], ctx: ReplyContext) -> tuple[Behaviour, ...]:
     """Good behaviours seen but not credited (refused, or the reply reads as a keyword list)."""
     detect(detectors, ctx)  # fills ctx.withheld

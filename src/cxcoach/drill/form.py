@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import pairwise
 
@@ -70,14 +70,63 @@ class Form(StrEnum):
     REPEATED = "repeated"  # the same phrase again and again
 
 
+# What gave a verdict away, worded per language with its figures as named fields: one home for the
+# wording, so a Chinese report says it in Chinese with the same numbers as the English one and the JSON.
+WHY = {
+    "bare": {"en": "{bare} of {pieces} pieces are bare words of 4 characters or fewer",
+             "zh": "{pieces} 段里有 {bare} 段是不超过 4 个字的单独词语"},
+    "function": {"en": "{function} of {words} words are function words",
+                 "zh": "{words} 个词里只有 {function} 个虚词"},
+    "speakerless": {"en": "one run of {words} words with no I, we, you or verb like is/will, "
+                          "and {function} of them function words",
+                    "zh": "一串 {words} 个词，没有 I、we、you，也没有 is/will 之类的动词，其中虚词 {function} 个"},
+    "tiny": {"en": "{tiny} of {pieces} pieces have 2 words or fewer",
+             "zh": "{pieces} 段里有 {tiny} 段不超过 2 个词"},
+    "run": {"en": "{run} credited phrases in a row with no words to join them ({inside} of {tokens} words)",
+            "zh": "{run} 个得分说法连在一起，中间没有把它们连成句子的词（占 {tokens} 个字词中的 {inside} 个）"},
+    "repeat": {"en": "'{unit}' {times} times", "zh": "「{unit}」出现 {times} 次"},
+}
+
+
+# What a turn whose form fails is told, before the figures (the report and the practice feedback say the same).
+SAYS = {
+    "keywords": {"zh": "这读起来像一串关键词，不是一句话", "en": "this reads as a list of keywords, not a sentence"},
+    "repeated": {"zh": "同一个说法反复出现，只算一次，整句不计分",
+                 "en": "the same phrase over and over: it counts once, and the reply earns nothing"},
+}
+
+
+def verdict_text(form: str, why: str, figures: dict[str, int | str], locale: str) -> str:
+    """`this reads as a list of keywords, not a sentence (0 of 7 words are function words)`, in `locale`."""
+    says = SAYS[form]
+    head = says.get(locale, says["en"])
+    detail = explain(why, figures, locale)
+    if not detail:
+        return head
+    return f"{head}（{detail}）" if locale == "zh" else f"{head} ({detail})"
+
+
+def explain(why: str, figures: dict[str, int | str], locale: str) -> str:
+    """The figures behind a verdict in `locale` (English when the language has no wording)."""
+    words = WHY.get(why)
+    if words is None:
+        return ""
+    return words.get(locale, words["en"]).format(**figures)
+
+
 @dataclass(frozen=True, slots=True)
 class FormVerdict:
     form: Form
-    detail: str = ""  # the figures behind the verdict, for the report and calibrate
+    why: str = ""  # a key of WHY: which test gave the reply away
+    figures: dict[str, int | str] = field(default_factory=dict)  # the figures behind the verdict
 
     @property
     def fine(self) -> bool:
         return self.form is Form.FINE
+
+    def detail(self, locale: str = "en") -> str:
+        """The figures behind the verdict in words, for the report and calibrate."""
+        return explain(self.why, self.figures, locale)
 
 
 def _pieces(text: str) -> list[str]:
@@ -95,27 +144,26 @@ def read_form(text: str) -> FormVerdict:
         return FormVerdict(Form.FINE)
     repeated = _repeated(pieces, text)
     if repeated:
-        return FormVerdict(Form.REPEATED, repeated)
+        unit, times = repeated
+        return FormVerdict(Form.REPEATED, "repeat", {"unit": unit, "times": times})
     cjk = [p for p in pieces if _cjk_len(p) >= max(1, len(p) // 2)]
     latin = [p for p in pieces if p not in cjk]
     if len(cjk) >= 4 and len(cjk) >= len(latin):
         bare = [p for p in cjk if _cjk_len(p) <= 4 and not _GLUE.search(p)]
         if len(bare) / len(cjk) >= 0.6:
-            return FormVerdict(Form.KEYWORDS,
-                               f"{len(bare)} of {len(cjk)} pieces are bare words of 4 characters or fewer")
+            return FormVerdict(Form.KEYWORDS, "bare", {"bare": len(bare), "pieces": len(cjk)})
     words = re.findall(r"[a-z]+(?:'[a-z]+)?", text)
     if len(words) >= 5 and len(latin) >= len(cjk):
         function = sum(w in _FUNCTION for w in words)
         if function / len(words) < FUNCTION_SHARE:
-            return FormVerdict(Form.KEYWORDS, f"{function} of {len(words)} words are function words")
+            return FormVerdict(Form.KEYWORDS, "function", {"function": function, "words": len(words)})
         chunks = [c.strip() for c in re.split(r"[,.!?;:\n]+", text) if c.strip()]
         if (len(chunks) == 1 and len(words) >= 6 and function / len(words) < SPEAKERLESS_SHARE
                 and not _SPEAKER.intersection(words) and not _AUXILIARY.intersection(words)):
-            return FormVerdict(Form.KEYWORDS, f"one run of {len(words)} words with no I, we, you or verb like "
-                                              f"is/will, and {function} of them function words")
+            return FormVerdict(Form.KEYWORDS, "speakerless", {"words": len(words), "function": function})
         tiny = [c for c in chunks if len(c.split()) <= 2 and c not in _GREETINGS]
         if len(chunks) >= 5 and len(tiny) / len(chunks) >= 0.7:
-            return FormVerdict(Form.KEYWORDS, f"{len(tiny)} of {len(chunks)} pieces have 2 words or fewer")
+            return FormVerdict(Form.KEYWORDS, "tiny", {"tiny": len(tiny), "pieces": len(chunks)})
     return FormVerdict(Form.FINE)
 
 
@@ -169,21 +217,20 @@ def keyword_run(text: str, credited: Sequence[tuple[int, int, str]]) -> FormVerd
     cjk_inside = [t for t in inside if _CJK_CHAR.fullmatch(t)]
     glue = sum(1 for t in cjk_inside if _GLUE.fullmatch(t))
     if tokens and len(inside) / len(tokens) >= RUN_SHARE and glue <= RUN_GLUE * len(cjk_inside):
-        return FormVerdict(Form.KEYWORDS, f"{best} credited phrases in a row with no words to join them "
-                                          f"({len(inside)} of {len(tokens)} words)")
+        return FormVerdict(Form.KEYWORDS, "run", {"run": best, "inside": len(inside), "tokens": len(tokens)})
     return FormVerdict(Form.FINE)
 
 
-def _repeated(pieces: list[str], text: str) -> str:
+def _repeated(pieces: list[str], text: str) -> tuple[str, int] | None:
     """A word or scrap said three times or more that makes up a quarter of the reply, or back-to-back repeats."""
     units = [u for p in pieces for u in (p.split() if p.isascii() else [p])
              if u not in _FUNCTION and (len(u) >= 2 or _cjk_len(u) >= 1)]
     if units:
         unit, n = Counter(units).most_common(1)[0]
         if n >= 3 and n / len(units) >= 0.25:
-            return f"'{unit}' {n} times"
+            return unit, n
     # 「理解理解理解」: the same few characters back to back
     m = re.search(r"(.{2,8}?)\1{2,}", text.replace(" ", ""))
     if m:
-        return f"'{m.group(1)}' {len(m.group(0)) // len(m.group(1))} times"
-    return ""
+        return m.group(1), len(m.group(0)) // len(m.group(1))
+    return None

@@ -1,7 +1,7 @@
 """What detectors learnt from their examples, read back: the features of a clause and the weights.
 
 This is the half of learning a reply needs (learn.py trains and caches):
-plain arithmetic over JSON weights, so the matcher reads learnt detectors
+plain arithmetic over the cached weights (msgpack, packed arrays), so the matcher reads learnt detectors
 without numpy or scikit-learn, and without depending on the training code
 that itself asks the matcher what the phrase cues already find.
 """
@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import math
 import re
+import sys
+from array import array
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from .normalize import is_cjk
 
-VERSION = "1"  # bump when features or training change: old cache entries are then ignored
+VERSION = "2"  # bump when features or training change: old cache entries are then ignored
 CONFIRM = 0.25  # a clause of a longer sentence counts only if the whole sentence is not clearly innocent
 POOLED_FLOOR = 0.3  # ... if the kind it is named after also looks likely on its own
 
@@ -94,13 +98,29 @@ def features(text: str, *, question: bool = False, contrast: bool = False) -> li
 
 @dataclass(frozen=True, slots=True)
 class LearntDetector:
+    column: int  # its column in the weight matrix (Learnt.weights)
     bias: float
-    weights: dict[int, float]
     threshold: float
     bad: bool = False
 
 
 MISCONDUCT = "*misconduct"  # the pooled classifier: any bad behaviour at all
+NEGLIGIBLE = 0.01  # weights smaller than this are dropped: with an L2-normed vector, a logit moves by at most
+# NEGLIGIBLE x (the vector's L1 norm) <= NEGLIGIBLE x sqrt(features in the clause), e.g. 0.06 for 40 features
+
+
+class _Entry(msgspec.Struct, frozen=True, array_like=True):
+    """The cache entry: msgpack, numbers as packed arrays (read back without decoding each one)."""
+
+    version: str
+    byteorder: str  # arrays are written in this machine's byte order
+    fingerprint: str
+    vocabulary: list[str]
+    idf: bytes  # float32 per feature
+    detectors: list[tuple[str, int, float, float, bool]]  # id, column, bias, threshold, bad
+    indptr: bytes  # int32 per feature + 1 (CSR over features: weights of feature j at indptr[j]:indptr[j+1])
+    columns: bytes  # uint16 per weight
+    weights: bytes  # float32 per weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +132,19 @@ class Learnt:
     examples than any single kind of misconduct, so it recognises misconduct in
     new words more often. When it is confident, the clause is named after the
     bad detector whose own classifier scores it highest.
+
+    The weights are one sparse matrix, features x detectors, row by row
+    (compressed sparse rows): a clause's few features pick their rows and add
+    them up, and the arrays read straight from the cache entry's bytes.
     """
 
     fingerprint: str
     vocabulary: dict[str, int]
-    idf: tuple[float, ...]
+    idf: Sequence[float]
     detectors: dict[str, LearntDetector]
+    indptr: Sequence[int] = ()
+    columns: Sequence[int] = ()
+    weights: Sequence[float] = ()
 
     def misconduct_in(self, probs: Mapping[str, float]) -> str | None:
         """The bad detector a clause is named after when the pooled classifier is confident, else None."""
@@ -136,27 +163,34 @@ class Learnt:
         return {j: v / norm for j, v in vec.items()} if norm else {}
 
     def probabilities(self, feats: Sequence[str]) -> dict[str, float]:
-        vec = self.vector(feats)
-        out = {}
-        for ident, det in self.detectors.items():
-            z = det.bias + sum(v * det.weights.get(j, 0.0) for j, v in vec.items())
-            out[ident] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        return out
+        z = [0.0] * len(self.detectors)
+        indptr, columns, weights = self.indptr, self.columns, self.weights
+        for j, v in self.vector(feats).items():
+            for p in range(indptr[j], indptr[j + 1]):
+                z[columns[p]] += v * weights[p]
+        return {ident: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, det.bias + z[det.column]))))
+                for ident, det in self.detectors.items()}
 
-    def to_json(self) -> dict[str, object]:
-        return {"version": VERSION, "fingerprint": self.fingerprint,
-                "vocabulary": sorted(self.vocabulary, key=self.vocabulary.__getitem__),
-                "idf": [round(x, 6) for x in self.idf],
-                "detectors": {k: {"bias": round(d.bias, 6), "threshold": d.threshold, "bad": d.bad,
-                                  "weights": {str(j): round(w, 5) for j, w in sorted(d.weights.items())}}
-                              for k, d in self.detectors.items()}}
+    def to_bytes(self) -> bytes:
+        return msgspec.msgpack.encode(_Entry(
+            VERSION, sys.byteorder, self.fingerprint, sorted(self.vocabulary, key=self.vocabulary.__getitem__),
+            array("f", self.idf).tobytes(),
+            [(k, d.column, d.bias, d.threshold, d.bad) for k, d in self.detectors.items()],
+            array("i", self.indptr).tobytes(), array("H", self.columns).tobytes(),
+            array("f", self.weights).tobytes()))
 
     @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> Learnt:
-        words: list[str] = data["vocabulary"]  # type: ignore[assignment]  # JSON this class wrote (to_json)
-        vocab = {f: i for i, f in enumerate(words)}
-        raw: dict[str, dict[str, Any]] = data["detectors"]  # type: ignore[assignment]  # JSON this class wrote (to_json)
-        dets = {k: LearntDetector(float(d["bias"]), {int(j): float(w) for j, w in d["weights"].items()},
-                                  float(d["threshold"]), bool(d.get("bad", False)))
-                for k, d in raw.items()}
-        return cls(str(data["fingerprint"]), vocab, tuple(data["idf"]), dets)  # type: ignore[arg-type]  # JSON this class wrote (to_json)
+    def from_bytes(cls, data: bytes) -> Learnt | None:
+        """The weights in a cache entry, or None if it was written by another version or machine."""
+        entry = msgspec.msgpack.decode(data, type=_Entry)
+        if entry.version != VERSION or entry.byteorder != sys.byteorder:
+            return None
+
+        def unpack(code: str, raw: bytes) -> array[Any]:
+            out = array(code)
+            out.frombytes(raw)
+            return out
+
+        dets = {k: LearntDetector(column, bias, threshold, bad) for k, column, bias, threshold, bad in entry.detectors}
+        return cls(entry.fingerprint, {f: i for i, f in enumerate(entry.vocabulary)}, unpack("f", entry.idf), dets,
+                   unpack("i", entry.indptr), unpack("H", entry.columns), unpack("f", entry.weights))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 from .detectors import Behaviour
+from .form import SAYS, verdict_text
 from .scoring import CriterionResult, Evidence, ReplyScore, Score, Status
 from .session import DrillReport
 
@@ -21,8 +22,11 @@ _L = {
            "seed": "随机种子", "step": "步骤", "hostility": "敌意", "none": "无", "arithmetic": "计算",
            "total": "合计", "criteria": "评分项", "penalties": "扣分", "hints": "提示", "bonus": "回应加分",
            "discounted": "减半：被后面的“但是”收回", "withheld": "未计分的说法", "refused": "在拒绝或否定里",
-           "keywords": "这读起来像一串关键词，不是一句话", "repeated": "同一个说法反复出现，只算一次，整句不计分",
-           "scale": "满意度 c = 感知 b / 期望 a", "confidence": "置信度", "learnt": "从示例学得"},
+           "scale": "满意度 c = 感知 b / 期望 a", "confidence": "置信度", "learnt": "从示例学得",
+           "overpromise": "越权承诺", "not_remedy": "不算补救，不计分", "good": "好", "bad": "不当", "neutral": "中性",
+           "unfinished": "对话还没结束", "bad_ending": "结局不好：{ending}",
+           "easy": "简单", "medium": "中等", "hard": "困难",
+           "ending.good": "好结局", "ending.neutral": "一般结局", "ending.bad": "坏结局"},
     "en": {"score": "Score", "passed": "passed", "failed": "failed", "pass_mark": "pass mark", "won": "Points won",
            "lost": "Points lost", "missed": "Missed", "model": "Model line", "turn": "turn {n}",
            "auto_fail": "AUTO-FAIL", "order": "Order", "ending": "Ending", "satisfaction": "Customer satisfaction",
@@ -31,10 +35,13 @@ _L = {
            "hostility": "hostility", "none": "none", "arithmetic": "Arithmetic", "total": "Total",
            "criteria": "Criteria", "penalties": "Penalties", "hints": "hints", "bonus": "response points",
            "discounted": "halved: taken back by a later \"but\"", "withheld": "Not credited",
-           "refused": "inside a refusal or negation", "keywords": "this reads as a list of keywords, not a sentence",
-           "repeated": "the same phrase over and over: it counts once, and the reply earns nothing",
+           "refused": "inside a refusal or negation",
            "scale": "satisfaction c = perceived b / expected a", "confidence": "confidence",
-           "learnt": "learnt from examples"},
+           "learnt": "learnt from examples", "overpromise": "promised beyond authority",
+           "not_remedy": "not a remedy, not credited", "good": "good", "bad": "bad", "neutral": "neutral",
+           "unfinished": "the conversation did not reach an ending", "bad_ending": "a bad ending: {ending}",
+           "easy": "easy", "medium": "medium", "hard": "hard",
+           "ending.good": "good", "ending.neutral": "neutral", "ending.bad": "bad"},
 }
 
 
@@ -78,7 +85,7 @@ def _model_line(playbook: Playbook, criterion: dm.Criterion, locale: str) -> str
 
 def _cite(ev: Evidence, locale: str, single: bool) -> str:
     where = "" if single else _t(locale, "turn").format(n=ev.turn) + " "
-    return f"{where}「{ev.span.text}」" if locale == "zh" else f"{where}\"{ev.span.text}\""
+    return where + _quote(ev.span.text, locale)
 
 
 def _step_label(playbook: Playbook, c: dm.Criterion, locale: str) -> str:
@@ -145,8 +152,13 @@ def _form_lines(score: Score, locale: str, single: bool) -> list[str]:
     out = []
     for note in score.form:
         where = "" if single else _t(locale, "turn").format(n=note.turn) + ": "
-        out.append(f"  ! {where}{_t(locale, note.form)} ({note.detail})")
+        out.append(f"  ! {where}{verdict_text(note.form, note.why, note.figures, locale)}")
     return out
+
+
+def _form_says(form: str, locale: str) -> str:
+    says = SAYS[form]
+    return says.get(locale, says["en"])
 
 
 def _headline(score: Score, locale: str) -> str:
@@ -156,9 +168,9 @@ def _headline(score: Score, locale: str) -> str:
 
 def _behaviour_line(playbook: Playbook, b: Behaviour, loc: str) -> str:
     det = playbook.detectors[b.detector]
-    quotes = ", ".join(f"{s.text!r}@{s.start}-{s.end}" for s in b.spans)
+    quotes = ", ".join(f"{_quote(s.text, loc)}@{s.start}-{s.end}" for s in b.spans)
     how = f" [{_t(loc, 'learnt')}, {_t(loc, 'confidence')} {b.confidence:.2f}]" if b.learnt else ""
-    return f"  [{b.polarity.value}] {b.detector} ({det.title.get(loc)}): {quotes}{how}"
+    return f"  [{_t(loc, b.polarity.value)}] {b.detector} ({det.title.get(loc)}): {quotes}{how}"
 
 
 def reply_text(playbook: Playbook, result: ReplyScore) -> str:
@@ -168,7 +180,8 @@ def reply_text(playbook: Playbook, result: ReplyScore) -> str:
         lines.append(_t(loc, "behaviours") + ":")
         lines += [_behaviour_line(playbook, b, loc) for b in result.behaviours]
     if result.withheld:
-        why = _t(loc, result.score.form[0].form) if result.score.form else _t(loc, "refused")
+        note = result.score.form[0] if result.score.form else None
+        why = _form_says(note.form, loc) if note else _t(loc, "refused")
         lines.append(f"{_t(loc, 'withheld')} ({why}):")
         lines += [_behaviour_line(playbook, b, loc) for b in result.withheld]
     lines += criterion_lines(playbook, result.score, loc, single=True)
@@ -193,21 +206,27 @@ def _missed_json(playbook: Playbook, score: Score, locale: str, trainee: str | N
 def drill_text(playbook: Playbook, report: DrillReport) -> str:
     loc = report.locale
     d = report.drill
-    lines = [f"{d.title.get(loc)} ({d.id}, {d.difficulty.value}, {_t(loc, 'seed')} {report.seed})", ""]
+    lines = [f"{d.title.get(loc)} ({d.id}, {_t(loc, d.difficulty.value)}, {_t(loc, 'seed')} {report.seed})", ""]
     for turn in report.turns:
         lines.append(f"[{turn.number}] {_t(loc, 'customer')}: {turn.customer}")
         lines.append(f"    {_t(loc, 'you')}: {turn.reply}")
         for f in turn.feedback:
             pts = f" ({f.points:+d})" if f.points else ""
             lines.append(f"    > {f.text}{pts}")
+        if turn.overpromises:
+            lines.append(f"    ! {overpromise_line(playbook, report, turn.number)}")
         lines.append(f"    ({_t(loc, 'hostility')} {turn.state.hostility}/10)")
     if report.ending is not None:
         if report.closing:
             lines.append(f"{_t(loc, 'customer')}: {report.closing}")
-        lines.append(f"{_t(loc, 'ending')}: {report.ending.title.get(loc)} ({report.ending.kind.value})")
+        kind = _t(loc, "ending." + report.ending.kind.value)
+        lines.append(f"{_t(loc, 'ending')}: {report.ending.title.get(loc)} ({kind})")
     lines.append(f"{_t(loc, 'satisfaction')}: {satisfaction_text(playbook, report)}")
     lines.append("")
     verdict = _t(loc, "passed") if report.passed else _t(loc, "failed")
+    why = verdict_reason(report, loc)
+    if why:
+        verdict += f"（{why}）" if loc == "zh" else f" ({why})"
     lines.append(f"{_headline(report.score, loc)} -> {verdict}")
     lines += criterion_lines(playbook, report.score, loc, single=False, trainee=report.trainee)
     if report.score.dimensions:
@@ -216,6 +235,40 @@ def drill_text(playbook: Playbook, report: DrillReport) -> str:
         for dim, (got, avail) in report.score.dimensions.items():
             lines.append(f"  {labels.get(dim, dim)}: {got:g}/{avail:g}")
     return "\n".join(lines)
+
+
+def verdict_reason(report: DrillReport, locale: str) -> str:
+    """Why a drill whose score passed is not passed ("" when the score decides): a pass mark met in a
+    conversation that never ended, or that ended badly, would otherwise read as "passed -> failed"."""
+    if report.passed or not report.score.passed:
+        return ""
+    if report.ending is None:
+        return _t(locale, "unfinished")
+    return _t(locale, "bad_ending").format(ending=report.ending.title.get(locale))
+
+
+def overpromise_line(playbook: Playbook, report: DrillReport, number: int) -> str:
+    """A turn's promises beyond the drill's authority, flagged with their quotes and what they were not credited as:
+    `promised beyond authority ("whole bill", "in cash"): not a remedy, not credited: Remedy`."""
+    loc = report.locale
+    turn = report.turns[number - 1]
+    zh = loc == "zh"
+    comma, colon, (left, right) = ("、", "：", ("（", "）")) if zh else (", ", ": ", (" (", ")"))
+    quotes = comma.join(_quote(o.span.text, loc) for o in turn.overpromises)
+    avoid = playbook.avoid.get(report.drill.authority.avoid or "") if report.drill.authority else None
+    head = _t(loc, "overpromise") + (f" — {avoid.title.get(loc)}" if avoid is not None else "")
+    names = comma.join(dict.fromkeys(_detector_title(playbook, b.detector, loc) for b in turn.overpromised))
+    what = _t(loc, "not_remedy") + (colon + names if names else "")
+    return f"{head}{colon}{quotes}{left}{what}{right}"
+
+
+def _quote(text: str, locale: str) -> str:
+    return f"「{text}」" if locale == "zh" else f"\"{text}\""
+
+
+def _detector_title(playbook: Playbook, ident: str, locale: str) -> str:
+    det = playbook.detectors.get(ident)
+    return det.title.get(locale) if det is not None else ident
 
 
 def satisfaction_scale(playbook: Playbook, locale: str) -> str:
@@ -240,6 +293,7 @@ def drill_json(playbook: Playbook, report: DrillReport) -> dict[str, object]:
         "ending": ({"id": report.ending.id, "kind": report.ending.kind.value, "outcome": report.ending.outcome,
                     "say": report.closing} if report.ending else None),
         "passed": report.passed, "score": report.score.score,
+        "failed_because": verdict_reason(report, report.locale) or None,
         "satisfaction": {"c": report.satisfaction, "state": state.id if state else None,
                          "perceived": round(report.final_state.perceived, 2),
                          "expected": report.drill.persona.expectation,
@@ -253,5 +307,5 @@ def drill_json(playbook: Playbook, report: DrillReport) -> dict[str, object]:
     }
 
 
-__all__ = ["CriterionResult", "criterion_lines", "drill_json", "drill_text", "model_line", "points_label", "reply_json",
-           "reply_text", "satisfaction_scale", "satisfaction_text"]
+__all__ = ["CriterionResult", "criterion_lines", "drill_json", "drill_text", "model_line", "overpromise_line",
+           "points_label", "reply_json", "reply_text", "satisfaction_scale", "satisfaction_text", "verdict_reason"]

@@ -28,6 +28,7 @@ from ..errors import CxcoachError
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 from .detectors import Behaviour, detect, withheld
+from .form import explain
 from .learn import learnt_for
 from .matcher import ReplyContext, Span, evaluate
 
@@ -102,10 +103,16 @@ class FormNote(msgspec.Struct, frozen=True):
 
     turn: int
     form: str  # "keywords" | "repeated"
-    detail: str
+    why: str  # which test gave it away (form.WHY)
+    figures: dict[str, int | str]
 
-    def to_json(self) -> dict[str, object]:
-        return {"turn": self.turn, "form": self.form, "detail": self.detail}
+    def detail(self, locale: str = "en") -> str:
+        """The figures behind the note, worded in `locale`."""
+        return explain(self.why, self.figures, locale)
+
+    def to_json(self, locale: str = "en") -> dict[str, object]:
+        return {"turn": self.turn, "form": self.form, "why": self.why, "figures": dict(self.figures),
+                "detail": self.detail(locale)}
 
 
 class OrderResult(msgspec.Struct, frozen=True):
@@ -198,7 +205,7 @@ class Score(msgspec.Struct, frozen=True):
             "base_exact": round(float(exact_base(self.earned, self.available)), 4),
             "arithmetic": self.arithmetic(locale),
             "deductions": [{"id": i, "points": p} for i, p in self.deductions()],
-            "form": [n.to_json() for n in self.form],
+            "form": [n.to_json(locale) for n in self.form],
             "dimensions": {k: {"earned": round(v[0], 2), "available": round(v[1], 2)}
                            for k, v in self.dimensions.items()},
             "criteria": [r.to_json() for r in self.criteria], "order": [o.to_json() for o in self.order],
@@ -263,8 +270,8 @@ def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
         discounted = discounted and not extra and not c.absent
         ev = sorted(ev + extra, key=lambda e: e.key)
         present = bool(ev) != c.absent  # an `absent` criterion is earned when nothing is found
-        if c.absent and not ev and contexts and not any(ctx.form.fine for ctx in contexts):
-            present = False  # a list of keywords says nothing wrong, and nothing at all: it earns nothing
+        if c.absent and not ev and not any(ctx.form.fine for ctx in contexts):
+            present = False  # silence, or a list of keywords, says nothing wrong and nothing at all: it earns nothing
         if c.kind is dm.CriterionKind.WEIGHT:
             available += c.value
             got = (c.value / 2 if discounted else c.value) if present else 0.0
@@ -292,7 +299,7 @@ def score_contexts(rubric: dm.Rubric, contexts: Sequence[ReplyContext], *,
     failed = any(r.criterion.kind is dm.CriterionKind.AUTO_FAIL and r.status is Status.TRIGGERED for r in results)
     if failed:
         total = 0
-    form = tuple(FormNote(turn, ctx.form.form.value, ctx.form.detail)
+    form = tuple(FormNote(turn, ctx.form.form.value, ctx.form.why, ctx.form.figures)
                  for turn, ctx in enumerate(contexts, start=1) if not ctx.form.fine)
     return Score(rubric, total, (not failed) and total >= mark, mark, tuple(results), tuple(orders), earned, available,
                  penalties, bonus, hint_cost, {k: (v[0], v[1]) for k, v in dims.items()}, form)

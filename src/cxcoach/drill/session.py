@@ -27,7 +27,8 @@ from ..playbook.line_slots import fill
 from ..playbook.model import Playbook, SatisfactionState
 from .authority import hear
 from .customer import Said, choose, join, react, slot_values
-from .detectors import Behaviour, detect
+from .detectors import Behaviour, credited, detect
+from .form import verdict_text
 from .learn import learnt_for
 from .matcher import ReplyContext, Span, evaluate
 from .memory import Memory, Offer
@@ -67,6 +68,7 @@ class Turn(msgspec.Struct, frozen=True):
     reaction: str | None = None  # id of the reaction line the customer opened with, if any
     offers: tuple[Offer, ...] = ()  # remedies offered in the reply, each within authority or not
     refusals: tuple[Offer, ...] = ()  # remedies the reply refused
+    overpromised: tuple[Behaviour, ...] = ()  # good behaviours said inside an over-promise: flagged, not credited
 
     @property
     def overpromises(self) -> tuple[Offer, ...]:
@@ -80,6 +82,7 @@ class Turn(msgspec.Struct, frozen=True):
             "changes": [c.to_json() for c in self.changes], "state": self.state.to_json(), "next": self.next,
             "points": self.points, "hints": self.hints, "reaction": self.reaction,
             "offers": [o.to_json() for o in self.offers], "refusals": [o.to_json() for o in self.refusals],
+            "overpromised": [b.to_json() for b in self.overpromised],
         }
 
 
@@ -297,6 +300,10 @@ class DrillSession:
             points += fb.points
             ids.append(fb.id)
             target = fb.next
+        if not ctx.form.fine:  # told at the turn, not only in the report: why the good words earned nothing
+            verdict = ctx.form
+            feedback.append(Feedback(f"form.{verdict.form.value}",
+                                     verdict_text(verdict.form.value, verdict.why, verdict.figures, self.locale)))
         authority = self.drill.authority
         if authority is not None and heard.overpromises:
             change(authority.effect, "authority", "overpromise")
@@ -308,9 +315,10 @@ class DrillSession:
                 target = authority.next
         self.state = state
         self._bonus += points
-        turn = Turn(number, node.id, line.id, customer, text, behaviours, tuple(ids),
+        kept, overpromised = credited(behaviours, ctx)
+        turn = Turn(number, node.id, line.id, customer, text, kept, tuple(ids),
                     tuple(feedback), tuple(changes), state, target, points, self._hints_here,
-                    reaction.id if reaction is not None else None, heard.offers, heard.refusals)
+                    reaction.id if reaction is not None else None, heard.offers, heard.refusals, overpromised)
         self.turns.append(turn)
         if target not in self.drill.endings:
             if state.hostility >= 10 and self.drill.on_walkout:
@@ -335,7 +343,7 @@ class DrillSession:
                 parts.append(remedy.limit.get(self.locale))
             head = avoid.title.get(self.locale) if avoid is not None else ""
             body = " / ".join(parts)
-            text = f"{head}: {body}" if head else body
+            text = f"{head}{'：' if self.locale == 'zh' else ': '}{body}" if head else body
             if avoid is not None and avoid.instead is not None:
                 text += " — " + avoid.instead.get(self.locale)
             out.append(Feedback(f"overpromise.{offer.remedy}", text))

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 
 import msgspec
 
@@ -78,8 +77,7 @@ def _no_overdue(target: str) -> None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class StepPlan:
+class StepPlan(msgspec.Struct, frozen=True):
     """What a recommended step always carries, in one locale: worked out once, not for every case."""
 
     step: Step
@@ -156,8 +154,7 @@ class RoleLabels(dict[str, str | None]):
         return label
 
 
-@dataclass(frozen=True, slots=True)
-class Localized:
+class Localized(msgspec.Struct, frozen=True):
     """A playbook's step plans and role labels in one locale."""
 
     steps: StepPlans
@@ -478,14 +475,19 @@ def _texts(playbook: Playbook, hits: list[CompiledRule[Rule]], recommendations: 
     return Texts(steps=steps, scripts=scripts, avoid=avoid, strategies=advice, rules=rules)
 
 
-@dataclass(slots=True)
 class _Entry:
-    """A step on its way to a Recommendation: its rank key and what the rules that name it add."""
+    """A step on its way to a Recommendation: its rank key and what the rules that name it add.
 
-    key: tuple[int, ...]
-    plan: StepPlan
-    because: list[str]
-    strategies: list[str]
+    A plain class: it gathers as rules are read (the Structs are frozen values).
+    """
+
+    __slots__ = ("because", "key", "plan", "strategies")
+
+    def __init__(self, key: tuple[int, ...], plan: StepPlan) -> None:
+        self.key = key
+        self.plan = plan
+        self.because: list[str] = []
+        self.strategies: list[str] = []
 
 
 def _recommendations(playbook: Playbook, plans: StepPlans, hits: list[CompiledRule[Rule]], clocks: _Deadlines,
@@ -500,7 +502,7 @@ def _recommendations(playbook: Playbook, plans: StepPlans, hits: list[CompiledRu
                 plan = plans[sid]
                 if plan is None:
                     continue
-                entry = entries[sid] = _Entry((-rule.priority, *plan.order, cr.rank, pos), plan, [], [])
+                entry = entries[sid] = _Entry((-rule.priority, *plan.order, cr.rank, pos), plan)
             entry.because.append(rule.id)
             entry.strategies.extend(rule.then.strategies)
     # rule-level scripts said at a recommended step go with that step

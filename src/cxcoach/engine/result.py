@@ -248,7 +248,10 @@ class CaseFailure(Contract, frozen=True, kw_only=True):
 
 # Top-level fields of a result by JSON name (-> attribute), in output order; schema_version, line and case
 # are always written. `texts` is written when asked for (see Texts).
-RESULT_FIELDS = {f.encode_name: f.name for f in msgspec.structs.fields(Result) if f.encode_name not in ("line", "case")}
+# JSON name -> attribute, in field order; from the struct's own attributes, which (unlike msgspec.structs.fields)
+# need no evaluation of the annotations: this runs on every `cxcoach recommend` start.
+RESULT_FIELDS = {encoded: name for encoded, name in zip(Result.__struct_encode_fields__, Result.__struct_fields__,
+                                                        strict=True) if encoded not in ("line", "case")}
 OMITTED_WHEN_NULL = ("near_misses", "texts")
 ALL_FIELDS = tuple(RESULT_FIELDS)
 DEFAULT_FIELDS = tuple(name for name in RESULT_FIELDS if name != "texts")

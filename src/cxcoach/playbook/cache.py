@@ -5,12 +5,17 @@ supervisor running `cxcoach recommend` forty times a day should pay that once
 per playbook edit. Each playbook folder has one entry in a per-user directory
 (CXCOACH_CACHE=DIR moves it, CXCOACH_NO_CACHE=1 turns it off). An entry holds:
 
-* the fingerprint: the bytes of everything the build depended on — every
-  playbook file's path and content, the schemas, the cxcoach and msgspec
-  versions, the installed `holidays` (calendars resolve their holidays at
-  build time), and the source of every module that shapes the model
-  (`model_sources`). It is compared byte for byte, so a stale entry is never
-  used, and an edit replaces the entry instead of adding another.
+* the fingerprint: everything the build depended on — every playbook file's
+  path and content, the cxcoach and msgspec versions, the installed
+  `holidays` (calendars resolve their holidays at build time), and the
+  schemas and every module that shapes the model (`model_sources`). It is
+  compared byte for byte, so a stale entry is never used, and an edit
+  replaces the entry instead of adding another. The playbook files count by
+  their content (a trainer may save twice within one tick of the file
+  clock); the schemas and modules, installed with cxcoach, by path, size and
+  modification time, the test Python itself applies (to the second) before
+  it runs a module's cached bytecode: reading them all on every start-up
+  would check them more strictly than the code that runs is checked.
 * the playbook as msgpack, decoded by msgspec into the model's own types: an
   entry is data, and reading one runs no code from it (a pickle could). Each
   id-keyed section (steps, scripts, drills, ...) is a msgpack document of its
@@ -26,14 +31,15 @@ rewritten. Entries are written to a temporary file and renamed into place, so
 a reader never sees half of one.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here (as in model.py): msgspec reads the entry structs'
+# annotations to decode every cached start-up, and strings would each be compiled first.
 
 import binascii
 import functools
 import os
 import sys
 import types
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -77,15 +83,19 @@ class Key(msgspec.Struct, frozen=True):
     fingerprint: tuple[bytes, ...]  # compared item by item: no copying the files into one blob
 
 
-def cache_key(files: list[Path], root: Path) -> Key:
+def cache_key(sources: Iterable[tuple[Path, bytes]], root: Path) -> Key:
+    """The key of the playbook in folder (or file) `root` whose files are `sources`, each with its bytes
+    (`include.playbook_sources`: the loader has them read once for both finding includes and this)."""
     from .. import __version__
 
     where = f"{__version__}:{_FORMAT}:{root.resolve()}".encode()  # this folder, this cxcoach: one entry
     parts = [where, msgspec.__version__.encode(), source_stamp()]  # holiday data come from the installed `holidays`
     schemas = schemas_dir()
-    for path in (*model_sources(), *sorted(schemas / name for name in os.listdir(schemas) if name.endswith(".json")),
-                 *files):
-        parts += [str(path).encode(), path.read_bytes()]
+    for path in (*model_sources(), *sorted(schemas / name for name in os.listdir(schemas) if name.endswith(".json"))):
+        info = path.stat()  # installed files: see the module docstring
+        parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}".encode())
+    for path, data in sources:
+        parts += [str(path).encode(), data]
     return Key(f"{binascii.crc32(where):08x}", tuple(parts))
 
 
@@ -94,8 +104,8 @@ class _Entry(msgspec.Struct, frozen=True, array_like=True):
 
     format: int
     fingerprint: tuple[bytes, ...]
-    core: _Document  # the Playbook's fields but its sections
-    sections: dict[str, _Document]
+    core: "_Document"  # the Playbook's fields but its sections
+    sections: dict[str, "_Document"]
 
 
 class _Document(msgspec.Struct, frozen=True, array_like=True):

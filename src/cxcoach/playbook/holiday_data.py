@@ -26,7 +26,8 @@ around the build date (the playbook cache stores them, keyed also by
 hold, once per process.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here (as in model.py): msgspec reads these structs'
+# annotations to decode the cached playbook, and strings would each be compiled first.
 
 import datetime as dt
 import importlib.util

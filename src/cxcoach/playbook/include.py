@@ -10,7 +10,7 @@ files, and its sections are merged with theirs; it may include further files
 shipped detectors instead of copying them, and picks up their improvements.
 
 The cache fingerprint must cover included files too. Finding them must not
-cost every `cxcoach recommend` a YAML parse, so `included_paths` looks for a
+cost every `cxcoach recommend` a YAML parse, so `playbook_sources` looks for a
 top-level `include:` in the bytes first and parses only files that have one.
 """
 
@@ -22,7 +22,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..inputs import InputError, describe_mode, open_regular, read_limited
+from ..inputs import describe_mode, open_regular, read_limited
 from ..problems import Problem, ProblemList, Severity, did_you_mean
 from ..resources import playbooks_dir
 from ..sanitize import one_line
@@ -121,8 +121,11 @@ def library_locale(problem: Problem, root: Path) -> bool:
 
 
 def _may_declare(raw: bytes) -> bool:
-    """A line starting with `include` (a byte search: a regex over every file cost recommend 8 ms)."""
-    return raw.startswith(_STARTS) or any(b"\n" + start in raw for start in _STARTS)
+    """A line starting with `include` (a byte search: a regex over every file cost recommend 8 ms).
+
+    One scan for the word first: most files never use it, and each spelling is a scan of its own.
+    """
+    return b"include" in raw and (raw.startswith(_STARTS) or any(b"\n" + start in raw for start in _STARTS))
 
 
 def _quick_entries(raw: bytes) -> list[str] | None:
@@ -156,22 +159,22 @@ def _readable(path: Path, limits: Limits) -> bool:
     return stat.S_ISREG(info.st_mode) and info.st_size <= limits.max_bytes
 
 
-def included_paths(files: Iterable[Path], limits: Limits = DEFAULT_LIMITS) -> list[Path]:
-    """Every file `files` include, transitively (for the cache fingerprint); unreadable ones are skipped.
+def playbook_sources(files: Iterable[Path], limits: Limits = DEFAULT_LIMITS) -> list[tuple[Path, bytes]]:
+    """Each of `files` and every file they include, transitively, with its bytes: what the cache fingerprint
+    covers. Raises InputError when one cannot be read (the cache is then passed over, and validation says why).
 
-    On the start-up path of `cxcoach recommend`: the usual spellings are read
-    from the bytes, and only an unusual one costs a YAML parse.
+    On the start-up path of `cxcoach recommend`: each file is read once, the
+    usual spellings of `include:` are read from the bytes, and only an unusual
+    one costs a YAML parse.
     """
     queue = list(files)
     seen: set[Path] | None = None  # resolved lazily: most playbooks include nothing
-    out: list[Path] = []
+    out: list[tuple[Path, bytes]] = []
     while queue:
         path = queue.pop(0)
-        try:
-            with open_regular(path) as handle:
-                raw = read_limited(handle, limits.max_bytes, str(path))
-        except InputError:  # validation reports it; the fingerprint reads only files it can
-            continue
+        with open_regular(path) as handle:
+            raw = read_limited(handle, limits.max_bytes, str(path))
+        out.append((path, raw))
         if not _may_declare(raw):
             continue
         if seen is None:
@@ -189,7 +192,6 @@ def included_paths(files: Iterable[Path], limits: Limits = DEFAULT_LIMITS) -> li
                 continue
             if target not in seen and Path(os.path.abspath(target)) not in seen:
                 seen.add(target)
-                if _readable(target, limits):  # the fingerprint reads each file whole: none it should not
-                    out.append(target)
+                if _readable(target, limits):  # a pipe or a huge file is not read: validation reports it
                     queue.append(target)
     return out

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..gc_pause import gc_paused
-from ..inputs import describe_mode
+from ..inputs import InputError, describe_mode
 from ..problems import PlaybookError, Problem, ProblemList
 from ..resources import default_playbook_path
 from . import model as m
-from .include import included_paths, library_locale, read_included
+from .include import library_locale, playbook_sources, read_included
 from .yamlsource import DEFAULT_LIMITS, Document, Limits, display_path, read_yaml_file
 
 if TYPE_CHECKING:
@@ -184,8 +184,8 @@ def _load(root: Path, limits: Limits, cache: bool) -> m.Playbook:
         found = ProblemList()
         files = playbook_files(root, found, limits)
         try:  # a problem with the files: validate, and report it
-            key = None if found.items else playbook_cache.cache_key(files + included_paths(files), root)
-        except OSError:
+            key = None if found.items else playbook_cache.cache_key(playbook_sources(files, limits), root)
+        except (OSError, InputError):
             key = None
         if key is not None:
             rebuild = functools.cache(functools.partial(_build, root, limits, key))  # once, if a section is corrupt

@@ -15,7 +15,6 @@ import os
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -104,15 +103,30 @@ def _child(entry: Any, part: str | int) -> Any:
     return values.get(part, _MISSING) if isinstance(part, str) else _MISSING
 
 
-@dataclass(slots=True)
 class Document:
-    """One parsed YAML file: plain data plus the position of each value and key."""
+    """One parsed YAML file: plain data plus the position of each value and key.
 
-    file: str
-    data: Any
-    spans: Any = None  # the root value's entry, see _Span; None when nothing is known
-    text: str = field(default="", repr=False)  # what the offsets in `spans` count into
-    _lines: _Lines | None = field(default=None, repr=False, compare=False)  # the composer's, or made from `text`
+    A plain class: it fills in its line index on first use, so it is no frozen
+    value (the Structs are), and a dataclass would generate its methods as the
+    module loads, on `cxcoach recommend`'s start-up path (it reads case files).
+    """
+
+    __slots__ = ("_lines", "data", "file", "spans", "text")
+
+    def __init__(self, file: str, data: Any, spans: Any = None, text: str = "", lines: _Lines | None = None) -> None:
+        self.file = file
+        self.data = data
+        self.spans = spans  # the root value's entry, see _Span; None when nothing is known
+        self.text = text  # what the offsets in `spans` count into
+        self._lines = lines  # the composer's, or made from `text` when first needed
+
+    def __repr__(self) -> str:  # the text can be a megabyte; the lines are derived from it
+        return f"Document(file={self.file!r}, data={self.data!r}, spans={self.spans!r})"
+
+    def __eq__(self, other: object) -> bool:  # what the file says, not how far its line index was built (unhashable)
+        if not isinstance(other, Document):
+            return NotImplemented
+        return (self.file, self.data, self.spans, self.text) == (other.file, other.data, other.spans, other.text)
 
     def _line_col(self, entry: Any) -> tuple[int, int]:
         if self._lines is None:

@@ -6,7 +6,8 @@ report; one file (not one per table) so that it streams to stdout, loads in
 one step into Power BI, Tableau, pandas or a spreadsheet, and keeps every
 table's rows joinable by `month`. `value` is a number (rates and shares as
 fractions, durations in business hours) except for the overdue list's
-`due`/`met_at` (ISO 8601) and `status`. Every text cell that a spreadsheet
+`due`/`met_at` (ISO 8601) and `status`, and the `skipped` section's `reason` (a case
+left out of every figure because its stored record cannot be read). Every text cell that a spreadsheet
 would run as a formula (starting with = + - @) is made text, and control and
 bidi characters (from playbook text) are dropped, as in the other formats.
 `-o FILE.csv` starts the file with a byte-order mark (cli/report.py), so that
@@ -29,6 +30,8 @@ COLUMNS = ("month", "section", "group", "key", "label", "metric", "value")
 
 def _rows(r: MonthlyReport) -> Iterator[tuple[Any, ...]]:
     now, before = r.month, r.previous_month
+    for left_out in r.skipped_cases:  # left out of every figure below: a damaged stored record, and why
+        yield now, "skipped", "", left_out.ref, f"#{left_out.id}", "reason", left_out.reason
     for f in r.summary:
         yield now, "summary", "", f.id, f.label, "value", f.value
         yield before, "summary", "", f.id, f.label, "value", f.previous

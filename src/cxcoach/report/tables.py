@@ -34,7 +34,8 @@ HEADINGS: dict[str, dict[str, str]] = {
         "mean_ratio": "平均 c", "references": "手册中的参考数字", "daily": "每日受理与解决",
         "date": "日期", "period": "统计期间", "as_of": "截至", "partial": "本月尚未结束,数字截至上述时间。",
         "none": "无", "hours_note": "工作小时按手册的营业日历计算(每个工作日 {h} 小时);客户等待期间暂停计时。",
-        "yes": "是", "no": "否",
+        "yes": "是", "no": "否", "skipped": "未计入任何统计的案件(存储记录已损坏,无法读取)", "number": "编号",
+        "reason": "原因",
     },
     "en": {
         "summary": "Key figures", "figure": "Figure", "value": "This month", "previous": "Last month",
@@ -59,7 +60,8 @@ HEADINGS: dict[str, dict[str, str]] = {
         "partial": "The month is not over: figures as of the time above.", "none": "none",
         "hours_note": "Business hours on the playbook's calendar ({h} hours a working day); "
                       "time spent waiting on the customer is not counted.",
-        "yes": "yes", "no": "no",
+        "yes": "yes", "no": "no", "skipped": "Cases left out of every figure (their stored records are damaged)",
+        "number": "Number", "reason": "Why",
     },
 }
 
@@ -135,9 +137,14 @@ def tables(report: MonthlyReport) -> list[Table]:
     def h(key: str) -> str:
         return heading(loc, key)
 
-    out = [Table("summary", h("summary"), [h("figure"), h("value"), h("previous"), h("change")],
-                 [[f.label, figure_value(f.unit, f.value), figure_value(f.unit, f.previous), figure_change(f)]
-                  for f in report.summary], frozenset({1, 2, 3}))]
+    out = []
+    if report.skipped_cases:  # first: every figure below is short of these cases, and the reader must know why
+        out.append(Table("skipped", f"{h('skipped')} ({len(report.skipped_cases)})",
+                         [h("case"), h("number"), h("reason")],
+                         [[s.ref, f"#{s.id}", s.reason] for s in report.skipped_cases]))
+    out.append(Table("summary", h("summary"), [h("figure"), h("value"), h("previous"), h("change")],
+                     [[f.label, figure_value(f.unit, f.value), figure_value(f.unit, f.previous), figure_change(f)]
+                      for f in report.summary], frozenset({1, 2, 3})))
     for b in report.breakdowns:
         out.append(Table(f"breakdown-{b.fact}", b.label, [b.label, h("count"), h("share"), h("previous")],
                          [[r.label, str(r.count), pct(r.share), str(r.previous)] for r in b.rows],

@@ -102,10 +102,32 @@ _ADD_EVENT = t.case_events.insert()
 # round trip; the event is inserted (and its seq returned) only if the state row moved; one transaction
 _EVENT_FIELDS = ("seq", "at", "kind", "by_role", "note", "stage", "facts", "data", "recorded_at")
 _MOVED = _MOVE_STATE.returning(t.cases.c.id).cte("moved")
-_MOVE_AND_ADD = t.case_events.insert().from_select(
+_MOVE_AND_ADD_ANY = t.case_events.insert().from_select(
     ["case_id", *_EVENT_FIELDS],
     sa.select(_MOVED.c.id, *(sa.bindparam(f"event_{name}", type_=t.case_events.c[name].type) for name in _EVENT_FIELDS))
-).returning(t.case_events.c.seq)
+).execution_options(preserve_rowcount=True)  # a batch (executemany): the events inserted, summed by psycopg
+_MOVE_AND_ADD = _MOVE_AND_ADD_ANY.returning(t.case_events.c.seq)  # one event: autocommit, seq back if it moved
+
+
+class Append(msgspec.Struct, frozen=True):
+    """One event to append: the case (number and uid) at `expected_version`, the event numbered
+    `expected_version + 1`, the state columns after it, its snapshot and lasting figures (None: none kept)."""
+
+    case_id: int
+    uid: str
+    expected_version: int
+    event: EventRow
+    state: dict[str, Any]
+    snapshot: bytes | None = None
+    figures: bytes | None = None
+
+    def move(self) -> dict[str, Any]:
+        """The state row's new values, for `_MOVE_STATE`."""
+        if self.event.seq != self.expected_version + 1:
+            raise ValueError("an appended event is numbered version + 1")
+        return {"cid": self.case_id, "cuid": self.uid, "expected": self.expected_version,
+                "version": self.expected_version + 1, "snapshot": self.snapshot, "figures": self.figures,
+                **_state(self.state)}
 
 
 class AmbiguousRef(StoreError):
@@ -396,22 +418,43 @@ class CaseStore:
         """Add event `expected_version + 1`, the new state, snapshot and lasting figures (None: none kept), or
         ConflictError if another writer came first (or the case is gone: `uid` tells a case from a later one
         given the same number)."""
-        if event.seq != expected_version + 1:
-            raise ValueError("an appended event is numbered version + 1")
-        move = {"cid": case_id, "cuid": uid, "expected": expected_version, "version": expected_version + 1,
-                "snapshot": snapshot, "figures": figures, **_state(state)}
-        values = _event_values(case_id, event, recorded_at)
+        self.append_many([Append(case_id, uid, expected_version, event, dict(state), snapshot, figures)],
+                         recorded_at)
+
+    def append_many(self, appends: Sequence[Append], recorded_at: dt.datetime) -> None:
+        """Write every append in one transaction (one commit, so one fsync for the batch), or none of them:
+        ConflictError if any case is no longer at the version its append expects. Several appends to one
+        case follow each other (versions v+1, v+2, ...), in order.
+
+        One append on PostgreSQL is one statement in autocommit (one round trip); a batch is one
+        transaction whose statements psycopg sends in a pipeline (executemany), not one round trip each.
+        """
+        if not appends:
+            return
+        # rows locked in one order by every writer (by case number; a case's own events keep theirs), so two
+        # batches over the same cases wait for each other instead of deadlocking on PostgreSQL
+        appends = sorted(appends, key=lambda a: a.case_id)
+        moves = [a.move() for a in appends]
         if self.db.is_sqlite:
-            with self.db.write() as conn:
-                moved = conn.execute(_MOVE_STATE, move).rowcount
-                if moved == 1:
-                    conn.execute(_ADD_EVENT, values)
-        else:
+            with self.db.write() as conn:  # BEGIN IMMEDIATE: nobody else writes until the commit
+                self._moved(appends, conn.execute(_MOVE_STATE, moves).rowcount)
+                conn.execute(_ADD_EVENT, [_event_values(a.case_id, a.event, recorded_at) for a in appends])
+            return
+        params = [{**move, **{f"event_{k}": v for k, v in _event_values(a.case_id, a.event, recorded_at).items()
+                              if k != "case_id"}} for a, move in zip(appends, moves, strict=True)]
+        if len(appends) == 1:
             with self.db.single(write=True) as conn:
-                moved = len(conn.execute(_MOVE_AND_ADD, {**move, **{f"event_{k}": values[k] for k in _EVENT_FIELDS}}
-                                         ).all())
-        if moved != 1:
-            raise ConflictError(f"case {case_id} was changed by someone else meanwhile")
+                self._moved(appends, len(conn.execute(_MOVE_AND_ADD, params[0]).all()))
+            return
+        with self.db.write() as conn:  # raising inside rolls the whole batch back
+            self._moved(appends, conn.execute(_MOVE_AND_ADD_ANY, params).rowcount)  # an event per state moved
+
+    @staticmethod
+    def _moved(appends: Sequence[Append], moved: int) -> None:
+        if moved != len(appends):
+            names = ", ".join(sorted({str(a.case_id) for a in appends}))
+            raise ConflictError(f"case {names} was changed by someone else meanwhile" if len(appends) == 1 else
+                                f"one of the cases {names} was changed by someone else meanwhile; nothing written")
 
     def delete(self, versions: Mapping[int, int]) -> int:
         """Delete cases (id -> the version that was archived); all or nothing, ConflictError if one changed."""

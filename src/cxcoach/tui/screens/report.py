@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
 from ...drill import scoring as sc
-from ...drill.report import model_line, points_label, satisfaction_scale
+from ...drill.report import model_line, points_label, satisfaction_scale, verdict_reason
 from ...drill.session import DrillReport
 from ...playbook import drill_model as dm
 from ...store import RecordedDrill
@@ -28,6 +28,16 @@ RETRY = "retry"  # what the screen dismisses with when the trainee asks to play 
 
 STATUS_STYLE = {"met": "$success", "clear": "$success", "missed": "$warning", "triggered": "bold $error",
                 "na": "$text-muted"}
+
+
+def distinct(evidence: tuple[sc.Evidence, ...]) -> list[sc.Evidence]:
+    """Quotes worth showing: one per stretch of a turn (a detector and a drill branch often cite the same
+    words, 「重新做」 twice, or 「10分钟」 inside 「10分钟内」)."""
+    out: list[sc.Evidence] = []
+    for ev in evidence:
+        if not any(o.turn == ev.turn and o.span.start < ev.span.end and ev.span.start < o.span.end for o in out):
+            out.append(ev)
+    return out
 
 
 class ReportScreen(CoachScreen[str | None]):
@@ -56,6 +66,9 @@ class ReportScreen(CoachScreen[str | None]):
         with VerticalScroll(id="report"):
             verdict = ((self.t("report.passed"), "bold $success") if r.passed
                        else (self.t("report.failed"), "bold $error"))
+            why = verdict_reason(r, loc)  # a passing score in a drill that ended badly says why it failed
+            if why:
+                verdict = (f"{verdict[0]} ({why})", verdict[1])
             yield Prose(assemble((self.t("report.title") + ": ", "bold"), (r.drill.title.get(loc), "bold")),
                         id="report-title")
             yield Static(assemble((f"{self.t('report.score')} {r.score.score}/100  ", "bold"), verdict,
@@ -81,9 +94,11 @@ class ReportScreen(CoachScreen[str | None]):
             yield Static(assemble(("  ·  ".join(extras), "$text-muted")), id="report-total")
             yield Static(assemble((self.t("report.arithmetic") + ": ", "bold"), r.score.arithmetic(loc)),
                          id="report-arithmetic")
-            for note in r.score.form:
+            for note in r.score.form:  # the same figures as the text and JSON reports, in the app's language
                 yield Static(assemble((f"! {self.t('report.turn', n=note.turn)}: "
-                                       f"{self.t('report.form.' + note.form)}", "$warning")))
+                                       f"{self.t('report.form.' + note.form)}", "$warning"),
+                                      (f"（{note.detail(loc)}）" if loc == "zh" else f" ({note.detail(loc)})",
+                                       "$text-muted")), classes="form-note")
             yield Static(assemble((self.t("report.criteria"), "bold underline")), classes="section")
             for res in r.score.criteria:
                 yield Prose(self._criterion(res, loc), classes="criterion")
@@ -105,7 +120,7 @@ class ReportScreen(CoachScreen[str | None]):
             parts.append((f"  {points_label(res)}", STATUS_STYLE[status]))
             if res.discounted:
                 parts.append((f"  ({self.t('report.halved')})", "$text-muted"))
-        for ev in res.evidence[:2]:
+        for ev in distinct(res.evidence)[:2]:
             parts += ["\n    ", (self.t("report.turn", n=ev.turn) + ": ", "$text-muted"),
                       (f"“{ev.span.text}”", "italic")]
         if status == "missed":
