@@ -15,7 +15,10 @@ reads this checkout's playbooks/default, so every row learns from the same examp
   bad detector fires, and good replies where one does (should be none).
 
 Figures only: a setting is kept when recall and misconduct caught go up, good lines read as
-misconduct do not, and no dev set gets worse.
+misconduct do not, and no dev set gets worse. Commit f964923 also had two switches measured with
+this and then taken out (neither passed): learnt.BLOCK_NORM=True (words and word pairs L2-normed
+apart from characters, as a FeatureUnion of two vectorisers would) and learnt.PIECES (word-piece
+lengths). Settings read when scoring (learnt.POOLED_FLOOR) work too: the weights are not cached here.
 """
 
 from __future__ import annotations

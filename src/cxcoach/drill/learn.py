@@ -193,18 +193,8 @@ def train(detectors: Mapping[str, dm.Detector], background: Sequence[str] = ()) 
         text, question, contrast = sample
         return features(text, question=question, contrast=contrast)
 
-    from . import learnt as learnt_mod
-    vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, lowercase=False,
-                                 norm=None if learnt_mod.BLOCK_NORM else "l2")
+    vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, lowercase=False)
     matrix = vectorizer.fit_transform(texts).tocsr()
-    if learnt_mod.BLOCK_NORM:
-        block = numpy.zeros(matrix.shape[1], dtype=numpy.int64)
-        for f, j in vectorizer.vocabulary_.items():
-            block[j] = learnt_mod.block_of(f)
-        row_of = numpy.repeat(numpy.arange(matrix.shape[0]), numpy.diff(matrix.indptr))
-        norms = numpy.zeros((matrix.shape[0], 2))
-        numpy.add.at(norms, (row_of, block[matrix.indices]), matrix.data ** 2)
-        matrix.data = matrix.data / numpy.sqrt(norms[row_of, block[matrix.indices]])
     learnt: dict[str, LearntDetector] = {}
     coefs = []
     for ident, rows in pairs.items():

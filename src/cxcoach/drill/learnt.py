@@ -33,13 +33,6 @@ _STOP = frozenset((
     "i", "we", "you", "he", "she", "they", "my", "our", "your", "for", "in", "on", "at", "by", "with", "so", "do",
     "does", "did", "have", "has", "had", "will", "would", "can", "could", "should", "just",
 ))
-PIECES = (3, 4)  # lengths of the word pieces (an experiment: bench/learn_variants.py "learnt.PIECES=(2,3,4,5)")
-BLOCK_NORM = False  # an experiment: words and word pairs L2-normed apart from the characters (a FeatureUnion)
-
-
-def block_of(feature: str) -> int:
-    """The feature block a feature is normed in when BLOCK_NORM: 1 for words and word pairs, 0 for the rest."""
-    return 1 if feature[0] in "wb" else 0
 
 
 def features(text: str, *, question: bool = False, contrast: bool = False) -> list[str]:
@@ -88,7 +81,7 @@ def features(text: str, *, question: bool = False, contrast: bool = False) -> li
             out.append("b:" + tokens[k - 1] + " " + word)
         if len(word) > 3 and word not in _STOP:
             padded = f"<{word}>"
-            for n in PIECES:
+            for n in (3, 4):
                 out.extend("p:" + padded[j:j + n] for j in range(len(padded) - n + 1))
     if question:
         out.append("s:question")
@@ -164,15 +157,10 @@ class Learnt:
 
     def vector(self, feats: Sequence[str]) -> dict[int, float]:
         """TF-IDF with sublinear tf and L2 norm, as TfidfVectorizer computes it."""
-        counts = Counter(f for f in feats if f in self.vocabulary)
-        vec = {f: (1.0 + math.log(n)) * self.idf[self.vocabulary[f]] for f, n in counts.items()}
-        if not BLOCK_NORM:
-            norm = math.sqrt(sum(v * v for v in vec.values()))
-            return {self.vocabulary[f]: v / norm for f, v in vec.items()} if norm else {}
-        norms = [0.0, 0.0]
-        for f, v in vec.items():
-            norms[block_of(f)] += v * v
-        return {self.vocabulary[f]: v / math.sqrt(norms[block_of(f)]) for f, v in vec.items() if v}
+        counts = Counter(self.vocabulary[f] for f in feats if f in self.vocabulary)
+        vec = {j: (1.0 + math.log(n)) * self.idf[j] for j, n in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        return {j: v / norm for j, v in vec.items()} if norm else {}
 
     def probabilities(self, feats: Sequence[str]) -> dict[str, float]:
         z = [0.0] * len(self.detectors)
