@@ -46,6 +46,7 @@ from ..store import StoreError
 from ..store.cases import CaseRow, EventRow
 from .service import Desk
 from .state import workflow
+from .times import TimeError, check_happened
 from .validate import BadExternalId, check_external_id, check_role, check_satisfaction, typed_facts, unstorable
 
 FORMAT = "cxcoach-case/1"
@@ -128,8 +129,12 @@ class ArchivedCase(msgspec.Struct, frozen=True):
     events: list[EventRow]
 
 
-def parse_case_line(data: object, playbook: Playbook) -> ArchivedCase:
-    """One archive line, checked as an input; ValueError lists everything wrong with it."""
+def parse_case_line(data: object, playbook: Playbook, *, now: dt.datetime | None = None) -> ArchivedCase:
+    """One archive line, checked as an input; ValueError lists everything wrong with it.
+
+    With `now`, a time more than a day ahead of it is refused (`times.check_happened`): an archive holds
+    what happened, so such a line was written by a clock gone wrong or edited by hand.
+    """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"not a {FORMAT} line")
     if "sha256" in data and data["sha256"] != digest(data):
@@ -161,6 +166,11 @@ def parse_case_line(data: object, playbook: Playbook) -> ArchivedCase:
         if e.get("seq") != i or kind not in KINDS or (kind == "open") != (i == 1):
             raise ValueError(f"event {i}: seq must be {i} and kind one of {', '.join(KINDS)} (only the first opens)")
         at = _time(e.get("at"), f"event {i}")
+        if now is not None:
+            try:
+                check_happened(at, playbook.calendar.timezone, now=now)
+            except TimeError as exc:
+                problems.append(f"event {i}: {exc}")
         if at < last:
             problems.append(f"event {i} ({at.isoformat()}) is before the one before it; times never go backwards")
         last = max(last, at)
@@ -298,6 +308,7 @@ def restore(desk: Desk, path: Path) -> RestoreResult:
     problems: list[str] = []
     end: _Line | None = None
     signed = False
+    now = desk.clock()
     try:
         lines = list(_lines(path))  # InputError (a pipe, a folder, unreadable) keeps its own exit code
     except OSError as exc:
@@ -319,7 +330,7 @@ def restore(desk: Desk, path: Path) -> RestoreResult:
             continue
         signed = signed or (isinstance(data, dict) and "sha256" in data)
         try:
-            case = parse_case_line(data, desk.playbook)
+            case = parse_case_line(data, desk.playbook, now=now)
         except ValueError as exc:
             problems.append(f"{where}: {exc}; line skipped")
             continue

@@ -50,7 +50,7 @@ from ..store import StoreError
 from ..store.cases import EventRow
 from .service import Desk
 from .state import workflow
-from .times import TimeError, parse_time, show_time
+from .times import TimeError, check_happened, parse_time, show_time
 from .validate import BadExternalId, EventRejected, check_external_id, unstorable
 
 MAX_FILE = 256 * 1024 * 1024
@@ -292,6 +292,7 @@ def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
     differs: list[str] = []
     seen: dict[str, int] = {}
     tz = desk.tz
+    now = desk.clock()  # one "now" for the whole file: a row's verdict does not depend on when it was reached
     for row in _rows(path):
         where = f"{path}:{row.number}"
         if row.cells is None:
@@ -302,7 +303,7 @@ def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
             if ext in seen:
                 raise _BadRow(f"external id {one_line(brief(ext, 40))} again (first on line {seen[ext]})")
             seen[ext] = row.number
-            received, later = _times(row.cells, mapping, tz)
+            received, later = _times(row.cells, mapping, tz, now)
             facts: dict[str, Any] = {}
             for fact, spec in mapping.facts.items():
                 value = _cell(row.cells, spec.column)
@@ -352,16 +353,17 @@ def _external_id(cells: Mapping[str, Any], mapping: Mapping_) -> str:
     return check_external_id(value)
 
 
-def _times(cells: Mapping[str, Any], mapping: Mapping_, tz: str
+def _times(cells: Mapping[str, Any], mapping: Mapping_, tz: str, now: dt.datetime
            ) -> tuple[dt.datetime, list[tuple[dt.datetime, str | None, dict[str, Any], str | None, str]]]:
-    """When the row was received and its later events, in the mapping's order, never going backwards."""
+    """When the row was received and its later events, in the mapping's order, never going backwards
+    and none more than a day ahead of `now` (`times.check_happened`, as for `case update --at`)."""
 
     def read(column: str) -> dt.datetime | None:
         text = _cell(cells, column)
         if text is None:
             return None
         try:
-            return parse_time(text, tz)
+            return check_happened(parse_time(text, tz, now=now), tz, now=now)
         except TimeError as exc:
             raise _BadRow(f"{column}: {exc}") from None
 
