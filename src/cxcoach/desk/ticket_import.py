@@ -49,7 +49,7 @@ from ..sanitize import brief, one_line
 from ..store import StoreError
 from ..store.cases import EventRow
 from .service import Desk, Planned
-from .state import workflow
+from .state import CaseState, workflow
 from .times import TimeError, check_happened, parse_time, show_time
 from .validate import BadExternalId, EventRejected, check_external_id, unstorable
 
@@ -296,7 +296,7 @@ class _Pending(msgspec.Struct):
     ext: str
     received: dt.datetime
     events: list[EventRow] | None  # None: refused (see `refused`)
-    state: Any = None  # CaseState
+    state: CaseState | None = None
     refused: list[str] = msgspec.field(default_factory=list)
 
 
