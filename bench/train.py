@@ -7,6 +7,8 @@ Each measurement runs in a fresh interpreter, this code and OLD_SRC interleaved 
 a burst of load on this shared machine hits both alike; the table puts them side by side with
 their ratio. Rows:
 
+Both codes read this checkout's playbooks/default, so they learn from the same examples.
+
 * train, shipped: `learn.train` on the shipped playbook's detectors and good lines (what a cold
   first `cxcoach score` pays after a trainer edits detectors.yaml);
 * train, N x examples: the same with every example and counter-example written N times over in
@@ -32,17 +34,18 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
+PLAYBOOK = HERE.parent / "playbooks" / "default"  # this checkout's shipped playbook, read by both codes
 
 # Run inside the measured code's interpreter: prints one JSON object.
 PROBE = r"""
 import json, os, sys, time
 from pathlib import Path
 import msgspec
-from cxcoach.playbook import default_playbook_path, load_playbook
+from cxcoach.playbook import load_playbook
 from cxcoach.drill import learn
 
 what, scale = sys.argv[1], int(sys.argv[2])
-pb = load_playbook(default_playbook_path())
+pb = load_playbook(Path(os.environ["BENCH_PLAYBOOK"]))  # the same playbook for both codes
 background = learn.background_lines(pb)
 # Variations a trainer might write: the same example said with a different opening or ending.
 ZH = ("", "嗯，", "那个，", "说实话，", "其实", "这么说吧，", "我跟您讲，", "您看，")
@@ -87,7 +90,8 @@ print(json.dumps(out))
 
 
 def _run(src: Path, args: list[str], cache: Path) -> dict[str, object]:
-    env = {**os.environ, "PYTHONPATH": str(src.resolve()), "CXCOACH_CACHE": str(cache)}
+    env = {**os.environ, "PYTHONPATH": str(src.resolve()), "CXCOACH_CACHE": str(cache),
+           "BENCH_PLAYBOOK": str(PLAYBOOK)}
     done = subprocess.run([sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{src}: {' '.join(args)} failed:\n{done.stderr}")

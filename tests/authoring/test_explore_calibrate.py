@@ -136,6 +136,11 @@ def test_cli_calibrate(make_playbook, tmp_path):
     assert "agreement: 0.750" in result.output and "cv_apology" in result.output
     bad = CliRunner().invoke(main, ["calibrate", "nope", str(answers), "-p", root])
     assert bad.exit_code == 1 and "unknown rubric 'nope'" in bad.output
+    folds = CliRunner().invoke(main, ["calibrate", "conv", str(answers), "-p", root, "--folds", "2"])
+    assert folds.exit_code == 0, folds.output
+    assert "cross-validation over the playbook's examples: 2 folds" in folds.output
+    one = CliRunner().invoke(main, ["calibrate", "conv", str(answers), "-p", root, "--folds", "1"])
+    assert one.exit_code == 2 and "--folds" in one.output
     answers.write_text("answers: [{reply: x, label: great}]\n", encoding="utf-8")
     schema = CliRunner().invoke(main, ["calibrate", "conv", str(answers), "-p", root])
     assert schema.exit_code == 1 and "a.yaml:1" in schema.output

@@ -101,10 +101,12 @@ def test_the_cache_keeps_only_the_newest_entries(small, tmp_path, monkeypatch):
         stale = folder / f"stale{k}.msgpack"
         stale.write_bytes(b"")
         os.utime(stale, (1_000_000 + k, 1_000_000 + k))
+    (folder / "0123456789abcdef01234567.json").write_text("{}", encoding="utf-8")  # the JSON format of version 1
     first = learnt_from(small.detectors, background_lines(small))  # not memoised: reads or writes the cache
     kept = sorted(p.name for p in folder.glob("*.msgpack"))
     assert len(kept) == KEEP_ENTRIES and f"{first.fingerprint}.msgpack" in kept
-    assert "stale0.msgpack" not in kept and f"stale{KEEP_ENTRIES + 1}.msgpack" in kept  # the oldest go first
+    assert "stale0.msgpack" not in kept and f"stale{KEEP_ENTRIES + 1}.msgpack" in kept
+    assert not list(folder.glob("*.json"))  # the oldest go first
 
 
 def test_a_trainer_fixes_a_miss_by_adding_an_example(tmp_path):
