@@ -7,7 +7,10 @@ its handling step), because "you missed X" helps less than "say something like Y
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..playbook import drill_model as dm
+from ..playbook.line_slots import fill_suggested
 from ..playbook.model import Playbook
 from .detectors import Behaviour
 from .form import SAYS, verdict_text
@@ -49,20 +52,41 @@ def _t(locale: str, key: str) -> str:
     return _L.get(locale, _L["en"])[key]
 
 
-NAME_PLACEHOLDERS = ("{name}", "{姓名}")  # how the shipped scripts leave room for the speaker's own name
+def suggestion_values(report: DrillReport) -> dict[str, str]:
+    """What a drill knows to fill a suggested line's placeholders with (see line_slots.SUGGESTED): the name the
+    trainee entered, the remedy offered last within authority (else the first the drill lets them offer outright),
+    and the drill's title as the problem in a few words."""
+    loc, drill = report.locale, report.drill
+    values = {"summary": drill.title.get(loc)}
+    if report.trainee:
+        values["name"] = report.trainee
+    remedies = drill.authority.remedies if drill.authority else ()
+    titles = {r.id: r.title for r in remedies}
+    offered = [o.remedy for t in report.turns for o in t.offers if o.allowed and o.remedy in titles]
+    outright = [r.id for r in remedies if r.allowed and r.when is None]
+    chosen = offered[-1] if offered else (outright[0] if outright else None)
+    if chosen is not None:
+        values["offer"] = titles[chosen].get(loc)
+    return values
 
 
-def model_line(playbook: Playbook, criterion: dm.Criterion, locale: str, trainee: str | None = None) -> str | None:
-    """The wording to suggest for a missed criterion, from the playbook, with `{name}` as the trainee entered it."""
-    line = _model_line(playbook, criterion, locale)
-    if line is None or not trainee:
-        return line
-    for slot in NAME_PLACEHOLDERS:
-        line = line.replace(slot, trainee)
-    return line
+def model_suggestion(playbook: Playbook, criterion: dm.Criterion, locale: str,
+                     values: Mapping[str, str] | None = None) -> tuple[str, tuple[str, ...]] | None:
+    """The wording to suggest for a missed criterion, from the playbook, its placeholders filled from `values`
+    (`suggestion_values`) or shown as hints; and the placeholders left as hints."""
+    line = model_template(playbook, criterion, locale)
+    return None if line is None else fill_suggested(line, values or {}, locale)
 
 
-def _model_line(playbook: Playbook, criterion: dm.Criterion, locale: str) -> str | None:
+def model_line(playbook: Playbook, criterion: dm.Criterion, locale: str,
+               values: Mapping[str, str] | None = None) -> str | None:
+    """`model_suggestion`'s text alone."""
+    found = model_suggestion(playbook, criterion, locale, values)
+    return found[0] if found is not None else None
+
+
+def model_template(playbook: Playbook, criterion: dm.Criterion, locale: str) -> str | None:
+    """The suggested line for a criterion as the playbook writes it, placeholders and all."""
     if criterion.model_line:
         for script in playbook.scripts.values():
             for line in script.lines:
@@ -102,7 +126,7 @@ def points_label(r: CriterionResult) -> str:
 
 
 def criterion_lines(playbook: Playbook, score: Score, locale: str, single: bool,
-                    trainee: str | None = None) -> list[str]:
+                    values: Mapping[str, str] | None = None) -> list[str]:
     """Each criterion with earned/available (weights) or the points lost, its quote, and model lines for misses."""
     won, lost, missed = [], [], []
     for r in score.criteria:
@@ -119,7 +143,7 @@ def criterion_lines(playbook: Playbook, score: Score, locale: str, single: bool,
             line = f"  {points_label(r):>8}  {title}"
             if r.evidence:  # an `absent` criterion lost because of what was said
                 line += f": {_cite(r.evidence[0], locale, single)}"
-            suggestion = model_line(playbook, c, locale, trainee)
+            suggestion = model_line(playbook, c, locale, values)
             if suggestion:
                 line += f"\n            {_t(locale, 'model')}: {suggestion}"
             missed.append(line)
@@ -197,10 +221,15 @@ def reply_json(playbook: Playbook, result: ReplyScore) -> dict[str, object]:
     return data
 
 
-def _missed_json(playbook: Playbook, score: Score, locale: str, trainee: str | None = None) -> list[dict[str, object]]:
-    return [{"criterion": r.criterion.id, "step": r.criterion.step,
-             "model": model_line(playbook, r.criterion, locale, trainee)}
-            for r in score.criteria if r.status is Status.MISSED]
+def _missed_json(playbook: Playbook, score: Score, locale: str,
+                 values: Mapping[str, str] | None = None) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for r in score.criteria:
+        if r.status is Status.MISSED:
+            found = model_suggestion(playbook, r.criterion, locale, values)
+            out.append({"criterion": r.criterion.id, "step": r.criterion.step,
+                        "model": found[0] if found else None, "unfilled": list(found[1]) if found else []})
+    return out
 
 
 def drill_text(playbook: Playbook, report: DrillReport) -> str:
@@ -228,7 +257,7 @@ def drill_text(playbook: Playbook, report: DrillReport) -> str:
     if why:
         verdict += f"（{why}）" if loc == "zh" else f" ({why})"
     lines.append(f"{_headline(report.score, loc)} -> {verdict}")
-    lines += criterion_lines(playbook, report.score, loc, single=False, trainee=report.trainee)
+    lines += criterion_lines(playbook, report.score, loc, single=False, values=suggestion_values(report))
     if report.score.dimensions:
         labels = {x.id: x.label.get(loc) for x in playbook.measurement.dimensions}
         lines.append(_t(loc, "dimensions") + ":")
@@ -303,9 +332,10 @@ def drill_json(playbook: Playbook, report: DrillReport) -> dict[str, object]:
         "turns": [t.to_json() for t in report.turns],
         "silences": [s.to_json() for s in report.silences],
         "details": report.score.to_json(report.locale),
-        "missed": _missed_json(playbook, report.score, report.locale, report.trainee),
+        "missed": _missed_json(playbook, report.score, report.locale, suggestion_values(report)),
     }
 
 
-__all__ = ["CriterionResult", "criterion_lines", "drill_json", "drill_text", "model_line", "overpromise_line",
-           "points_label", "reply_json", "reply_text", "satisfaction_scale", "satisfaction_text", "verdict_reason"]
+__all__ = ["CriterionResult", "criterion_lines", "drill_json", "drill_text", "model_line", "model_suggestion",
+           "model_template", "overpromise_line", "points_label", "reply_json", "reply_text", "satisfaction_scale",
+           "satisfaction_text", "suggestion_values", "verdict_reason"]

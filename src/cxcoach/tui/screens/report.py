@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
 from ...drill import scoring as sc
-from ...drill.report import model_line, points_label, satisfaction_scale, verdict_reason
+from ...drill.report import model_line, points_label, satisfaction_scale, suggestion_values, verdict_reason
 from ...drill.session import DrillReport
 from ...playbook import drill_model as dm
 from ...store import RecordedDrill
@@ -125,7 +125,7 @@ class ReportScreen(CoachScreen[str | None]):
                       (f"“{ev.span.text}”", "italic")]
         if status == "missed":
             # a model line is something to say in the drill's language; the same one the text report gives
-            model = model_line(self.run.session.playbook, c, self.report.locale, self.report.trainee)
+            model = model_line(self.run.session.playbook, c, self.report.locale, suggestion_values(self.report))
             if model:
                 parts += ["\n    ", (self.t("report.model") + ": ", "$text-muted"), (model, "$success")]
             if c.feedback_missed:
