@@ -569,3 +569,29 @@ def test_invalid_playbook_reports_validation_errors(make_playbook):
     root = make_playbook("rules:\n  - id: r\n    when: {fact: nope, op: eq, value: 1}\n    then: {steps: [listen]}\n")
     report = lint_playbook(root)
     assert not report.loaded and any(p.code == "E301" for p in report.findings)
+
+
+UNFILLABLE = """\
+rubrics:
+  - id: reply2
+    title: {zh: 回复, en: Reply}
+    scope: reply
+    criteria:
+      - id: r2_next   # <-
+        title: {zh: 下一步, en: Next step}
+        detector: apology
+        weight: 10
+        model: {zh: "我叫{姓名}，按{方案二}办，{时间}前办好。", en: "I'm {name}; we'll do {plan b} by {time}."}
+"""
+
+
+def test_l505_placeholder_nothing_fills_in_a_suggested_line(make_playbook):
+    root = make_playbook(UNFILLABLE)
+    assert_finding(root, "L505", UNFILLABLE, contains="{方案二}")
+    found = findings(root, "L505")
+    assert sorted(p.message.split(" has ")[1].split(",")[0] for p in found) == ["{plan b}", "{方案二}"]
+
+
+def test_l505_placeholders_reports_fill_or_name_are_fine(make_playbook):
+    plant = UNFILLABLE.replace("{方案二}", "{方案}").replace("{plan b}", "{option}")
+    assert findings(make_playbook(plant), "L505") == []

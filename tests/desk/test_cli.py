@@ -155,6 +155,47 @@ def test_ticket_import_reports_bad_rows_and_reimport_changes_nothing(run, tmp_pa
     assert out.exit_code == 1 and "bad.yaml:2:1: unknown key 'columns'" in out.output and "bad.yaml" in out.output
 
 
+def test_import_refuses_event_times_that_have_not_happened(run, tmp_path: Path) -> None:
+    """The same check as `--at`: a row or an archived case dated days ahead is reported with its line and
+    skipped; the other rows are imported."""
+    import datetime as dt
+
+    ahead = (dt.datetime.now(dt.UTC) + dt.timedelta(days=400)).astimezone(dt.timezone(dt.timedelta(hours=8))).replace(
+        second=0, microsecond=0)
+    typo = ahead.strftime("%Y-%m-%d %H:%M")
+    csv_file = tmp_path / "tickets.csv"
+    csv_file.write_text("ticket,created,priority,solved\n"
+                        "N-1,2026-03-02 09:00,P2,2026-03-02 12:00\n"
+                        f"N-2,{typo},P2,\n"
+                        f"N-3,2026-03-02 09:00,P2,{typo}\n", encoding="utf-8")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("id: ticket\nreceived_at: created\n"
+                       "facts:\n  severity: {column: priority, values: {P2: general}}\n"
+                       "events:\n  - {at: solved, stage: resolved}\n", encoding="utf-8")
+    out = run("import", str(csv_file), "--mapping", str(mapping))
+    assert out.exit_code == 1 and "1 case(s) imported" in out.output, out.output
+    for line, column in ((3, "created"), (4, "solved")):
+        assert f"{csv_file}:{line}: {column}: {typo} +08:00 has not happened yet" in out.output
+    assert "at most a day ahead of now" in out.output
+    assert run("show", "N-2").exit_code == ExitCode.NOT_FOUND and run("show", "N-3").exit_code == ExitCode.NOT_FOUND
+
+    def case_line(ext: str, at: str) -> str:
+        return json.dumps({"format": "cxcoach-case/1", "uid": f"u{ext}", "external_id": ext, "playbook": "default",
+                           "received_at": "2026-03-02T09:00:00+08:00",
+                           "events": [{"seq": 1, "at": "2026-03-02T09:00:00+08:00", "kind": "open", "by": None,
+                                       "note": "", "stage": None, "facts": {"severity": "general"}},
+                                      {"seq": 2, "at": at, "kind": "update", "by": None, "note": "later",
+                                       "stage": None, "facts": {}}]})
+    archive = tmp_path / "a.jsonl"
+    archive.write_text("\n".join([case_line("R-1", "2026-03-02T10:00:00+08:00"), case_line("R-2", ahead.isoformat()),
+                                  json.dumps({"format": "cxcoach-archive-end/1", "cases": 2})]) + "\n",
+                       encoding="ascii")
+    out = run("import", str(archive))
+    assert out.exit_code == 1 and "1 case(s) imported" in out.output, out.output
+    assert f"{archive}:2: event 2: {typo} +08:00 has not happened yet" in out.output
+    assert run("show", "R-2").exit_code == ExitCode.NOT_FOUND and run("show", "R-1").exit_code == 0
+
+
 def test_show_prints_the_calendar_notes_in_text_and_json(run, db_target: str) -> None:
     """2101 is beyond the holiday data: a business-time deadline running over it says so."""
     from cxcoach.desk import Desk, parse_time

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -29,9 +30,10 @@ def test_drill_run_from_a_yaml_list(tiny_dir, tmp_path):
     replies.write_text("- 换作是我也会生气，对不起\n- 我给您换货\n", encoding="utf-8")
     result = run("drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(replies), "--seed", "3")
     assert result.exit_code == 0, result.output
-    assert "结局: 解决 (好结局)" in result.output and "得分: 100/100" in result.output
-    assert "(shoe, 简单, 随机种子 3)" in result.output  # every word of a Chinese report in Chinese
-    assert "第1轮 「换作是我」" in result.output
+    assert "结局：解决（好结局）" in result.output and "得分：100/100" in result.output
+    assert "（shoe，简单，随机种子 3）" in result.output  # every word of a Chinese report in Chinese
+    assert "第1轮「换作是我」" in result.output
+    assert not re.search(r"[\u4e00-\u9fff][:,(]|[:,(][\u4e00-\u9fff]", result.output.split("\n", 1)[1])  # 全角
 
 
 def test_drill_run_from_lines_json_in_english(tiny_dir, tmp_path):
@@ -55,7 +57,12 @@ def test_unfinished_drill_notes_on_stderr(tiny_dir, tmp_path):
     replies.write_text("换作是我也会生气\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["drill", "run", "shoe", "--playbook", str(tiny_dir),
                                                        "--replies", str(replies)])
-    assert result.exit_code == 0 and "not finished" in result.stderr
+    assert result.exit_code == 0 and "提示：演练还没结束：顾客还在节点 " in result.stderr
+    assert "note:" not in result.stderr and "提示：从 " in result.stderr
+    assert "读到 1 条回复（每行一条回复）" in result.stderr
+    english = CliRunner().invoke(main, ["drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies",
+                                        str(replies), "--lang", "en"])
+    assert "note: the drill is not finished: the customer is waiting at node " in english.stderr
 
 
 def test_errors_go_to_stderr_without_traceback(tiny_dir, tmp_path):
@@ -82,7 +89,7 @@ def test_invalid_playbook_lists_problems(tmp_path):
 
 def test_score_text_json_and_stdin(tiny_dir):
     text = run("score", "--reply", "我理解您，给您退款", "--playbook", str(tiny_dir))
-    assert text.exit_code == 0 and "得分: 73/100" in text.output
+    assert text.exit_code == 0 and "得分：73/100" in text.output
     data = json.loads(run("score", "--playbook", str(tiny_dir), "--format", "json",
                           input="I understand, refund").output)
     assert data["score"] == 73 and data["locale"] == "en"
@@ -92,7 +99,7 @@ def test_score_text_json_and_stdin(tiny_dir):
 
 def test_score_text_names_behaviours_in_the_replys_language(tiny_dir):
     zh = run("score", "--reply", "我理解您，给您退款", "--playbook", str(tiny_dir)).output
-    assert "[好] empathy" in zh and "「理解您」@1-4" in zh and "[good]" not in zh and "'" not in zh
+    assert "【好】empathy" in zh and "「理解您」@1-4" in zh and "[good]" not in zh and "'" not in zh
     en = run("score", "--reply", "I understand, refund", "--playbook", str(tiny_dir)).output
     assert '[good] empathy' in en and '"I understand"@0-12' in en
 
@@ -120,11 +127,11 @@ def test_score_shows_the_same_arithmetic_in_text_and_json(tiny_dir):
     data = json.loads(run("score", "--reply", reply, "--playbook", str(tiny_dir), "--format", "json").output)
     details = data["details"]
     # 100 × 70/110 = 63.64, rounded 64, minus the arguing penalty 15: the line adds up and both outputs show it
-    line = "100 × 70/110 (≈ 63.64 → 64) − 15 (扣分) = 49"
+    line = "100 × 70/110（≈ 63.64 → 64） − 15（扣分） = 49"
     assert details["arithmetic"] == line
     assert (details["earned"], details["available"], details["base"], details["deductions"][0]["points"],
             data["score"]) == (70, 110, 64, 15, 49)
-    assert f"计算: {line}" in text and "合计: 70/110" in text
+    assert f"计算：{line}" in text and "合计：70/110" in text
     assert "+20/20" in text and "−15  争辩" in text and "0/30  共情" in text
     crit = {c["id"]: c for c in details["criteria"]}
     assert crit["r_sorry"]["available"] == 20 and crit["r_feel"]["points"] == 0
@@ -173,13 +180,13 @@ def test_a_passing_score_in_an_unfinished_drill_says_why_it_failed(default_pb, t
     replies.write_text("真对不起让您久等了，菜凉了换作是我也会生气，这件事我来处理。\n"
                        "我马上让厨房给您重新做一份，10分钟内端上来，您看可以吗？\n", encoding="utf-8")
     base = ["drill", "run", "restaurant_cold_dish", "--replies", str(replies)]
-    for lang, why in (("zh", "-> 未通过（对话还没结束）"),
-                      ("en", "-> failed (the conversation did not reach an ending)")):
+    for lang, why in (("zh", "）→ 未通过（对话还没结束）"),
+                      ("en", ") -> failed (the conversation did not reach an ending)")):
         text = run(*base, "--lang", lang).stdout
-        (headline,) = [ln for ln in text.splitlines() if "->" in ln]
-        assert headline.endswith(why) and ("通过," if lang == "zh" else "passed,") in headline
+        (headline,) = [ln for ln in text.splitlines() if ln.startswith(("得分：", "Score: "))]
+        assert headline.endswith(why) and ("（通过，" if lang == "zh" else "(passed,") in headline
         data = json.loads(run(*base, "--lang", lang, "--format", "json").stdout)
-        assert data["passed"] is False and data["failed_because"] == why.split("（" if lang == "zh" else " (")[1][:-1]
+        assert data["passed"] is False and data["failed_because"] == why.split("（" if lang == "zh" else " (")[-1][:-1]
 
 
 def test_the_guessed_language_is_named_and_can_be_chosen(tiny_dir, tmp_path):
@@ -187,7 +194,8 @@ def test_the_guessed_language_is_named_and_can_be_chosen(tiny_dir, tmp_path):
     replies.write_text("I'm sorry, OK吗？\nI'll refund you\n", encoding="utf-8")
     base = ["drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(replies)]
     guessed = CliRunner().invoke(main, base)
-    assert "playing the drill in zh (the replies hold Chinese characters; choose with --lang)" in guessed.stderr
+    assert "提示：演练语言为 zh（回复里有汉字；可用 --lang 指定）" in guessed.stderr  # told in the drill's language
     assert "得分" in guessed.stdout
     chosen = CliRunner().invoke(main, [*base, "--lang", "en"])
     assert "playing the drill" not in chosen.stderr and "Score" in chosen.stdout
+    assert "note: read 2 replies from" in chosen.stderr and "提示" not in chosen.stderr

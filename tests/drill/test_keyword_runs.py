@@ -68,8 +68,8 @@ def test_feeling_words_survive_a_negation_in_the_trouble_they_describe(default_p
 
 @pytest.mark.parametrize(("locale", "replies", "expected"), [
     ("zh", ["抱歉 理解 负责 今天 回电 感谢", "抱歉抱歉抱歉抱歉"],
-     ["第1轮: 这读起来像一串关键词，不是一句话（6 段里有 6 段是不超过 4 个字的单独词语）",
-      "第2轮: 同一个说法反复出现，只算一次，整句不计分（「抱歉」出现 4 次）"]),
+     ["第1轮：这读起来像一串关键词，不是一句话（6 段里有 6 段是不超过 4 个字的单独词语）",
+      "第2轮：同一个说法反复出现，只算一次，整句不计分（「抱歉」出现 4 次）"]),
     ("en", ["sorry understand handle today callback thanks refund", "sorry sorry sorry sorry"],
      ["turn 1: this reads as a list of keywords, not a sentence (0 of 7 words are function words)",
       "turn 2: the same phrase over and over: it counts once, and the reply earns nothing ('sorry' 4 times)"]),

@@ -19,9 +19,10 @@ from cxcoach.drill.matcher import ReplyContext
 from cxcoach.drill.report import drill_json, drill_text
 from cxcoach.drill.scoring import half_up, score_contexts
 
-_BASE = re.compile(r"100 × ([\d.]+)/([\d.]+)(?: \((≈ )?([\d.]+) → (\d+)\))?")
-_TERM = re.compile(r" ([+−]) ([\d.]+) \(([^)]*)\)")
-_END = re.compile(r" = (−?[\d.]+)(?: → (\d+) \(([^)]*)\))?$")
+# Asides are half-width in English, " (penalties)", and full-width in Chinese, "（扣分）".
+_BASE = re.compile(r"100 × ([\d.]+)/([\d.]+)(?:(?: \(|（)(≈ )?([\d.]+) → (\d+)[)）])?")
+_TERM = re.compile(r" ([+−]) ([\d.]+)(?: \(|（)([^)）]*)[)）]")
+_END = re.compile(r" = (−?[\d.]+)(?: → (\d+)(?: \(|（)([^)）]*)[)）])?$")
 
 
 def check_line(line: str) -> tuple[int, dict[str, float]]:
@@ -74,7 +75,7 @@ def test_the_line_shows_rounding_penalties_hints_and_the_floor(tiny):
     floored = score_contexts(rubric, [ReplyContext.of("您搞错了", tiny.detectors)], hint_cost=90)
     assert floored.score == 0 and floored.arithmetic().endswith("→ 0 (never below 0)")
     assert check_line(floored.arithmetic())[0] == 0
-    assert check_line(floored.arithmetic("zh"))[0] == 0 and "(最低 0 分)" in floored.arithmetic("zh")
+    assert check_line(floored.arithmetic("zh"))[0] == 0 and floored.arithmetic("zh").endswith("→ 0（最低 0 分）")
 
 
 REPLIES = {

@@ -119,6 +119,7 @@ def test_unknown_format_is_refused(report: MonthlyReport) -> None:
     ["产品质量 / 售后服务问题的投诉", "账单", "物流配送"],
     ["x"],
 ])
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # the SVG leaves fonts to the browser
 def test_chart_labels_and_titles_fit_inside_the_figure(monkeypatch: pytest.MonkeyPatch, labels: list[str]) -> None:
     """Margins are set from the labels' estimated widths (no layout engine): nothing drawn may fall outside."""
     import matplotlib

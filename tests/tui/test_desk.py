@@ -327,6 +327,40 @@ async def test_a_bad_time_says_why(desk_app, clock) -> None:
         assert any("Asia/Shanghai (+08:00)" in plain(label) for label in dialog.query("Label"))
 
 
+async def test_a_time_that_has_not_happened_is_refused_in_the_words_of_the_command_line(desk_app, clock, db,
+                                                                                         desk_playbook) -> None:
+    """`case update --at` and the console's event form refuse a time days ahead with one message
+    (`desk.times.check_happened`); a time a few hours ahead (clock skew) is taken."""
+    from cxcoach.desk import TimeError, show_time
+    from cxcoach.desk.times import check_happened
+
+    tz = desk_playbook.calendar.timezone
+    app = desk_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_desk(pilot)
+        await select_case(pilot, screen, "T-4")
+        dialog = await open_dialog(pilot, screen, "n")
+        problem = dialog.query_one("#when-problem")
+        await focus(pilot, dialog.query_one("#when"))
+        await pilot.press(*"2027-03-06 10:00")  # the year typed wrong
+        await pilot.pause()
+        with pytest.raises(TimeError) as refused:
+            check_happened(dt.datetime(2027, 3, 6, 10, 0, tzinfo=T0.tzinfo), tz, now=clock())
+        wording = str(refused.value)
+        assert wording == ("2027-03-06 10:00 +08:00 has not happened yet (now is 2026-03-06 10:00 +08:00); an event "
+                           "records what happened: give its time, at most a day ahead of now")
+        assert plain(problem) == wording and problem.display
+        await press_record(pilot)
+        assert pilot.app.screen is dialog and wording in plain(dialog.query_one("#problems"))  # not sent
+        dialog.query_one("#when", Input).value = show_time(at(180), tz)  # three hours ahead: clock skew
+        await pilot.pause()
+        assert not problem.display
+        await press_record(pilot)
+        assert pilot.app.screen is screen
+    with Store.open(db) as store:
+        assert [e.at for e in Desk(store, desk_playbook).show("T-4").events] == [at(-10), at(-5), at(180)]
+
+
 async def test_fast_typing_loses_no_keys(desk_app, clock) -> None:
     app = desk_app()
     text = "Customer called twice, asked for the manager; promised a call by 16:30. " * 3
@@ -413,6 +447,10 @@ async def test_a_new_case_recorded_from_the_console(desk_app, desk_playbook, db)
         form = dialog.query_one(CaseForm)
         form.set_value("channel", "phone")
         form.set_value("severity", "major")
+        dialog.query_one("#received", Input).value = "2027-03-06 09:55"  # a wrong year: not taken
+        await press_record(pilot)
+        assert pilot.app.screen is dialog
+        assert "2027-03-06 09:55 +08:00 has not happened yet" in plain(dialog.query_one("#problems"))
         dialog.query_one("#received", Input).value = "09:55"
         dialog.query_one("#external-id", Input).value = "T-1"  # taken: the desk refuses, the dialog says so
         await press_record(pilot)

@@ -68,7 +68,7 @@ async def test_the_screen_shows_the_same_numbers_as_text_and_json(make_app, ship
     async with app.run_test(size=SIZE) as pilot:
         screen = await _report_screen(pilot, run)
         arithmetic = texts(screen, "#report-arithmetic")
-        assert arithmetic.split(": ", 1)[1] == details["arithmetic"]
+        assert arithmetic.split("：" if lang == "zh" else ": ", 1)[1] == details["arithmetic"]
         assert details["arithmetic"] in text
         assert f"{data['score']}/100" in texts(screen, "#report-score")
         total = texts(screen, "#report-total")
@@ -82,6 +82,12 @@ async def test_the_screen_shows_the_same_numbers_as_text_and_json(make_app, ship
             if result.status.value != "na" and (result.points or result.criterion.kind.value == "weight"):
                 assert re.search(rf"{re.escape(title)}\s+\S+\s+{re.escape(label)}", shown), (title, label)
                 assert f"{label}  {title}" in text or result.status.value == "clear"
+        missed = data["missed"]
+        assert isinstance(missed, list) and any(m["unfilled"] for m in missed)
+        flat = "".join(shown.split())
+        for m in missed:  # the suggested lines as the text and JSON show them: placeholders filled or hinted
+            assert m["model"] is None or "".join(m["model"].split()) in flat, m
+        assert not re.search(r"\{[^{}]*\}", shown)
         assert report.satisfaction_state is not None
         best = shipped.measurement.satisfaction_states[0]
         assert f"≥ {best.min_ratio:g} {best.label.get(lang)}" in texts(screen, "#report-satisfaction")

@@ -37,6 +37,30 @@ def pick_locale(playbook: Playbook, lang: str | None, allowed: tuple[str, ...], 
 
 REPLY_FORMATS = {"yaml": "a YAML list", "lines": "one reply per line"}
 
+# What `drill run` tells on stderr, in the language the drill is played in (the report's language).
+_NOTES = {
+    "en": {"note": "note: ", "yaml": "a YAML list", "lines": "one reply per line",
+           "read": "read {n} replies from {path} ({kind})",
+           "playing": "playing the drill in {loc} ({why}; choose with --lang)",
+           "cjk": "the replies hold Chinese characters", "not_cjk": "the replies are not Chinese",
+           "unused": "the drill ended after {used} replies; {left} left unused",
+           "waiting": "the drill is not finished: the customer is waiting at node {node!r}",
+           "unfinished": "the drill is not finished"},
+    "zh": {"note": "提示：", "yaml": "YAML 列表", "lines": "每行一条回复",
+           "read": "从 {path} 读到 {n} 条回复（{kind}）",
+           "playing": "演练语言为 {loc}（{why}；可用 --lang 指定）",
+           "cjk": "回复里有汉字", "not_cjk": "回复不是中文",
+           "unused": "演练在第 {used} 条回复后就结束了，还有 {left} 条没用上",
+           "waiting": "演练还没结束：顾客还在节点 {node!r} 等你回复",
+           "unfinished": "演练还没结束"},
+}
+
+
+def _note(locale: str, key: str, **values: object) -> str:
+    from ..locale_words import word
+
+    return word(_NOTES, locale, key).format(**values)
+
 
 def read_replies(path: Path) -> tuple[list[str], str]:
     """The replies in a file, and which format was read: see REPLY_FORMATS.
@@ -144,12 +168,13 @@ def run(drill_id: str, replies_path: Path | None, model_answers: bool, lang: str
     replies: list[str] = []
     if replies_path is not None:
         replies, kind = read_replies(replies_path)
-        echo(f"note: read {len(replies)} replies from {replies_path} ({REPLY_FORMATS[kind]})", err=True)
     loc = pick_locale(playbook, lang, target.locales, " ".join(replies))
     notes: list[str] = []
+    if replies_path is not None:
+        notes.append(_note(loc, "read", n=len(replies), path=replies_path, kind=_note(loc, kind)))
     if lang is None and replies and len(target.locales or playbook.locales) > 1:
-        why = "the replies hold Chinese characters" if has_cjk(" ".join(replies)) else "the replies are not Chinese"
-        notes.append(f"playing the drill in {loc} ({why}; choose with --lang)")
+        why = _note(loc, "cjk" if has_cjk(" ".join(replies)) else "not_cjk")
+        notes.append(_note(loc, "playing", loc=loc, why=why))
     try:
         session = DrillSession(playbook, target, seed=seed, locale=loc, mode=Mode.EXAM if exam else Mode.PRACTICE,
                                trainee=trainee)
@@ -163,15 +188,14 @@ def run(drill_id: str, replies_path: Path | None, model_answers: bool, lang: str
                 session.reply(reply)
                 used += 1
             if used < len(replies):
-                notes.append(f"the drill ended after {used} replies; {len(replies) - used} left unused")
+                notes.append(_note(loc, "unused", used=used, left=len(replies) - used))
         if not session.finished:
-            notes.append(f"the drill is not finished: the customer is waiting at node {session.node.id!r}"
-                         if session.node else "the drill is not finished")
+            notes.append(_note(loc, "waiting", node=session.node.id) if session.node else _note(loc, "unfinished"))
         report = session.report()
     except (DrillError, ScoringError) as exc:
         raise Failure(str(exc)) from None
     for note in notes:
-        echo(f"note: {note}", err=True)
+        echo(_note(loc, "note") + note, err=True)
     if fmt == "json":
         data = drill_json(playbook, report)
         data["record"] = session.record()

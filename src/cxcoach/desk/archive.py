@@ -44,14 +44,16 @@ from ..playbook.model import Duration, DurationUnit, Playbook
 from ..sanitize import brief, one_line
 from ..store import StoreError
 from ..store.cases import CaseRow, EventRow
-from .service import Desk
+from .service import Desk, Planned
 from .state import workflow
+from .times import TimeError, check_happened
 from .validate import BadExternalId, check_external_id, check_role, check_satisfaction, typed_facts, unstorable
 
 FORMAT = "cxcoach-case/1"
 END_FORMAT = "cxcoach-archive-end/1"
 KINDS = ("open", "update", "follow_up")
 MAX_LINE = 64 * 1024 * 1024  # one case's line; a longer one is reported, not read into memory
+BATCH = 500  # cases restored per transaction: one commit (one fsync) per batch
 _UID = re.compile(r"^[0-9A-Za-z_-]{1,32}$")
 DEFAULT_RETENTION = Duration(730, DurationUnit.DAYS)
 _UNITS = {DurationUnit.DAYS: "days", DurationUnit.HOURS: "hours", DurationUnit.MINUTES: "minutes",
@@ -128,8 +130,12 @@ class ArchivedCase(msgspec.Struct, frozen=True):
     events: list[EventRow]
 
 
-def parse_case_line(data: object, playbook: Playbook) -> ArchivedCase:
-    """One archive line, checked as an input; ValueError lists everything wrong with it."""
+def parse_case_line(data: object, playbook: Playbook, *, now: dt.datetime | None = None) -> ArchivedCase:
+    """One archive line, checked as an input; ValueError lists everything wrong with it.
+
+    With `now`, a time more than a day ahead of it is refused (`times.check_happened`): an archive holds
+    what happened, so such a line was written by a clock gone wrong or edited by hand.
+    """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"not a {FORMAT} line")
     if "sha256" in data and data["sha256"] != digest(data):
@@ -161,6 +167,11 @@ def parse_case_line(data: object, playbook: Playbook) -> ArchivedCase:
         if e.get("seq") != i or kind not in KINDS or (kind == "open") != (i == 1):
             raise ValueError(f"event {i}: seq must be {i} and kind one of {', '.join(KINDS)} (only the first opens)")
         at = _time(e.get("at"), f"event {i}")
+        if now is not None:
+            try:
+                check_happened(at, playbook.calendar.timezone, now=now)
+            except TimeError as exc:
+                problems.append(f"event {i}: {exc}")
         if at < last:
             problems.append(f"event {i} ({at.isoformat()}) is before the one before it; times never go backwards")
         last = max(last, at)
@@ -295,9 +306,10 @@ def _sync_folder(folder: Path) -> None:
 def restore(desk: Desk, path: Path) -> RestoreResult:
     """Put archived cases back; a case already there (same uid, same log) is left alone."""
     restored = unchanged = cases = 0
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []  # (line, message): batches report late, the result is in line order
     end: _Line | None = None
     signed = False
+    now = desk.clock()
     try:
         lines = list(_lines(path))  # InputError (a pipe, a folder, unreadable) keeps its own exit code
     except OSError as exc:
@@ -307,6 +319,39 @@ def restore(desk: Desk, path: Path) -> RestoreResult:
             isinstance(x.data, dict) and x.data.get("format") in (FORMAT, END_FORMAT) for x in readable)):
         raise StoreError(f"{path} is not a cxcoach archive (no line is a {FORMAT} case); to import a ticket "
                          "system's export, give --mapping MAP.yaml (see docs/desk.md)")
+    pending: list[tuple[int, ArchivedCase]] = []  # (line, case): checked, waiting for their batch
+    names: set[str] = set()  # the pending cases' uids and external ids
+
+    def flush() -> None:
+        """Leave the cases already there alone, write the others in one commit (`Desk.create_many`); if that
+        commit is refused, one by one, so only the line at fault is skipped."""
+        nonlocal restored, unchanged
+        existing = desk.cases.by_uid([c.uid for _, c in pending])
+        stored = desk.cases.events([row.id for row in existing.values()])
+        new: list[tuple[int, ArchivedCase]] = []
+        for number, case in pending:
+            row = existing.get(case.uid)
+            if row is None:
+                new.append((number, case))
+            elif case_json(row, stored[row.id])["events"] == case_json(row, case.events)["events"]:
+                unchanged += 1
+            else:
+                problems.append((number, f"{path}:{number}: case {case.external_id or case.uid} exists with a "
+                                 "different history; line skipped"))
+        planned = [Planned(c.external_id, c.received_at, c.events, uid=c.uid) for _, c in new]
+        try:
+            desk.create_many(planned)
+            restored += len(new)
+        except (CxcoachError, ValueError, TypeError, KeyError):  # the store, or a log the engine refuses
+            for (number, _), one in zip(new, planned, strict=True):
+                try:
+                    desk.create_many([one])
+                    restored += 1
+                except (CxcoachError, ValueError, TypeError, KeyError) as exc:
+                    problems.append((number, f"{path}:{number}: {one_line(str(exc))}; line skipped"))
+        pending.clear()
+        names.clear()
+
     for line in lines:
         where = f"{path}:{line.number}"
         data = line.data
@@ -315,32 +360,27 @@ def restore(desk: Desk, path: Path) -> RestoreResult:
             continue
         cases += 1
         if line.problem is not None:
-            problems.append(f"{where}: {line.problem}; line skipped")
+            problems.append((line.number, f"{where}: {line.problem}; line skipped"))
             continue
         signed = signed or (isinstance(data, dict) and "sha256" in data)
         try:
-            case = parse_case_line(data, desk.playbook)
+            case = parse_case_line(data, desk.playbook, now=now)
         except ValueError as exc:
-            problems.append(f"{where}: {exc}; line skipped")
+            problems.append((line.number, f"{where}: {exc}; line skipped"))
             continue
-        existing = desk.cases.by_uid([case.uid]).get(case.uid)
-        if existing is not None:
-            stored = desk.cases.load(existing.id)[1]
-            if case_json(existing, stored)["events"] == case_json(existing, case.events)["events"]:
-                unchanged += 1
-            else:
-                problems.append(f"{where}: case {case.external_id or case.uid} exists with a different history; "
-                                "line skipped")
-            continue
-        try:
-            desk.restore(uid=case.uid, external_id=case.external_id, received_at=case.received_at, events=case.events)
-            restored += 1
-        except (CxcoachError, ValueError, TypeError, KeyError) as exc:  # the store, or a log the engine refuses
-            problems.append(f"{where}: {one_line(str(exc))}; line skipped")
+        if case.uid in names or case.external_id in names:
+            flush()  # the same case twice: the second is judged against the first, written
+        pending.append((line.number, case))
+        names.update(x for x in (case.uid, case.external_id) if x is not None)
+        if len(pending) >= BATCH:
+            flush()
+    if pending:
+        flush()
+    messages = [m for _, m in sorted(problems, key=lambda p: p[0])]
     if end is None and (signed or not lines):
-        problems.append(f"{path}: the archive has no end line: it was cut short after {cases} case line(s); "
+        messages.append(f"{path}: the archive has no end line: it was cut short after {cases} case line(s); "
                         "those that read correctly were restored")
     elif end is not None and isinstance(end.data, dict) and end.data.get("cases") != cases:
-        problems.append(f"{path}:{end.number}: the end line counts {one_line(brief(end.data.get('cases'), 20))} "
+        messages.append(f"{path}:{end.number}: the end line counts {one_line(brief(end.data.get('cases'), 20))} "
                         f"case(s) but the archive holds {cases}: lines are missing or were added")
-    return RestoreResult(restored, unchanged, problems)
+    return RestoreResult(restored, unchanged, messages)

@@ -30,7 +30,7 @@ from ..errors import ExitCode
 from ..playbook.model import Playbook
 from ..sanitize import brief, one_line
 from ..store import ConflictError, Store, StoreError, utc_now
-from ..store.cases import Append, CaseRow, CaseStore, EventRow
+from ..store.cases import Append, CaseRow, CaseStore, EventRow, NewCase
 from . import snapshot
 from .state import CaseState, clock_inputs, deadline_inputs, fold, start, state_columns, step, workflow
 from .validate import NEUTRAL, EventRejected, Wording, check_external_id, check_follow_up, check_open, check_update
@@ -52,6 +52,18 @@ class Update:
     at: dt.datetime | None = None
     by: str | None = None
     note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """A whole case for `Desk.create_many`: its log as `Desk.plan` returns it (or as an archive holds it), the
+    state it folds to (None: folded here) and its uid (None: a new one)."""
+
+    external_id: str | None
+    received_at: dt.datetime
+    events: Sequence[EventRow]
+    state: CaseState | None = None
+    uid: str | None = None
 
 
 class CaseNotFound(StoreError):
@@ -174,13 +186,21 @@ class Desk:
 
     def _create(self, uid: str, external_id: str | None, received_at: dt.datetime, events: Sequence[EventRow],
                 state: CaseState | None = None) -> CaseRow:
-        state = state if state is not None else fold(self.playbook, received_at, events)
-        case_id = self.cases.create(uid=uid, external_id=external_id, playbook=self.playbook.id,
-                                    received_at=received_at, events=events,
-                                    state=state_columns(self.playbook, state), recorded_at=self.clock(),
-                                    snapshot=snapshot.encode(self.playbook, state, len(events)),
-                                    figures=self._figures(received_at, state, len(events)))
+        case_id = self.create_many([Planned(external_id, received_at, events, state, uid)])[0]
         return self.cases.get(case_id) or self.find(case_id)
+
+    def create_many(self, cases: Sequence[Planned]) -> list[int]:
+        """Write whole cases in one transaction (one commit for an importer's batch): all or none, StoreError
+        if a uid or external id is taken. The logs are not validated here: `plan` did (imports), or they were
+        when first written (archives). Returns the case numbers in the order given."""
+        rows: list[NewCase] = []
+        for c in cases:
+            state = c.state if c.state is not None else fold(self.playbook, c.received_at, c.events)
+            rows.append(NewCase(c.uid or secrets.token_hex(16), c.external_id, self.playbook.id, c.received_at,
+                                list(c.events), state_columns(self.playbook, state),
+                                snapshot.encode(self.playbook, state, len(c.events)),
+                                self._figures(c.received_at, state, len(c.events))))
+        return self.cases.create_many(rows, recorded_at=self.clock())
 
     def update(self, ref: str | int, *, stage: str | None = None, facts: Mapping[str, Any] | None = None,
                at: dt.datetime | None = None, by: str | None = None, note: str = "") -> CaseRow:

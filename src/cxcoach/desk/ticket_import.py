@@ -48,9 +48,9 @@ from ..problems import did_you_mean
 from ..sanitize import brief, one_line
 from ..store import StoreError
 from ..store.cases import EventRow
-from .service import Desk
-from .state import workflow
-from .times import TimeError, parse_time, show_time
+from .service import Desk, Planned
+from .state import CaseState, workflow
+from .times import TimeError, check_happened, parse_time, show_time
 from .validate import BadExternalId, EventRejected, check_external_id, unstorable
 
 MAX_FILE = 256 * 1024 * 1024
@@ -286,23 +286,78 @@ def _cell(row: Mapping[str, Any], column: str) -> str | None:
     return text or None
 
 
+BATCH = 500  # rows written per transaction: one commit (one fsync) per batch instead of one per case
+
+
+class _Pending(msgspec.Struct):
+    """A row read and checked, waiting for its batch: the log it plans, or why the desk refused it."""
+
+    number: int
+    ext: str
+    received: dt.datetime
+    events: list[EventRow] | None  # None: refused (see `refused`)
+    state: CaseState | None = None
+    refused: list[str] = msgspec.field(default_factory=list)
+
+
 def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
+    """Import the file's rows in batches of BATCH cases per transaction; a bad row is reported and skipped.
+
+    Rows are checked and planned (`Desk.plan`) one by one as before; then each batch looks up its external
+    ids in one query, compares rows already imported with their stored logs, and writes the new cases in
+    one commit (`Desk.create_many`). If that commit is refused (another process took an external id
+    meanwhile), the batch's new cases are written one by one so only the row at fault is skipped.
+    """
     imported = unchanged = 0
-    problems: list[str] = []
-    differs: list[str] = []
+    problems: list[tuple[int, str]] = []
+    differs: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     tz = desk.tz
+    now = desk.clock()  # one "now" for the whole file: a row's verdict does not depend on when it was reached
+    pending: list[_Pending] = []
+
+    def flush() -> None:
+        nonlocal imported, unchanged
+        existing = desk.cases.by_external_id([p.ext for p in pending])
+        stored = desk.cases.events([existing[p.ext].id for p in pending if p.ext in existing and p.events])
+        new: list[_Pending] = []
+        for p in pending:
+            where = f"{path}:{p.number}"
+            row = existing.get(p.ext)
+            if row is not None:  # keyed by external id: a re-import never changes a case
+                if p.events is not None and _same_log(stored.get(row.id, []), p.events):
+                    unchanged += 1
+                else:  # the row as it reads now could not have been recorded, or says otherwise
+                    differs.append((p.number, f"{where}: case {one_line(brief(p.ext, 40))} already imported, "
+                                    "content differs — not changed"))
+            elif p.events is None:
+                problems.append((p.number, f"{where}: {'; '.join(p.refused)}; row skipped"))
+            else:
+                new.append(p)
+        planned = [Planned(p.ext, p.received, p.events or [], p.state) for p in new]
+        try:
+            desk.create_many(planned)
+            imported += len(new)
+        except StoreError:
+            for p, one in zip(new, planned, strict=True):  # find the row at fault; the others go in
+                try:
+                    desk.create_many([one])
+                    imported += 1
+                except StoreError as exc:
+                    problems.append((p.number, f"{path}:{p.number}: {exc}; row skipped"))
+        pending.clear()
+
     for row in _rows(path):
         where = f"{path}:{row.number}"
         if row.cells is None:
-            problems.append(f"{where}: {row.problem}; row skipped")
+            problems.append((row.number, f"{where}: {row.problem}; row skipped"))
             continue
         try:
             ext = _external_id(row.cells, mapping)
             if ext in seen:
                 raise _BadRow(f"external id {one_line(brief(ext, 40))} again (first on line {seen[ext]})")
             seen[ext] = row.number
-            received, later = _times(row.cells, mapping, tz)
+            received, later = _times(row.cells, mapping, tz, now)
             facts: dict[str, Any] = {}
             for fact, spec in mapping.facts.items():
                 value = _cell(row.cells, spec.column)
@@ -310,32 +365,24 @@ def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
                     facts[fact] = spec.values.get(value, value) if spec.values else value
             by = _cell(row.cells, mapping.by) if mapping.by else None
             note = (_cell(row.cells, mapping.note) or "") if mapping.note else ""
-            existing = desk.cases.by_external_id([ext]).get(ext)
-            if existing is not None:  # keyed by external id: a re-import never changes a case
-                if _same_content(desk, existing.id, received, facts, by, note, later):
-                    unchanged += 1
-                else:
-                    differs.append(f"{where}: case {one_line(brief(ext, 40))} already imported, content differs "
-                                   "— not changed")
-                continue
-            desk.record(external_id=ext, received_at=received, facts=facts, by=by, note=note, later=later)
-            imported += 1
-        except EventRejected as exc:
-            problems.append(f"{where}: {'; '.join(exc.problems)}; row skipped")
+            try:
+                events, state = desk.plan(received_at=received, facts=facts, by=by, note=note, later=later)
+                pending.append(_Pending(row.number, ext, received, events, state))
+            except EventRejected as exc:  # reported at the flush: "differs" if the case was imported before
+                pending.append(_Pending(row.number, ext, received, None, refused=list(exc.problems)))
         except (_BadRow, BadExternalId, StoreError) as exc:
-            problems.append(f"{where}: {exc}; row skipped")
-    return ImportResult(imported, unchanged, problems, differs)
+            problems.append((row.number, f"{where}: {exc}; row skipped"))
+        if len(pending) >= BATCH:
+            flush()
+    if pending:
+        flush()
+    return ImportResult(imported, unchanged, [m for _, m in sorted(problems, key=lambda x: x[0])],
+                        [m for _, m in sorted(differs, key=lambda x: x[0])])
 
 
-def _same_content(desk: Desk, case_id: int, received: dt.datetime, facts: dict[str, Any], by: str | None, note: str,
-                  later: list[tuple[dt.datetime, str | None, dict[str, Any], str | None, str]]) -> bool:
+def _same_log(stored: Sequence[EventRow], planned: Sequence[EventRow]) -> bool:
     """Whether the case was recorded from what the row says now: its first events are those the row makes
     (events added on the desk since come after them and do not count)."""
-    try:
-        planned, _ = desk.plan(received_at=received, facts=facts, by=by, note=note, later=later)
-    except EventRejected:
-        return False  # the row as it reads now could not have been recorded
-    stored = desk.cases.load(case_id)[1]
 
     def content(events: Sequence[EventRow]) -> list[Any]:
         return [(e.at, e.kind, e.by, e.note, e.stage, msgspec.to_builtins(e.facts)) for e in events]
@@ -352,16 +399,17 @@ def _external_id(cells: Mapping[str, Any], mapping: Mapping_) -> str:
     return check_external_id(value)
 
 
-def _times(cells: Mapping[str, Any], mapping: Mapping_, tz: str
+def _times(cells: Mapping[str, Any], mapping: Mapping_, tz: str, now: dt.datetime
            ) -> tuple[dt.datetime, list[tuple[dt.datetime, str | None, dict[str, Any], str | None, str]]]:
-    """When the row was received and its later events, in the mapping's order, never going backwards."""
+    """When the row was received and its later events, in the mapping's order, never going backwards
+    and none more than a day ahead of `now` (`times.check_happened`, as for `case update --at`)."""
 
     def read(column: str) -> dt.datetime | None:
         text = _cell(cells, column)
         if text is None:
             return None
         try:
-            return parse_time(text, tz)
+            return check_happened(parse_time(text, tz, now=now), tz, now=now)
         except TimeError as exc:
             raise _BadRow(f"{column}: {exc}") from None
 

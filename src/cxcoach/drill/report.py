@@ -7,7 +7,11 @@ its handling step), because "you missed X" helps less than "say something like Y
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from ..locale_words import punctuation
 from ..playbook import drill_model as dm
+from ..playbook.line_slots import fill_suggested
 from ..playbook.model import Playbook
 from .detectors import Behaviour
 from .form import SAYS, verdict_text
@@ -49,20 +53,41 @@ def _t(locale: str, key: str) -> str:
     return _L.get(locale, _L["en"])[key]
 
 
-NAME_PLACEHOLDERS = ("{name}", "{姓名}")  # how the shipped scripts leave room for the speaker's own name
+def suggestion_values(report: DrillReport) -> dict[str, str]:
+    """What a drill knows to fill a suggested line's placeholders with (see line_slots.SUGGESTED): the name the
+    trainee entered, the remedy offered last within authority (else the first the drill lets them offer outright),
+    and the drill's title as the problem in a few words."""
+    loc, drill = report.locale, report.drill
+    values = {"summary": drill.title.get(loc)}
+    if report.trainee:
+        values["name"] = report.trainee
+    remedies = drill.authority.remedies if drill.authority else ()
+    titles = {r.id: r.title for r in remedies}
+    offered = [o.remedy for t in report.turns for o in t.offers if o.allowed and o.remedy in titles]
+    outright = [r.id for r in remedies if r.allowed and r.when is None]
+    chosen = offered[-1] if offered else (outright[0] if outright else None)
+    if chosen is not None:
+        values["offer"] = titles[chosen].get(loc)
+    return values
 
 
-def model_line(playbook: Playbook, criterion: dm.Criterion, locale: str, trainee: str | None = None) -> str | None:
-    """The wording to suggest for a missed criterion, from the playbook, with `{name}` as the trainee entered it."""
-    line = _model_line(playbook, criterion, locale)
-    if line is None or not trainee:
-        return line
-    for slot in NAME_PLACEHOLDERS:
-        line = line.replace(slot, trainee)
-    return line
+def model_suggestion(playbook: Playbook, criterion: dm.Criterion, locale: str,
+                     values: Mapping[str, str] | None = None) -> tuple[str, tuple[str, ...]] | None:
+    """The wording to suggest for a missed criterion, from the playbook, its placeholders filled from `values`
+    (`suggestion_values`) or shown as hints; and the placeholders left as hints."""
+    line = model_template(playbook, criterion, locale)
+    return None if line is None else fill_suggested(line, values or {}, locale)
 
 
-def _model_line(playbook: Playbook, criterion: dm.Criterion, locale: str) -> str | None:
+def model_line(playbook: Playbook, criterion: dm.Criterion, locale: str,
+               values: Mapping[str, str] | None = None) -> str | None:
+    """`model_suggestion`'s text alone."""
+    found = model_suggestion(playbook, criterion, locale, values)
+    return found[0] if found is not None else None
+
+
+def model_template(playbook: Playbook, criterion: dm.Criterion, locale: str) -> str | None:
+    """The suggested line for a criterion as the playbook writes it, placeholders and all."""
     if criterion.model_line:
         for script in playbook.scripts.values():
             for line in script.lines:
@@ -84,13 +109,17 @@ def _model_line(playbook: Playbook, criterion: dm.Criterion, locale: str) -> str
 
 
 def _cite(ev: Evidence, locale: str, single: bool) -> str:
-    where = "" if single else _t(locale, "turn").format(n=ev.turn) + " "
+    where = "" if single else _t(locale, "turn").format(n=ev.turn) + ("" if locale == "zh" else " ")
     return where + _quote(ev.span.text, locale)
 
 
 def _step_label(playbook: Playbook, c: dm.Criterion, locale: str) -> str:
     step = playbook.steps.get(c.step or "")
-    return f" [{_t(locale, 'step')}: {step.title.get(locale)}]" if step else ""
+    if step is None:
+        return ""
+    p = punctuation(locale)
+    label = p.labelled(_t(locale, "step"), step.title.get(locale))
+    return p.aside(label) if locale == "zh" else f" [{label}]"
 
 
 def points_label(r: CriterionResult) -> str:
@@ -102,32 +131,33 @@ def points_label(r: CriterionResult) -> str:
 
 
 def criterion_lines(playbook: Playbook, score: Score, locale: str, single: bool,
-                    trainee: str | None = None) -> list[str]:
+                    values: Mapping[str, str] | None = None) -> list[str]:
     """Each criterion with earned/available (weights) or the points lost, its quote, and model lines for misses."""
     won, lost, missed = [], [], []
+    p = punctuation(locale)
     for r in score.criteria:
         c = r.criterion
         title = c.title.get(locale) + _step_label(playbook, c, locale)
         if r.status is Status.MET:
-            quote = f": {_cite(r.evidence[0], locale, single)}" if r.evidence else ""
-            half = f"  ({_t(locale, 'discounted')})" if r.discounted else ""
+            quote = f"{p.colon}{_cite(r.evidence[0], locale, single)}" if r.evidence else ""
+            half = (" " + p.aside(_t(locale, "discounted"))) if r.discounted else ""
             won.append(f"  {points_label(r):>8}  {title}{quote}{half}")
         elif r.status is Status.TRIGGERED:
             tag = _t(locale, "auto_fail") if c.kind is dm.CriterionKind.AUTO_FAIL else points_label(r)
-            lost.append(f"  {tag:>8}  {title}: {_cite(r.evidence[0], locale, single)}")
+            lost.append(f"  {tag:>8}  {title}{p.colon}{_cite(r.evidence[0], locale, single)}")
         elif r.status is Status.MISSED:
             line = f"  {points_label(r):>8}  {title}"
             if r.evidence:  # an `absent` criterion lost because of what was said
-                line += f": {_cite(r.evidence[0], locale, single)}"
-            suggestion = model_line(playbook, c, locale, trainee)
+                line += f"{p.colon}{_cite(r.evidence[0], locale, single)}"
+            suggestion = model_line(playbook, c, locale, values)
             if suggestion:
-                line += f"\n            {_t(locale, 'model')}: {suggestion}"
+                line += f"\n            {p.labelled(_t(locale, 'model'), suggestion)}"
             missed.append(line)
     for o in score.order:
         if o.violated and o.first and o.then:
             named = o.rule.title or o.rule.feedback
             label = named.get(locale) if named else o.rule.id
-            lost.append(f"  {'−' + format(o.rule.penalty, 'g'):>8}  {_t(locale, 'order')}: {label}: "
+            lost.append(f"  {'−' + format(o.rule.penalty, 'g'):>8}  {_t(locale, 'order')}{p.colon}{label}{p.colon}"
                         f"{_cite(o.then, locale, single)} → {_cite(o.first, locale, single)}")
     if score.bonus > 0:
         won.append(f"  {'+' + str(score.bonus):>8}  {_t(locale, 'bonus')}")
@@ -137,21 +167,21 @@ def criterion_lines(playbook: Playbook, score: Score, locale: str, single: bool,
         lost.append(f"  {'−' + str(score.hint_cost):>8}  {_t(locale, 'hints')}")
     out = []
     if won:
-        out += [_t(locale, "won") + ":", *won]
+        out += [_t(locale, "won") + p.colon.rstrip(), *won]
     if lost:
-        out += [_t(locale, "lost") + ":", *lost]
+        out += [_t(locale, "lost") + p.colon.rstrip(), *lost]
     if missed:
-        out += [_t(locale, "missed") + ":", *missed]
+        out += [_t(locale, "missed") + p.colon.rstrip(), *missed]
     out += _form_lines(score, locale, single)
-    out.append(f"{_t(locale, 'total')}: {score.earned:g}/{score.available:g}")
-    out.append(f"{_t(locale, 'arithmetic')}: {score.arithmetic(locale)}")
+    out.append(p.labelled(_t(locale, "total"), f"{score.earned:g}/{score.available:g}"))
+    out.append(p.labelled(_t(locale, "arithmetic"), score.arithmetic(locale)))
     return out
 
 
 def _form_lines(score: Score, locale: str, single: bool) -> list[str]:
     out = []
     for note in score.form:
-        where = "" if single else _t(locale, "turn").format(n=note.turn) + ": "
+        where = "" if single else _t(locale, "turn").format(n=note.turn) + punctuation(locale).colon
         out.append(f"  ! {where}{verdict_text(note.form, note.why, note.figures, locale)}")
     return out
 
@@ -163,30 +193,36 @@ def _form_says(form: str, locale: str) -> str:
 
 def _headline(score: Score, locale: str) -> str:
     verdict = _t(locale, "passed") if score.passed else _t(locale, "failed")
-    return f"{_t(locale, 'score')}: {score.score}/100 ({verdict}, {_t(locale, 'pass_mark')} {score.pass_mark:g})"
+    p = punctuation(locale)
+    figures = p.aside(f"{verdict}{p.comma}{_t(locale, 'pass_mark')} {score.pass_mark:g}")
+    return p.labelled(_t(locale, "score"), f"{score.score}/100{figures}")
 
 
 def _behaviour_line(playbook: Playbook, b: Behaviour, loc: str) -> str:
     det = playbook.detectors[b.detector]
-    quotes = ", ".join(f"{_quote(s.text, loc)}@{s.start}-{s.end}" for s in b.spans)
-    how = f" [{_t(loc, 'learnt')}, {_t(loc, 'confidence')} {b.confidence:.2f}]" if b.learnt else ""
-    return f"  [{_t(loc, b.polarity.value)}] {b.detector} ({det.title.get(loc)}): {quotes}{how}"
+    p = punctuation(loc)
+    quotes = p.listing.join(f"{_quote(s.text, loc)}@{s.start}-{s.end}" for s in b.spans)
+    learnt = f"{_t(loc, 'learnt')}{p.comma}{_t(loc, 'confidence')} {b.confidence:.2f}"
+    how = (p.aside(learnt) if loc == "zh" else f" [{learnt}]") if b.learnt else ""
+    tag = f"【{_t(loc, b.polarity.value)}】" if loc == "zh" else f"[{_t(loc, b.polarity.value)}]"
+    return f"  {tag}{'' if loc == 'zh' else ' '}{b.detector}{p.aside(det.title.get(loc))}{p.colon}{quotes}{how}"
 
 
 def reply_text(playbook: Playbook, result: ReplyScore) -> str:
     loc = result.locale
     lines = [_headline(result.score, loc)]
     if result.behaviours:
-        lines.append(_t(loc, "behaviours") + ":")
+        lines.append(_t(loc, "behaviours") + punctuation(loc).colon.rstrip())
         lines += [_behaviour_line(playbook, b, loc) for b in result.behaviours]
     if result.withheld:
         note = result.score.form[0] if result.score.form else None
         why = _form_says(note.form, loc) if note else _t(loc, "refused")
-        lines.append(f"{_t(loc, 'withheld')} ({why}):")
+        p = punctuation(loc)
+        lines.append(f"{_t(loc, 'withheld')}{p.aside(why)}{p.colon.rstrip()}")
         lines += [_behaviour_line(playbook, b, loc) for b in result.withheld]
     lines += criterion_lines(playbook, result.score, loc, single=True)
     if result.feedback:
-        lines.append(_t(loc, "feedback") + ":")
+        lines.append(_t(loc, "feedback") + punctuation(loc).colon.rstrip())
         lines += [f"  - {f}" for f in result.feedback]
     return "\n".join(lines)
 
@@ -197,43 +233,50 @@ def reply_json(playbook: Playbook, result: ReplyScore) -> dict[str, object]:
     return data
 
 
-def _missed_json(playbook: Playbook, score: Score, locale: str, trainee: str | None = None) -> list[dict[str, object]]:
-    return [{"criterion": r.criterion.id, "step": r.criterion.step,
-             "model": model_line(playbook, r.criterion, locale, trainee)}
-            for r in score.criteria if r.status is Status.MISSED]
+def _missed_json(playbook: Playbook, score: Score, locale: str,
+                 values: Mapping[str, str] | None = None) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for r in score.criteria:
+        if r.status is Status.MISSED:
+            found = model_suggestion(playbook, r.criterion, locale, values)
+            out.append({"criterion": r.criterion.id, "step": r.criterion.step,
+                        "model": found[0] if found else None, "unfilled": list(found[1]) if found else []})
+    return out
 
 
 def drill_text(playbook: Playbook, report: DrillReport) -> str:
     loc = report.locale
     d = report.drill
-    lines = [f"{d.title.get(loc)} ({d.id}, {_t(loc, d.difficulty.value)}, {_t(loc, 'seed')} {report.seed})", ""]
+    p = punctuation(loc)
+    about = p.comma.join((d.id, _t(loc, d.difficulty.value), f"{_t(loc, 'seed')} {report.seed}"))
+    lines = [d.title.get(loc) + p.aside(about), ""]
     for turn in report.turns:
-        lines.append(f"[{turn.number}] {_t(loc, 'customer')}: {turn.customer}")
-        lines.append(f"    {_t(loc, 'you')}: {turn.reply}")
+        lines.append(f"[{turn.number}] {p.labelled(_t(loc, 'customer'), turn.customer)}")
+        lines.append(f"    {p.labelled(_t(loc, 'you'), turn.reply)}")
         for f in turn.feedback:
-            pts = f" ({f.points:+d})" if f.points else ""
+            pts = p.aside(f"{f.points:+d}") if f.points else ""
             lines.append(f"    > {f.text}{pts}")
         if turn.overpromises:
             lines.append(f"    ! {overpromise_line(playbook, report, turn.number)}")
-        lines.append(f"    ({_t(loc, 'hostility')} {turn.state.hostility}/10)")
+        lines.append("    " + p.aside(f"{_t(loc, 'hostility')} {turn.state.hostility}/10").lstrip())
     if report.ending is not None:
         if report.closing:
-            lines.append(f"{_t(loc, 'customer')}: {report.closing}")
+            lines.append(p.labelled(_t(loc, "customer"), report.closing))
         kind = _t(loc, "ending." + report.ending.kind.value)
-        lines.append(f"{_t(loc, 'ending')}: {report.ending.title.get(loc)} ({kind})")
-    lines.append(f"{_t(loc, 'satisfaction')}: {satisfaction_text(playbook, report)}")
+        lines.append(p.labelled(_t(loc, "ending"), report.ending.title.get(loc) + p.aside(kind)))
+    lines.append(p.labelled(_t(loc, "satisfaction"), satisfaction_text(playbook, report)))
     lines.append("")
     verdict = _t(loc, "passed") if report.passed else _t(loc, "failed")
     why = verdict_reason(report, loc)
     if why:
-        verdict += f"（{why}）" if loc == "zh" else f" ({why})"
-    lines.append(f"{_headline(report.score, loc)} -> {verdict}")
-    lines += criterion_lines(playbook, report.score, loc, single=False, trainee=report.trainee)
+        verdict += p.aside(why)
+    lines.append(_headline(report.score, loc) + ("→ " if loc == "zh" else " -> ") + verdict)
+    lines += criterion_lines(playbook, report.score, loc, single=False, values=suggestion_values(report))
     if report.score.dimensions:
         labels = {x.id: x.label.get(loc) for x in playbook.measurement.dimensions}
-        lines.append(_t(loc, "dimensions") + ":")
+        lines.append(_t(loc, "dimensions") + p.colon.rstrip())
         for dim, (got, avail) in report.score.dimensions.items():
-            lines.append(f"  {labels.get(dim, dim)}: {got:g}/{avail:g}")
+            lines.append("  " + p.labelled(labels.get(dim, dim), f"{got:g}/{avail:g}"))
     return "\n".join(lines)
 
 
@@ -252,14 +295,14 @@ def overpromise_line(playbook: Playbook, report: DrillReport, number: int) -> st
     `promised beyond authority ("whole bill", "in cash"): not a remedy, not credited: Remedy`."""
     loc = report.locale
     turn = report.turns[number - 1]
-    zh = loc == "zh"
-    comma, colon, (left, right) = ("、", "：", ("（", "）")) if zh else (", ", ": ", (" (", ")"))
+    p = punctuation(loc)
+    comma, colon = p.listing, p.colon
     quotes = comma.join(_quote(o.span.text, loc) for o in turn.overpromises)
     avoid = playbook.avoid.get(report.drill.authority.avoid or "") if report.drill.authority else None
     head = _t(loc, "overpromise") + (f" — {avoid.title.get(loc)}" if avoid is not None else "")
     names = comma.join(dict.fromkeys(_detector_title(playbook, b.detector, loc) for b in turn.overpromised))
     what = _t(loc, "not_remedy") + (colon + names if names else "")
-    return f"{head}{colon}{quotes}{left}{what}{right}"
+    return f"{head}{colon}{quotes}{p.aside(what)}"
 
 
 def _quote(text: str, locale: str) -> str:
@@ -282,8 +325,9 @@ def satisfaction_text(playbook: Playbook, report: DrillReport) -> str:
     state = report.satisfaction_state
     label = state.label.get(loc) if state else "-"
     b, a = report.final_state.perceived, report.drill.persona.expectation
-    return (f"c = {b:g}/{a:g} = {report.satisfaction:.2f} ({label}); "
-            f"{_t(loc, 'scale')}: {satisfaction_scale(playbook, loc)}")
+    p = punctuation(loc)
+    return (f"c = {b:g}/{a:g} = {report.satisfaction:.2f}{p.aside(label)}{p.semicolon}"
+            f"{p.labelled(_t(loc, 'scale'), satisfaction_scale(playbook, loc))}")
 
 
 def drill_json(playbook: Playbook, report: DrillReport) -> dict[str, object]:
@@ -303,9 +347,10 @@ def drill_json(playbook: Playbook, report: DrillReport) -> dict[str, object]:
         "turns": [t.to_json() for t in report.turns],
         "silences": [s.to_json() for s in report.silences],
         "details": report.score.to_json(report.locale),
-        "missed": _missed_json(playbook, report.score, report.locale, report.trainee),
+        "missed": _missed_json(playbook, report.score, report.locale, suggestion_values(report)),
     }
 
 
-__all__ = ["CriterionResult", "criterion_lines", "drill_json", "drill_text", "model_line", "overpromise_line",
-           "points_label", "reply_json", "reply_text", "satisfaction_scale", "satisfaction_text", "verdict_reason"]
+__all__ = ["CriterionResult", "criterion_lines", "drill_json", "drill_text", "model_line", "model_suggestion",
+           "model_template", "overpromise_line", "points_label", "reply_json", "reply_text", "satisfaction_scale",
+           "satisfaction_text", "suggestion_values", "verdict_reason"]

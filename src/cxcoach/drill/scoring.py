@@ -25,6 +25,7 @@ import msgspec
 
 from ..conditions.evaluate import evaluate as evaluate_condition
 from ..errors import CxcoachError
+from ..locale_words import punctuation
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 from .detectors import Behaviour, detect, withheld
@@ -170,29 +171,30 @@ class Score(msgspec.Struct, frozen=True):
         and an auto-fail.
         """
         words = _ARITHMETIC.get(locale, _ARITHMETIC["en"])
+        p = punctuation(locale)  # the figures stay half-width; the words about them are punctuated as the locale is
         exact = exact_base(self.earned, self.available)
         line = f"100 × {_number(self.earned)}/{_number(self.available)}"
         if exact != self.base:  # show the rounding: (77.5 → 78), (≈ 60.53 → 61)
             shown = _number(exact)
-            line += f" ({'' if Fraction(shown.replace('−', '-')) == exact else '≈ '}{shown} → {self.base})"
+            line += p.aside(f"{'' if Fraction(shown.replace('−', '-')) == exact else '≈ '}{shown} → {self.base}")
         value = self.base
         if self.bonus:
             sign = "+" if self.bonus > 0 else "−"
-            line = f"{line} {sign} {abs(self.bonus)} ({words['bonus']})"
+            line = f"{line} {sign} {abs(self.bonus)}{p.aside(words['bonus'])}"
             if self.base + self.bonus > 100:
                 line = f"min(100, {line})"
             value = min(100, self.base + self.bonus)
         penalties = sum(points for ident, points in self.deductions() if ident != "hints")
         if penalties:
-            line += f" − {_number(penalties)} ({words['penalties']})"
+            line += f" − {_number(penalties)}{p.aside(words['penalties'])}"
         if self.hint_cost:
-            line += f" − {self.hint_cost} ({words['hints']})"
+            line += f" − {self.hint_cost}{p.aside(words['hints'])}"
         raw = value - penalties - self.hint_cost
         if self.auto_failed:
-            failed = ", ".join(r.criterion.id for r in self.auto_failed)
-            return f"{line} = {_number(raw)} → 0 ({words['auto_fail']}: {failed})"
+            failed = p.listing.join(r.criterion.id for r in self.auto_failed)
+            return f"{line} = {_number(raw)} → 0{p.aside(p.labelled(words['auto_fail'], failed))}"
         if raw < 0:
-            return f"{line} = {_number(raw)} → {self.score} ({words['floor']})"
+            return f"{line} = {_number(raw)} → {self.score}{p.aside(words['floor'])}"
         return f"{line} = {self.score}"
 
     def to_json(self, locale: str = "en") -> dict[str, object]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 SLOTS: dict[str, str] = {
     "name": "the trainee's name",
@@ -54,3 +55,75 @@ def fill(text: str, values: Mapping[str, str]) -> str | None:
 
     out = _TOKEN.sub(one, text)
     return None if missing else out
+
+
+# --- placeholders in suggested lines ---------------------------------------
+#
+# The scripts are written for real calls, where the agent says their own name
+# and the time they commit to: `{姓名}`, `{时间}`, `{summary}`. A report that
+# suggests such a line fills what the drill knows and shows the rest as a
+# readable hint (`〈具体时间〉`, `‹a time›`), never as braces.
+
+@dataclass(frozen=True, slots=True)
+class Suggested:
+    """What a placeholder in a suggested line stands for: the value that fills it (`name`, `offer`,
+    `summary`; None when only the trainee can choose it, like a time) and the hint shown otherwise."""
+
+    fills: str | None
+    zh: str
+    en: str
+
+    @property
+    def hint(self) -> dict[str, str]:
+        return {"zh": self.zh, "en": self.en}
+
+
+_NAME = Suggested("name", "你的名字", "your name")
+_OFFER = Suggested("offer", "解决方案", "the remedy")
+_SUMMARY = Suggested("summary", "问题概述", "the problem in a few words")
+_ISSUE = Suggested("summary", "顾客反映的问题", "the problem")
+_TIME = Suggested(None, "具体时间", "a time")
+
+SUGGESTED: dict[str, Suggested] = {
+    "name": _NAME, "姓名": _NAME,
+    "option": _OFFER, "remedy": _OFFER, "offer": _OFFER, "方案": _OFFER,
+    "summary": _SUMMARY, "问题概述": _SUMMARY,
+    "issue": _ISSUE, "问题": _ISSUE,
+    "time": _TIME, "时间": _TIME,
+}
+
+
+def suggested_hint(name: str, locale: str) -> str:
+    """`〈具体时间〉` / `‹a time›`: a placeholder as a reader sees it when nothing fills it."""
+    known = SUGGESTED.get(name)
+    words = known.hint.get(locale, known.hint["en"]) if known is not None else name
+    return f"〈{words}〉" if locale == "zh" else f"‹{words}›"
+
+
+def fill_suggested(text: str, values: Mapping[str, str], locale: str) -> tuple[str, tuple[str, ...]]:
+    """A suggested line with its placeholders filled from `values` (keyed by `Suggested.fills`), the rest as
+    hints; and the placeholders left as hints, in order. A stray brace stays as written."""
+    left: list[str] = []
+
+    def one(token: re.Match[str]) -> str:
+        whole = token.group(0)
+        if whole in ("{{", "}}") or token.group(1) is None:
+            return whole[0]
+        name = token.group(1).strip()
+        known = SUGGESTED.get(name)
+        value = values.get(known.fills) if known is not None and known.fills else None
+        if value:
+            return _in_sentence(value, text[:token.start()], locale)
+        left.append(name)
+        return suggested_hint(name, locale)
+
+    return _TOKEN.sub(one, text), tuple(left)
+
+
+def _in_sentence(value: str, before: str, locale: str) -> str:
+    """"An electricity bill ..." reads "an electricity bill ..." inside an English sentence."""
+    head = before.rstrip()
+    first = value.split(" ", 1)[0]
+    if locale != "zh" and head and head[-1] not in ".!?" and first in ("A", "An", "The"):
+        return value[0].lower() + value[1:]
+    return value

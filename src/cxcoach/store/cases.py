@@ -130,6 +130,20 @@ class Append(msgspec.Struct, frozen=True):
                 **_state(self.state)}
 
 
+class NewCase(msgspec.Struct, frozen=True):
+    """One case to create: its identity, its log (events 1..n), the state columns after it, its snapshot
+    and lasting figures (None: none kept)."""
+
+    uid: str
+    external_id: str | None
+    playbook: str
+    received_at: dt.datetime
+    events: list[EventRow]
+    state: dict[str, Any]
+    snapshot: bytes | None = None
+    figures: bytes | None = None
+
+
 class AmbiguousRef(StoreError):
     """A bare number that is one case's external id and another case's number."""
 
@@ -394,23 +408,43 @@ class CaseStore:
                snapshot: bytes | None = None, figures: bytes | None = None) -> int:
         """A new case with its first event(s), state, snapshot and lasting figures (None: none kept);
         StoreError if the external id or uid is taken."""
+        return self.create_many([NewCase(uid, external_id, playbook, received_at, list(events), dict(state),
+                                         snapshot, figures)], recorded_at)[0]
+
+    def create_many(self, cases: Sequence[NewCase], recorded_at: dt.datetime) -> list[int]:
+        """New cases with their logs in one transaction (one commit, so one fsync for an importer's batch),
+        or none of them: StoreError naming a uid or external id that is taken (or given twice). Returns the
+        case numbers in the order given."""
+        if not cases:
+            return []
+        uids = [c.uid for c in cases]
+        ext_ids = [c.external_id for c in cases if c.external_id is not None]
+        for given, what in ((uids, "uid"), (ext_ids, "external id")):
+            if len(set(given)) != len(given):
+                again = next(x for i, x in enumerate(given) if x in given[:i])
+                raise StoreError(f"{what} {again!r} is given twice in one batch")
         with self.db.write() as conn:
-            taken = conn.execute(sa.select(t.cases.c.id, t.cases.c.external_id).where(
-                sa.or_(t.cases.c.uid == uid, t.cases.c.external_id == external_id)
-                if external_id is not None else t.cases.c.uid == uid)).first()
-            if taken is not None:
-                named = f" (external id {external_id!r})" if external_id and taken[1] == external_id else ""
-                raise StoreError(f"case {taken[1] or taken[0]} already exists{named}")
+            for i in range(0, len(cases), 500):  # bound the IN lists
+                taken = conn.execute(sa.select(t.cases.c.id, t.cases.c.external_id).where(sa.or_(
+                    t.cases.c.uid.in_(uids[i:i + 500]), t.cases.c.external_id.in_(ext_ids[i:i + 500])))).first()
+                if taken is not None:
+                    named = f" (external id {taken[1]!r})" if taken[1] in ext_ids else ""
+                    raise StoreError(f"case {taken[1] or taken[0]} already exists{named}")
+            rows = [{"uid": c.uid, "external_id": c.external_id, "playbook": c.playbook, "received_at": c.received_at,
+                     "version": len(c.events), "snapshot": c.snapshot, "figures": c.figures, **_state(c.state)}
+                    for c in cases]
             try:
-                case_id = int(conn.execute(t.cases.insert().values(
-                    uid=uid, external_id=external_id, playbook=playbook, received_at=received_at,
-                    version=len(events), snapshot=snapshot, figures=figures, **_state(state)
-                )).inserted_primary_key[0])  # type: ignore[index]  # one row: its key
+                # one statement per batch of rows (insertmanyvalues), the numbers back in the rows' order
+                ids = [int(r[0]) for r in conn.execute(
+                    t.cases.insert().returning(t.cases.c.id, sort_by_parameter_order=True), rows)]
             except sa.exc.IntegrityError:  # PostgreSQL: another writer inserted the same id since the check above
-                raise StoreError(f"case {external_id or uid} already exists (another process recorded it at the "
-                                 "same moment)") from None
-            conn.execute(t.case_events.insert(), [_event_values(case_id, e, recorded_at) for e in events])
-        return case_id
+                names = ", ".join(c.external_id or c.uid for c in cases[:3]) + (", ..." if len(cases) > 3 else "")
+                which = f"case {names}" if len(cases) == 1 else f"a case among {names}"
+                raise StoreError(f"{which} already exists (another process recorded it at the same moment)"
+                                 ) from None
+            conn.execute(t.case_events.insert(), [_event_values(case_id, e, recorded_at)
+                                                  for case_id, c in zip(ids, cases, strict=True) for e in c.events])
+        return ids
 
     def append(self, case_id: int, expected_version: int, event: EventRow, state: Mapping[str, Any],
                recorded_at: dt.datetime, uid: str, snapshot: bytes | None = None,

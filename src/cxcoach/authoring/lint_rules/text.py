@@ -22,6 +22,7 @@ CODES = {
     "L502": "script or advice line uses a phrase the playbook lists under `avoid`",
     "L503": "model answer uses a phrase the playbook lists under `avoid`",
     "L504": "a space between Chinese characters, usually from a YAML line fold",
+    "L505": "a line the report suggests for a missed criterion has a placeholder nothing can fill",
 }
 
 _CJK_GAP = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef] +[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
@@ -144,3 +145,26 @@ def check(ctx: LintContext) -> Iterator[Problem]:
             for avoid_id, loc, phrase in _avoid_hits(ctx, crit.model):
                 yield finding(crit.pos, "L503", f"the model of criterion {crit.id!r} says {phrase!r} ({loc}), which "
                               f"avoid item {avoid_id!r} forbids", "reword the model")
+    yield from _unfillable(ctx)
+
+
+def _unfillable(ctx: LintContext) -> Iterator[Problem]:
+    """Placeholders in suggested lines that reports can neither fill nor name (line_slots.SUGGESTED): a report
+    would show them as `〈方案二〉`, the placeholder's own word, which may not tell a trainee what to say."""
+    from ...drill.report import model_template
+    from ...playbook.line_slots import SUGGESTED, SlotSyntaxError, slots_in
+
+    pb = ctx.playbook
+    for rubric in pb.rubrics.values():
+        for crit in rubric.criteria:
+            for loc in pb.locales:
+                line = model_template(pb, crit, loc)
+                try:
+                    names = slots_in(line) if line else ()
+                except SlotSyntaxError:
+                    continue
+                for name in dict.fromkeys(n for n in names if n not in SUGGESTED):
+                    yield finding(crit.pos, "L505", f"the line suggested for criterion {crit.id!r} of rubric "
+                                  f"{rubric.id!r} ({loc}) has {{{name}}}, which nothing fills: reports show it as "
+                                  f"a bare hint", "reword the line without it, set the criterion's `model`, or use a "
+                                  "placeholder reports know: " + ", ".join(sorted(SUGGESTED)))

@@ -51,7 +51,8 @@ class OpenCaseScreen(DeskDialog):
         with Vertical(id="open-dialog", classes="desk-dialog"):
             yield Static(assemble(self.t("desk.new_case")), id="open-title", classes="dialog-title")
             with Horizontal(id="open-body"):
-                yield CaseForm(self.words.playbook, lang, self.clock, words=form_words, id="case-form")
+                yield CaseForm(self.words.playbook, lang, self.clock, words=form_words, happened=True,
+                               id="case-form")
                 with Vertical(id="open-side"):
                     yield Label(content(self.t("desk.external_id")))
                     yield Input(id="external-id", max_length=200, compact=True)

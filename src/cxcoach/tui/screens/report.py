@@ -16,8 +16,9 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
 from ...drill import scoring as sc
-from ...drill.report import model_line, points_label, satisfaction_scale, verdict_reason
+from ...drill.report import model_line, points_label, satisfaction_scale, suggestion_values, verdict_reason
 from ...drill.session import DrillReport
+from ...locale_words import punctuation
 from ...playbook import drill_model as dm
 from ...store import RecordedDrill
 from ..text import assemble
@@ -62,28 +63,31 @@ class ReportScreen(CoachScreen[str | None]):
     def compose(self) -> ComposeResult:
         r = self.report
         loc = self.coach.lang
+        p = punctuation(loc)
         yield Header()
         with VerticalScroll(id="report"):
             verdict = ((self.t("report.passed"), "bold $success") if r.passed
                        else (self.t("report.failed"), "bold $error"))
             why = verdict_reason(r, loc)  # a passing score in a drill that ended badly says why it failed
             if why:
-                verdict = (f"{verdict[0]} ({why})", verdict[1])
-            yield Prose(assemble((self.t("report.title") + ": ", "bold"), (r.drill.title.get(loc), "bold")),
+                verdict = (verdict[0] + p.aside(why), verdict[1])
+            yield Prose(assemble((self.t("report.title") + p.colon, "bold"), (r.drill.title.get(loc), "bold")),
                         id="report-title")
             yield Static(assemble((f"{self.t('report.score')} {r.score.score}/100  ", "bold"), verdict,
-                                  (f"   ({r.score.pass_mark:g})", "$text-muted")), id="report-score")
+                                  ("   " + p.aside(f"{r.score.pass_mark:g}").lstrip(), "$text-muted")),
+                         id="report-score")
             if r.ending is not None:
-                yield Static(assemble((self.t("report.ending") + ": ", "bold"), r.ending.title.get(loc)))
+                yield Static(assemble((self.t("report.ending") + p.colon, "bold"), r.ending.title.get(loc)))
             if r.closing:  # the customer's last words: the drill screen closes as they are said
-                yield Prose(assemble((self.t("drill.customer") + ": ", "bold"), (r.closing, "italic")),
+                yield Prose(assemble((self.t("drill.customer") + p.colon, "bold"), (r.closing, "italic")),
                             id="report-closing")
             state = r.satisfaction_state.label.get(loc) if r.satisfaction_state else ""
             b, a = r.final_state.perceived, r.drill.persona.expectation
             scale = satisfaction_scale(self.run.session.playbook, loc)
-            yield Static(assemble((self.t("report.satisfaction") + ": ", "bold"),
+            yield Static(assemble((self.t("report.satisfaction") + p.colon, "bold"),
                                   f"c = {b:g}/{a:g} = {r.satisfaction:.2f} ", (state, "bold"),
-                                  (f"\n  {self.t('report.scale')}: {scale}", "$text-muted")), id="report-satisfaction")
+                                  ("\n  " + p.labelled(self.t("report.scale"), scale), "$text-muted")),
+                         id="report-satisfaction")
             extras = [f"{self.t('report.total')} {r.score.earned:g}/{r.score.available:g}"]
             if r.score.bonus:
                 extras.append(f"{self.t('report.bonus')} {'+' if r.score.bonus > 0 else '−'}{abs(r.score.bonus)}")
@@ -92,13 +96,12 @@ class ReportScreen(CoachScreen[str | None]):
             if r.score.hint_cost:
                 extras.append(f"{self.t('report.hints')} −{r.score.hint_cost}")
             yield Static(assemble(("  ·  ".join(extras), "$text-muted")), id="report-total")
-            yield Static(assemble((self.t("report.arithmetic") + ": ", "bold"), r.score.arithmetic(loc)),
+            yield Static(assemble((self.t("report.arithmetic") + p.colon, "bold"), r.score.arithmetic(loc)),
                          id="report-arithmetic")
             for note in r.score.form:  # the same figures as the text and JSON reports, in the app's language
-                yield Static(assemble((f"! {self.t('report.turn', n=note.turn)}: "
+                yield Static(assemble((f"! {self.t('report.turn', n=note.turn)}{p.colon}"
                                        f"{self.t('report.form.' + note.form)}", "$warning"),
-                                      (f"（{note.detail(loc)}）" if loc == "zh" else f" ({note.detail(loc)})",
-                                       "$text-muted")), classes="form-note")
+                                      (p.aside(note.detail(loc)), "$text-muted")), classes="form-note")
             yield Static(assemble((self.t("report.criteria"), "bold underline")), classes="section")
             for res in r.score.criteria:
                 yield Prose(self._criterion(res, loc), classes="criterion")
@@ -113,21 +116,22 @@ class ReportScreen(CoachScreen[str | None]):
     def _criterion(self, res: sc.CriterionResult, loc: str) -> Content:
         c = res.criterion
         status = res.status.value
+        p = punctuation(loc)
         mark = {"met": "✓", "clear": "✓", "missed": "○", "triggered": "✗", "na": "–"}[status]
         parts: list[object] = [(f"{mark} ", STATUS_STYLE[status]), (c.title.get(loc), "bold"),
                        (f"  {self.t('status.' + status)}", STATUS_STYLE[status])]
         if (c.kind is dm.CriterionKind.WEIGHT and status != "na") or res.points:
             parts.append((f"  {points_label(res)}", STATUS_STYLE[status]))
             if res.discounted:
-                parts.append((f"  ({self.t('report.halved')})", "$text-muted"))
+                parts.append(("  " + p.aside(self.t("report.halved")).lstrip(), "$text-muted"))
         for ev in distinct(res.evidence)[:2]:
-            parts += ["\n    ", (self.t("report.turn", n=ev.turn) + ": ", "$text-muted"),
+            parts += ["\n    ", (self.t("report.turn", n=ev.turn) + p.colon, "$text-muted"),
                       (f"“{ev.span.text}”", "italic")]
         if status == "missed":
             # a model line is something to say in the drill's language; the same one the text report gives
-            model = model_line(self.run.session.playbook, c, self.report.locale, self.report.trainee)
+            model = model_line(self.run.session.playbook, c, self.report.locale, suggestion_values(self.report))
             if model:
-                parts += ["\n    ", (self.t("report.model") + ": ", "$text-muted"), (model, "$success")]
+                parts += ["\n    ", (self.t("report.model") + p.colon, "$text-muted"), (model, "$success")]
             if c.feedback_missed:
                 parts += ["\n    ", (c.feedback_missed.get(loc), "$text-muted")]
         return assemble(*parts)

@@ -70,8 +70,11 @@ class CaseForm(VerticalScroll):
 
     def __init__(self, playbook: Playbook, lang: str, clock: Callable[[], dt.datetime], *,
                  words: Mapping[str, str] | None = None, values: Mapping[str, object] | None = None,
-                 received_text: str = "", **kwargs: Any) -> None:
+                 received_text: str = "", happened: bool = False, **kwargs: Any) -> None:
+        """`happened`: the received time is a real case's (the desk's), refused more than a day ahead of now;
+        a what-if case may be received whenever the supervisor likes."""
         super().__init__(**kwargs)
+        self.happened = happened
         self.playbook = playbook
         self.lang = lang
         self.clock = clock
@@ -83,8 +86,8 @@ class CaseForm(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Label(content(self._received_label()), id="label-received")
-        yield TimeInput(self.received_text, tz=self.tz, clock=self.clock, past_only=True, id="received",
-                        compact=True)
+        yield TimeInput(self.received_text, tz=self.tz, clock=self.clock, past_only=True, happened=self.happened,
+                        id="received", compact=True)
         for i, fact in enumerate(self.playbook.facts.values()):
             wid = f"fact-{i}"
             self._facts[wid] = fact

@@ -145,7 +145,7 @@ class EventForm(VerticalScroll):
             yield Input(id="scores", placeholder=dims, compact=True, max_length=500)
         now = self.clock()
         yield Label(content(f"{self.t('when')} · {self.words.tz} ({zone_offset(self.words.tz, now)})"))
-        yield TimeInput(tz=self.words.tz, clock=self.clock, id="when", compact=True)
+        yield TimeInput(tz=self.words.tz, clock=self.clock, happened=True, id="when", compact=True)
         yield Static("", id="when-problem")
         yield RecordFields(self.words, id="record-fields")
 
