@@ -19,6 +19,17 @@ misconduct do not, and no dev set gets worse. Commit f964923 also had two switch
 this and then taken out (neither passed): learnt.BLOCK_NORM=True (words and word pairs L2-normed
 apart from characters, as a FeatureUnion of two vectorisers would) and learnt.PIECES (word-piece
 lengths). Settings read when scoring (learnt.POOLED_FLOOR) work too: the weights are not cached here.
+
+Measured at f964923 (playbook of 42656a6): every variant trades recall for good lines read as
+misconduct; none gains the one without the other (cv caught / cv good lines read as misconduct):
+
+    shipped (C=20, thresholds 0.6/0.5, floor 0.3)   618/831  55/556
+    DEFAULT_THRESHOLD=0.5 POOLED_THRESHOLD=0.4      629/831  59/556
+    C=10.0                                          632/831  76/556
+    C=50.0                                          605/831  49/556
+    learnt.BLOCK_NORM=True                          617/831  46/556  (examples_dev 66/86 against 69/86)
+    learnt.POOLED_FLOOR=0.0 POOLED_THRESHOLD=0.6    690/831 103/556  (examples_dev 76/86, good flagged 11/42, was 7/42)
+    learnt.POOLED_FLOOR=0.0 POOLED_THRESHOLD=0.75   643/831  71/556
 """
 
 from __future__ import annotations
