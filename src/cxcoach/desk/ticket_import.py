@@ -289,7 +289,7 @@ def _cell(row: Mapping[str, Any], column: str) -> str | None:
 BATCH = 500  # rows written per transaction: one commit (one fsync) per batch instead of one per case
 
 
-class _Pending(msgspec.Struct):
+class _Pending(msgspec.Struct, frozen=True):
     """A row read and checked, waiting for its batch: the log it plans, or why the desk refused it."""
 
     number: int
