@@ -28,6 +28,12 @@ from .learnt import CONFIRM, MISCONDUCT, Learnt, features
 from .negation import NegationIndex, build_index, refusal_after, refusal_clause
 from .normalize import Normalized, is_word_char, normalize, normalize_phrase
 
+# The shipped detectors whose act is stating a limit or sending the customer elsewhere: a contrast that
+# turns to the trainee's own offer takes them back (ReplyContext._taken_back). Named here because a playbook
+# has no field for it yet; other bad acts (blame, rudeness) stand whatever follows them.
+STATES_A_LIMIT = frozenset({"deflecting", "we_dodge"})
+_FIRST_PERSON = re.compile(r"我(?!们)|(?<![a-z])(i|me|my|myself)(?![a-z])")
+
 
 class Hit(msgspec.Struct, frozen=True, order=True):
     """A match in normalised offsets [start, end)."""
@@ -68,8 +74,10 @@ class ReplyContext:
     _unit_list: list[Clause] = field(default_factory=list)
     _phrase_cache: dict[str, tuple[Hit, ...]] = field(default_factory=dict)
     _form: FormVerdict | None = None
+    _raw: dict[str, tuple[Hit, ...]] = field(default_factory=dict)  # before a later contrast is weighed
     _cache: dict[str, tuple[Hit, ...]] = field(default_factory=dict)
     _active: set[str] = field(default_factory=set)
+    _turning: set[str] = field(default_factory=set)  # limits whose following contrast is being read
     confidence: dict[tuple[str, Hit], float] = field(default_factory=dict)
     withheld: dict[str, tuple[Hit, ...]] = field(default_factory=dict)
     overpromised: list[Hit] = field(default_factory=list)  # clauses that promise beyond the drill's authority
@@ -146,6 +154,23 @@ class ReplyContext:
     def detector_hits(self, ident: str) -> tuple[Hit, ...]:
         if ident in self._cache:
             return self._cache[ident]
+        if ident in self._turning:  # asked again while its own turn is judged: what was read
+            return self._read(ident)
+        hits = self._read(ident)
+        if ident in STATES_A_LIMIT and ident not in self._active:
+            self._turning.add(ident)
+            try:
+                hits = tuple(h for h in hits if not self._taken_back(h))
+            finally:
+                self._turning.discard(ident)
+        if ident in self.detectors and ident not in self._active:
+            self._cache[ident] = hits
+        return hits
+
+    def _read(self, ident: str) -> tuple[Hit, ...]:
+        """A detector's hits before a later contrast is weighed (`_taken_back`)."""
+        if ident in self._raw:
+            return self._raw[ident]
         det = self.detectors.get(ident)
         if det is None or ident in self._active:  # unknown or cyclic: the loader reports both
             return ()
@@ -166,7 +191,7 @@ class ReplyContext:
                 self.withheld[ident] = held
             hits = kept
         result = tuple(sorted(set(hits)))
-        self._cache[ident] = result
+        self._raw[ident] = result
         return result
 
     def hold_back(self, hits: list[Hit] | tuple[Hit, ...]) -> None:
@@ -229,6 +254,41 @@ class ReplyContext:
             self.confidence[(ident, hit)] = round(p, 3)
             out.append(hit)
         return out
+
+    def _taken_back(self, hit: Hit) -> bool:
+        """Is this limit answered by the trainee's own offer after a contrast?
+
+        「营业厅这边改不了套餐，不过我现在就帮您改」 and "We can't do refunds by
+        phone, but I'll process it now" turn to ownership: the first clause
+        states a limit, what follows 不过/but removes it. The hit must lie wholly
+        before the next contrast, in its sentence or the one before. The turn
+        (the contrast clause and the clauses after it up to the next contrast or
+        the sentence's end) must speak in the first person (我, not 我们;
+        I/me/my), hold a good act, and hold no bad one: "but I'll pass it on"
+        (an empty promise) still sends the customer away, and so does "but the
+        bank can refund you" (someone else's remedy).
+        """
+        found = self.clauses
+        where = clause_at(found, max(hit.start, hit.end - 1))
+        k = next((i for i, c in enumerate(found) if c.contrast and not c.concessive and c.start >= hit.end), None)
+        if k is None or where is None or found[k].sentence > where.sentence + 1:
+            return False
+        start, end = found[k].start, found[k].end
+        for c in found[k + 1:]:
+            if c.sentence != found[k].sentence or c.contrast or c.concessive:
+                break
+            end = c.end
+        if not _FIRST_PERSON.search(self.text, start, end):
+            return False
+
+        def inside(hits: tuple[Hit, ...]) -> bool:
+            return any(start <= h.start < end for h in hits)
+
+        # bad acts as read (a limit's own turn is not judged twice); good ones as credited
+        if any(det.polarity is dm.Polarity.BAD and inside(self._read(ident)) for ident, det in self.detectors.items()):
+            return False
+        return any(det.polarity is dm.Polarity.GOOD and inside(self.detector_hits(ident))
+                   for ident, det in self.detectors.items())
 
     def _said_well(self, clause: Clause) -> bool:
         """Is most of this clause a good detector's own phrase or pattern, and none a bad one's?
