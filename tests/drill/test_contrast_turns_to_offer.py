@@ -81,3 +81,14 @@ def test_sending_away_after_the_offer_keeps_its_quote(default_pb):
 def test_a_limit_said_sentences_before_the_contrast_is_not_taken_back(default_pb):
     """Only the limit just before the contrast is answered by it, not one said two sentences earlier."""
     assert "deflecting" in _bad(default_pb, "这不是我们部门的事。您先别急。不过我现在就帮您查。")
+
+
+def test_the_rule_follows_the_playbook_flag_not_the_detector_name(default_pb):
+    """A trainer's playbook decides which acts state a limit: without the flag the limit stands."""
+    import msgspec
+
+    reply = "营业厅这边改不了套餐，不过我现在就帮您改。"
+    detectors = {k: msgspec.structs.replace(d, states_a_limit=False) for k, d in default_pb.detectors.items()}
+    unflagged = msgspec.structs.replace(default_pb, detectors=detectors)
+    assert not _bad(default_pb, reply) & SENDING_AWAY
+    assert _bad(unflagged, reply) & SENDING_AWAY

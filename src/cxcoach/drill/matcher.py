@@ -28,10 +28,6 @@ from .learnt import CONFIRM, MISCONDUCT, Learnt, features
 from .negation import NegationIndex, build_index, refusal_after, refusal_clause
 from .normalize import Normalized, is_word_char, normalize, normalize_phrase
 
-# The shipped detectors whose act is stating a limit or sending the customer elsewhere: a contrast that
-# turns to the trainee's own offer takes them back (ReplyContext._taken_back). Named here because a playbook
-# has no field for it yet; other bad acts (blame, rudeness) stand whatever follows them.
-STATES_A_LIMIT = frozenset({"deflecting", "we_dodge"})
 _FIRST_PERSON = re.compile(r"我(?!们)|(?<![a-z])(i|me|my|myself)(?![a-z])")
 
 
@@ -157,7 +153,8 @@ class ReplyContext:
         if ident in self._turning:  # asked again while its own turn is judged: what was read
             return self._read(ident)
         hits = self._read(ident)
-        if ident in STATES_A_LIMIT and ident not in self._active:
+        det = self.detectors.get(ident)
+        if det is not None and det.states_a_limit and ident not in self._active:
             self._turning.add(ident)
             try:
                 hits = tuple(h for h in hits if not self._taken_back(h))

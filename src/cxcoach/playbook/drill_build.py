@@ -236,6 +236,7 @@ def _detector(b: Builder, raw: dict[str, AnyValue], at: At) -> dm.Detector:
         description=b.opt_text(raw.get("description"), at / "description"), effect=_effect(raw.get("effect")),
         examples=_texts(raw.get("examples")), counter_examples=_texts(raw.get("counter_examples")),
         source=b.source(raw.get("source"), at / "source"), learn=_learn(raw.get("learn", True)),
+        states_a_limit=bool(raw.get("states_a_limit", False)),
     )
 
 

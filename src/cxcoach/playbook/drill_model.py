@@ -156,6 +156,7 @@ class Detector(Model):
     counter_examples: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
     learn: bool | float = True  # learn from the examples; a float is the confidence threshold
+    states_a_limit: bool = False  # a refusal or sending elsewhere: "..., but I'll ..." after it takes it back
 
 
 class CriterionKind(StrEnum):
