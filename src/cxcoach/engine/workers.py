@@ -85,12 +85,11 @@ class Workers(Generic[Item, Answer]):
 
     def result(self) -> Answer:
         """The oldest answer not yet read; `WorkerLost` if its worker died first."""
-        worker = self._pending.popleft()
         try:
-            answer: Answer = worker.answers.recv()
+            answer: Answer = self._pending[0].answers.recv()
         except (EOFError, OSError):
-            self._pending.appendleft(worker)  # not answered: close() must not wait for the rest
             raise WorkerLost("a worker process stopped (killed, or out of memory?)") from None
+        self._pending.popleft()  # only once read: while answers are owed (an error, Ctrl-C), close() kills
         return answer
 
     def close(self) -> None:
