@@ -25,6 +25,7 @@ def _bad(pb, reply: str) -> set[str]:
 @pytest.mark.parametrize("reply", [
     "营业厅这边改不了套餐，不过我现在就帮您改。",
     "营业厅这边改不了套餐，不过我马上给您办理。",
+    "营业厅这边改不了套餐，不过我在电话里就能帮您改。",  # the issue's own: six characters between 我 and the act
     "We can't do refunds by phone, but I'll process it for you right now.",
     "营业厅这边改不了套餐。不过我现在就帮您改。",  # the contrast opens the next sentence
     # the turn runs to the sentence's end: the offer may come in the clause after the contrast
