@@ -35,8 +35,6 @@ def pick_locale(playbook: Playbook, lang: str | None, allowed: tuple[str, ...], 
     return choices[0]
 
 
-REPLY_FORMATS = {"yaml": "a YAML list", "lines": "one reply per line"}
-
 # What `drill run` tells on stderr, in the language the drill is played in (the report's language).
 _NOTES = {
     "en": {"note": "note: ", "yaml": "a YAML list", "lines": "one reply per line",
@@ -63,7 +61,7 @@ def _note(locale: str, key: str, **values: object) -> str:
 
 
 def read_replies(path: Path) -> tuple[list[str], str]:
-    """The replies in a file, and which format was read: see REPLY_FORMATS.
+    """The replies in a file, and which format was read ("yaml" or "lines").
 
     The name decides: `.yaml`/`.yml` is a YAML list of strings (a file that
     does not parse is an error with its position, never plain text); any

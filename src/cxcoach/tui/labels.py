@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..desk.times import show_time
+from ..locale_words import punctuation
 from ..playbook.model import FactType, Playbook
 
 
@@ -24,17 +25,10 @@ class PlaybookWords:
         workflow = playbook.workflow
         self.stage_fact = workflow.fact if workflow is not None else "stage"
         # Chinese is punctuated full-width: 投诉渠道：客户来电；严重程度：重大投诉（超期一倍）
-        zh = lang == "zh"
-        self.colon, self.separator = ("：", "；") if zh else (": ", ", ")
-        self.parens = ("（", "）") if zh else (" (", ")")
-
-    def labelled(self, label: str, value: str) -> str:
-        """`label: value` as the UI language punctuates it."""
-        return f"{label}{self.colon}{value}"
-
-    def aside(self, text: str) -> str:
-        """A parenthetical remark after a word, as the UI language punctuates it ("" when there is none)."""
-        return f"{self.parens[0]}{text}{self.parens[1]}" if text else ""
+        punct = punctuation(lang)
+        self.labelled = punct.labelled  # `label: value` as the UI language punctuates it
+        self.aside = punct.aside  # a parenthetical remark after a word ("" when there is none)
+        self.separator = punct.semicolon if lang == "zh" else punct.comma  # between facts
 
     def fact(self, fact_id: str) -> str:
         fact = self.playbook.facts.get(fact_id)
