@@ -175,7 +175,8 @@ def _answer_in_workers(playbook: Playbook, lines: Iterator[list[Line]], source: 
                        counts: StreamCounts) -> None:
     """`run_stream` from the first batch that is worth the workers: batches out to them, answers back in order."""
     compile_playbook(playbook).localized(options.locale)  # before the fork, so every worker inherits it
-    pool: Workers[list[Line], tuple[bytes, int, int]] = Workers(partial(_answer_part, playbook, options), workers)
+    pool: Workers[list[Line], tuple[bytes, int, int]] = Workers(partial(answer_lines, playbook, options=options),
+                                                                 workers)
     try:
         for batch in lines:
             size = max(_PART, -(-len(batch) // workers))
@@ -191,10 +192,6 @@ def _answer_in_workers(playbook: Playbook, lines: Iterator[list[Line]], source: 
                          "(--workers 1 answers in this process)") from None
     finally:
         pool.close()
-
-
-def _answer_part(playbook: Playbook, options: StreamOptions, part: list[Line]) -> tuple[bytes, int, int]:
-    return answer_lines(playbook, part, options)
 
 
 def default_workers() -> int:
