@@ -2,7 +2,7 @@
 
 Kept apart so each command module stays a thin shell: a failure class
 (message on stderr, an exit code from `errors.ExitCode`, never a traceback),
-loading a playbook with every problem listed, the `--playbook` option, and
+loading a playbook with every problem listed, the `--playbook` option (and the app's options), and
 the only ways a command writes: `echo` for people (every control, bidi and
 surrogate character shown as a visible escape, see sanitize.py), `echo_json`
 for programs (the same characters as JSON escapes) and `write_output` for
@@ -98,3 +98,18 @@ def write_output(text: str, output: Path | None, *, is_json: bool = False) -> No
 playbook_option = click.option(
     "--playbook", "-p", "playbook_path", type=click.Path(exists=True, path_type=Path), default=None,
     help="Playbook file or folder (default: the shipped playbook).")
+
+
+def app_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The app's options, shared by `cxcoach tui` and a bare `cxcoach`."""
+    for option in reversed((
+        click.option("--playbook", "-p", "playbook", type=click.Path(path_type=Path), default=None,
+                     help="Playbook file or folder for the app (default: the shipped playbook)."),
+        click.option("--db", "db", default=None, metavar="PATH|URL",
+                     help="The store of drill history and desk cases: a SQLite file or "
+                          "postgresql://user@host/db (default: $CXCOACH_DB, else the user data folder)."),
+        click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                     help="Interface language (default: the last one used, else the playbook's first)."),
+    )):
+        command = option(command)
+    return command

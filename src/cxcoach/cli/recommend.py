@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from ..errors import ExitCode
-from ._common import Failure, load, write_output
+from ._common import Failure, load, playbook_option, write_output
 
 if TYPE_CHECKING:
     from ..playbook.model import Playbook
@@ -80,8 +80,7 @@ def _parse_now(value: str | None) -> dt.datetime | None:
 @click.argument("case_file", required=False, metavar="[CASE_FILE|-]")
 @click.option("--set", "sets", multiple=True, metavar="FACT=VALUE",
               help="State a fact (repeatable); wins over the case file. Also received_at=, now= and id=.")
-@click.option("--playbook", "-p", "playbook_path", type=click.Path(exists=True, path_type=Path),
-              help="Playbook file or folder (default: the shipped playbook).")
+@playbook_option
 @click.option("--lang", "lang", metavar="LOCALE",
               help="Language of titles, scripts and error messages, e.g. zh or en (default: the playbook's first).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
