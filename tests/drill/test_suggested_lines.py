@@ -54,8 +54,8 @@ def test_a_drill_report_fills_the_name_the_problem_and_a_remedy_it_may_offer(def
     lines = _missed_lines(drill_text(default_pb, report))
     assert lines and not any(_PLACEHOLDER.search(line) for line in lines)
     text = "\n".join(lines)
-    assert "我叫小林," in text and "看我理解得对不对:电费突然多了三百块,是这样吗?" in text
-    assert "那我们就按调出近六个月用电记录核对办,我现在就去安排,〈具体时间〉前办好。" in text
+    assert "我叫小林，" in text and "看我理解得对不对：电费突然多了三百块，是这样吗？" in text
+    assert "那我们就按调出近六个月用电记录核对办，我现在就去安排，〈具体时间〉前办好。" in text
     missed = {m["criterion"]: m for m in drill_json(default_pb, report)["missed"]}  # type: ignore[union-attr]
     assert missed["cv_next_step"]["unfilled"] == ["时间"]
     assert missed["cv_next_step"]["model"] in text and missed["cv_ownership"]["unfilled"] == []
