@@ -151,7 +151,7 @@ def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], 
         except BrokenPipeError:
             raise  # the reader went away: the entry point ends quietly
         except OSError as exc:
-            raise Failure(f"cannot write the output: {exc.strerror or exc}", ExitCode.OUTPUT) from None
+            raise Failure.say("output_unwritable", ExitCode.OUTPUT, why=exc.strerror or exc) from None
         ctx.exit(1 if counts.failed else 0)
 
     from ..engine import parse_case
@@ -220,6 +220,9 @@ def _case_failure(exc: Exception, locale: str, raw: object, fmt: str) -> NoRetur
         _write_json(report)
     lines = [f"  - {printable(e.message)}  [{e.code}" + (f" at {printable(e.path)}]" if e.path != "$" else "]")
              for e in report.errors]
+    from ._common import cli_lang
+    from .messages import say
+
     if report.omitted:
-        lines.append(f"  ... and {report.omitted} more")
-    raise Failure("invalid case:\n" + "\n".join(lines))
+        lines.append(say("and_more", cli_lang(), n=report.omitted))
+    raise Failure("\n".join([say("case_invalid", cli_lang()), *lines]))
