@@ -40,7 +40,18 @@ import msgspec
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 from .clauses import clauses
-from .learnt import CONFIRM, MISCONDUCT, NEGLIGIBLE, POOLED_FLOOR, VERSION, Learnt, LearntDetector, features
+from .learnt import (
+    CONFIRM,
+    MISCONDUCT,
+    NEGLIGIBLE,
+    POOLED_FLOOR,
+    SENTENCE_FLOOR,
+    SENTENCE_THRESHOLD,
+    VERSION,
+    Learnt,
+    LearntDetector,
+    features,
+)
 from .normalize import normalize
 
 __all__ = ["Learnt", "LearntDetector", "features", "fingerprint", "learnt_for", "learnt_from", "train",
@@ -166,7 +177,7 @@ _CODE = tuple(Path(__file__).with_name(name) for name in ("learn.py", "learnt.py
 def fingerprint(detectors: Mapping[str, dm.Detector], background: Sequence[str] = ()) -> str:
     """Of everything the weights depend on: the examples, the good lines, and the code that reads them."""
     settings = (VERSION, C, NEGLIGIBLE, COUNTER_WEIGHT, DEFAULT_THRESHOLD, GOOD_THRESHOLD, POOLED_THRESHOLD,
-                POOLED_FLOOR, CONFIRM)
+                POOLED_FLOOR, CONFIRM, SENTENCE_THRESHOLD, SENTENCE_FLOOR)
     h = hashlib.sha256(":".join(map(str, settings)).encode())
     for path in _CODE:
         h.update(path.read_bytes())
