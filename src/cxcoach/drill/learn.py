@@ -1,10 +1,18 @@
 """Detectors that generalise from the examples trainers write (Rasa NLU's recipe).
 
 Each detector's `examples` and `counter_examples` train a linear classifier
-over character n-grams (CJK runs) and words and word fragments (Latin text),
+over character n-grams (CJK runs) and words and word pairs (Latin text),
 plus a few structural marks (question, addressed to the customer, negation,
-contrast). A clause the phrase lists miss — 「一个月多三百块而已，至于吗」 —
-is still recognised when it resembles the examples, with a confidence.
+contrast), the first two crossed with the n-grams (learnt.features). A clause
+the phrase lists miss — 「一个月多三百块而已，至于吗」 — is still recognised
+when it resembles the examples, with a confidence. A pooled classifier
+learns "any misconduct" from every bad detector's examples; it judges whole
+sentences too, and the per-detector classifiers name the act (matcher.py).
+
+How well this generalises is measured, never assumed: `python bench/train.py
+--against OLD_SRC --cv` (grouped cross-validation of two versions on this
+checkout's playbook, and training time) and `python bench/learn_variants.py
+[SETTINGS ...]` (the same for settings, plus the held-out calibration sets).
 
 Training uses scikit-learn (TfidfVectorizer + LogisticRegression), imported
 only when the learnt weights for a playbook's examples are not cached yet.
