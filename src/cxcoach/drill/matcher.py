@@ -29,6 +29,10 @@ from .negation import NegationIndex, build_index, refusal_after, refusal_clause
 from .normalize import Normalized, is_cjk, is_word_char, normalize, normalize_phrase
 
 _FIRST_PERSON = re.compile(r"我(?!们)|(?<![a-z])(i|me|my|myself)(?![a-z])")
+# A clause that opens on the trainee's own offer: a limit right before it needs no but/不过 to be answered
+# (「套餐中途改不了，我可以先给您加个流量包」, "That isn't possible; I can move it to an open date instead").
+_OFFER_OPENS = re.compile(r" ?(那|所以|这样)?我(可以|能|来|帮您|给您|替您|先|马上|现在|今天|这就)"
+                          r"| ?(so |instead )?i (can|could|will|have|am going to) ")
 
 
 class Hit(msgspec.Struct, frozen=True, order=True):
@@ -293,17 +297,24 @@ class ReplyContext:
 
         「营业厅这边改不了套餐，不过我现在就帮您改」 and "We can't do refunds by
         phone, but I'll process it now" turn to ownership: the first clause
-        states a limit, what follows 不过/but removes it. The hit must lie wholly
-        before the next contrast, in its sentence or the one before. The turn
+        states a limit, what follows 不过/but removes it. The hit must start
+        before the contrast (a learnt hit may hold the whole sentence), in its
+        sentence or the one before. The turn
         (the contrast clause and the clauses after it up to the next contrast or
         the sentence's end) must speak in the first person (我, not 我们;
         I/me/my), hold a good act, and hold no bad one: "but I'll pass it on"
         (an empty promise) still sends the customer away, and so does "but the
-        bank can refund you" (someone else's remedy).
+        bank can refund you" (someone else's remedy). Without a contrast, the
+        clause right after the limit may open the turn itself when it starts on
+        the trainee's offer (我可以/我来/I can/I'll ...): a limit stated with an
+        option needs no "but".
         """
         found = self.clauses
         where = clause_at(found, max(hit.start, hit.end - 1))
-        k = next((i for i, c in enumerate(found) if c.contrast and not c.concessive and c.start >= hit.end), None)
+        # a learnt hit may be a whole sentence: its turn is the first contrast inside it
+        k = next((i for i, c in enumerate(found) if c.contrast and not c.concessive and c.start > hit.start), None)
+        if where is not None and (k is None or found[k].sentence > where.sentence + 1):
+            k = self._offer_after(where)
         if k is None or where is None or found[k].sentence > where.sentence + 1:
             return False
         start, end = found[k].start, found[k].end
@@ -322,6 +333,15 @@ class ReplyContext:
             return False
         return any(det.polarity is dm.Polarity.GOOD and inside(self.detector_hits(ident))
                    for ident, det in self.detectors.items())
+
+    def _offer_after(self, where: Clause) -> int | None:
+        """The clause right after `where` (in its sentence or the next) when it opens on the trainee's own offer."""
+        found = self.clauses
+        k = found.index(where) + 1
+        if k < len(found) and found[k].sentence <= where.sentence + 1 \
+                and _OFFER_OPENS.match(self.text, found[k].start) is not None:
+            return k
+        return None
 
     def _said_well(self, clause: Clause) -> bool:
         """Is most of this clause a good detector's own phrase or pattern, and none a bad one's?
