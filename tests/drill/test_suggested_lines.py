@@ -55,7 +55,7 @@ def test_a_drill_report_fills_the_name_and_the_problem_but_names_no_remedy_nobod
     lines = _missed_lines(drill_text(default_pb, report))
     assert lines and not any(_PLACEHOLDER.search(line) for line in lines)
     text = "\n".join(lines)
-    assert "我叫小林," in text and "看我理解得对不对:电费突然多了三百块,是这样吗?" in text
+    assert "我叫小林，" in text and "看我理解得对不对：电费突然多了三百块，是这样吗？" in text
     # no remedy was offered: "按{方案}办" gives way to the criterion's own line, and no remedy of the drill appears
     assert "我现在就去安排，今天下午五点前给您回电话，告诉您怎么处理。" in text
     assert "按" not in text and not any(r.title.get("zh") in text for r in report.drill.authority.remedies)
@@ -68,7 +68,7 @@ def test_once_a_remedy_was_offered_the_line_that_names_it_is_suggested(default_p
     session = DrillSession(default_pb, "utility_bill_too_high", seed=0, locale="zh")
     session.reply("我给您安排免费校验电表。")
     missed = {m["criterion"]: m for m in drill_json(default_pb, session.report())["missed"]}  # type: ignore[union-attr]
-    line = "那我们就按免费校验电表、上门复核读数办,我现在就去安排,〈具体时间〉前办好。"
+    line = "那我们就按免费校验电表、上门复核读数办，我现在就去安排，〈具体时间〉前办好。"
     assert missed["cv_next_step"]["model"] == line
     assert missed["cv_next_step"]["unfilled"] == ["时间"]
 

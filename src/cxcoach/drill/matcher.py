@@ -26,7 +26,7 @@ from .clauses import Clause, clause_at, clauses
 from .form import FormVerdict, keyword_run, read_form
 from .learnt import CONFIRM, MISCONDUCT, Learnt, features
 from .negation import NegationIndex, build_index, refusal_after, refusal_clause
-from .normalize import Normalized, is_word_char, normalize, normalize_phrase
+from .normalize import Normalized, is_cjk, is_word_char, normalize, normalize_phrase
 
 _FIRST_PERSON = re.compile(r"我(?!们)|(?<![a-z])(i|me|my|myself)(?![a-z])")
 # A clause that opens on the trainee's own offer: a limit right before it needs no but/不过 to be answered
@@ -244,15 +244,51 @@ class ReplyContext:
                 continue
             sentence = whole.get(sentence_of[clause.sentence])
             if det.polarity is dm.Polarity.BAD and sentence is not None and sentence is not probs \
-                    and sentence.get(key, 0.0) < CONFIRM:
-                continue  # 「晚了十分钟上菜，让您饿着肚子等，真抱歉」: one half alone is not the sentence
+                    and sentence.get(key, 0.0) < CONFIRM and not clause.contrast:
+                # 「晚了十分钟上菜，让您饿着肚子等，真抱歉」: one half alone is not the sentence, unless it is
+                # what follows a contrast (「我帮您看看，不过这个我们改不了」 ends on the limit)
+                continue
             if det.polarity is dm.Polarity.GOOD and self._has_negation(clause):
                 continue  # 「我们没法给您重做」: a learnt good act needs a clause that does not deny it
             if det.polarity is dm.Polarity.BAD and self._said_well(clause):
                 # "That sounds really frustrating": a clause whose wording is a good act is not a guess at a bad one
                 continue
+            if det.polarity is dm.Polarity.BAD and (key == MISCONDUCT or clause not in self.clauses) \
+                    and self._says_good(clause):
+                # "That must have been so disappointing", "Oh no, I'm sorry": the pooled guess, and a guess
+                # at a whole sentence, yield to good words (its clauses are still read one by one)
+                continue
+            if det.polarity is dm.Polarity.BAD and _too_short(clause.text(self.norm.text)):
+                continue  # "Oh no": too few words to read an act into
             hit = Hit(clause.start, clause.end)
             self.confidence[(ident, hit)] = round(p, 3)
+            out.append(hit)
+        if det.polarity is dm.Polarity.BAD:
+            out += self._sentence_hits(ident, units, found + out)
+        return out
+
+    def _sentence_hits(self, ident: str, units: list[tuple[Clause, dict[str, float]]], found: list[Hit]) -> list[Hit]:
+        """Sentences the pooled classifier reads as misconduct named `ident`; the evidence is its likeliest unit."""
+        model = self.learnt
+        assert model is not None
+        spans: dict[int, tuple[int, int]] = {}
+        for c in self.clauses:
+            a, b = spans.get(c.sentence, (c.start, c.end))
+            spans[c.sentence] = (min(a, c.start), max(b, c.end))
+        out: list[Hit] = []
+        for index, (start, end) in spans.items():
+            mine = [(u, probs) for u, probs in units if u.sentence == index]
+            sentence, whole = next(((u, probs) for u, probs in mine if (u.start, u.end) == (start, end)),
+                                   (None, None))
+            if sentence is None or whole is None \
+                    or model.sentence_misconduct(whole, [probs for _, probs in mine]) != ident:
+                continue
+            clause = max(mine, key=lambda up: up[1].get(ident, 0.0))[0]
+            if any(h.start < end and start < h.end for h in found + out) or self._says_good(sentence) \
+                    or _too_short(clause.text(self.norm.text)):
+                continue  # "I'm so sorry, I know how annoying it is": a guess must not overrule good words
+            hit = Hit(clause.start, clause.end)
+            self.confidence[(ident, hit)] = round(whole[MISCONDUCT], 3)
             out.append(hit)
         return out
 
@@ -325,6 +361,12 @@ class ReplyContext:
                 good = good or sum(h.end - h.start for h in inside) * 2 >= clause.end - clause.start
         return good and not bad
 
+    def _says_good(self, clause: Clause) -> bool:
+        """Does a good detector's own phrase or pattern match inside this clause (see `_said_well`)?"""
+        return any(det.polarity is dm.Polarity.GOOD and not detector_refs(det.match)
+                   and any(clause.start <= h.start and h.end <= clause.end for h in self._phrase_hits(ident, det))
+                   for ident, det in self.detectors.items())
+
     def _has_negation(self, clause: Clause) -> bool:
         return any(clause.start <= e <= clause.end for e in self.negation.cue_ends)
 
@@ -368,6 +410,14 @@ class ReplyContext:
 
 
 _SUFFIXES = ("s", "es", "ed", "d", "ing")
+
+
+def _too_short(text: str) -> bool:
+    """Fewer than three words or CJK characters: a learnt guess needs more to go on (phrases still match)."""
+    return sum(map(is_cjk, text)) < 3 and len(_WORDS.findall(text)) < 3
+
+
+_WORDS = re.compile(r"[a-z0-9]+")
 
 
 def _end_ok(text: str, end: int, needle: str) -> int | None:
