@@ -43,7 +43,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-SETS = ("examples_dev_fresh", "examples_dev", "dev_fresh", "dev")
+SETS = ("examples_dev_fresh", "examples_dev", "examples_dev_round2", "examples_dev_round2b", "dev_fresh", "dev",
+        "learner_dev")
 
 # Run in a fresh interpreter: prints one JSON object.
 PROBE = r"""

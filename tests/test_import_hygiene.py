@@ -91,8 +91,10 @@ def test_recommend_from_a_warm_cache_skips_validation_drills_and_hashing(tmp_pat
 
 # Off the start-up path of a cached `cxcoach recommend` (bench/cold_start.py times it): validation,
 # the drill and learning stack, storage, reports, the app, holiday data, code generation (dataclasses),
-# and whatever only a cache miss needs (tempfile, hashing).
-HEAVY = ("jsonschema", "sqlalchemy", "alembic", "psycopg", "textual", "rich", "holidays", "sklearn", "numpy",
+# and whatever only a cache miss needs (tempfile, hashing); the app's command (`cxcoach tui`, built only
+# when it runs) and importlib.util (finding `holidays` for the cache key needs only importlib.machinery).
+HEAVY = ("cxcoach.cli.tui", "importlib.util",
+         "jsonschema", "sqlalchemy", "alembic", "psycopg", "textual", "rich", "holidays", "sklearn", "numpy",
          "matplotlib", "dataclasses", "tempfile", "hashlib", "pickle", "cxcoach.playbook.schema",
          "cxcoach.playbook.build", "cxcoach.playbook.drill_model", "cxcoach.playbook.drill_build", "cxcoach.drill",
          "cxcoach.authoring", "cxcoach.store", "cxcoach.desk", "cxcoach.report", "cxcoach.tui", "cxcoach.engine.stream")

@@ -19,7 +19,7 @@ import msgspec
 
 _ENCODER = msgspec.json.Encoder()
 # The UTF-8 of DEL, the C1 controls, U+061C, U+200E/U+200F, U+2028-U+202E and U+2066-U+2069.
-_JSON_UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
+_JSON_UNSAFE = rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]"
 # Each of those starts with one of these bytes; a document without them (most are) needs no scan.
 _LEAD_BYTES = (b"\x7f", b"\xc2", b"\xd8", b"\xe2")
 
@@ -45,7 +45,7 @@ def to_json_bytes(value: object, enc_hook: Callable[[Any], Any] | None = None) -
         builtins = msgspec.to_builtins(value, enc_hook=enc_hook)
         return json.dumps(builtins, ensure_ascii=True, separators=(",", ":")).encode()
     if any(lead in data for lead in _LEAD_BYTES):
-        return _JSON_UNSAFE.sub(_escape, data)
+        return re.sub(_JSON_UNSAFE, _escape, data)  # compiled on first need (re caches it)
     return data
 
 

@@ -14,7 +14,23 @@ from __future__ import annotations
 
 import re
 
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Compiled on first use (re caches it): a class this wide takes re long enough to compile that
+# every start-up would pay for it, and most text never needs it (see `_safe`).
+_UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    """`UNSAFE`, the compiled class, for the tests and tools that search text for what is escaped here."""
+    if name == "UNSAFE":
+        return re.compile(_UNSAFE)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _safe(text: str) -> bool:
+    """True when `text` holds nothing to escape: every unsafe character is one `str.isprintable` refuses
+    (a control, a format character or a surrogate; tests/test_sanitize.py checks each), so text
+    that passes it, newlines and tabs aside, needs no regular expression at all."""
+    return text.replace("\n", "").replace("\t", "").isprintable()
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -23,7 +39,7 @@ def _visible(match: re.Match[str]) -> str:
 
 
 def printable(text: str) -> str:
-    return UNSAFE.sub(_visible, text)
+    return text if _safe(text) else re.sub(_UNSAFE, _visible, text)
 
 
 def one_line(text: str) -> str:
@@ -32,7 +48,7 @@ def one_line(text: str) -> str:
 
 
 def strip_controls(text: str) -> str:
-    return UNSAFE.sub("", text)
+    return text if _safe(text) else re.sub(_UNSAFE, "", text)
 
 
 def markdown_text(text: str) -> str:
@@ -50,7 +66,9 @@ def escape_json(document: str) -> str:
     json.dumps already escapes C0; DEL, C1, bidi controls and lone surrogates
     can only sit inside strings there, where `\\u0085` is the same character.
     """
-    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+    if _safe(document):
+        return document
+    return re.sub(_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", document)
 
 
 def brief(value: object, width: int = 60, *, plain: bool = False) -> str:

@@ -189,3 +189,53 @@ def test_cross_validation_never_trains_on_the_texts_it_reads(small, monkeypatch)
     for d in cv.detectors:
         assert 0 <= d.found <= d.examples and d.learnt_caught <= d.phrase_missed <= d.examples
     assert "dismissive" in crossval.cross_validation_text(cv)
+
+
+def test_question_and_addressee_marks_cross_the_ngrams_but_negation_does_not():
+    asked = set(features("您这么大声干什么", question=True))
+    assert {"xqy:大声", "xqy:^您"} <= asked  # 「大声」 in a question to the customer is its own feature
+    assert not any(f.startswith("x") for f in features("这么大声干什么"))
+    negated = set(features("oh no"))
+    assert "s:neg" in negated and not any(f.startswith("x") for f in negated)
+    said = features("you were complaining", question=False)
+    assert "xy:complaining" in said and "xy:you" not in said  # stop words are not crossed
+    assert not any(f.startswith("p:") for f in said)  # no word pieces: they cost recall in cross-validation
+
+
+def _pooled(threshold: float = 0.5) -> Learnt:
+    from cxcoach.drill.learnt import MISCONDUCT, LearntDetector
+
+    return Learnt("fp", {}, (), {"rude": LearntDetector(0, 0.0, 0.6, True),
+                                 "arguing": LearntDetector(1, 0.0, 0.6, True),
+                                 "apology": LearntDetector(2, 0.0, 0.5),
+                                 MISCONDUCT: LearntDetector(3, 0.0, threshold)})
+
+
+def test_a_sentence_is_named_after_the_likeliest_bad_act_in_it_or_its_clauses():
+    from cxcoach.drill.learnt import MISCONDUCT, SENTENCE_FLOOR, SENTENCE_THRESHOLD
+
+    model = _pooled()
+    sure = {MISCONDUCT: SENTENCE_THRESHOLD + 0.1, "rude": 0.1, "arguing": SENTENCE_FLOOR + 0.05, "apology": 0.9}
+    assert model.sentence_misconduct(sure, [{"rude": SENTENCE_FLOOR + 0.1}]) == "rude"  # a clause names it
+    assert model.sentence_misconduct(sure, []) == "arguing"  # a good act is never the name
+    unsure = {**sure, MISCONDUCT: SENTENCE_THRESHOLD - 0.05}
+    assert model.sentence_misconduct(unsure, [{"rude": 0.9}]) is None  # the sentence decides, not a clause
+    ruled_out = {MISCONDUCT: 0.99, "rude": SENTENCE_FLOOR - 0.05, "arguing": 0.0}
+    assert model.sentence_misconduct(ruled_out, [ruled_out]) is None  # no kind of misconduct is likely enough
+    assert _pooled(threshold=0.99).sentence_misconduct(sure, []) is None  # never below the pooled threshold
+
+
+def test_a_learnt_guess_yields_to_good_words_and_needs_three_words(default_pb):
+    from cxcoach.drill.detectors import detect
+    from cxcoach.drill.matcher import _too_short
+
+    assert _too_short("oh no") and _too_short("算了") and not _too_short("算了吧您") and not _too_short("not my job")
+    model = learnt_for(default_pb)
+    # alone, the classifiers of 2026-12-06 read "oh no" as rude and "must have been so disappointing" as blame
+    reply = "Oh no, I'm sorry! That must have been so disappointing."
+    found = {b.detector for b in detect(default_pb.detectors, ReplyContext.of(reply, default_pb.detectors,
+                                                                               learnt=model))}
+    assert {"apology", "empathy"} <= found and not found & {"rude", "blame_customer"}
+    rude = "Oh no, not this again."  # the same opening without good words is still read
+    assert "rude" in {b.detector for b in detect(default_pb.detectors, ReplyContext.of(rude, default_pb.detectors,
+                                                                                       learnt=model))}

@@ -70,6 +70,23 @@ def _acts(result, polarity: str) -> set[str]:
     ("您尽管去投诉，反正结果都一样。", "challenge"),
     ("Moan all you like, the answer won't change.", "challenge"),
     ("Which part of 'closed on Sundays' was not clear?", "challenge"),
+    # round 7: a question taking us for liars, a question that answers itself, 至于…吗, the fault put at the
+    # customer's end, the meter as a verdict on the customer's use, "zero chance we are wrong"
+    ("Are you saying we made it up?", "challenge"),
+    ("Do you really think I'd lie about a meter reading?", "challenge"),
+    ("您是觉得我们故意坑您吗？", "challenge"),
+    ("How was I meant to know the flat was empty?", "challenge"),
+    ("Since when is a cold coffee a reason to shout?", "challenge"),
+    ("我哪知道您今天不在家？", "challenge"),
+    ("谁规定下雨就得免运费？", "challenge"),
+    ("您至于为这点事发这么大脾气吗，冷静点。", "challenge"),
+    ("The problem is on your end, our servers are fine.", "blame_customer"),
+    ("It's probably something on your laptop.", "blame_customer"),
+    ("问题肯定出在您那边的路由器。", "blame_customer"),
+    ("The meter only logs whatever your house uses.", "blame_customer"),
+    ("水表只会记您家用掉的水。", "blame_customer"),
+    ("There's zero chance our scale is wrong.", "arguing"),
+    ("The reading can't possibly be wrong.", "arguing"),
 ])
 def test_new_wording_is_caught(default_pb, reply, act):
     result = score_reply(default_pb, reply)
@@ -101,6 +118,17 @@ def test_new_wording_is_caught(default_pb, reply, act):
     "I signed you up for the priority queue, so you'll be seen first.",
     "如果信号还是不好，可能是我们基站的问题，我马上派人检查。",
     "I'll make sure you are treated like any other customer would be: promptly.",
+    # round 7: the same shapes, asked or said kindly
+    "Are you saying we charged you twice? I'll check both payments now.",
+    "Since when has the tap been dripping? I'll tell the plumber.",
+    "How would you like me to send the refund?",
+    "The problem isn't on your end, our server went down and I'm sorry.",
+    "问题不在您那边，是我们服务器出了故障，我马上处理。",
+    "您觉得明天上午十点给您回电可以吗？",
+    "请问是从什么时候开始不出热水的？我好安排师傅。",
+    "The meter records every unit, so I'll have it tested to be sure it's counting right.",
+    "There's no chance I'll let this happen again, I've put a note on your account.",
+    "我不知道您今天不在家，真抱歉让您白等，我重新约个时间。",
 ])
 def test_good_replies_built_the_same_way_are_not_flagged(default_pb, reply):
     assert not _acts(score_reply(default_pb, reply), "bad"), reply
@@ -116,3 +144,18 @@ def test_good_replies_built_the_same_way_are_not_flagged(default_pb, reply):
 def test_good_acts_in_colloquial_words(default_pb, reply, acts):
     found = _acts(score_reply(default_pb, reply), "good")
     assert acts <= found, (reply, found)
+
+
+@pytest.mark.parametrize("reply, act, quote", [
+    ("How was I meant to know the flat was empty?", "challenge", "How was I meant to"),
+    ("我哪知道您今天不在家？", "challenge", "我哪知道"),
+    ("问题肯定出在您那边的路由器。", "blame_customer", "问题肯定出在您"),
+    ("The problem is on your end, our servers are fine.", "blame_customer", "problem is on your end"),
+    ("There's zero chance our scale is wrong.", "arguing", "zero chance our scale is wrong"),
+])
+def test_round7_cues_quote_what_was_said(default_pb, reply, act, quote):
+    """A cue is a pattern, not a guess: it reports its own words with full confidence."""
+    found = [b for b in score_reply(default_pb, reply).behaviours if b.detector == act]
+    assert found and found[0].confidence == 1.0, found
+    assert quote in [s.text for s in found[0].spans], found[0].spans
+    assert all(reply[s.start:s.end] == s.text for s in found[0].spans)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
+import msgspec
 from hypothesis import given
 from hypothesis import strategies as st
 
 from cxcoach.drill import DrillSession
 from cxcoach.drill.report import drill_json, drill_text, suggestion_values
-from cxcoach.playbook.line_slots import SUGGESTED, fill_suggested
+from cxcoach.playbook.line_slots import SUGGESTED, fill_suggested, wants
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
@@ -47,18 +48,53 @@ def _missed_lines(report_text: str) -> list[str]:
     return [line for line in report_text.splitlines() if "参考说法" in line or "Model line" in line]
 
 
-def test_a_drill_report_fills_the_name_the_problem_and_a_remedy_it_may_offer(default_pb):
+def test_a_drill_report_fills_the_name_and_the_problem_but_names_no_remedy_nobody_offered(default_pb):
     session = DrillSession(default_pb, "utility_bill_too_high", seed=0, locale="zh", trainee="小林")
     session.reply("我不知道")
     report = session.report()
     lines = _missed_lines(drill_text(default_pb, report))
     assert lines and not any(_PLACEHOLDER.search(line) for line in lines)
     text = "\n".join(lines)
-    assert "我叫小林," in text and "看我理解得对不对:电费突然多了三百块,是这样吗?" in text
-    assert "那我们就按调出近六个月用电记录核对办,我现在就去安排,〈具体时间〉前办好。" in text
+    assert "我叫小林，" in text and "看我理解得对不对：电费突然多了三百块，是这样吗？" in text
+    # no remedy was offered: "按{方案}办" gives way to the criterion's own line, and no remedy of the drill appears
+    assert "我现在就去安排，今天下午五点前给您回电话，告诉您怎么处理。" in text
+    assert "按" not in text and not any(r.title.get("zh") in text for r in report.drill.authority.remedies)
     missed = {m["criterion"]: m for m in drill_json(default_pb, report)["missed"]}  # type: ignore[union-attr]
-    assert missed["cv_next_step"]["unfilled"] == ["时间"]
+    assert missed["cv_next_step"]["unfilled"] == []
     assert missed["cv_next_step"]["model"] in text and missed["cv_ownership"]["unfilled"] == []
+
+
+def test_once_a_remedy_was_offered_the_line_that_names_it_is_suggested(default_pb):
+    session = DrillSession(default_pb, "utility_bill_too_high", seed=0, locale="zh")
+    session.reply("我给您安排免费校验电表。")
+    missed = {m["criterion"]: m for m in drill_json(default_pb, session.report())["missed"]}  # type: ignore[union-attr]
+    line = "那我们就按免费校验电表、上门复核读数办，我现在就去安排，〈具体时间〉前办好。"
+    assert missed["cv_next_step"]["model"] == line
+    assert missed["cv_next_step"]["unfilled"] == ["时间"]
+
+
+def test_the_english_report_does_not_name_a_remedy_nobody_offered(default_pb):
+    session = DrillSession(default_pb, "utility_bill_too_high", seed=0, locale="en")
+    session.reply("I don't know")
+    text = "\n".join(_missed_lines(drill_text(default_pb, session.report())))
+    assert "I'm arranging it now, and I'll call you by 5 pm today" in text
+    assert "go with" not in text and "checking six months of usage" not in text
+
+
+def test_a_line_needing_a_remedy_stays_with_a_hint_when_nothing_else_fits(default_pb):
+    from cxcoach.drill.report import model_suggestion
+
+    rubric = default_pb.rubrics["conversation"]
+    criterion = next(c for c in rubric.criteria if c.id == "cv_next_step")
+    alone = msgspec.structs.replace(criterion, model=None)
+    text, left = model_suggestion(default_pb, alone, "en", {}) or ("", ())
+    assert text.startswith("Then we'll go with ‹the remedy›.") and left == ("option", "time")
+
+
+def test_wants_names_the_placeholders_a_value_fills():
+    assert wants("按{方案}办", "offer") and wants("go with {option}", "offer")
+    assert wants("I'd like to {remedy}", "offer")
+    assert not wants("{时间}前办好", "offer") and not wants("a stray } brace", "offer")
 
 
 def test_without_a_name_the_english_report_asks_for_yours(default_pb):

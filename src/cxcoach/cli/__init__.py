@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .tui import app_options, tui
+from ._common import app_options
 
 # name -> "module:attribute"; the module is imported only when the command runs or lists help.
 COMMANDS: dict[str, str] = {
@@ -95,4 +95,6 @@ def main(ctx: click.Context, playbook: Path | None, db: str | None, lang: str | 
     by JSON Schemas; see `cxcoach validate --help`.
     """
     if ctx.invoked_subcommand is None:
+        from .tui import tui  # here, not at the top: a headless command never builds the app's command
+
         ctx.invoke(tui, playbook=playbook, db=db, lang=lang)

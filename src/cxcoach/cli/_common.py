@@ -2,7 +2,7 @@
 
 Kept apart so each command module stays a thin shell: a failure class
 (message on stderr, an exit code from `errors.ExitCode`, never a traceback),
-loading a playbook with every problem listed, the `--playbook` option, and
+loading a playbook with every problem listed, the `--playbook` option (and the app's options), and
 the only ways a command writes: `echo` for people (every control, bidi and
 surrogate character shown as a visible escape, see sanitize.py), `echo_json`
 for programs (the same characters as JSON escapes) and `write_output` for
@@ -29,7 +29,10 @@ if TYPE_CHECKING:
 
 
 class Failure(click.ClickException):
-    """A user-facing error: `error: ...` on stderr, exit `exit_code` (1: invalid input; a subclass may set its own)."""
+    """A user-facing error: `error: ...` on stderr, exit `exit_code` (1: invalid input; a subclass may set its own).
+
+    Shown in the language of the running command's `--lang` (messages.py), taken when it is raised.
+    """
 
     exit_code: ClassVar[int] = ExitCode.INVALID
 
@@ -37,10 +40,31 @@ class Failure(click.ClickException):
         super().__init__(message)
         if exit_code is not None:  # click declares a class attribute; this failure carries its own code
             self.exit_code = exit_code  # type: ignore[misc]  # see above
+        self.lang = cli_lang()
+
+    @classmethod
+    def say(cls, code: str, exit_code: int | None = None, /, **fields: object) -> Failure:
+        """The failure with message `code` of messages.py, worded in the command's language."""
+        from .messages import say
+
+        return cls(say(code, cli_lang(), **fields), exit_code)
 
     def show(self, file: Any = None) -> None:
+        from .messages import say
+
         with contextlib.suppress(OSError):  # stderr cannot be written either: the exit code is all that is left
-            click.echo(f"error: {printable(self.format_message())}", err=True)
+            click.echo(say("error", self.lang, message=printable(self.format_message())), err=True)
+
+
+def cli_lang() -> str | None:
+    """The `--lang` given to the running command, or else to the group around it (None: English)."""
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        lang = ctx.params.get("lang")
+        if isinstance(lang, str):
+            return lang
+        ctx = ctx.parent
+    return None
 
 
 class OutputClosed(Exception):
@@ -55,10 +79,12 @@ def load(path: Path | None) -> Playbook:
     try:
         return load_playbook(target)
     except PlaybookError as exc:
-        raise Failure(f"playbook {target} is invalid:\n" + "\n".join(p.format() for p in exc.problems),
-                      ExitCode.PLAYBOOK) from None
+        from .messages import say
+
+        heading = say("playbook_invalid", cli_lang(), target=target)
+        raise Failure("\n".join([heading, *(p.format() for p in exc.problems)]), ExitCode.PLAYBOOK) from None
     except OSError as exc:
-        raise Failure(f"cannot read playbook {target}: {exc.strerror or exc}", ExitCode.PLAYBOOK) from None
+        raise Failure.say("playbook_unreadable", ExitCode.PLAYBOOK, target=target, why=exc.strerror or exc) from None
 
 
 def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
@@ -79,7 +105,7 @@ def _write(text: str, *, err: bool, nl: bool) -> None:
     except OSError as exc:
         if exc.errno == errno.EPIPE:
             raise OutputClosed from None  # the reader went away: command.py exits quietly
-        raise Failure(f"cannot write the output: {exc.strerror or exc}", ExitCode.OUTPUT) from None
+        raise Failure.say("output_unwritable", ExitCode.OUTPUT, why=exc.strerror or exc) from None
 
 
 def write_output(text: str, output: Path | None, *, is_json: bool = False) -> None:
@@ -92,9 +118,24 @@ def write_output(text: str, output: Path | None, *, is_json: bool = False) -> No
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(safe, encoding="utf-8")
     except OSError as exc:
-        raise Failure(f"cannot write {output}: {exc.strerror or exc}", ExitCode.OUTPUT) from None
+        raise Failure.say("file_unwritable", ExitCode.OUTPUT, path=output, why=exc.strerror or exc) from None
 
 
 playbook_option = click.option(
     "--playbook", "-p", "playbook_path", type=click.Path(exists=True, path_type=Path), default=None,
     help="Playbook file or folder (default: the shipped playbook).")
+
+
+def app_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The app's options, shared by `cxcoach tui` and a bare `cxcoach`."""
+    for option in reversed((
+        click.option("--playbook", "-p", "playbook", type=click.Path(path_type=Path), default=None,
+                     help="Playbook file or folder for the app (default: the shipped playbook)."),
+        click.option("--db", "db", default=None, metavar="PATH|URL",
+                     help="The store of drill history and desk cases: a SQLite file or "
+                          "postgresql://user@host/db (default: $CXCOACH_DB, else the user data folder)."),
+        click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                     help="Interface language (default: the last one used, else the playbook's first)."),
+    )):
+        command = option(command)
+    return command

@@ -28,7 +28,7 @@ def pick_locale(playbook: Playbook, lang: str | None, allowed: tuple[str, ...], 
     choices = allowed or playbook.locales
     if lang is not None:
         if lang not in choices:
-            raise Failure(f"language {lang!r} is not available here (choose from: {', '.join(choices)})")
+            raise Failure.say("lang_unavailable", lang=lang, choices=", ".join(choices))
         return lang
     if sample and not has_cjk(sample) and "en" in choices:
         return "en"
@@ -80,8 +80,10 @@ def read_replies(path: Path) -> tuple[list[str], str]:
         replies, lines = [reply for _, reply in numbered], [n for n, _ in numbered]
         kind = "lines"
     if not replies:
-        how = "one `- reply` per turn" if kind == "yaml" else "one reply per line"
-        raise Failure(f"{name}:1:1: no replies in the file (write {how})")
+        from ._common import cli_lang
+        from .messages import say
+
+        raise Failure.say("no_replies", name=name, how=say("how_yaml" if kind == "yaml" else "how_lines", cli_lang()))
     for index, reply in enumerate(replies):
         where = f"line {lines[index]}" if lines else f"item {index + 1}"
         try:
@@ -100,15 +102,14 @@ def _yaml_replies(raw: bytes, name: str) -> list[str]:
         listed = "\n".join(p.format() for p in errors or problems) or f"{name}: cannot read replies"
         raise Failure(f"{listed}\n    (a .yaml replies file is a YAML list; name the file .txt for one reply per line)")
     if not isinstance(doc.data, list):
-        raise Failure(f"{name}:1:1: a .yaml replies file is a list of replies, one `- reply` per turn")
+        raise Failure.say("replies_not_list", name=name)
     for index, item in enumerate(doc.data):
         if not isinstance(item, (str, int, float)) or isinstance(item, bool):
             line, col = doc.position((index,))
-            raise Failure(f"{name}:{line}:{col}: item {index + 1} is not a reply (write one string per list item)")
+            raise Failure.say("reply_not_text", name=name, line=line, col=col, n=index + 1)
         if not str(item).strip():
             line, col = doc.position((index,))
-            raise Failure(f"{name}:{line}:{col}: item {index + 1} is an empty reply "
-                          "(write what you would say to the customer)")
+            raise Failure.say("reply_empty_item", name=name, line=line, col=col, n=index + 1)
     return [str(item) for item in doc.data]
 
 
@@ -157,12 +158,12 @@ def run(drill_id: str, replies_path: Path | None, model_answers: bool, lang: str
     from ..drill.report import drill_json, drill_text
 
     if model_answers == (replies_path is not None):
-        raise Failure("give either --replies FILE or --model-answers")
+        raise Failure.say("replies_or_model")
     playbook = load(playbook_path)
     target = playbook.drills.get(drill_id)
     if target is None:
         known = ", ".join(sorted(playbook.drills)) or "none"
-        raise Failure(f"unknown drill {drill_id!r} (known: {known})")
+        raise Failure.say("unknown_drill", drill=drill_id, known=known)
     replies: list[str] = []
     if replies_path is not None:
         replies, kind = read_replies(replies_path)

@@ -32,7 +32,7 @@ def explore(drill_id: str, playbook_path: Path | None, lang: str | None, random_
 
     playbook = load(playbook_path)
     if lang is not None and lang not in playbook.locales:
-        raise Failure(f"--lang {lang!r} is not a locale of this playbook (use {' or '.join(playbook.locales)})")
+        raise Failure.say("not_a_locale", lang=lang, choices=", ".join(playbook.locales))
     try:
         ex = run_explore(playbook, drill_id, locale=lang, random_runs=random_runs, seed=seed)
     except DrillError as exc:

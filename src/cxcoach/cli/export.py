@@ -29,7 +29,7 @@ def handbook(playbook_path: Path | None, lang: str | None, fmt: str | None, outp
     if fmt is None:
         fmt = "html" if output is not None and output.suffix.lower() in (".html", ".htm") else "md"
     if lang is not None and lang not in playbook.locales:
-        raise Failure(f"--lang {lang!r} is not a locale of this playbook (use {' or '.join(playbook.locales)})")
+        raise Failure.say("not_a_locale", lang=lang, choices=", ".join(playbook.locales))
     try:
         text = export_handbook(playbook, locale=lang, fmt=fmt)
     except ValueError as exc:

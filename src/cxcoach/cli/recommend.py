@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from ..errors import ExitCode
-from ._common import Failure, load, write_output
+from ._common import Failure, load, playbook_option, write_output
 
 if TYPE_CHECKING:
     from ..playbook.model import Playbook
@@ -80,8 +80,7 @@ def _parse_now(value: str | None) -> dt.datetime | None:
 @click.argument("case_file", required=False, metavar="[CASE_FILE|-]")
 @click.option("--set", "sets", multiple=True, metavar="FACT=VALUE",
               help="State a fact (repeatable); wins over the case file. Also received_at=, now= and id=.")
-@click.option("--playbook", "-p", "playbook_path", type=click.Path(exists=True, path_type=Path),
-              help="Playbook file or folder (default: the shipped playbook).")
+@playbook_option
 @click.option("--lang", "lang", metavar="LOCALE",
               help="Language of titles, scripts and error messages, e.g. zh or en (default: the playbook's first).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
@@ -152,7 +151,7 @@ def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], 
         except BrokenPipeError:
             raise  # the reader went away: the entry point ends quietly
         except OSError as exc:
-            raise Failure(f"cannot write the output: {exc.strerror or exc}", ExitCode.OUTPUT) from None
+            raise Failure.say("output_unwritable", ExitCode.OUTPUT, why=exc.strerror or exc) from None
         ctx.exit(1 if counts.failed else 0)
 
     from ..engine import parse_case
@@ -221,6 +220,9 @@ def _case_failure(exc: Exception, locale: str, raw: object, fmt: str) -> NoRetur
         _write_json(report)
     lines = [f"  - {printable(e.message)}  [{e.code}" + (f" at {printable(e.path)}]" if e.path != "$" else "]")
              for e in report.errors]
+    from ._common import cli_lang
+    from .messages import say
+
     if report.omitted:
-        lines.append(f"  ... and {report.omitted} more")
-    raise Failure("invalid case:\n" + "\n".join(lines))
+        lines.append(say("and_more", cli_lang(), n=report.omitted))
+    raise Failure("\n".join([say("case_invalid", cli_lang()), *lines]))

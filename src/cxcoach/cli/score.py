@@ -30,11 +30,11 @@ def score(reply: str | None, rubric: str | None, lang: str | None, playbook_path
 
     if reply is None:
         if sys.stdin is None or sys.stdin.isatty():
-            raise Failure("give the reply with --reply TEXT or on stdin")
+            raise Failure.say("reply_missing")
         reply = decode_text(*read_input(STDIN))
     reply = reply.strip()
     if not reply:
-        raise Failure("the reply is empty")
+        raise Failure.say("reply_empty")
     check_reply(reply)  # before the playbook loads: a too-long reply fails fast
     playbook = load(playbook_path)
     loc = pick_locale(playbook, lang, playbook.locales, reply)

@@ -11,7 +11,10 @@ tells why. What gives it away, measured on the normalised text:
   any function words (the, to, I, you, will ...) in a run of words, or few of
   them, no one speaking (no I, we or you), no is/will/can and no punctuation
   to make sentences;
-* the same phrase over and over ("sorry sorry sorry", 「理解理解理解」);
+* the same phrase over and over ("sorry sorry sorry", 「理解理解理解」), or
+  several phrases each said twice in a row ("so sorry so sorry, ... thanks
+  thanks", 「马上马上，补偿补偿」): one doubling is how people talk ("thank
+  you, thank you"), two are padding;
 * credited words strung together: most of the reply is a run of three or more
   good-behaviour phrases with nothing between them but other bare words or
   spaces ("sorry understand I will handle today call back refund thank you",
@@ -39,13 +42,16 @@ _FUNCTION = frozenset(
     "a an the to of and or but is are was were be been being am it its this that "  # noqa: SIM905 - a word list reads as prose
     "these those there here i me my we us our you your he she they them their for in on at by with from as so "
     "do does did have has had will would can could should shall may might must just not no if then than what "
-    "when where why how who which please let let's up out about into over after before".split())
+    "when where why how who which please let let's up out about into over after before".split()) | frozenset(
+    "it'll that'll there'll they'll he'll she'll who'll it'd that'd they'd he'd she'd there'd "  # noqa: SIM905
+    "that's there's here's what's who's they've".split())  # normalisation leaves these contracted
 # Someone speaking: a reply with none of these is a list of nouns and verbs, not a person talking to a person.
 _SPEAKER = frozenset(("i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "let's", "let",
                       "please"))
 # ... or a verb that makes a statement ("Power will be back within two hours" has no speaker but is a sentence)
 _AUXILIARY = frozenset(("am", "is", "are", "was", "were", "be", "been", "will", "would", "can", "could", "shall",
-                        "should", "may", "might", "must", "has", "have", "had", "do", "does", "did"))
+                        "should", "may", "might", "must", "has", "have", "had", "do", "does", "did",
+                        "it'll", "that'll", "there'll", "they'll", "he'll", "she'll", "it'd", "that's", "there's"))
 SPEAKERLESS_SHARE = 0.25  # ... and a run of words without either, this thin in function words, is a list
 _GREETINGS = frozenset(("您好", "你好", "好的", "嗯", "是的", "对", "hi", "hello", "ok", "okay", "sure", "yes", "dear"))
 
@@ -62,6 +68,8 @@ FUNCTION_SHARE = 0.12  # English words with fewer function words than this are a
 RUN_MIN = 3  # credited phrases in a row before a run can be a list
 RUN_SHARE = 0.6  # ... and the share of the reply's words the run must cover
 RUN_GLUE = 0.2  # ... and, in Chinese, at most this share of 我/您/给/了… inside it
+DOUBLED_MIN = 2  # phrases each said twice in a row before a reply is padding, not speech
+_INTENSIFIERS = frozenset(("very", "so", "really", "truly", "much", "非常", "特别", "十分", "真的"))
 
 
 class Form(StrEnum):
@@ -85,6 +93,8 @@ WHY = {
     "run": {"en": "{run} credited phrases in a row with no words to join them ({inside} of {tokens} words)",
             "zh": "{run} 个得分说法连在一起，中间没有把它们连成句子的词（占 {tokens} 个字词中的 {inside} 个）"},
     "repeat": {"en": "'{unit}' {times} times", "zh": "「{unit}」出现 {times} 次"},
+    "doubled": {"en": "{count} phrases each said twice in a row ({units})",
+                "zh": "{count} 个说法各连说两遍（{units}）"},
 }
 
 
@@ -146,6 +156,10 @@ def read_form(text: str) -> FormVerdict:
     if repeated:
         unit, times = repeated
         return FormVerdict(Form.REPEATED, "repeat", {"unit": unit, "times": times})
+    doubled = _doubled(text)
+    if len(doubled) >= DOUBLED_MIN:
+        units = ", ".join(f"'{u}'" for u in doubled)
+        return FormVerdict(Form.REPEATED, "doubled", {"count": len(doubled), "units": units})
     cjk = [p for p in pieces if _cjk_len(p) >= max(1, len(p) // 2)]
     latin = [p for p in pieces if p not in cjk]
     if len(cjk) >= 4 and len(cjk) >= len(latin):
@@ -219,6 +233,43 @@ def keyword_run(text: str, credited: Sequence[tuple[int, int, str]]) -> FormVerd
     if tokens and len(inside) / len(tokens) >= RUN_SHARE and glue <= RUN_GLUE * len(cjk_inside):
         return FormVerdict(Form.KEYWORDS, "run", {"run": best, "inside": len(inside), "tokens": len(tokens)})
     return FormVerdict(Form.FINE)
+
+
+def _doubled(text: str) -> list[str]:
+    """Phrases said twice back to back ("so sorry so sorry", 「补偿补偿」), punctuation between them ignored.
+
+    A doubled Chinese character (谢谢, 看看) or an intensifier (very very, 非常非常) is
+    ordinary speech, and so is a doubled Chinese verb inside a sentence (「我帮您检查检查」):
+    a Chinese pair counts only when it stands alone between separators, as in a list.
+    A unit of function words alone says nothing and does not count either.
+    """
+    found_tokens = list(_TOKEN.finditer(text))
+    tokens = [m.group() for m in found_tokens]
+    found: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for n in range(1, 5):
+            unit = tokens[i:i + n]
+            if len(unit) < n or tokens[i + n:i + 2 * n] != unit:
+                continue
+            cjk = all(_CJK_CHAR.fullmatch(t) for t in unit)
+            content = [t for t in unit if t not in _FUNCTION and t not in _INTENSIFIERS]
+            if not content or "".join(unit) in _INTENSIFIERS:
+                continue
+            if cjk and (n < 2 or not _alone(text, found_tokens[i].start(), found_tokens[i + 2 * n - 1].end())):
+                continue
+            found.append(("" if cjk else " ").join(unit))
+            i += 2 * n - 1
+            break
+        i += 1
+    return found
+
+
+def _alone(text: str, start: int, end: int) -> bool:
+    """Does text[start:end] stand between separators (or the reply's ends), as an item of a list?"""
+    before, after = text[:start].rstrip(" "), text[end:].lstrip(" ")
+    return (not before or bool(_PIECE_SPLIT.fullmatch(before[-1]))) and (
+        not after or bool(_PIECE_SPLIT.fullmatch(after[0])))
 
 
 def _repeated(pieces: list[str], text: str) -> tuple[str, int] | None:

@@ -1,10 +1,18 @@
 """Detectors that generalise from the examples trainers write (Rasa NLU's recipe).
 
 Each detector's `examples` and `counter_examples` train a linear classifier
-over character n-grams (CJK runs) and words and word fragments (Latin text),
+over character n-grams (CJK runs) and words and word pairs (Latin text),
 plus a few structural marks (question, addressed to the customer, negation,
-contrast). A clause the phrase lists miss — 「一个月多三百块而已，至于吗」 —
-is still recognised when it resembles the examples, with a confidence.
+contrast), the first two crossed with the n-grams (learnt.features). A clause
+the phrase lists miss — 「一个月多三百块而已，至于吗」 — is still recognised
+when it resembles the examples, with a confidence. A pooled classifier
+learns "any misconduct" from every bad detector's examples; it judges whole
+sentences too, and the per-detector classifiers name the act (matcher.py).
+
+How well this generalises is measured, never assumed: `python bench/train.py
+--against OLD_SRC --cv` (grouped cross-validation of two versions on this
+checkout's playbook, and training time) and `python bench/learn_variants.py
+[SETTINGS ...]` (the same for settings, plus the held-out calibration sets).
 
 Training uses scikit-learn (TfidfVectorizer + LogisticRegression), imported
 only when the learnt weights for a playbook's examples are not cached yet.
@@ -40,7 +48,18 @@ import msgspec
 from ..playbook import drill_model as dm
 from ..playbook.model import Playbook
 from .clauses import clauses
-from .learnt import CONFIRM, MISCONDUCT, NEGLIGIBLE, POOLED_FLOOR, VERSION, Learnt, LearntDetector, features
+from .learnt import (
+    CONFIRM,
+    MISCONDUCT,
+    NEGLIGIBLE,
+    POOLED_FLOOR,
+    SENTENCE_FLOOR,
+    SENTENCE_THRESHOLD,
+    VERSION,
+    Learnt,
+    LearntDetector,
+    features,
+)
 from .normalize import normalize
 
 __all__ = ["Learnt", "LearntDetector", "features", "fingerprint", "learnt_for", "learnt_from", "train",
@@ -166,7 +185,7 @@ _CODE = tuple(Path(__file__).with_name(name) for name in ("learn.py", "learnt.py
 def fingerprint(detectors: Mapping[str, dm.Detector], background: Sequence[str] = ()) -> str:
     """Of everything the weights depend on: the examples, the good lines, and the code that reads them."""
     settings = (VERSION, C, NEGLIGIBLE, COUNTER_WEIGHT, DEFAULT_THRESHOLD, GOOD_THRESHOLD, POOLED_THRESHOLD,
-                POOLED_FLOOR, CONFIRM)
+                POOLED_FLOOR, CONFIRM, SENTENCE_THRESHOLD, SENTENCE_FLOOR)
     h = hashlib.sha256(":".join(map(str, settings)).encode())
     for path in _CODE:
         h.update(path.read_bytes())

@@ -21,9 +21,11 @@ import msgspec
 
 from .normalize import is_cjk
 
-VERSION = "2"  # bump when features or training change: old cache entries are then ignored
+VERSION = "3"  # bump when features or training change: old cache entries are then ignored
 CONFIRM = 0.25  # a clause of a longer sentence counts only if the whole sentence is not clearly innocent
 POOLED_FLOOR = 0.3  # ... if the kind it is named after also looks likely on its own
+SENTENCE_THRESHOLD = 0.6  # the pooled classifier read over a whole sentence: sure it is misconduct ...
+SENTENCE_FLOOR = 0.2  # ... and the kind it is named after is not ruled out in any of its clauses
 
 _LATIN = re.compile(r"[a-z]+|[0-9]+")
 _ADDRESS = re.compile(r"你|您|(?<![a-z])(you|your|yours|yourself)(?![a-z])")
@@ -39,13 +41,19 @@ def features(text: str, *, question: bool = False, contrast: bool = False) -> li
     """The features of one normalised clause or sentence.
 
     CJK: character 1-3-grams inside each run of CJK characters, with the run's
-    edges marked. Latin: each word, each pair of adjacent words, and 3-4 letter
-    pieces of each word (so "complaining" resembles "complain"). Digits become
-    one mark: an amount is an amount.
+    edges marked. Latin: each word and each pair of adjacent words. Digits
+    become one mark: an amount is an amount. Then the clause's marks (a
+    question, addressed to the customer, a negation); the first two also
+    crossed with its character pairs and words: 「您」 and 「怎么」 are everyday
+    words, a question to the customer with 「怎么」 in it is a challenge.
+    Negation is not crossed ("oh no" then read as rude), and pieces of words
+    ("complain" inside "complaining") were dropped: grouped cross-validation
+    found they cost more misconduct recall than they gave (bench/train.py --cv).
     """
     out: list[str] = []
     run: list[str] = []
     tokens: list[str] = []
+    pairs: list[str] = []  # CJK character pairs, edges marked, for the crossed features
 
     def flush() -> None:
         if run:
@@ -55,6 +63,7 @@ def features(text: str, *, question: bool = False, contrast: bool = False) -> li
                     gram = "".join(padded[i:i + n])
                     if gram not in ("^", "$"):
                         out.append("c:" + gram)
+            pairs.extend(padded[i] + padded[i + 1] for i in range(len(padded) - 1))
             run.clear()
 
     i = 0
@@ -79,20 +88,22 @@ def features(text: str, *, question: bool = False, contrast: bool = False) -> li
         out.append("w:" + word)
         if k:
             out.append("b:" + tokens[k - 1] + " " + word)
-        if len(word) > 3 and word not in _STOP:
-            padded = f"<{word}>"
-            for n in (3, 4):
-                out.extend("p:" + padded[j:j + n] for j in range(len(padded) - n + 1))
+    addressed = bool(_ADDRESS.search(text))
+    negated = bool(_NEGATION.search(text))
     if question:
         out.append("s:question")
     if contrast:
         out.append("s:contrast")
-    if _ADDRESS.search(text):
+    if addressed:
         out.append("s:you")
         if question:
             out.append("s:you?")
-    if _NEGATION.search(text):
+    if negated:
         out.append("s:neg")
+    marks = ("q" if question else "") + ("y" if addressed else "")
+    if marks:
+        out.extend(f"x{marks}:{pair}" for pair in pairs)
+        out.extend(f"x{marks}:{word}" for word in tokens if word not in _STOP)
     return out
 
 
@@ -154,6 +165,25 @@ class Learnt:
         bad = [k for k, d in self.detectors.items() if d.bad]
         best = max(bad, key=lambda k: probs.get(k, 0.0)) if bad else None
         return best if best is not None and probs.get(best, 0.0) >= POOLED_FLOOR else None
+
+    def sentence_misconduct(self, sentence: Mapping[str, float], parts: Sequence[Mapping[str, float]]) -> str | None:
+        """The bad detector a whole sentence is named after when the pooled classifier is sure of it, else None.
+
+        A sentence says more than any of its clauses, and a single clause of a
+        long polite answer is the likeliest place for a false alarm: so here the
+        pooled classifier reads the sentence, and the act is the bad detector
+        scoring highest in the sentence or any of its clauses (`parts`).
+        """
+        pooled = self.detectors.get(MISCONDUCT)
+        if pooled is None or sentence.get(MISCONDUCT, 0.0) < max(pooled.threshold, SENTENCE_THRESHOLD):
+            return None
+        best, p = None, SENTENCE_FLOOR
+        for ident, det in self.detectors.items():
+            if det.bad:
+                q = max(probs.get(ident, 0.0) for probs in (sentence, *parts))
+                if q >= p:
+                    best, p = ident, q
+        return best
 
     def vector(self, feats: Sequence[str]) -> dict[int, float]:
         """TF-IDF with sublinear tf and L2 norm, as TfidfVectorizer computes it."""

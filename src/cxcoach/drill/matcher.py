@@ -26,9 +26,13 @@ from .clauses import Clause, clause_at, clauses
 from .form import FormVerdict, keyword_run, read_form
 from .learnt import CONFIRM, MISCONDUCT, Learnt, features
 from .negation import NegationIndex, build_index, refusal_after, refusal_clause
-from .normalize import Normalized, is_word_char, normalize, normalize_phrase
+from .normalize import Normalized, is_cjk, is_word_char, normalize, normalize_phrase
 
 _FIRST_PERSON = re.compile(r"我(?!们)|(?<![a-z])(i|me|my|myself)(?![a-z])")
+# A clause that opens on the trainee's own offer: a limit right before it needs no but/不过 to be answered
+# (「套餐中途改不了，我可以先给您加个流量包」, "That isn't possible; I can move it to an open date instead").
+_OFFER_OPENS = re.compile(r" ?(那|所以|这样)?我(可以|能|来|帮您|给您|替您|先|马上|现在|今天|这就)"
+                          r"| ?(so |instead )?i (can|could|will|have|am going to) ")
 
 
 class Hit(msgspec.Struct, frozen=True, order=True):
@@ -240,15 +244,51 @@ class ReplyContext:
                 continue
             sentence = whole.get(sentence_of[clause.sentence])
             if det.polarity is dm.Polarity.BAD and sentence is not None and sentence is not probs \
-                    and sentence.get(key, 0.0) < CONFIRM:
-                continue  # 「晚了十分钟上菜，让您饿着肚子等，真抱歉」: one half alone is not the sentence
+                    and sentence.get(key, 0.0) < CONFIRM and not clause.contrast:
+                # 「晚了十分钟上菜，让您饿着肚子等，真抱歉」: one half alone is not the sentence, unless it is
+                # what follows a contrast (「我帮您看看，不过这个我们改不了」 ends on the limit)
+                continue
             if det.polarity is dm.Polarity.GOOD and self._has_negation(clause):
                 continue  # 「我们没法给您重做」: a learnt good act needs a clause that does not deny it
             if det.polarity is dm.Polarity.BAD and self._said_well(clause):
                 # "That sounds really frustrating": a clause whose wording is a good act is not a guess at a bad one
                 continue
+            if det.polarity is dm.Polarity.BAD and (key == MISCONDUCT or clause not in self.clauses) \
+                    and self._says_good(clause):
+                # "That must have been so disappointing", "Oh no, I'm sorry": the pooled guess, and a guess
+                # at a whole sentence, yield to good words (its clauses are still read one by one)
+                continue
+            if det.polarity is dm.Polarity.BAD and _too_short(clause.text(self.norm.text)):
+                continue  # "Oh no": too few words to read an act into
             hit = Hit(clause.start, clause.end)
             self.confidence[(ident, hit)] = round(p, 3)
+            out.append(hit)
+        if det.polarity is dm.Polarity.BAD:
+            out += self._sentence_hits(ident, units, found + out)
+        return out
+
+    def _sentence_hits(self, ident: str, units: list[tuple[Clause, dict[str, float]]], found: list[Hit]) -> list[Hit]:
+        """Sentences the pooled classifier reads as misconduct named `ident`; the evidence is its likeliest unit."""
+        model = self.learnt
+        assert model is not None
+        spans: dict[int, tuple[int, int]] = {}
+        for c in self.clauses:
+            a, b = spans.get(c.sentence, (c.start, c.end))
+            spans[c.sentence] = (min(a, c.start), max(b, c.end))
+        out: list[Hit] = []
+        for index, (start, end) in spans.items():
+            mine = [(u, probs) for u, probs in units if u.sentence == index]
+            sentence, whole = next(((u, probs) for u, probs in mine if (u.start, u.end) == (start, end)),
+                                   (None, None))
+            if sentence is None or whole is None \
+                    or model.sentence_misconduct(whole, [probs for _, probs in mine]) != ident:
+                continue
+            clause = max(mine, key=lambda up: up[1].get(ident, 0.0))[0]
+            if any(h.start < end and start < h.end for h in found + out) or self._says_good(sentence) \
+                    or _too_short(clause.text(self.norm.text)):
+                continue  # "I'm so sorry, I know how annoying it is": a guess must not overrule good words
+            hit = Hit(clause.start, clause.end)
+            self.confidence[(ident, hit)] = round(whole[MISCONDUCT], 3)
             out.append(hit)
         return out
 
@@ -257,17 +297,24 @@ class ReplyContext:
 
         「营业厅这边改不了套餐，不过我现在就帮您改」 and "We can't do refunds by
         phone, but I'll process it now" turn to ownership: the first clause
-        states a limit, what follows 不过/but removes it. The hit must lie wholly
-        before the next contrast, in its sentence or the one before. The turn
+        states a limit, what follows 不过/but removes it. The hit must start
+        before the contrast (a learnt hit may hold the whole sentence), in its
+        sentence or the one before. The turn
         (the contrast clause and the clauses after it up to the next contrast or
         the sentence's end) must speak in the first person (我, not 我们;
         I/me/my), hold a good act, and hold no bad one: "but I'll pass it on"
         (an empty promise) still sends the customer away, and so does "but the
-        bank can refund you" (someone else's remedy).
+        bank can refund you" (someone else's remedy). Without a contrast, the
+        clause right after the limit may open the turn itself when it starts on
+        the trainee's offer (我可以/我来/I can/I'll ...): a limit stated with an
+        option needs no "but".
         """
         found = self.clauses
         where = clause_at(found, max(hit.start, hit.end - 1))
-        k = next((i for i, c in enumerate(found) if c.contrast and not c.concessive and c.start >= hit.end), None)
+        # a learnt hit may be a whole sentence: its turn is the first contrast inside it
+        k = next((i for i, c in enumerate(found) if c.contrast and not c.concessive and c.start > hit.start), None)
+        if where is not None and (k is None or found[k].sentence > where.sentence + 1):
+            k = self._offer_after(where)
         if k is None or where is None or found[k].sentence > where.sentence + 1:
             return False
         start, end = found[k].start, found[k].end
@@ -287,6 +334,15 @@ class ReplyContext:
         return any(det.polarity is dm.Polarity.GOOD and inside(self.detector_hits(ident))
                    for ident, det in self.detectors.items())
 
+    def _offer_after(self, where: Clause) -> int | None:
+        """The clause right after `where` (in its sentence or the next) when it opens on the trainee's own offer."""
+        found = self.clauses
+        k = found.index(where) + 1
+        if k < len(found) and found[k].sentence <= where.sentence + 1 \
+                and _OFFER_OPENS.match(self.text, found[k].start) is not None:
+            return k
+        return None
+
     def _said_well(self, clause: Clause) -> bool:
         """Is most of this clause a good detector's own phrase or pattern, and none a bad one's?
 
@@ -304,6 +360,12 @@ class ReplyContext:
             else:  # the good wording must be most of the clause: a bare "refund" proves nothing
                 good = good or sum(h.end - h.start for h in inside) * 2 >= clause.end - clause.start
         return good and not bad
+
+    def _says_good(self, clause: Clause) -> bool:
+        """Does a good detector's own phrase or pattern match inside this clause (see `_said_well`)?"""
+        return any(det.polarity is dm.Polarity.GOOD and not detector_refs(det.match)
+                   and any(clause.start <= h.start and h.end <= clause.end for h in self._phrase_hits(ident, det))
+                   for ident, det in self.detectors.items())
 
     def _has_negation(self, clause: Clause) -> bool:
         return any(clause.start <= e <= clause.end for e in self.negation.cue_ends)
@@ -348,6 +410,14 @@ class ReplyContext:
 
 
 _SUFFIXES = ("s", "es", "ed", "d", "ing")
+
+
+def _too_short(text: str) -> bool:
+    """Fewer than three words or CJK characters: a learnt guess needs more to go on (phrases still match)."""
+    return sum(map(is_cjk, text)) < 3 and len(_WORDS.findall(text)) < 3
+
+
+_WORDS = re.compile(r"[a-z0-9]+")
 
 
 def _end_ok(text: str, end: int, needle: str) -> int | None:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from ..locale_words import punctuation
 from ..playbook import drill_model as dm
-from ..playbook.line_slots import fill_suggested
+from ..playbook.line_slots import fill_suggested, wants
 from ..playbook.model import Playbook
 from .detectors import Behaviour
 from .form import SAYS, verdict_text
@@ -55,8 +55,9 @@ def _t(locale: str, key: str) -> str:
 
 def suggestion_values(report: DrillReport) -> dict[str, str]:
     """What a drill knows to fill a suggested line's placeholders with (see line_slots.SUGGESTED): the name the
-    trainee entered, the remedy offered last within authority (else the first the drill lets them offer outright),
-    and the drill's title as the problem in a few words."""
+    trainee entered, the remedy they offered last within authority, and the drill's title as the problem in a few
+    words. A remedy nobody offered is not put in the trainee's mouth: without one, `model_suggestion` picks a
+    line that needs none."""
     loc, drill = report.locale, report.drill
     values = {"summary": drill.title.get(loc)}
     if report.trainee:
@@ -64,19 +65,25 @@ def suggestion_values(report: DrillReport) -> dict[str, str]:
     remedies = drill.authority.remedies if drill.authority else ()
     titles = {r.id: r.title for r in remedies}
     offered = [o.remedy for t in report.turns for o in t.offers if o.allowed and o.remedy in titles]
-    outright = [r.id for r in remedies if r.allowed and r.when is None]
-    chosen = offered[-1] if offered else (outright[0] if outright else None)
-    if chosen is not None:
-        values["offer"] = titles[chosen].get(loc)
+    if offered:
+        values["offer"] = titles[offered[-1]].get(loc)
     return values
 
 
 def model_suggestion(playbook: Playbook, criterion: dm.Criterion, locale: str,
                      values: Mapping[str, str] | None = None) -> tuple[str, tuple[str, ...]] | None:
     """The wording to suggest for a missed criterion, from the playbook, its placeholders filled from `values`
-    (`suggestion_values`) or shown as hints; and the placeholders left as hints."""
-    line = model_template(playbook, criterion, locale)
-    return None if line is None else fill_suggested(line, values or {}, locale)
+    (`suggestion_values`) or shown as hints; and the placeholders left as hints.
+
+    When nothing fills a remedy placeholder (no remedy was offered), a line that needs one
+    gives way to the criterion's next line that does not; with none, it stays, the remedy
+    shown as a hint to choose one."""
+    values = values or {}
+    lines = model_templates(playbook, criterion, locale)
+    if not lines:
+        return None
+    fits = [line for line in lines if values.get("offer") or not wants(line, "offer")]
+    return fill_suggested(fits[0] if fits else lines[0], values, locale)
 
 
 def model_line(playbook: Playbook, criterion: dm.Criterion, locale: str,
@@ -88,24 +95,30 @@ def model_line(playbook: Playbook, criterion: dm.Criterion, locale: str,
 
 def model_template(playbook: Playbook, criterion: dm.Criterion, locale: str) -> str | None:
     """The suggested line for a criterion as the playbook writes it, placeholders and all."""
+    lines = model_templates(playbook, criterion, locale)
+    return lines[0] if lines else None
+
+
+def model_templates(playbook: Playbook, criterion: dm.Criterion, locale: str) -> list[str]:
+    """The lines a criterion can suggest, best first: its `model_line`, its `model`, else the first script line
+    of its handling step."""
+    out: list[str] = []
     if criterion.model_line:
-        for script in playbook.scripts.values():
-            for line in script.lines:
-                if line.id == criterion.model_line:
-                    return line.text.get(locale)
-        for strategy in playbook.strategies.values():
-            for line in strategy.advice:
-                if line.id == criterion.model_line:
-                    return line.text.get(locale)
+        found = [line.text for script in playbook.scripts.values() for line in script.lines
+                 if line.id == criterion.model_line]
+        found += [line.text for strategy in playbook.strategies.values() for line in strategy.advice
+                  if line.id == criterion.model_line]
+        out += [text.get(locale) for text in found[:1]]
     if criterion.model:
-        return criterion.model.get(locale)
+        out.append(criterion.model.get(locale))
     step = playbook.steps.get(criterion.step or "")
-    if step is not None:
+    if not out and step is not None:
         for script_id in step.scripts:
-            found = playbook.scripts.get(script_id)
-            if found is not None and found.lines:
-                return found.lines[0].text.get(locale)
-    return None
+            script = playbook.scripts.get(script_id)
+            if script is not None and script.lines:
+                out.append(script.lines[0].text.get(locale))
+                break
+    return out
 
 
 def _cite(ev: Evidence, locale: str, single: bool) -> str:

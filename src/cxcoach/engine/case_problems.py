@@ -102,7 +102,7 @@ _repr = reprlib.Repr()
 _repr.maxstring = _repr.maxother = 60
 _repr.maxlist = _repr.maxtuple = _repr.maxdict = 6
 _repr.maxlevel = 3
-_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_PLAIN_KEY = r"[A-Za-z_][A-Za-z0-9_]*\Z"  # errors only: compiled on first use (re caches it)
 _JSON_TYPES = {dict: "mapping", list: "list", str: "string", bool: "boolean", int: "integer", float: "number",
                type(None): "null"}
 
@@ -126,7 +126,7 @@ def listing(names: Iterable[str], limit: int = 40) -> str:
 def key_path(parent: str, key: object) -> str:
     """A child's JSON path: `$.facts.channel`, or `$.facts['odd key']` when the key needs quoting."""
     name = key if isinstance(key, str) else str(key)
-    if _PLAIN_KEY.match(name):
+    if re.match(_PLAIN_KEY, name):
         return f"{parent}.{name}"
     return f"{parent}[{shown(name)}]"
 

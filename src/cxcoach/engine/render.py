@@ -19,8 +19,10 @@ from ..locale_words import words_for
 from ..sanitize import strip_controls
 from .result import DEFAULT_FIELDS, Reason, Result
 
-_BREAKS = re.compile("[\t\n\r\u2028\u2029]+")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+# A run of line breaks and tabs. Two classes, not one: a class mixing Latin-1 and wider characters
+# makes re build a 64K-character bitmap, which every start-up would pay for.
+_BREAKS = re.compile("(?:[\t\n\r]+|[\u2028\u2029]+)+")
+_MD_SPECIAL = r"([\\`*_\[\]<>|])"  # Markdown only: compiled on first use (re caches it)
 
 _HEADINGS = {
     "en": {
@@ -53,7 +55,7 @@ def clean(value: object) -> str:
 
 
 def _md(value: object) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", clean(value))
+    return re.sub(_MD_SPECIAL, r"\\\1", clean(value))
 
 
 def _code(value: object) -> str:

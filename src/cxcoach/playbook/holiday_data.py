@@ -30,7 +30,7 @@ hold, once per process.
 # annotations to decode the cached playbook, and strings would each be compiled first.
 
 import datetime as dt
-import importlib.util
+import importlib.machinery
 import os
 import warnings
 from enum import StrEnum
@@ -104,10 +104,11 @@ class SourceProblem(msgspec.Struct, frozen=True):
 def source_stamp() -> bytes:
     """Which `holidays` is installed, cheaply: the location, size and time of its files' marker.
 
-    For the playbook cache key. Finding the package does not import it; an
-    upgrade or reinstall rewrites the file, which changes its time.
+    For the playbook cache key. Finding the package on sys.path does not import it (nor
+    importlib.util, which start-up would pay for); an upgrade or reinstall rewrites the
+    file, which changes its time.
     """
-    spec = importlib.util.find_spec("holidays")
+    spec = importlib.machinery.PathFinder.find_spec("holidays")
     if spec is None or spec.origin is None:
         return b"holidays:none"
     try:

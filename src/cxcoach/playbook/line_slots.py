@@ -93,6 +93,20 @@ SUGGESTED: dict[str, Suggested] = {
 }
 
 
+def wants(text: str, fills: str) -> bool:
+    """Does a suggested line hold a placeholder that `fills` (a `Suggested.fills` key such as "offer") would fill?
+
+    A report asks before choosing a line: "Then we'll go with {option}" says nothing true
+    when no remedy was offered, so it gives way to a line that needs none. A stray brace
+    makes no placeholder.
+    """
+    try:
+        names = slots_in(text)
+    except SlotSyntaxError:
+        return False
+    return any((known := SUGGESTED.get(name)) is not None and known.fills == fills for name in names)
+
+
 def suggested_hint(name: str, locale: str) -> str:
     """`〈具体时间〉` / `‹a time›`: a placeholder as a reader sees it when nothing fills it."""
     known = SUGGESTED.get(name)

@@ -65,7 +65,8 @@ _Span = tuple[int, Any, "dict[str, int] | None"]
 Location = tuple[Any, bool]
 _MISSING = object()
 # What YAML counts as a line break, as libyaml does: CR LF, CR, LF, NEL, LS, PS.
-_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# Two classes, not one: a class mixing Latin-1 and wider characters makes re build a 64K-character bitmap.
+_BREAK = re.compile("\r\n|[\r\n\x85]|[\u2028\u2029]")
 _RARE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")  # any of them: the regular expression above
 
 

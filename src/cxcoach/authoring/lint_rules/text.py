@@ -23,9 +23,17 @@ CODES = {
     "L503": "model answer uses a phrase the playbook lists under `avoid`",
     "L504": "a space between Chinese characters, usually from a YAML line fold",
     "L505": "a line the report suggests for a missed criterion has a placeholder nothing can fill",
+    "L506": "Chinese text uses half-width punctuation (,:;?!()) next to a Chinese character",
 }
 
 _CJK_GAP = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef] +[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+# Half-width punctuation with a Chinese character (or Chinese punctuation, or Chinese quotes) on either side;
+# 10:30, 3.5, a URL's "https:" and English in parentheses have none, so they stay as written.
+_CJK = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef\u201c\u201d\u2018\u2019"
+_HALF_WIDTH = re.compile(f"(?<=[{_CJK}])[,:;?!()]|[,:;?!()](?=[{_CJK}])")
+FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")  # {姓名}: filled in by the speaker, left exactly as written
 
 _NOT_TEXT = frozenset({"case", "when", "na_when", "pause_when", "facts"})
 TEXT_KEYS = frozenset({"title", "label", "description", "why", "instead", "text", "hint", "model", "brief", "motive",
@@ -66,6 +74,66 @@ def _cjk_gaps(data: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
     elif isinstance(data, list):
         for i, item in enumerate(data):
             yield from _cjk_gaps(item, (*path, i))
+
+
+def half_width_spans(text: str) -> list[tuple[int, str]]:
+    """(offset, character) of each half-width mark that Chinese text should write full-width.
+
+    Placeholders are left alone, and a bracket pair changes together: in 客户(VIP) the `)`
+    touches no Chinese character, but its `(` does.
+    """
+    hidden = _PLACEHOLDER.sub(lambda m: "\0" * len(m.group()), text)  # same length: offsets stay true
+    found = {m.start() for m in _HALF_WIDTH.finditer(hidden)}
+    opened: list[int] = []
+    for i, ch in enumerate(hidden):
+        if ch in "(（":
+            opened.append(i)
+        elif ch in ")）" and opened:
+            start = opened.pop()
+            if (start in found or hidden[start] == "（") != (i in found or ch == "）"):
+                found |= {j for j in (start, i) if hidden[j] in "()"}
+    return sorted((i, text[i]) for i in found)
+
+
+def full_width(text: str) -> str:
+    """`text` with the marks `half_width_spans` finds written full-width (the fix L506 suggests).
+
+    Until none is left: a mark made full-width can make its neighbour's turn, as in 调查(…):35%.
+    """
+    spans = half_width_spans(text)
+    while spans:
+        chars = list(text)
+        for i, ch in spans:
+            chars[i] = FULL_WIDTH[ch]
+        text = "".join(chars)
+        spans = half_width_spans(text)
+    return text
+
+
+def _half_width(data: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str, list[tuple[int, str]]]]:
+    """Chinese text values (under a zh* key) that use half-width punctuation, with where."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and key.startswith("zh") and isinstance(value, str):
+                spans = half_width_spans(value)
+                if spans:
+                    yield (*path, key), value, spans
+            else:
+                yield from _half_width(value, (*path, key))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _half_width(item, (*path, i))
+
+
+def _mark_position(source: list[str], line: int, col: int, value: str, at: int) -> tuple[int, int]:
+    """Line and column of the mark at offset `at` of `value`, found in the source from the value's start
+    by its context (a value may be quoted or span lines); the value's own position if not found."""
+    context = value[max(at - 3, 0):at + 1]
+    for i in range(line - 1, min(line + 30, len(source))):
+        found = source[i].find(context, col - 1 if i == line - 1 else 0)
+        if found >= 0:
+            return i + 1, found + len(context)
+    return line, col
 
 
 def _source_lines(file: str) -> list[str]:
@@ -127,6 +195,13 @@ def check(ctx: LintContext) -> Iterator[Problem]:
             yield finding(Pos(doc.file, lineno, col), "L504", f"Chinese text has a space in {gap!r}: a YAML line "
                           "fold joins lines with a space, which shows up in Chinese", "write the text on one line, "
                           "or in a double-quoted string end each line with a backslash")
+        for path, value, spans in _half_width(doc.data, ()):
+            lineno, col = _mark_position(source, *doc.position(path), value, spans[0][0])
+            at, mark = spans[0]
+            more = f" (and {len(spans) - 1} more)" if len(spans) > 1 else ""
+            yield finding(Pos(doc.file, lineno, col), "L506", f"Chinese text uses half-width {mark!r} in "
+                          f"{value[max(at - 6, 0):at + 7]!r}{more}", "write Chinese punctuation full-width: "
+                          + " ".join(f"{half} -> {full}" for half, full in FULL_WIDTH.items()))
     for owner, line in _lines(ctx):
         for avoid_id, loc, phrase in _avoid_hits(ctx, line.text):
             yield finding(line.pos, "L502", f"line {line.id!r} of {owner} says {phrase!r} ({loc}), which avoid "

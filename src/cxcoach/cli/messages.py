@@ -1,0 +1,68 @@
+"""The CLI's own error messages, in each interface language: one home for their words.
+
+A command raises `Failure.say(code, **fields)`; the words come from here, in the
+language of the command's `--lang` (or the group's), English otherwise. Each
+message keeps the shape `where: what is wrong (how to fix it)`. Messages that
+come from deeper down (a playbook problem, a case file's position) arrive
+already worded and are passed through; only the `error:` prefix is translated.
+"""
+
+from __future__ import annotations
+
+from ..locale_words import WordTable, word
+
+MESSAGES: WordTable = {
+    "en": {
+        "error": "error: {message}",
+        "playbook_invalid": "playbook {target} is invalid:",
+        "playbook_unreadable": "cannot read playbook {target}: {why}",
+        "output_unwritable": "cannot write the output: {why}",
+        "file_unwritable": "cannot write {path}: {why}",
+        "case_invalid": "invalid case:",
+        "and_more": "  ... and {n} more",
+        "not_a_locale": "--lang {lang!r} is not a locale of this playbook (use one of: {choices})",
+        "lang_unavailable": "language {lang!r} is not available here (choose from: {choices})",
+        "unknown_drill": "unknown drill {drill!r} (known: {known})",
+        "replies_or_model": "give either --replies FILE or --model-answers",
+        "no_replies": "{name}:1:1: no replies in the file (write {how})",
+        "how_yaml": "one `- reply` per turn",
+        "how_lines": "one reply per line",
+        "replies_not_list": "{name}:1:1: a .yaml replies file is a list of replies, one `- reply` per turn",
+        "reply_not_text": "{name}:{line}:{col}: item {n} is not a reply (write one string per list item)",
+        "reply_empty_item": "{name}:{line}:{col}: item {n} is an empty reply "
+                            "(write what you would say to the customer)",
+        "reply_missing": "give the reply with --reply TEXT or on stdin",
+        "reply_empty": "the reply is empty",
+    },
+    "zh": {
+        "error": "错误：{message}",
+        "playbook_invalid": "手册 {target} 有错误：",
+        "playbook_unreadable": "无法读取手册 {target}：{why}",
+        "output_unwritable": "无法写出结果：{why}",
+        "file_unwritable": "无法写入 {path}：{why}",
+        "case_invalid": "案例有误：",
+        "and_more": "  ……另有 {n} 条",
+        "not_a_locale": "--lang {lang!r} 不是这本手册的语言（可选：{choices}）",
+        "lang_unavailable": "这里没有 {lang!r} 语言（可选：{choices}）",
+        "unknown_drill": "没有演练 {drill!r}（已有：{known}）",
+        "replies_or_model": "请给出 --replies FILE 或 --model-answers 其中之一",
+        "no_replies": "{name}:1:1: 文件里没有回复（{how}）",
+        "how_yaml": "每轮写一条 `- 回复`",
+        "how_lines": "每行写一条回复",
+        "replies_not_list": "{name}:1:1: .yaml 回复文件应是回复的列表，每轮写一条 `- 回复`",
+        "reply_not_text": "{name}:{line}:{col}: 第 {n} 项不是回复（列表每项写一句话）",
+        "reply_empty_item": "{name}:{line}:{col}: 第 {n} 项是空回复（写下你会对顾客说的话）",
+        "reply_missing": "请用 --reply TEXT 或从标准输入给出回复",
+        "reply_empty": "回复是空的",
+    },
+}
+
+
+def language(lang: str | None) -> str:
+    """The interface language for a `--lang` value: Chinese for zh and its variants, else English."""
+    return "zh" if lang is not None and lang.lower().split("-")[0].split("_")[0] == "zh" else "en"
+
+
+def say(code: str, lang: str | None, /, **fields: object) -> str:
+    """The message `code` in the language of `lang`, its fields filled in."""
+    return word(MESSAGES, language(lang), code).format(**fields)
