@@ -1,6 +1,7 @@
 """The monthly report on a store of 100,000 cases (about a million events), on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/report.py                       # build once (kept in /tmp), then time
+    .venv/bin/python bench/report.py                       # build (SQLite in a temporary folder), then time
+    .venv/bin/python bench/report.py --sqlite S.sqlite3    # keep the SQLite store there to reuse it
     .venv/bin/python bench/report.py --cases 20000 --months 6
     .venv/bin/python bench/report.py --cases 20000 --months 5 --baseline main   # before / after a change
 
@@ -208,7 +209,8 @@ def main() -> None:
                     help="months the cases are spread over (default: 24, the retention)")
     ap.add_argument("--month", default="2026-11", help="the reported month (the last one filled)")
     ap.add_argument("--sqlite", type=Path, default=None,
-                    help="SQLite file (default: /tmp/cxcoach-bench-report-N.sqlite3)")
+                    help="SQLite file, kept and reused by later runs with the same option (default: a temporary "
+                         "folder, removed afterwards)")
     ap.add_argument("--pg-schema", default=None, help="PostgreSQL schema at $CXCOACH_TEST_PG (default: bench_report_N)")
     ap.add_argument("--no-pg", action="store_true")
     ap.add_argument("--repeat", type=int, default=3)
@@ -219,10 +221,15 @@ def main() -> None:
     if args.library_only:
         print(*library_times(args.library_only, month, 1))
         return
+    with tempfile.TemporaryDirectory(prefix="cxcoach-bench-report-") as tmp:
+        run(args, month, args.sqlite or Path(tmp) / "report.sqlite3")
+
+
+def run(args: argparse.Namespace, month: Month, sqlite: Path) -> None:
     playbook = load_playbook()
     per_month = args.cases // args.months
     tag = f"{per_month * args.months}_{args.months}_s{SCHEMA_VERSION}b"  # a store per schema and fill
-    targets = {"SQLite": str(args.sqlite or Path(f"/tmp/cxcoach-bench-report-{tag}.sqlite3"))}
+    targets = {"SQLite": str(sqlite)}
     if not args.no_pg:
         targets["PostgreSQL"] = pg_target(args.pg_schema or f"bench_report_{tag}")
     rows: tuple[list[dict], list[dict]] | None = None

@@ -31,6 +31,7 @@ def _found(playbook, reply: str) -> set[str]:
     ("next_step_time", "It'll take under fifteen minutes to reset the card."),
     ("next_step_time", "师傅明早十点前到您楼下。"),
     ("next_step_time", "最迟后天上午，退款就到您卡上。"),
+    ("next_step_time", "检测完了，下午两点半之前我把单子拍给您。"),  # 两点: two o'clock is never 二点
     ("check_understanding", "Just so I've got this right, the heater was off all of January?"),
     ("check_understanding", "That was the second delivery slot you booked, wasn't it?"),
     ("check_understanding", "我捋一下：您是周一晚上订的座，到了却说没有记录，对吧？"),

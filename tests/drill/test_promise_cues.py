@@ -59,7 +59,7 @@ def test_cue_catches_the_act_with_its_evidence(default_pb, reply, act, evidence)
 
 @pytest.mark.parametrize("reply", [
     # a refusal followed by the trainee's own option, with or without a contrast word
-    "Changing the name on the ticket isn't possible; I can move it to an open date instead.",
+    "Changing the name on the ticket isn't possible; I can exchange it for an open ticket instead.",
     "That upgrade is out of the question tonight, but I'll hold a suite for you tomorrow.",
     "A paper statement can't be sent today, so I'll email it to you within the hour.",
     "这个套餐中途改不了，我可以先给您加一个流量包，马上生效。",

@@ -32,7 +32,7 @@ def test_text_lists_steps_deadlines_and_reasons():
 
 def test_text_in_chinese_uses_chinese_headings():
     out = render_text(_result(locale="zh"))
-    assert "下一步" in out and "话术: 您慢慢说" in out and "负责 服务顾问" in out
+    assert "下一步" in out and "话术：您慢慢说" in out and "负责 服务顾问" in out
 
 
 def test_no_match_says_so():

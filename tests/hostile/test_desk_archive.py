@@ -226,3 +226,16 @@ def test_a_read_only_archive_folder(desk: Desk, tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="nothing was deleted"):
         archive_mod.archive(desk, before=NOW - dt.timedelta(days=800), output=folder / "a.jsonl", purge=True, now=NOW)
     assert desk.cases.count() == 3
+
+
+def test_a_recorded_time_ahead_of_now_is_refused_as_an_event_time_is(desk: Desk, tmp_path: Path, playbook) -> None:
+    """`recorded_at` is when the desk wrote an event: a line claiming a write years ahead comes from a clock
+    gone wrong or a hand edit, refused by the same check as an event's own time (`times.check_happened`)."""
+    line = json.loads(written(desk, tmp_path / "a.jsonl")[0])
+    assert archive_mod.parse_case_line(line, playbook, now=NOW).events[1].recorded_at is not None
+    line["events"][1]["recorded_at"] = (NOW + dt.timedelta(days=400)).isoformat()
+    line.pop("sha256", None)  # an edit that also dropped the checksum: the content checks still apply
+    with pytest.raises(ValueError, match=r"event 2 recorded_at: 2027-07-06 10:00 \+08:00 has not happened yet"):
+        archive_mod.parse_case_line(line, playbook, now=NOW)
+    line["events"][1]["recorded_at"] = (NOW + dt.timedelta(hours=2)).isoformat()  # within the day's slack
+    assert archive_mod.parse_case_line(line, playbook, now=NOW).events[1].recorded_at == NOW + dt.timedelta(hours=2)

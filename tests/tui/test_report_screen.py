@@ -84,6 +84,9 @@ async def test_the_screen_shows_the_same_numbers_as_text_and_json(make_app, ship
                 assert f"{label}  {title}" in text or result.status.value == "clear"
         missed = data["missed"]
         assert isinstance(missed, list) and missed
+        # no remedy was offered: no suggested line puts one of the drill's remedies in the trainee's mouth
+        remedies = report.drill.authority.remedies if report.drill.authority else ()
+        assert remedies and not any(r.title.get(lang) in shown for r in remedies)
         flat = "".join(shown.split())
         for m in missed:  # the suggested lines as the text and JSON show them: placeholders filled or hinted
             assert m["model"] is None or "".join(m["model"].split()) in flat, m

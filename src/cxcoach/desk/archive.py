@@ -133,8 +133,9 @@ class ArchivedCase(msgspec.Struct, frozen=True):
 def parse_case_line(data: object, playbook: Playbook, *, now: dt.datetime | None = None) -> ArchivedCase:
     """One archive line, checked as an input; ValueError lists everything wrong with it.
 
-    With `now`, a time more than a day ahead of it is refused (`times.check_happened`): an archive holds
-    what happened, so such a line was written by a clock gone wrong or edited by hand.
+    With `now`, a time more than a day ahead of it (an event's or when it was recorded) is refused
+    (`times.check_happened`): an archive holds what happened, so such a line was written by a clock gone
+    wrong or edited by hand.
     """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"not a {FORMAT} line")
@@ -194,6 +195,11 @@ def parse_case_line(data: object, playbook: Playbook, *, now: dt.datetime | None
         elif extra is not None:
             raise ValueError(f"event {i}: only a follow-up carries data")
         recorded = _time(e["recorded_at"], f"event {i} recorded_at") if e.get("recorded_at") is not None else None
+        if recorded is not None and now is not None:
+            try:
+                check_happened(recorded, playbook.calendar.timezone, now=now)
+            except TimeError as exc:
+                problems.append(f"event {i} recorded_at: {exc}")
         events.append(EventRow(i, at, kind, by, note, stage, typed, extra, recorded))
     if problems:
         raise ValueError("; ".join(problems))

@@ -55,6 +55,19 @@ class Update:
 
 
 @dataclass(frozen=True, slots=True)
+class Feedback:
+    """One follow-up for `Desk.update_many` (the customer's view after resolution); the fields mean what
+    `Desk.follow_up`'s arguments do."""
+
+    ref: str | int
+    satisfaction: str
+    scores: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    at: dt.datetime | None = None
+    by: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Planned:
     """A whole case for `Desk.create_many`: its log as `Desk.plan` returns it (or as an archive holds it), the
     state it folds to (None: folded here) and its uid (None: a new one)."""
@@ -211,17 +224,7 @@ class Desk:
     def follow_up(self, ref: str | int, *, satisfaction: str, scores: Mapping[str, tuple[float, float]] | None = None,
                   at: dt.datetime | None = None, by: str | None = None, note: str = "") -> CaseRow:
         """Record the customer's view after resolution (optionally expected/perceived scores per dimension)."""
-        given = {k: (float(a), float(b)) for k, (a, b) in (scores or {}).items()}
-
-        def event(seq: int, state: CaseState, when: dt.datetime) -> EventRow:
-            check_follow_up(self.playbook, state, at=when, by=by, satisfaction=satisfaction, scores=given,
-                            tz=self.tz, wording=self.wording)
-            data: dict[str, Any] = {"satisfaction": satisfaction}
-            if given:
-                data["scores"] = {k: [a, b] for k, (a, b) in given.items()}
-            return EventRow(seq, when, "follow_up", by, note, None, {}, data)
-
-        return self._append_all([(ref, at, event)])[0]
+        return self.update_many([Feedback(ref, satisfaction, dict(scores or {}), at, by, note)])[0]
 
     def _remember(self, ref: str | int, row: CaseRow, state: CaseState) -> None:
         """Keep what was written under the name it was given by, if that name always means this case."""
@@ -257,16 +260,27 @@ class Desk:
         events = self.cases.events([row.id])[row.id][:row.version]
         return row, fold(self.playbook, row.received_at, events), False
 
-    def update_many(self, updates: Sequence[Update]) -> list[CaseRow]:
-        """Append several changes in one transaction (one commit): each validated as `update` would, against
-        the case as the earlier changes of the batch leave it; all are written or, if one is refused, none
-        (EventRejected names it by its place in the batch). For writers with several events at hand (an
-        importer, a supervisor's queued edits): one fsync for the batch instead of one per event."""
+    def update_many(self, changes: Sequence[Update | Feedback]) -> list[CaseRow]:
+        """Append several changes and follow-ups in one transaction (one commit): each validated as `update`
+        or `follow_up` would, against the case as the earlier ones of the batch leave it; all are written or,
+        if one is refused, none (EventRejected names it by its place in the batch). For writers with several
+        events at hand (an importer, a supervisor's queued edits): one fsync for the batch, not one per event."""
 
-        def maker(u: Update) -> Maker:
-            return lambda seq, state, when: self._update_event(seq, state, when, u)
+        def maker(c: Update | Feedback) -> Maker:
+            if isinstance(c, Feedback):
+                return lambda seq, state, when: self._follow_up_event(seq, state, when, c)
+            return lambda seq, state, when: self._update_event(seq, state, when, c)
 
-        return self._append_all([(u.ref, u.at, maker(u)) for u in updates])
+        return self._append_all([(c.ref, c.at, maker(c)) for c in changes])
+
+    def _follow_up_event(self, seq: int, state: CaseState, when: dt.datetime, f: Feedback) -> EventRow:
+        given = {k: (float(a), float(b)) for k, (a, b) in f.scores.items()}
+        check_follow_up(self.playbook, state, at=when, by=f.by, satisfaction=f.satisfaction, scores=given,
+                        tz=self.tz, wording=self.wording)
+        data: dict[str, Any] = {"satisfaction": f.satisfaction}
+        if given:
+            data["scores"] = {k: [a, b] for k, (a, b) in given.items()}
+        return EventRow(seq, when, "follow_up", f.by, f.note, None, {}, data)
 
     def _update_event(self, seq: int, state: CaseState, when: dt.datetime, u: Update) -> EventRow:
         typed = check_update(self.playbook, state, at=when, by=u.by, stage=u.stage, facts=u.facts,

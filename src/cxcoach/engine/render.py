@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 
 from ..jsonsafe import to_json_bytes, to_json_text
-from ..locale_words import words_for
+from ..locale_words import punctuation, words_for
 from ..sanitize import strip_controls
 from .result import DEFAULT_FIELDS, Reason, Result
 
@@ -110,6 +110,7 @@ def encode_line(value: object) -> bytes:
 
 def render_text(result: Result) -> str:
     L = _labels(result.locale)
+    P = punctuation(result.locale)  # 话术：… in Chinese, say: … in English
     out: list[str] = []
     head = f"{L['case']} {clean(result.case_id)}" if result.case_id else L["case"]
     clock = (
@@ -122,13 +123,14 @@ def render_text(result: Result) -> str:
         clock += f" · {L['paused_now']}"
     out.append(clean(clock))
     for note in result.notes:
-        out.append(f"  {L['notes']}: {clean(note)}")
+        out.append("  " + P.labelled(L["notes"], clean(note)))
 
     if result.deadlines:
         out += ["", L["deadlines"]]
         for d in result.deadlines:
             name = L.get(d.target, d.target) if d.target in ("respond", "resolve") else f"{L['due']} {clean(d.target)}"
-            line = f"  {name}: {_when(d.due)} ({clean(d.duration)}, {clean(d.source)}; {d.fraction:.0%})"
+            used = f"{clean(d.duration)}{P.comma}{clean(d.source)}{P.semicolon}{d.fraction:.0%}"
+            line = "  " + P.labelled(name, _when(d.due) + P.aside(used))
             if d.met:
                 line += f"  {L['met']}"
             elif d.overdue:
@@ -138,10 +140,10 @@ def render_text(result: Result) -> str:
             if d.level:
                 line += f"  {L['level']} {clean(d.level)} -> {clean(result.role(d.to or ''))}"
             out.append(line)
-        out += [f"  {L['calendar']}: {clean(note.text)}" for note in result.calendar_notes]
+        out += ["  " + P.labelled(L["calendar"], clean(note.text)) for note in result.calendar_notes]
 
     if result.escalate_to:
-        out += ["", f"{L['escalate']}: " + ", ".join(clean(result.role(r)) for r in result.escalate_to)]
+        out += ["", P.labelled(L["escalate"], P.comma.join(clean(result.role(r)) for r in result.escalate_to))]
 
     out += ["", L["steps"]]
     if not result.recommendations:
@@ -154,13 +156,16 @@ def render_text(result: Result) -> str:
             meta.append(f"{L['due']} {_when(rec.due)}")
         if rec.overdue:
             meta.append(L["overdue"])
-        out.append(f"  {n}. {clean(rec.title)} [{clean(rec.id)}]" + (f"  ({', '.join(meta)})" if meta else ""))
-        out += [f"     {L['say']}: {clean(said.text)}" for said in result.lines(rec.scripts)]
-        out += [f"     {L['avoid']}: {clean(a.title)} — {clean(a.why)}" for a in result.avoid_entries(rec.avoid)]
+        aside = "  " + P.aside(P.comma.join(meta)).strip() if meta else ""
+        out.append(f"  {n}. {clean(rec.title)} [{clean(rec.id)}]{aside}")
+        out += ["     " + P.labelled(L["say"], clean(said.text)) for said in result.lines(rec.scripts)]
+        out += ["     " + P.labelled(L["avoid"], f"{clean(a.title)} — {clean(a.why)}")
+                for a in result.avoid_entries(rec.avoid)]
         if rec.escalate_to:
-            out.append(f"     {L['escalate']}: {', '.join(clean(result.role(r)) for r in rec.escalate_to)}")
+            roles = P.comma.join(clean(result.role(r)) for r in rec.escalate_to)
+            out.append("     " + P.labelled(L["escalate"], roles))
         for r in _reasons(result, rec.because):
-            out.append(f"     {L['because']}: {clean(_reason(r, result))}")
+            out.append("     " + P.labelled(L["because"], clean(_reason(r, result))))
 
     if result.also_say:
         out += ["", L["scripts"]]
@@ -175,7 +180,7 @@ def render_text(result: Result) -> str:
         for a in result.avoid_entries(result.also_avoid):
             line = f"  - {clean(a.title)} — {clean(a.why)}"
             if a.instead:
-                line += f" ({L['instead']}: {clean(a.instead)})"
+                line += " " + P.aside(P.labelled(L["instead"], clean(a.instead))).strip()
             out.append(line)
     if result.near_misses is not None:
         out += ["", L["near"]]
@@ -191,6 +196,7 @@ def render_text(result: Result) -> str:
 
 def render_markdown(result: Result) -> str:
     L = _labels(result.locale)
+    P = punctuation(result.locale)
     title = f"# {L['case']} {_md(result.case_id)}" if result.case_id else f"# {L['case']}"
     out: list[str] = [title, ""]
     out.append(
@@ -207,9 +213,10 @@ def render_markdown(result: Result) -> str:
             out.append(f"| {_code(d.target)} | {_when(d.due)} | {d.fraction:.0%} | {state.strip()} |")
         if result.calendar_notes:
             out.append("")
-            out += [f"> {L['calendar']}: {_md(note.text)}" for note in result.calendar_notes]
+            out += ["> " + P.labelled(L["calendar"], _md(note.text)) for note in result.calendar_notes]
     if result.escalate_to:
-        out += ["", f"**{L['escalate']}:** " + ", ".join(_md(result.role(r)) for r in result.escalate_to)]
+        roles = P.comma.join(_md(result.role(r)) for r in result.escalate_to)
+        out += ["", f"**{L['escalate']}{P.colon.strip()}** {roles}"]
     out += ["", f"## {L['steps']}", ""]
     if not result.recommendations:
         out.append(L["none"])
@@ -221,11 +228,11 @@ def render_markdown(result: Result) -> str:
             meta.append(f"**{L['overdue']}**")
         out.append(f"{n}. **{_md(rec.title)}** ({_code(rec.id)})" + (" — " + ", ".join(meta) if meta else ""))
         for line in result.lines(rec.scripts):
-            out.append(f"   - {L['say']}: “{_md(line.text)}”")
+            out.append("   - " + P.labelled(L["say"], f"“{_md(line.text)}”"))
         for a in result.avoid_entries(rec.avoid):
-            out.append(f"   - {L['avoid']}: {_md(a.title)} — {_md(a.why)}")
+            out.append("   - " + P.labelled(L["avoid"], f"{_md(a.title)} — {_md(a.why)}"))
         for r in _reasons(result, rec.because):
-            out.append(f"   - {L['because']}: {_md(_reason(r, result))}")
+            out.append("   - " + P.labelled(L["because"], _md(_reason(r, result))))
     if result.strategies:
         out += ["", f"## {L['strategies']}", ""]
         for s in result.strategies:

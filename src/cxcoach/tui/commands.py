@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
+from ..locale_words import punctuation
 from .i18n import tr
 from .text import content, safe
 
@@ -54,20 +55,22 @@ class CoachCommands(Provider):
         if pb is None:
             return []
         lang = app.lang
+        say = punctuation(lang).labelled  # 演练：… in Chinese, Drill: … in English
+        aside = punctuation(lang).aside
         out: list[tuple[str, str, str, Callable[[], object]]] = []
         for d in pb.drills.values():
             title = d.title.get(lang)
-            out.append((f"{tr('palette.drill', lang)}: {title}", " ".join([d.id, *d.title.values.values()]),
+            out.append((say(tr("palette.drill", lang), title), " ".join([d.id, *d.title.values.values()]),
                         d.brief.get(lang) if d.brief else d.difficulty.value, partial(self._drill, d.id)))
         for s in pb.steps.values():
             title = s.title.get(lang)
             proc = pb.procedures[s.procedure].title.get(lang) if s.procedure in pb.procedures else s.procedure
-            out.append((f"{tr('palette.step', lang)}: {title} ({proc})", " ".join([s.id, *s.title.values.values()]),
+            out.append((say(tr("palette.step", lang), title + aside(proc)), " ".join([s.id, *s.title.values.values()]),
                         s.description.get(lang) if s.description else "", partial(self._step, s.id)))
         for sc in pb.scripts.values():
             for line in sc.lines:
                 text = line.text.get(lang)
-                out.append((f"{tr('palette.script', lang)}: {text}",
+                out.append((say(tr("palette.script", lang), text),
                             " ".join([sc.id, line.id, *line.text.values.values(), *sc.title.values.values()]),
                             sc.title.get(lang), partial(self._copy, text)))
         return out
