@@ -8,6 +8,7 @@ import pytest
 
 from cxcoach.drill import score_reply
 from cxcoach.drill.form import Form, keyword_run, read_form
+from cxcoach.drill.normalize import normalize
 
 
 @pytest.mark.parametrize("reply", [
@@ -90,3 +91,27 @@ def test_the_form_note_speaks_the_drills_language_with_the_same_figures_as_json(
     assert [n["detail"] for n in shown] == [e.split("（" if locale == "zh" else " (", 1)[1].rstrip("）)")
                                            for e in expected]
     assert shown[1]["figures"] == {"unit": "抱歉" if locale == "zh" else "sorry", "times": 4}
+
+
+@pytest.mark.parametrize(("reply", "label"), [
+    ("Keywords: so sorry for the trouble; I understand how annoying this is; I'll handle it personally; "
+     "a call back by 5 pm today; thank you", "keywords"),
+    ("Key points: apologise, name the feeling, own it, give a time", "key points"),
+    ("关键词：非常抱歉给您添麻烦了、您的心情我理解、这件事我来负责、今天下午五点前给您回电", "关键词"),
+    ("要点：道歉、共情、负责、回电、感谢", "要点"),
+])
+def test_a_reply_that_labels_itself_a_list_is_notes_not_speech(default_pb, reply, label):
+    """Whole good phrases do not make a reply when it opens by calling itself a list of them."""
+    result = score_reply(default_pb, reply)
+    assert result.value == 0 and not result.score.passed
+    (note,) = result.score.form
+    assert note.form == "keywords" and note.why == "label" and note.figures["label"] == label
+
+
+@pytest.mark.parametrize("reply", [
+    "Key points first: I'm sorry, this is on us, and I'll call you by 5 today.",
+    "要点我先说一下：非常抱歉，这件事我来负责，今天五点前给您回电话。",
+    "Keywords matter to the search, so I've fixed the listing myself; sorry, it's live again by 3 pm.",
+])
+def test_a_reply_that_only_mentions_a_label_is_still_speech(reply):
+    assert read_form(normalize(reply).text).form is Form.FINE

@@ -15,6 +15,9 @@ tells why. What gives it away, measured on the normalised text:
   several phrases each said twice in a row ("so sorry so sorry, ... thanks
   thanks", 「马上马上，补偿补偿」): one doubling is how people talk ("thank
   you, thank you"), two are padding;
+* a list that says it is one: a reply that opens with a label such as
+  "Keywords:", "Key points:" or 「关键词：」「要点：」 and goes on to list items is
+  notes about a reply, not the reply (a customer is never told "Key points:");
 * credited words strung together: most of the reply is a run of three or more
   good-behaviour phrases with nothing between them but other bare words or
   spaces ("sorry understand I will handle today call back refund thank you",
@@ -53,6 +56,10 @@ _AUXILIARY = frozenset(("am", "is", "are", "was", "were", "be", "been", "will", 
                         "should", "may", "might", "must", "has", "have", "had", "do", "does", "did",
                         "it'll", "that'll", "there'll", "they'll", "he'll", "she'll", "it'd", "that's", "there's"))
 SPEAKERLESS_SHARE = 0.25  # ... and a run of words without either, this thin in function words, is a list
+# A reply that opens by naming itself a list ("Keywords: sorry, ...", 「要点：道歉、负责、回电」), then lists items.
+_LIST_LABEL = re.compile(r"(key ?words?|key (?:phrases?|points?|terms?)|tags?|checklist|bullet points?|talking points?"
+                         r"|关键词|关键字|关键句|关键语|要点|标签|清单|话术要点) ?:")
+LABELLED_ITEMS = 3  # items after such a label before it reads as a list
 _GREETINGS = frozenset(("您好", "你好", "好的", "嗯", "是的", "对", "hi", "hello", "ok", "okay", "sure", "yes", "dear"))
 
 
@@ -92,6 +99,8 @@ WHY = {
              "zh": "{pieces} 段里有 {tiny} 段不超过 2 个词"},
     "run": {"en": "{run} credited phrases in a row with no words to join them ({inside} of {tokens} words)",
             "zh": "{run} 个得分说法连在一起，中间没有把它们连成句子的词（占 {tokens} 个字词中的 {inside} 个）"},
+    "label": {"en": "it opens with '{label}:' and lists {items} items",
+              "zh": "以「{label}：」开头，列了 {items} 项"},
     "repeat": {"en": "'{unit}' {times} times", "zh": "「{unit}」出现 {times} 次"},
     "doubled": {"en": "{count} phrases each said twice in a row ({units})",
                 "zh": "{count} 个说法各连说两遍（{units}）"},
@@ -156,6 +165,11 @@ def read_form(text: str) -> FormVerdict:
     if repeated:
         unit, times = repeated
         return FormVerdict(Form.REPEATED, "repeat", {"unit": unit, "times": times})
+    labelled = _LIST_LABEL.match(text.lstrip())
+    if labelled:
+        items = [i for i in re.split(r"[,;/|\n]+", text.lstrip()[labelled.end():]) if i.strip()]
+        if len(items) >= LABELLED_ITEMS:
+            return FormVerdict(Form.KEYWORDS, "label", {"label": labelled.group(1), "items": len(items)})
     doubled = _doubled(text)
     if len(doubled) >= DOUBLED_MIN:
         units = ", ".join(f"'{u}'" for u in doubled)
