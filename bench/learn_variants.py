@@ -41,8 +41,9 @@ cv caught / cv good lines read as misconduct; each dev set's held-out misconduct
         (learnt.SENTENCE_THRESHOLD=0.7)            779/955    59/556       72/86 3/42     9/12 2/10  40/48 3/30
 
 The last two rows still crossed negation and had SENTENCE_FLOOR 0.1; what was committed then drops
-negation from the crossing, raises the floor to 0.2 and lets guesses yield to good words and need
-three words (the shipped "Oh no, I'm sorry!" read as rude): bench/train.py --cv gives its figures.
+negation from the crossing, raises the floor to 0.2, lets guesses short of 0.9 (learnt.SURE) yield to
+good words and needs three words (the shipped "Oh no, I'm sorry!" read as rude): bench/train.py --cv
+gives its figures.
 """
 
 from __future__ import annotations
