@@ -30,6 +30,20 @@ misconduct; none gains the one without the other (cv caught / cv good lines read
     learnt.BLOCK_NORM=True                          617/831  46/556  (examples_dev 66/86 against 69/86)
     learnt.POOLED_FLOOR=0.0 POOLED_THRESHOLD=0.6    690/831 103/556  (examples_dev 76/86, good flagged 11/42, was 7/42)
     learnt.POOLED_FLOOR=0.0 POOLED_THRESHOLD=0.75   643/831  71/556
+
+Measured on 2026-12-06 (playbook of 896268d, learner_dev.yaml written before any of these runs;
+cv caught / cv good lines read as misconduct; each dev set's held-out misconduct caught, polite flagged):
+
+    variant                                        cv caught  cv good→bad  examples_dev  dev_fresh   learner_dev
+    896268d (word pieces, pooled per clause)       715/955    71/556       70/86 5/42    11/12 4/10  40/48 5/30
+    no word pieces, question/addressee crossed     734/955    45/556       67/86 2/42     9/12 2/10  40/48 3/30
+      + pooled classifier judges whole sentences   798/955    63/556       73/86 3/42    10/12 2/10  40/48 3/30
+        (learnt.SENTENCE_THRESHOLD=0.7)            779/955    59/556       72/86 3/42     9/12 2/10  40/48 3/30
+
+The last two rows still crossed negation and had SENTENCE_FLOOR 0.1; what was committed then drops
+negation from the crossing, raises the floor to 0.2, lets guesses short of 0.9 (learnt.SURE) yield to
+good words and needs three words (the shipped "Oh no, I'm sorry!" read as rude): bench/train.py --cv
+gives its figures.
 """
 
 from __future__ import annotations

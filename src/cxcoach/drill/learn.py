@@ -55,6 +55,7 @@ from .learnt import (
     POOLED_FLOOR,
     SENTENCE_FLOOR,
     SENTENCE_THRESHOLD,
+    SURE,
     VERSION,
     Learnt,
     LearntDetector,
@@ -185,7 +186,7 @@ _CODE = tuple(Path(__file__).with_name(name) for name in ("learn.py", "learnt.py
 def fingerprint(detectors: Mapping[str, dm.Detector], background: Sequence[str] = ()) -> str:
     """Of everything the weights depend on: the examples, the good lines, and the code that reads them."""
     settings = (VERSION, C, NEGLIGIBLE, COUNTER_WEIGHT, DEFAULT_THRESHOLD, GOOD_THRESHOLD, POOLED_THRESHOLD,
-                POOLED_FLOOR, CONFIRM, SENTENCE_THRESHOLD, SENTENCE_FLOOR)
+                POOLED_FLOOR, CONFIRM, SENTENCE_THRESHOLD, SENTENCE_FLOOR, SURE)
     h = hashlib.sha256(":".join(map(str, settings)).encode())
     for path in _CODE:
         h.update(path.read_bytes())

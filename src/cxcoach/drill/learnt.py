@@ -24,6 +24,7 @@ from .normalize import is_cjk
 VERSION = "3"  # bump when features or training change: old cache entries are then ignored
 CONFIRM = 0.25  # a clause of a longer sentence counts only if the whole sentence is not clearly innocent
 POOLED_FLOOR = 0.3  # ... if the kind it is named after also looks likely on its own
+SURE = 0.9  # a learnt guess at misconduct where a good detector's phrase matches stands only when this sure
 SENTENCE_THRESHOLD = 0.6  # the pooled classifier read over a whole sentence: sure it is misconduct ...
 SENTENCE_FLOOR = 0.2  # ... and the kind it is named after is not ruled out in any of its clauses
 

@@ -24,7 +24,7 @@ from ..playbook.drill_build import detector_refs
 from ..playbook.drill_regex import MAX_INPUT, REPLY_BUDGET, bound_regex
 from .clauses import Clause, clause_at, clauses
 from .form import FormVerdict, keyword_run, read_form
-from .learnt import CONFIRM, MISCONDUCT, Learnt, features
+from .learnt import CONFIRM, MISCONDUCT, SURE, Learnt, features
 from .negation import NegationIndex, build_index, refusal_after, refusal_clause
 from .normalize import Normalized, is_cjk, is_word_char, normalize, normalize_phrase
 
@@ -253,10 +253,9 @@ class ReplyContext:
             if det.polarity is dm.Polarity.BAD and self._said_well(clause):
                 # "That sounds really frustrating": a clause whose wording is a good act is not a guess at a bad one
                 continue
-            if det.polarity is dm.Polarity.BAD and (key == MISCONDUCT or clause not in self.clauses) \
-                    and self._says_good(clause):
-                # "That must have been so disappointing", "Oh no, I'm sorry": the pooled guess, and a guess
-                # at a whole sentence, yield to good words (its clauses are still read one by one)
+            if det.polarity is dm.Polarity.BAD and p < SURE and self._says_good(clause):
+                # "That must have been so disappointing", "Waiting all morning would frustrate anyone":
+                # a guess short of sure yields to good words
                 continue
             if det.polarity is dm.Polarity.BAD and _too_short(clause.text(self.norm.text)):
                 continue  # "Oh no": too few words to read an act into
@@ -284,9 +283,9 @@ class ReplyContext:
                     or model.sentence_misconduct(whole, [probs for _, probs in mine]) != ident:
                 continue
             clause = max(mine, key=lambda up: up[1].get(ident, 0.0))[0]
-            if any(h.start < end and start < h.end for h in found + out) or self._says_good(sentence) \
-                    or _too_short(clause.text(self.norm.text)):
-                continue  # "I'm so sorry, I know how annoying it is": a guess must not overrule good words
+            if any(h.start < end and start < h.end for h in found + out) or _too_short(clause.text(self.norm.text)) \
+                    or (whole[MISCONDUCT] < SURE and self._says_good(sentence)):
+                continue  # "I'm so sorry, I know how annoying it is": a guess short of sure yields to good words
             hit = Hit(clause.start, clause.end)
             self.confidence[(ident, hit)] = round(whole[MISCONDUCT], 3)
             out.append(hit)
