@@ -66,11 +66,15 @@ def break_offsets(text: str, width: int) -> list[int]:
 
 def _fold_at(text: str, start: int, i: int) -> int:
     """No allowed break on the line: cut at `i`, moved back over punctuation that may not start a line
-    (a run of such punctuation wider than the line is cut anyway: the width wins)."""
+    and past an opening bracket that would end one (a run of such punctuation wider than the line is cut
+    anyway: the width wins)."""
     cut = i
     while cut - 1 > start and (text[cut] in NO_START or _ends_open(text, start, cut)):
         cut -= 1
-    return cut if not (text[cut] in NO_START or _ends_open(text, start, cut)) else i
+    if not (text[cut] in NO_START or _ends_open(text, start, cut)):
+        return cut
+    # No cut keeps both rules (「（ 下、」 on a line of 6): keep punctuation off the next line's start at least.
+    return next((c for c in range(i, start, -1) if text[c] not in NO_START), i)
 
 
 def break_lines(text: str, width: int) -> list[str]:
