@@ -36,3 +36,21 @@ def test_examples():
     assert break_lines("I'm so sorry, really.", 10) == ["I'm so", "sorry,", "really."]
     assert break_lines("line one\n第二行", 40) == ["line one", "第二行"]
     assert break_lines("好、、、、、、", 6) == ["好、、", "、、、", "、"]  # wider than a line: the width wins
+
+
+def test_a_break_that_leaves_the_rest_too_wide_is_followed_by_another():
+    """Found by the property test: the allowed break before 「（」 left 「（下 、」, wider than the line."""
+    assert all(cell_len(line.rstrip()) <= 6 for line in break_lines("1（下 、", 6))
+
+
+def test_a_space_after_an_opening_quote_is_no_place_to_break():
+    """Found by the property test: breaking after 「“ 」 ended the line on the quote."""
+    lines = break_lines("1“ 下、", 6)
+    assert not any(line.rstrip()[-1:] in NO_END for line in lines[:-1]), lines
+
+
+def test_when_no_cut_keeps_both_rules_closing_punctuation_still_does_not_open_a_line():
+    """Found by the property test: 「（ 下、」 is wider than 6 cells and has no cut that keeps both rules."""
+    lines = break_lines("（ 下、", 6)
+    assert all(cell_len(line.rstrip()) <= 6 for line in lines)
+    assert not any(line[:1] in NO_START for line in lines[1:]), lines

@@ -21,11 +21,19 @@ def _wide(ch: str) -> bool:
     return get_character_cell_size(ch) == 2
 
 
+def _ends_open(text: str, start: int, cut: int) -> bool:
+    """Would the line text[start:cut] end, once its trailing spaces go, on an opening bracket or quote?"""
+    kept = text[start:cut].rstrip()
+    return bool(kept) and kept[-1] in NO_END
+
+
 def _may_break_before(text: str, i: int) -> bool:
     prev, ch = text[i - 1], text[i]
     if ch in NO_START or prev in NO_END or ch.isspace():
         return False
-    return prev.isspace() or _wide(prev) or _wide(ch)
+    if prev.isspace():
+        return not _ends_open(text, 0, i)  # 「“ 下」: the space would leave the quote at the line's end
+    return _wide(prev) or _wide(ch)
 
 
 def break_offsets(text: str, width: int) -> list[int]:
@@ -46,7 +54,7 @@ def break_offsets(text: str, width: int) -> list[int]:
         if ch.isspace():
             used += size
             continue
-        if used + size > width and i > start:
+        while used + size > width and i > start:  # again if the allowed break left too much: 「（下 、」
             cut = last_ok if last_ok > start else _fold_at(text, start, i)
             cuts.append(cut)
             start = cut
@@ -58,11 +66,15 @@ def break_offsets(text: str, width: int) -> list[int]:
 
 def _fold_at(text: str, start: int, i: int) -> int:
     """No allowed break on the line: cut at `i`, moved back over punctuation that may not start a line
-    (a run of such punctuation wider than the line is cut anyway: the width wins)."""
+    and past an opening bracket that would end one (a run of such punctuation wider than the line is cut
+    anyway: the width wins)."""
     cut = i
-    while cut - 1 > start and (text[cut] in NO_START or text[cut - 1] in NO_END):
+    while cut - 1 > start and (text[cut] in NO_START or _ends_open(text, start, cut)):
         cut -= 1
-    return cut if not (text[cut] in NO_START or text[cut - 1] in NO_END) else i
+    if not (text[cut] in NO_START or _ends_open(text, start, cut)):
+        return cut
+    # No cut keeps both rules (「（ 下、」 on a line of 6): keep punctuation off the next line's start at least.
+    return next((c for c in range(i, start, -1) if text[c] not in NO_START), i)
 
 
 def break_lines(text: str, width: int) -> list[str]:
