@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._common import Failure, echo, echo_json, load, playbook_option
+from ._common import Failure, cli_lang, echo, echo_json, load, playbook_option
+from .messages import note, say
 
 if TYPE_CHECKING:
     from ..playbook.model import Playbook
@@ -35,31 +36,6 @@ def pick_locale(playbook: Playbook, lang: str | None, allowed: tuple[str, ...], 
     return choices[0]
 
 
-# What `drill run` tells on stderr, in the language the drill is played in (the report's language).
-_NOTES = {
-    "en": {"note": "note: ", "yaml": "a YAML list", "lines": "one reply per line",
-           "read": "read {n} replies from {path} ({kind})",
-           "playing": "playing the drill in {loc} ({why}; choose with --lang)",
-           "cjk": "the replies hold Chinese characters", "not_cjk": "the replies are not Chinese",
-           "unused": "the drill ended after {used} replies; {left} left unused",
-           "waiting": "the drill is not finished: the customer is waiting at node {node!r}",
-           "unfinished": "the drill is not finished"},
-    "zh": {"note": "提示：", "yaml": "YAML 列表", "lines": "每行一条回复",
-           "read": "从 {path} 读到 {n} 条回复（{kind}）",
-           "playing": "演练语言为 {loc}（{why}；可用 --lang 指定）",
-           "cjk": "回复里有汉字", "not_cjk": "回复不是中文",
-           "unused": "演练在第 {used} 条回复后就结束了，还有 {left} 条没用上",
-           "waiting": "演练还没结束：顾客还在节点 {node!r} 等你回复",
-           "unfinished": "演练还没结束"},
-}
-
-
-def _note(locale: str, key: str, **values: object) -> str:
-    from ..locale_words import word
-
-    return word(_NOTES, locale, key).format(**values)
-
-
 def read_replies(path: Path) -> tuple[list[str], str]:
     """The replies in a file, and which format was read ("yaml" or "lines").
 
@@ -80,9 +56,6 @@ def read_replies(path: Path) -> tuple[list[str], str]:
         replies, lines = [reply for _, reply in numbered], [n for n, _ in numbered]
         kind = "lines"
     if not replies:
-        from ._common import cli_lang
-        from .messages import say
-
         raise Failure.say("no_replies", name=name, how=say("how_yaml" if kind == "yaml" else "how_lines", cli_lang()))
     for index, reply in enumerate(replies):
         where = f"line {lines[index]}" if lines else f"item {index + 1}"
@@ -170,10 +143,10 @@ def run(drill_id: str, replies_path: Path | None, model_answers: bool, lang: str
     loc = pick_locale(playbook, lang, target.locales, " ".join(replies))
     notes: list[str] = []
     if replies_path is not None:
-        notes.append(_note(loc, "read", n=len(replies), path=replies_path, kind=_note(loc, kind)))
+        notes.append(note("read", loc, n=len(replies), path=replies_path, kind=note(kind, loc)))
     if lang is None and replies and len(target.locales or playbook.locales) > 1:
-        why = _note(loc, "cjk" if has_cjk(" ".join(replies)) else "not_cjk")
-        notes.append(_note(loc, "playing", loc=loc, why=why))
+        why = note("cjk" if has_cjk(" ".join(replies)) else "not_cjk", loc)
+        notes.append(note("playing", loc, loc=loc, why=why))
     try:
         session = DrillSession(playbook, target, seed=seed, locale=loc, mode=Mode.EXAM if exam else Mode.PRACTICE,
                                trainee=trainee)
@@ -187,14 +160,14 @@ def run(drill_id: str, replies_path: Path | None, model_answers: bool, lang: str
                 session.reply(reply)
                 used += 1
             if used < len(replies):
-                notes.append(_note(loc, "unused", used=used, left=len(replies) - used))
+                notes.append(note("unused", loc, used=used, left=len(replies) - used))
         if not session.finished:
-            notes.append(_note(loc, "waiting", node=session.node.id) if session.node else _note(loc, "unfinished"))
+            notes.append(note("waiting", loc, node=session.node.id) if session.node else note("unfinished", loc))
         report = session.report()
     except (DrillError, ScoringError) as exc:
         raise Failure(str(exc)) from None
-    for note in notes:
-        echo(_note(loc, "note") + note, err=True)
+    for said in notes:
+        echo(note("note", loc) + said, err=True)
     if fmt == "json":
         data = drill_json(playbook, report)
         data["record"] = session.record()

@@ -1,4 +1,4 @@
-"""The CLI's own error messages, in each interface language: one home for their words.
+"""The CLI's own error messages and notes, in each interface language: one home for their words.
 
 A command raises `Failure.say(code, **fields)`; the words come from here, in the
 language of the command's `--lang` (or the group's), English otherwise. Each
@@ -57,6 +57,24 @@ MESSAGES: WordTable = {
     },
 }
 
+# What `drill run` tells on stderr, in the language the drill is played in (the report's language).
+NOTES: WordTable = {
+    "en": {"note": "note: ", "yaml": "a YAML list", "lines": "one reply per line",
+           "read": "read {n} replies from {path} ({kind})",
+           "playing": "playing the drill in {loc} ({why}; choose with --lang)",
+           "cjk": "the replies hold Chinese characters", "not_cjk": "the replies are not Chinese",
+           "unused": "the drill ended after {used} replies; {left} left unused",
+           "waiting": "the drill is not finished: the customer is waiting at node {node!r}",
+           "unfinished": "the drill is not finished"},
+    "zh": {"note": "提示：", "yaml": "YAML 列表", "lines": "每行一条回复",
+           "read": "从 {path} 读到 {n} 条回复（{kind}）",
+           "playing": "演练语言为 {loc}（{why}；可用 --lang 指定）",
+           "cjk": "回复里有汉字", "not_cjk": "回复不是中文",
+           "unused": "演练在第 {used} 条回复后就结束了，还有 {left} 条没用上",
+           "waiting": "演练还没结束：顾客还在节点 {node!r} 等你回复",
+           "unfinished": "演练还没结束"},
+}
+
 
 def language(lang: str | None) -> str:
     """The interface language for a `--lang` value: Chinese for zh and its variants, else English."""
@@ -66,3 +84,8 @@ def language(lang: str | None) -> str:
 def say(code: str, lang: str | None, /, **fields: object) -> str:
     """The message `code` in the language of `lang`, its fields filled in."""
     return word(MESSAGES, language(lang), code).format(**fields)
+
+
+def note(key: str, locale: str, /, **values: object) -> str:
+    """The note `key` in the language of `locale`, its fields filled in."""
+    return word(NOTES, language(locale), key).format(**values)
