@@ -173,7 +173,7 @@ def training_set(detectors: Mapping[str, dm.Detector],
             if mine & bad:
                 pooled.append((k, 1, 1.0))
             elif mine and all(detectors[o].polarity is dm.Polarity.BAD for o in mine):
-                continue  # an example of a bad detector that does not learn (excuse): say nothing
+                continue  # an example of a bad detector with `learn: false`: say nothing
             else:
                 pooled.append((k, 0, COUNTER_WEIGHT if counters.get(k, set()) & bad else 1.0))
         pairs[MISCONDUCT] = pooled
