@@ -62,9 +62,9 @@ def test_show_agrees_with_recommend_and_lists_the_queue(run) -> None:
 
 
 def test_bad_input_says_why(run) -> None:
+    assert run("open", "--id", "B", "--at", "2026-03-06 10:00").exit_code == 0
     out = run("update", "nope", "--note", "x")
     assert out.exit_code == ExitCode.NOT_FOUND and "no case 'nope'" in out.output
-    assert run("open", "--id", "B", "--at", "2026-03-06 10:00").exit_code == 0
     out = run("update", "B", "--at", "25:99")
     assert out.exit_code == 2 and "'25:99' is not a time of day" in out.output
     out = run("list", "--due-within", "soon")
@@ -276,3 +276,13 @@ def test_reimport_names_rows_whose_content_changed_and_changes_nothing(run, tmp_
     assert data["unchanged"] == 1 and data["differs"] == [
         f"{edited}:3: case 'R-1' already imported, content differs — not changed"]
     assert shown() == before
+
+
+@pytest.mark.parametrize("args", [["update", "T-1", "--note", "called"],
+                                  ["follow-up", "T-1", "--satisfaction", "satisfied"]])
+def test_a_change_to_a_mistyped_db_creates_nothing(tmp_path: Path, args: list[str]) -> None:
+    """An update can only name a case already stored: a new empty file at a typo would hide the mistake."""
+    target = tmp_path / "typo" / "desk.sqlite3"
+    out = CliRunner().invoke(main, ["case", *args, "--db", str(target)])
+    assert out.exit_code == ExitCode.INPUT and "no database at" in out.stderr, out.output
+    assert not (tmp_path / "typo").exists()

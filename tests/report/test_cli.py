@@ -89,3 +89,12 @@ def test_demo_then_report(tmp_path: Path) -> None:
     assert code == 1 and "already exists" in err
     code, _, err = run("demo", "--month", "2999-01", "--db", db)
     assert code == 2 and "has not begun yet" in err
+
+
+def test_a_mistyped_db_is_an_error_not_an_empty_report(tmp_path: Path) -> None:
+    target = tmp_path / "typo" / "desk.sqlite3"
+    code, out, err = run("report", "monthly", "--month", "2026-10", "--db", str(target), "--lang", "en")
+    assert code == 4 and out == "" and f"no database at {target}; check --db" in err
+    code, _, err = run("report", "monthly", "--month", "2026-10", "--db", str(target), "--lang", "zh")
+    assert code == 4 and err.startswith("错误：") and "没有数据库" in err
+    assert not (tmp_path / "typo").exists()

@@ -7,8 +7,9 @@ bad input or store problem, 2 a bad option, 4 an input or database that
 cannot be read, 7 an event the playbook's rules refuse, 8 no such case.
 With `--format json` an error is also a JSON object on stdout
 (`{"error", "exit_code", "problems"?}`), so a script reading stdout always
-gets JSON. A command that only reads (`list`, `show`, `archive`) never
-creates a database: a mistyped `--db` path is an error, not an empty queue.
+gets JSON. A command that only reads or changes cases already there (`list`,
+`show`, `archive`, `update`, `follow-up`; `report monthly` too) never creates
+a database: a mistyped `--db` path is an error, not an empty queue.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import CxcoachError, ExitCode
-from ._common import Failure, echo, echo_json, load, playbook_option, write_output
+from ._common import Failure, echo, echo_json, load, playbook_option, store_target, write_output
 
 if TYPE_CHECKING:
     from ..desk import CaseView, Desk
@@ -113,17 +113,13 @@ class _Ctx:
     """Opens the playbook and store once per command and turns library errors into exit codes."""
 
     def __init__(self, db: str | None, playbook_path: Path | None, lang: str | None, *, reading: bool = False) -> None:
+        """`reading`: the command needs cases already stored, so it never creates a database."""
         from ..desk import Desk, Wording
-        from ..store import ENV_DB, Store, StoreError, resolve_db
+        from ..store import Store, StoreError
 
-        if db is not None and not db.strip():
-            raise click.BadParameter("empty; give a SQLite file path or postgresql://user@host/db", param_hint="--db")
+        target = store_target(db, reading=reading)
         self.playbook = load(playbook_path)
         self.lang = lang or self.playbook.default_locale
-        target = resolve_db(db)
-        if reading and isinstance(target, Path) and (db or os.environ.get(ENV_DB)) and not target.exists():
-            raise Failure(f"no database at {target}; check --db / {ENV_DB} (`case open` or `case import` "
-                          "creates one)", ExitCode.INPUT)
         try:
             self.store = Store.open(target)
         except StoreError as exc:
@@ -309,7 +305,7 @@ def open_case(case_file: str | None, sets: tuple[str, ...], external_id: str | N
 def update(ref: str, stage: str | None, sets: tuple[str, ...], at: str | None, by: str | None, note: str,
            db: str | None, playbook_path: Path | None, fmt: str, lang: str | None) -> None:
     """Append an event: a stage move, facts, or a note."""
-    ctx = _Ctx(db, playbook_path, lang)
+    ctx = _Ctx(db, playbook_path, lang, reading=True)
     when = ctx.time(at, "--at", happened=True)
     row = ctx.run(lambda: ctx.desk.update(ref, stage=stage, facts=_sets(sets), at=when, by=by, note=note))
     _print_row(ctx, row, fmt, "updated")
@@ -329,7 +325,7 @@ def follow_up(ref: str, satisfaction: str, scores: tuple[str, ...], at: str | No
     """Record the customer's view after resolution."""
     from ..desk import scores_from
 
-    ctx = _Ctx(db, playbook_path, lang)
+    ctx = _Ctx(db, playbook_path, lang, reading=True)
     when = ctx.time(at, "--at", happened=True)
     row = ctx.run(lambda: ctx.desk.follow_up(ref, satisfaction=satisfaction, at=when, by=by, note=note,
                                              scores=scores_from(scores, ctx.desk.wording)))

@@ -33,6 +33,7 @@ MESSAGES: WordTable = {
                             "(write what you would say to the customer)",
         "reply_missing": "give the reply with --reply TEXT or on stdin",
         "reply_empty": "the reply is empty",
+        "no_database": "no database at {target}; check --db / {env} (`case open` or `case import` creates one)",
     },
     "zh": {
         "error": "错误：{message}",
@@ -54,6 +55,7 @@ MESSAGES: WordTable = {
         "reply_empty_item": "{name}:{line}:{col}: 第 {n} 项是空回复（写下你会对顾客说的话）",
         "reply_missing": "请用 --reply TEXT 或从标准输入给出回复",
         "reply_empty": "回复是空的",
+        "no_database": "{target} 处没有数据库；请检查 --db / {env}（`case open` 或 `case import` 会新建一个）",
     },
 }
 
