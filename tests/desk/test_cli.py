@@ -286,3 +286,16 @@ def test_a_change_to_a_mistyped_db_creates_nothing(tmp_path: Path, args: list[st
     out = CliRunner().invoke(main, ["case", *args, "--db", str(target)])
     assert out.exit_code == ExitCode.INPUT and "no database at" in out.stderr, out.output
     assert not (tmp_path / "typo").exists()
+
+
+def test_list_columns_line_up_whether_or_not_a_time_has_seconds(run) -> None:
+    assert run("open", "--id", "S", "--at", "2026-03-06 10:00:07", "--set", "channel=web").exit_code == 0
+    assert run("open", "--id", "M", "--at", "2026-03-06 10:00", "--set", "channel=web").exit_code == 0
+    assert run("update", "M", "--stage", "solution_proposed", "--at", "2026-03-06 10:05").exit_code == 0
+    lines = run("list", "--now", "2026-03-06 11:00", "--lang", "en").output.splitlines()
+    assert [line.split()[0] for line in lines] == ["case", "S", "M"]
+    assert "solution_proposed" in lines[2]  # a stage id is shown whole: it is what --stage takes
+    for column in ("stage", "received", "next due"):
+        starts = {line.index(column) if n == 0 else None for n, line in enumerate(lines)} - {None}
+        (start,) = starts
+        assert all(line[start - 1] == " " and line[start] != " " for line in lines), lines

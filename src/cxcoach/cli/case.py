@@ -470,18 +470,16 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
         return
     from rich.cells import cell_len
 
-    refs = [clean(r.ref) for r in rows]  # whole ids: ticket ids often share a long prefix
-    width = max(cell_len("case"), *(cell_len(ref) for ref in refs))
-
-    def cell(text: str) -> str:
-        return text + " " * (width - cell_len(text))
-
-    echo(f"{cell('case')} {'stage':<18} {'received':<23} {'next due':<23} state")
-    for ref, r in zip(refs, rows, strict=True):
+    table = [("case", "stage", "received", "next due", "state")]
+    for r in rows:  # whole ids (ticket ids often share a long prefix) and whole stage ids, as typed to --stage
         flag = ("OVERDUE" if r.overdue_at(when) else "paused" if r.paused_since
                 else "closed" if not r.is_open else "")
-        echo(f"{cell(ref)} {(r.stage or '-')[:18]:<18} {show_time(r.received_at, ctx.tz):<23} "
-             f"{show_time(r.next_due, ctx.tz):<23} {flag}".rstrip())
+        table.append((clean(r.ref), clean(r.stage or "-"), show_time(r.received_at, ctx.tz),
+                      show_time(r.next_due, ctx.tz), flag))
+    widths = [max(cell_len(line[i]) for line in table) for i in range(4)]  # a time has seconds only when it has any
+    for line in table:
+        echo(" ".join([*(text + " " * (w - cell_len(text)) for text, w in zip(line, widths, strict=False)),
+                       line[4]]).rstrip())
 
 
 @case.command("archive")
