@@ -34,7 +34,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -231,18 +230,7 @@ def _rows(path: Path) -> Iterator[_Row]:
     except InvalidText as exc:
         raise StoreError(str(exc)) from None
     if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        for number, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except RecursionError:
-                yield _Row(number, problem="nested too deeply to be a row")
-                continue
-            except ValueError as exc:
-                yield _Row(number, problem=f"not JSON ({exc})")
-                continue
-            yield _Row(number, data) if isinstance(data, dict) else _Row(number, problem="not a JSON object")
+        yield from _json_rows(text, name)
         return
     reader = csv.DictReader(io.StringIO(text, newline=""))
     limit = csv.field_size_limit()
@@ -259,11 +247,41 @@ def _rows(path: Path) -> Iterator[_Row]:
             else:
                 if None in row:
                     yield _Row(start, problem="more cells than columns")
+                elif None in row.values():  # csv fills the missing cells of a short row with None
+                    have = sum(value is not None for value in row.values())
+                    yield _Row(start, problem=f"{have} cells for {len(row)} columns: the row is cut short (an "
+                                              "export interrupted, or a line break inside an unquoted cell)")
                 else:
                     yield _Row(start, row)
             start = reader.line_num + 1
     finally:
         csv.field_size_limit(limit)
+
+
+def _json_rows(text: str, name: str) -> Iterator[_Row]:
+    """A JSON array of rows (a whole `.json` export: refused whole if it is cut short or damaged, since its
+    end is what says it is complete) or JSON Lines (each line on its own), under `recommend --stream`'s JSON
+    rules (duplicate keys, depth)."""
+    from ..engine.case import CaseError
+    from ..engine.jsonline import decode_array, decode_line
+
+    if text.lstrip("\ufeff \t\r\n").startswith("["):
+        try:
+            items = decode_array(text)
+        except CaseError as exc:
+            raise StoreError(f"{name}: {'; '.join(exc.messages)}; nothing was imported (export it again)") from None
+        for number, data in items:
+            yield _Row(number, data) if isinstance(data, dict) else _Row(number, problem="not a JSON object")
+        return
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = decode_line(line.encode("utf-8", "surrogatepass"))
+        except CaseError as exc:
+            yield _Row(number, problem="; ".join(exc.messages))
+            continue
+        yield _Row(number, data) if isinstance(data, dict) else _Row(number, problem="not a JSON object")
 
 
 class _BadRow(Exception):

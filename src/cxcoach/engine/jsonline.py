@@ -14,6 +14,7 @@ seen; a case line is a few hundred bytes, so its speed is not the question.
 from __future__ import annotations
 
 import json
+import re
 
 from ..playbook.yamlsource import DEFAULT_LIMITS
 from .case_problems import CaseError, CaseProblem, shown
@@ -76,3 +77,49 @@ def decode_line(raw: bytes) -> object:
     if text.count("[") + text.count("{") > MAX_DEPTH and _depth_over(value, MAX_DEPTH):
         raise _fail("E014", limit=str(MAX_DEPTH))
     return value
+
+
+
+
+_BLANK = re.compile(r"[ \t\n\r]*")
+
+
+def decode_array(text: str) -> list[tuple[int, object]]:
+    """The items of a document that is one JSON array (an export saved as `.json`), each with the line it
+    starts on, under the rules of `decode_line` (duplicate keys, depth). The whole array is read before
+    anything is returned: one cut short or damaged anywhere is one CaseError naming its line and column,
+    never a first part taken alone."""
+    body = text.removeprefix("\ufeff")
+    items: list[tuple[int, object]] = []
+    counted = 0  # lines are counted up to here, once each
+    line = 1
+    try:
+        at = _BLANK.match(body).end()
+        if body[at:at + 1] != "[":
+            raise json.JSONDecodeError("expected '[': the document is not an array of rows", body, at)
+        at = _BLANK.match(body, at + 1).end()
+        while body[at:at + 1] != "]":
+            if at >= len(body):
+                raise json.JSONDecodeError("the file ends before the array's closing ']' (cut short?)", body, at)
+            if items:
+                if body[at:at + 1] != ",":
+                    raise json.JSONDecodeError("expected ',' or ']' after an item", body, at)
+                at = _BLANK.match(body, at + 1).end()
+            value, end = _DECODER.raw_decode(body, at)
+            if _depth_over(value, MAX_DEPTH - 1):  # the array itself is one level
+                raise _fail("E014", limit=str(MAX_DEPTH))
+            line += body.count("\n", counted, at)
+            counted = at
+            items.append((line, value))
+            at = _BLANK.match(body, end).end()
+        if _BLANK.match(body, at + 1).end() != len(body):
+            raise json.JSONDecodeError("extra text after the array", body, _BLANK.match(body, at + 1).end())
+    except _DuplicateKey as exc:
+        raise _fail("E003", key=shown(exc.key)) from None
+    except json.JSONDecodeError as exc:
+        raise _fail("E001", detail=f"{exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise _fail("E014", limit=str(MAX_DEPTH)) from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        raise _fail("E001", detail=str(exc)[:200]) from None
+    return items
