@@ -84,6 +84,12 @@ def decode_line(raw: bytes) -> object:
 _BLANK = re.compile(r"[ \t\n\r]*")
 
 
+def _skip(body: str, at: int) -> int:
+    """Where the first character after the blanks at `at` is (`at` itself when there are none)."""
+    found = _BLANK.match(body, at)
+    return found.end() if found else at
+
+
 def decode_array(text: str) -> list[tuple[int, object]]:
     """The items of a document that is one JSON array (an export saved as `.json`), each with the line it
     starts on, under the rules of `decode_line` (duplicate keys, depth). The whole array is read before
@@ -94,26 +100,26 @@ def decode_array(text: str) -> list[tuple[int, object]]:
     counted = 0  # lines are counted up to here, once each
     line = 1
     try:
-        at = _BLANK.match(body).end()
+        at = _skip(body, 0)
         if body[at:at + 1] != "[":
             raise json.JSONDecodeError("expected '[': the document is not an array of rows", body, at)
-        at = _BLANK.match(body, at + 1).end()
+        at = _skip(body, at + 1)
         while body[at:at + 1] != "]":
             if at >= len(body):
                 raise json.JSONDecodeError("the file ends before the array's closing ']' (cut short?)", body, at)
             if items:
                 if body[at:at + 1] != ",":
                     raise json.JSONDecodeError("expected ',' or ']' after an item", body, at)
-                at = _BLANK.match(body, at + 1).end()
+                at = _skip(body, at + 1)
             value, end = _DECODER.raw_decode(body, at)
             if _depth_over(value, MAX_DEPTH - 1):  # the array itself is one level
                 raise _fail("E014", limit=str(MAX_DEPTH))
             line += body.count("\n", counted, at)
             counted = at
             items.append((line, value))
-            at = _BLANK.match(body, end).end()
-        if _BLANK.match(body, at + 1).end() != len(body):
-            raise json.JSONDecodeError("extra text after the array", body, _BLANK.match(body, at + 1).end())
+            at = _skip(body, end)
+        if _skip(body, at + 1) != len(body):
+            raise json.JSONDecodeError("extra text after the array", body, _skip(body, at + 1))
     except _DuplicateKey as exc:
         raise _fail("E003", key=shown(exc.key)) from None
     except json.JSONDecodeError as exc:
