@@ -148,7 +148,7 @@ def test_ticket_import_reports_bad_rows_and_reimport_changes_nothing(run, tmp_pa
     jsonl = tmp_path / "t.jsonl"
     jsonl.write_text('{"ticket": "J-1", "created": "2026-03-02T09:00:00+08:00"}\nnot json\n', encoding="utf-8")
     out = run("import", str(jsonl), "--mapping", str(mapping))
-    assert "1 case(s) imported" in out.output and f"{jsonl}:2: not JSON" in out.output
+    assert "1 case(s) imported" in out.output and f"{jsonl}:2: not valid JSON" in out.output
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: ticket\ncolumns: {}\n", encoding="utf-8")
     out = run("import", str(jsonl), "--mapping", str(bad))
@@ -299,3 +299,28 @@ def test_list_columns_line_up_whether_or_not_a_time_has_seconds(run) -> None:
         starts = {line.index(column) if n == 0 else None for n, line in enumerate(lines)} - {None}
         (start,) = starts
         assert all(line[start - 1] == " " and line[start] != " " for line in lines), lines
+
+
+def test_list_one_owners_queue_and_filter_by_facts(run) -> None:
+    for ref, owner, severity, urgent in (("O-1", "周敏", "major", "true"), ("O-2", "陈涛", "major", "false"),
+                                         ("O-3", "周敏", "general", "false")):
+        assert run("open", "--id", ref, "--at", "2026-03-06 10:00", "--set", f"severity={severity}",
+                   "--set", "channel=phone", "--set", f"urgent={urgent}").exit_code == 0
+        assert run("update", ref, "--set", f"responsible_owner={owner}", "--at", "2026-03-06 10:05").exit_code == 0
+    assert run("update", "O-3", "--set", "responsible_owner=陈涛", "--at", "2026-03-06 10:10").exit_code == 0
+
+    def refs(*args: str) -> list[str]:
+        out = run("list", "--now", "2026-03-06 11:00", "--format", "json", *args)
+        assert out.exit_code == 0, out.output
+        return sorted(c["ref"] for c in json.loads(out.stdout))
+
+    assert refs("--owner", "周敏") == ["O-1"]  # O-3 was handed to 陈涛: the current owner counts
+    assert refs("--owner", "陈涛", "--where", "severity=major") == ["O-2"]
+    assert refs("--where", "urgent=true") == ["O-1"] and refs("--where", "urgent=no") == ["O-2", "O-3"]
+    assert refs("--owner", "nobody") == []
+    out = run("list", "--where", "severity=huge", "--lang", "en")
+    assert out.exit_code == ExitCode.INVALID and "fact 'severity': unknown value 'huge'" in out.stderr, out.output
+    out = run("list", "--where", "colour=red", "--format", "json")
+    assert out.exit_code == ExitCode.INVALID and "unknown fact 'colour'" in json.loads(out.stdout)["error"]
+    out = run("list", "--owner", "A", "--where", "responsible_owner=B", "--lang", "zh")
+    assert out.exit_code == 2 and "互相矛盾" in out.output

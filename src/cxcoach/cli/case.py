@@ -158,18 +158,18 @@ class _Ctx:
             self.store.close()
 
 
-def _sets(pairs: tuple[str, ...]) -> dict[str, str]:
-    """--set FACT=VALUE items; one fact given two different values is a mistake, not "the last wins"."""
-    from .recommend import _parse_sets
-
-    out = _parse_sets(pairs)
-    seen: dict[str, str] = {}
+def _sets(pairs: tuple[str, ...], option: str = "--set") -> dict[str, str]:
+    """--set (or --where) FACT=VALUE items; one fact given two different values is a mistake, not "the last
+    wins"."""
+    out: dict[str, str] = {}
     for pair in pairs:
-        key, _, value = pair.partition("=")
+        key, sep, value = pair.partition("=")
         key, value = key.strip(), value.strip()
-        if seen.setdefault(key, value) != value:
-            raise click.BadParameter(f"{key} is given twice, as {seen[key]!r} and {value!r}; give it once",
-                                     param_hint="--set")
+        if not sep or not key:
+            raise click.BadParameter(f"{pair!r} is not fact=value", param_hint=option)
+        if out.setdefault(key, value) != value:
+            raise click.BadParameter(f"{key} is given twice, as {out[key]!r} and {value!r}; give it once",
+                                     param_hint=option)
     return out
 
 
@@ -440,9 +440,14 @@ def _label(ctx: _Ctx, fact_id: str, value: str | None) -> str:
               help="Only cases due within e.g. 30m, 2h, 1d.")
 @_once("--now", default=None, metavar="TIME")
 @_once("--limit", type=click.IntRange(1, 10**9), default=None, help="At most this many cases.")
+@_once("--owner", default=None, metavar="NAME",
+       help="Only this person's cases (the responsible_owner fact, as report monthly's handlers).")
+@click.option("--where", "wheres", multiple=True, metavar="FACT=VALUE",
+              help="Only cases whose fact has this value now, e.g. severity=major (repeatable).")
 @_common
 def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str | None, now: str | None,
-               limit: int | None, db: str | None, playbook_path: Path | None, fmt: str, lang: str | None) -> None:
+               limit: int | None, owner: str | None, wheres: tuple[str, ...], db: str | None,
+               playbook_path: Path | None, fmt: str, lang: str | None) -> None:
     """The queue: open cases, next deadline first."""
     from ..desk import TimeError, parse_span, show_time
     from ..sanitize import strip_controls as clean
@@ -455,8 +460,18 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
         span = parse_span(due_within) if due_within else None
     except TimeError as exc:
         raise click.BadParameter(str(exc), param_hint="--due-within") from None
+    facts = _sets(wheres, "--where")
+    if owner is not None:
+        from ..report.compute import Options
+        from ._common import cli_lang
+        from .messages import say
+
+        owner_fact = Options().handler_fact or "responsible_owner"
+        if facts.setdefault(owner_fact, owner.strip()) != owner.strip():
+            raise click.BadParameter(say("owner_contradicts", cli_lang(), fact=owner_fact, where=facts[owner_fact],
+                                         owner=owner), param_hint="--owner")
     rows = ctx.run(lambda: ctx.desk.queue(open_only=not all_cases or open_only, overdue=overdue, due_within=span,
-                                          now=when, limit=limit))
+                                          now=when, limit=limit, facts=facts))
     for bad in ctx.desk.cases.bad_rows:  # damaged rows: named, left out, never the end of the queue
         echo(f"warning: {bad}", err=True)
     if ctx.desk.timed_rules:

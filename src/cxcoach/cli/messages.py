@@ -34,6 +34,7 @@ MESSAGES: WordTable = {
         "reply_missing": "give the reply with --reply TEXT or on stdin",
         "reply_empty": "the reply is empty",
         "no_database": "no database at {target}; check --db / {env} (`case open` or `case import` creates one)",
+        "owner_contradicts": "--where {fact}={where} and --owner {owner} contradict each other; give one",
     },
     "zh": {
         "error": "错误：{message}",
@@ -56,6 +57,7 @@ MESSAGES: WordTable = {
         "reply_missing": "请用 --reply TEXT 或从标准输入给出回复",
         "reply_empty": "回复是空的",
         "no_database": "{target} 处没有数据库；请检查 --db / {env}（`case open` 或 `case import` 会新建一个）",
+        "owner_contradicts": "--where {fact}={where} 与 --owner {owner} 互相矛盾；只给其中一个",
     },
 }
 

@@ -26,14 +26,23 @@ from typing import Any
 import msgspec
 
 from ..engine.result import Result
-from ..errors import ExitCode
+from ..errors import CxcoachError, ExitCode
 from ..playbook.model import Playbook
 from ..sanitize import brief, one_line
 from ..store import ConflictError, Store, StoreError, utc_now
 from ..store.cases import Append, CaseRow, CaseStore, EventRow, NewCase
 from . import snapshot
 from .state import CaseState, clock_inputs, deadline_inputs, fold, start, state_columns, step, workflow
-from .validate import NEUTRAL, EventRejected, Wording, check_external_id, check_follow_up, check_open, check_update
+from .validate import (
+    NEUTRAL,
+    EventRejected,
+    Wording,
+    check_external_id,
+    check_follow_up,
+    check_open,
+    check_update,
+    typed_facts,
+)
 
 CONFLICT_RETRIES = 60  # each after a short random wait, so racing writers spread out
 WRITTEN_KEPT = 1000  # cases whose last write a desk remembers, so its next event there needs no read
@@ -81,6 +90,12 @@ class Planned:
 
 class CaseNotFound(StoreError):
     exit_code = ExitCode.NOT_FOUND
+
+
+class BadFilter(CxcoachError):
+    """A queue filter naming a fact or value the playbook does not have; the message says which."""
+
+    exit_code = ExitCode.INVALID
 
 
 class CaseView(msgspec.Struct, frozen=True):
@@ -376,10 +391,18 @@ class Desk:
         return CaseView(row, events, state, when, result)
 
     def queue(self, *, open_only: bool = True, overdue: bool = False, due_within: dt.timedelta | None = None,
-              now: dt.datetime | None = None, limit: int | None = None) -> list[CaseRow]:
-        """The supervisor's list from the current-state rows (one indexed query)."""
+              now: dt.datetime | None = None, limit: int | None = None,
+              facts: Mapping[str, Any] | None = None) -> list[CaseRow]:
+        """The supervisor's list from the current-state rows (one indexed query). `facts`: only cases whose
+        current facts hold these values (e.g. one owner's queue), read as an event's facts are: BadFilter
+        if the playbook does not declare one or a value cannot be one of its values."""
         when = now or self.clock()
         filters: dict[str, Any] = {}
+        if facts:
+            problems: list[str] = []
+            filters["facts"] = typed_facts(self.playbook, facts, when, problems)
+            if problems:
+                raise BadFilter("cannot filter the queue: " + "; ".join(problems))
         if open_only:
             filters["open"] = True
         if overdue:

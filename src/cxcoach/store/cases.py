@@ -321,7 +321,7 @@ class CaseStore:
     def _where(self, *, open: bool | None = None, overdue_at: dt.datetime | None = None,
                due_before: dt.datetime | None = None, received_from: dt.datetime | None = None,
                received_before: dt.datetime | None = None, closed_before: dt.datetime | None = None,
-               ids: Sequence[int] | None = None) -> list[Any]:
+               ids: Sequence[int] | None = None, facts: Mapping[str, Any] | None = None) -> list[Any]:
         c = t.cases.c
         where: list[Any] = []
         if open is not None:
@@ -340,11 +340,18 @@ class CaseStore:
             where += [c.is_open.is_(False), c.closed_at < closed_before]
         if ids is not None:
             where.append(c.id.in_(list(ids)))
+        for fact, value in (facts or {}).items():  # the current value, compared as the JSON type it is stored as
+            item = c.facts[fact]
+            where.append(item.as_boolean() == value if isinstance(value, bool)
+                         else item.as_integer() == value if isinstance(value, int)
+                         else item.as_float() == value if isinstance(value, float)
+                         else item.as_string() == str(value))
         return where
 
     def query(self, *, limit: int | None = None, offset: int = 0, order: str = "due", **filters: Any) -> list[CaseRow]:
         """Current-state rows. Filters: open, overdue_at, due_before, received_from, received_before,
-        closed_before, ids. Order: "due" (next deadline first, then oldest), "received" or "id"."""
+        closed_before, ids, facts ({fact: value}: cases whose current facts hold each value). Order: "due"
+        (next deadline first, then oldest), "received" or "id"."""
         c = t.cases.c
         orders = {"due": (c.next_due.is_(None), c.next_due, c.received_at, c.id),
                   "received": (c.received_at, c.id), "id": (c.id,)}
