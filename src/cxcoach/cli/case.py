@@ -80,7 +80,8 @@ def _once(*decls: str, **attrs: Any) -> Callable[[Callable[..., Any]], Callable[
     return click.option(*decls, multiple=True, callback=only_once, **attrs)
 
 
-_INPUTS = {"by": "--by ROLE", "stage": "--stage", "set": "--set", "score": "--score"}  # what refusals ask for
+# what refusals ask for, by the options that give it
+_INPUTS = {"by": "--by ROLE", "stage": "--stage", "set": "--set", "score": "--score", "note": "--note"}
 _OPTION_NAMES = {"external_id": "--id", "sets": "--set", "scores": "--score", "ref": "ID", "case_file": "FILE"}
 
 

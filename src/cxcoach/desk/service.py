@@ -169,7 +169,7 @@ class Desk:
         at = at or received_at or self.clock()
         received = received_at or at
         typed = check_open(self.playbook, received_at=received, at=at, by=by, facts=facts or {},
-                           tz=self.tz, wording=self.wording)
+                           tz=self.tz, wording=self.wording, note=note)
         if external_id is not None:
             external_id = check_external_id(external_id)
         event = EventRow(1, at, "open", by, note, None, typed)
@@ -194,12 +194,12 @@ class Desk:
         """The validated log `record` would write and the state it folds to, writing nothing (so a re-import
         can tell whether a row still says what the stored case was recorded from)."""
         typed = check_open(self.playbook, received_at=received_at, at=received_at, by=by, facts=facts,
-                           tz=self.tz, wording=self.wording)
+                           tz=self.tz, wording=self.wording, note=note)
         events = [EventRow(1, received_at, "open", by, note, None, typed)]
         state = step(self.playbook, start(self.playbook, received_at), events[0])
         for when, stage, more, who, text in later:
             set_facts = check_update(self.playbook, state, at=when, by=who, stage=stage, facts=more,
-                                     tz=self.tz, wording=self.wording)
+                                     tz=self.tz, wording=self.wording, note=text)
             moved = set_facts.get(self._stage_fact)
             rest = {k: v for k, v in set_facts.items() if k != self._stage_fact}
             events.append(EventRow(len(events) + 1, when, "update", who, text,
@@ -291,7 +291,7 @@ class Desk:
     def _follow_up_event(self, seq: int, state: CaseState, when: dt.datetime, f: Feedback) -> EventRow:
         given = {k: (float(a), float(b)) for k, (a, b) in f.scores.items()}
         check_follow_up(self.playbook, state, at=when, by=f.by, satisfaction=f.satisfaction, scores=given,
-                        tz=self.tz, wording=self.wording)
+                        tz=self.tz, wording=self.wording, note=f.note)
         data: dict[str, Any] = {"satisfaction": f.satisfaction}
         if given:
             data["scores"] = {k: [a, b] for k, (a, b) in given.items()}
@@ -299,7 +299,7 @@ class Desk:
 
     def _update_event(self, seq: int, state: CaseState, when: dt.datetime, u: Update) -> EventRow:
         typed = check_update(self.playbook, state, at=when, by=u.by, stage=u.stage, facts=u.facts,
-                             tz=self.tz, wording=self.wording)
+                             tz=self.tz, wording=self.wording, note=u.note)
         moved = typed.get(self._stage_fact)
         new_stage = str(moved) if moved is not None and moved != state.stage else None
         rest = {k: v for k, v in typed.items() if k != self._stage_fact}

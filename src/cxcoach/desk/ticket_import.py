@@ -50,10 +50,10 @@ from ..store.cases import EventRow
 from .service import Desk, Planned
 from .state import CaseState, workflow
 from .times import TimeError, check_happened, parse_time, show_time
-from .validate import BadExternalId, EventRejected, check_external_id, unstorable
+from .validate import MAX_TEXT, BadExternalId, EventRejected, check_external_id, unstorable
 
 MAX_FILE = 256 * 1024 * 1024
-MAX_CELL = 64 * 1024  # a description longer than this is an export gone wrong, not a complaint
+MAX_CELL = MAX_TEXT  # a description longer than this is an export gone wrong, not a complaint
 
 
 class MappingError(CxcoachError):
