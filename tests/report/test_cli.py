@@ -98,3 +98,16 @@ def test_a_mistyped_db_is_an_error_not_an_empty_report(tmp_path: Path) -> None:
     code, _, err = run("report", "monthly", "--month", "2026-10", "--db", str(target), "--lang", "zh")
     assert code == 4 and err.startswith("错误：") and "没有数据库" in err
     assert not (tmp_path / "typo").exists()
+
+
+def test_as_of_before_the_month_begins_is_refused(filled: str) -> None:
+    """It would count the month as of before it began: every figure zero, and no word of why."""
+    code, out, err = run("report", "monthly", "--month", "2026-10", "--db", filled, "--as-of", "2026-09-30 23:00")
+    assert code == 2 and out == "" and "2026-09-30 23:00 +08:00 is before 2026-10 begins" in err
+    assert "Traceback" not in err
+    code, _, err = run("report", "monthly", "--month", "2026-10", "--db", filled, "--as-of", "2026-10-01 00:00",
+                       "--lang", "zh")
+    assert code == 2 and "早于 2026-10 的开始" in err
+    code, out, _ = run("report", "monthly", "--month", "2026-10", "--db", filled, "--as-of", "2026-10-01 00:01",
+                       "--format", "json")
+    assert code == 0 and json.loads(out)["partial"]

@@ -56,6 +56,13 @@ def monthly(month: str | None, fmt: str | None, output: Path | None, db: str | N
     if which.start(tz) >= now:  # nothing to count, and every open case's clock would be run to that month
         raise click.BadParameter(f"{which} has not begun yet; choose this month or an earlier one",
                                  param_hint="--month")
+    if until is not None and until <= which.start(tz):  # the month would be counted as of before it began: all zero
+        from ..desk import show_time
+        from ._common import cli_lang
+        from .messages import say
+
+        raise click.BadParameter(say("as_of_before_month", cli_lang(), at=show_time(until, tz), month=which,
+                                     start=show_time(which.start(tz), tz)), param_hint="--as-of")
     target = store_target(db, reading=True)  # a mistyped --db is an error, not an empty report
     try:
         with Store.open(target) as store:
