@@ -324,3 +324,17 @@ def test_list_one_owners_queue_and_filter_by_facts(run) -> None:
     assert out.exit_code == ExitCode.INVALID and "unknown fact 'colour'" in json.loads(out.stdout)["error"]
     out = run("list", "--owner", "A", "--where", "responsible_owner=B", "--lang", "zh")
     assert out.exit_code == 2 and "互相矛盾" in out.output
+
+
+def test_a_dimension_scored_twice_differently_is_refused(run) -> None:
+    """As with any option given twice: 'the last wins' would record a score the customer may not have given."""
+    assert run("open", "--id", "D", "--at", "2026-03-06 10:00", "--set", "channel=web").exit_code == 0
+    assert run("update", "D", "--stage", "resolved", "--at", "2026-03-06 11:00").exit_code == 0
+    out = run("follow-up", "D", "--satisfaction", "neutral", "--score", "reliability=9:4", "--score",
+              "reliability=9:5", "--at", "2026-03-06 12:00", "--lang", "en")
+    assert out.exit_code == ExitCode.REFUSED
+    assert "--score 'reliability' is given twice, as 9:4 and 9:5; give it once" in out.output
+    assert json.loads(run("show", "D", "--format", "json").output)["follow_up"] is None
+    out = run("follow-up", "D", "--satisfaction", "neutral", "--score", "reliability=9:4", "--score",
+              "reliability=9.0:4", "--at", "2026-03-06 12:00", "--format", "json")
+    assert out.exit_code == 0 and json.loads(out.stdout)["satisfaction"] == "neutral"

@@ -422,10 +422,15 @@ def scores_from(pairs: Sequence[str], wording: Wording = NEUTRAL) -> dict[str, t
         try:
             if not sep or not colon:
                 raise ValueError
-            out[dim.strip()] = (float(a), float(b))
+            score = (float(a), float(b))
         except ValueError:
             problems.append(f"{wording.input('score')} {one_line(brief(item, 40))}: write "
                             "DIMENSION=EXPECTED:PERCEIVED, e.g. reliability=8:9")
+            continue
+        if out.setdefault(dim.strip(), score) != score:  # two scores for one dimension: which did the customer give?
+            first = out[dim.strip()]
+            problems.append(f"{wording.input('score')} {one_line(brief(dim.strip(), 40))} is given twice, as "
+                            f"{first[0]:g}:{first[1]:g} and {score[0]:g}:{score[1]:g}; give it once")
     if problems:
         raise EventRejected(problems)
     return out
