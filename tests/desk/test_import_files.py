@@ -52,7 +52,8 @@ def test_a_json_array_export_is_read_as_rows_with_their_lines(tmp_path: Path) ->
                                 "J-3": {"severity": "general", "channel": "web"}}
     export.write_text('[{"ticket": "J-4", "created": "2026-03-02 09:00", "ticket": "J-5"}, 7]', encoding="utf-8")
     out = run(tmp_path, export)
-    assert "duplicate key 'ticket'" in out.stderr and "J-4" not in stored(tmp_path) and "J-5" not in stored(tmp_path)
+    assert f"{export}:1:2: duplicate key 'ticket'" in out.stderr
+    assert "J-4" not in stored(tmp_path) and "J-5" not in stored(tmp_path)
 
 
 def test_a_json_array_cut_short_imports_nothing(tmp_path: Path) -> None:
@@ -62,10 +63,10 @@ def test_a_json_array_cut_short_imports_nothing(tmp_path: Path) -> None:
                       '{"ticket": "C-2", "created": "2026-03-0', encoding="utf-8")
     out = run(tmp_path, export)
     assert out.exit_code == ExitCode.INVALID and "Traceback" not in out.output
-    assert "(line 3, column 30)" in out.stderr and "nothing was imported" in out.stderr, out.stderr
+    assert f"{export}:3:30: not valid JSON: Unterminated string starting here; nothing was imported" in out.stderr
     export.write_text('[{"ticket": "C-1", "created": "2026-03-02 09:00", "priority": "P1"}', encoding="utf-8")
     out = run(tmp_path, export)
-    assert "the file ends before the array's closing ']'" in out.stderr
+    assert f"{export}:1:68: not valid JSON: the file ends before the array's closing ']'" in out.stderr, out.stderr
     assert not (tmp_path / "desk.sqlite3").exists() or stored(tmp_path) == {}
 
 

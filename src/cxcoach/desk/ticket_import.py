@@ -263,13 +263,14 @@ def _json_rows(text: str, name: str) -> Iterator[_Row]:
     end is what says it is complete) or JSON Lines (each line on its own), under `recommend --stream`'s JSON
     rules (duplicate keys, depth)."""
     from ..engine.case import CaseError
-    from ..engine.jsonline import decode_array, decode_line
+    from ..engine.jsonline import ArrayError, decode_array, decode_line
 
     if text.lstrip("\ufeff \t\r\n").startswith("["):
         try:
             items = decode_array(text)
-        except CaseError as exc:
-            raise StoreError(f"{name}: {'; '.join(exc.messages)}; nothing was imported (export it again)") from None
+        except ArrayError as exc:
+            raise StoreError(f"{name}:{exc.line}:{exc.column}: {'; '.join(exc.messages)}; nothing was imported "
+                             "(export the whole file again)") from None
         for number, data in items:
             yield _Row(number, data) if isinstance(data, dict) else _Row(number, problem="not a JSON object")
         return
