@@ -111,3 +111,12 @@ def test_as_of_before_the_month_begins_is_refused(filled: str) -> None:
     code, out, _ = run("report", "monthly", "--month", "2026-10", "--db", filled, "--as-of", "2026-10-01 00:01",
                        "--format", "json")
     assert code == 0 and json.loads(out)["partial"]
+
+
+def test_demo_into_a_file_that_is_not_a_database_says_only_that(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_text("not a database\n" * 50, encoding="utf-8")
+    code, out, err = run("demo", "--cases", "5", "--month", "2026-09", "--db", str(notes))
+    assert code == 1 and out == "" and "is not a cxcoach history database" in err
+    assert "DEMO-YYYYMM" not in err  # the hint about demo ids is for a second run, not for a wrong file
+    assert notes.read_text(encoding="utf-8") == "not a database\n" * 50
