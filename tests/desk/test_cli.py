@@ -338,3 +338,11 @@ def test_a_dimension_scored_twice_differently_is_refused(run) -> None:
     out = run("follow-up", "D", "--satisfaction", "neutral", "--score", "reliability=9:4", "--score",
               "reliability=9.0:4", "--at", "2026-03-06 12:00", "--format", "json")
     assert out.exit_code == 0 and json.loads(out.stdout)["satisfaction"] == "neutral"
+
+
+def test_opening_a_ticket_already_on_the_desk_says_how_to_add_to_it(run) -> None:
+    assert run("open", "--id", "T 9", "--at", "2026-03-06 10:00", "--set", "channel=web").exit_code == 0
+    out = run("open", "--id", "T 9", "--at", "2026-03-06 11:00", "--set", "channel=web", "--lang", "en")
+    assert out.exit_code == ExitCode.INVALID
+    assert ("case T 9 already exists (external id 'T 9'); record what happened next with "
+            "`cxcoach case update 'T 9'`, or give a new complaint its own --id") in out.stderr, out.output

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -291,8 +292,15 @@ def open_case(case_file: str | None, sets: tuple[str, ...], external_id: str | N
             ext = check_external_id(raw["id"])
         except BadExternalId as exc:
             raise Failure(f"{where('id')}: {exc}") from None
-    row = ctx.run(lambda: ctx.desk.open(facts=facts, received_at=received, external_id=ext, by=by, note=note))
-    _print_row(ctx, row, fmt, "opened")
+    def record() -> CaseRow:
+        from ..store import CaseExists
+
+        try:
+            return ctx.desk.open(facts=facts, received_at=received, external_id=ext, by=by, note=note)
+        except CaseExists as exc:  # the ticket is already on the desk: say how to add to it instead
+            raise Failure.say("case_exists", None, what=str(exc), ref=shlex.quote(exc.ref)) from None
+
+    _print_row(ctx, ctx.run(record), fmt, "opened")
 
 
 @case.command("update")
