@@ -65,6 +65,7 @@ def test_bad_input_says_why(run) -> None:
     assert run("open", "--id", "B", "--at", "2026-03-06 10:00").exit_code == 0
     out = run("update", "nope", "--note", "x")
     assert out.exit_code == ExitCode.NOT_FOUND and "no case 'nope'" in out.output
+    assert "check the id and the database (`cxcoach case list --all` lists every case there)" in out.output
     out = run("update", "B", "--at", "25:99")
     assert out.exit_code == 2 and "'25:99' is not a time of day" in out.output
     out = run("list", "--due-within", "soon")

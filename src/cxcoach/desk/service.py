@@ -147,7 +147,8 @@ class Desk:
         return row
 
     def _not_found(self, ref: str | int) -> CaseNotFound:
-        return CaseNotFound(f"no case {ref!r} (neither an external id nor a case number) in {self.store.path}")
+        return CaseNotFound(f"no case {ref!r} (neither an external id nor a case number) in {self.store.path}; "
+                            "check the id and the database (`cxcoach case list --all` lists every case there)")
 
     def _same_playbook(self, row: CaseRow) -> None:
         """A case is read by the playbook it was recorded under; another one would misread every fact."""
