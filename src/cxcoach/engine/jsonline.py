@@ -138,7 +138,8 @@ def decode_array(text: str) -> list[tuple[int, object]]:
         raise fail("E003", at, key=shown(exc.key)) from None
     except json.JSONDecodeError as exc:
         detail = exc.msg.removesuffix(" at") + (" here" if exc.msg.endswith(" at") else "")  # "…starting at"
-        raise fail("E001", exc.pos, detail=detail) from None
+        column = exc.pos - body.rfind("\n", 0, exc.pos)
+        raise fail("E001", exc.pos, detail=detail, reason=exc.msg, col=str(column)) from None
     except RecursionError:
         raise fail("E014", at, limit=str(MAX_DEPTH)) from None
     except ValueError as exc:  # e.g. an integer longer than Python converts
