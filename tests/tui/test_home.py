@@ -74,6 +74,15 @@ async def test_invalid_playbook_is_a_message_not_a_traceback(make_app, tmp_path:
         assert app.playbook is None
         assert any(n.severity == "error" for n in app._notifications)
         assert "No playbook loaded" in texts(app.screen)
+        await pilot.press("p")
+        await pilot.pause()
+        shown = texts(app.screen)  # why the drill list is empty, and where to go; not "this playbook has no drills"
+        assert "No playbook loaded" in shown and "Press b" in shown and "has no drills" not in shown
+        await pilot.press("enter", "r")  # nothing to start or resume: no crash
+        await pilot.pause()
+        await pilot.press("c", "i")  # the console says what is missing; what-if still opens
+        await pilot.pause()
+        await pilot.press("escape")
         for key in "pcyb":  # every section still opens
             await pilot.press(key)
             await pilot.pause()

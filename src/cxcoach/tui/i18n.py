@@ -53,6 +53,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "practice.start": ("开始", "Start"),
     "practice.resume": ("继续", "Resume"),
     "practice.no_drills": ("这个手册没有演练。", "This playbook has no drills."),
+    "practice.open_playbook": ("按 b 打开手册页：查看问题，或换一本手册。",
+                               "Press b for the playbooks screen: see what is wrong, or load another one."),
     "practice.resumed": ("已恢复未完成的演练。", "Unfinished drill resumed."),
     "practice.nothing_to_resume": ("没有未完成的演练。", "No unfinished drill to resume."),
     "resume.title": ("选择要继续的演练", "Choose a drill to carry on with"),

@@ -93,10 +93,13 @@ class PracticeScreen(CoachScreen[None]):
                 yield Label(content(self.t("practice.exam")))
                 yield Switch(self.timer, id="timer")
                 yield Label(content(self.t("practice.timer")))
+            if pb is None:  # say why the list is empty, and where to fix it
+                yield Static(assemble((self.t("home.no_playbook"), "bold $error"), "\n",
+                                      self.t("practice.open_playbook")), id="practice-empty")
+            elif not drills:
+                yield Static(content(self.t("practice.no_drills"), "italic"), id="practice-empty")
             yield DataTable(id="drills", cursor_type="row", zebra_stripes=True)
             yield Prose(content(""), id="drill-brief")
-            if not drills:
-                yield Static(content(self.t("practice.no_drills"), "italic"))
         yield Footer()
 
     def on_mount(self) -> None:

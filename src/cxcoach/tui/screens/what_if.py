@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Static
 
 from ...engine.result import Result
@@ -150,11 +151,15 @@ class WhatIfScreen(CoachScreen[None]):
         except CaseError as exc:
             result, problems = None, list(self.errors) + exc.messages
         self.result = result
-        self.query_one(RecommendationList).show(result, now)
-        self.query_one(CaseDeadlines).show(result, now)
-        self.query_one("#case-errors", Static).update(
-            assemble(*[(f"{self.t('console.invalid')}: {p}\n", "$error") for p in problems]))
-        self.query_one("#escalation", Static).update(self._escalation(result))
+        try:  # a tick may land while a language switch recomposes the screen: the next one shows it
+            steps, deadlines = self.query_one(RecommendationList), self.query_one(CaseDeadlines)
+            errors, escalation = self.query_one("#case-errors", Static), self.query_one("#escalation", Static)
+        except NoMatches:
+            return
+        steps.show(result, now)
+        deadlines.show(result, now)
+        errors.update(assemble(*[(f"{self.t('console.invalid')}: {p}\n", "$error") for p in problems]))
+        escalation.update(self._escalation(result))
 
     def _locale(self) -> str:
         pb = self.coach.playbook
