@@ -242,3 +242,22 @@ async def test_leaving_while_a_reply_is_scored_keeps_it(make_app, db, monkeypatc
     with Store.open(db) as store:
         (row,) = store.sessions()
         assert not row.finished and row.turns == 1  # the reply was saved: the drill resumes from it
+
+
+async def test_resizing_refits_the_drill_list(make_app) -> None:
+    """Wide, then 80 columns: every column of the drill list still fits, the last score included."""
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        table = app.screen.query_one("#drills")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.size.width
+        assert table.cursor_row == 0 and app.screen.shown == ["late_parcel", "rude_caller"]
+        await pilot.resize_terminal(160, 30)
+        await pilot.pause()
+        await pilot.pause()
+        widths = [c.width for c in table.columns.values()]
+        assert widths[0] == 160 - 44  # the title column grows into the room

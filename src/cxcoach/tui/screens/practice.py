@@ -50,6 +50,7 @@ class PracticeScreen(CoachScreen[None]):
         self.exam = False
         self.timer = False
         self.shown: list[str] = []
+        self._filled_width = 0  # the drill column's width at the last fill
 
     def _drills(self) -> list[dm.Drill]:
         pb = self.coach.playbook
@@ -113,6 +114,14 @@ class PracticeScreen(CoachScreen[None]):
         if self.is_mounted and self.query("#drills"):
             self.fill()
 
+    def on_resize(self) -> None:
+        """The drill column takes the spare width: fit it again, or the score column ends up off screen."""
+        if self.query("#drills") and self._drill_width() != self._filled_width:
+            self.fill()
+
+    def _drill_width(self) -> int:
+        return max(20, self.size.width - 44)
+
     def _last_scores(self) -> dict[str, int]:
         app = self.coach
         if app.store is None or app.trainee is None or app.playbook is None:
@@ -126,8 +135,8 @@ class PracticeScreen(CoachScreen[None]):
         table = self.query_one("#drills", DataTable)
         keep = table.cursor_row
         table.clear(columns=True)
-        spare = max(20, self.size.width - 44)
-        table.add_column(self.t("practice.col.drill"), width=spare)
+        self._filled_width = self._drill_width()
+        table.add_column(self.t("practice.col.drill"), width=self._filled_width)
         table.add_column(self.t("practice.col.difficulty"), width=8)
         table.add_column(self.t("practice.col.customer"), width=20)
         table.add_column(self.t("practice.col.last"), width=5)
