@@ -125,15 +125,15 @@ class DrillScreen(CoachScreen[DrillReport | None]):
             silences.setdefault(silence.turn, []).append(silence)
         for turn in s.turns:
             for silence in silences.get(turn.number, [])[:-1]:
-                transcript.say_customer(self.t("drill.customer"), silence.customer)
-            transcript.say_customer(self.t("drill.customer"), turn.customer)
-            transcript.say_trainee(self.t("drill.you"), turn.reply)
+                transcript.say_customer(self.label("drill.customer"), silence.customer)
+            transcript.say_customer(self.label("drill.customer"), turn.customer)
+            transcript.say_trainee(self.label("drill.you"), turn.reply)
             if s.mode is Mode.PRACTICE:
                 transcript.feedback([(f.text, f.points) for f in turn.feedback])
         if not s.finished:
             for silence in silences.get(s.turn_number, [])[:-1]:
-                transcript.say_customer(self.t("drill.customer"), silence.customer)
-            transcript.say_customer(self.t("drill.customer"), s.customer_text)
+                transcript.say_customer(self.label("drill.customer"), silence.customer)
+            transcript.say_customer(self.label("drill.customer"), s.customer_text)
             self._restart_timer()
 
     def _restart_timer(self) -> None:
@@ -150,7 +150,7 @@ class DrillScreen(CoachScreen[DrillReport | None]):
             self.notify(self.t("drill.still_scoring"), severity="warning", markup=False)
             return
         event.input.value = ""
-        self.query_one(Transcript).say_trainee(self.t("drill.you"), text)
+        self.query_one(Transcript).say_trainee(self.label("drill.you"), text)
         self.scoring = True
         self._score(text)
 
@@ -200,7 +200,7 @@ class DrillScreen(CoachScreen[DrillReport | None]):
         meter = self.query_one(MoodMeter)
         meter.hostility, meter.perceived = self.session.state.hostility, self.session.state.perceived
         if self.session.customer_text:
-            transcript.say_customer(self.t("drill.customer"), self.session.customer_text)
+            transcript.say_customer(self.label("drill.customer"), self.session.customer_text)
         if self.session.finished:
             self.end()
         else:
@@ -242,7 +242,7 @@ class DrillScreen(CoachScreen[DrillReport | None]):
         except (DrillError, StoreError) as exc:
             self.notify(str(exc), severity="warning", markup=False)
             return
-        self.query_one(Transcript).note(f"{self.t('drill.hint')}: {text}" if text else self.t("drill.no_hint"))
+        self.query_one(Transcript).note(self.label("drill.hint") + text if text else self.t("drill.no_hint"))
 
     def action_leave(self) -> None:
         self.dismiss(None)

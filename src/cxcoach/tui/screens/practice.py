@@ -79,14 +79,14 @@ class PracticeScreen(CoachScreen[None]):
         yield Header()
         with Vertical(id="practice"):
             with Horizontal(id="practice-filters"):
-                yield Select([(content(self.t("practice.filter.difficulty") + ": *"), ANY)]
+                yield Select([(content(self.label("practice.filter.difficulty") + "*"), ANY)]
                              + [(content(self.t(f"difficulty.{d}")), d) for d in difficulties],
                              value=self.difficulty, allow_blank=False, id="filter-difficulty", compact=True)
-                yield Select([(content(self.t("practice.filter.customer") + ": *"), ANY)]
+                yield Select([(content(self.label("practice.filter.customer") + "*"), ANY)]
                              + [(content(v), k) for k, v in customers.items()], value=self.customer,
                              allow_blank=False, id="filter-customer", compact=True)
                 if categories:
-                    yield Select([(content(self.t("practice.filter.category") + ": *"), ANY)]
+                    yield Select([(content(self.label("practice.filter.category") + "*"), ANY)]
                                  + [(content(v), k) for k, v in categories.items()], value=self.category,
                                  allow_blank=False, id="filter-category", compact=True)
             with Horizontal(id="practice-switches"):

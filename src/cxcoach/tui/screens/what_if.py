@@ -22,6 +22,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Static
 
 from ...engine.result import Result
+from ...locale_words import punctuation
 from ..text import assemble
 from ..widgets.case_deadlines import CaseDeadlines
 from ..widgets.case_form import CaseForm
@@ -65,7 +66,8 @@ class WhatIfScreen(CoachScreen[None]):
 
     def _words(self) -> dict[str, str]:
         return {"none": self.t("console.none"), "overdue": self.t("desk.overdue_for"), "left": self.t("desk.left"),
-                "why": self.t("console.why"), "received": self.t("console.received"),
+                "why": self.t("console.why"), "colon": punctuation(self.coach.lang).colon,
+                "received": self.t("console.received"),
                 "unknown": self.t("console.unknown"),
                 "yes": self.t("desk.yes"), "no": self.t("desk.no"), "out_of_range": self.t("desk.out_of_range"),
                 "not_a_number": self.t("desk.not_a_number")}
@@ -158,7 +160,7 @@ class WhatIfScreen(CoachScreen[None]):
             return
         steps.show(result, now)
         deadlines.show(result, now)
-        errors.update(assemble(*[(f"{self.t('console.invalid')}: {p}\n", "$error") for p in problems]))
+        errors.update(assemble(*[(self.label("console.invalid") + p + "\n", "$error") for p in problems]))
         escalation.update(self._escalation(result))
 
     def _locale(self) -> str:

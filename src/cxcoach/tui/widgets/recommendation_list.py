@@ -95,7 +95,8 @@ class RecommendationList(OptionList):
                 reason = self.result.reason(rule_id)
                 facts = ", ".join(f"{k}={v}" for k, v in reason.facts.items()) if reason else ""
                 extra = f" ({facts})" if facts else ""
-                parts.append((f"\n   {self._word('why', 'why')}: {rule_id}{extra}", "$text-accent"))
+                why = self._word("why", "why") + self._word("colon", ": ")
+                parts.append((f"\n   {why}{rule_id}{extra}", "$text-accent"))
                 text = self.result.texts.rules.get(rule_id) if self.result.texts is not None else None
                 if text:
                     parts.append((f"\n     {text}", "$text-accent"))
