@@ -325,8 +325,15 @@ class RuleIndex(Generic[R]):
     def match(self, facts: Facts, overdue: OverdueFn, mask: int | None = None) -> list[CompiledRule[R]]:
         """Rules that fire for `facts`, best-ranked first; `mask` limits which rules are tried."""
         m = self.candidates(facts)
-        if mask is not None:
-            m &= mask
+        return self.fired(facts, overdue, m if mask is None else m & mask)
+
+    def fired(self, facts: Facts, overdue: OverdueFn, candidates: int) -> list[CompiledRule[R]]:
+        """The rules of `candidates` (a mask from `candidates()`) whose residual conditions hold, best-ranked first.
+
+        A caller that runs several passes over one case (plain rules, then
+        deadline tests) computes the candidates once and masks them per pass.
+        """
+        m = candidates
         if not m:
             return []
         rules = self.rules
