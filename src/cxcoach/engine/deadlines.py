@@ -75,20 +75,63 @@ class Timing(msgspec.Struct, frozen=True):
         return Timing(self.due, self.fraction, overdue=False, met=True)
 
 
-def timing(cal: Calendar, clock: CaseClock, duration: Duration) -> Timing:
-    business = cal_mod.is_business_unit(duration.unit)
-    start = clock.received_at
-    base = cal_mod.add_duration(cal, start, duration)
-    total = cal_mod.measure(cal, start, base, business=business)
-    due = base
-    paused = 0.0
-    for s, e in clock.pauses:
-        length = cal_mod.measure(cal, s, e, business=business)
-        paused += length
-        if s < due:
-            due = cal_mod.extend(cal, due, length, business=business)
-    active = cal_mod.measure(cal, start, clock.now, business=business) - paused
-    overdue = clock.now > due
-    fraction = max(0.0, active / total) if total > 0 else float(clock.now >= due)
-    return Timing(due=due, fraction=fraction, overdue=overdue)
+class CaseDeadlines:
+    """The deadlines of one case: each duration timed once, and the time used so far once per kind of clock.
 
+    `met` names the deadlines the playbook's clock.met_when says are done
+    ("*": every step's too); their timings are never overdue.
+    """
+
+    def __init__(self, cal: Calendar, clock: CaseClock, met: frozenset[str] = frozenset()) -> None:
+        self.cal, self.clock, self.met = cal, clock, met
+        self._timings: dict[Duration, Timing] = {}
+        self._used: dict[bool, tuple[float, tuple[float, ...]]] = {}
+
+    def of(self, target: str, duration: Duration) -> Timing:
+        """The timing of a named deadline (respond, resolve, a step id), met ones never overdue."""
+        t = self.timing(duration)
+        done = target in self.met or (target not in ("respond", "resolve") and "*" in self.met)
+        return t.as_met() if done else t
+
+    def earliest(self, candidates: list[tuple[Duration, str]]) -> tuple[Duration, str, Timing] | None:
+        """The (duration, source) that falls due first, with its timing; the first listed on a tie."""
+        best: tuple[Duration, str, Timing] | None = None
+        for duration, source in candidates:
+            t = self.timing(duration)
+            if best is None or t.due < best[2].due:
+                best = (duration, source, t)
+        return best
+
+    def timing(self, duration: Duration) -> Timing:
+        t = self._timings.get(duration)
+        if t is None:
+            t = self._timings[duration] = self._time(duration)
+        return t
+
+    def _time(self, duration: Duration) -> Timing:
+        cal, clock = self.cal, self.clock
+        business = cal_mod.is_business_unit(duration.unit)
+        start = clock.received_at
+        base = cal_mod.add_duration(cal, start, duration)
+        total = cal_mod.measure(cal, start, base, business=business)
+        active, pauses = self._used_on(business)
+        due = base
+        for (s, _e), length in zip(clock.pauses, pauses, strict=True):
+            if s < due:
+                due = cal_mod.extend(cal, due, length, business=business)
+        overdue = clock.now > due
+        fraction = max(0.0, active / total) if total > 0 else float(clock.now >= due)
+        return Timing(due=due, fraction=fraction, overdue=overdue)
+
+    def _used_on(self, business: bool) -> tuple[float, tuple[float, ...]]:
+        """Active minutes since received_at, and each pause's length, on the business or the elapsed clock."""
+        used = self._used.get(business)
+        if used is None:
+            cal, clock = self.cal, self.clock
+            pauses = tuple(cal_mod.measure(cal, s, e, business=business) for s, e in clock.pauses)
+            paused = 0.0
+            for length in pauses:  # in order, as before: sum() rounds differently on newer Pythons
+                paused += length
+            active = cal_mod.measure(cal, clock.received_at, clock.now, business=business) - paused
+            used = self._used[business] = (active, pauses)
+        return used

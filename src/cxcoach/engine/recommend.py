@@ -45,14 +45,14 @@ from collections.abc import Callable, Iterable, Mapping
 from ..conditions.explain import describe, explain
 from ..conditions.index import CompiledRule, RuleIndex
 from ..conditions.operators import Facts
-from ..playbook.model import Calendar, Duration, EscalationLevel, Playbook, Rule, Text
+from ..playbook.model import Duration, EscalationLevel, Playbook, Rule, Text
 from .calendar import is_business_unit, zone
 from .calendar_days import calendar_notes
 from .case import Case, parse_case
 from .compiled import CompiledPlaybook, RoleLabels, StepPlan, StepPlans, _dedupe
 from .compiled import _no_overdue as _no_overdue  # re-exported: the desk imports them from here
 from .compiled import compile_playbook as compile_playbook
-from .deadlines import CaseClock, Timing, case_clock, timing
+from .deadlines import CaseDeadlines, Timing, case_clock
 from .escalation import highest_level, highest_warning, winner
 from .result import (
     AvoidEntry,
@@ -70,35 +70,7 @@ from .result import (
 )
 
 
-class _Deadlines:
-    """Computes and memoises timings for one case."""
-
-    def __init__(self, cal: Calendar, clock: CaseClock, met: frozenset[str] = frozenset()) -> None:
-        self.cal, self.clock, self.met = cal, clock, met
-        self._memo: dict[Duration, Timing] = {}
-
-    def of(self, target: str, duration: Duration) -> Timing:
-        """The timing of a named deadline (respond, resolve, a step id), met ones never overdue."""
-        t = self.timing(duration)
-        done = target in self.met or (target not in ("respond", "resolve") and "*" in self.met)
-        return t.as_met() if done else t
-
-    def timing(self, duration: Duration) -> Timing:
-        t = self._memo.get(duration)
-        if t is None:
-            t = self._memo[duration] = timing(self.cal, self.clock, duration)
-        return t
-
-    def earliest(self, candidates: list[tuple[Duration, str]]) -> tuple[Duration, str, Timing] | None:
-        best: tuple[Duration, str, Timing] | None = None
-        for duration, source in candidates:
-            t = self.timing(duration)
-            if best is None or t.due < best[2].due:
-                best = (duration, source, t)
-        return best
-
-
-def _main_deadlines(playbook: Playbook, hits: list[CompiledRule[Rule]], clocks: _Deadlines
+def _main_deadlines(playbook: Playbook, hits: list[CompiledRule[Rule]], clocks: CaseDeadlines
                     ) -> tuple[tuple[Duration, str, Timing] | None, tuple[Duration, str, Timing] | None]:
     respond: list[tuple[Duration, str]] = []
     resolve: list[tuple[Duration, str]] = []
@@ -133,7 +105,7 @@ class _Choice:
         self.clock = case_clock(case, paused_by_state=paused_state)
         self.facts = facts = dict(case.facts)
         facts["elapsed_minutes"] = self.clock.elapsed_minutes
-        self.clocks = _Deadlines(playbook.calendar, self.clock, cp.met(case.facts))
+        self.clocks = CaseDeadlines(playbook.calendar, self.clock, cp.met(case.facts))
         candidates = cp.index.candidates(facts)
         self.hits = cp.index.fired(facts, _no_overdue, candidates & cp.plain_mask)
         self.respond, self.resolve = _main_deadlines(playbook, self.hits, self.clocks)
@@ -367,7 +339,7 @@ class _Entry:
         self.strategies: list[str] = []
 
 
-def _recommendations(cp: CompiledPlaybook, plans: StepPlans, hits: list[CompiledRule[Rule]], clocks: _Deadlines,
+def _recommendations(cp: CompiledPlaybook, plans: StepPlans, hits: list[CompiledRule[Rule]], clocks: CaseDeadlines,
                      local: _Local) -> tuple[Recommendation, ...]:
     """The recommended steps, ranked; a step's avoid list is its own and its scripts' (the rules' is the case's)."""
     entries: dict[str, _Entry] = {}
