@@ -71,7 +71,7 @@ from .result import (
 
 
 def _main_deadlines(playbook: Playbook, hits: list[CompiledRule[Rule]], clocks: CaseDeadlines
-                    ) -> tuple[tuple[Duration, str, Timing] | None, tuple[Duration, str, Timing] | None]:
+                    ) -> tuple[tuple[Duration, str] | None, tuple[Duration, str] | None]:
     respond: list[tuple[Duration, str]] = []
     resolve: list[tuple[Duration, str]] = []
     for cr in hits:
@@ -258,8 +258,8 @@ def recommend(
         overdue=tuple(d.target for d in statuses if d.overdue),
         escalation=escalation,
         escalate_to=escalate_to,
-        respond_by=None if respond is None else local(respond[2].due),
-        resolve_by=None if resolve is None else local(resolve[2].due),
+        respond_by=None if respond is None else local(clocks.due(respond[0])),
+        resolve_by=None if resolve is None else local(clocks.due(resolve[0])),
         deadlines=tuple(statuses),
         recommendations=recommendations,
         also_say=also_say,
