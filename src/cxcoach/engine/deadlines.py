@@ -94,8 +94,14 @@ class CaseDeadlines:
     def of(self, target: str, duration: Duration) -> Timing:
         """The timing of a named deadline (respond, resolve, a step id), met ones never overdue."""
         t = self.timing(duration)
-        done = target in self.met or (target not in ("respond", "resolve") and "*" in self.met)
-        return t.as_met() if done else t
+        return t.as_met() if self._is_met(target) else t
+
+    def overdue(self, target: str, duration: Duration) -> bool:
+        """Whether a named deadline is past due, as `of(target, duration).overdue` says, from its due time alone."""
+        return not self._is_met(target) and self.clock.now > self.due(duration)
+
+    def _is_met(self, target: str) -> bool:
+        return target in self.met or (target not in ("respond", "resolve") and "*" in self.met)
 
     def earliest(self, candidates: list[tuple[Duration, str]]) -> tuple[Duration, str] | None:
         """The (duration, source) that falls due first; the first listed on a tie."""

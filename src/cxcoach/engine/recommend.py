@@ -118,11 +118,11 @@ class _Choice:
     def overdue(self, target: str) -> bool | None:
         if target in ("respond", "resolve"):
             chosen = self.respond if target == "respond" else self.resolve
-            return None if chosen is None else self.clocks.of(target, chosen[0]).overdue
+            return None if chosen is None else self.clocks.overdue(target, chosen[0])
         step = self.playbook.steps.get(target)
         if step is None or step.due is None:
             return None
-        return self.clocks.of(target, step.due).overdue
+        return self.clocks.overdue(target, step.due)
 
 
 def main_deadlines(playbook: Playbook, case: Case) -> dict[str, tuple[str, str, Timing]]:
