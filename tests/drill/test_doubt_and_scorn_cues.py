@@ -75,13 +75,30 @@ def test_cue_catches_the_act_with_its_evidence(default_pb, reply, act, evidence)
     "灯是什么时候开始闪的？大概说一下就行，我好安排师傅。",
     # promises with a time, limits stated honestly
     "Rest assured, I'll call you at five with the result.",
-    "Fingers crossed it's good news, and either way I'll ring you at four.",
+    "Fingers crossed it's good news, and either way I'll ring you at 4 pm.",
     # slow and plain for the customer's sake, and 破/连 in ordinary words
     "I'll go through it slowly with you, step by step, no rush.",
     "我慢慢跟您说，哪里没听清您随时问我。",
     "外箱的破损是路上压的，我今天给您补发。",
     "连续两天没送到，是我们的问题，我今天亲自跟进。",
+    # a small amount granted, then turned to the trainee's own apology or fix (dismissive states a limit)
+    "I know it's just one dish, but it spoiled your evening, and I'm sorry; a fresh one is on its way.",
+    "钱是不多，不过是我们扣错了，我现在就退给您。",
+    "Please don't apologise, you did nothing wrong, and I'm sorting it now.",
 ])
 def test_good_replies_that_share_the_words_are_not_flagged(default_pb, reply):
     bad = {b.detector for b in score_reply(default_pb, reply).behaviours if b.polarity.value == "bad"}
     assert not bad, (reply, bad)
+
+
+@pytest.mark.parametrize("reply, acts", [
+    ("It's only a few dollars, but I'll look into it.", {"dismissive", "empty_promise"}),
+    ("就几块钱，不过我们会尽快处理的。", {"dismissive", "empty_promise"}),
+    ("It's only a few dollars, calm down.", {"dismissive", "dismiss_feelings"}),
+])
+def test_a_small_amount_turned_to_an_empty_promise_still_dismisses(default_pb, reply, acts):
+    """The turn takes the minimiser back only when what follows is the trainee's own good act and no bad one."""
+    result = score_reply(default_pb, reply)
+    found = {b.detector for b in result.behaviours if b.polarity.value == "bad"}
+    assert acts <= found, (reply, found)
+    assert not result.score.passed
