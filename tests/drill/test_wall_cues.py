@@ -26,6 +26,8 @@ def _bad(result) -> dict[str, object]:
     # someone else's matter said outright
     ("Refund timing is the bank's call, not ours.", "deflecting"),
     ("那是物业的事，不是我们的。", "deflecting"),
+    # sent to go somewhere in person
+    ("套餐改不了，您还是得自己跑一趟营业厅。", "deflecting"),
 ])
 def test_the_wall_is_read_by_its_pattern(default_pb, reply, act):
     result = score_reply(default_pb, reply)
@@ -42,6 +44,7 @@ def test_the_wall_is_read_by_its_pattern(default_pb, reply, act):
     "真不好意思，停车超时是按收费标准算的，我现在帮您申请减免，五分钟后告诉您结果。",
     "It's my mistake, not yours, and I'll put it right this afternoon.",
     "这是我的失误，不是您的，我下午就给您处理好。",
+    "您不需要去营业厅，我在电话里就帮您改好。",
 ])
 def test_a_limit_with_the_trainees_own_offer_is_no_wall(default_pb, reply):
     assert not _bad(score_reply(default_pb, reply)), reply
