@@ -91,7 +91,7 @@ class WhatIfScreen(CoachScreen[None]):
                 yield RecommendationList(words, roles=roles, id="recommendations",
                                          title=self.t("console.recommendations"), why_words=self.why_words())
                 yield Static("", id="case-errors")
-        yield Footer()
+        yield Footer(compact=True)  # the screen's keys fit beside the app's in 80 columns
 
     def why_words(self) -> tuple[str, str]:
         return self.t("desk.why_shown"), self.t("desk.why_hidden")
