@@ -45,7 +45,7 @@ from ..inputs import InvalidText, decode_text, read_input
 from ..playbook.model import Playbook
 from ..problems import did_you_mean
 from ..sanitize import brief, one_line
-from ..store import StoreError
+from ..store import CaseExists, StoreError
 from ..store.cases import EventRow
 from .service import Desk, Planned
 from .state import CaseState, workflow
@@ -306,6 +306,7 @@ def _cell(row: Mapping[str, Any], column: str) -> str | None:
 
 
 BATCH = 500  # rows written per transaction: one commit (one fsync) per batch instead of one per case
+RESETTLE = 3  # times a refused batch is judged again against the stored cases before rows are written one by one
 
 
 class _Pending(msgspec.Struct, frozen=True):
@@ -335,12 +336,15 @@ def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
     now = desk.clock()  # one "now" for the whole file: a row's verdict does not depend on when it was reached
     pending: list[_Pending] = []
 
-    def flush() -> None:
-        nonlocal imported, unchanged
-        existing = desk.cases.by_external_id([p.ext for p in pending])
-        stored = desk.cases.events([existing[p.ext].id for p in pending if p.ext in existing and p.events])
+    def settle(batch: list[_Pending]) -> list[_Pending]:
+        """Count the rows whose case is already there (unchanged, or differing) and the refused ones; the rest
+        are to be written. Asked again after a refused commit: a case another process imported meanwhile from
+        the same export is then "already there", not a skipped row."""
+        nonlocal unchanged
+        existing = desk.cases.by_external_id([p.ext for p in batch])
+        stored = desk.cases.events([existing[p.ext].id for p in batch if p.ext in existing and p.events])
         new: list[_Pending] = []
-        for p in pending:
+        for p in batch:
             where = f"{path}:{p.number}"
             row = existing.get(p.ext)
             if row is not None:  # keyed by external id: a re-import never changes a case
@@ -353,18 +357,34 @@ def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
                 problems.append((p.number, f"{where}: {'; '.join(p.refused)}; row skipped"))
             else:
                 new.append(p)
-        planned = [Planned(p.ext, p.received, p.events or [], p.state) for p in new]
-        try:
-            desk.create_many(planned)
-            imported += len(new)
-        except StoreError:
-            for p, one in zip(new, planned, strict=True):  # find the row at fault; the others go in
-                try:
-                    desk.create_many([one])
-                    imported += 1
-                except StoreError as exc:
-                    problems.append((p.number, f"{path}:{p.number}: {exc}; row skipped"))
+        return new
+
+    def write(batch: list[_Pending]) -> None:
+        desk.create_many([Planned(p.ext, p.received, p.events or [], p.state) for p in batch])
+
+    def flush() -> None:
+        nonlocal imported
+        new = settle(pending)
         pending.clear()
+        for _ in range(RESETTLE):
+            try:
+                write(new)
+                imported += len(new)
+                return
+            except CaseExists:  # another process recorded some of these meanwhile: judge them again
+                new = settle(new)
+            except StoreError:
+                break
+        for p in new:  # find the rows at fault; the others go in
+            try:
+                write([p])
+                imported += 1
+            except CaseExists:
+                if settle([p]):  # still not there: what was refused is another case's id, not this row's
+                    problems.append((p.number, f"{path}:{p.number}: case {one_line(brief(p.ext, 40))} could "
+                                     "not be written (an id another case holds); row skipped"))
+            except StoreError as exc:
+                problems.append((p.number, f"{path}:{p.number}: {exc}; row skipped"))
 
     for row in _rows(path):
         where = f"{path}:{row.number}"
