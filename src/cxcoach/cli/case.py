@@ -140,7 +140,7 @@ class _Ctx:
         if value is None:
             return None
         try:
-            when = parse_time(value, self.tz, what=what)
+            when = parse_time(value, self.tz, what=what, past=happened)  # `16:00` at 00:30: yesterday's
             return check_happened(when, self.tz) if happened else when
         except TimeError as exc:
             raise click.BadParameter(str(exc), param_hint=what) from None

@@ -448,7 +448,7 @@ def _times(cells: Mapping[str, Any], mapping: Mapping_, tz: str, now: dt.datetim
         if text is None:
             return None
         try:
-            return check_happened(parse_time(text, tz, now=now), tz, now=now)
+            return check_happened(parse_time(text, tz, now=now, past=True), tz, now=now)
         except TimeError as exc:
             raise _BadRow(f"{column}: {exc}") from None
 
