@@ -222,8 +222,10 @@ class _Row(msgspec.Struct, frozen=True):
     problem: str | None = None
 
 
-def _rows(path: Path) -> Iterator[_Row]:
-    """Each record of a CSV or JSON Lines file with its line number; a record that cannot be read is a problem."""
+def _rows(path: Path, required: Sequence[str] = ()) -> Iterator[_Row]:
+    """Each record of a CSV or JSON Lines file with its line number; a record that cannot be read is a problem.
+    A CSV header without a `required` column (the id, the received time) is refused before any row: every row
+    would be skipped for it, usually because the file is separated by something other than commas."""
     raw, name = read_input(path, "the export", limit=MAX_FILE, how="split it")  # a regular file: a pipe cannot hang us
     try:
         text = decode_text(raw, name)
@@ -236,6 +238,7 @@ def _rows(path: Path) -> Iterator[_Row]:
     limit = csv.field_size_limit()
     csv.field_size_limit(MAX_FILE)  # a huge quoted cell is read whole (and refused below), not split into rows
     try:
+        _check_header(reader, required, name)
         start = 2
         while True:
             try:
@@ -256,6 +259,22 @@ def _rows(path: Path) -> Iterator[_Row]:
             start = reader.line_num + 1
     finally:
         csv.field_size_limit(limit)
+
+
+def _check_header(reader: csv.DictReader[str], required: Sequence[str], name: str) -> None:
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise StoreError(f"{name}:1: the header is not CSV ({exc})") from None
+    missing = [c for c in required if c not in header]
+    if not header or not missing:
+        return
+    shown = ", ".join(one_line(brief(c, 40)) for c in header[:12]) + (", …" if len(header) > 12 else "")
+    line = ",".join(header)
+    guess = next((f" (the file looks separated by {mark!r}: export it with commas)" for mark in (";", "\t", "|")
+                  if mark in line), "")
+    raise StoreError(f"{name}:1: the header has no column {', '.join(repr(c) for c in missing)}{guess}; it has: "
+                     f"{shown}; name the columns in the mapping as the header does. Nothing was imported")
 
 
 def _json_rows(text: str, name: str) -> Iterator[_Row]:
@@ -386,7 +405,7 @@ def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
             except StoreError as exc:
                 problems.append((p.number, f"{path}:{p.number}: {exc}; row skipped"))
 
-    for row in _rows(path):
+    for row in _rows(path, (mapping.ext_id, mapping.received_at)):
         where = f"{path}:{row.number}"
         if row.cells is None:
             problems.append((row.number, f"{where}: {row.problem}; row skipped"))
