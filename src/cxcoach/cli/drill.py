@@ -40,14 +40,16 @@ def read_replies(path: Path) -> tuple[list[str], str]:
     """The replies in a file, and which format was read ("yaml" or "lines").
 
     The name decides: `.yaml`/`.yml` is a YAML list of strings (a file that
-    does not parse is an error with its position, never plain text); any
-    other name holds one reply per line. The file is read with the shared
+    does not parse is an error with its position, never plain text), and so
+    is `.json` (a JSON array is a YAML list: `["...", "..."]` read as one
+    line would be one reply of brackets and quotes); any other name holds
+    one reply per line. The file is read with the shared
     bound (inputs.py) and each reply is checked against the reply length cap.
     """
     from ..inputs import check_reply, decode_text, read_input
 
     raw, name = read_input(path, "replies file")
-    if path.suffix.lower() in (".yaml", ".yml"):
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
         replies, lines = _yaml_replies(raw, name), None
         kind = "yaml"
     else:
