@@ -192,3 +192,17 @@ def test_between_checks_each_bound(mini_dir):
     edit(mini_dir / "content.yaml", "value: [3, 7]", "value: [7, 3]")
     _, problems = check_playbook(mini_dir)
     assert [p.code for p in problems] == ["E304"] and "empty range" in problems[0].message
+
+
+def test_one_file_of_a_folder_given_alone_is_told_to_check_the_folder(mini_dir):
+    """An editor or hook that passes the file being edited: the hint names the folder, not "add `playbook:`"."""
+    (p,) = check_playbook(mini_dir / "content.yaml")[1]
+    assert p.code == "E206" and p.hint == f"a playbook is a folder of files read together: check it whole with " \
+                                          f"`cxcoach validate {mini_dir}`"
+
+
+def test_a_test_file_given_as_a_playbook_is_named_as_one(mini_dir):
+    (mini_dir / "cases.test.yaml").write_text("tests: []\n", encoding="utf-8")
+    (p,) = check_playbook(mini_dir / "cases.test.yaml")[1]
+    assert (p.code, p.message, p.hint) == ("E021", "this is a playbook test file, not a playbook",
+                                           f"run its tests with `cxcoach test {mini_dir}`")
