@@ -69,9 +69,10 @@ def read_replies(path: Path) -> tuple[list[str], str]:
 
 
 def _yaml_replies(raw: bytes, name: str) -> list[str]:
-    from ..playbook.yamlsource import parse_yaml_bytes
+    from ..playbook.yamlsource import empty_hint, parse_yaml_bytes
 
     doc, problems = parse_yaml_bytes(raw, name)
+    problems = empty_hint(problems, say("how_yaml", cli_lang()))
     errors = [p for p in problems if p.severity == "error"]
     if doc is None or errors:
         listed = "\n".join(p.format() for p in errors or problems) or f"{name}: cannot read replies"

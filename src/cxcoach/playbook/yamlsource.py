@@ -314,6 +314,14 @@ def read_yaml_file(path: Path, *, limits: Limits = DEFAULT_LIMITS,
     return parse_yaml_bytes(raw, name, limits=limits)
 
 
+def empty_hint(problems: list[Problem], hint: str) -> list[Problem]:
+    """`problems` with the hint of an empty file (E004) saying what this kind of file holds: the reader
+    knows YAML, not whether it read a playbook file, a test file or a file of replies."""
+    import msgspec
+
+    return [msgspec.structs.replace(p, hint=hint) if p.code == "E004" else p for p in problems]
+
+
 def _too_big(name: str, limits: Limits) -> Problem:
     return _problem(name, 1, 1, "E010", f"file is over the limit of {limits.max_bytes:,} bytes",
                     "split the playbook into several files in one folder")
