@@ -206,3 +206,13 @@ def test_a_test_file_given_as_a_playbook_is_named_as_one(mini_dir):
     (p,) = check_playbook(mini_dir / "cases.test.yaml")[1]
     assert (p.code, p.message, p.hint) == ("E021", "this is a playbook test file, not a playbook",
                                            f"run its tests with `cxcoach test {mini_dir}`")
+
+
+def test_blank_text_is_an_error_in_every_locale(mini_dir):
+    """Only spaces (a full-width one, a tab) pass the schema's "not empty"; a trainee would see a blank line."""
+    edit(mini_dir / "content.yaml", "text: {zh: 您慢慢说，我在听。, en: \"Take your time, I'm listening.\"}",
+         "text: {zh: \"\u3000\", en: \"\\t \"}")
+    problems = check_playbook(mini_dir)[1]
+    assert [(p.code, p.path) for p in problems] == [("E208", "$.scripts[0].lines[0].text.zh"),
+                                                    ("E208", "$.scripts[0].lines[0].text.en")]
+    assert problems[0].message == "the text is blank (only spaces)"
