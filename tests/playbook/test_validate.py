@@ -216,3 +216,11 @@ def test_blank_text_is_an_error_in_every_locale(mini_dir):
     assert [(p.code, p.path) for p in problems] == [("E208", "$.scripts[0].lines[0].text.zh"),
                                                     ("E208", "$.scripts[0].lines[0].text.en")]
     assert problems[0].message == "the text is blank (only spaces)"
+
+
+def test_each_missing_key_is_named_once(mini_dir):
+    """Two missing keys are two problems, each naming its own key (both used to say the first)."""
+    (mini_dir / "more.yaml").write_text("rules:\n  - id: half\n    title: t\n", encoding="utf-8")
+    problems = check_playbook(mini_dir)[1]
+    assert [(p.message, p.hint) for p in problems] == [("missing required key 'when'", "add `when:`"),
+                                                       ("missing required key 'then'", "add `then:`")]
