@@ -210,3 +210,14 @@ def test_new_tests_refuses_to_overwrite_unless_forced(make_playbook):
         new_tests("generated", root)
     again = new_tests("generated", root, force=True)[0].files[0].read_text(encoding="utf-8")
     assert again == first  # deterministic, so regenerating shows only real changes in a diff
+
+
+@pytest.mark.parametrize(("locales", "message"), [
+    (("zh", "fr"), "are written in zh, en, not fr: start with --locales zh, then write detectors of your own"),
+    (("zh", "zh"), "locale 'zh' is given twice")])
+def test_locales_the_scaffold_cannot_serve_are_refused_in_one_line(tmp_path, locales, message):
+    """A locale the included detector library lacks was fifty 'missing translation' errors in shipped files."""
+    with pytest.raises(ScaffoldError, match=re.escape(message)) as caught:
+        new_playbook("acme", tmp_path, locales=locales)
+    assert caught.value.problems == []
+    assert not (tmp_path / "acme").exists()
