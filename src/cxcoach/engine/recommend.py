@@ -189,7 +189,7 @@ def recommend(
         if then.escalate_to:
             escalate_rules.extend(then.escalate_to)
         if then.scripts:
-            loose_scripts.extend(s for s in then.scripts if s not in attached)
+            loose_scripts.extend(then.scripts)
     strategy_items = []
     for sid, rule_ids in strategies.items():
         s = playbook.strategies.get(sid)
@@ -243,7 +243,7 @@ def recommend(
     )
 
     near = _near_misses(index, facts, overdue, {cr.rank for cr in hits}, local) if explain else None
-    also_say = tuple(s for s in _dedupe(loose_scripts) if s in cp.script_steps)
+    also_say = tuple(s for s in _dedupe(loose_scripts) if s not in attached and s in cp.script_steps)
     also_avoid = tuple(a for a in _dedupe(avoid_ids) if a in cp.avoid_ids)
     return Result(
         case_id=case.id,
