@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import CxcoachError, ExitCode
-from ._common import Failure, echo, echo_json, load, playbook_option, write_output
+from ._common import Failure, cli_lang, echo, echo_json, load, playbook_option, write_output
 
 if TYPE_CHECKING:
     from ..desk import CaseView, Desk
@@ -53,7 +53,7 @@ def _json_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 _storable_arguments(kwargs)
                 return command(*args, **kwargs)
             except CxcoachError as exc:  # anything explained that a command did not translate itself
-                raise Failure(str(exc), exc.exit_code) from None
+                raise Failure(exc.explain(cli_lang() or "en"), exc.exit_code) from None
         except click.ClickException as exc:
             if kwargs.get("fmt") == "json":
                 error: dict[str, Any] = {"error": exc.format_message(), "exit_code": exc.exit_code}
@@ -157,7 +157,7 @@ class _Ctx:
         except CaseNotFound as exc:
             raise NotFound(str(exc)) from None
         except CxcoachError as exc:  # the store, a form, an id: explained, with its own code
-            raise Failure(str(exc), exc.exit_code) from None
+            raise Failure(exc.explain(cli_lang() or "en"), exc.exit_code) from None
         finally:
             self.store.close()
 
@@ -199,7 +199,7 @@ def _read_case_file(source: str) -> tuple[dict[str, Any], Callable[[str], str]]:
     try:
         raw, name = read_input(source, "case file")
     except InputError as exc:
-        raise Failure(str(exc), exc.exit_code) from None
+        raise Failure(exc.explain(cli_lang() or "en"), exc.exit_code) from None
     if not raw.strip():
         raise Failure(f"{name}: empty; a case is YAML or JSON with received_at and facts, e.g. "
                       "{received_at: '2026-03-06 16:00', facts: {severity: major}}")

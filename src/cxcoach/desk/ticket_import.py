@@ -225,7 +225,7 @@ class _Row(msgspec.Struct, frozen=True):
 
 def _rows(path: Path) -> Iterator[_Row]:
     """Each record of a CSV or JSON Lines file with its line number; a record that cannot be read is a problem."""
-    raw, name = read_input(path, "the export", limit=MAX_FILE, how="split it")  # a regular file: a pipe cannot hang us
+    raw, name = read_input(path, "the export", limit=MAX_FILE, how="split")  # a regular file: a pipe cannot hang us
     try:
         text = decode_text(raw, name)
     except InvalidText as exc:

@@ -1,5 +1,7 @@
 """What is wrong with a case, as data: a stable code, the JSON path, and a message in each locale.
 
+Notes on a valid case (N0xx: no received_at given) are codes with words per locale the same way.
+
 `parse_case` collects `CaseProblem`s and raises `CaseError`; the CLI writes
 them as error objects (`schemas/error.schema.json`) or as text. Codes are
 stable, so a ticketing tool can react to them; messages are for people and
@@ -95,6 +97,12 @@ _ZH = {
     "C040": "无法计算时限：{detail}",
     "X001": "内部错误：{detail}",
 }
+# Remarks on a case that is valid but worth knowing: `Case.notes` holds these codes, a result their
+# words in its locale (`note_text`).
+_NOTES = {
+    "en": {"N001": "no received_at given: deadlines are counted from now"},
+    "zh": {"N001": "没有给出 received_at：时限从现在起算"},
+}
 _SUGGESTION = {"en": " (did you mean {suggestion}?)", "zh": "（是否想写 {suggestion}？）"}
 _CATALOGUE = {"en": _EN, "zh": _ZH}
 
@@ -145,6 +153,11 @@ class CaseProblem(msgspec.Struct, frozen=True):
         hint = "" if self.suggestion is None else _SUGGESTION.get(lang, _SUGGESTION["en"]).format(
             suggestion=shown(self.suggestion))
         return template.format(hint=hint, **self.params)
+
+
+def note_text(code: str, locale: str = "en") -> str:
+    """The words of a case note (`N001`) in `locale`, English for a locale we have no words for."""
+    return _NOTES.get(locale.split("-")[0], _NOTES["en"]).get(code) or _NOTES["en"][code]
 
 
 class CaseValueError(ValueError):

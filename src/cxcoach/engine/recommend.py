@@ -53,6 +53,7 @@ from ..playbook.model import Calendar, Duration, EscalationLevel, Playbook, Rule
 from .calendar import is_business_unit, zone
 from .calendar_days import calendar_notes
 from .case import Case, parse_case
+from .case_problems import note_text
 from .deadlines import CaseClock, Timing, case_clock, timing
 from .escalation import highest_level, highest_warning, winner
 from .result import (
@@ -418,7 +419,7 @@ def recommend(
         strategies=tuple(strategy_items),
         fired=tuple(reasons.values()),
         roles=_roles(words.roles, recommendations, escalate_to, statuses),
-        notes=case.notes,
+        notes=tuple(note_text(code, loc) for code in case.notes),
         calendar_notes=calendar_notes(playbook.calendar, business_spans, loc),
         near_misses=near,
         texts=_texts(playbook, hits, recommendations, also_say, also_avoid, strategy_items, loc) if texts else None,
