@@ -62,8 +62,7 @@ class InputError(CxcoachError):
     def explain(self, locale: str = "en") -> str:
         if locale.split("-")[0].split("_")[0] != "zh" or not self.cause:
             return str(self)
-        what = f"{_ZH_KINDS.get(self.kind, self.kind)} {self.name}".strip() if self.name else _ZH_KINDS.get(
-            self.kind, self.kind)
+        what = f"{_ZH_KINDS.get(self.kind, self.kind)} {self.name}".rstrip()  # 案例文件 x.yaml; " x.yaml"
         if self.cause == "errno":
             number = self.values.get("errno")
             code = number if isinstance(number, int) else 0

@@ -1,0 +1,217 @@
+"""A `--lang zh` run shows no English: Click's own words, the CLI's usage errors, unreadable inputs, case notes.
+
+The check is mechanical: once ids, codes, option names, metavars, paths and
+quoted input are taken out, no ASCII word of three letters or more may be left.
+English runs keep their exact words, also after a Chinese run in the same process.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from cxcoach.cli import asks_for_chinese, main
+from cxcoach.cli.click_words import DOMAIN, LOCALE_DIR
+from cxcoach.engine.case_problems import note_text
+from cxcoach.engine.result import RESULT_FIELDS
+from cxcoach.inputs import InputError, read_input
+
+CASE = "received_at: 2026-03-06T16:00:00+08:00\nnow: 2026-03-06T16:20:00+08:00\nfacts: {emotion: angry}\n"
+NO_RECEIVED = "now: 2026-03-06T16:20:00+08:00\nfacts: {emotion: angry}\n"
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|`[^`]*`|\{[^}]*\}")  # quoted input, {placeholders}
+_GAPS = re.compile(r"[\s\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")  # spaces, Chinese, its punctuation
+_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def english_words(text: str, ids: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """ASCII words a Chinese reader would have to read as English: what is left after ids, codes and paths."""
+    left = []
+    for token in _GAPS.split(_QUOTED.sub(" ", text)):
+        token = token.strip("()[]{}<>,;.:!?|")
+        if (not token or token in ids or token.isupper() or token.startswith("-")
+                or any(c in token for c in "/_.=$0123456789")):
+            continue  # an id, an option, a METAVAR, a path, a code like C021 or a value like 3d
+        left += _WORD.findall(token)
+    return left
+
+
+def _run(args: list[str], stdin: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, args, input=stdin, prog_name="cxcoach")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def case_file(tmp_path: Path) -> str:
+    path = tmp_path / "case.yaml"
+    path.write_text(CASE, encoding="utf-8")
+    return str(path)
+
+
+BAD_INPUT = [
+    (["--bogus"], set()),
+    (["recomend"], set()),
+    (["recommend"], set()),
+    (["recommend", "--set", "a"], set()),
+    (["recommend", "--stream", "{case}"], set()),
+    (["recommend", "--workers", "2", "{case}"], set()),
+    (["recommend", "--format", "markdown", "--stream"], set()),
+    (["recommend", "--fields", "recomendations", "--format", "json", "{case}"], {"all", *RESULT_FIELDS}),
+    (["recommend", "--fields", ",", "--format", "json", "{case}"], {"recommendations,deadlines"}),
+    (["recommend", "--fields", "all", "{case}"], {"json"}),
+    (["recommend", "--now", "yesterday", "{case}"], set()),
+    (["recommend", "--format", "yaml", "{case}"], {"text", "json", "markdown"}),
+    (["recommend", "{missing}"], set()),
+    (["recommend", "{folder}"], set()),
+    (["drill", "run"], set()),
+    (["drill", "run", "bank_queue_wait", "--replies", "{missing}"], set()),
+    (["score", "--reply", "您好", "--rubric", "nope"], {"first_reply", "conversation"}),
+    (["calendar", "--year", "1800"], set()),
+    (["calendar", "--month", "13"], set()),
+    (["calendar", "--year", "2026", "--month", "2026-01"], set()),
+    (["report", "monthly", "--month", "bad"], set()),
+    (["demo", "--month", "99"], set()),
+    (["validate", "{missing}"], set()),
+    (["new"], {"playbook", "drill", "rule", "tests"}),
+]
+
+
+@pytest.mark.parametrize(("args", "ids"), BAD_INPUT, ids=[" ".join(a) for a, _ in BAD_INPUT])
+def test_a_zh_error_has_no_english_word(tmp_path: Path, case_file: str, args: list[str], ids: set[str]) -> None:
+    fill = {"{case}": case_file, "{missing}": str(tmp_path / "nonexist.yaml"), "{folder}": str(tmp_path)}
+    code, _, err = _run(["--lang", "zh", *(fill.get(a, a) for a in args)], stdin="")
+    assert code != 0 and err.strip()
+    assert "错误：" in err
+    assert english_words(err, {"cxcoach", *args, *ids}) == [], err  # command names and what was typed are echoed
+
+
+def test_a_commands_own_lang_zh_is_enough(case_file: str) -> None:
+    code, _, err = _run(["recommend", case_file, "--lang", "zh", "--fields", "x", "--format", "json"])
+    assert code == 2 and "--fields 的值无效" in err
+    assert english_words(err, {"cxcoach", "recommend", "all", *RESULT_FIELDS}) == [], err
+
+
+def test_zh_help_pages_have_chinese_headings() -> None:
+    code, out, _ = _run(["--lang", "zh", "case", "--help"])
+    assert code == 0
+    assert out.startswith("用法：cxcoach case ") and "\n选项：\n" in out and "\n命令：\n" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_the_missing_received_at_note_is_worded_in_the_results_locale(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text(NO_RECEIVED, encoding="utf-8")
+    for lang, words in (("zh", "没有给出 received_at：时限从现在起算"),
+                        ("en", "no received_at given: deadlines are counted from now")):
+        code, out, _ = _run(["recommend", str(path), "--lang", lang, "--format", fmt])
+        assert code == 0
+        shown = words.replace("_", "\\_") if fmt == "markdown" else words
+        assert shown in out, out
+    assert note_text("N001", "fr") == note_text("N001", "en")
+
+
+def test_zh_text_reasons_and_sources_are_worded_in_chinese(case_file: str) -> None:
+    code, out, _ = _run(["recommend", case_file, "--lang", "zh", "--now", "2026-03-09T17:00:00+08:00"])
+    assert code == 0
+    because = [line for line in out.splitlines() if "依据：" in line or "截止 " in line]
+    assert because and all(" overdue " not in line and "(" not in line for line in because), because
+    assert any("已超时 resolve）" in line for line in because) and any("（3d，步骤；" in line for line in because)
+
+
+def test_english_runs_keep_their_words_after_a_chinese_run(case_file: str) -> None:
+    _run(["--lang", "zh", "--bogus"])
+    _run(["--lang", "zh", "validate", "/no/such/path"])
+    _, _, err = _run(["--bogus"])
+    assert err == "Usage: cxcoach [OPTIONS] [COMMAND] [ARGS]...\nTry 'cxcoach --help' for help.\n\n" \
+                  "Error: No such option '--bogus'.\n"
+    _, _, err = _run(["validate", "/no/such/path"])
+    assert "Error: Invalid value for '[PATHS]...': Path '/no/such/path' does not exist." in err
+    _, out, _ = _run(["case", "--help"])
+    assert out.startswith("Usage: cxcoach case ") and "\nOptions:\n" in out
+    _, _, err = _run(["recommend", case_file, "--fields", "recomendations", "--format", "json"])
+    assert "Invalid value for --fields: unknown field 'recomendations' (did you mean 'recommendations'?)" in err
+
+
+def test_the_installed_command_words_usage_errors_when_it_shows_them() -> None:
+    """`cxcoach` (command.py) shows Click's errors after the group returns: still in Chinese."""
+    done = subprocess.run([sys.executable, "-m", "cxcoach", "--lang", "zh", "recommend", "--bogus"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr == ("用法：cxcoach recommend [OPTIONS] [CASE_FILE|-]\n"
+                           "运行“cxcoach recommend --help”查看帮助。\n\n错误：没有选项 '--bogus'。\n")
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--lang", "zh", "recommend"], True), (["recommend", "--lang=zh-CN"], True), (["--lang", "zh_TW"], True),
+    (["--lang", "zh", "drill", "list", "--lang", "en"], False), (["--lang", "en"], False), ([], False),
+    (["score", "--", "--lang", "zh"], False), (["--lang"], False),
+])
+def test_asks_for_chinese_reads_the_last_lang(args: list[str], expected: bool) -> None:
+    assert asks_for_chinese(args) is expected
+
+
+def test_an_unreadable_input_is_explained_in_either_language(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as missing:
+        read_input(tmp_path / "gone.yaml", "case file")
+    assert missing.value.explain("zh") == f"无法读取案例文件 {tmp_path / 'gone.yaml'}：没有这个文件"
+    assert missing.value.explain("en") == str(missing.value) == \
+        f"cannot read case file {tmp_path / 'gone.yaml'}: No such file or directory"
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 11)
+    with pytest.raises(InputError) as large:
+        read_input(big, "replies file", limit=10)
+    assert large.value.explain("zh") == (f"无法读取 {big}：超过 10 字节的大小上限；"
+                                         "如确需读取，请把 CXCOACH_MAX_INPUT_BYTES 设为更大的字节数")
+
+
+def _po_catalogue(path: Path) -> dict[object, str]:
+    """msgid (or (msgid, n) for plural forms) -> msgstr, read from the .po source."""
+    entries: list[dict[str, str]] = []
+    current: dict[str, str] = {}
+    key = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        m = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
+        if m:
+            if m[1] == "msgid" and current:
+                entries.append(current)
+                current = {}
+            key = m[1]
+            current[key] = ""
+            text = m[2]
+        else:
+            text = line.strip()[1:-1]
+        current[key] += text.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+    entries.append(current)
+    out: dict[object, str] = {}
+    for e in entries:
+        if "msgid_plural" in e:
+            out.update({(e["msgid"], int(k[7])): v for k, v in e.items() if k.startswith("msgstr[")})
+        else:
+            out[e["msgid"]] = e["msgstr"]
+    return out
+
+
+def test_the_compiled_catalogue_is_the_po_file() -> None:
+    po = LOCALE_DIR / "zh" / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with po.with_suffix(".mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
+    assert compiled == _po_catalogue(po), "recompile: msgfmt -o cxcoach-click.mo cxcoach-click.po"
+
+
+def test_every_catalogue_message_is_still_clicks_own() -> None:
+    source = "".join(p.read_text(encoding="utf-8") for p in Path(click.__file__).parent.glob("*.py"))
+    po = LOCALE_DIR / "zh" / "LC_MESSAGES" / f"{DOMAIN}.po"
+    for msgid in {k[0] if isinstance(k, tuple) else k for k in _po_catalogue(po)} - {""}:
+        assert repr(msgid)[1:-1].replace("\\'", "'") in source, f"Click no longer says {msgid!r}"
+    for key, text in _po_catalogue(po).items():
+        if key != "":
+            assert english_words(text) == [], (key, text)
