@@ -8,6 +8,7 @@ English runs keep their exact words, also after a Chinese run in the same proces
 from __future__ import annotations
 
 import gettext
+import json
 import re
 import subprocess
 import sys
@@ -215,3 +216,14 @@ def test_every_catalogue_message_is_still_clicks_own() -> None:
     for key, text in _po_catalogue(po).items():
         if key != "":
             assert english_words(text) == [], (key, text)
+
+
+def test_a_stream_line_that_is_not_json_is_explained_in_chinese() -> None:
+    code, out, _ = _run(["--lang", "zh", "recommend", "--stream", "--workers", "1"], stdin='nojson\n{"a" 1}\n')
+    assert code == 1
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [e["errors"][0]["code"] for e in lines] == ["E001", "E001"]
+    assert [e["error"] for e in lines] == ["不是合法的 JSON：第 1 列应当有一个值",
+                                          "不是合法的 JSON：第 6 列缺少冒号 ':'"]
+    _, out, _ = _run(["recommend", "--stream", "--workers", "1", "--lang", "en"], stdin="nojson\n")
+    assert json.loads(out)["error"] == "not valid JSON: Expecting value at column 1"

@@ -103,6 +103,14 @@ _NOTES = {
     "en": {"N001": "no received_at given: deadlines are counted from now"},
     "zh": {"N001": "没有给出 received_at：时限从现在起算"},
 }
+# What Python's JSON parser says (E001's `reason`), in Chinese; a reason not listed is shown as it is.
+_JSON_REASONS_ZH = {
+    "Expecting value": "应当有一个值", "Expecting property name enclosed in double quotes": "键名要用双引号括起来",
+    "Expecting ':' delimiter": "缺少冒号 ':'", "Expecting ',' delimiter": "缺少逗号 ','",
+    "Unterminated string starting at": "字符串没有结束", "Invalid control character at": "字符串里有控制字符",
+    "Extra data": "值的后面还有多余内容",
+    "Invalid \\escape": "转义写法无效", "Invalid \\uXXXX escape": "\\u 转义写法无效",
+}
 _SUGGESTION = {"en": " (did you mean {suggestion}?)", "zh": "（是否想写 {suggestion}？）"}
 _CATALOGUE = {"en": _EN, "zh": _ZH}
 
@@ -152,7 +160,10 @@ class CaseProblem(msgspec.Struct, frozen=True):
         template = _CATALOGUE.get(lang, _EN).get(self.code) or _EN[self.code]
         hint = "" if self.suggestion is None else _SUGGESTION.get(lang, _SUGGESTION["en"]).format(
             suggestion=shown(self.suggestion))
-        return template.format(hint=hint, **self.params)
+        params = self.params
+        if lang == "zh" and params.get("reason") in _JSON_REASONS_ZH:
+            params = {**params, "detail": f"第 {params['col']} 列{_JSON_REASONS_ZH[params['reason']]}"}
+        return template.format(hint=hint, **params)
 
 
 def note_text(code: str, locale: str = "en") -> str:
