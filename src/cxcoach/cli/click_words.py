@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import gettext
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
@@ -28,13 +28,46 @@ LOCALE_DIR = Path(__file__).with_name("locale")
 
 
 class ChineseHelpFormatter(click.HelpFormatter):
-    """Click's help layout with full-width punctuation: `用法：cxcoach ...`, `选项：` (Click writes ": ")."""
+    """Click's help layout with full-width punctuation (`用法：cxcoach ...`, `选项：`; Click writes ": "),
+    and cxcoach's own help texts in Chinese where help_zh.py has them, looked up as they are written."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, gettext.gettext("Usage:") if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_text(self, text: str) -> None:
+        """A translated text one line per paragraph: Click wraps by characters (a Chinese one takes two
+        cells) and cuts inside Latin words when a paragraph has few spaces; a terminal folds it by cells."""
+        from .help_zh import HELP
+
+        if text not in HELP:
+            super().write_text(text)
+            return
+        indent = " " * self.current_indent
+        self.write("\n\n".join(indent + paragraph.replace("\n", "") for paragraph in HELP[text].split("\n\n")))
+        self.write("\n")
+
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, described(text)) for term, text in rows], col_max, col_spacing)
+
+
+def described(text: str) -> str:
+    """An option's help (Click may have added `  [default: ...]`) or a command's summary (perhaps cut
+    short with "...") in Chinese; as it is when help_zh.py has no words for it."""
+    from .help_zh import HELP, SHORT
+
+    head, gap, extra = text.partition("  [")
+    if head in HELP:
+        return HELP[head] + gap + extra
+    if text in SHORT:
+        return SHORT[text]
+    if text.endswith("..."):
+        whole = [english for english in SHORT if english.startswith(text[:-3])]
+        if len(whole) == 1:
+            return SHORT[whole[0]]
+    return text
 
 
 @contextlib.contextmanager

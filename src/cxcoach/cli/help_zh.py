@@ -1,0 +1,131 @@
+"""The CLI's own help texts in Chinese, keyed by their English words: `cxcoach --lang zh ... --help`.
+
+Looked up by the Chinese help layout (click_words.ChineseHelpFormatter) as it
+writes a page, so the command objects stay as declared and an English page
+after a Chinese one (in one test process) is untouched. A text with no entry
+is shown in English. `SHORT` holds the one-line summaries that command lists
+show (a command docstring's first sentence, which Click may cut short with
+"..."); `HELP` whole docstrings and option helps. tests/test_cli_chinese.py
+checks that every command's summary has an entry, and so does every text of
+the pages translated whole, so an edited English help cannot go stale unseen.
+"""
+
+from __future__ import annotations
+
+SHORT: dict[str, str] = {
+    "Working days, holidays (named) and make-up workdays of the playbook's calendar.":
+        "手册营业日历中的工作日、节假日（附名称）和调休上班日。",
+    "Score real answers labelled good/bad (or 0-3) and report how well the rubric agrees.":
+        "给标注了好/差（或 0-3 分）的真实回答打分，报告评分标准与标注的一致程度。",
+    "Record complaint cases and walk them through the playbook's procedure.": "登记投诉案例，按手册流程逐步处理。",
+    "Write closed cases past retention to an archive, verify it, and (with --purge) delete them.":
+        "把过了保存期的已结案例写入归档并校验，加 --purge 时再从库中删除。",
+    "Record the customer's view after resolution.": "登记解决后客户的回访意见。",
+    "Restore an archive, or import a ticket system's export with --mapping; bad rows are reported and skipped.":
+        "恢复归档，或用 --mapping 导入工单系统的导出文件；有问题的行会报告并跳过。",
+    "The queue: open cases, next deadline first.": "案例队列：未结案例，最近的截止时间排在前面。",
+    "Record a new case (the same case format as `recommend`) and print it with its id.":
+        "登记新案例（格式与 recommend 相同），并显示它的编号。",
+    "The timeline, deadlines and current recommendations (or a filled form).":
+        "案例的时间线、时限和当前建议（或填好的表单）。",
+    "Append an event: a stage move, facts, or a note.": "追加一条事件：推进阶段、补充事实或记一条备注。",
+    "Record a realistic month of complaint cases through the desk (every event validated by the playbook).":
+        "通过投诉台录入一个月的逼真演示案例（每个事件都经手册校验）。",
+    "Role-play drills: list them, or run one headlessly from a file of replies.":
+        "角色扮演演练：列出演练，或用回复文件在命令行里跑一场。",
+    "List drills: id, title, difficulty, customer type and locales.": "列出演练：编号、标题、难度、客户类型和语言。",
+    "Run drill ID with one reply per customer turn; print the transcript, ending and report.":
+        "运行演练 ID，每轮顾客发言配一条回复；输出对话记录、结局和报告。",
+    "Play a drill automatically: fork at every response using replies built from its matchers, plus random "
+    "conversations; report how often each node, edge and ending is hit.":
+        "自动演练：在每个回应处用匹配规则生成的回复分支，再加随机对话；报告各节点、各边和各结局被走到的次数。",
+    "Export playbook content for people (currently: the trainer handbook).": "把手册内容导出给人看（目前为培训手册）。",
+    "A printable handbook: procedures with deadlines, scripts, do's and don'ts, strategies, drills.":
+        "可打印的手册：带时限的流程、话术、该做与不该做、应对策略和演练。",
+    "Find likely mistakes in playbooks (default: the shipped one).": "查找手册中可能的错误（默认检查自带手册）。",
+    "Create a new playbook folder, or add a drill, rule or test file to a playbook.":
+        "新建手册文件夹，或给手册添加演练、规则或测试文件。",
+    "Recommend next steps, deadlines and escalation for a case.": "为案例推荐下一步、时限和升级对象。",
+    "Reports over the complaint desk's cases.": "投诉台案例的报表。",
+    "The month's complaint analysis: counts by channel, category and severity; time to respond and to resolve in "
+    "business hours; on-time rates and overdue cases; resolution and reopen rates; follow-up satisfaction and "
+    "c = b / a per dimension; recurring root causes; per-handler figures; change against the month before.":
+        "月度投诉分析：按渠道、类别和严重程度计数；以营业时间计的响应与解决用时；按时率与超时案例；解决率与重开率；"
+        "回访满意度及各维度的 c = b / a；反复出现的根本原因；各处理人的数据；与上月相比的变化。",
+    "Print the JSON Schema of `report monthly --format json` (for BI tools and validators).":
+        "输出 report monthly --format json 的 JSON Schema（供 BI 工具和校验器使用）。",
+    "Score one reply: 0-100, the behaviours found with their spans, and feedback.":
+        "给一条回复打分：0-100 分，找到的做法及其位置，以及反馈。",
+    "Run playbook tests (default: the shipped playbook's tests).": "运行手册测试（默认运行自带手册的测试）。",
+    "Open the app: practice drills, the supervisor console, history and playbooks.":
+        "打开应用：演练、主管控制台、历史记录和手册。",
+    "Check playbooks (files or folders; default: the shipped ones).": "检查手册（文件或文件夹；默认检查自带手册）。",
+}
+
+HELP: dict[str, str] = {
+    # cxcoach
+    "cxcoach: complaint-handling playbooks, recommendations and role-play drills.\n\n"
+    "Run without a command to open the app. Playbooks are YAML files validated\n"
+    "by JSON Schemas; see `cxcoach validate --help`.":
+        "cxcoach：投诉处理手册、处理建议和角色扮演演练。\n\n"
+        "不带命令运行即打开应用。手册是经 JSON Schema 校验的 YAML 文件，参见 cxcoach validate --help。",
+    "Show the version and exit.": "显示版本号并退出。",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Playbook file or folder for the app (default: the shipped playbook).":
+        "应用使用的手册文件或文件夹（默认：自带手册）。",
+    "The store of drill history and desk cases: a SQLite file or postgresql://user@host/db (default: $CXCOACH_DB, "
+    "else the user data folder).":
+        "演练历史和投诉台案例的存放处：SQLite 文件或 postgresql://user@host/db（默认：$CXCOACH_DB，否则为用户数据文件夹）。",
+    "Interface language (default: the last one used, else the playbook's first).":
+        "界面语言（默认：上次使用的语言，否则为手册的第一种语言）。",
+    "Playbook file or folder (default: the shipped playbook).": "手册文件或文件夹（默认：自带手册）。",
+    # cxcoach recommend
+    "Recommend next steps, deadlines and escalation for a case.\n\n"
+    "A case is YAML or JSON: `received_at` (ISO-8601 with offset), optional\n"
+    "`now`, `id`, `facts: {fact: value}` and `pauses: [{from, to}]` (see\n"
+    "schemas/case.schema.json). Facts can also be given with --set.\n\n"
+    "JSON output (--format json, --stream) follows schemas/result.schema.json,\n"
+    "versioned by its `schema_version` (docs/integration.md): ranked\n"
+    "`recommendations` with owners, due times and the ids of their scripts,\n"
+    "avoid entries and rules; `deadlines`, `overdue`, `escalation`,\n"
+    "`escalate_to`, `fired` (why), `strategies`, `roles`; the words (script\n"
+    "lines, what to avoid and why, advice) in `texts` with --fields +texts or\n"
+    "all. A case that cannot be evaluated gets an error object\n"
+    "(schemas/error.schema.json): `errors` with a code, the JSON path and a\n"
+    "message in --lang.\n\n"
+    "--stream: every non-blank line is answered in order, by a result or an\n"
+    "error object, each with its `line`; a bad line never stops the stream.\n"
+    "Lines are answered by --workers processes (one per CPU by default).\n\n"
+    "Exit status: 0 done (with --stream: every line a result), 1 a case could\n"
+    "not be evaluated (with --stream: any line), 2 usage error, 3 bad playbook,\n"
+    "4 unreadable case file (see the README for all codes).":
+        "为案例推荐下一步、时限和升级对象。\n\n"
+        "案例是 YAML 或 JSON：received_at（带时差的 ISO-8601 时间），可选的 now、id、"
+        "facts: {事实: 取值} 和 pauses: [{from, to}]（见 schemas/case.schema.json）。事实也可以用 --set 给出。\n\n"
+        "JSON 输出（--format json、--stream）遵循 schemas/result.schema.json，以其中的 schema_version "
+        "标明版本（见 docs/integration.md）：按优先顺序排列的 recommendations，含负责人、截止时间及所用话术、"
+        "禁忌和规则的编号；deadlines、overdue、escalation、escalate_to、fired（触发原因）、strategies、roles；"
+        "加 --fields +texts 或 all 时，文字内容（话术、禁忌及原因、建议）放在 texts 里。无法评估的案例得到一个"
+        "错误对象（schemas/error.schema.json）：errors 里每条有代码、JSON 路径和按 --lang 语言写的说明。\n\n"
+        "--stream：逐行作答，每个非空行按顺序得到一个结果或错误对象，各带行号 line；坏行不会中断整个输入。"
+        "由 --workers 个进程作答（默认每个 CPU 一个）。\n\n"
+        "退出码：0 完成（--stream 时每行都有结果），1 有案例无法评估（--stream 时任一行），2 用法错误，"
+        "3 手册有误，4 案例文件无法读取（全部退出码见 README）。",
+    "State a fact (repeatable); wins over the case file. Also received_at=, now= and id=.":
+        "给出一个事实（可重复），优先于案例文件；也可给 received_at=、now= 和 id=。",
+    "Language of titles, scripts and error messages, e.g. zh or en (default: the playbook's first).":
+        "标题、话术和错误信息的语言，如 zh 或 en（默认：手册的第一种语言）。",
+    "Output format (default: text; json with --stream, which writes JSON only).":
+        "输出格式（默认 text；--stream 时为 json，且只输出 JSON）。",
+    "JSON fields to write: names (only those), +names (added to the default) or all. The default leaves out texts "
+    "(script lines, what to avoid and why, advice).":
+        "要输出的 JSON 字段：写字段名（只输出这些）、+字段名（在默认字段之外添加）或 all。"
+        "默认不含 texts（话术、禁忌及原因、建议）。",
+    "Also list rules that nearly fired and the condition that failed.": "同时列出差一点触发的规则及其未满足的条件。",
+    "Evaluate as of this time (ISO-8601 with offset); default: the case's `now` or the clock.":
+        "按这个时间评估（带时差的 ISO-8601）；默认：案例的 now，否则为当前时间。",
+    "Read one JSON case per line on stdin, write one JSON answer per line.":
+        "从标准输入每行读一个 JSON 案例，每行写出一个 JSON 答复。",
+    "With --stream: processes that answer lines, in order (default: one per CPU).":
+        "配合 --stream：作答的进程数，答复仍按顺序输出（默认每个 CPU 一个）。",
+}
