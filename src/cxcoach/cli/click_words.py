@@ -40,13 +40,14 @@ class ChineseHelpFormatter(click.HelpFormatter):
     def write_text(self, text: str) -> None:
         """A translated text one line per paragraph: Click wraps by characters (a Chinese one takes two
         cells) and cuts inside Latin words when a paragraph has few spaces; a terminal folds it by cells."""
-        from .help_zh import HELP
+        from .help_zh import HELP, SHORT
 
-        if text not in HELP:
+        chinese = HELP.get(text) or SHORT.get(text)  # a one-sentence docstring is its own summary
+        if chinese is None:
             super().write_text(text)
             return
         indent = " " * self.current_indent
-        self.write("\n\n".join(indent + paragraph.replace("\n", "") for paragraph in HELP[text].split("\n\n")))
+        self.write("\n\n".join(indent + paragraph.replace("\n", "") for paragraph in chinese.split("\n\n")))
         self.write("\n")
 
     def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:

@@ -128,4 +128,41 @@ HELP: dict[str, str] = {
         "从标准输入每行读一个 JSON 案例，每行写出一个 JSON 答复。",
     "With --stream: processes that answer lines, in order (default: one per CPU).":
         "配合 --stream：作答的进程数，答复仍按顺序输出（默认每个 CPU 一个）。",
+    # cxcoach score, drill list, drill run
+    "The reply to score (default: read from stdin).": "要打分的回复（默认从标准输入读取）。",
+    "Rubric id (default: the playbook's default reply rubric).": "评分标准编号（默认：手册的默认回复评分标准）。",
+    "Language of the feedback, zh or en (default: guessed from the reply).":
+        "反馈的语言，zh 或 en（默认：按回复内容判断）。",
+    "Language of the titles (default: the playbook's first).": "标题的语言（默认：手册的第一种语言）。",
+    "Trainee replies, one per turn: a YAML list or one reply per line.":
+        "学员的回复，每轮一条：YAML 列表，或每行一条。",
+    "Play the drill's own model answers instead of --replies.": "不用 --replies，改用演练自带的参考回答。",
+    "zh or en (default: guessed from the replies).": "zh 或 en（默认：按回复内容判断）。",
+    "Seed for the customer's line variants.": "顾客台词变体的随机种子。",
+    "Exam mode: no feedback in the transcript, report at the end.": "考试模式：对话记录里不给反馈，最后出报告。",
+    "The trainee's name, for the customer to call them by.": "学员的名字，顾客会用它称呼学员。",
+    # cxcoach case open, update, follow-up, show, list
+    "Set a fact (repeatable).": "设置一个事实（可重复）。",
+    "The ticket system's id; usable wherever an ID is taken.": "工单系统里的编号；凡是要 ID 的地方都可以用它。",
+    "When it was received (default: the file's received_at, else now).":
+        "受理时间（默认：文件里的 received_at，否则为现在）。",
+    "Who took the complaint (a playbook role).": "受理人（手册里的角色）。",
+    "A note for the timeline.": "记入时间线的备注。",
+    "SQLite file or postgresql://user@host/db (default: $CXCOACH_DB, else the user data folder).":
+        "SQLite 文件或 postgresql://user@host/db（默认：$CXCOACH_DB，否则为用户数据文件夹）。",
+    "Language of labels and advice.": "标签和建议的语言。",
+    "Move the case to this stage.": "把案例推进到这个阶段。",
+    "When it happened (default: now).": "发生时间（默认：现在）。",
+    "Who did it (a playbook role; needed to close).": "由谁处理（手册里的角色；结案时必填）。",
+    "One of the playbook's satisfaction states.": "手册里的满意度状态之一。",
+    "Expected (a) and perceived (b) score for a service-quality dimension; c = b/a (repeatable).":
+        "某个服务质量维度的期望分 a 和感知分 b；c = b/a（可重复）。",
+    "What the customer said.": "客户的原话。",
+    "Evaluate deadlines at this time (default: now).": "按这个时间计算时限（默认：现在）。",
+    "Print this playbook form filled from the case.": "输出用案例内容填好的这张手册表单。",
+    "Only open cases (the default unless --all).": "只列未结案例（不加 --all 时的默认）。",
+    "Closed cases too.": "已结案例也列出。",
+    "Only cases with a deadline passed.": "只列有时限已过的案例。",
+    "Only cases due within e.g. 30m, 2h, 1d.": "只列在这段时间内到期的案例，例如 30m、2h、1d。",
+    "At most this many cases.": "最多列出这么多个案例。",
 }
