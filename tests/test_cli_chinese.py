@@ -291,3 +291,19 @@ def test_english_help_pages_are_as_declared() -> None:
     _, out, _ = _run(["recommend", "--help"])
     assert "\n  Recommend next steps, deadlines and escalation for a case.\n\n  A case is YAML or JSON:" in out
     assert "  -h, --help                     Show this message and exit.\n" in out
+
+
+def test_the_desk_speaks_its_language(tmp_path: Path) -> None:
+    """`cxcoach case` words its lines in the desk's language: --lang, else the playbook's first (zh here)."""
+    db = ["--db", str(tmp_path / "desk.sqlite")]
+    code, out, _ = _run(["case", "open", "--set", "severity=general", "--set", "channel=phone", "--id", "T-1",
+                         "--at", "2026-03-06 10:00", *db])
+    assert code == 0 and out.startswith("案例 T-1（#1）已登记：阶段 received，下一个截止 ")
+    code, out, _ = _run(["case", "update", "T-1", "--note", "回电", "--at", "2026-03-06 10:30", *db])
+    shown = _run(["case", "show", "T-1", "--now", "2026-03-06 11:00", *db])[1]
+    listed = _run(["case", "list", "--now", "2026-03-06 11:00", *db])[1]
+    assert "时间线" in shown and listed.startswith("案例 阶段 ")
+    frame = shown.split("\n\n案例 T-1 · ")[0]  # the desk's own lines, before the engine's rendering
+    assert english_words(frame + listed, {"received"}) == [], frame + listed
+    code, out, _ = _run(["case", "list", "--now", "2026-03-06 11:00", "--lang", "en", *db])
+    assert out.startswith("case stage ")

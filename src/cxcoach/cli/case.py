@@ -246,9 +246,10 @@ def _print_row(ctx: _Ctx, row: CaseRow, fmt: str, verb: str) -> None:
         return
     from ..desk import show_time
     from ..sanitize import strip_controls
+    from .messages import desk_word
 
-    echo(f"case {strip_controls(row.ref)} (#{row.id}) {verb}: stage {row.stage or '-'}, "
-         f"next due {show_time(row.next_due, ctx.tz)}")
+    echo(desk_word("row", ctx.lang, ref=strip_controls(row.ref), id=row.id, verb=desk_word(verb, ctx.lang),
+                   stage=row.stage or "-", due=show_time(row.next_due, ctx.tz)))
 
 
 @click.group("case")
@@ -394,15 +395,18 @@ def _view_json(ctx: _Ctx, view: CaseView) -> str:
 def _view_text(ctx: _Ctx, view: CaseView) -> str:
     from ..desk import show_time
     from ..engine.render import render_text
+    from ..locale_words import punctuation
     from ..sanitize import strip_controls as clean
+    from .messages import desk_word
 
-    tz = ctx.tz
+    tz, lang = ctx.tz, ctx.lang
     row, state = view.row, view.state
     stage_label = _label(ctx, "stage", state.stage)
-    lines = [f"Case {clean(row.ref)} (#{row.id}) · {stage_label} · received {show_time(row.received_at, tz)}"
-             + (" · closed" if not row.is_open else ""), "", "Timeline"]
+    lines = [desk_word("heading", lang, ref=clean(row.ref), id=row.id, stage=stage_label,
+                       at=show_time(row.received_at, tz))
+             + (desk_word("closed_mark", lang) if not row.is_open else ""), "", desk_word("timeline", lang)]
     for e in view.events:
-        what = e.kind if e.kind != "update" else ""
+        what = desk_word(e.kind, lang) if e.kind in ("open", "follow_up") else ""
         if e.stage:
             what = f"-> {_label(ctx, 'stage', e.stage)}"
         if e.facts:
@@ -413,17 +417,18 @@ def _view_text(ctx: _Ctx, view: CaseView) -> str:
         note = f" — {_one_line(e.note)}" if e.note else ""
         lines.append(f"  {e.seq:>3}. {show_time(e.at, tz)}{who} {what}{note}".rstrip())
     if state.pauses:
-        spans = ", ".join(f"{show_time(s, tz)} – {show_time(e, tz) if e else 'now'}" for s, e in state.pauses)
-        lines.append(f"Paused: {spans}")
+        spans = punctuation(lang).comma.join(
+            f"{show_time(s, tz)} – {show_time(e, tz) if e else desk_word('now', lang)}" for s, e in state.pauses)
+        lines.append(desk_word("paused", lang, spans=spans))
     if state.follow_up is not None:
         fu = state.follow_up
-        c = f", c = {fu.ratio:.2f}" if fu.ratio is not None else ""
-        lines.append(f"Follow-up {show_time(fu.at, tz)}: {fu.satisfaction}{c}")
+        c = desk_word("ratio", lang, c=fu.ratio) if fu.ratio is not None else ""
+        lines.append(desk_word("follow_up_line", lang, at=show_time(fu.at, tz), satisfaction=fu.satisfaction, c=c))
     lines.append("")
     if view.result is not None:
         lines.append(render_text(view.result))
     else:
-        lines.append(f"Closed {show_time(state.closed_at, tz)} by {state.closed_by or '-'}: no clock runs.")
+        lines.append(desk_word("closed_by", lang, at=show_time(state.closed_at, tz), by=state.closed_by or "-"))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -469,21 +474,27 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
     if fmt == "json":
         echo_json([_row_json(r, ctx.tz, when) for r in rows])
         return
+    from .messages import desk_word
+
     if not rows:
-        echo("no cases")
+        echo(desk_word("no_cases", ctx.lang))
         return
     from rich.cells import cell_len
 
+    def said(key: str) -> str:
+        return desk_word(key, ctx.lang)
+
     refs = [clean(r.ref) for r in rows]  # whole ids: ticket ids often share a long prefix
-    width = max(cell_len("case"), *(cell_len(ref) for ref in refs))
+    width = max(cell_len(said("col_case")), *(cell_len(ref) for ref in refs))
 
-    def cell(text: str) -> str:
-        return text + " " * (width - cell_len(text))
+    def cell(text: str, cells: int = width) -> str:  # padded by terminal cells: a Chinese character takes two
+        return text + " " * (cells - cell_len(text))
 
-    echo(f"{cell('case')} {'stage':<18} {'received':<23} {'next due':<23} state")
+    echo(f"{cell(said('col_case'))} {cell(said('col_stage'), 18)} {cell(said('col_received'), 23)} "
+         f"{cell(said('col_due'), 23)} {said('col_state')}")
     for ref, r in zip(refs, rows, strict=True):
-        flag = ("OVERDUE" if r.overdue_at(when) else "paused" if r.paused_since
-                else "closed" if not r.is_open else "")
+        flag = (said("overdue") if r.overdue_at(when) else said("paused_flag") if r.paused_since
+                else said("closed") if not r.is_open else "")
         echo(f"{cell(ref)} {(r.stage or '-')[:18]:<18} {show_time(r.received_at, ctx.tz):<23} "
              f"{show_time(r.next_due, ctx.tz):<23} {flag}".rstrip())
 

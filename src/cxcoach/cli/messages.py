@@ -110,6 +110,32 @@ NOTES: WordTable = {
 }
 
 
+# What `cxcoach case` prints for people, in the desk's language (its --lang, else the playbook's first).
+DESK: WordTable = {
+    "en": {"row": "case {ref} (#{id}) {verb}: stage {stage}, next due {due}",
+           "opened": "opened", "updated": "updated", "followed up": "followed up",
+           "heading": "Case {ref} (#{id}) · {stage} · received {at}", "closed_mark": " · closed",
+           "timeline": "Timeline", "open": "open", "follow_up": "follow_up", "paused": "Paused: {spans}",
+           "now": "now", "follow_up_line": "Follow-up {at}: {satisfaction}{c}", "ratio": ", c = {c:.2f}",
+           "closed_by": "Closed {at} by {by}: no clock runs.", "no_cases": "no cases",
+           "col_case": "case", "col_stage": "stage", "col_received": "received", "col_due": "next due",
+           "col_state": "state", "overdue": "OVERDUE", "paused_flag": "paused", "closed": "closed"},
+    "zh": {"row": "案例 {ref}（#{id}）{verb}：阶段 {stage}，下一个截止 {due}",
+           "opened": "已登记", "updated": "已更新", "followed up": "已回访",
+           "heading": "案例 {ref}（#{id}）· {stage} · 受理 {at}", "closed_mark": " · 已结案",
+           "timeline": "时间线", "open": "登记", "follow_up": "回访", "paused": "暂停：{spans}",
+           "now": "现在", "follow_up_line": "回访 {at}：{satisfaction}{c}", "ratio": "，c = {c:.2f}",
+           "closed_by": "{at} 由 {by} 结案：不再计时。", "no_cases": "没有案例",
+           "col_case": "案例", "col_stage": "阶段", "col_received": "受理", "col_due": "下一个截止",
+           "col_state": "状态", "overdue": "已超时", "paused_flag": "暂停中", "closed": "已结案"},
+}
+
+
+def desk_word(key: str, locale: str, /, **values: object) -> str:
+    """A `cxcoach case` word for people in the language of `locale`, its fields filled in."""
+    return word(DESK, language(locale), key).format(**values)
+
+
 def language(lang: str | None) -> str:
     """The interface language for a `--lang` value: Chinese for zh and its variants, else English."""
     return "zh" if lang is not None and lang.lower().split("-")[0].split("_")[0] == "zh" else "en"
