@@ -165,4 +165,8 @@ HELP: dict[str, str] = {
     "Only cases with a deadline passed.": "只列有时限已过的案例。",
     "Only cases due within e.g. 30m, 2h, 1d.": "只列在这段时间内到期的案例，例如 30m、2h、1d。",
     "At most this many cases.": "最多列出这么多个案例。",
+    "Only this person's cases (the responsible_owner fact, as report monthly's handlers).":
+        "只列此人的案例（按 responsible_owner 事实，与 report monthly 的处理人一致）。",
+    "Only cases whose fact has this value now, e.g. severity=major (repeatable).":
+        "只列某个事实当前为此取值的案例，例如 severity=major（可重复）。",
 }

@@ -50,6 +50,11 @@ MESSAGES: WordTable = {
         "month_not_begun": "{which} has not begun yet; choose this month or an earlier one",
         "unknown_rubric": "unknown rubric {rubric!r} (known: {known})",
         "timestamp": "timestamp",
+        "no_database": "no database at {target}; check --db / {env} (`case open` or `case import` creates one)",
+        "owner_contradicts": "--where {fact}={where} and --owner {owner} contradict each other; give one",
+        "as_of_before_month": "{at} is before {month} begins ({start}); give a time within the month or after it",
+        "case_exists": "{what}; record what happened next with `cxcoach case update {ref}`, or give a new "
+                       "complaint its own --id",
     },
     "zh": {
         "error": "错误：{message}",
@@ -88,6 +93,10 @@ MESSAGES: WordTable = {
         "month_not_begun": "{which} 还没开始；请选本月或更早的月份",
         "unknown_rubric": "没有评分标准 {rubric!r}（已有：{known}）",
         "timestamp": "时间",
+        "no_database": "{target} 处没有数据库；请检查 --db / {env}（`case open` 或 `case import` 会新建一个）",
+        "owner_contradicts": "--where {fact}={where} 与 --owner {owner} 互相矛盾；只给其中一个",
+        "as_of_before_month": "{at} 早于 {month} 的开始（{start}）；请给出该月之内或之后的时间",
+        "case_exists": "{what}；后续进展请用 `cxcoach case update {ref}` 记录，新的投诉请给它自己的 --id",
     },
 }
 

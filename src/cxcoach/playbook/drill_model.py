@@ -156,7 +156,7 @@ class Detector(Model):
     counter_examples: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
     learn: bool | float = True  # learn from the examples; a float is the confidence threshold
-    states_a_limit: bool = False  # a refusal or sending elsewhere: "..., but I'll ..." after it takes it back
+    states_a_limit: bool = False  # a refusal, sending elsewhere, a small sum granted: "..., but I'll ..." takes it back
 
 
 class CriterionKind(StrEnum):
