@@ -307,3 +307,5 @@ def test_the_desk_speaks_its_language(tmp_path: Path) -> None:
     assert english_words(frame + listed, {"received"}) == [], frame + listed
     code, out, _ = _run(["case", "list", "--now", "2026-03-06 11:00", "--lang", "en", *db])
     assert out.startswith("case stage ")
+    code, _, err = _run(["--lang", "zh", "case", "update", "T-1", "--stage", "nowhere", *db])
+    assert code == 7 and err.startswith("错误：事件被拒绝，什么也没有写入：\n  ")  # the refusals are the desk's own

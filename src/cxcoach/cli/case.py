@@ -36,7 +36,9 @@ class Rejected(Failure):
     exit_code = ExitCode.REFUSED
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("event rejected, nothing was written:\n  " + "\n  ".join(problems))
+        from .messages import say
+
+        super().__init__(say("event_rejected", cli_lang()) + "\n  " + "\n  ".join(problems))
         self.problems = problems
 
 
