@@ -250,7 +250,9 @@ def test_every_commands_summary_has_chinese_words() -> None:
 
 
 WHOLE = ["cxcoach", "cxcoach recommend", "cxcoach score", "cxcoach drill list", "cxcoach drill run",
-         "cxcoach case open", "cxcoach case update", "cxcoach case follow-up", "cxcoach case show", "cxcoach case list"]
+         "cxcoach case open", "cxcoach case update", "cxcoach case follow-up", "cxcoach case show", "cxcoach case list",
+         "cxcoach case archive", "cxcoach case import", "cxcoach report monthly", "cxcoach demo", "cxcoach calendar",
+         "cxcoach tui", "cxcoach export handbook"]
 
 
 @pytest.mark.parametrize("path", WHOLE)
@@ -267,7 +269,8 @@ def test_pages_translated_whole_have_every_text(path: str) -> None:
 
 
 HELP_IDS = {"cxcoach", "recommend", "validate", "zh", "en", "all", "id", "now", "facts", "pauses", "from", "to",
-            "line", "errors", "text", "json", "markdown", "texts", "fired", "strategies", "roles", *RESULT_FIELDS}
+            "line", "errors", "text", "json", "markdown", "texts", "fired", "strategies", "roles", *RESULT_FIELDS,
+            "md", "html", "previous"}  # format names, and a flag's default shown by its name
 
 
 @pytest.mark.parametrize("path", WHOLE)

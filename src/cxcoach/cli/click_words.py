@@ -38,8 +38,9 @@ class ChineseHelpFormatter(click.HelpFormatter):
         self.write(f"{'':>{self.current_indent}}{heading}：\n")
 
     def write_text(self, text: str) -> None:
-        """A translated text one line per paragraph: Click wraps by characters (a Chinese one takes two
-        cells) and cuts inside Latin words when a paragraph has few spaces; a terminal folds it by cells."""
+        """A translated text as its lines are written, a paragraph on one line: Click wraps by characters (a
+        Chinese one takes two cells) and cuts inside Latin words when a paragraph has few spaces; a terminal
+        folds it by cells."""
         from .help_zh import HELP, SHORT
 
         chinese = HELP.get(text) or SHORT.get(text)  # a one-sentence docstring is its own summary
@@ -47,7 +48,7 @@ class ChineseHelpFormatter(click.HelpFormatter):
             super().write_text(text)
             return
         indent = " " * self.current_indent
-        self.write("\n\n".join(indent + paragraph.replace("\n", "") for paragraph in chinese.split("\n\n")))
+        self.write("\n".join(indent + line if line else "" for line in chinese.split("\n")))
         self.write("\n")
 
     def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:

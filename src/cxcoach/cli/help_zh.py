@@ -169,4 +169,56 @@ HELP: dict[str, str] = {
         "只列此人的案例（按 responsible_owner 事实，与 report monthly 的处理人一致）。",
     "Only cases whose fact has this value now, e.g. severity=major (repeatable).":
         "只列某个事实当前为此取值的案例，例如 severity=major（可重复）。",
+    # cxcoach report monthly, demo, calendar, tui, case archive/import, export handbook
+    "The month's complaint analysis: counts by channel, category and severity; time to respond and to\n"
+    "resolve in business hours; on-time rates and overdue cases; resolution and reopen rates; follow-up\n"
+    "satisfaction and c = b / a per dimension; recurring root causes; per-handler figures; change against\n"
+    "the month before. See docs/report.md for what each figure counts.":
+        "月度投诉分析：按渠道、类别和严重程度计数；以营业时间计的响应与解决用时；按时率与超时案例；解决率与重开率；"
+        "回访满意度及各维度的 c = b / a；反复出现的根本原因；各处理人的数据；与上月相比的变化。"
+        "各项数字的算法见 docs/report.md。",
+    "The month to report (default: last month).": "要统计的月份（默认：上个月）。",
+    "Output format (default: from -o's suffix, else md).": "输出格式（默认：按 -o 文件的后缀，否则为 md）。",
+    "Write to FILE instead of stdout.": "写入 FILE，而不是标准输出。",
+    "Language of labels.": "标签的语言。",
+    "Count only events before TIME (default: the month's end, or now if the month is not over).":
+        "只统计 TIME 之前的事件（默认：月末；本月未过完则为现在）。",
+    "The fact that names a case's handler (default: responsible_owner).":
+        "记录案例处理人的事实（默认：responsible_owner）。",
+    "Record a realistic month of complaint cases through the desk (every event validated by the playbook).\n\n"
+    "Events later than now are left out, so this month's late cases are still open, ticking in the\n"
+    "console; then try `cxcoach report monthly --month YYYY-MM -o report.html`.":
+        "通过投诉台录入一个月的逼真演示案例（每个事件都经手册校验）。\n\n"
+        "晚于现在的事件不录入，所以本月较晚的案例仍未结案，在控制台里继续计时；"
+        "之后可以试试 cxcoach report monthly --month YYYY-MM -o report.html。",
+    "Cases to record in the month (and as many in the month before, for month-over-month).":
+        "这个月要录入的案例数（加 --previous 时上个月也录入同样多，便于环比）。",
+    "The month to fill (default: this month).": "要填充的月份（默认：本月）。",
+    "The same seed gives the same cases.": "种子相同，生成的案例也相同。",
+    "Also fill the month before, so the report has a month to compare with.": "同时填充上个月，让报表有可比的月份。",
+    "Working days, holidays (named) and make-up workdays of the playbook's calendar.\n\n\b\n"
+    "Marks: H holiday, W make-up workday (调休上班), . weekend,\n"
+    "~ estimated by the holiday source (a year whose official schedule it does\n"
+    "not have yet), ? no holiday data for that year.":
+        "手册营业日历中的工作日、节假日（附名称）和调休上班日。\n\n"
+        "标记：H 节假日，W 调休上班，. 休息日，\n"
+        "~ 由假日数据源推定（该年的官方安排尚未公布），? 该年没有假日数据。",
+    "Every month of this year.": "这一年的每个月。",
+    "One month (default: the current month).": "某一个月（默认：本月）。",
+    "Locale of names and notes (default: every locale for names, the playbook's first for notes).":
+        "名称和说明的语言（默认：名称列出所有语言，说明用手册的第一种语言）。",
+    "Open the app: practice drills, the supervisor console, history and playbooks.\n\n"
+    "Problems loading the playbook or opening the history database are shown\n"
+    "inside the app as messages, so the app always starts.":
+        "打开应用：演练、主管控制台、历史记录和手册。\n\n加载手册或打开历史数据库时出的问题会在应用里以消息显示，所以应用总能启动。",
+    "Archive cases closed before this date (default: the playbook's retention, 730 days, ago).":
+        "归档在此日期之前结案的案例（默认：按手册的保存期，即 730 天前）。",
+    "The archive file to write (JSON Lines; never overwritten).":
+        "要写入的归档文件（JSONL 格式，每行一个 JSON；不会覆盖已有文件）。",
+    "Delete the archived cases once the archive reads back identical.": "归档读回核对一致后，删除已归档的案例。",
+    "Column mapping for a ticket system's CSV/JSONL export (without it: restore a cxcoach archive).":
+        "工单系统 CSV/JSONL 导出文件的列映射（不给则视为恢复 cxcoach 归档）。",
+    "Language of the handbook (default: the playbook's first locale).": "手册的语言（默认：手册的第一种语言）。",
+    "md or html (default: from the -o suffix, else md).": "md 或 html（默认：按 -o 文件的后缀，否则为 md）。",
+    "Write to this file instead of stdout.": "写入这个文件，而不是标准输出。",
 }
