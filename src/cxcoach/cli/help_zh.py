@@ -221,4 +221,95 @@ HELP: dict[str, str] = {
     "Language of the handbook (default: the playbook's first locale).": "手册的语言（默认：手册的第一种语言）。",
     "md or html (default: from the -o suffix, else md).": "md 或 html（默认：按 -o 文件的后缀，否则为 md）。",
     "Write to this file instead of stdout.": "写入这个文件，而不是标准输出。",
+    # trainers: calibrate, explore, lint, new, test, validate
+    "Score real answers labelled good/bad (or 0-3) and report how well the rubric agrees.\n\n"
+    "RUBRIC defaults to the playbook's default reply rubric; ANSWERS to the\n"
+    "shipped labelled replies (playbooks/calibration/replies.yaml). ANSWERS is\n"
+    "YAML (schemas/calibration.schema.json):\n\n\b\n"
+    "answers:\n"
+    "  - {reply: \"非常抱歉让您久等了，我马上为您处理。\", label: good}\n"
+    "  - {reply: \"这不归我管。\", label: bad, acts: [deflecting], kind: misconduct, split: held_out}\n\n"
+    "Answers marked `split: held_out` are never used to tune: their detector\n"
+    "precision/recall, misconduct caught, salads failed and ordering per\n"
+    "language are the figures that count. A miss is fixed by adding an example\n"
+    "(or counter-example) to the detector and running calibrate again.\n\n"
+    "`--folds 5` also holds out each fifth of the detectors' own examples in\n"
+    "turn, trains on the rest and reports each detector's recall and precision\n"
+    "on the part it never saw (takes a training per fold).":
+        "给标注了好/差（或 0-3 分）的真实回答打分，报告评分标准与标注的一致程度。\n\n"
+        "RUBRIC 默认为手册的默认回复评分标准；ANSWERS 默认为自带的已标注回复（playbooks/calibration/replies.yaml）。"
+        "ANSWERS 是 YAML 文件（schemas/calibration.schema.json）：\n\n"
+        "answers:\n"
+        "  - {reply: \"非常抱歉让您久等了，我马上为您处理。\", label: good}\n"
+        "  - {reply: \"这不归我管。\", label: bad, acts: [deflecting], kind: misconduct, split: held_out}\n\n"
+        "标为 split: held_out 的回答从不用于调参：以它们算出的识别器查准率/查全率、抓到的不当言行、"
+        "未通过的堆砌回答和各语言的排序，才是算数的数字。"
+        "漏判的修法是给识别器加一个例子（或反例），再运行一次 calibrate。\n\n"
+        "--folds 5 还会轮流留出识别器自带例子的五分之一，用其余部分训练，"
+        "报告每个识别器在没见过的那部分上的查全率和查准率（每折训练一次）。",
+    "Also cross-validate the detectors on the playbook's own examples, in this many folds.":
+        "同时用手册自带的例子对识别器做交叉验证，分成这么多折。",
+    "Play a drill automatically: fork at every response using replies built from its matchers,\n"
+    "plus random conversations; report how often each node, edge and ending is hit.":
+        "自动演练：在每个回应处用匹配规则生成的回复分支，再加随机对话；报告各节点、各边和各结局被走到的次数。",
+    "Locale of the replies (default: the drill's first).": "回复的语言（默认：演练的第一种语言）。",
+    "Seeded random conversations on top of the systematic walk.": "在系统遍历之外，再加这么多条按种子生成的随机对话。",
+    "Print the drill as a Mermaid flowchart (with hit counts) instead.":
+        "改为把演练输出成 Mermaid 流程图（附走到次数）。",
+    "Write the output to a file.": "把输出写入文件。",
+    "Find likely mistakes in playbooks (default: the shipped one).\n\n\b\n"
+    "Codes: L1xx drill graphs, L2xx rules over the fact space, L3xx matchers,\n"
+    "L4xx scoring, L5xx translations and avoided phrases, L6xx unused content,\n"
+    "L7xx the business calendar (holiday data about to run out).\n"
+    "Silence one line with `# cxcoach: noqa L201`; project-wide with\n"
+    "[tool.cxcoach.lint] ignore = [\"L601\"] in pyproject.toml or .cxcoach.toml.\n"
+    "Exit status: 0 clean, 1 findings (errors, or warnings with --fail-on-warnings).":
+        "查找手册中可能的错误（默认检查自带手册）。\n\n"
+        "代码：L1xx 演练图，L2xx 事实空间上的规则，L3xx 匹配规则，\n"
+        "L4xx 评分，L5xx 翻译与禁用说法，L6xx 未使用的内容，\n"
+        "L7xx 营业日历（假日数据即将用完）。\n"
+        "单行忽略：写 # cxcoach: noqa L201；整个项目忽略：在 pyproject.toml 或 .cxcoach.toml 里写\n"
+        "[tool.cxcoach.lint] ignore = [\"L601\"]。\n"
+        "退出码：0 没有问题，1 有发现（错误；加 --fail-on-warnings 时警告也算）。",
+    "Exit 1 when any finding is left (default: only on errors).": "只要还有发现就以 1 退出（默认：只在有错误时）。",
+    "Only report codes starting with this (repeatable), e.g. L2.": "只报告以此开头的代码（可重复），例如 L2。",
+    "Also ignore codes starting with this (repeatable).": "另外忽略以此开头的代码（可重复）。",
+    "List every lint code and exit.": "列出所有检查代码后退出。",
+    "Create a new playbook folder, or add a drill, rule or test file to a playbook.\n\n\b\n"
+    "cxcoach new playbook acme            # ./acme/ with playbook, content, scoring, a drill and tests\n"
+    "cxcoach new drill late_parcel -p acme   # acme/drills/late_parcel.yaml\n"
+    "cxcoach new rule vip_first -p acme      # acme/rules/vip_first.yaml\n"
+    "cxcoach new tests generated -p acme     # acme/generated.test.yaml: a case per rule, model answers per drill\n\n"
+    "The files are validated before the command returns; a scaffold that would\n"
+    "not validate is removed again and the problems are shown.":
+        "新建手册文件夹，或给手册添加演练、规则或测试文件。\n\n"
+        "cxcoach new playbook acme               # ./acme/：手册、内容、评分、一个演练和测试\n"
+        "cxcoach new drill late_parcel -p acme   # acme/drills/late_parcel.yaml\n"
+        "cxcoach new rule vip_first -p acme      # acme/rules/vip_first.yaml\n"
+        "cxcoach new tests generated -p acme     # acme/generated.test.yaml：每条规则一个案例，每个演练一套参考回答\n\n"
+        "命令返回前会校验生成的文件；校验不通过的脚手架会被删掉，并显示问题所在。",
+    "playbook: where to create the NAME folder.": "playbook：在哪里创建 NAME 文件夹。",
+    "drill, rule: the playbook folder to add the file to.": "drill、rule：把文件加到哪个手册文件夹。",
+    "playbook: comma-separated locales, first is default.": "playbook：用逗号分隔的语言列表，第一个为默认语言。",
+    "tests: regenerate over an existing NAME.test.yaml.": "tests：覆盖已有的 NAME.test.yaml 重新生成。",
+    "Run playbook tests (default: the shipped playbook's tests).\n\n"
+    "PATHS are playbook folders (every *.test.yaml inside runs against that\n"
+    "playbook) or single test files (run against their own folder, or the\n"
+    "`playbook:` they name). Exit status: 0 all passed, 1 failures or errors,\n"
+    "5 no tests found.":
+        "运行手册测试（默认运行自带手册的测试）。\n\n"
+        "PATHS 可以是手册文件夹（其中每个 *.test.yaml 都针对该手册运行），"
+        "也可以是单个测试文件（针对所在文件夹，或文件里 playbook: 指定的手册运行）。"
+        "退出码：0 全部通过，1 有失败或出错，5 没有找到测试。",
+    "Report rules, drill nodes/edges, responses, detectors and criteria no test exercises.":
+        "报告没有任何测试覆盖到的规则、演练节点/边、回应、识别器和评分项。",
+    "Only run tests whose name contains this text.": "只运行名字里含有这段文字的测试。",
+    "One line per test instead of dots.": "每个测试输出一行，而不是一个点。",
+    "Check playbooks (files or folders; default: the shipped ones).\n\n"
+    "Every problem is printed as FILE:LINE:COL with a fix hint. Exit status:\n"
+    "0 valid, 1 problems found, 2 usage error.":
+        "检查手册（文件或文件夹；默认检查自带手册）。\n\n"
+        "每个问题都以 FILE:LINE:COL 的形式输出，并附修改提示。退出码：0 有效，1 发现问题，2 用法错误。",
+    "json: one object with every problem, for editors and CI.": "json：把所有问题放进一个对象，供编辑器和 CI 使用。",
+    "Treat warnings as errors (exit 1).": "把警告当作错误（以 1 退出）。",
 }
