@@ -6,8 +6,8 @@ after a Chinese one (in one test process) is untouched. A text with no entry
 is shown in English. `SHORT` holds the one-line summaries that command lists
 show (a command docstring's first sentence, which Click may cut short with
 "..."); `HELP` whole docstrings and option helps. tests/test_cli_chinese.py
-checks that every command's summary has an entry, and so does every text of
-the pages translated whole, so an edited English help cannot go stale unseen.
+checks that every text of every help page has an entry, so an edited or added
+English help cannot go untranslated unseen.
 """
 
 from __future__ import annotations
