@@ -347,3 +347,14 @@ def test_opening_a_ticket_already_on_the_desk_says_how_to_add_to_it(run) -> None
     assert out.exit_code == ExitCode.INVALID
     assert ("case T 9 already exists (external id 'T 9'); record what happened next with "
             "`cxcoach case update 'T 9'`, or give a new complaint its own --id") in out.stderr, out.output
+
+
+def test_show_now_before_the_case_was_received_is_refused(run) -> None:
+    """The deadlines were shown as of the receipt, under the --now asked for: a silent answer to another question."""
+    assert run("open", "--id", "N", "--at", "2026-03-06 10:00", "--set", "channel=web").exit_code == 0
+    out = run("show", "N", "--now", "2026-03-05 10:00", "--lang", "en")
+    assert out.exit_code == 2 and "2026-03-05 10:00 +08:00 is before the case was received (2026-03-06 10:00 +08:00)" \
+        in out.output
+    out = run("show", "N", "--now", "2026-03-05 10:00", "--format", "json")
+    assert out.exit_code == 2 and json.loads(out.stdout)["exit_code"] == 2
+    assert run("show", "N", "--now", "2026-03-06 10:00").exit_code == 0

@@ -142,7 +142,7 @@ class _Ctx:
         if value is None:
             return None
         try:
-            when = parse_time(value, self.tz, what=what)
+            when = parse_time(value, self.tz, what=what, past=happened)  # `16:00` at 00:30: yesterday's
             return check_happened(when, self.tz) if happened else when
         except TimeError as exc:
             raise click.BadParameter(str(exc), param_hint=what) from None
@@ -360,6 +360,13 @@ def show(ref: str, now: str | None, form_id: str | None, fmt: str, output: Path 
     ctx = _Ctx(db, playbook_path, lang, reading=True)
     when = ctx.time(now, "--now")
     view = ctx.run(lambda: ctx.desk.show(ref, now=when, locale=ctx.lang))
+    if when is not None and when < view.row.received_at:  # the engine would be run at the receipt instead
+        from ..desk import show_time
+        from ._common import cli_lang
+        from .messages import say
+
+        raise click.BadParameter(say("now_before_received", cli_lang(), now=show_time(when, ctx.tz),
+                                     received=show_time(view.row.received_at, ctx.tz)), param_hint="--now")
     if form_id is not None:
         from ..desk import forms
         from ..desk.forms import FormError

@@ -56,6 +56,7 @@ MESSAGES: WordTable = {
         "as_of_before_month": "{at} is before {month} begins ({start}); give a time within the month or after it",
         "case_exists": "{what}; record what happened next with `cxcoach case update {ref}`, or give a new "
                        "complaint its own --id",
+        "now_before_received": "{now} is before the case was received ({received}); give a time from then on",
     },
     "zh": {
         "error": "错误：{message}",
@@ -99,6 +100,7 @@ MESSAGES: WordTable = {
         "owner_contradicts": "--where {fact}={where} 与 --owner {owner} 互相矛盾；只给其中一个",
         "as_of_before_month": "{at} 早于 {month} 的开始（{start}）；请给出该月之内或之后的时间",
         "case_exists": "{what}；后续进展请用 `cxcoach case update {ref}` 记录，新的投诉请给它自己的 --id",
+        "now_before_received": "{now} 早于受理时间（{received}）；请给出受理之后的时间",
     },
 }
 
