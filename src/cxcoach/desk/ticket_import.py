@@ -226,7 +226,7 @@ def _rows(path: Path, required: Sequence[str] = ()) -> Iterator[_Row]:
     """Each record of a CSV or JSON Lines file with its line number; a record that cannot be read is a problem.
     A CSV header without a `required` column (the id, the received time) is refused before any row: every row
     would be skipped for it, usually because the file is separated by something other than commas."""
-    raw, name = read_input(path, "the export", limit=MAX_FILE, how="split it")  # a regular file: a pipe cannot hang us
+    raw, name = read_input(path, "the export", limit=MAX_FILE, how="split")  # a regular file: a pipe cannot hang us
     try:
         text = decode_text(raw, name)
     except InvalidText as exc:

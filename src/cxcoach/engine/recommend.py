@@ -49,6 +49,7 @@ from ..playbook.model import Duration, EscalationLevel, Playbook, Rule, Text
 from .calendar import is_business_unit, zone
 from .calendar_days import calendar_notes
 from .case import Case, parse_case
+from .case_problems import note_text
 from .compiled import CompiledPlaybook, RoleLabels, StepPlan, StepPlans, _dedupe
 from .compiled import _no_overdue as _no_overdue  # re-exported: the desk imports them from here
 from .compiled import compile_playbook as compile_playbook
@@ -267,7 +268,7 @@ def recommend(
         strategies=tuple(strategy_items),
         fired=tuple(reasons.values()),
         roles=_roles(words.roles, recommendations, escalate_to, statuses),
-        notes=case.notes,
+        notes=tuple(note_text(code, loc) for code in case.notes),
         calendar_notes=calendar_notes(playbook.calendar, business_spans, loc),
         near_misses=near,
         texts=_texts(playbook, hits, recommendations, also_say, also_avoid, strategy_items, loc) if texts else None,
