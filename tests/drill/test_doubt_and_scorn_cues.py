@@ -12,12 +12,7 @@ from __future__ import annotations
 import pytest
 
 from cxcoach.drill import score_reply
-from cxcoach.drill.matcher import ReplyContext
-
-
-def _cue_spans(pb, reply: str, act: str) -> list[str]:
-    ctx = ReplyContext.of(reply, pb.detectors)  # phrases and patterns only
-    return [ctx.span(h).text for h in ctx.detector_hits(act)]
+from tests.drill.test_promise_cues import _cue_spans  # phrases and patterns only, as the promise cues are read
 
 
 @pytest.mark.parametrize("reply, act, evidence", [
