@@ -85,6 +85,62 @@ def test_cli_bad_language_fails_cleanly(make_playbook):
 def test_rules_at_a_glance_in_trainers_words(playbook):
     zh = export_handbook(playbook, locale="zh", fmt="md")
     assert "## 处理规则一览" in zh
-    assert "| 严重程度 为 重大 | 上报 | 首次响应: 30 分钟 |" in zh
+    assert "| 严重程度 为 重大 | 上报 | 首次响应：30 分钟 |" in zh
     en = export_handbook(playbook, locale="en", fmt="md")
     assert "| Anger ≥ 5 | Listen |" in en
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_the_chinese_handbook_punctuates_full_width(make_playbook, fmt):
+    """The handbook's own labels follow the rule lint L506 holds the playbook's Chinese text to."""
+    from cxcoach.authoring.lint_rules.text import half_width_spans
+
+    root = make_playbook("""\
+    strategies:
+      - id: s
+        title: {zh: 急躁型, en: Hot-tempered}
+        applies_to: {zh: 说话快。, en: Talks fast.}
+        advice:
+          - {id: s.1, text: {zh: 先听完。, en: Hear them out.}}
+    rules:
+      - id: not_major
+        when: {not: {any: [{fact: severity, op: in, value: [major, general]}, {fact: anger, op: gt, value: 8}]}}
+        then: {steps: [listen], strategies: [s]}
+    """)
+    zh = export_handbook(load_playbook(root, cache=False), locale="zh", fmt=fmt)
+    assert "首次响应：30 分钟" in zh and "适用：说话快。" in zh
+    assert "非（严重程度 为以下之一：重大、一般 或 愤怒 " in zh and "8）" in zh
+    body = zh.split("<body>")[-1]
+    assert [line for line in body.splitlines() if half_width_spans(line)] == []
+    en = export_handbook(load_playbook(root, cache=False), locale="en", fmt=fmt)
+    assert "First response: 30 min" in en and "not (Severity is one of: Major, General or Anger" in en
+
+
+def test_markdown_handbook_shows_playbook_text_as_typed(make_playbook):
+    """Markup, links, HTML and line breaks in playbook text never become Markdown structure."""
+    root = make_playbook("""\
+    strategies:
+      - id: s
+        title: {zh: "[点我](javascript:alert(1))", en: "**bold** <b>x</b> & `code`"}
+        applies_to: {zh: "1. 第一", en: "- not a list"}
+        advice:
+          - id: s.1
+            text:
+              zh: "第一行\\n## 伪造的章节"
+              en: "line one\\n\\n# forged chapter\\n> quoted | cell"
+    """)
+    from markdown_it import MarkdownIt
+
+    for locale in ("zh", "en"):
+        md = export_handbook(load_playbook(root, cache=False), locale=locale, fmt="md")
+        tokens = MarkdownIt("commonmark").parse(md)
+        headings = [tokens[i + 1].content for i, tok in enumerate(tokens) if tok.type == "heading_open"]
+        assert "伪造的章节" not in " ".join(headings) and "forged chapter" not in " ".join(headings)
+        inline = [child for tok in tokens for child in tok.children or ()]
+        links = [str(c.attrs["href"]) for c in inline if c.type == "link_open"]
+        assert [href for href in links if not href.startswith("#")] == []
+        assert [c.type for c in inline if c.type in ("strong_open", "code_inline", "html_inline")] == ["strong_open"]
+        assert not any(tok.type in ("html_block", "blockquote_open") for tok in tokens)
+        assert sum(tok.type == "ordered_list_open" for tok in tokens) == 1  # the contents, not "1. 第一"
+    en = export_handbook(load_playbook(root, cache=False), locale="en", fmt="md")
+    assert "- line one \\# forged chapter \\> quoted \\| cell" in en

@@ -30,6 +30,22 @@ def test_new_playbook_validates_lints_clean_and_tests_pass(tmp_path, locales):
     assert result.ok and result.passed == 2, [o.mismatches or o.error for o in result.outcomes]
 
 
+def test_a_new_playbook_scores_a_reply(tmp_path):
+    """`cxcoach score` is among the first things a trainer tries: a new playbook has a reply rubric for it."""
+    created = new_playbook("acme", tmp_path, locales=("zh", "en"))
+    for reply in ("非常抱歉，我理解您的心情，这件事我来负责。", "I'm so sorry, I understand how upsetting this is; "
+                                                    "I'll personally handle it."):
+        result = CliRunner().invoke(main, ["score", "-p", str(created.playbook), "--reply", reply, "--format", "json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["score"] == 100
+
+
+def test_without_a_reply_rubric_score_says_what_to_add(make_playbook):
+    result = CliRunner().invoke(main, ["score", "-p", str(make_playbook()), "--reply", "sorry"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "no reply rubric: add one with `scope: reply`" in result.output
+
+
 def _schema_target(path: Path) -> Path:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     assert first.startswith("# yaml-language-server: $schema="), path

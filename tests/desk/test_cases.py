@@ -215,3 +215,25 @@ def test_refusals_name_stages_by_label_and_inputs_as_the_caller_does(desk: Desk)
                                       "(received) the playbook allows: 'Acknowledged' (acknowledged), "
                                       "'Investigating' (investigating), 'Waiting on the customer' (waiting_customer), "
                                       "'Solution proposed' (solution_proposed), 'Resolved' (resolved)"]
+
+
+def test_notes_and_text_facts_are_storable_and_bounded_on_every_path(desk: Desk) -> None:
+    """The library refuses what the command line refuses: a NUL (PostgreSQL cannot store it) or a note or text
+    fact over 64 KiB, in open, update, follow-up and batches alike; nothing is written."""
+    from cxcoach.desk import Feedback, Update
+    from cxcoach.desk.validate import MAX_TEXT
+
+    huge = "很" * (MAX_TEXT + 1)
+    with pytest.raises(EventRejected, match="the note holds a NUL"):
+        desk.open(facts={"severity": "general"}, at=T0, note="a\x00b")
+    with pytest.raises(EventRejected, match=f"fact 'description' is {MAX_TEXT + 1:,} characters long"):
+        desk.open(facts={"severity": "general", "description": huge}, at=T0)
+    row = desk.open(facts={"severity": "general", "description": "很" * MAX_TEXT}, at=T0, external_id="L-1")
+    with pytest.raises(EventRejected, match="the note is"):
+        desk.update("L-1", note=huge, at=at(5))
+    with pytest.raises(EventRejected, match="fact 'root_cause' is"):
+        desk.update_many([Update("L-1", note="fine", at=at(5)), Update("L-1", facts={"root_cause": huge}, at=at(6))])
+    desk.update("L-1", stage="resolved", at=at(10))
+    with pytest.raises(EventRejected, match="the note holds a NUL"):
+        desk.update_many([Feedback("L-1", "satisfied", at=at(20), note="\x00")])
+    assert desk.show("L-1", now=at(30)).row.version == row.version + 1 and desk.cases.count() == 1

@@ -62,9 +62,10 @@ def test_show_agrees_with_recommend_and_lists_the_queue(run) -> None:
 
 
 def test_bad_input_says_why(run) -> None:
+    assert run("open", "--id", "B", "--at", "2026-03-06 10:00").exit_code == 0
     out = run("update", "nope", "--note", "x")
     assert out.exit_code == ExitCode.NOT_FOUND and "no case 'nope'" in out.output
-    assert run("open", "--id", "B", "--at", "2026-03-06 10:00").exit_code == 0
+    assert "check the id and the database (`cxcoach case list --all` lists every case there)" in out.output
     out = run("update", "B", "--at", "25:99")
     assert out.exit_code == 2 and "'25:99' is not a time of day" in out.output
     out = run("list", "--due-within", "soon")
@@ -148,7 +149,7 @@ def test_ticket_import_reports_bad_rows_and_reimport_changes_nothing(run, tmp_pa
     jsonl = tmp_path / "t.jsonl"
     jsonl.write_text('{"ticket": "J-1", "created": "2026-03-02T09:00:00+08:00"}\nnot json\n', encoding="utf-8")
     out = run("import", str(jsonl), "--mapping", str(mapping))
-    assert "1 case(s) imported" in out.output and f"{jsonl}:2: not JSON" in out.output
+    assert "1 case(s) imported" in out.output and f"{jsonl}:2: not valid JSON" in out.output
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: ticket\ncolumns: {}\n", encoding="utf-8")
     out = run("import", str(jsonl), "--mapping", str(bad))
@@ -276,3 +277,73 @@ def test_reimport_names_rows_whose_content_changed_and_changes_nothing(run, tmp_
     assert data["unchanged"] == 1 and data["differs"] == [
         f"{edited}:3: case 'R-1' already imported, content differs — not changed"]
     assert shown() == before
+
+
+@pytest.mark.parametrize("args", [["update", "T-1", "--note", "called"],
+                                  ["follow-up", "T-1", "--satisfaction", "satisfied"]])
+def test_a_change_to_a_mistyped_db_creates_nothing(tmp_path: Path, args: list[str]) -> None:
+    """An update can only name a case already stored: a new empty file at a typo would hide the mistake."""
+    target = tmp_path / "typo" / "desk.sqlite3"
+    out = CliRunner().invoke(main, ["case", *args, "--db", str(target)])
+    assert out.exit_code == ExitCode.INPUT and "no database at" in out.stderr, out.output
+    assert not (tmp_path / "typo").exists()
+
+
+def test_list_columns_line_up_whether_or_not_a_time_has_seconds(run) -> None:
+    assert run("open", "--id", "S", "--at", "2026-03-06 10:00:07", "--set", "channel=web").exit_code == 0
+    assert run("open", "--id", "M", "--at", "2026-03-06 10:00", "--set", "channel=web").exit_code == 0
+    assert run("update", "M", "--stage", "solution_proposed", "--at", "2026-03-06 10:05").exit_code == 0
+    lines = run("list", "--now", "2026-03-06 11:00", "--lang", "en").output.splitlines()
+    assert [line.split()[0] for line in lines] == ["case", "S", "M"]
+    assert "solution_proposed" in lines[2]  # a stage id is shown whole: it is what --stage takes
+    for column in ("stage", "received", "next due"):
+        starts = {line.index(column) if n == 0 else None for n, line in enumerate(lines)} - {None}
+        (start,) = starts
+        assert all(line[start - 1] == " " and line[start] != " " for line in lines), lines
+
+
+def test_list_one_owners_queue_and_filter_by_facts(run) -> None:
+    for ref, owner, severity, urgent in (("O-1", "周敏", "major", "true"), ("O-2", "陈涛", "major", "false"),
+                                         ("O-3", "周敏", "general", "false")):
+        assert run("open", "--id", ref, "--at", "2026-03-06 10:00", "--set", f"severity={severity}",
+                   "--set", "channel=phone", "--set", f"urgent={urgent}").exit_code == 0
+        assert run("update", ref, "--set", f"responsible_owner={owner}", "--at", "2026-03-06 10:05").exit_code == 0
+    assert run("update", "O-3", "--set", "responsible_owner=陈涛", "--at", "2026-03-06 10:10").exit_code == 0
+
+    def refs(*args: str) -> list[str]:
+        out = run("list", "--now", "2026-03-06 11:00", "--format", "json", *args)
+        assert out.exit_code == 0, out.output
+        return sorted(c["ref"] for c in json.loads(out.stdout))
+
+    assert refs("--owner", "周敏") == ["O-1"]  # O-3 was handed to 陈涛: the current owner counts
+    assert refs("--owner", "陈涛", "--where", "severity=major") == ["O-2"]
+    assert refs("--where", "urgent=true") == ["O-1"] and refs("--where", "urgent=no") == ["O-2", "O-3"]
+    assert refs("--owner", "nobody") == []
+    out = run("list", "--where", "severity=huge", "--lang", "en")
+    assert out.exit_code == ExitCode.INVALID and "fact 'severity': unknown value 'huge'" in out.stderr, out.output
+    out = run("list", "--where", "colour=red", "--format", "json")
+    assert out.exit_code == ExitCode.INVALID and "unknown fact 'colour'" in json.loads(out.stdout)["error"]
+    out = run("list", "--owner", "A", "--where", "responsible_owner=B", "--lang", "zh")
+    assert out.exit_code == 2 and "互相矛盾" in out.output
+
+
+def test_a_dimension_scored_twice_differently_is_refused(run) -> None:
+    """As with any option given twice: 'the last wins' would record a score the customer may not have given."""
+    assert run("open", "--id", "D", "--at", "2026-03-06 10:00", "--set", "channel=web").exit_code == 0
+    assert run("update", "D", "--stage", "resolved", "--at", "2026-03-06 11:00").exit_code == 0
+    out = run("follow-up", "D", "--satisfaction", "neutral", "--score", "reliability=9:4", "--score",
+              "reliability=9:5", "--at", "2026-03-06 12:00", "--lang", "en")
+    assert out.exit_code == ExitCode.REFUSED
+    assert "--score 'reliability' is given twice, as 9:4 and 9:5; give it once" in out.output
+    assert json.loads(run("show", "D", "--format", "json").output)["follow_up"] is None
+    out = run("follow-up", "D", "--satisfaction", "neutral", "--score", "reliability=9:4", "--score",
+              "reliability=9.0:4", "--at", "2026-03-06 12:00", "--format", "json")
+    assert out.exit_code == 0 and json.loads(out.stdout)["satisfaction"] == "neutral"
+
+
+def test_opening_a_ticket_already_on_the_desk_says_how_to_add_to_it(run) -> None:
+    assert run("open", "--id", "T 9", "--at", "2026-03-06 10:00", "--set", "channel=web").exit_code == 0
+    out = run("open", "--id", "T 9", "--at", "2026-03-06 11:00", "--set", "channel=web", "--lang", "en")
+    assert out.exit_code == ExitCode.INVALID
+    assert ("case T 9 already exists (external id 'T 9'); record what happened next with "
+            "`cxcoach case update 'T 9'`, or give a new complaint its own --id") in out.stderr, out.output

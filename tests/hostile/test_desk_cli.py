@@ -180,6 +180,7 @@ def test_notes_and_facts_cannot_forge_timeline_lines(db: str) -> None:
 
 
 def test_json_errors_are_objects_on_stdout_for_every_subcommand(db: str) -> None:
+    assert case(db, "open", "--set", "severity=general").exit_code == 0  # update and follow-up need a database
     for args, code in ((["update", "nope", "--note", "x"], ExitCode.NOT_FOUND),
                        (["show", "nope"], ExitCode.NOT_FOUND),
                        (["follow-up", "nope", "--satisfaction", "satisfied"], ExitCode.NOT_FOUND),

@@ -47,9 +47,43 @@ def test_all_problems_in_a_file_are_reported_at_once(mini_dir):
     edit(mini_dir / "content.yaml", "priority: 90", "priority: high")
     _, problems = check_playbook(mini_dir)
     assert [(p.line, p.message) for p in problems] == [
-        (9, "'30 minutes' has the wrong form"),
+        (9, "'30 minutes' is not a valid duration"),
         (24, "expected a whole number, got 'high'"),
     ]
+
+
+def test_a_bad_duration_says_how_to_write_one(mini_dir):
+    edit(mini_dir / "content.yaml", "due: 30m", "due: 30 min")
+    (p,) = check_playbook(mini_dir)[1]
+    assert p.message == "'30 min' is not a valid duration" and "`30m`, `3h`" in (p.hint or "")
+
+
+def test_schema_errors_do_not_hide_the_files_other_problems(mini_dir):
+    """A file with a schema error is still built without the items in error: a reference mistake in the same
+    file is reported in the same run, with the did-you-mean its left-out part would give."""
+    edit(mini_dir / "content.yaml", "        due: 30m\n", "        due: 30 min\n")  # procedure `intake` in error
+    edit(mini_dir / "content.yaml", "priority: 90", "priority: high")  # rule `major_first` in error
+    edit(mini_dir / "content.yaml", "    step: listen\n", "    step: solv\n")  # the script is fine but for this
+    _, problems = check_playbook(mini_dir)
+    assert [(p.code, p.line, p.message, p.hint) for p in problems] == [
+        ("E101", 9, "'30 min' is not a valid duration", problems[0].hint),
+        ("E202", 18, "unknown step 'solv'", "did you mean 'solve'? (it is in a part left out for its errors)"),
+        ("E101", 24, "expected a whole number, got 'high'", "Higher ranks first (default 50)."),
+    ]
+
+
+def test_a_reference_into_a_part_left_out_is_not_reported(mini_dir):
+    """The step `listen` is in the procedure left out, so the script and rule that name it are not wrong."""
+    edit(mini_dir / "content.yaml", "        due: 30m\n", "        due: 30 min\n")
+    assert [(p.code, p.line) for p in check_playbook(mini_dir)[1]] == [("E101", 9)]
+
+
+def test_after_a_syntax_error_references_are_left_alone(mini_dir):
+    """Anything may be declared in a file that cannot be parsed, so no unknown reference is reported."""
+    (mini_dir / "broken.yaml").write_text("roles:\n  - id: [\n", encoding="utf-8")
+    edit(mini_dir / "content.yaml", "priority: 90", "priority: high")
+    edit(mini_dir / "content.yaml", "    step: listen\n", "    step: solv\n")
+    assert [p.code for p in check_playbook(mini_dir)[1]] == ["E001", "E101"]
 
 
 def test_bad_operator_is_named(mini_dir):

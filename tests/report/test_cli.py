@@ -89,3 +89,34 @@ def test_demo_then_report(tmp_path: Path) -> None:
     assert code == 1 and "already exists" in err
     code, _, err = run("demo", "--month", "2999-01", "--db", db)
     assert code == 2 and "has not begun yet" in err
+
+
+def test_a_mistyped_db_is_an_error_not_an_empty_report(tmp_path: Path) -> None:
+    target = tmp_path / "typo" / "desk.sqlite3"
+    code, out, err = run("report", "monthly", "--month", "2026-10", "--db", str(target), "--lang", "en")
+    assert code == 4 and out == "" and f"no database at {target}; check --db" in err
+    code, _, err = run("report", "monthly", "--month", "2026-10", "--db", str(target), "--lang", "zh")
+    assert code == 4 and err.startswith("错误：") and "没有数据库" in err
+    assert not (tmp_path / "typo").exists()
+
+
+def test_as_of_before_the_month_begins_is_refused(filled: str) -> None:
+    """It would count the month as of before it began: every figure zero, and no word of why."""
+    code, out, err = run("report", "monthly", "--month", "2026-10", "--db", filled, "--as-of", "2026-09-30 23:00")
+    assert code == 2 and out == "" and "2026-09-30 23:00 +08:00 is before 2026-10 begins" in err
+    assert "Traceback" not in err
+    code, _, err = run("report", "monthly", "--month", "2026-10", "--db", filled, "--as-of", "2026-10-01 00:00",
+                       "--lang", "zh")
+    assert code == 2 and "早于 2026-10 的开始" in err
+    code, out, _ = run("report", "monthly", "--month", "2026-10", "--db", filled, "--as-of", "2026-10-01 00:01",
+                       "--format", "json")
+    assert code == 0 and json.loads(out)["partial"]
+
+
+def test_demo_into_a_file_that_is_not_a_database_says_only_that(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_text("not a database\n" * 50, encoding="utf-8")
+    code, out, err = run("demo", "--cases", "5", "--month", "2026-09", "--db", str(notes))
+    assert code == 1 and out == "" and "is not a cxcoach history database" in err
+    assert "DEMO-YYYYMM" not in err  # the hint about demo ids is for a second run, not for a wrong file
+    assert notes.read_text(encoding="utf-8") == "not a database\n" * 50

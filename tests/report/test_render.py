@@ -142,3 +142,20 @@ def test_chart_labels_and_titles_fit_inside_the_figure(monkeypatch: pytest.Monke
         # conservative check all the same, the estimate being an overestimate for both scripts
         assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= fig.bbox.x1 + 0.5 and box.y1 <= fig.bbox.y1 + 0.5, box
         assert fig.axes[0].get_position().width > 0.3  # the bars keep most of the width
+
+
+def test_chinese_words_use_full_width_punctuation(report: MonthlyReport) -> None:
+    """The report's own Chinese words follow the rule playbook text is linted by (L506): （）、，；：."""
+    from cxcoach.authoring.lint_rules.text import half_width_spans
+    from cxcoach.report.labels import WORDS
+    from cxcoach.report.tables import HEADINGS
+
+    for table in (HEADINGS, WORDS):
+        assert {k: v for k, v in table["zh"].items() if half_width_spans(v)} == {}
+    if report.locale == "zh":
+        md = render(report, "md")
+        assert "统计期间：2026-10-01 00:00 – 2026-11-01 00:00（Asia/Shanghai）；截至 " in md
+        assert "<p class=\"meta\">统计期间：2026-10-01 00:00 – 2026-11-01 00:00（Asia/Shanghai） · 截至" in render(
+            report, "html")
+    else:
+        assert "Period: 2026-10-01 00:00 – 2026-11-01 00:00 (Asia/Shanghai); As of " in render(report, "md")

@@ -28,3 +28,10 @@ async def fill(pilot: Pilot, selector: str, text: str) -> None:
     widget.cursor_position = len(text)
     widget.focus()
     await pilot.pause()
+
+
+async def send(pilot: Pilot) -> None:
+    """Press Enter in the drill's reply box and wait until the reply is scored (it is scored in a worker)."""
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -135,3 +135,42 @@ async def test_language_switch_keeps_the_case(make_app) -> None:
         select = _fact_widget(app.screen, "severity")
         assert isinstance(select, Select) and select.value == "major"
         assert app.screen.result.locale == "zh"
+
+
+async def test_a_tick_keeps_where_the_supervisor_scrolled_the_steps(make_app, clock) -> None:
+    """Many steps at 80x24: the list scrolls; the clock's tick (every second) must not scroll it back."""
+    from cxcoach.playbook import default_playbook_path
+
+    app = make_app(playbook=None, playbook_path=default_playbook_path())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_what_if(pilot)
+        screen = app.screen
+        form = screen.query_one(CaseForm)
+        for fact, value in {"severity": "major", "channel": "phone", "stage": "received", "emotion": "angry"}.items():
+            form.set_value(fact, value)
+        await pilot.pause()
+        steps = screen.query_one(RecommendationList)
+        steps.focus()
+        await pilot.pause()
+        assert steps.option_count > 5 and steps.max_scroll_y > 10  # more than fits: it scrolls
+        await pilot.press("down", "down")
+        highlighted = steps.highlighted_option.id
+        steps.scroll_to(y=steps.max_scroll_y, animate=False, immediate=True)  # the mouse wheel, to read on
+        await pilot.pause()
+        clock.advance(seconds=1)
+        screen.evaluate()  # what the interval timer does every second
+        await pilot.pause()
+        assert steps.scroll_y == steps.max_scroll_y  # before: back at the highlighted step on every tick
+        assert steps.highlighted_option.id == highlighted
+        assert app.focused is steps
+
+
+async def test_a_tick_during_a_rebuild_is_skipped_not_a_crash(make_app) -> None:
+    """The interval tick can land between recompose's removal and mount (a language switch under load)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_what_if(pilot)
+        await app.screen.query_one("#case-errors").remove()  # half-built, as mid-recompose
+        app.screen.evaluate()  # before: NoMatches, which ends the app from a timer
+        await pilot.pause()
+        assert app.is_running

@@ -18,7 +18,7 @@ from cxcoach.tui.screens.resume import ResumeScreen
 from cxcoach.tui.widgets.criterion_trends import CriterionTrends
 from cxcoach.tui.widgets.prose import Prose
 
-from .helpers import fill, texts
+from .helpers import fill, send, texts
 
 SCREENS = Path(__file__).resolve().parents[2] / "src" / "cxcoach" / "tui" / "screens"
 
@@ -111,9 +111,9 @@ async def test_titles_and_criteria_follow_the_language(make_app) -> None:
         assert "快递晚到" in texts(app.screen, "#drill-info")
         assert "My parcel is a whole week late!" in texts(app.screen, "Transcript Static")
         await fill(pilot, "#reply", "I'm so sorry, I'd be frustrated too.")
-        await pilot.press("enter")
+        await send(pilot)
         await fill(pilot, "#reply", "I'll send a replacement by 5 pm today.")
-        await pilot.press("enter")
+        await send(pilot)
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)
         report = texts(app.screen)
@@ -132,7 +132,7 @@ async def test_chinese_punctuation_never_starts_a_line(make_app) -> None:
         await pilot.pause()
         reply = "非常抱歉，换作是我也会着急，" * 3 + "我来负责，今天下午五点前给您回电话。"
         await fill(pilot, "#reply", reply)
-        await pilot.press("enter")
+        await send(pilot)
         await pilot.pause()
         bubbles = list(app.screen.query("Transcript Prose"))
         assert bubbles

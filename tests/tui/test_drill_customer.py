@@ -18,7 +18,7 @@ from cxcoach.tui.screens.flow import play
 from cxcoach.tui.screens.report import ReportScreen
 from cxcoach.tui.widgets.transcript import Transcript
 
-from .helpers import fill, texts
+from .helpers import fill, send, texts
 
 NAME = "[bold]Ann[/bold]"
 
@@ -51,7 +51,7 @@ async def test_the_customer_answers_rudeness_and_closes_with_the_name_as_typed(m
         for reply in replies:
             said = [line.removeprefix("Customer: ") for line in _bubbles(screen, "customer")]
             await fill(pilot, "#reply", reply)
-            await pilot.press("enter")
+            await send(pilot)
             await pilot.pause()
         assert said[1].startswith("\"it's only a fish\"?")  # the reaction quotes the words that upset her
         assert all(a != b for a, b in pairwise(said))
@@ -71,7 +71,7 @@ async def test_a_line_that_answers_a_blamed_kitchen_only_when_the_kitchen_was_bl
             play(app, run, resumed=True)
             await pilot.pause()
             await fill(pilot, "#reply", reply)
-            await pilot.press("enter")
+            await send(pilot)
             await pilot.pause()
             last = _bubbles(app.screen, "customer")[-1]
             assert ("厨房" in last) is kitchen, last
@@ -98,7 +98,7 @@ async def test_practice_tells_a_keyword_list_and_an_overpromise_at_the_turn(make
         assert isinstance(screen, DrillScreen)
         for reply in replies:
             await fill(pilot, "#reply", reply)
-            await pilot.press("enter")
+            await send(pilot)
             await pilot.pause()
         feedback = _bubbles(screen, "feedback")
         for words in told:

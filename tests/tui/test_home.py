@@ -74,6 +74,15 @@ async def test_invalid_playbook_is_a_message_not_a_traceback(make_app, tmp_path:
         assert app.playbook is None
         assert any(n.severity == "error" for n in app._notifications)
         assert "No playbook loaded" in texts(app.screen)
+        await pilot.press("p")
+        await pilot.pause()
+        shown = texts(app.screen)  # why the drill list is empty, and where to go; not "this playbook has no drills"
+        assert "No playbook loaded" in shown and "Press b" in shown and "has no drills" not in shown
+        await pilot.press("enter", "r")  # nothing to start or resume: no crash
+        await pilot.pause()
+        await pilot.press("c", "i")  # the console says what is missing; what-if still opens
+        await pilot.pause()
+        await pilot.press("escape")
         for key in "pcyb":  # every section still opens
             await pilot.press(key)
             await pilot.pause()
@@ -115,3 +124,50 @@ async def test_unwritable_database_path_is_a_message(make_app, tmp_path: Path) -
         await pilot.press("y")
         await pilot.pause()
         assert "History is unavailable" in texts(app.screen)
+
+
+async def test_chinese_screens_use_full_width_colons(make_app) -> None:
+    """In zh a label ends in ：, never in an ASCII colon (home, practice, a drill with a hint, what-if, history)."""
+    import re
+
+    from cxcoach.tui.widgets.recommendation_list import RecommendationList
+
+    half_width = re.compile(r"[\u3400-\u9fff][:;]")
+
+    def seen(screen) -> str:
+        shown = texts(screen, "Static, Label")
+        for steps in screen.query(RecommendationList):
+            shown += "\n".join(o.prompt.plain for o in steps.options)
+        return shown
+
+    app = make_app(lang="zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "学员：" in seen(app.screen)
+        pages = [seen(app.screen)]
+        await pilot.press("p")
+        await pilot.pause()
+        pages.append(seen(app.screen) + str(app.screen.query_one("#filter-difficulty").selection))
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"小王", "enter")
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        drill = seen(app.screen)
+        assert "顾客：" in drill and "提示：" in drill
+        pages.append(drill)
+        await pilot.press("escape", "c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        app.screen.query_one(RecommendationList).focus()
+        await pilot.press("w")  # why each step: 原因：rule
+        await pilot.pause()
+        pages.append(seen(app.screen))
+        await pilot.press("ctrl+b", "y")
+        await pilot.pause()
+        pages.append(seen(app.screen))
+        for page in pages:
+            assert not half_width.findall(page), page

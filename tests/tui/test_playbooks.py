@@ -63,3 +63,29 @@ async def test_palette_searches_drills_steps_and_scripts(make_app) -> None:
         await pilot.press(*"Ann", "enter")
         await pilot.pause()
         assert isinstance(app.screen, DrillScreen) and app.screen.session.drill.id == "rude_caller"
+
+
+async def test_palette_speaks_chinese_in_zh(make_app) -> None:
+    """The footer's palette key, the search box and Textual's own commands follow the UI language."""
+    from textual.command import CommandInput, CommandPalette
+    from textual.system_commands import SystemCommandsProvider
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        labels = [key.description for key in app.screen.query(FooterKey)]
+        assert "命令面板" in labels and "palette" not in labels
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(CommandInput).placeholder.startswith("搜索演练")
+        titles = [h.text async for h in SystemCommandsProvider(app.screen).discover()]
+        assert "主题" in titles and "退出" in titles and "Theme" not in titles
+        await pilot.press("escape")
+        await pilot.press("l")  # back to English: Textual's words again
+        await pilot.pause()
+        labels = [key.description for key in app.screen.query(FooterKey)]
+        assert "palette" in labels
+        titles = [h.text async for h in SystemCommandsProvider(app.screen).discover()]
+        assert "Theme" in titles

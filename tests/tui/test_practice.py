@@ -8,7 +8,7 @@ from cxcoach.tui.screens.report import ReportScreen
 from cxcoach.tui.screens.resume import ResumeScreen
 from cxcoach.tui.widgets.mood_meter import MoodMeter
 
-from .helpers import fill, texts, type_text
+from .helpers import fill, send, texts, type_text
 
 
 async def _start(pilot, name: str = "Ann") -> None:
@@ -33,14 +33,14 @@ async def test_drill_end_to_end_with_typed_replies(make_app, db) -> None:
         assert "week late.\\x1b[5m" in texts(app.screen, "Transcript Static")  # escape sequence made visible
         await pilot.press("f2")  # hint: shown and counted
         await type_text(pilot, "Sorry, I understand.")
-        await pilot.press("enter")
+        await send(pilot)
         await pilot.pause()
         shown = texts(app.screen, "Transcript Static")
         assert "Good, feelings first." in shown and "Apologise and acknowledge" in shown
         assert "So what will you do about it?" in shown
         assert app.screen.query_one(MoodMeter).hostility < 6
         await fill(pilot, "#reply", "I'll send a replacement by 5 pm today.")
-        await pilot.press("enter")
+        await send(pilot)
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)
         report = texts(app.screen)
@@ -66,7 +66,7 @@ async def test_report_shows_missed_criteria_with_model_lines_and_retry(make_app)
     async with app.run_test(size=(80, 24)) as pilot:
         await _start(pilot)
         await fill(pilot, "#reply", "this is your own fault")
-        await pilot.press("enter")
+        await send(pilot)
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)
         report = texts(app.screen)
@@ -96,7 +96,7 @@ async def test_filters_exam_mode_and_leaving_keeps_the_drill_resumable(make_app,
         await pilot.press("x", "t", "enter")  # exam mode, reply timer
         await pilot.pause()
         await type_text(pilot, "Ann")
-        await pilot.press("enter")
+        await send(pilot)
         await pilot.pause()
         assert app.screen.session.mode.value == "exam"
         before = app.screen.session.state.hostility
@@ -109,7 +109,7 @@ async def test_filters_exam_mode_and_leaving_keeps_the_drill_resumable(make_app,
         assert "Hello? Are you still there?" in texts(app.screen, "Transcript Static")
         await pilot.press("f2")
         await type_text(pilot, "hmm")
-        await pilot.press("enter")
+        await send(pilot)
         await pilot.pause()
         assert "The feelings were ignored." not in texts(app.screen, "Transcript Static")
         assert "Hints are off" in " ".join(n.message for n in app._notifications)
@@ -136,14 +136,14 @@ async def test_cjk_typing_wrapping_and_literal_markup(make_app) -> None:
         # long enough to wrap, and not one phrase over and over (that reads as gaming and earns nothing)
         await fill(pilot, "#reply", app.screen.query_one("#reply").value
                    + "也会着急。包裹晚到一整周，本来安排好的事全被打乱了，心里肯定窝火，这份心情我完全明白。")
-        await pilot.press("enter")
+        await send(pilot)
         await pilot.pause()
         assert "那你打算怎么解决？" in texts(app.screen, "Transcript Static")
         bubble = app.screen.query("Transcript .-trainee").last()
         assert bubble.size.height >= 2  # long CJK text wraps inside the bubble
         assert bubble.size.width <= 80
         await fill(pilot, "#reply", "[bold red]hi[/] \x1b[31mred")
-        await pilot.press("enter")
+        await send(pilot)
         await pilot.pause()
         assert "[bold red]hi[/] \\x1b[31mred" in texts(app.screen, "Transcript Static")
 
@@ -169,9 +169,95 @@ async def test_resume_after_an_interrupted_drill(make_app, db, coach_playbook) -
         shown = texts(app.screen, "Transcript Static")
         assert "hmm" in shown and "I'm sorry" in shown and "So what will you do about it?" in shown
         await fill(pilot, "#reply", "I'll send a replacement by 5 pm today.")
-        await pilot.press("enter")
+        await send(pilot)
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)
     with Store.open(db) as store:
         (row,) = store.sessions()
         assert row.finished and row.turns == 3
+
+
+async def test_a_slow_score_does_not_block_typing(make_app, monkeypatch) -> None:
+    """Scoring a long reply can take seconds: it runs in a worker, the box keeps taking keys meanwhile."""
+    import threading
+
+    release = threading.Event()
+    real_reply = RecordedDrill.reply
+
+    def slow_reply(self, text):
+        release.wait(timeout=5)  # before the fix this ran on the UI thread and froze it for the whole wait
+        return real_reply(self, text)
+
+    monkeypatch.setattr(RecordedDrill, "reply", slow_reply)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _start(pilot)
+        screen = app.screen
+        await fill(pilot, "#reply", "Sorry, I understand.")
+        await pilot.press("enter")
+        await type_text(pilot, "I'll")  # typed while the reply is being scored
+        assert screen.query_one("#reply").value == "I'll"
+        assert not screen.session.turns  # before the fix the keys waited until the score was in
+        assert screen.scoring
+        assert screen.query_one("#drill-scoring").display  # the trainee sees that a score is coming
+        await pilot.press("enter")  # a second reply before the first is back: kept in the box, not lost
+        assert screen.query_one("#reply").value == "I'll"
+        await pilot.press("f2")  # no hint in the middle of a turn
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not screen.scoring and not screen.query_one("#drill-scoring").display
+        assert [t.reply for t in screen.session.turns] == ["Sorry, I understand."]
+        assert [t.kind for t in app.store.turns(screen.run.id)] == ["reply"]
+        shown = texts(screen, "Transcript Static")
+        assert "Good, feelings first." in shown and "So what will you do about it?" in shown
+        assert "Still scoring" in " ".join(n.message for n in app._notifications)
+        await send(pilot)  # the kept draft goes now
+        assert [t.reply for t in screen.session.turns] == ["Sorry, I understand.", "I'll"]
+
+
+async def test_leaving_while_a_reply_is_scored_keeps_it(make_app, db, monkeypatch) -> None:
+    import threading
+
+    release = threading.Event()
+    real_reply = RecordedDrill.reply
+
+    def slow_reply(self, text):
+        release.wait(timeout=5)
+        return real_reply(self, text)
+
+    monkeypatch.setattr(RecordedDrill, "reply", slow_reply)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _start(pilot)
+        await fill(pilot, "#reply", "Sorry, I understand.")
+        await pilot.press("enter")
+        await pilot.press("escape")  # leave before the score is back
+        await pilot.pause()
+        assert not isinstance(app.screen, DrillScreen)
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, DrillScreen)  # nothing pops back up
+    with Store.open(db) as store:
+        (row,) = store.sessions()
+        assert not row.finished and row.turns == 1  # the reply was saved: the drill resumes from it
+
+
+async def test_resizing_refits_the_drill_list(make_app) -> None:
+    """Wide, then 80 columns: every column of the drill list still fits, the last score included."""
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        table = app.screen.query_one("#drills")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.size.width
+        assert table.cursor_row == 0 and app.screen.shown == ["late_parcel", "rude_caller"]
+        await pilot.resize_terminal(160, 30)
+        await pilot.pause()
+        await pilot.pause()
+        widths = [c.width for c in table.columns.values()]
+        assert widths[0] == 160 - 44  # the title column grows into the room

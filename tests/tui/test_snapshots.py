@@ -11,6 +11,8 @@ from textual.widgets import Input
 
 from cxcoach.store import RecordedDrill, Store
 
+from .helpers import send
+
 SIZE = (80, 24)
 
 
@@ -65,7 +67,7 @@ def test_drill_in_progress(snap_compare, make_app, trained, lang) -> None:
         await pilot.press("enter")
         await pilot.pause()
         pilot.app.screen.query_one("#reply").value = reply
-        await pilot.press("enter")
+        await send(pilot)
         await _steady(pilot)
 
     assert snap_compare(make_app(lang=lang, seed=1), terminal_size=SIZE, run_before=run_before)
@@ -79,7 +81,7 @@ def test_report(snap_compare, make_app, trained) -> None:
         await pilot.pause()
         for reply in ("I'm sorry", "A refund by 3 pm today."):
             pilot.app.screen.query_one("#reply").value = reply
-            await pilot.press("enter")
+            await send(pilot)
             await pilot.pause()
         await _steady(pilot)
 

@@ -17,10 +17,10 @@ from collections.abc import Iterable, Mapping
 
 import msgspec
 
-from ..locale_words import words_for
+from ..locale_words import punctuation, words_for
 from ..playbook import model as m
 from ..playbook.model import Duration, Playbook, Text
-from ..sanitize import printable
+from ..sanitize import markdown_text, printable
 
 FORMATS = ("md", "html")
 
@@ -31,14 +31,14 @@ _LABELS: dict[str, dict[str, str]] = {
         "due": "时限", "records": "记录", "deadlines": "默认时限与升级", "respond": "首次响应", "resolve": "解决",
         "escalation": "升级阶梯", "at": "进度", "to": "升级至", "warnings": "提醒",
         "scripts": "话术", "avoid": "禁忌与正确做法", "why": "原因", "instead": "正确做法", "phrases": "典型说法",
-        "strategies": "客户类型策略", "applies_to": "适用", "interpretation": "注:此建议为本手册的解读",
+        "strategies": "客户类型策略", "applies_to": "适用", "interpretation": "注：此建议为本手册的解读",
         "drills": "情景演练", "difficulty": "难度", "persona": "顾客", "endings": "结局", "nodes": "回合节点",
         "sources": "资料来源", "step_scripts": "话术", "said_at": "使用步骤", "source": "出处",
         "elapsed": "截止时间已过", "none": "无", "easy": "易", "medium": "中", "hard": "难", "good": "好结局",
         "neutral": "中性结局", "bad": "坏结局", "rules": "处理规则一览", "rule": "规则", "when": "适用情形",
         "recommends": "建议步骤", "deadline": "时限", "and": " 且 ", "or": " 或 ", "not": "非", "is": "为",
-        "one_of": "为以下之一:", "not_one_of": "不为以下之一:", "known": "已知", "unknown": "未知", "contains": "包含",
-        "overdue": "已超时", "yes": "是", "no": "否", "sep": "、", "elapsed_minutes": "已用时(分钟)",
+        "one_of": "为以下之一", "not_one_of": "不为以下之一", "known": "已知", "unknown": "未知", "contains": "包含",
+        "overdue": "已超时", "yes": "是", "no": "否", "sep": "、", "elapsed_minutes": "已用时（分钟）",
     },
     "en": {
         "contents": "Contents", "version": "Version", "procedures": "Procedures", "step": "Step", "owner": "Owner",
@@ -108,6 +108,8 @@ _OPS = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 
 def condition_text(playbook: Playbook, cond: m.Condition, locale: str, lab: Mapping[str, str]) -> str:
     """A condition in the trainer's words: fact and value labels instead of ids."""
+    marks = punctuation(locale)
+
     def fact(fid: str) -> str:
         f = playbook.facts.get(fid)
         return f.label.get(locale) if f else lab.get(fid, fid)
@@ -131,7 +133,7 @@ def condition_text(playbook: Playbook, cond: m.Condition, locale: str, lab: Mapp
                 return f"{'' if op == 'eq' else lab['not']}{name} {lab['is']} {value(c.fact, c.value)}"
             if op in ("in", "not_in") and isinstance(c.value, tuple):
                 items = lab["sep"].join(value(c.fact, v) for v in c.value)
-                return f"{name} {lab['one_of'] if op == 'in' else lab['not_one_of']} {items}"
+                return f"{name} {marks.labelled(lab['one_of'] if op == 'in' else lab['not_one_of'], items)}"
             if op == "between" and isinstance(c.value, tuple):
                 lo, hi = c.value
                 return f"{lo} ≤ {name} ≤ {hi}"
@@ -143,10 +145,13 @@ def condition_text(playbook: Playbook, cond: m.Condition, locale: str, lab: Mapp
             target = playbook.steps[target].title.get(locale) if target in playbook.steps else lab.get(target, target)
             return f"{target} {lab['overdue']}"
         if isinstance(c, m.Not):
-            return f"{lab['not']}({walk(c.item, False)})"
+            return f"{lab['not']}{group(walk(c.item, True))}"
         joiner = lab["and"] if isinstance(c, m.All) else lab["or"]
         text = joiner.join(walk(i, False) for i in c.items)
-        return text if top else f"({text})"
+        return text if top else group(text)
+
+    def group(text: str) -> str:
+        return f"{marks.open.strip()}{text}{marks.close}"
 
     return walk(cond, True)
 
@@ -156,8 +161,13 @@ def _labels(locale: str) -> Mapping[str, str]:
 
 
 def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
-    """The handbook's content, in reading order, resolved to one locale."""
+    """The handbook's content, in reading order, resolved to one locale.
+
+    Labels are joined to their values with the locale's punctuation (`时限：30 分钟`, `Due: 30 min`):
+    a Chinese handbook is held to the same full-width rule as the playbook text in it (lint L506)."""
     lab = _labels(locale)
+    marks = punctuation(locale)
+    labelled, listing = marks.labelled, marks.listing
 
     def t(text: Text | None) -> str:
         return "" if text is None else text.get(locale)
@@ -187,10 +197,10 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
             rows = []
             for n, step in enumerate(proc.steps, 1):
                 title = t(step.title) + (f" — {t(step.description)}" if step.description else "")
-                records = ", ".join(t(playbook.records[r].title) for r in step.records if r in playbook.records)
-                scripts = ", ".join(t(playbook.scripts[s].title) for s in step.scripts if s in playbook.scripts)
+                records = listing.join(t(playbook.records[r].title) for r in step.records if r in playbook.records)
+                scripts = listing.join(t(playbook.scripts[s].title) for s in step.scripts if s in playbook.scripts)
                 rows.append((str(n), title, role(step.owner), duration_text(step.due, locale),
-                             "; ".join(x for x in (records, scripts) if x)))
+                             marks.semicolon.join(x for x in (records, scripts) if x)))
             out.append(Table(("#", lab["step"], lab["owner"], lab["due"], f"{lab['records']} / {lab['step_scripts']}"),
                              tuple(rows), "steps"))
 
@@ -200,11 +210,11 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
         out.append(Heading(2, lab["deadlines"], "deadlines"))
         items = []
         if d.respond:
-            items.append(f"{lab['respond']}: {duration_text(d.respond, locale)}")
+            items.append(labelled(lab["respond"], duration_text(d.respond, locale)))
         if d.resolve:
-            items.append(f"{lab['resolve']}: {duration_text(d.resolve, locale)}")
+            items.append(labelled(lab["resolve"], duration_text(d.resolve, locale)))
         if esc.warnings:
-            items.append(f"{lab['warnings']}: " + ", ".join(f"{w:.0%}" for w in esc.warnings))
+            items.append(labelled(lab["warnings"], listing.join(f"{w:.0%}" for w in esc.warnings)))
         out.append(Bullets(tuple(items)))
         if esc.levels:
             out.append(Table((lab["escalation"], lab["at"], lab["to"]),
@@ -215,10 +225,10 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
         out.append(Heading(2, lab["rules"], "rules"))
         rule_rows: list[tuple[str, str, str, str]] = []
         for rule in sorted(playbook.rules, key=lambda r: (-r.priority, r.order)):
-            steps = ", ".join(t(playbook.steps[s].title) for s in rule.then.steps if s in playbook.steps)
+            steps = listing.join(t(playbook.steps[s].title) for s in rule.then.steps if s in playbook.steps)
             d = rule.then.deadlines
-            times = "; ".join(f"{lab[k]}: {duration_text(getattr(d, k), locale)}" for k in ("respond", "resolve")
-                              if getattr(d, k) is not None)
+            times = marks.semicolon.join(labelled(lab[k], duration_text(getattr(d, k), locale))
+                                         for k in ("respond", "resolve") if getattr(d, k) is not None)
             title = t(rule.title) or rule.id
             if rule.because:
                 title += f" — {t(rule.because)}"
@@ -231,7 +241,7 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
         for script in playbook.scripts.values():
             out += entry(script.title, f"script-{script.id}")
             if script.step and script.step in playbook.steps:
-                out.append(Para(f"{lab['said_at']}: {t(playbook.steps[script.step].title)}", "meta"))
+                out.append(Para(labelled(lab["said_at"], t(playbook.steps[script.step].title)), "meta"))
             out.append(Bullets(tuple(t(line.text) for line in script.lines)))
 
     # do's and don'ts
@@ -239,12 +249,12 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
         out.append(Heading(2, lab["avoid"], "avoid"))
         for item in playbook.avoid.values():
             out += entry(item.title, f"avoid-{item.id}")
-            parts = [f"{lab['why']}: {t(item.why)}"]
+            parts = [labelled(lab["why"], t(item.why))]
             if item.instead:
-                parts.append(f"{lab['instead']}: {t(item.instead)}")
+                parts.append(labelled(lab["instead"], t(item.instead)))
             phrases = item.phrases.get(locale, ())
             if phrases:
-                parts.append(f"{lab['phrases']}: " + " / ".join(f"“{p}”" for p in phrases))
+                parts.append(labelled(lab["phrases"], " / ".join(f"“{p}”" for p in phrases)))
             out.append(Bullets(tuple(parts)))
 
     # strategies
@@ -253,7 +263,7 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
         for strategy in playbook.strategies.values():
             out += entry(strategy.title, f"strategy-{strategy.id}")
             if strategy.applies_to:
-                out.append(Para(f"{lab['applies_to']}: {t(strategy.applies_to)}", "meta"))
+                out.append(Para(labelled(lab["applies_to"], t(strategy.applies_to)), "meta"))
             out.append(Bullets(tuple(t(line.text) for line in strategy.advice)))
             if strategy.interpretation:
                 out.append(Para(lab["interpretation"], "note"))
@@ -264,9 +274,10 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
         for drill in playbook.drills.values():
             out += entry(drill.title, f"drill-{drill.id}", drill.brief)
             persona = t(drill.persona.label) + (f" — {t(drill.persona.motive)}" if drill.persona.motive else "")
-            endings = ", ".join(f"{t(e.title)} ({lab[e.kind.value]})" for e in drill.endings.values())
-            out.append(Bullets((f"{lab['difficulty']}: {lab[drill.difficulty.value]}", f"{lab['persona']}: {persona}",
-                                f"{lab['nodes']}: {len(drill.nodes)}", f"{lab['endings']}: {endings}")))
+            endings = listing.join(t(e.title) + marks.aside(lab[e.kind.value]) for e in drill.endings.values())
+            out.append(Bullets((labelled(lab["difficulty"], lab[drill.difficulty.value]),
+                                labelled(lab["persona"], persona), labelled(lab["nodes"], str(len(drill.nodes))),
+                                labelled(lab["endings"], endings))))
 
     # sources
     if playbook.sources:
@@ -278,12 +289,9 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
 # --- rendering ----------------------------------------------------------------
 
 def _md_text(text: str) -> str:
-    """Playbook text inside Markdown: `<` and `&` as entities, so no HTML in a playbook survives a Markdown renderer."""
-    return text.replace("&", "&amp;").replace("<", "&lt;")
-
-
-def _md_cell(text: str) -> str:
-    return _md_text(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Playbook text shown as typed in Markdown: no markup, link, raw HTML or block of its own (a line break
+    followed by `## ...` would open a chapter); controls as visible escapes, as in the HTML."""
+    return markdown_text(printable(text))
 
 
 def render_markdown(blocks: Iterable[Block], locale: str) -> str:
@@ -306,9 +314,9 @@ def render_markdown(blocks: Iterable[Block], locale: str) -> str:
             lines += [f"{'1.' if block.ordered else '-'} {_md_text(item)}" for item in block.items]
             lines.append("")
         elif isinstance(block, Table):
-            lines.append("| " + " | ".join(_md_cell(h) for h in block.headers) + " |")
+            lines.append("| " + " | ".join(_md_text(h) for h in block.headers) + " |")
             lines.append("|" + "---|" * len(block.headers))
-            lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block.rows]
+            lines += ["| " + " | ".join(_md_text(c) for c in row) + " |" for row in block.rows]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

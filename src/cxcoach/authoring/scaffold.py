@@ -244,6 +244,29 @@ rubrics:
         match:
           any: {t.phrases({"zh": ["要多少赔多少"], "en": ["whatever you want"]})}
         penalty: 20
+  # `cxcoach score` scores one reply with this rubric.
+  - id: first_reply
+    title: {t({"zh": "首次回复", "en": "First reply"})}
+    scope: reply
+    default: true
+    pass_mark: 60
+    criteria:
+      - id: fr_feelings
+        title: {t({"zh": "先处理情绪", "en": "Feelings first"})}
+        detector: empathy
+        weight: 40
+      - id: fr_apology
+        title: {t({"zh": "道歉", "en": "Apology"})}
+        detector: apology
+        weight: 30
+      - id: fr_ownership
+        title: {t({"zh": "自己负责", "en": "Taking it on"})}
+        detector: ownership
+        weight: 30
+      - id: fr_blame
+        title: {t({"zh": "指责顾客", "en": "Blaming the customer"})}
+        detector: blame_customer
+        auto_fail: true
 """
     files = {"playbook.yaml": meta, "content.yaml": content, "scoring.yaml": rubric,
              f"drills/{name}_intro.yaml": _drill_text(f"{name}_intro", locales, rubric_id=None, criterion="cv_apology",

@@ -71,6 +71,21 @@ class OutputClosed(Exception):
     """Whoever read stdout has gone. Not an OSError, which click would turn into exit 1."""
 
 
+def store_target(db: str | None, *, reading: bool) -> str | Path:
+    """The store `--db` (else $CXCOACH_DB, else the user data folder) names; `reading`: a command that only
+    reads, so a named SQLite file that does not exist is a mistyped path, never a new empty database."""
+    import os
+
+    from ..store import ENV_DB, resolve_db
+
+    if db is not None and not db.strip():
+        raise click.BadParameter("empty; give a SQLite file path or postgresql://user@host/db", param_hint="--db")
+    target = resolve_db(db)
+    if reading and isinstance(target, Path) and (db or os.environ.get(ENV_DB)) and not target.exists():
+        raise Failure.say("no_database", ExitCode.INPUT, target=target, env=ENV_DB)
+    return target
+
+
 def load(path: Path | None) -> Playbook:
     """Load and validate a playbook (default: the shipped one) or fail with every problem listed."""
     from ..playbook import PlaybookError, default_playbook_path, load_playbook

@@ -7,8 +7,9 @@ bad input or store problem, 2 a bad option, 4 an input or database that
 cannot be read, 7 an event the playbook's rules refuse, 8 no such case.
 With `--format json` an error is also a JSON object on stdout
 (`{"error", "exit_code", "problems"?}`), so a script reading stdout always
-gets JSON. A command that only reads (`list`, `show`, `archive`) never
-creates a database: a mistyped `--db` path is an error, not an empty queue.
+gets JSON. A command that only reads or changes cases already there (`list`,
+`show`, `archive`, `update`, `follow-up`; `report monthly` too) never creates
+a database: a mistyped `--db` path is an error, not an empty queue.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import os
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import CxcoachError, ExitCode
-from ._common import Failure, echo, echo_json, load, playbook_option, write_output
+from ._common import Failure, echo, echo_json, load, playbook_option, store_target, write_output
 
 if TYPE_CHECKING:
     from ..desk import CaseView, Desk
@@ -80,7 +81,8 @@ def _once(*decls: str, **attrs: Any) -> Callable[[Callable[..., Any]], Callable[
     return click.option(*decls, multiple=True, callback=only_once, **attrs)
 
 
-_INPUTS = {"by": "--by ROLE", "stage": "--stage", "set": "--set", "score": "--score"}  # what refusals ask for
+# what refusals ask for, by the options that give it
+_INPUTS = {"by": "--by ROLE", "stage": "--stage", "set": "--set", "score": "--score", "note": "--note"}
 _OPTION_NAMES = {"external_id": "--id", "sets": "--set", "scores": "--score", "ref": "ID", "case_file": "FILE"}
 
 
@@ -113,17 +115,13 @@ class _Ctx:
     """Opens the playbook and store once per command and turns library errors into exit codes."""
 
     def __init__(self, db: str | None, playbook_path: Path | None, lang: str | None, *, reading: bool = False) -> None:
+        """`reading`: the command needs cases already stored, so it never creates a database."""
         from ..desk import Desk, Wording
-        from ..store import ENV_DB, Store, StoreError, resolve_db
+        from ..store import Store, StoreError
 
-        if db is not None and not db.strip():
-            raise click.BadParameter("empty; give a SQLite file path or postgresql://user@host/db", param_hint="--db")
+        target = store_target(db, reading=reading)
         self.playbook = load(playbook_path)
         self.lang = lang or self.playbook.default_locale
-        target = resolve_db(db)
-        if reading and isinstance(target, Path) and (db or os.environ.get(ENV_DB)) and not target.exists():
-            raise Failure(f"no database at {target}; check --db / {ENV_DB} (`case open` or `case import` "
-                          "creates one)", ExitCode.INPUT)
         try:
             self.store = Store.open(target)
         except StoreError as exc:
@@ -162,18 +160,18 @@ class _Ctx:
             self.store.close()
 
 
-def _sets(pairs: tuple[str, ...]) -> dict[str, str]:
-    """--set FACT=VALUE items; one fact given two different values is a mistake, not "the last wins"."""
-    from .recommend import _parse_sets
-
-    out = _parse_sets(pairs)
-    seen: dict[str, str] = {}
+def _sets(pairs: tuple[str, ...], option: str = "--set") -> dict[str, str]:
+    """--set (or --where) FACT=VALUE items; one fact given two different values is a mistake, not "the last
+    wins"."""
+    out: dict[str, str] = {}
     for pair in pairs:
-        key, _, value = pair.partition("=")
+        key, sep, value = pair.partition("=")
         key, value = key.strip(), value.strip()
-        if seen.setdefault(key, value) != value:
-            raise click.BadParameter(f"{key} is given twice, as {seen[key]!r} and {value!r}; give it once",
-                                     param_hint="--set")
+        if not sep or not key:
+            raise click.BadParameter(f"{pair!r} is not fact=value", param_hint=option)
+        if out.setdefault(key, value) != value:
+            raise click.BadParameter(f"{key} is given twice, as {out[key]!r} and {value!r}; give it once",
+                                     param_hint=option)
     return out
 
 
@@ -294,8 +292,15 @@ def open_case(case_file: str | None, sets: tuple[str, ...], external_id: str | N
             ext = check_external_id(raw["id"])
         except BadExternalId as exc:
             raise Failure(f"{where('id')}: {exc}") from None
-    row = ctx.run(lambda: ctx.desk.open(facts=facts, received_at=received, external_id=ext, by=by, note=note))
-    _print_row(ctx, row, fmt, "opened")
+    def record() -> CaseRow:
+        from ..store import CaseExists
+
+        try:
+            return ctx.desk.open(facts=facts, received_at=received, external_id=ext, by=by, note=note)
+        except CaseExists as exc:  # the ticket is already on the desk: say how to add to it instead
+            raise Failure.say("case_exists", None, what=str(exc), ref=shlex.quote(exc.ref)) from None
+
+    _print_row(ctx, ctx.run(record), fmt, "opened")
 
 
 @case.command("update")
@@ -309,7 +314,7 @@ def open_case(case_file: str | None, sets: tuple[str, ...], external_id: str | N
 def update(ref: str, stage: str | None, sets: tuple[str, ...], at: str | None, by: str | None, note: str,
            db: str | None, playbook_path: Path | None, fmt: str, lang: str | None) -> None:
     """Append an event: a stage move, facts, or a note."""
-    ctx = _Ctx(db, playbook_path, lang)
+    ctx = _Ctx(db, playbook_path, lang, reading=True)
     when = ctx.time(at, "--at", happened=True)
     row = ctx.run(lambda: ctx.desk.update(ref, stage=stage, facts=_sets(sets), at=when, by=by, note=note))
     _print_row(ctx, row, fmt, "updated")
@@ -329,7 +334,7 @@ def follow_up(ref: str, satisfaction: str, scores: tuple[str, ...], at: str | No
     """Record the customer's view after resolution."""
     from ..desk import scores_from
 
-    ctx = _Ctx(db, playbook_path, lang)
+    ctx = _Ctx(db, playbook_path, lang, reading=True)
     when = ctx.time(at, "--at", happened=True)
     row = ctx.run(lambda: ctx.desk.follow_up(ref, satisfaction=satisfaction, at=when, by=by, note=note,
                                              scores=scores_from(scores, ctx.desk.wording)))
@@ -444,9 +449,14 @@ def _label(ctx: _Ctx, fact_id: str, value: str | None) -> str:
               help="Only cases due within e.g. 30m, 2h, 1d.")
 @_once("--now", default=None, metavar="TIME")
 @_once("--limit", type=click.IntRange(1, 10**9), default=None, help="At most this many cases.")
+@_once("--owner", default=None, metavar="NAME",
+       help="Only this person's cases (the responsible_owner fact, as report monthly's handlers).")
+@click.option("--where", "wheres", multiple=True, metavar="FACT=VALUE",
+              help="Only cases whose fact has this value now, e.g. severity=major (repeatable).")
 @_common
 def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str | None, now: str | None,
-               limit: int | None, db: str | None, playbook_path: Path | None, fmt: str, lang: str | None) -> None:
+               limit: int | None, owner: str | None, wheres: tuple[str, ...], db: str | None,
+               playbook_path: Path | None, fmt: str, lang: str | None) -> None:
     """The queue: open cases, next deadline first."""
     from ..desk import TimeError, parse_span, show_time
     from ..sanitize import strip_controls as clean
@@ -459,8 +469,18 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
         span = parse_span(due_within) if due_within else None
     except TimeError as exc:
         raise click.BadParameter(str(exc), param_hint="--due-within") from None
+    facts = _sets(wheres, "--where")
+    if owner is not None:
+        from ..report.compute import Options
+        from ._common import cli_lang
+        from .messages import say
+
+        owner_fact = Options().handler_fact or "responsible_owner"
+        if facts.setdefault(owner_fact, owner.strip()) != owner.strip():
+            raise click.BadParameter(say("owner_contradicts", cli_lang(), fact=owner_fact, where=facts[owner_fact],
+                                         owner=owner), param_hint="--owner")
     rows = ctx.run(lambda: ctx.desk.queue(open_only=not all_cases or open_only, overdue=overdue, due_within=span,
-                                          now=when, limit=limit))
+                                          now=when, limit=limit, facts=facts))
     for bad in ctx.desk.cases.bad_rows:  # damaged rows: named, left out, never the end of the queue
         echo(f"warning: {bad}", err=True)
     if ctx.desk.timed_rules:
@@ -474,18 +494,16 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
         return
     from rich.cells import cell_len
 
-    refs = [clean(r.ref) for r in rows]  # whole ids: ticket ids often share a long prefix
-    width = max(cell_len("case"), *(cell_len(ref) for ref in refs))
-
-    def cell(text: str) -> str:
-        return text + " " * (width - cell_len(text))
-
-    echo(f"{cell('case')} {'stage':<18} {'received':<23} {'next due':<23} state")
-    for ref, r in zip(refs, rows, strict=True):
+    table = [("case", "stage", "received", "next due", "state")]
+    for r in rows:  # whole ids (ticket ids often share a long prefix) and whole stage ids, as typed to --stage
         flag = ("OVERDUE" if r.overdue_at(when) else "paused" if r.paused_since
                 else "closed" if not r.is_open else "")
-        echo(f"{cell(ref)} {(r.stage or '-')[:18]:<18} {show_time(r.received_at, ctx.tz):<23} "
-             f"{show_time(r.next_due, ctx.tz):<23} {flag}".rstrip())
+        table.append((clean(r.ref), clean(r.stage or "-"), show_time(r.received_at, ctx.tz),
+                      show_time(r.next_due, ctx.tz), flag))
+    widths = [max(cell_len(line[i]) for line in table) for i in range(4)]  # a time has seconds only when it has any
+    for line in table:
+        echo(" ".join([*(text + " " * (w - cell_len(text)) for text, w in zip(line, widths, strict=False)),
+                       line[4]]).rstrip())
 
 
 @case.command("archive")

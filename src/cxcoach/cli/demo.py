@@ -42,9 +42,12 @@ def demo(cases: int, month: str | None, db: str | None, seed: int, previous: boo
     if horizon <= which.start(tz):
         raise click.BadParameter(f"{which} has not begun yet; choose this month or an earlier one",
                                  param_hint="--month")
-    target = resolve_db(db)
     try:
-        with Store.open(target) as store:
+        store = Store.open(resolve_db(db))
+    except StoreError as exc:  # not a database, a newer schema, no server: nothing about demo ids to add
+        raise Failure(str(exc)) from None
+    try:
+        with store:
             desk = Desk(store, playbook)
             done = 0
             for m in ([which.previous] if previous else []) + [which]:

@@ -33,6 +33,11 @@ MESSAGES: WordTable = {
                             "(write what you would say to the customer)",
         "reply_missing": "give the reply with --reply TEXT or on stdin",
         "reply_empty": "the reply is empty",
+        "no_database": "no database at {target}; check --db / {env} (`case open` or `case import` creates one)",
+        "owner_contradicts": "--where {fact}={where} and --owner {owner} contradict each other; give one",
+        "as_of_before_month": "{at} is before {month} begins ({start}); give a time within the month or after it",
+        "case_exists": "{what}; record what happened next with `cxcoach case update {ref}`, or give a new "
+                       "complaint its own --id",
     },
     "zh": {
         "error": "错误：{message}",
@@ -54,6 +59,10 @@ MESSAGES: WordTable = {
         "reply_empty_item": "{name}:{line}:{col}: 第 {n} 项是空回复（写下你会对顾客说的话）",
         "reply_missing": "请用 --reply TEXT 或从标准输入给出回复",
         "reply_empty": "回复是空的",
+        "no_database": "{target} 处没有数据库；请检查 --db / {env}（`case open` 或 `case import` 会新建一个）",
+        "owner_contradicts": "--where {fact}={where} 与 --owner {owner} 互相矛盾；只给其中一个",
+        "as_of_before_month": "{at} 早于 {month} 的开始（{start}）；请给出该月之内或之后的时间",
+        "case_exists": "{what}；后续进展请用 `cxcoach case update {ref}` 记录，新的投诉请给它自己的 --id",
     },
 }
 

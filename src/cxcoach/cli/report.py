@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import Failure, echo, load, playbook_option, write_output
+from ._common import Failure, echo, load, playbook_option, store_target, write_output
 
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".csv": "csv"}
 
@@ -39,7 +39,7 @@ def monthly(month: str | None, fmt: str | None, output: Path | None, db: str | N
     from ..desk import TimeError, parse_time
     from ..report import Month, Options, ReportError, build_monthly
     from ..report.render import render
-    from ..store import Store, StoreError, resolve_db, utc_now
+    from ..store import Store, StoreError, utc_now
 
     playbook = load(playbook_path)
     tz = playbook.calendar.timezone
@@ -56,8 +56,16 @@ def monthly(month: str | None, fmt: str | None, output: Path | None, db: str | N
     if which.start(tz) >= now:  # nothing to count, and every open case's clock would be run to that month
         raise click.BadParameter(f"{which} has not begun yet; choose this month or an earlier one",
                                  param_hint="--month")
+    if until is not None and until <= which.start(tz):  # the month would be counted as of before it began: all zero
+        from ..desk import show_time
+        from ._common import cli_lang
+        from .messages import say
+
+        raise click.BadParameter(say("as_of_before_month", cli_lang(), at=show_time(until, tz), month=which,
+                                     start=show_time(which.start(tz), tz)), param_hint="--as-of")
+    target = store_target(db, reading=True)  # a mistyped --db is an error, not an empty report
     try:
-        with Store.open(resolve_db(db)) as store:
+        with Store.open(target) as store:
             result = build_monthly(store.cases, playbook, which, now=until or now, as_of=until,
                                    locale=lang, options=options)
     except (StoreError, ReportError) as exc:

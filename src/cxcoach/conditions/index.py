@@ -110,6 +110,7 @@ class CompiledRule(msgspec.Struct, Generic[R], frozen=True):
     rule: R
     rank: int
     parts: tuple[Condition, ...]  # top-level conjuncts
+    indexed: tuple[str | None, ...]  # per conjunct: the fact the index answers it on, None for a residual one
     residual: Predicate | None  # non-indexed conjuncts, None when the index decides alone
     fact_ids: tuple[str, ...]  # facts of indexed conjuncts, in condition order
     uses_overdue: bool
@@ -119,13 +120,23 @@ class CompiledRule(msgspec.Struct, Generic[R], frozen=True):
         """(matched facts with values, overdue targets) for a rule that fired; exact.
 
         A rule the index decides alone matched exactly its indexed facts, so
-        the trace is one `itemgetter` call; other rules are re-walked with
-        `explain`.
+        the trace is one `itemgetter` call. Of the other rules' conjuncts (all
+        of which held), the indexed ones matched their fact and only the
+        residual ones are walked with `explain`: the same trace, in condition
+        order, as explaining the whole rule.
         """
         if self.residual is None:
             return tuple(zip(self.fact_ids, self.values(facts), strict=True)), ()
-        out = explain(All(self.parts), facts, overdue)
-        return out.matched, out.overdue
+        matched: dict[str, object] = {}
+        overdue_hits: list[str] = []
+        for part, fact in zip(self.parts, self.indexed, strict=True):
+            if fact is None:
+                out = explain(part, facts, overdue)
+                matched.update(out.matched)
+                overdue_hits.extend(out.overdue)
+            else:
+                matched[fact] = facts[fact]
+        return tuple(matched.items()), tuple(dict.fromkeys(overdue_hits))
 
 
 def _getter(keys: tuple[str, ...]) -> Callable[[Facts], tuple[object, ...]]:
@@ -197,6 +208,7 @@ class RuleIndex(Generic[R]):
             parts = conjuncts(rule.when)
             rest: list[Condition] = []
             fact_ids: list[str] = []
+            indexed: list[str | None] = []
             pos: dict[str, set[object] | None] = {}
             neg: dict[str, set[object]] = {}
             ranges: dict[str, _Interval] = {}
@@ -204,9 +216,11 @@ class RuleIndex(Generic[R]):
                 kind = _indexable(part, types)
                 if kind is None:
                     rest.append(part)
+                    indexed.append(None)
                     continue
                 assert isinstance(part, FactTest)
                 fact_ids.append(part.fact)
+                indexed.append(part.fact)
                 if kind == "range":
                     ranges.setdefault(part.fact, _Interval()).add(part.op, part.value)
                     continue
@@ -234,6 +248,7 @@ class RuleIndex(Generic[R]):
                     rule=rule,
                     rank=rank,
                     parts=parts,
+                    indexed=tuple(indexed),
                     residual=residual,
                     fact_ids=(ids := tuple(dict.fromkeys(fact_ids))),
                     uses_overdue=overdue_part,
@@ -325,8 +340,15 @@ class RuleIndex(Generic[R]):
     def match(self, facts: Facts, overdue: OverdueFn, mask: int | None = None) -> list[CompiledRule[R]]:
         """Rules that fire for `facts`, best-ranked first; `mask` limits which rules are tried."""
         m = self.candidates(facts)
-        if mask is not None:
-            m &= mask
+        return self.fired(facts, overdue, m if mask is None else m & mask)
+
+    def fired(self, facts: Facts, overdue: OverdueFn, candidates: int) -> list[CompiledRule[R]]:
+        """The rules of `candidates` (a mask from `candidates()`) whose residual conditions hold, best-ranked first.
+
+        A caller that runs several passes over one case (plain rules, then
+        deadline tests) computes the candidates once and masks them per pass.
+        """
+        m = candidates
         if not m:
             return []
         rules = self.rules

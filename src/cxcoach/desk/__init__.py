@@ -10,11 +10,11 @@ supervisor queue's order from the state rows alone). See docs/desk.md.
 
 from __future__ import annotations
 
-from .service import CaseNotFound, CaseView, Desk, Feedback, Planned, Update, scores_from
+from .service import BadFilter, CaseNotFound, CaseView, Desk, Feedback, Planned, Update, scores_from
 from .state import CaseState, FollowUp, fold, state_columns, step
 from .times import TimeError, iso, parse_span, parse_time, show_time
 from .validate import EventRejected, Wording
 
-__all__ = ["CaseNotFound", "CaseState", "CaseView", "Desk", "EventRejected", "Feedback", "FollowUp", "Planned",
-           "TimeError", "Update", "Wording", "fold", "iso", "parse_span", "parse_time", "scores_from", "show_time",
-           "state_columns", "step"]
+__all__ = ["BadFilter", "CaseNotFound", "CaseState", "CaseView", "Desk", "EventRejected", "Feedback", "FollowUp",
+           "Planned", "TimeError", "Update", "Wording", "fold", "iso", "parse_span", "parse_time", "scores_from",
+           "show_time", "state_columns", "step"]

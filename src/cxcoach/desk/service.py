@@ -26,14 +26,23 @@ from typing import Any
 import msgspec
 
 from ..engine.result import Result
-from ..errors import ExitCode
+from ..errors import CxcoachError, ExitCode
 from ..playbook.model import Playbook
 from ..sanitize import brief, one_line
 from ..store import ConflictError, Store, StoreError, utc_now
 from ..store.cases import Append, CaseRow, CaseStore, EventRow, NewCase
 from . import snapshot
 from .state import CaseState, clock_inputs, deadline_inputs, fold, start, state_columns, step, workflow
-from .validate import NEUTRAL, EventRejected, Wording, check_external_id, check_follow_up, check_open, check_update
+from .validate import (
+    NEUTRAL,
+    EventRejected,
+    Wording,
+    check_external_id,
+    check_follow_up,
+    check_open,
+    check_update,
+    typed_facts,
+)
 
 CONFLICT_RETRIES = 60  # each after a short random wait, so racing writers spread out
 WRITTEN_KEPT = 1000  # cases whose last write a desk remembers, so its next event there needs no read
@@ -81,6 +90,12 @@ class Planned:
 
 class CaseNotFound(StoreError):
     exit_code = ExitCode.NOT_FOUND
+
+
+class BadFilter(CxcoachError):
+    """A queue filter naming a fact or value the playbook does not have; the message says which."""
+
+    exit_code = ExitCode.INVALID
 
 
 class CaseView(msgspec.Struct, frozen=True):
@@ -132,7 +147,8 @@ class Desk:
         return row
 
     def _not_found(self, ref: str | int) -> CaseNotFound:
-        return CaseNotFound(f"no case {ref!r} (neither an external id nor a case number) in {self.store.path}")
+        return CaseNotFound(f"no case {ref!r} (neither an external id nor a case number) in {self.store.path}; "
+                            "check the id and the database (`cxcoach case list --all` lists every case there)")
 
     def _same_playbook(self, row: CaseRow) -> None:
         """A case is read by the playbook it was recorded under; another one would misread every fact."""
@@ -154,7 +170,7 @@ class Desk:
         at = at or received_at or self.clock()
         received = received_at or at
         typed = check_open(self.playbook, received_at=received, at=at, by=by, facts=facts or {},
-                           tz=self.tz, wording=self.wording)
+                           tz=self.tz, wording=self.wording, note=note)
         if external_id is not None:
             external_id = check_external_id(external_id)
         event = EventRow(1, at, "open", by, note, None, typed)
@@ -179,12 +195,12 @@ class Desk:
         """The validated log `record` would write and the state it folds to, writing nothing (so a re-import
         can tell whether a row still says what the stored case was recorded from)."""
         typed = check_open(self.playbook, received_at=received_at, at=received_at, by=by, facts=facts,
-                           tz=self.tz, wording=self.wording)
+                           tz=self.tz, wording=self.wording, note=note)
         events = [EventRow(1, received_at, "open", by, note, None, typed)]
         state = step(self.playbook, start(self.playbook, received_at), events[0])
         for when, stage, more, who, text in later:
             set_facts = check_update(self.playbook, state, at=when, by=who, stage=stage, facts=more,
-                                     tz=self.tz, wording=self.wording)
+                                     tz=self.tz, wording=self.wording, note=text)
             moved = set_facts.get(self._stage_fact)
             rest = {k: v for k, v in set_facts.items() if k != self._stage_fact}
             events.append(EventRow(len(events) + 1, when, "update", who, text,
@@ -276,7 +292,7 @@ class Desk:
     def _follow_up_event(self, seq: int, state: CaseState, when: dt.datetime, f: Feedback) -> EventRow:
         given = {k: (float(a), float(b)) for k, (a, b) in f.scores.items()}
         check_follow_up(self.playbook, state, at=when, by=f.by, satisfaction=f.satisfaction, scores=given,
-                        tz=self.tz, wording=self.wording)
+                        tz=self.tz, wording=self.wording, note=f.note)
         data: dict[str, Any] = {"satisfaction": f.satisfaction}
         if given:
             data["scores"] = {k: [a, b] for k, (a, b) in given.items()}
@@ -284,7 +300,7 @@ class Desk:
 
     def _update_event(self, seq: int, state: CaseState, when: dt.datetime, u: Update) -> EventRow:
         typed = check_update(self.playbook, state, at=when, by=u.by, stage=u.stage, facts=u.facts,
-                             tz=self.tz, wording=self.wording)
+                             tz=self.tz, wording=self.wording, note=u.note)
         moved = typed.get(self._stage_fact)
         new_stage = str(moved) if moved is not None and moved != state.stage else None
         rest = {k: v for k, v in typed.items() if k != self._stage_fact}
@@ -376,10 +392,18 @@ class Desk:
         return CaseView(row, events, state, when, result)
 
     def queue(self, *, open_only: bool = True, overdue: bool = False, due_within: dt.timedelta | None = None,
-              now: dt.datetime | None = None, limit: int | None = None) -> list[CaseRow]:
-        """The supervisor's list from the current-state rows (one indexed query)."""
+              now: dt.datetime | None = None, limit: int | None = None,
+              facts: Mapping[str, Any] | None = None) -> list[CaseRow]:
+        """The supervisor's list from the current-state rows (one indexed query). `facts`: only cases whose
+        current facts hold these values (e.g. one owner's queue), read as an event's facts are: BadFilter
+        if the playbook does not declare one or a value cannot be one of its values."""
         when = now or self.clock()
         filters: dict[str, Any] = {}
+        if facts:
+            problems: list[str] = []
+            filters["facts"] = typed_facts(self.playbook, facts, when, problems)
+            if problems:
+                raise BadFilter("cannot filter the queue: " + "; ".join(problems))
         if open_only:
             filters["open"] = True
         if overdue:
@@ -399,10 +423,15 @@ def scores_from(pairs: Sequence[str], wording: Wording = NEUTRAL) -> dict[str, t
         try:
             if not sep or not colon:
                 raise ValueError
-            out[dim.strip()] = (float(a), float(b))
+            score = (float(a), float(b))
         except ValueError:
             problems.append(f"{wording.input('score')} {one_line(brief(item, 40))}: write "
                             "DIMENSION=EXPECTED:PERCEIVED, e.g. reliability=8:9")
+            continue
+        if out.setdefault(dim.strip(), score) != score:  # two scores for one dimension: which did the customer give?
+            first = out[dim.strip()]
+            problems.append(f"{wording.input('score')} {one_line(brief(dim.strip(), 40))} is given twice, as "
+                            f"{first[0]:g}:{first[1]:g} and {score[0]:g}:{score[1]:g}; give it once")
     if problems:
         raise EventRejected(problems)
     return out

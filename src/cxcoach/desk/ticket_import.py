@@ -34,7 +34,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -51,10 +50,10 @@ from ..store.cases import EventRow
 from .service import Desk, Planned
 from .state import CaseState, workflow
 from .times import TimeError, check_happened, parse_time, show_time
-from .validate import BadExternalId, EventRejected, check_external_id, unstorable
+from .validate import MAX_TEXT, BadExternalId, EventRejected, check_external_id, unstorable
 
 MAX_FILE = 256 * 1024 * 1024
-MAX_CELL = 64 * 1024  # a description longer than this is an export gone wrong, not a complaint
+MAX_CELL = MAX_TEXT  # a description longer than this is an export gone wrong, not a complaint
 
 
 class MappingError(CxcoachError):
@@ -231,18 +230,7 @@ def _rows(path: Path) -> Iterator[_Row]:
     except InvalidText as exc:
         raise StoreError(str(exc)) from None
     if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        for number, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except RecursionError:
-                yield _Row(number, problem="nested too deeply to be a row")
-                continue
-            except ValueError as exc:
-                yield _Row(number, problem=f"not JSON ({exc})")
-                continue
-            yield _Row(number, data) if isinstance(data, dict) else _Row(number, problem="not a JSON object")
+        yield from _json_rows(text, name)
         return
     reader = csv.DictReader(io.StringIO(text, newline=""))
     limit = csv.field_size_limit()
@@ -259,11 +247,42 @@ def _rows(path: Path) -> Iterator[_Row]:
             else:
                 if None in row:
                     yield _Row(start, problem="more cells than columns")
+                elif None in row.values():  # csv fills the missing cells of a short row with None
+                    have = sum(value is not None for value in row.values())
+                    yield _Row(start, problem=f"{have} cells for {len(row)} columns: the row is cut short (an "
+                                              "export interrupted, or a line break inside an unquoted cell)")
                 else:
                     yield _Row(start, row)
             start = reader.line_num + 1
     finally:
         csv.field_size_limit(limit)
+
+
+def _json_rows(text: str, name: str) -> Iterator[_Row]:
+    """A JSON array of rows (a whole `.json` export: refused whole if it is cut short or damaged, since its
+    end is what says it is complete) or JSON Lines (each line on its own), under `recommend --stream`'s JSON
+    rules (duplicate keys, depth)."""
+    from ..engine.case import CaseError
+    from ..engine.jsonline import ArrayError, decode_array, decode_line
+
+    if text.lstrip("\ufeff \t\r\n").startswith("["):
+        try:
+            items = decode_array(text)
+        except ArrayError as exc:
+            raise StoreError(f"{name}:{exc.line}:{exc.column}: {'; '.join(exc.messages)}; nothing was imported "
+                             "(export the whole file again)") from None
+        for number, data in items:
+            yield _Row(number, data) if isinstance(data, dict) else _Row(number, problem="not a JSON object")
+        return
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = decode_line(line.encode("utf-8", "surrogatepass"))
+        except CaseError as exc:
+            yield _Row(number, problem="; ".join(exc.messages))
+            continue
+        yield _Row(number, data) if isinstance(data, dict) else _Row(number, problem="not a JSON object")
 
 
 class _BadRow(Exception):

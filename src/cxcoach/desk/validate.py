@@ -38,14 +38,14 @@ from .state import CaseState, _typed, stage_of, workflow
 from .times import show_time
 
 NEUTRAL_INPUTS: Mapping[str, str] = {"by": "the role of who does it", "stage": "the stage", "set": "the fact",
-                                      "score": "the score"}
+                                      "score": "the score", "note": "the note"}
 
 
 @dataclass(frozen=True)
 class Wording:
     """How refusals name what the reader sees: stages by label in `locale` (the playbook's default when None),
     with their ids too where the reader types ids (`ids`), and inputs by `inputs` ("by", "stage", "set",
-    "score" -> e.g. "--by ROLE"; a neutral phrase for any not given)."""
+    "score", "note" -> e.g. "--by ROLE"; a neutral phrase for any not given)."""
 
     locale: str | None = None
     inputs: Mapping[str, str] = field(default_factory=dict)
@@ -133,6 +133,20 @@ def unstorable(text: str) -> str | None:
     return None
 
 
+MAX_TEXT = 64 * 1024  # characters of one note or text fact: more is a paste or an export gone wrong, not a complaint
+
+
+def check_lengths(note: str, facts: Mapping[str, Any], wording: Wording, problems: list[str]) -> None:
+    """A new event's note is storable text and it and the text facts are at most MAX_TEXT characters. Only
+    new events are held to the length: an archive restores what was recorded, however long."""
+    if (why := unstorable(note)) is not None:
+        problems.append(f"{wording.input('note')} {why}")
+    texts = [(wording.input("note"), note),
+             *((f"fact {one_line(brief(k, 40))}", v) for k, v in facts.items() if isinstance(v, str))]
+    problems.extend(f"{what} is {len(text):,} characters long; at most {MAX_TEXT:,} (keep long documents elsewhere "
+                    "and note where)" for what, text in texts if len(text) > MAX_TEXT)
+
+
 def typed_facts(playbook: Playbook, facts: Mapping[str, Any], received_at: dt.datetime,
                 problems: list[str]) -> dict[str, Any]:
     """Facts converted by type (JSON-safe: datetimes as ISO text); problems are appended, not raised."""
@@ -203,9 +217,10 @@ def check_stage(playbook: Playbook, before: str | None, after: str | None, facts
 
 
 def check_update(playbook: Playbook, state: CaseState, *, at: dt.datetime, by: str | None, stage: str | None,
-                 facts: Mapping[str, Any], tz: str, wording: Wording = NEUTRAL) -> dict[str, Any]:
+                 facts: Mapping[str, Any], tz: str, wording: Wording = NEUTRAL, note: str = "") -> dict[str, Any]:
     """Validate an update; returns the typed facts it sets (stage included) or raises EventRejected."""
     problems: list[str] = []
+    check_lengths(note, facts, wording, problems)
     check_time(state, state.received_at, at, tz, problems)
     check_role(playbook, by, problems)
     wf = workflow(playbook)
@@ -232,8 +247,9 @@ def check_update(playbook: Playbook, state: CaseState, *, at: dt.datetime, by: s
 
 
 def check_open(playbook: Playbook, *, received_at: dt.datetime, at: dt.datetime, by: str | None,
-               facts: Mapping[str, Any], tz: str, wording: Wording = NEUTRAL) -> dict[str, Any]:
+               facts: Mapping[str, Any], tz: str, wording: Wording = NEUTRAL, note: str = "") -> dict[str, Any]:
     problems: list[str] = []
+    check_lengths(note, facts, wording, problems)
     check_time(None, received_at, at, tz, problems)
     check_role(playbook, by, problems)
     typed = typed_facts(playbook, facts, received_at, problems)
@@ -269,8 +285,10 @@ def check_satisfaction(playbook: Playbook, satisfaction: object, scores: Mapping
 
 
 def check_follow_up(playbook: Playbook, state: CaseState, *, at: dt.datetime, by: str | None, satisfaction: str,
-                    scores: Mapping[str, tuple[float, float]], tz: str, wording: Wording = NEUTRAL) -> None:
+                    scores: Mapping[str, tuple[float, float]], tz: str, wording: Wording = NEUTRAL,
+                    note: str = "") -> None:
     problems: list[str] = []
+    check_lengths(note, {}, wording, problems)
     check_time(state, state.received_at, at, tz, problems)
     check_role(playbook, by, problems)
     check_satisfaction(playbook, satisfaction, scores, problems)

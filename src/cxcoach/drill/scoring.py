@@ -344,7 +344,9 @@ def pick_rubric(playbook: Playbook, rubric: str | None, scope: dm.Scope) -> dm.R
     same = [r for r in playbook.rubrics.values() if r.scope is scope]
     chosen = next((r for r in same if r.default), same[0] if same else None)
     if chosen is None:
-        raise ScoringError(f"the playbook has no {scope.value} rubric")
+        others = ", ".join(playbook.rubrics)
+        raise ScoringError(f"the playbook has no {scope.value} rubric: add one with `scope: {scope.value}` "
+                           f"(docs/drills.md, Rubrics)" + (f", or pick one with --rubric ({others})" if others else ""))
     return chosen
 
 

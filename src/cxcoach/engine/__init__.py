@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from .calendar import check_calendar
 from .case import Case, CaseError, parse_case
-from .recommend import compile_playbook, recommend
+from .compiled import compile_playbook
+from .recommend import recommend
 from .result import Result
 
 __all__ = ["Case", "CaseError", "Result", "check_calendar", "compile_playbook", "parse_case", "recommend"]

@@ -30,6 +30,7 @@ from ..inputs import MAX_INT
 from ..playbook.model import DERIVED_FACTS, Fact, FactType, Playbook
 from ..problems import closest
 from .case_problems import CaseError, CaseValueError, Problems, key_path, listing, shown, type_name
+from .compiled import CaseFacts, compile_playbook
 
 __all__ = ["CASE_KEYS", "Case", "CaseError", "Pause", "parse_case", "parse_timestamp", "usable_id"]
 
@@ -83,12 +84,12 @@ def parse_timestamp(raw: object, what: str) -> dt.datetime:
     return value
 
 
-def _coerce(fact: Fact, raw: object) -> object:
+def _coerce(fact: Fact, raw: object, declared: CaseFacts) -> object:
     """The fact's typed value, or CaseValueError with the allowed values."""
     if fact.type is FactType.ENUM:
-        allowed = fact.value_ids
-        if isinstance(raw, str) and raw in allowed:
+        if isinstance(raw, str) and raw in declared.enum_values[fact.id]:
             return raw
+        allowed = fact.value_ids
         hint = closest(raw, allowed) if isinstance(raw, str) else None
         raise CaseValueError("C023", hint, fact=shown(fact.id), value=shown(raw), allowed=listing(allowed))
     if fact.type is FactType.BOOL:
@@ -126,10 +127,11 @@ def _facts(playbook: Playbook, raw: object, errors: Problems) -> dict[str, objec
     if not isinstance(raw, Mapping):
         errors.add("C020", "$.facts", type=type_name(raw))
         raw = {}
+    declared = compile_playbook(playbook).facts
     out: dict[str, object] = {}
     for key, value in raw.items():
         name = str(key)
-        fact = playbook.facts.get(name)
+        fact = declared.by_id.get(name)
         if fact is None:
             path = key_path("$.facts", name)
             if name in DERIVED_FACTS:
@@ -143,11 +145,11 @@ def _facts(playbook: Playbook, raw: object, errors: Problems) -> dict[str, objec
         if value is None:
             continue  # stated as unknown
         try:
-            out[name] = _coerce(fact, value)
+            out[name] = _coerce(fact, value, declared)
         except ValueError as exc:
             errors.add_error(exc, key_path("$.facts", name))
-    for fact in playbook.facts.values():
-        if fact.id not in out and fact.default is not None and fact.id not in raw:
+    for fact in declared.defaults:
+        if fact.id not in out and fact.id not in raw:
             out[fact.id] = fact.default
     return out
 

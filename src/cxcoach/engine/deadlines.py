@@ -75,20 +75,90 @@ class Timing(msgspec.Struct, frozen=True):
         return Timing(self.due, self.fraction, overdue=False, met=True)
 
 
-def timing(cal: Calendar, clock: CaseClock, duration: Duration) -> Timing:
-    business = cal_mod.is_business_unit(duration.unit)
-    start = clock.received_at
-    base = cal_mod.add_duration(cal, start, duration)
-    total = cal_mod.measure(cal, start, base, business=business)
-    due = base
-    paused = 0.0
-    for s, e in clock.pauses:
-        length = cal_mod.measure(cal, s, e, business=business)
-        paused += length
-        if s < due:
-            due = cal_mod.extend(cal, due, length, business=business)
-    active = cal_mod.measure(cal, start, clock.now, business=business) - paused
-    overdue = clock.now > due
-    fraction = max(0.0, active / total) if total > 0 else float(clock.now >= due)
-    return Timing(due=due, fraction=fraction, overdue=overdue)
+class CaseDeadlines:
+    """The deadlines of one case, each worked out once and only as far as it is asked.
 
+    Choosing the earliest of several candidate deadlines needs only their due
+    instants; how much of a deadline is used up is worked out for the ones a
+    result shows. `met` names the deadlines the playbook's clock.met_when says
+    are done ("*": every step's too); their timings are never overdue.
+    """
+
+    def __init__(self, cal: Calendar, clock: CaseClock, met: frozenset[str] = frozenset()) -> None:
+        self.cal, self.clock, self.met = cal, clock, met
+        self._dues: dict[Duration, tuple[dt.datetime, dt.datetime]] = {}
+        self._timings: dict[Duration, Timing] = {}
+        self._pauses: dict[bool, tuple[float, ...]] = {}
+        self._active: dict[bool, float] = {}
+
+    def of(self, target: str, duration: Duration) -> Timing:
+        """The timing of a named deadline (respond, resolve, a step id), met ones never overdue."""
+        t = self.timing(duration)
+        return t.as_met() if self._is_met(target) else t
+
+    def overdue(self, target: str, duration: Duration) -> bool:
+        """Whether a named deadline is past due, as `of(target, duration).overdue` says, from its due time alone."""
+        return not self._is_met(target) and self.clock.now > self.due(duration)
+
+    def _is_met(self, target: str) -> bool:
+        return target in self.met or (target not in ("respond", "resolve") and "*" in self.met)
+
+    def earliest(self, candidates: list[tuple[Duration, str]]) -> tuple[Duration, str] | None:
+        """The (duration, source) that falls due first; the first listed on a tie."""
+        best: tuple[Duration, str] | None = None
+        best_due = None
+        for duration, source in candidates:
+            due = self.due(duration)
+            if best_due is None or due < best_due:
+                best, best_due = (duration, source), due
+        return best
+
+    def due(self, duration: Duration) -> dt.datetime:
+        """When a deadline of `duration` falls due: counted from received_at and pushed later by the pauses."""
+        return self._due(duration)[1]
+
+    def timing(self, duration: Duration) -> Timing:
+        t = self._timings.get(duration)
+        if t is None:
+            clock = self.clock
+            business = cal_mod.is_business_unit(duration.unit)
+            base, due = self._due(duration)
+            total = cal_mod.measure(self.cal, clock.received_at, base, business=business)
+            active = self._active_on(business)
+            fraction = max(0.0, active / total) if total > 0 else float(clock.now >= due)
+            t = self._timings[duration] = Timing(due=due, fraction=fraction, overdue=clock.now > due)
+        return t
+
+    def _due(self, duration: Duration) -> tuple[dt.datetime, dt.datetime]:
+        """(due without pauses, due with them)."""
+        dues = self._dues.get(duration)
+        if dues is None:
+            cal, clock = self.cal, self.clock
+            business = cal_mod.is_business_unit(duration.unit)
+            base = due = cal_mod.add_duration(cal, clock.received_at, duration)
+            for (s, _e), length in zip(clock.pauses, self._pauses_on(business), strict=True):
+                if s < due:
+                    due = cal_mod.extend(cal, due, length, business=business)
+            dues = self._dues[duration] = (base, due)
+        return dues
+
+    def _pauses_on(self, business: bool) -> tuple[float, ...]:
+        """Each pause's length on the business or the elapsed clock."""
+        pauses = self._pauses.get(business)
+        if pauses is None:
+            cal = self.cal
+            pauses = self._pauses[business] = tuple(cal_mod.measure(cal, s, e, business=business)
+                                                    for s, e in self.clock.pauses)
+        return pauses
+
+    def _active_on(self, business: bool) -> float:
+        """Minutes since received_at less the pauses, on the business or the elapsed clock."""
+        active = self._active.get(business)
+        if active is None:
+            clock = self.clock
+            paused = 0.0
+            for length in self._pauses_on(business):  # in order: sum() rounds differently on newer Pythons
+                paused += length
+            active = self._active[business] = cal_mod.measure(self.cal, clock.received_at, clock.now,
+                                                              business=business) - paused
+        return active

@@ -14,6 +14,7 @@ seen; a case line is a few hundred bytes, so its speed is not the question.
 from __future__ import annotations
 
 import json
+import re
 
 from ..playbook.yamlsource import DEFAULT_LIMITS
 from .case_problems import CaseError, CaseProblem, shown
@@ -76,3 +77,71 @@ def decode_line(raw: bytes) -> object:
     if text.count("[") + text.count("{") > MAX_DEPTH and _depth_over(value, MAX_DEPTH):
         raise _fail("E014", limit=str(MAX_DEPTH))
     return value
+
+
+
+
+_BLANK = re.compile(r"[ \t\n\r]*")
+
+
+def _skip(body: str, at: int) -> int:
+    """Where the first character after the blanks at `at` is (`at` itself when there are none)."""
+    found = _BLANK.match(body, at)
+    return found.end() if found else at
+
+
+class ArrayError(CaseError):
+    """A JSON array document that cannot be read whole: its problem, and the line and column where it is."""
+
+    def __init__(self, problem: CaseProblem, body: str, pos: int) -> None:
+        super().__init__([problem])
+        self.line = body.count("\n", 0, pos) + 1
+        self.column = pos - body.rfind("\n", 0, pos)
+
+
+def decode_array(text: str) -> list[tuple[int, object]]:
+    """The items of a document that is one JSON array (an export saved as `.json`), each with the line it
+    starts on, under the rules of `decode_line` (duplicate keys, depth). The whole array is read before
+    anything is returned: one cut short or damaged anywhere is one ArrayError naming its line and column,
+    never a first part taken alone."""
+    body = text.removeprefix("\ufeff")
+    items: list[tuple[int, object]] = []
+    counted = 0  # lines are counted up to here, once each
+    line = 1
+    at = 0  # where the item being read starts: the place named for a problem inside it
+
+    def fail(code: str, pos: int, **params: str) -> ArrayError:
+        return ArrayError(CaseProblem(code, "$", params), body, pos)
+
+    try:
+        at = _skip(body, 0)
+        if body[at:at + 1] != "[":
+            raise json.JSONDecodeError("expected '[': the document is not an array of rows", body, at)
+        at = _skip(body, at + 1)
+        while body[at:at + 1] != "]":
+            if at >= len(body):
+                raise json.JSONDecodeError("the file ends before the array's closing ']' (cut short?)", body, at)
+            if items:
+                if body[at:at + 1] != ",":
+                    raise json.JSONDecodeError("expected ',' or ']' after an item", body, at)
+                at = _skip(body, at + 1)
+            value, end = _DECODER.raw_decode(body, at)
+            if _depth_over(value, MAX_DEPTH - 1):  # the array itself is one level
+                raise fail("E014", at, limit=str(MAX_DEPTH))
+            line += body.count("\n", counted, at)
+            counted = at
+            items.append((line, value))
+            at = _skip(body, end)
+        if _skip(body, at + 1) != len(body):
+            raise json.JSONDecodeError("extra text after the array", body, _skip(body, at + 1))
+    except _DuplicateKey as exc:
+        raise fail("E003", at, key=shown(exc.key)) from None
+    except json.JSONDecodeError as exc:
+        detail = exc.msg.removesuffix(" at") + (" here" if exc.msg.endswith(" at") else "")  # "…starting at"
+        column = exc.pos - body.rfind("\n", 0, exc.pos)
+        raise fail("E001", exc.pos, detail=detail, reason=exc.msg, col=str(column)) from None
+    except RecursionError:
+        raise fail("E014", at, limit=str(MAX_DEPTH)) from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        raise fail("E001", at, detail=str(exc)[:200]) from None
+    return items

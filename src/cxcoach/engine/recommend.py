@@ -42,18 +42,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 
-import msgspec
-
-from ..conditions.compile import Predicate, compile_condition
 from ..conditions.explain import describe, explain
 from ..conditions.index import CompiledRule, RuleIndex
 from ..conditions.operators import Facts
-from ..gc_pause import gc_paused
-from ..playbook.model import Calendar, Duration, EscalationLevel, Playbook, Rule, Step, Text
+from ..playbook.model import Duration, EscalationLevel, Playbook, Rule, Text
 from .calendar import is_business_unit, zone
 from .calendar_days import calendar_notes
 from .case import Case, parse_case
-from .deadlines import CaseClock, Timing, case_clock, timing
+from .compiled import CompiledPlaybook, RoleLabels, StepPlan, StepPlans, _dedupe
+from .compiled import _no_overdue as _no_overdue  # re-exported: the desk imports them from here
+from .compiled import compile_playbook as compile_playbook
+from .deadlines import CaseDeadlines, Timing, case_clock
 from .escalation import highest_level, highest_warning, winner
 from .result import (
     AvoidEntry,
@@ -70,156 +69,9 @@ from .result import (
     Texts,
 )
 
-_CACHE_SIZE = 8
 
-
-def _no_overdue(target: str) -> None:
-    return None
-
-
-class StepPlan(msgspec.Struct, frozen=True):
-    """What a recommended step always carries, in one locale: worked out once, not for every case."""
-
-    step: Step
-    order: tuple[int, int]  # its procedure's position, its position in the procedure
-    title: str
-    scripts: tuple[str, ...]  # the step's scripts (known ids only)
-    avoid: tuple[str, ...]  # what the step and those scripts warn against (known ids only)
-
-
-class CompiledPlaybook(msgspec.Struct, frozen=True):
-    """A playbook's rules compiled and indexed once; reused for every case."""
-
-    playbook: Playbook
-    index: RuleIndex[Rule]
-    pause_when: Predicate | None
-    plain_mask: int  # rules without overdue tests (phase 1)
-    respond_met: Predicate | None = None
-    resolve_met: Predicate | None = None
-    by_locale: dict[str, Localized] = msgspec.field(default_factory=dict)
-
-    def localized(self, locale: str) -> Localized:
-        """What this playbook's steps and roles come to in `locale`, filled in as cases ask."""
-        found = self.by_locale.get(locale)
-        if found is None:
-            words = Localized(StepPlans(self.playbook, locale), RoleLabels(self.playbook, locale))
-            found = self.by_locale[locale] = words
-        return found
-
-    def met(self, facts: Facts) -> frozenset[str]:
-        """Deadlines the case has met (clock.met_when); a settled case stops every clock."""
-        done = set()
-        if self.respond_met is not None and self.respond_met(facts, _no_overdue) is True:
-            done.add("respond")
-        if self.resolve_met is not None and self.resolve_met(facts, _no_overdue) is True:
-            done.update(("respond", "resolve", "*"))
-        return frozenset(done)
-
-    def match(self, facts: Facts) -> list[CompiledRule[Rule]]:
-        """Rules firing on plain facts (no deadline tests); the fast path benchmarks use."""
-        return self.index.match(facts, _no_overdue, self.plain_mask)
-
-
-class StepPlans(dict[str, StepPlan | None]):
-    """Step id -> its plan in one locale (None for an unknown step), each made when first looked up."""
-
-    def __init__(self, playbook: Playbook, locale: str) -> None:
-        super().__init__()
-        self.playbook, self.locale = playbook, locale
-
-    def __missing__(self, step_id: str) -> StepPlan | None:
-        playbook = self.playbook
-        step = playbook.steps.get(step_id)
-        plan = None
-        if step is not None:
-            procedures = list(playbook.procedures)
-            order = (procedures.index(step.procedure) if step.procedure in procedures else 0, step.index)
-            scripts = tuple(s for s in _dedupe(step.scripts) if s in playbook.scripts)
-            avoid = _step_avoid(playbook, step.avoid, scripts)
-            plan = StepPlan(step, order, step.title.get(self.locale), scripts, avoid)
-        self[step_id] = plan
-        return plan
-
-
-class RoleLabels(dict[str, str | None]):
-    """Role id -> its label in one locale (None for an unknown role), each looked up once."""
-
-    def __init__(self, playbook: Playbook, locale: str) -> None:
-        super().__init__()
-        self.playbook, self.locale = playbook, locale
-
-    def __missing__(self, role_id: str) -> str | None:
-        role = self.playbook.roles.get(role_id)
-        label = self[role_id] = None if role is None else role.label.get(self.locale)
-        return label
-
-
-class Localized(msgspec.Struct, frozen=True):
-    """A playbook's step plans and role labels in one locale."""
-
-    steps: StepPlans
-    roles: RoleLabels
-
-
-def _step_avoid(playbook: Playbook, own: tuple[str, ...], scripts: tuple[str, ...]) -> tuple[str, ...]:
-    ids = [*own, *(a for s in scripts for a in playbook.scripts[s].avoid)]
-    return tuple(a for a in _dedupe(ids) if a in playbook.avoid)
-
-
-_compiled: dict[int, CompiledPlaybook] = {}
-
-
-def compile_playbook(playbook: Playbook) -> CompiledPlaybook:
-    """Compile (or fetch the cached compilation of) a playbook; keyed on object identity."""
-    hit = _compiled.get(id(playbook))
-    if hit is not None and hit.playbook is playbook:
-        return hit
-    types = {f.id: f.type for f in playbook.facts.values()}
-    with gc_paused():
-        index = RuleIndex(playbook.rules, types)
-    pause = compile_condition(playbook.clock.pause_when) if playbook.clock.pause_when is not None else None
-    clock = playbook.clock
-    cp = CompiledPlaybook(
-        playbook, index, pause, index.all_mask & ~index.overdue_mask,
-        compile_condition(clock.respond_met_when) if clock.respond_met_when is not None else None,
-        compile_condition(clock.resolve_met_when) if clock.resolve_met_when is not None else None,
-    )
-    if len(_compiled) >= _CACHE_SIZE:
-        _compiled.pop(next(iter(_compiled)))
-    _compiled[id(playbook)] = cp
-    return cp
-
-
-class _Deadlines:
-    """Computes and memoises timings for one case."""
-
-    def __init__(self, cal: Calendar, clock: CaseClock, met: frozenset[str] = frozenset()) -> None:
-        self.cal, self.clock, self.met = cal, clock, met
-        self._memo: dict[Duration, Timing] = {}
-
-    def of(self, target: str, duration: Duration) -> Timing:
-        """The timing of a named deadline (respond, resolve, a step id), met ones never overdue."""
-        t = self.timing(duration)
-        done = target in self.met or (target not in ("respond", "resolve") and "*" in self.met)
-        return t.as_met() if done else t
-
-    def timing(self, duration: Duration) -> Timing:
-        t = self._memo.get(duration)
-        if t is None:
-            t = self._memo[duration] = timing(self.cal, self.clock, duration)
-        return t
-
-    def earliest(self, candidates: list[tuple[Duration, str]]) -> tuple[Duration, str, Timing] | None:
-        best: tuple[Duration, str, Timing] | None = None
-        for duration, source in candidates:
-            t = self.timing(duration)
-            if best is None or t.due < best[2].due:
-                best = (duration, source, t)
-        return best
-
-
-def _main_deadlines(playbook: Playbook, hits: list[CompiledRule[Rule]], clocks: _Deadlines
-                    ) -> tuple[tuple[Duration, str, Timing] | None, tuple[Duration, str, Timing] | None]:
+def _main_deadlines(playbook: Playbook, hits: list[CompiledRule[Rule]], clocks: CaseDeadlines
+                    ) -> tuple[tuple[Duration, str] | None, tuple[Duration, str] | None]:
     respond: list[tuple[Duration, str]] = []
     resolve: list[tuple[Duration, str]] = []
     for cr in hits:
@@ -239,10 +91,6 @@ def _text(t: Text | None, locale: str) -> str | None:
     return None if t is None else t.get(locale)
 
 
-def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))
-
-
 class _Choice:
     """The clock, the rules that fire and the respond/resolve deadlines they choose, for one case.
 
@@ -257,11 +105,12 @@ class _Choice:
         self.clock = case_clock(case, paused_by_state=paused_state)
         self.facts = facts = dict(case.facts)
         facts["elapsed_minutes"] = self.clock.elapsed_minutes
-        self.clocks = _Deadlines(playbook.calendar, self.clock, cp.met(case.facts))
-        self.hits = cp.index.match(facts, _no_overdue, cp.plain_mask)
+        self.clocks = CaseDeadlines(playbook.calendar, self.clock, cp.met(case.facts))
+        candidates = cp.index.candidates(facts)
+        self.hits = cp.index.fired(facts, _no_overdue, candidates & cp.plain_mask)
         self.respond, self.resolve = _main_deadlines(playbook, self.hits, self.clocks)
         if late and cp.index.overdue_mask:
-            fired = cp.index.match(facts, self.overdue, cp.index.overdue_mask)
+            fired = cp.index.fired(facts, self.overdue, candidates & cp.index.overdue_mask)
             if fired:
                 self.hits = sorted(self.hits + fired, key=lambda cr: cr.rank)
                 self.respond, self.resolve = _main_deadlines(playbook, self.hits, self.clocks)
@@ -269,11 +118,11 @@ class _Choice:
     def overdue(self, target: str) -> bool | None:
         if target in ("respond", "resolve"):
             chosen = self.respond if target == "respond" else self.resolve
-            return None if chosen is None else self.clocks.of(target, chosen[0]).overdue
+            return None if chosen is None else self.clocks.overdue(target, chosen[0])
         step = self.playbook.steps.get(target)
         if step is None or step.due is None:
             return None
-        return self.clocks.of(target, step.due).overdue
+        return self.clocks.overdue(target, step.due)
 
 
 def main_deadlines(playbook: Playbook, case: Case) -> dict[str, tuple[str, str, Timing]]:
@@ -323,7 +172,7 @@ def recommend(
                                      overdue=over)
 
     words = cp.localized(loc)
-    recommendations = _recommendations(cp.playbook, words.steps, hits, clocks, local)
+    recommendations = _recommendations(cp, words.steps, hits, clocks, local)
     attached = {sid for r in recommendations for sid in r.scripts}
 
     strategies: dict[str, list[str]] = {}
@@ -355,7 +204,7 @@ def recommend(
     reached: list[tuple[str, EscalationLevel]] = []
     business_spans: list[tuple[dt.datetime, dt.datetime]] = []  # deadlines the calendar decides
 
-    def status(target: str, duration: Duration, source: str, t: Timing) -> None:
+    def status(target: str, duration: Duration, source: str) -> None:
         t = clocks.of(target, duration)
         if is_business_unit(duration.unit) and not t.met:
             business_spans.append((clock.received_at, t.due))
@@ -374,13 +223,13 @@ def recommend(
         )
 
     if respond is not None:
-        status("respond", *respond)
+        status("respond", respond[0], respond[1])
     if resolve is not None:
-        status("resolve", *resolve)
+        status("resolve", resolve[0], resolve[1])
     for rec in recommendations:
         step = words.steps[rec.id].step  # type: ignore[union-attr]  # recommended: known
         if step.due is not None:
-            status(step.id, step.due, "step", clocks.of(step.id, step.due))
+            status(step.id, step.due, "step")
 
     top = winner(policy, reached)
     escalation = None
@@ -394,8 +243,8 @@ def recommend(
     )
 
     near = _near_misses(index, facts, overdue, {cr.rank for cr in hits}, local) if explain else None
-    also_say = tuple(s for s in _dedupe(loose_scripts) if s in playbook.scripts)
-    also_avoid = tuple(a for a in _dedupe(avoid_ids) if a in playbook.avoid)
+    also_say = tuple(s for s in _dedupe(loose_scripts) if s in cp.script_steps)
+    also_avoid = tuple(a for a in _dedupe(avoid_ids) if a in cp.avoid_ids)
     return Result(
         case_id=case.id,
         playbook=playbook.id,
@@ -409,8 +258,8 @@ def recommend(
         overdue=tuple(d.target for d in statuses if d.overdue),
         escalation=escalation,
         escalate_to=escalate_to,
-        respond_by=None if respond is None else local(respond[2].due),
-        resolve_by=None if resolve is None else local(resolve[2].due),
+        respond_by=None if respond is None else local(clocks.due(respond[0])),
+        resolve_by=None if resolve is None else local(clocks.due(resolve[0])),
         deadlines=tuple(statuses),
         recommendations=recommendations,
         also_say=also_say,
@@ -490,7 +339,7 @@ class _Entry:
         self.strategies: list[str] = []
 
 
-def _recommendations(playbook: Playbook, plans: StepPlans, hits: list[CompiledRule[Rule]], clocks: _Deadlines,
+def _recommendations(cp: CompiledPlaybook, plans: StepPlans, hits: list[CompiledRule[Rule]], clocks: CaseDeadlines,
                      local: _Local) -> tuple[Recommendation, ...]:
     """The recommended steps, ranked; a step's avoid list is its own and its scripts' (the rules' is the case's)."""
     entries: dict[str, _Entry] = {}
@@ -509,9 +358,9 @@ def _recommendations(playbook: Playbook, plans: StepPlans, hits: list[CompiledRu
     step_scripts: dict[str, list[str]] = {}
     for cr in hits:
         for script_id in cr.rule.then.scripts:
-            script = playbook.scripts.get(script_id)
-            if script is not None and script.step in entries and script_id not in entries[script.step].plan.scripts:
-                step_scripts.setdefault(script.step, []).append(script_id)
+            step_id = cp.script_steps.get(script_id)
+            if step_id is not None and step_id in entries and script_id not in entries[step_id].plan.scripts:
+                step_scripts.setdefault(step_id, []).append(script_id)
     out = []
     for sid, entry in sorted(entries.items(), key=lambda kv: kv[1].key):
         plan = entry.plan
@@ -520,7 +369,7 @@ def _recommendations(playbook: Playbook, plans: StepPlans, hits: list[CompiledRu
         if sid in step_scripts:
             extra = _dedupe(step_scripts[sid])
             scripts = scripts + extra
-            avoid = _dedupe([*avoid, *(a for s in extra for a in playbook.scripts[s].avoid if a in playbook.avoid)])
+            avoid = _dedupe([*avoid, *(a for s in extra for a in cp.playbook.scripts[s].avoid if a in cp.avoid_ids)])
         t = clocks.of(sid, step.due) if step.due is not None else None
         out.append(
             Recommendation(

@@ -26,8 +26,9 @@ import msgspec
 from ..playbook.model import Playbook
 from .case import parse_case, usable_id
 from .case_problems import CaseError, CaseProblem, shown
+from .compiled import compile_playbook
 from .jsonline import decode_line
-from .recommend import compile_playbook, recommend
+from .recommend import recommend
 from .render import encode_line
 from .result import DEFAULT_FIELDS, CaseFailure, ErrorDetail
 from .workers import WorkerLost, Workers

@@ -18,6 +18,7 @@ from ..problems import Problem, ProblemList, did_you_mean, path_str
 from . import model as m
 from .builder import At, Builder
 from .drill_build import build_drill_sections
+from .partial import PRUNED
 from .yamlsource import Document
 
 LIST_SECTIONS = ("sources", "roles", "facts", "records", "procedures", "scripts", "avoid",
@@ -50,7 +51,7 @@ def _build_playbook(docs: list[Document], root_name: str, problems: ProblemList)
                     continue
                 maps[key] = (value, at)
             elif key in lists:
-                lists[key].extend((item, at / i) for i, item in enumerate(value or []))
+                lists[key].extend((item, at / i) for i, item in enumerate(value or []) if item is not PRUNED)
     if "playbook" not in maps:
         file = docs[0].file if docs else root_name
         problems.add(Problem(file, 1, 1, "E206", "no file declares the `playbook:` metadata",

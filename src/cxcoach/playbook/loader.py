@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..gc_pause import gc_paused
 from ..inputs import InputError, describe_mode
-from ..problems import PlaybookError, Problem, ProblemList
+from ..problems import PlaybookError, Problem, ProblemList, Severity
 from ..resources import default_playbook_path
 from . import model as m
 from .include import library_locale, playbook_sources, read_included
@@ -103,12 +103,21 @@ def _readable(path: Path, problems: ProblemList, limits: Limits) -> bool:
     return True
 
 
-def read_documents(root: Path, problems: ProblemList, limits: Limits = DEFAULT_LIMITS) -> list[Document]:
-    """Read every file and schema-check it; only files without errors are returned."""
-    from .schema import passes_schema
+def read_documents(root: Path, problems: ProblemList,
+                   limits: Limits = DEFAULT_LIMITS) -> tuple[list[Document], frozenset[str] | None]:
+    """Read every file and schema-check it: the documents to build, and what the parts left out may declare.
+
+    A file with schema errors is used without the items they are in (partial.py), so the build
+    still checks the rest of it. The second value holds the ids of those items; it is None when
+    some content could not be read at all (a syntax error, a file that is not a mapping), so
+    anything may be declared there.
+    """
+    from .partial import usable_part
+    from .schema import schema_problems
 
     docs = []
     read: list[tuple[Path, Document]] = []
+    declared: set[str] = set()
     files = playbook_files(root, problems, limits)
     if not files and not problems.items:
         problems.add(Problem(display_path(root), 1, 1, "E018", "no .yaml files in the playbook folder",
@@ -123,10 +132,20 @@ def read_documents(root: Path, problems: ProblemList, limits: Limits = DEFAULT_L
             problems.add(Problem(doc.file, 1, 1, "E019", f"the top level is {kind}, not a mapping of sections",
                                  hint="start the file with a section name such as `rules:`"))
             continue
-        if passes_schema(doc, problems):
-            docs.append(doc)
-            read.append((path, doc))
-    return docs + read_included(read, problems, known=files, limits=limits)
+        found = schema_problems(doc)
+        problems.extend(found)
+        if any(p.severity is Severity.ERROR for p in found):
+            part = usable_part(doc, found)
+            if part is None:
+                continue
+            doc = part[0]
+            declared.update(part[1])
+        docs.append(doc)
+        read.append((path, doc))
+    docs += read_included(read, problems, known=files, limits=limits)
+    used = {doc.file for doc in docs}
+    complete = all(p.code == "E101" and p.file in used for p in problems.items if p.severity is Severity.ERROR)
+    return docs, frozenset(declared) if complete else None
 
 
 def check_playbook(path: str | os.PathLike[str], *,
@@ -138,22 +157,27 @@ def check_playbook(path: str | os.PathLike[str], *,
 
 def _check(root: Path, limits: Limits) -> tuple[m.Playbook | None, list[Problem]]:
     from .build import build_playbook
+    from .partial import settled
 
     problems = ProblemList()
     if not root.exists():
         problems.add(Problem(display_path(root), 0, 0, "E011", "no such file or folder"))
         return None, problems.items
-    docs = read_documents(root, problems, limits)
+    docs, declared = read_documents(root, problems, limits)
     playbook = None
     if not problems.has_errors:
         playbook = build_playbook(docs, display_path(root), problems)
     elif docs:
-        # Some files could not be read or fail the schema: check the others anyway, so one
-        # syntax error does not hide every other problem, but leave out what may only mean
-        # "declared in a file that could not be read" (a cascade of false unknown references).
+        # Some files could not be read or fail the schema: check the rest anyway, so one
+        # mistake does not hide every other problem, but leave out what may only mean
+        # "declared in a part that could not be used" (a cascade of false unknown references).
         partial = ProblemList()
         build_playbook(docs, display_path(root), partial)
-        problems.extend(p for p in partial.items if p.code not in _UNSETTLED)
+        for problem in partial.items:
+            if problem.code not in _UNSETTLED:
+                problems.add(problem)
+            elif declared is not None and (standing := settled(problem, docs, declared)) is not None:
+                problems.add(standing)
     if problems.has_errors:
         playbook = None
     return playbook, [p for p in problems.sorted() if not library_locale(p, root)]

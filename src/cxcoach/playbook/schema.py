@@ -120,6 +120,17 @@ def _most_specific(error: Any) -> Any:
     return error
 
 
+@cache
+def _forms() -> dict[str, tuple[str, str]]:
+    """Pattern -> (title, description) of each titled definition with a pattern (a duration, an identifier)."""
+    forms = {}
+    for schema in _schema_documents().values():
+        for definition in schema.get("$defs", {}).values():
+            if isinstance(definition, dict) and {"pattern", "title", "description"} <= definition.keys():
+                forms[definition["pattern"]] = (definition["title"], definition["description"])
+    return forms
+
+
 def _to_problem(doc: Document, error: Any) -> Problem:
     path = tuple(error.absolute_path)
     line, col = doc.position(path)
@@ -156,7 +167,12 @@ def _to_problem(doc: Document, error: Any) -> Problem:
         title = schema.get("title") or "value"
         message = f"{_describe(error.instance)} is not a valid {title.lower()}"
     elif kind == "pattern":
-        message = f"{brief(error.instance)} has the wrong form"
+        form = _forms().get(error.validator_value)
+        if form is None:
+            message = f"{brief(error.instance)} has the wrong form"
+        else:  # the field's own description says what it is for; the definition says how to write one
+            message = f"{brief(error.instance)} is not a valid {form[0].lower()}"
+            hint = form[1]
     elif kind in _BOUNDS:
         message = _BOUNDS[kind](error.instance, error.validator_value)
     return Problem(doc.file, line, col, "E101", message, hint=hint, path=path_str(path))

@@ -102,6 +102,7 @@ def render_html(report: MonthlyReport) -> str:
     loc, tz = report.locale, report.timezone
     title = f"{report.title} {report.month}"
     svg = _charts(report)
+    period = heading(loc, "period").format(start=when(report.start, tz), end=when(report.end, tz), tz=tz)
     parts = [
         "<!DOCTYPE html>",
         f'<html xmlns="http://www.w3.org/1999/xhtml" lang="{esc(loc)}"><head><meta charset="utf-8" />',
@@ -109,8 +110,8 @@ def render_html(report: MonthlyReport) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1" />',
         f"<title>{esc(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{esc(title)}</h1>",
-        f'<p class="meta">{esc(heading(loc, "period"))}: {esc(when(report.start, tz))} – {esc(when(report.end, tz))}'
-        f" ({esc(tz)}) · {esc(heading(loc, 'as_of'))} {esc(when(report.as_of, tz))} · {esc(report.playbook)}</p>",
+        f'<p class="meta">{esc(period)}'
+        f" · {esc(heading(loc, 'as_of').format(at=when(report.as_of, tz)))} · {esc(report.playbook)}</p>",
     ]
     if report.partial:
         parts.append(f'<p class="note"><strong>{esc(heading(loc, "partial"))}</strong></p>')

@@ -9,9 +9,9 @@ from .tables import heading, tables, when
 
 def render_markdown(report: MonthlyReport) -> str:
     loc, tz = report.locale, report.timezone
-    lines = [f"# {cell(report.title)} {report.month}", "",
-             f"{heading(loc, 'period')}: {when(report.start, tz)} – {when(report.end, tz)} ({report.timezone}); "
-             f"{heading(loc, 'as_of')} {when(report.as_of, tz)}"]
+    lines = [f"# {cell(report.title)} {report.month}", "",  # the zone is the playbook's: an IANA name
+             heading(loc, "period").format(start=when(report.start, tz), end=when(report.end, tz), tz=tz)
+             + heading(loc, "then") + heading(loc, "as_of").format(at=when(report.as_of, tz))]
     if report.partial:
         lines += ["", f"> {heading(loc, 'partial')}"]
     lines += ["", heading(loc, "hours_note").format(h=f"{report.working_day_hours:g}")]

@@ -12,7 +12,7 @@ This package imports SQLAlchemy: keep it off `cxcoach recommend`'s path.
 from __future__ import annotations
 
 from .engine import Clock, Database, utc_now
-from .errors import ConflictError, StoreError
+from .errors import CaseExists, ConflictError, StoreError
 from .history import (
     CSV_COLUMNS,
     BadRow,
@@ -29,7 +29,7 @@ from .migrate import SCHEMA_VERSION
 from .paths import DB_NAME, ENV_DB, resolve_db, resolve_db_path, user_data_dir
 
 __all__ = [
-    "CSV_COLUMNS", "DB_NAME", "ENV_DB", "SCHEMA_VERSION", "BadRow", "Clock", "ConflictError", "CriterionScore",
-    "Database", "RecordedDrill", "SessionRow", "Store", "StoreError", "Trainee", "TurnRow", "criterion_scores",
-    "csv_cell", "resolve_db", "resolve_db_path", "user_data_dir", "utc_now",
+    "CSV_COLUMNS", "DB_NAME", "ENV_DB", "SCHEMA_VERSION", "BadRow", "CaseExists", "Clock", "ConflictError",
+    "CriterionScore", "Database", "RecordedDrill", "SessionRow", "Store", "StoreError", "Trainee", "TurnRow",
+    "criterion_scores", "csv_cell", "resolve_db", "resolve_db_path", "user_data_dir", "utc_now",
 ]

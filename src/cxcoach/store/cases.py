@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from . import tables as t
 from .engine import Database
-from .errors import ConflictError, StoreError
+from .errors import CaseExists, ConflictError, StoreError
 
 STATE_COLUMNS = ("updated_at", "stage", "is_open", "facts", "paused_since", "respond_due", "resolve_due", "next_due",
                  "responded_at", "resolved_at", "closed_at", "satisfaction")
@@ -321,7 +321,7 @@ class CaseStore:
     def _where(self, *, open: bool | None = None, overdue_at: dt.datetime | None = None,
                due_before: dt.datetime | None = None, received_from: dt.datetime | None = None,
                received_before: dt.datetime | None = None, closed_before: dt.datetime | None = None,
-               ids: Sequence[int] | None = None) -> list[Any]:
+               ids: Sequence[int] | None = None, facts: Mapping[str, Any] | None = None) -> list[Any]:
         c = t.cases.c
         where: list[Any] = []
         if open is not None:
@@ -340,11 +340,18 @@ class CaseStore:
             where += [c.is_open.is_(False), c.closed_at < closed_before]
         if ids is not None:
             where.append(c.id.in_(list(ids)))
+        for fact, value in (facts or {}).items():  # the current value, compared as the JSON type it is stored as
+            item = c.facts[fact]
+            where.append(item.as_boolean() == value if isinstance(value, bool)
+                         else item.as_integer() == value if isinstance(value, int)
+                         else item.as_float() == value if isinstance(value, float)
+                         else item.as_string() == str(value))
         return where
 
     def query(self, *, limit: int | None = None, offset: int = 0, order: str = "due", **filters: Any) -> list[CaseRow]:
         """Current-state rows. Filters: open, overdue_at, due_before, received_from, received_before,
-        closed_before, ids. Order: "due" (next deadline first, then oldest), "received" or "id"."""
+        closed_before, ids, facts ({fact: value}: cases whose current facts hold each value). Order: "due"
+        (next deadline first, then oldest), "received" or "id"."""
         c = t.cases.c
         orders = {"due": (c.next_due.is_(None), c.next_due, c.received_at, c.id),
                   "received": (c.received_at, c.id), "id": (c.id,)}
@@ -429,7 +436,7 @@ class CaseStore:
                     t.cases.c.uid.in_(uids[i:i + 500]), t.cases.c.external_id.in_(ext_ids[i:i + 500])))).first()
                 if taken is not None:
                     named = f" (external id {taken[1]!r})" if taken[1] in ext_ids else ""
-                    raise StoreError(f"case {taken[1] or taken[0]} already exists{named}")
+                    raise CaseExists(f"case {taken[1] or taken[0]} already exists{named}", taken[1] or f"#{taken[0]}")
             rows = [{"uid": c.uid, "external_id": c.external_id, "playbook": c.playbook, "received_at": c.received_at,
                      "version": len(c.events), "snapshot": c.snapshot, "figures": c.figures, **_state(c.state)}
                     for c in cases]
@@ -440,8 +447,8 @@ class CaseStore:
             except sa.exc.IntegrityError:  # PostgreSQL: another writer inserted the same id since the check above
                 names = ", ".join(c.external_id or c.uid for c in cases[:3]) + (", ..." if len(cases) > 3 else "")
                 which = f"case {names}" if len(cases) == 1 else f"a case among {names}"
-                raise StoreError(f"{which} already exists (another process recorded it at the same moment)"
-                                 ) from None
+                raise CaseExists(f"{which} already exists (another process recorded it at the same moment)",
+                                 names) from None
             conn.execute(t.case_events.insert(), [_event_values(case_id, e, recorded_at)
                                                   for case_id, c in zip(ids, cases, strict=True) for e in c.events])
         return ids

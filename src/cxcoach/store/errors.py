@@ -15,6 +15,14 @@ class StoreError(CxcoachError):
     """A database problem explained for a person; show `str(exc)` as is."""
 
 
+class CaseExists(StoreError):
+    """A new case whose external id (or uid) another case already has; `ref` names that case."""
+
+    def __init__(self, message: str, ref: str) -> None:
+        super().__init__(message)
+        self.ref = ref
+
+
 class ConflictError(StoreError):
     """Another writer changed the same case first; reload and try again."""
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.reactive import reactive
@@ -243,6 +243,29 @@ class CxcoachApp(App[None]):
     def action_toggle_lang(self) -> None:
         self.lang = LANGS[(LANGS.index(self.lang) + 1) % len(LANGS)]
         self.remember("lang", self.lang)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its search box in the UI language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=tr("palette.search", self.lang)))
+
+    def search_themes(self) -> None:
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=tr("palette.themes", self.lang)))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own commands (theme, quit, keys, screenshot), titled in the UI language."""
+        for command in super().get_system_commands(screen):
+            key = f"system.{command.title.lower()}"
+            title = tr(key, self.lang)
+            if title == key:  # a command a newer Textual added: its English words rather than nothing
+                yield command
+            else:
+                yield command._replace(title=title, help=tr(f"{key}.help", self.lang))
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

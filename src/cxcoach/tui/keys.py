@@ -21,6 +21,7 @@ ACTION_WORDS: dict[str, str] = {
     "switch_mode('history')": "mode.history",
     "switch_mode('playbooks')": "mode.playbooks",
     "help": "key.help",
+    "command_palette": "key.palette",
     "quit": "key.quit",
     "start": "practice.start",
     "resume": "practice.resume",

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.screen import Screen
 
+from ...locale_words import punctuation
 from ..i18n import tr
 from ..keys import localize
 
@@ -30,6 +31,10 @@ class CoachScreen(Screen[ResultT]):
 
     def t(self, key: str, **values: object) -> str:
         return tr(key, self.coach.lang, **values)
+
+    def label(self, key: str, **values: object) -> str:
+        """A word that introduces a value, with the language's colon: 学员：… in Chinese, Trainee: … in English."""
+        return punctuation(self.coach.lang).labelled(self.t(key, **values), "")
 
     def on_mount(self) -> None:
         self._seen = (self.coach.lang, self.coach.generation)

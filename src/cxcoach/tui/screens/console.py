@@ -26,6 +26,7 @@ from textual.widgets import Footer, Header, Static
 
 from ...desk.risk import Triage
 from ...engine.result import Result
+from ...locale_words import punctuation
 from ...store import StoreError
 from ..labels import PlaybookWords
 from ..text import assemble
@@ -145,7 +146,7 @@ class ConsoleScreen(CoachScreen[None]):
         yield Header()
         if app.playbook is None or app.store is None:
             reason = self.t("home.no_playbook") if app.playbook is None else \
-                f"{self.t('desk.no_store')}: {app.store_error or ''}"
+                self.label("desk.no_store") + (app.store_error or "")
             yield Static(assemble((reason, "bold $error"), "\n\n", self.t("desk.what_if_still")), id="console-empty")
             yield Footer()
             return
@@ -161,7 +162,8 @@ class ConsoleScreen(CoachScreen[None]):
                     yield CaseTimeline(words, self._texts("desk.tl", TIMELINE_WORDS), id="timeline")
             roles = {r.id: r.label.get(app.lang) for r in app.playbook.roles.values()}
             yield RecommendationList({"none": self.t("desk.no_steps"), "overdue": self.t("desk.overdue_for"),
-                                      "left": self.t("desk.left"), "why": self.t("console.why")},
+                                      "left": self.t("desk.left"), "why": self.t("console.why"),
+                                      "colon": punctuation(app.lang).colon},
                                      roles=roles, id="recommendations", title=self.t("console.recommendations"),
                                      why_words=(self.t("desk.why_shown"), self.t("desk.why_hidden")))
         yield Footer()
@@ -372,7 +374,7 @@ class ConsoleScreen(CoachScreen[None]):
         if about:
             parts += ["\n", (about, "$text-muted")]
         if state.follow_up is not None:
-            parts += ["\n", f"{self.t('desk.tl.follow_up')}: {w.satisfaction(state.follow_up.satisfaction)}"]
+            parts += ["\n", self.label("desk.tl.follow_up") + w.satisfaction(state.follow_up.satisfaction)]
         return assemble(*parts)
 
     def _escalation(self, result: Result | None) -> Content:

@@ -1,7 +1,9 @@
 """A running drill: the customer talks, the trainee replies, the mood moves, every turn is saved.
 
 The screen dismisses with the drill's report when it ends, or with None when
-the trainee leaves (see flow.py): it never opens the report itself.
+the trainee leaves (see flow.py): it never opens the report itself. A reply is
+scored and saved in a worker thread: a long reply can take seconds to score,
+and the trainee keeps typing meanwhile.
 """
 
 from __future__ import annotations
@@ -9,15 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input
+from textual.notifications import SeverityLevel
+from textual.reactive import reactive
+from textual.widgets import Footer, Header, Input, Static
 
 from ...drill.session import DrillError, DrillReport, DrillSession, Mode, Silence, Turn
 from ...store import RecordedDrill, StoreError
-from ..text import assemble
+from ..text import assemble, content
 from ..widgets.countdown import Countdown
 from ..widgets.mood_meter import MoodMeter
 from ..widgets.prose import Prose
@@ -42,17 +46,25 @@ class DrillScreen(CoachScreen[DrillReport | None]):
     """
 
     AUTO_FOCUS = "#reply"
+    DEFAULT_CSS = """
+    DrillScreen #drill-scoring { display: none; dock: bottom; height: 1; padding: 0 1; color: $text-warning; }
+    DrillScreen.-scoring #drill-scoring { display: block; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "hint", "Hint", tooltip="Show the playbook's hint for this step (costs points)"),
         Binding("escape", "leave", "Leave", tooltip="Leave; the drill can be resumed later"),
     ]
 
+    scoring: reactive[bool] = reactive(False, init=False)
+    """A reply is being scored in a worker: the session is not to be read or changed until it is back."""
+
     def __init__(self, run: RecordedDrill, *, timer: bool = False, resumed: bool = False) -> None:
         super().__init__()
         self.run = run
         self.timer = timer
         self.resumed = resumed
+        self._rebuild_waiting = False  # a language change came while scoring: rebuild when the score is back
 
     @property
     def session(self) -> DrillSession:
@@ -79,6 +91,7 @@ class DrillScreen(CoachScreen[DrillReport | None]):
                                 overdue_word=self.t("console.overdue"))
         yield Transcript(id="transcript")
         yield Input(placeholder=self.t("drill.reply"), id="reply", max_length=2000)
+        yield Static(content(self.t("drill.scoring")), id="drill-scoring")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -86,6 +99,9 @@ class DrillScreen(CoachScreen[DrillReport | None]):
         self.query_one("#reply", Input).focus()
 
     async def rebuild(self) -> None:
+        if self.scoring:
+            self._rebuild_waiting = True
+            return
         draft = self.query_one("#reply", Input).value
         await self.recompose()
         self.replay_transcript(note=False)
@@ -109,15 +125,15 @@ class DrillScreen(CoachScreen[DrillReport | None]):
             silences.setdefault(silence.turn, []).append(silence)
         for turn in s.turns:
             for silence in silences.get(turn.number, [])[:-1]:
-                transcript.say_customer(self.t("drill.customer"), silence.customer)
-            transcript.say_customer(self.t("drill.customer"), turn.customer)
-            transcript.say_trainee(self.t("drill.you"), turn.reply)
+                transcript.say_customer(self.label("drill.customer"), silence.customer)
+            transcript.say_customer(self.label("drill.customer"), turn.customer)
+            transcript.say_trainee(self.label("drill.you"), turn.reply)
             if s.mode is Mode.PRACTICE:
                 transcript.feedback([(f.text, f.points) for f in turn.feedback])
         if not s.finished:
             for silence in silences.get(s.turn_number, [])[:-1]:
-                transcript.say_customer(self.t("drill.customer"), silence.customer)
-            transcript.say_customer(self.t("drill.customer"), s.customer_text)
+                transcript.say_customer(self.label("drill.customer"), silence.customer)
+            transcript.say_customer(self.label("drill.customer"), s.customer_text)
             self._restart_timer()
 
     def _restart_timer(self) -> None:
@@ -130,21 +146,53 @@ class DrillScreen(CoachScreen[DrillReport | None]):
         text = event.value.strip()
         if not text or self.session.finished:
             return
+        if self.scoring:  # the draft stays in the box; Enter again once the score is back
+            self.notify(self.t("drill.still_scoring"), severity="warning", markup=False)
+            return
         event.input.value = ""
-        transcript = self.query_one(Transcript)
-        transcript.say_trainee(self.t("drill.you"), text)
-        turn: Turn | None
+        self.query_one(Transcript).say_trainee(self.label("drill.you"), text)
+        self.scoring = True
+        self._score(text)
+
+    @work(thread=True, group="drill-score")
+    def _score(self, text: str) -> None:
+        """Score and save one reply off the UI thread; the result comes back through `_scored`."""
+        turn: Turn | None = None
+        problem: tuple[str, str, SeverityLevel] | None = None
         try:
             turn = self.run.reply(text)
         except StoreError as exc:  # the turn happened in memory but could not be saved
-            self.notify(str(exc), title=self.t("drill.saved_error"), severity="error", markup=False)
+            problem = (str(exc), self.t("drill.saved_error"), "error")
             turn = self.session.turns[-1] if self.session.turns else None
         except DrillError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
+            problem = (str(exc), "", "warning")
+        self.app.call_from_thread(self._scored, turn, problem)
+
+    def _scored(self, turn: Turn | None, problem: tuple[str, str, SeverityLevel] | None) -> None:
+        self.scoring = False
+        if not self.is_attached:  # the trainee left meanwhile; the turn is saved and the drill resumable
+            return
+        if problem is not None:
+            message, title, severity = problem
+            self.notify(message, title=title, severity=severity, markup=False)
+            if turn is None:
+                return
+        if self._rebuild_waiting:
+            self._rebuild_waiting = False
+            self.call_after_refresh(self._catch_up)
             return
         if turn is not None and self.session.mode is Mode.PRACTICE:
-            transcript.feedback([(f.text, f.points) for f in turn.feedback])
+            self.query_one(Transcript).feedback([(f.text, f.points) for f in turn.feedback])
         self._customer_speaks()
+
+    async def _catch_up(self) -> None:
+        """The language changed while scoring: show everything again, this turn included."""
+        await self.rebuild()
+        if self.session.finished:
+            self.end()
+
+    def watch_scoring(self, scoring: bool) -> None:
+        self.set_class(scoring, "-scoring")
 
     def _customer_speaks(self) -> None:
         """After a reply or a silence: the mood, then the customer's words, then the report or the timer."""
@@ -152,7 +200,7 @@ class DrillScreen(CoachScreen[DrillReport | None]):
         meter = self.query_one(MoodMeter)
         meter.hostility, meter.perceived = self.session.state.hostility, self.session.state.perceived
         if self.session.customer_text:
-            transcript.say_customer(self.t("drill.customer"), self.session.customer_text)
+            transcript.say_customer(self.label("drill.customer"), self.session.customer_text)
         if self.session.finished:
             self.end()
         else:
@@ -161,7 +209,7 @@ class DrillScreen(CoachScreen[DrillReport | None]):
     @on(Countdown.Expired, "#reply-timer")
     def _time_up(self) -> None:
         """The customer has waited as long as the drill says: they react, and the clock starts again."""
-        if self.session.finished:
+        if self.scoring or self.session.finished:  # a reply is in: it is the answer, not a silence
             return
         try:
             self.run.wait()
@@ -187,14 +235,14 @@ class DrillScreen(CoachScreen[DrillReport | None]):
         if s.mode is Mode.EXAM:
             self.notify(self.t("drill.hint_exam"), markup=False)
             return
-        if s.finished:
+        if s.finished or self.scoring:
             return
         try:
             text = self.run.hint()
         except (DrillError, StoreError) as exc:
             self.notify(str(exc), severity="warning", markup=False)
             return
-        self.query_one(Transcript).note(f"{self.t('drill.hint')}: {text}" if text else self.t("drill.no_hint"))
+        self.query_one(Transcript).note(self.label("drill.hint") + text if text else self.t("drill.no_hint"))
 
     def action_leave(self) -> None:
         self.dismiss(None)

@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Select, Sparkline, Static
 
+from ...locale_words import punctuation
 from ...store import SessionRow, StoreError
 from ..text import assemble, cell, content
 from ..widgets.criterion_trends import CriterionTrends
@@ -57,7 +58,8 @@ class HistoryScreen(CoachScreen[None]):
             rows = app.store.sessions(trainee, drill=None if self.drill_filter == ALL else self.drill_filter)
             bad = app.store.bad_rows
             if bad:
-                self.notify(f"{self.t('history.bad_rows')} ({len(bad)}): " + "; ".join(
+                p = punctuation(self.coach.lang)
+                self.notify(p.labelled(self.t("history.bad_rows") + p.aside(str(len(bad))), "") + p.semicolon.join(
                     f"#{b.id} {b.reason}" for b in bad[:3]), severity="warning", markup=False)
             return rows
         except StoreError as exc:
@@ -90,7 +92,7 @@ class HistoryScreen(CoachScreen[None]):
                              value=shown,
                              allow_blank=False, id="history-drill", compact=True)
             if app.store is None:
-                yield Static(assemble((self.t("home.no_db") + ": ", "bold $error"), app.store_error or ""))
+                yield Static(assemble((self.label("home.no_db"), "bold $error"), app.store_error or ""))
             finished = [r for r in self.rows if r.finished and r.score is not None]
             if not self.rows:
                 yield Static(content(self.t("history.empty"), "italic"), id="history-empty")

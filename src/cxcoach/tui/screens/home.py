@@ -34,17 +34,17 @@ class HomeScreen(CoachScreen[None]):
             yield Static(assemble(self.t("home.welcome")), id="home-welcome")
             pb = app.playbook
             if pb is not None:
-                pb_line = assemble((self.t("home.playbook") + ": ", "bold"), pb.title.get(app.lang),
+                pb_line = assemble((self.label("home.playbook"), "bold"), pb.title.get(app.lang),
                                    (f"  ({pb.id} {pb.version})", "$text-muted"))
             else:
-                pb_line = assemble((self.t("home.playbook") + ": ", "bold"), (self.t("home.no_playbook"), "$error"))
+                pb_line = assemble((self.label("home.playbook"), "bold"), (self.t("home.no_playbook"), "$error"))
             yield Static(pb_line, id="home-playbook")
-            yield Static(assemble((self.t("home.language") + ": ", "bold"), self.t("lang.name"),
+            yield Static(assemble((self.label("home.language"), "bold"), self.t("lang.name"),
                                   ("   [l]", "$text-muted")), id="home-lang")
             trainee = app.trainee.name if app.trainee else self.t("home.nobody")
-            yield Static(assemble((self.t("home.trainee") + ": ", "bold"), trainee), id="home-trainee")
+            yield Static(assemble((self.label("home.trainee"), "bold"), trainee), id="home-trainee")
             if app.store_error:
-                yield Static(assemble((self.t("home.no_db") + ": ", "bold $error"), app.store_error),
+                yield Static(assemble((self.label("home.no_db"), "bold $error"), app.store_error),
                              id="home-db-error")
             yield OptionList(*[Option(assemble((f" {KEYS[s]} ", "reverse"), "  ",
                                                (self.t(f"mode.{s}"), "bold"), "  ", self.t(f"home.{s}")),
@@ -58,7 +58,7 @@ class HomeScreen(CoachScreen[None]):
     def on_screen_resume(self) -> None:
         self.refresh_resume()
         self.query_one("#home-trainee", Static).update(assemble(
-            (self.t("home.trainee") + ": ", "bold"),
+            (self.label("home.trainee"), "bold"),
             self.coach.trainee.name if self.coach.trainee else self.t("home.nobody")))
 
     def refresh_resume(self) -> None:

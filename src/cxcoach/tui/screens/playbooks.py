@@ -44,9 +44,9 @@ class PlaybooksScreen(CoachScreen[None]):
                 yield Static(assemble((pb.title.get(app.lang), "bold"), f"  ({pb.id})"), id="pb-title")
                 if pb.description:
                     yield Static(content(pb.description.get(app.lang)), id="pb-description")
-                yield Static(assemble((self.t("playbooks.path") + ": ", "bold"), str(app.playbook_path or pb.path)))
-                yield Static(assemble((self.t("playbooks.version") + ": ", "bold"), pb.version, "   ",
-                                      (self.t("playbooks.locales") + ": ", "bold"), ", ".join(pb.locales)))
+                yield Static(assemble((self.label("playbooks.path"), "bold"), str(app.playbook_path or pb.path)))
+                yield Static(assemble((self.label("playbooks.version"), "bold"), pb.version, "   ",
+                                      (self.label("playbooks.locales"), "bold"), ", ".join(pb.locales)))
                 yield Static(content(self.t("playbooks.counts", facts=len(pb.facts), rules=len(pb.rules),
                                             steps=len(pb.steps), scripts=len(pb.scripts), drills=len(pb.drills))))
             else:

@@ -50,6 +50,7 @@ class PracticeScreen(CoachScreen[None]):
         self.exam = False
         self.timer = False
         self.shown: list[str] = []
+        self._filled_width = 0  # the drill column's width at the last fill
 
     def _drills(self) -> list[dm.Drill]:
         pb = self.coach.playbook
@@ -78,14 +79,14 @@ class PracticeScreen(CoachScreen[None]):
         yield Header()
         with Vertical(id="practice"):
             with Horizontal(id="practice-filters"):
-                yield Select([(content(self.t("practice.filter.difficulty") + ": *"), ANY)]
+                yield Select([(content(self.label("practice.filter.difficulty") + "*"), ANY)]
                              + [(content(self.t(f"difficulty.{d}")), d) for d in difficulties],
                              value=self.difficulty, allow_blank=False, id="filter-difficulty", compact=True)
-                yield Select([(content(self.t("practice.filter.customer") + ": *"), ANY)]
+                yield Select([(content(self.label("practice.filter.customer") + "*"), ANY)]
                              + [(content(v), k) for k, v in customers.items()], value=self.customer,
                              allow_blank=False, id="filter-customer", compact=True)
                 if categories:
-                    yield Select([(content(self.t("practice.filter.category") + ": *"), ANY)]
+                    yield Select([(content(self.label("practice.filter.category") + "*"), ANY)]
                                  + [(content(v), k) for k, v in categories.items()], value=self.category,
                                  allow_blank=False, id="filter-category", compact=True)
             with Horizontal(id="practice-switches"):
@@ -93,10 +94,13 @@ class PracticeScreen(CoachScreen[None]):
                 yield Label(content(self.t("practice.exam")))
                 yield Switch(self.timer, id="timer")
                 yield Label(content(self.t("practice.timer")))
+            if pb is None:  # say why the list is empty, and where to fix it
+                yield Static(assemble((self.t("home.no_playbook"), "bold $error"), "\n",
+                                      self.t("practice.open_playbook")), id="practice-empty")
+            elif not drills:
+                yield Static(content(self.t("practice.no_drills"), "italic"), id="practice-empty")
             yield DataTable(id="drills", cursor_type="row", zebra_stripes=True)
             yield Prose(content(""), id="drill-brief")
-            if not drills:
-                yield Static(content(self.t("practice.no_drills"), "italic"))
         yield Footer()
 
     def on_mount(self) -> None:
@@ -109,6 +113,14 @@ class PracticeScreen(CoachScreen[None]):
     def on_screen_resume(self) -> None:
         if self.is_mounted and self.query("#drills"):
             self.fill()
+
+    def on_resize(self) -> None:
+        """The drill column takes the spare width: fit it again, or the score column ends up off screen."""
+        if self.query("#drills") and self._drill_width() != self._filled_width:
+            self.fill()
+
+    def _drill_width(self) -> int:
+        return max(20, self.size.width - 44)
 
     def _last_scores(self) -> dict[str, int]:
         app = self.coach
@@ -123,8 +135,8 @@ class PracticeScreen(CoachScreen[None]):
         table = self.query_one("#drills", DataTable)
         keep = table.cursor_row
         table.clear(columns=True)
-        spare = max(20, self.size.width - 44)
-        table.add_column(self.t("practice.col.drill"), width=spare)
+        self._filled_width = self._drill_width()
+        table.add_column(self.t("practice.col.drill"), width=self._filled_width)
         table.add_column(self.t("practice.col.difficulty"), width=8)
         table.add_column(self.t("practice.col.customer"), width=20)
         table.add_column(self.t("practice.col.last"), width=5)

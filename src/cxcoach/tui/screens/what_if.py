@@ -18,9 +18,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Static
 
 from ...engine.result import Result
+from ...locale_words import punctuation
 from ..text import assemble
 from ..widgets.case_deadlines import CaseDeadlines
 from ..widgets.case_form import CaseForm
@@ -64,7 +66,8 @@ class WhatIfScreen(CoachScreen[None]):
 
     def _words(self) -> dict[str, str]:
         return {"none": self.t("console.none"), "overdue": self.t("desk.overdue_for"), "left": self.t("desk.left"),
-                "why": self.t("console.why"), "received": self.t("console.received"),
+                "why": self.t("console.why"), "colon": punctuation(self.coach.lang).colon,
+                "received": self.t("console.received"),
                 "unknown": self.t("console.unknown"),
                 "yes": self.t("desk.yes"), "no": self.t("desk.no"), "out_of_range": self.t("desk.out_of_range"),
                 "not_a_number": self.t("desk.not_a_number")}
@@ -150,11 +153,15 @@ class WhatIfScreen(CoachScreen[None]):
         except CaseError as exc:
             result, problems = None, list(self.errors) + exc.messages
         self.result = result
-        self.query_one(RecommendationList).show(result, now)
-        self.query_one(CaseDeadlines).show(result, now)
-        self.query_one("#case-errors", Static).update(
-            assemble(*[(f"{self.t('console.invalid')}: {p}\n", "$error") for p in problems]))
-        self.query_one("#escalation", Static).update(self._escalation(result))
+        try:  # a tick may land while a language switch recomposes the screen: the next one shows it
+            steps, deadlines = self.query_one(RecommendationList), self.query_one(CaseDeadlines)
+            errors, escalation = self.query_one("#case-errors", Static), self.query_one("#escalation", Static)
+        except NoMatches:
+            return
+        steps.show(result, now)
+        deadlines.show(result, now)
+        errors.update(assemble(*[(self.label("console.invalid") + p + "\n", "$error") for p in problems]))
+        escalation.update(self._escalation(result))
 
     def _locale(self) -> str:
         pb = self.coach.playbook

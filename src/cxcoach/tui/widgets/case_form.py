@@ -23,6 +23,7 @@ from textual.validation import Function, Number
 from textual.widgets import Input, Label, Select, Switch
 
 from ...desk.times import TimeError
+from ...locale_words import punctuation
 from ...playbook.model import Fact, FactType, Playbook
 from ..text import assemble, content
 from .time_input import TimeInput, read_time, zone_offset
@@ -137,7 +138,7 @@ class CaseForm(VerticalScroll):
         """A field's label, with the reason appended when its value cannot be used."""
         label = self.query_one(f"#{label_id}", Label)
         label.set_class(problem is not None, "-invalid")
-        label.update(content(text if problem is None else f"{text}: {problem}"))
+        label.update(content(text if problem is None else punctuation(self.lang).labelled(text, problem)))
 
     def read(self) -> tuple[dict[str, object], dt.datetime | None, tuple[str, ...]]:
         """The current typed facts, received time and the invalid fields (label: why)."""
@@ -151,7 +152,7 @@ class CaseForm(VerticalScroll):
         if problem is None:
             received = box.when
         else:
-            errors.append(f"{received_label}: {problem}")
+            errors.append(punctuation(self.lang).labelled(received_label, problem))
         self._mark("label-received", received_label, problem)
         for wid, fact in self._facts.items():
             widget = self.query_one(f"#{wid}")
@@ -186,7 +187,7 @@ class CaseForm(VerticalScroll):
                         bad = self._range(fact, raw)
             label = fact.label.get(self.lang)
             if bad is not None:
-                errors.append(f"{label}: {bad}")
+                errors.append(punctuation(self.lang).labelled(label, bad))
             self._mark(f"label-{wid}", label, bad)
         return facts, received, tuple(errors)
 

@@ -33,7 +33,8 @@ KINDS = ("stage", "facts", "note", "follow_up", "close")
 def form_wording(lang: str) -> Wording:
     """How the desk's refusals name this form's fields (its labels, not the CLI's options) and stages (labels)."""
     fields = {key: f"“{tr(f'desk.form.{label}', lang)}”" if lang == "zh" else repr(tr(f"desk.form.{label}", lang))
-              for key, label in (("by", "by"), ("stage", "stage"), ("set", "fact"), ("score", "scores"))}
+              for key, label in (("by", "by"), ("stage", "stage"), ("set", "fact"), ("score", "scores"),
+                                            ("note", "note"))}
     return Wording(lang, fields)
 
 

@@ -95,14 +95,19 @@ class RecommendationList(OptionList):
                 reason = self.result.reason(rule_id)
                 facts = ", ".join(f"{k}={v}" for k, v in reason.facts.items()) if reason else ""
                 extra = f" ({facts})" if facts else ""
-                parts.append((f"\n   {self._word('why', 'why')}: {rule_id}{extra}", "$text-accent"))
+                why = self._word("why", "why") + self._word("colon", ": ")
+                parts.append((f"\n   {why}{rule_id}{extra}", "$text-accent"))
                 text = self.result.texts.rules.get(rule_id) if self.result.texts is not None else None
                 if text:
                     parts.append((f"\n     {text}", "$text-accent"))
         return assemble(*parts)
 
     def show(self, result: Result | None, now: dt.datetime) -> None:
-        """Display `result` at time `now`, keeping the highlighted step if it is still there."""
+        """Display `result` at time `now`, keeping the highlighted step if it is still there.
+
+        When the same steps come back in the same order (every clock tick) only their texts are
+        replaced, so a supervisor who scrolled the list to read it is not thrown back to the top.
+        """
         keep = None
         if self.highlighted is not None and self.option_count:
             keep = self.get_option_at_index(self.highlighted).id
@@ -111,8 +116,16 @@ class RecommendationList(OptionList):
         if not recs:
             self.set_options([Option(assemble((self.empty_text, "italic")), disabled=True)])
             return
-        self.set_options([Option(self._prompt(i, rec), id=f"rec-{i}") for i, rec in enumerate(recs, start=1)])
-        ids = [f"rec-{i}" for i in range(1, len(recs) + 1)]
+        ids: list[str] = []
+        for rank, rec in enumerate(recs, start=1):  # by step, so the highlight follows a step that moves
+            ident = f"rec-{rec.id}"
+            ids.append(ident if ident not in ids else f"{ident}-{rank}")
+        prompts = [self._prompt(i, rec) for i, rec in enumerate(recs, start=1)]
+        if ids == [option.id for option in self.options]:
+            for index, prompt in enumerate(prompts):
+                self.replace_option_prompt_at_index(index, prompt)
+            return
+        self.set_options([Option(prompt, id=ident) for ident, prompt in zip(ids, prompts, strict=True)])
         self.highlighted = ids.index(keep) if keep in ids else 0
 
     @property

@@ -61,10 +61,11 @@ class Transcript(VerticalScroll, can_focus=True):
         self.call_after_refresh(self.scroll_end, animate=False)
 
     def say_customer(self, who: str, text: str) -> None:
-        self._add(assemble((f"{who}: ", "bold"), text), "customer")
+        """`who` is the speaker's label with its colon, in the UI's punctuation (顾客：, Customer: )."""
+        self._add(assemble((who, "bold"), text), "customer")
 
     def say_trainee(self, who: str, text: str) -> None:
-        self._add(assemble((f"{who}: ", "bold"), text), "trainee")
+        self._add(assemble((who, "bold"), text), "trainee")
 
     def feedback(self, lines: list[tuple[str, int]]) -> None:
         """Feedback lines with the points each gave (0 shows no number)."""
