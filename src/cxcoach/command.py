@@ -24,7 +24,10 @@ import functools
 import gc
 import os
 import sys
-from typing import IO, Any, NoReturn, TextIO, cast
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TextIO, cast
+
+if TYPE_CHECKING:
+    import click
 
 DEBUG_ENV = "CXCOACH_DEBUG"
 
@@ -58,9 +61,15 @@ def run() -> NoReturn:
 
 
 def _run() -> int:
+    from .cli import click_language, main
+
+    with click_language(sys.argv[1:]):  # click words its errors when they are shown, here, after main returns
+        return _run_main(main)
+
+
+def _run_main(main: click.Command) -> int:
     import click
 
-    from .cli import main
     from .cli._common import OutputClosed
     from .errors import ExitCode
 

@@ -36,3 +36,7 @@ class CxcoachError(Exception):
     """A failure cxcoach explains to its user; never a bug."""
 
     exit_code: int = ExitCode.INVALID
+
+    def explain(self, locale: str = "en") -> str:
+        """What went wrong, for a person reading `locale`; English (`str()`) unless the subclass words it more."""
+        return str(self)

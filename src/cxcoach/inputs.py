@@ -14,6 +14,7 @@ characters long, and matching time grows with the text.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -29,16 +30,51 @@ MAX_REPLY_CHARS = 2000
 MAX_INT = 2**63 - 1  # the largest integer a playbook or case may hold (YAML E006); more is an id or a typo
 STDIN = "-"
 _CHUNK = 64 * 1024
+# The English words above have Chinese ones here, for InputError.message: the kinds callers name,
+# what a path turned out to be (describe_mode), and the causes an OS gives most often.
+_ZH_KINDS = {"file": "文件", "case file": "案例文件", "replies file": "回复文件", "archive": "归档文件",
+             "the mapping": "字段映射文件", "the export": "导出文件", "stdin": "标准输入"}
+_ZH_MODES = {"a folder": "文件夹", "a named pipe": "命名管道", "a device": "设备文件", "a block device": "块设备",
+             "a socket": "套接字"}
+_ZH_ERRNO = {errno.ENOENT: "没有这个文件", errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限",
+             errno.EISDIR: "这是文件夹，不是文件", errno.ENOTDIR: "路径中有一段不是文件夹",
+             errno.ELOOP: "符号链接绕成了环", errno.ENAMETOOLONG: "文件名太长", errno.EIO: "读取时出现 I/O 错误"}
+_ZH_HOW = {"env": f"如确需读取，请把 {MAX_INPUT_ENV} 设为更大的字节数", "split": "请拆成几个文件"}
+_HOW = {"split": "split it"}
 
 
 class InputError(CxcoachError):
-    """An input that cannot be read: missing, unreadable, not a regular file, or over the size limit."""
+    """An input that cannot be read: missing, unreadable, not a regular file, or over the size limit.
+
+    `str()` and `reason` are English (playbook problems quote the reason); `explain(locale)` words it
+    for a person from what it keeps apart: the kind of input (`case file`), its name, and the cause
+    (`errno`, `not_regular`, `too_large`, `closed`) with its values.
+    """
 
     exit_code = ExitCode.INPUT
 
-    def __init__(self, what: str, reason: str) -> None:
+    def __init__(self, what: str, reason: str, *, kind: str = "", name: str = "", cause: str = "",
+                 **values: object) -> None:
         super().__init__(f"cannot read {what}: {reason}")
         self.reason = reason
+        self.kind, self.name, self.cause, self.values = kind, name, cause, values
+
+    def explain(self, locale: str = "en") -> str:
+        if locale.split("-")[0].split("_")[0] != "zh" or not self.cause:
+            return str(self)
+        what = f"{_ZH_KINDS.get(self.kind, self.kind)} {self.name}".rstrip()  # 案例文件 x.yaml; " x.yaml"
+        if self.cause == "errno":
+            number = self.values.get("errno")
+            code = number if isinstance(number, int) else 0
+            why = _ZH_ERRNO.get(code) or f"系统错误（{errno.errorcode.get(code, code)}）"
+        elif self.cause == "not_regular":
+            why = f"这是{_ZH_MODES.get(str(self.values['mode']), '特殊文件')}，不是普通文件"
+        elif self.cause == "too_large":
+            how = _ZH_HOW.get(str(self.values.get("how") or "env"), _ZH_HOW["env"])
+            why = f"超过 {self.values['limit']:,} 字节的大小上限；{how}"
+        else:
+            why = "已关闭"
+        return f"无法读取{what}：{why}"
 
 
 class InputTooLarge(InputError):
@@ -90,11 +126,13 @@ def open_regular(path: Path, what: str = "file") -> BinaryIO:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise InputError(f"{what} {one_line(str(path))}", exc.strerror or str(exc)) from None
+        raise InputError(f"{what} {one_line(str(path))}", exc.strerror or str(exc), kind=what, name=one_line(str(path)),
+                         cause="errno", errno=exc.errno) from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise InputError(f"{what} {one_line(str(path))}", f"it is {describe_mode(mode)}, not a regular file")
+            raise InputError(f"{what} {one_line(str(path))}", f"it is {describe_mode(mode)}, not a regular file",
+                             kind=what, name=one_line(str(path)), cause="not_regular", mode=describe_mode(mode))
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
@@ -106,7 +144,7 @@ def open_regular(path: Path, what: str = "file") -> BinaryIO:
 def read_limited(stream: BinaryIO, limit: int, name: str, how: str | None = None) -> bytes:
     """At most `limit` bytes of `stream`; one byte more raises InputTooLarge without reading on.
 
-    `how` says how to get past the limit (default: the environment variable).
+    `how` says how to get past the limit: "split" (the input can be split), else the environment variable.
     """
     chunks: list[bytes] = []
     size = 0
@@ -114,14 +152,15 @@ def read_limited(stream: BinaryIO, limit: int, name: str, how: str | None = None
         try:
             chunk = stream.read(min(_CHUNK, limit + 1 - size))
         except OSError as exc:  # an I/O error midway, or a /proc file that cannot be read
-            raise InputError(name, exc.strerror or str(exc)) from None
+            raise InputError(name, exc.strerror or str(exc), name=name, cause="errno", errno=exc.errno) from None
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
         size += len(chunk)
         if size > limit:
             raise InputTooLarge(name, f"it is over the size limit of {limit:,} bytes; " + (
-                how or f"set {MAX_INPUT_ENV} to a larger number of bytes to read it"))
+                _HOW.get(how, how) if how else f"set {MAX_INPUT_ENV} to a larger number of bytes to read it"),
+                name=name, cause="too_large", limit=limit, how=how)
 
 
 def read_input(source: str | Path, what: str = "file", *, limit: int | None = None,
@@ -131,7 +170,7 @@ def read_input(source: str | Path, what: str = "file", *, limit: int | None = No
     if str(source) == STDIN:
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None:
-            raise InputError("stdin", "it is closed")
+            raise InputError("stdin", "it is closed", kind="stdin", cause="closed")
         return read_limited(stream, limit, "<stdin>", how), "<stdin>"
     path = Path(source)
     with open_regular(path, what) as handle:

@@ -56,14 +56,16 @@ def markdown_text(text: str) -> str:
     every character that makes markup, a link, an entity or raw HTML backslash-escaped (a viewer shows it as
     typed), as is a mark that would open a block where the text starts a line (`# `, `- `, `1. `)."""
     out = " ".join(strip_controls(text).split())
-    for ch in "\\`*_[]<>|~#":
+    for ch in "\\`*_[]<>|~":
         out = out.replace(ch, "\\" + ch)
     if "&" in out:  # only where an entity could start: `&lt;`, `&#60;` (a bare `A & B` stays as it is)
         first, *rest = out.split("&")
-        out = first + "".join(("\\&" if part[:1] == "\\" or (part[:1].isascii() and part[:1].isalnum()) else "&") + part
+        out = first + "".join(("\\&" if part[:1] == "#" or (part[:1].isascii() and part[:1].isalnum()) else "&") + part
                               for part in rest)
-    if (out[:1] in ("-", "+") and out[1:2] in ("", " ")) or (out and not out.strip("-= ")):
-        return "\\" + out  # a list item, a rule or a heading underline (`#`, `>`, `*` are escaped above)
+    hashes = len(out) - len(out.lstrip("#"))
+    heading = 0 < hashes <= 6 and out[hashes:hashes + 1] in ("", " ")
+    if heading or (out[:1] in ("-", "+") and out[1:2] in ("", " ")) or (out and not out.strip("-= ")):
+        return "\\" + out  # a heading, a list item, a rule or a heading underline (`>`, `*` are escaped above)
     digits = len(out) - len(out.lstrip("0123456789"))
     if 0 < digits < 10 and out[digits:digits + 1] in (".", ")") and out[digits + 1:digits + 2] in ("", " "):
         return f"{out[:digits]}\\{out[digits:]}"  # an ordered list item: `1. ...`

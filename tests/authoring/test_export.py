@@ -143,4 +143,22 @@ def test_markdown_handbook_shows_playbook_text_as_typed(make_playbook):
         assert not any(tok.type in ("html_block", "blockquote_open") for tok in tokens)
         assert sum(tok.type == "ordered_list_open" for tok in tokens) == 1  # the contents, not "1. 第一"
     en = export_handbook(load_playbook(root, cache=False), locale="en", fmt="md")
-    assert "- line one \\# forged chapter \\> quoted \\| cell" in en
+    assert "- line one # forged chapter \\> quoted \\| cell" in en
+
+
+def test_sources_are_those_the_chapters_cite(tmp_path):
+    """A new playbook includes the shipped detectors, which bring the shipped handbooks' source list: its own
+    handbook lists what its chapters cite, not documents none of its pages draw on."""
+    from cxcoach.authoring.scaffold import new_playbook
+
+    root = new_playbook("acme", tmp_path, locales=("zh", "en")).playbook
+    md = export_handbook(load_playbook(root, cache=False), locale="en", fmt="md")
+    assert "## Sources" not in md and "\\[000\\]" not in md
+    (root / "cited.yaml").write_text('sources:\n  - {id: "900", title: Our handbook}\n', encoding="utf-8")
+    content = (root / "content.yaml").read_text(encoding="utf-8")
+    old = '    title: {zh: "受理投诉"'
+    (root / "content.yaml").write_text(content.replace(old, '    source: "900 p.3"\n' + old, 1), encoding="utf-8")
+    md = export_handbook(load_playbook(root, cache=False), locale="en", fmt="md")
+    assert md.split("## Sources", 1)[1].strip() == "- \\[900\\] Our handbook"
+    shipped = export_handbook(load_playbook(), locale="en", fmt="md")
+    assert shipped.split("## Sources", 1)[1].count("\n- ") == 5  # the shipped playbook cites all five

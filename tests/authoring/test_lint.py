@@ -595,3 +595,35 @@ def test_l505_placeholder_nothing_fills_in_a_suggested_line(make_playbook):
 def test_l505_placeholders_reports_fill_or_name_are_fine(make_playbook):
     plant = UNFILLABLE.replace("{方案二}", "{方案}").replace("{plan b}", "{option}")
     assert findings(make_playbook(plant), "L505") == []
+
+
+def test_the_shipped_detectors_a_playbook_includes_are_not_rechecked(tmp_path, monkeypatch):
+    """A new playbook includes the shipped detector library; its thousands of examples are checked where it is
+    linted itself, so linting the new playbook reads only the author's own examples (it took 20 s of CPU)."""
+    from cxcoach.authoring.scaffold import new_playbook
+    from cxcoach.drill import matcher
+
+    root = new_playbook("acme", tmp_path, locales=("zh", "en")).playbook
+    (root / "mine.yaml").write_text(textwrap.dedent("""\
+        detectors:
+          - id: callback_time
+            title: {zh: 约定回电, en: Callback time}
+            polarity: good
+            match: {any: {zh: [回电], en: [call you back]}}
+            examples: ["我下午给您回电", "I will call you back today", "我三点回电", "I'll call you back"]
+            counter_examples: ["请稍后再打来"]
+        rubrics:
+          - id: own
+            title: {zh: 回电, en: Callback}
+            scope: reply
+            criteria:
+              - {id: own_cb, title: {zh: 回电, en: Callback}, detector: callback_time, weight: 10}
+        """), encoding="utf-8")
+    seen: list[str] = []
+    real = matcher.match
+    monkeypatch.setattr(matcher, "match", lambda ref, text, *a, **k: seen.append(text) or real(ref, text, *a, **k))
+    report = lint_playbook(root, config=LintConfig())
+    assert report.loaded and [p.code for p in report.findings] == []
+    own = ["我下午给您回电", "I will call you back today", "我三点回电", "I'll call you back", "请稍后再打来"]
+    assert set(own) <= set(seen) and len(seen) < 20  # the author's examples (and a few negated phrases), no more
+    assert all("回电" in text or "call you back" in text or text in own for text in seen), seen

@@ -169,3 +169,12 @@ def test_invalid_playbook_is_reported_once(tested):
     assert result.exit_code == 1
     assert result.output.count("playbook is invalid") == 1 and "broken.yaml:" in result.output
     assert "0 passed, 0 failed, 1 file error(s)" in result.output
+
+
+def test_an_empty_test_file_is_told_what_a_test_file_holds(tmp_path):
+    """The reader's own hint for an empty file speaks of playbook sections; a test file holds `tests:`."""
+    from cxcoach.authoring.playbook_tests import read_test_file
+
+    (tmp_path / "x.test.yaml").write_text("", encoding="utf-8")
+    (problem,) = read_test_file(tmp_path / "x.test.yaml", tmp_path).problems
+    assert problem.code == "E004" and problem.hint is not None and problem.hint.startswith("a test file holds `tests:`")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -38,6 +39,17 @@ def test_a_new_playbook_scores_a_reply(tmp_path):
         result = CliRunner().invoke(main, ["score", "-p", str(created.playbook), "--reply", reply, "--format", "json"])
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout)["score"] == 100
+
+
+@pytest.mark.parametrize(("lang", "label"), [("zh", "顾客满意度："), ("en", "Customer satisfaction: ")])
+def test_a_new_playbooks_drill_report_shows_no_empty_scale(tmp_path, lang, label):
+    """A new playbook declares no satisfaction states: the report gives c and stops, no "(-); scale:" after it."""
+    created = new_playbook("acme", tmp_path, locales=("zh", "en"))
+    result = CliRunner().invoke(main, ["drill", "run", "acme_intro", "-p", str(created.playbook), "--model-answers",
+                                       "--lang", lang])
+    assert result.exit_code == 0, result.output
+    (line,) = [x for x in result.stdout.splitlines() if x.startswith(label)]
+    assert re.fullmatch(re.escape(label) + r"c = [0-9.]+/[0-9.]+ = [0-9.]+", line), line
 
 
 def test_without_a_reply_rubric_score_says_what_to_add(make_playbook):
@@ -198,3 +210,14 @@ def test_new_tests_refuses_to_overwrite_unless_forced(make_playbook):
         new_tests("generated", root)
     again = new_tests("generated", root, force=True)[0].files[0].read_text(encoding="utf-8")
     assert again == first  # deterministic, so regenerating shows only real changes in a diff
+
+
+@pytest.mark.parametrize(("locales", "message"), [
+    (("zh", "fr"), "are written in zh, en, not fr: start with --locales zh, then write detectors of your own"),
+    (("zh", "zh"), "locale 'zh' is given twice")])
+def test_locales_the_scaffold_cannot_serve_are_refused_in_one_line(tmp_path, locales, message):
+    """A locale the included detector library lacks was fifty 'missing translation' errors in shipped files."""
+    with pytest.raises(ScaffoldError, match=re.escape(message)) as caught:
+        new_playbook("acme", tmp_path, locales=locales)
+    assert caught.value.problems == []
+    assert not (tmp_path / "acme").exists()

@@ -106,6 +106,17 @@ def test_the_index_fires_exactly_the_rules_whose_condition_is_true(whens, facts,
 
 
 @settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(conditions, st.lists(fact_tests(), min_size=1, max_size=4).map(lambda ts: m.All(tuple(ts)))),
+                min_size=1, max_size=6), facts_st, overdue_st)
+def test_a_fired_rule_gives_the_reason_explaining_its_whole_condition_gives(whens, facts, deadlines):
+    """`because` reads indexed conjuncts off the case and explains only the residual ones: the same trace."""
+    rules = [rule(f"r{i}", when, order=i) for i, when in enumerate(whens)]
+    for cr in RuleIndex(rules, TYPES).match(facts, deadlines.get):
+        whole = explain(m.All(cr.parts), facts, deadlines.get)
+        assert cr.because(facts, deadlines.get) == (whole.matched, whole.overdue)
+
+
+@settings(max_examples=400, deadline=None)
 @given(conditions, facts_st)
 def test_a_drill_state_test_holds_exactly_when_the_condition_is_true(cond, facts):
     where = Situation(CustomerState(0, 0.0), visits=1, turn=1, case=facts)

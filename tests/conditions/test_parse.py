@@ -99,3 +99,31 @@ def test_common_tests_take_the_shortcut():
     assert b._conditions._plain_test(b, {"fact": "anger", "op": "between", "value": [7, 3]}) is None  # E304: full path
     assert b._conditions._plain_test(b, {"fact": "anger", "op": "ge", "value": 11}) is None  # W305: out of range
     assert b._conditions._plain_test(b, {"fact": "severity", "op": "eq", "value": "minor"}) is None  # E302
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(tests, st.lists(tests, max_size=2).map(lambda items: {"any": items}),
+                 tests.map(lambda item: {"not": item})))
+def test_every_problem_says_how_to_fix_it(raw):
+    """A trainer reads `file:line:col: what is wrong` and then the hint: no condition problem comes without one,
+    and values are shown as YAML writes them (`true`, not `True`)."""
+    _, problems = full_path(raw)
+    for problem in problems.items:
+        assert problem.hint, problem.format()
+        if problem.code == "E302":
+            assert "True" not in problem.message and "False" not in problem.message, problem.format()
+
+
+def test_value_shape_hints_follow_what_was_written():
+    def hint(raw):
+        (problem,) = full_path(raw)[1].items
+        return problem.message, problem.hint
+
+    assert hint({"fact": "severity", "op": "in", "value": "major"}) == (
+        "operator 'in' takes a non-empty list of values, got 'major'", "write value: [major]")
+    assert hint({"fact": "severity", "op": "eq", "value": ["major", "general"]})[1] == \
+        "to test several values use op: in"
+    assert hint({"fact": "severity", "op": "in", "value": []})[0].endswith("got an empty list")
+    assert hint({"fact": "severity", "op": "EQ", "value": "major"})[1] == "did you mean 'eq'?"
+    assert hint({"fact": "vip", "op": "eq", "value": "yes"}) == ("fact 'vip' is true or false, not 'yes'",
+                                                                 "write true or false")

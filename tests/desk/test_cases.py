@@ -237,3 +237,36 @@ def test_notes_and_text_facts_are_storable_and_bounded_on_every_path(desk: Desk)
     with pytest.raises(EventRejected, match="the note holds a NUL"):
         desk.update_many([Feedback("L-1", "satisfied", at=at(20), note="\x00")])
     assert desk.show("L-1", now=at(30)).row.version == row.version + 1 and desk.cases.count() == 1
+
+
+def test_a_bare_time_of_day_for_what_happened_is_the_latest_one_by_now() -> None:
+    """`--at 16:00` typed at 00:30 means yesterday afternoon: read as today's it would be 15 hours ahead, and
+    every later event of the case would have to come after it."""
+    tz = "Asia/Shanghai"
+    after_midnight = dt.datetime(2026, 3, 7, 0, 30, tzinfo=TZ)
+    assert parse_time("16:00", tz, now=after_midnight, past=True) == dt.datetime(2026, 3, 6, 16, 0, tzinfo=TZ)
+    assert parse_time("00:10", tz, now=after_midnight, past=True) == dt.datetime(2026, 3, 7, 0, 10, tzinfo=TZ)
+    assert parse_time("00:40", tz, now=after_midnight, past=True) == dt.datetime(2026, 3, 7, 0, 40, tzinfo=TZ)  # grace
+    assert parse_time("16:00", tz, now=after_midnight) == dt.datetime(2026, 3, 7, 16, 0, tzinfo=TZ)  # --now, --due
+    assert parse_time("2026-03-07 16:00", tz, now=after_midnight, past=True).day == 7  # a date is taken as given
+
+
+def test_update_at_a_time_of_day_still_ahead_records_yesterdays(tmp_path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from cxcoach.cli import main
+    from cxcoach.desk.times import PAST_GRACE
+
+    db = str(tmp_path / "d.sqlite3")
+    now = dt.datetime.now(dt.UTC)
+    ahead = (now + dt.timedelta(hours=3)).astimezone(TZ)  # a time of day 3 hours on: later today, or early tomorrow
+    run = CliRunner().invoke
+    assert run(main, ["case", "open", "--id", "Y", "--db", db, "--at", (now - dt.timedelta(days=2)).isoformat(),
+                      "--set", "channel=web"]).exit_code == 0
+    out = run(main, ["case", "update", "Y", "--note", "called", "--at", ahead.strftime("%H:%M"), "--db", db])
+    assert out.exit_code == 0, out.output
+    shown = json.loads(run(main, ["case", "show", "Y", "--format", "json", "--db", db]).output)
+    at = dt.datetime.fromisoformat(shown["events"][-1]["at"])
+    assert now - dt.timedelta(days=1) < at <= now + PAST_GRACE and at.strftime("%H:%M") == ahead.strftime("%H:%M")

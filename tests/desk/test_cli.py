@@ -23,7 +23,7 @@ def test_walk_a_case_and_print_its_form(run, tmp_path: Path) -> None:
     case = tmp_path / "case.yaml"
     case.write_text("id: T-7\nreceived_at: 2026-03-06T16:00:00+08:00\n"
                     "facts: {severity: major, channel: phone, customer: 'Ann Lee, 138 0000 0000'}\n", encoding="utf-8")
-    out = run("open", str(case), "--by", "service_advisor", "--note", "angry call")
+    out = run("open", str(case), "--by", "service_advisor", "--note", "angry call", "--lang", "en")
     assert out.exit_code == 0, out.output
     assert "case T-7 (#1) opened" in out.output and "2026-03-06 16:30 +08:00" in out.output
     assert run("update", "T-7", "--stage", "investigating", "--at", "2026-03-06 16:10",
@@ -235,7 +235,7 @@ def test_list_shows_whole_ids_in_one_aligned_column(run) -> None:
     ids = ["DEMO-202611-0417", "DEMO-202611-0418", "工单-2026-11-长号码-0001", "S"]
     for ext in ids:
         assert run("open", "--id", ext, "--set", "severity=general", "--at", "2026-03-06 10:00").exit_code == 0
-    out = run("list", "--now", "2026-03-06 10:05")
+    out = run("list", "--now", "2026-03-06 10:05", "--lang", "en")
     assert out.exit_code == 0, out.output
     header, *rows = out.output.splitlines()
     stage_column = cell_len(header[:header.index("stage")])
@@ -347,3 +347,14 @@ def test_opening_a_ticket_already_on_the_desk_says_how_to_add_to_it(run) -> None
     assert out.exit_code == ExitCode.INVALID
     assert ("case T 9 already exists (external id 'T 9'); record what happened next with "
             "`cxcoach case update 'T 9'`, or give a new complaint its own --id") in out.stderr, out.output
+
+
+def test_show_now_before_the_case_was_received_is_refused(run) -> None:
+    """The deadlines were shown as of the receipt, under the --now asked for: a silent answer to another question."""
+    assert run("open", "--id", "N", "--at", "2026-03-06 10:00", "--set", "channel=web").exit_code == 0
+    out = run("show", "N", "--now", "2026-03-05 10:00", "--lang", "en")
+    assert out.exit_code == 2 and "2026-03-05 10:00 +08:00 is before the case was received (2026-03-06 10:00 +08:00)" \
+        in out.output
+    out = run("show", "N", "--now", "2026-03-05 10:00", "--format", "json")
+    assert out.exit_code == 2 and json.loads(out.stdout)["exit_code"] == 2
+    assert run("show", "N", "--now", "2026-03-06 10:00").exit_code == 0

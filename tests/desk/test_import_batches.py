@@ -94,8 +94,8 @@ def test_rows_are_committed_a_batch_at_a_time_and_bad_ones_skipped(desk: Desk, c
 def test_a_row_whose_id_another_process_took_meanwhile_is_the_only_one_skipped(desk: Desk, db_target: str,
                                                                                playbook, tmp_path: Path,
                                                                                monkeypatch) -> None:
-    """Between a batch's look-up and its commit another desk records T-2: the batch is refused whole, then
-    written one by one, so only line 4 is reported."""
+    """Between a batch's look-up and its commit another desk records T-2: the batch is refused whole, judged
+    again against the stored cases, and the rest written, so only line 4 is named (its case says otherwise)."""
     path = export(tmp_path, 5)
     real = Desk.create_many
     calls: list[int] = []
@@ -110,8 +110,8 @@ def test_a_row_whose_id_another_process_took_meanwhile_is_the_only_one_skipped(d
 
     monkeypatch.setattr(Desk, "create_many", racing)
     result = ticket_import.import_tickets(desk, path, mapping(tmp_path))
-    assert calls[0] == 5 and result.imported == 4
-    assert len(result.problems) == 1 and result.problems[0].startswith(f"{path}:4: case T-2 already exists")
+    assert calls == [5, 1, 4] and result.imported == 4 and result.problems == []  # 1: the other desk's open
+    assert result.differs == [f"{path}:4: case 'T-2' already imported, content differs — not changed"]
     assert desk.show("T-2").events[0].note == "taken first" and desk.show("T-4").events[0].note == "ticket 4"
 
 
@@ -153,3 +153,24 @@ def test_an_archive_is_restored_a_batch_at_a_time(desk: Desk, tmp_path: Path, pl
         assert [e.stage for e in fresh.show("OLD-6").events] == [None, "resolved", "closed"]
         again = archive_mod.restore(fresh, path)
         assert again.restored == 0 and again.unchanged == 7
+
+
+def test_two_imports_of_one_export_at_once_skip_nothing(desk: Desk, db_target: str, playbook, tmp_path: Path,
+                                                        monkeypatch) -> None:
+    """Two importers (two supervisors, an overlapping cron job) on the same file: the cases the other wrote
+    between this batch's look-up and its commit are "already there", not 500 skipped rows and exit 1."""
+    path = export(tmp_path, 6)
+    real = Desk.create_many
+    calls: list[int] = []
+
+    def racing(self: Desk, cases: list[Planned]) -> list[int]:
+        calls.append(len(cases))
+        if len(calls) == 1:
+            with Store.open(db_target) as other:
+                ticket_import.import_tickets(Desk(other, playbook, clock=lambda: NOW), path, mapping(tmp_path))
+        return real(self, cases)
+
+    monkeypatch.setattr(Desk, "create_many", racing)
+    result = ticket_import.import_tickets(desk, path, mapping(tmp_path))
+    assert result.problems == [] and result.differs == [] and (result.imported, result.unchanged) == (0, 6)
+    assert calls[0] == 6 and desk.cases.count() == 6

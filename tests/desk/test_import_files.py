@@ -77,3 +77,17 @@ def test_json_lines_in_a_json_file_and_duplicate_keys_in_a_line(tmp_path: Path) 
     out = run(tmp_path, export)
     assert f"{export}:2: duplicate key 'ticket'" in out.stderr, out.stderr
     assert sorted(stored(tmp_path)) == ["L-1"]
+
+
+def test_a_csv_separated_otherwise_is_refused_by_its_header_before_any_row(tmp_path: Path) -> None:
+    """A ';' or tab export would have every row skipped for a missing id: the header says why, once."""
+    export = tmp_path / "t.csv"
+    export.write_text("ticket;created;priority\nS-1;2026-03-02 09:00;P1\nS-2;2026-03-02 09:00;P2\n", encoding="utf-8")
+    out = run(tmp_path, export)
+    assert out.exit_code == ExitCode.INVALID and out.stderr.count("\n") == 1, out.stderr
+    assert (f"{export}:1: the header has no column 'ticket', 'created' (the file looks separated by ';': export it "
+            "with commas); it has: 'ticket;created;priority'") in out.stderr
+    assert "Nothing was imported" in out.stderr and stored(tmp_path) == {}
+    export.write_text("ticket,opened\nS-1,2026-03-02 09:00\n", encoding="utf-8")
+    out = run(tmp_path, export)
+    assert "the header has no column 'created'; it has: 'ticket', 'opened'" in out.stderr

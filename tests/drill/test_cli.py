@@ -165,6 +165,20 @@ def test_a_replies_file_with_nothing_to_say_is_refused_with_its_position(tiny_di
         assert "Traceback" not in result.stderr and result.stdout == ""
 
 
+def test_a_json_replies_file_is_a_list_of_replies(tiny_dir, tmp_path):
+    """`["...", "..."]` is two replies, not one line of brackets and quotes; a broken one names its position."""
+    path = tmp_path / "r.json"
+    replies = ["换作是我也会生气，对不起", "我给您换货"]
+    path.write_text(json.dumps(replies, ensure_ascii=False, indent=2), encoding="utf-8")
+    result = CliRunner().invoke(main, ["drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(path),
+                                       "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [t["reply"] for t in json.loads(result.stdout)["turns"]][:2] == replies
+    path.write_text('["对不起",\n  "我给您换货"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["drill", "run", "shoe", "--playbook", str(tiny_dir), "--replies", str(path)])
+    assert result.exit_code == 1 and "r.json:3:1: error E001" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_silence_earns_nothing_not_even_none_of_the_wrong_ways(tiny_dir):
     from cxcoach.drill import DrillSession
     from cxcoach.playbook import load_playbook

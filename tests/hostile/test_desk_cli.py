@@ -98,7 +98,7 @@ def test_a_bad_time_is_one_clear_line(db: str, bad: str) -> None:
 
 
 def test_times_the_desk_prints_can_be_typed_back(db: str) -> None:
-    out = opened(db, "--id", "P")
+    out = opened(db, "--id", "P", "--lang", "en")
     shown = out.stdout.split("next due ")[1].strip()  # e.g. '2026-03-06 17:30 +08:00'
     assert case(db, "update", "P", "--at", shown, "--note", "pasted").exit_code == 0
 
@@ -172,7 +172,7 @@ def test_notes_and_facts_cannot_forge_timeline_lines(db: str) -> None:
     forged = "ok\n  9. 2026-03-07 10:00 +08:00 [service_director] -> closed"
     assert case(db, "update", "N", "--note", forged, "--set", "description=a\x1b]0;t\x07\nb",
                 "--at", "2026-03-06 11:00").exit_code == 0
-    text = case(db, "show", "N").stdout
+    text = case(db, "show", "N", "--lang", "en").stdout
     timeline = text.split("Timeline\n")[1].split("\n\n")[0].splitlines()
     assert len(timeline) == 2 and "9. 2026-03-07" not in "\n".join(line.split("—")[0] for line in timeline)
     data = case(db, "show", "N", "--format", "json").stdout

@@ -192,3 +192,35 @@ def test_between_checks_each_bound(mini_dir):
     edit(mini_dir / "content.yaml", "value: [3, 7]", "value: [7, 3]")
     _, problems = check_playbook(mini_dir)
     assert [p.code for p in problems] == ["E304"] and "empty range" in problems[0].message
+
+
+def test_one_file_of_a_folder_given_alone_is_told_to_check_the_folder(mini_dir):
+    """An editor or hook that passes the file being edited: the hint names the folder, not "add `playbook:`"."""
+    (p,) = check_playbook(mini_dir / "content.yaml")[1]
+    assert p.code == "E206" and p.hint == f"a playbook is a folder of files read together: check it whole with " \
+                                          f"`cxcoach validate {mini_dir}`"
+
+
+def test_a_test_file_given_as_a_playbook_is_named_as_one(mini_dir):
+    (mini_dir / "cases.test.yaml").write_text("tests: []\n", encoding="utf-8")
+    (p,) = check_playbook(mini_dir / "cases.test.yaml")[1]
+    assert (p.code, p.message, p.hint) == ("E021", "this is a playbook test file, not a playbook",
+                                           f"run its tests with `cxcoach test {mini_dir}`")
+
+
+def test_blank_text_is_an_error_in_every_locale(mini_dir):
+    """Only spaces (a full-width one, a tab) pass the schema's "not empty"; a trainee would see a blank line."""
+    edit(mini_dir / "content.yaml", "text: {zh: 您慢慢说，我在听。, en: \"Take your time, I'm listening.\"}",
+         "text: {zh: \"\u3000\", en: \"\\t \"}")
+    problems = check_playbook(mini_dir)[1]
+    assert [(p.code, p.path) for p in problems] == [("E208", "$.scripts[0].lines[0].text.zh"),
+                                                    ("E208", "$.scripts[0].lines[0].text.en")]
+    assert problems[0].message == "the text is blank (only spaces)"
+
+
+def test_each_missing_key_is_named_once(mini_dir):
+    """Two missing keys are two problems, each naming its own key (both used to say the first)."""
+    (mini_dir / "more.yaml").write_text("rules:\n  - id: half\n    title: t\n", encoding="utf-8")
+    problems = check_playbook(mini_dir)[1]
+    assert [(p.message, p.hint) for p in problems] == [("missing required key 'when'", "add `when:`"),
+                                                       ("missing required key 'then'", "add `then:`")]

@@ -68,3 +68,18 @@ def test_recorded_through_the_desk_and_cut_at_the_horizon(tmp_path: Path, playbo
         with pytest.raises(Exception, match="already exists"):  # a second run is refused, not doubled
             fill_month(desk, NOV, cases=60, seed=1, horizon=horizon)
         assert store.cases.count() == n
+
+
+def test_the_demo_writes_chinese_with_full_width_punctuation() -> None:
+    """Root causes, measures and notes a supervisor reads in forms and reports are our own Chinese words: they
+    follow lint L506 as playbook text does (高峰时段接待人手不足，顾问语气生硬, not a half-width comma)."""
+    import ast
+    import inspect
+
+    from cxcoach.authoring.lint_rules.text import half_width_spans
+    from cxcoach.report import demo
+
+    texts = [n.value for n in ast.walk(ast.parse(inspect.getsource(demo)))
+             if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    assert [t for t in texts if half_width_spans(t)] == []
+    assert any("，" in t for t in texts)

@@ -14,7 +14,7 @@ CHILD = """
 import json, sys
 from click.testing import CliRunner
 from cxcoach.cli import main
-result = CliRunner().invoke(main, ["case", "list", "--overdue", "--db", sys.argv[1]])
+result = CliRunner().invoke(main, ["case", "list", "--overdue", "--db", sys.argv[1], "--lang", "en"])
 print(json.dumps({"code": result.exit_code, "output": result.output,
                   "loaded": sorted(m for m in sys.modules if m.split(".")[0] == "alembic" or "postgresql" in m)}))
 """

@@ -174,3 +174,19 @@ async def test_a_tick_during_a_rebuild_is_skipped_not_a_crash(make_app) -> None:
         app.screen.evaluate()  # before: NoMatches, which ends the app from a timer
         await pilot.pause()
         assert app.is_running
+
+
+async def test_escape_on_the_steps_goes_back_to_the_desk(make_app) -> None:
+    """Escape from a field lands on the list; escape again leaves what-if (before: it stayed, only ctrl+b left)."""
+    from cxcoach.tui.screens.console import ConsoleScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_what_if(pilot)
+        _fact_widget(app.screen, "anger").focus()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.focused, RecommendationList)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsoleScreen)

@@ -541,3 +541,26 @@ async def test_a_narrow_terminal_wraps_the_countdowns_and_the_status(desk_app) -
         assert respond.size.height == 2 and respond.size.width <= screen.query_one("#case-pane").size.width
         status = screen.query_one("#desk-status")
         assert status.size.height == 2 and "checked 10:00" in plain(status)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_every_desk_key_shows_in_80_columns(desk_app, lang) -> None:
+    """Before, `i` (what if) sat under the palette key at 80x24 and the palette's label was garbled in zh."""
+    from textual.widgets._footer import FooterKey
+
+    app = desk_app(lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await settle(pilot)
+        keys = {k.key: k.region for k in app.screen.query(FooterKey) if not k.has_class("-command-palette")}
+        palette = next(k.region for k in app.screen.query(FooterKey) if k.has_class("-command-palette"))
+        for key in "mfnuxai":
+            assert keys[key].right <= palette.x, (key, keys[key], palette)
+        status = plain(app.screen.query_one("#desk-status"))
+        assert "(o)" in status or "（o）" in status  # the overdue toggle: its key and state in the status line
+        await pilot.press("i")
+        await pilot.pause()
+        keys = {k.key: k.region for k in app.screen.query(FooterKey) if not k.has_class("-command-palette")}
+        palette = next(k.region for k in app.screen.query(FooterKey) if k.has_class("-command-palette"))
+        for key in ("w", "s", "ctrl+n", "escape", "ctrl+b"):
+            assert keys[key].right <= palette.x, (key, keys[key], palette)

@@ -89,3 +89,25 @@ async def test_palette_speaks_chinese_in_zh(make_app) -> None:
         assert "palette" in labels
         titles = [h.text async for h in SystemCommandsProvider(app.screen).discover()]
         assert "Theme" in titles
+
+
+async def test_palette_starts_a_drill_from_inside_another(make_app) -> None:
+    """Before, choosing a drill in the palette during a drill did nothing at all."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p", "enter")
+        await pilot.pause()
+        await pilot.press(*"Ann", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen) and app.screen.session.drill.id == "late_parcel"
+        (hit,) = [h async for h in CoachCommands(app.screen).search("Rude caller")]
+        hit.command()
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen) and app.screen.session.drill.id == "rude_caller"
+        assert "press r" in " ".join(n.message for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert [type(s).__name__ for s in app.screen_stack] == ["PracticeScreen"]
+        waiting = app.store.unfinished(app.trainee, app.playbook.id)
+        assert {r.drill for r in waiting} == {"late_parcel", "rude_caller"}

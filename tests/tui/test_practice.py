@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
+import pytest
+
 from cxcoach.store import RecordedDrill, Store
 from cxcoach.tui.screens.drill import DrillScreen
 from cxcoach.tui.screens.report import ReportScreen
@@ -177,18 +181,23 @@ async def test_resume_after_an_interrupted_drill(make_app, db, coach_playbook) -
         assert row.finished and row.turns == 3
 
 
-async def test_a_slow_score_does_not_block_typing(make_app, monkeypatch) -> None:
-    """Scoring a long reply can take seconds: it runs in a worker, the box keeps taking keys meanwhile."""
-    import threading
-
+@pytest.fixture
+def held_scores(monkeypatch) -> threading.Event:
+    """Replies are scored only once the returned event is set (or after 5 s): a slow score, made to order."""
     release = threading.Event()
     real_reply = RecordedDrill.reply
 
     def slow_reply(self, text):
-        release.wait(timeout=5)  # before the fix this ran on the UI thread and froze it for the whole wait
+        release.wait(timeout=5)  # before the worker this ran on the UI thread and froze it for the whole wait
         return real_reply(self, text)
 
     monkeypatch.setattr(RecordedDrill, "reply", slow_reply)
+    return release
+
+
+async def test_a_slow_score_does_not_block_typing(make_app, held_scores) -> None:
+    """Scoring a long reply can take seconds: it runs in a worker, the box keeps taking keys meanwhile."""
+    release = held_scores
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _start(pilot)
@@ -216,17 +225,8 @@ async def test_a_slow_score_does_not_block_typing(make_app, monkeypatch) -> None
         assert [t.reply for t in screen.session.turns] == ["Sorry, I understand.", "I'll"]
 
 
-async def test_leaving_while_a_reply_is_scored_keeps_it(make_app, db, monkeypatch) -> None:
-    import threading
-
-    release = threading.Event()
-    real_reply = RecordedDrill.reply
-
-    def slow_reply(self, text):
-        release.wait(timeout=5)
-        return real_reply(self, text)
-
-    monkeypatch.setattr(RecordedDrill, "reply", slow_reply)
+async def test_leaving_while_a_reply_is_scored_keeps_it(make_app, db, held_scores) -> None:
+    release = held_scores
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _start(pilot)

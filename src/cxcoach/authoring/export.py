@@ -280,10 +280,24 @@ def handbook_blocks(playbook: Playbook, locale: str) -> list[Block]:
                                 labelled(lab["endings"], endings))))
 
     # sources
-    if playbook.sources:
+    sources = _sources_shown(playbook)
+    if sources:
         out.append(Heading(2, lab["sources"], "sources"))
-        out.append(Bullets(tuple(f"[{s.id}] {t(s.title)}" for s in playbook.sources.values())))
+        out.append(Bullets(tuple(f"[{s.id}] {t(s.title)}" for s in sources)))
     return out
+
+
+def _sources_shown(playbook: Playbook) -> list[m.SourceDoc]:
+    """The sources the handbook's chapters cite (a procedure, step, rule, script, don't, strategy or drill).
+
+    A source only the rest of the playbook cites, or that comes with an included library (the shipped
+    detectors a new playbook includes bring the shipped handbooks' list), is not this handbook's:
+    listing it would credit documents no page of it draws on.
+    """
+    items = [*playbook.procedures.values(), *playbook.steps.values(), *playbook.rules, *playbook.scripts.values(),
+             *playbook.avoid.values(), *playbook.strategies.values(), *playbook.drills.values()]
+    cited = {ref.split()[0] for item in items for ref in getattr(item, "source", ()) if ref.split()}
+    return [s for s in playbook.sources.values() if s.id in cited]
 
 
 # --- rendering ----------------------------------------------------------------

@@ -132,15 +132,6 @@ def _raw_documents(root: Path) -> list[Document]:
     return docs
 
 
-def _shipped_elsewhere(problem: Problem, root: Path) -> bool:
-    """A finding in a shipped file another playbook includes (`include: [cxcoach:...]`): not the author's to fix."""
-    from ..resources import playbooks_dir
-
-    shipped = playbooks_dir().resolve()
-    where = Path(problem.file).resolve()
-    return where.is_relative_to(shipped) and not root.resolve().is_relative_to(shipped)
-
-
 def lint_playbook(path: str | Path, *, config: LintConfig | None = None,
                   select: Sequence[str] = (), today: dt.date | None = None) -> LintReport:
     """Load and lint one playbook; an invalid playbook reports its validation errors instead.
@@ -155,7 +146,7 @@ def lint_playbook(path: str | Path, *, config: LintConfig | None = None,
         return LintReport(str(root), tuple(problems), loaded=False)
     config = config if config is not None else find_config(root)
     docs = _raw_documents(root)
-    ctx = LintContext(playbook, docs) if today is None else LintContext(playbook, docs, today)
+    ctx = LintContext(playbook, docs, root=root) if today is None else LintContext(playbook, docs, today, root)
     raw: list[Problem] = [p for p in problems if p.severity is Severity.WARNING]  # validation warnings count too
     for check in ALL_CHECKS:
         try:
@@ -163,7 +154,7 @@ def lint_playbook(path: str | Path, *, config: LintConfig | None = None,
         except Exception as exc:  # a bug in one check must not hide the other findings
             raw.append(Problem(str(root), 0, 0, "L000", f"lint check {check.__module__} failed: "
                                f"{type(exc).__name__}: {exc}", Severity.ERROR, "please report this as a cxcoach bug"))
-    raw = [p for p in raw if not _shipped_elsewhere(p, root)]
+    raw = [p for p in raw if not ctx.shipped_elsewhere(p.file)]
     noqa = _NoqaIndex()
     kept, suppressed = [], 0
     seen: set[tuple[str, int, int, str, str]] = set()

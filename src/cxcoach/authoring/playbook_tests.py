@@ -131,9 +131,11 @@ def find_test_files(root: Path) -> list[Path]:
 
 def read_test_file(path: Path, default_playbook: Path) -> TestFile:
     from ..playbook.schema import schema_problems
-    from ..playbook.yamlsource import read_yaml_file
+    from ..playbook.yamlsource import empty_hint, read_yaml_file
 
     doc, problems = read_yaml_file(path)
+    problems = empty_hint(problems, "a test file holds `tests:`, a list of cases and drills to check "
+                                    "(docs/authoring.md, Playbook tests; `cxcoach new tests NAME` writes one)")
     if doc is None or any(p.severity is Severity.ERROR for p in problems):
         return TestFile(path, default_playbook, (), tuple(problems))
     found = schema_problems(doc, "playbook-test.schema.json")

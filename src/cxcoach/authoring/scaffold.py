@@ -449,6 +449,16 @@ def new_playbook(name: str, directory: Path, *, locales: Sequence[str] = ("zh", 
     check_name(name, "playbook")
     if not locales:
         raise ScaffoldError("give at least one locale")
+    twice = sorted({loc for loc in locales if list(locales).count(loc) > 1})
+    if twice:
+        raise ScaffoldError(f"locale {', '.join(map(repr, twice))} is given twice")
+    written_in = _library_locales()
+    missing = [loc for loc in locales if loc not in written_in]
+    if missing:
+        raise ScaffoldError(f"the shipped detectors a new playbook includes ({LIBRARY}) are written in "
+                            f"{', '.join(written_in)}, not {', '.join(map(one_line, missing))}: start with "
+                            f"--locales {','.join(loc for loc in locales if loc in written_in) or written_in[0]}, "
+                            "then write detectors of your own in the other languages")
     root = directory / name
     if root.exists() and any(root.iterdir()):
         raise ScaffoldError(f"{one_line(str(root))} already exists and is not empty")
@@ -457,6 +467,16 @@ def new_playbook(name: str, directory: Path, *, locales: Sequence[str] = ("zh", 
     written = _write_new(files)
     _verify(root, written, dirs)
     return Created(tuple(written), root)
+
+
+def _library_locales() -> list[str]:
+    """The locales of the shipped playbook whose detectors a new playbook includes."""
+    from ..playbook.yamlsource import read_yaml_file
+    from ..resources import default_playbook_path
+
+    doc, _ = read_yaml_file(default_playbook_path() / "playbook.yaml")
+    meta = doc.data.get("playbook") if doc is not None and isinstance(doc.data, dict) else None
+    return [str(loc) for loc in meta.get("locales", ())] if isinstance(meta, dict) else ["zh", "en"]
 
 
 def _target(playbook_root: Path) -> tuple[Path, Playbook]:

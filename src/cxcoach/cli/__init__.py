@@ -6,8 +6,12 @@ for jsonschema, and no headless command ever imports textual.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -33,7 +37,37 @@ COMMANDS: dict[str, str] = {
 }
 
 
+def asks_for_chinese(args: Sequence[str]) -> bool:
+    """Whether the command line's last `--lang` (before any `--`) is Chinese: zh, zh-CN, zh_TW.
+
+    The last one, because a command's own --lang wins over the group's (`_common.cli_lang`).
+    """
+    value = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg[len("--lang="):]
+    return value is not None and value.lower().replace("_", "-").split("-")[0] == "zh"
+
+
+def click_language(args: Sequence[str]) -> contextlib.AbstractContextManager[None]:
+    """Click's own words in the language the command line asks for (Chinese: click_words.py)."""
+    if not asks_for_chinese(args):
+        return contextlib.nullcontext()
+    from .click_words import chinese_click
+
+    return chinese_click()
+
+
 class LazyGroup(click.Group):
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
+        """Click's parsing, help and usage errors in the command line's --lang (CliRunner comes in here too)."""
+        with click_language(sys.argv[1:] if args is None else args):
+            return super().main(args, *rest, **options)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
 
@@ -60,9 +94,9 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CxcoachError as exc:
-            from ._common import Failure
+            from ._common import Failure, cli_lang
 
-            raise Failure(str(exc), exc.exit_code) from None
+            raise Failure(exc.explain(cli_lang() or "en"), exc.exit_code) from None
         except BrokenPipeError:
             from ._common import OutputClosed
 
@@ -74,13 +108,17 @@ class LazyGroup(click.Group):
         try:
             return super().resolve_command(ctx, args)
         except click.UsageError as exc:
-            from ..problems import did_you_mean
+            from ..problems import closest
+            from ._common import cli_lang
+            from .messages import language, say
 
-            hint = did_you_mean(args[0], self.list_commands(ctx)) if args else None
-            if hint:
+            best = closest(args[0], self.list_commands(ctx)) if args else None
+            if best is not None:
                 # In place, so click's subclass (NoSuchCommand) keeps its own formatting; click declares
                 # `message` Final only because it sets it once in __init__.
-                exc.message = f"{exc.message} {hint[0].upper()}{hint[1:]}"  # type: ignore[misc]  # see above
+                lang = cli_lang()
+                gap = "" if language(lang) == "zh" else " "  # after a full-width full stop, none
+                exc.message = f"{exc.message}{gap}{say('did_you_mean', lang, name=best)}"  # type: ignore[misc]
             raise
 
 

@@ -56,6 +56,20 @@ class Failure(click.ClickException):
             click.echo(say("error", self.lang, message=printable(self.format_message())), err=True)
 
 
+def usage_error(code: str, /, **fields: object) -> click.UsageError:
+    """Click's usage error (exit 2, with the usage line) worded by messages.py in the command's language."""
+    from .messages import say
+
+    return click.UsageError(say(code, cli_lang(), **fields))
+
+
+def bad_parameter(code: str, param_hint: str, /, **fields: object) -> click.BadParameter:
+    """Click's "invalid value for OPTION" error, its reason worded by messages.py in the command's language."""
+    from .messages import say
+
+    return click.BadParameter(say(code, cli_lang(), **fields), param_hint=param_hint)
+
+
 def cli_lang() -> str | None:
     """The `--lang` given to the running command, or else to the group around it (None: English)."""
     ctx = click.get_current_context(silent=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._common import load, playbook_option, write_output
+from ._common import bad_parameter, load, playbook_option, usage_error, write_output
 
 if TYPE_CHECKING:
     from ..engine.calendar_days import CalendarDay
@@ -38,10 +38,9 @@ def _month(value: str) -> tuple[int, int]:
     try:
         day = dt.date.fromisoformat(value + "-01")
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a month; write YYYY-MM, e.g. 2027-02",
-                                 param_hint="--month") from None
+        raise bad_parameter("not_a_month", "--month", value=value, example="2027-02") from None
     if not _YEARS[0] <= day.year <= _YEARS[1]:
-        raise click.BadParameter(f"{value!r} is outside {_YEARS[0]}-{_YEARS[1]}", param_hint="--month")
+        raise bad_parameter("month_out_of_range", "--month", value=value, first=_YEARS[0], last=_YEARS[1])
     return day.year, day.month
 
 
@@ -61,7 +60,7 @@ def calendar(year: int | None, month: str | None, playbook_path: Path | None, la
     not have yet), ? no holiday data for that year.
     """
     if year is not None and month is not None:
-        raise click.UsageError("give --year or --month, not both")
+        raise usage_error("year_or_month")
     playbook = load(playbook_path)
     cal = playbook.calendar
     today = _today(cal)

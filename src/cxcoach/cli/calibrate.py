@@ -44,7 +44,7 @@ def calibrate(rubric_id: str | None, answers_file: Path | None, playbook_path: P
     from ..drill.scoring import pick_rubric
     from ..playbook import drill_model as dm
     from ..playbook.schema import schema_problems
-    from ..playbook.yamlsource import read_yaml_file
+    from ..playbook.yamlsource import empty_hint, read_yaml_file
     from ..resources import playbooks_dir
 
     playbook = load(playbook_path)
@@ -53,6 +53,7 @@ def calibrate(rubric_id: str | None, answers_file: Path | None, playbook_path: P
     if rubric_id is None:
         rubric_id = pick_rubric(playbook, None, dm.Scope.REPLY).id
     doc, problems = read_yaml_file(answers_file)
+    problems = empty_hint(problems, "an answers file holds `answers:`, a list of {reply: ..., label: good}")
     errors = [p for p in problems if p.severity == "error"]
     if doc is None or errors:
         raise Failure("\n".join(p.format() for p in errors or problems) or f"cannot read {answers_file}")

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import CxcoachError, ExitCode
-from ._common import Failure, echo, echo_json, load, playbook_option, store_target, write_output
+from ._common import Failure, cli_lang, echo, echo_json, load, playbook_option, store_target, write_output
 
 if TYPE_CHECKING:
     from ..desk import CaseView, Desk
@@ -36,7 +36,9 @@ class Rejected(Failure):
     exit_code = ExitCode.REFUSED
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("event rejected, nothing was written:\n  " + "\n  ".join(problems))
+        from .messages import say
+
+        super().__init__(say("event_rejected", cli_lang()) + "\n  " + "\n  ".join(problems))
         self.problems = problems
 
 
@@ -54,7 +56,7 @@ def _json_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 _storable_arguments(kwargs)
                 return command(*args, **kwargs)
             except CxcoachError as exc:  # anything explained that a command did not translate itself
-                raise Failure(str(exc), exc.exit_code) from None
+                raise Failure(exc.explain(cli_lang() or "en"), exc.exit_code) from None
         except click.ClickException as exc:
             if kwargs.get("fmt") == "json":
                 error: dict[str, Any] = {"error": exc.format_message(), "exit_code": exc.exit_code}
@@ -140,7 +142,7 @@ class _Ctx:
         if value is None:
             return None
         try:
-            when = parse_time(value, self.tz, what=what)
+            when = parse_time(value, self.tz, what=what, past=happened)  # `16:00` at 00:30: yesterday's
             return check_happened(when, self.tz) if happened else when
         except TimeError as exc:
             raise click.BadParameter(str(exc), param_hint=what) from None
@@ -155,7 +157,7 @@ class _Ctx:
         except CaseNotFound as exc:
             raise NotFound(str(exc)) from None
         except CxcoachError as exc:  # the store, a form, an id: explained, with its own code
-            raise Failure(str(exc), exc.exit_code) from None
+            raise Failure(exc.explain(cli_lang() or "en"), exc.exit_code) from None
         finally:
             self.store.close()
 
@@ -197,7 +199,7 @@ def _read_case_file(source: str) -> tuple[dict[str, Any], Callable[[str], str]]:
     try:
         raw, name = read_input(source, "case file")
     except InputError as exc:
-        raise Failure(str(exc), exc.exit_code) from None
+        raise Failure(exc.explain(cli_lang() or "en"), exc.exit_code) from None
     if not raw.strip():
         raise Failure(f"{name}: empty; a case is YAML or JSON with received_at and facts, e.g. "
                       "{received_at: '2026-03-06 16:00', facts: {severity: major}}")
@@ -244,9 +246,10 @@ def _print_row(ctx: _Ctx, row: CaseRow, fmt: str, verb: str) -> None:
         return
     from ..desk import show_time
     from ..sanitize import strip_controls
+    from .messages import desk_word
 
-    echo(f"case {strip_controls(row.ref)} (#{row.id}) {verb}: stage {row.stage or '-'}, "
-         f"next due {show_time(row.next_due, ctx.tz)}")
+    echo(desk_word("row", ctx.lang, ref=strip_controls(row.ref), id=row.id, verb=desk_word(verb, ctx.lang),
+                   stage=row.stage or "-", due=show_time(row.next_due, ctx.tz)))
 
 
 @click.group("case")
@@ -357,6 +360,13 @@ def show(ref: str, now: str | None, form_id: str | None, fmt: str, output: Path 
     ctx = _Ctx(db, playbook_path, lang, reading=True)
     when = ctx.time(now, "--now")
     view = ctx.run(lambda: ctx.desk.show(ref, now=when, locale=ctx.lang))
+    if when is not None and when < view.row.received_at:  # the engine would be run at the receipt instead
+        from ..desk import show_time
+        from ._common import cli_lang
+        from .messages import say
+
+        raise click.BadParameter(say("now_before_received", cli_lang(), now=show_time(when, ctx.tz),
+                                     received=show_time(view.row.received_at, ctx.tz)), param_hint="--now")
     if form_id is not None:
         from ..desk import forms
         from ..desk.forms import FormError
@@ -399,15 +409,18 @@ def _view_json(ctx: _Ctx, view: CaseView) -> str:
 def _view_text(ctx: _Ctx, view: CaseView) -> str:
     from ..desk import show_time
     from ..engine.render import render_text
+    from ..locale_words import punctuation
     from ..sanitize import strip_controls as clean
+    from .messages import desk_word
 
-    tz = ctx.tz
+    tz, lang = ctx.tz, ctx.lang
     row, state = view.row, view.state
     stage_label = _label(ctx, "stage", state.stage)
-    lines = [f"Case {clean(row.ref)} (#{row.id}) · {stage_label} · received {show_time(row.received_at, tz)}"
-             + (" · closed" if not row.is_open else ""), "", "Timeline"]
+    lines = [desk_word("heading", lang, ref=clean(row.ref), id=row.id, stage=stage_label,
+                       at=show_time(row.received_at, tz))
+             + (desk_word("closed_mark", lang) if not row.is_open else ""), "", desk_word("timeline", lang)]
     for e in view.events:
-        what = e.kind if e.kind != "update" else ""
+        what = desk_word(e.kind, lang) if e.kind in ("open", "follow_up") else ""
         if e.stage:
             what = f"-> {_label(ctx, 'stage', e.stage)}"
         if e.facts:
@@ -418,17 +431,18 @@ def _view_text(ctx: _Ctx, view: CaseView) -> str:
         note = f" — {_one_line(e.note)}" if e.note else ""
         lines.append(f"  {e.seq:>3}. {show_time(e.at, tz)}{who} {what}{note}".rstrip())
     if state.pauses:
-        spans = ", ".join(f"{show_time(s, tz)} – {show_time(e, tz) if e else 'now'}" for s, e in state.pauses)
-        lines.append(f"Paused: {spans}")
+        spans = punctuation(lang).comma.join(
+            f"{show_time(s, tz)} – {show_time(e, tz) if e else desk_word('now', lang)}" for s, e in state.pauses)
+        lines.append(desk_word("paused", lang, spans=spans))
     if state.follow_up is not None:
         fu = state.follow_up
-        c = f", c = {fu.ratio:.2f}" if fu.ratio is not None else ""
-        lines.append(f"Follow-up {show_time(fu.at, tz)}: {fu.satisfaction}{c}")
+        c = desk_word("ratio", lang, c=fu.ratio) if fu.ratio is not None else ""
+        lines.append(desk_word("follow_up_line", lang, at=show_time(fu.at, tz), satisfaction=fu.satisfaction, c=c))
     lines.append("")
     if view.result is not None:
         lines.append(render_text(view.result))
     else:
-        lines.append(f"Closed {show_time(state.closed_at, tz)} by {state.closed_by or '-'}: no clock runs.")
+        lines.append(desk_word("closed_by", lang, at=show_time(state.closed_at, tz), by=state.closed_by or "-"))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -489,15 +503,20 @@ def list_cases(open_only: bool, all_cases: bool, overdue: bool, due_within: str 
     if fmt == "json":
         echo_json([_row_json(r, ctx.tz, when) for r in rows])
         return
+    from .messages import desk_word
+
     if not rows:
-        echo("no cases")
+        echo(desk_word("no_cases", ctx.lang))
         return
     from rich.cells import cell_len
 
-    table = [("case", "stage", "received", "next due", "state")]
+    def said(key: str) -> str:
+        return desk_word(key, ctx.lang)
+
+    table = [(said("col_case"), said("col_stage"), said("col_received"), said("col_due"), said("col_state"))]
     for r in rows:  # whole ids (ticket ids often share a long prefix) and whole stage ids, as typed to --stage
-        flag = ("OVERDUE" if r.overdue_at(when) else "paused" if r.paused_since
-                else "closed" if not r.is_open else "")
+        flag = (said("overdue") if r.overdue_at(when) else said("paused_flag") if r.paused_since
+                else said("closed") if not r.is_open else "")
         table.append((clean(r.ref), clean(r.stage or "-"), show_time(r.received_at, ctx.tz),
                       show_time(r.next_due, ctx.tz), flag))
     widths = [max(cell_len(line[i]) for line in table) for i in range(4)]  # a time has seconds only when it has any

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._common import Failure, echo, load, playbook_option
+from ._common import Failure, bad_parameter, echo, load, playbook_option
 
 
 @click.command("demo")
@@ -27,8 +27,9 @@ def demo(cases: int, month: str | None, db: str | None, seed: int, previous: boo
     console; then try `cxcoach report monthly --month YYYY-MM -o report.html`.
     """
     from ..desk import Desk, EventRejected
-    from ..report import Month, ReportError
+    from ..report import Month
     from ..report.demo import fill_month
+    from ..report.period import NotAMonth
     from ..store import Store, StoreError, resolve_db, utc_now
 
     playbook = load(playbook_path)
@@ -36,12 +37,11 @@ def demo(cases: int, month: str | None, db: str | None, seed: int, previous: boo
     now = utc_now()
     try:
         which = Month.parse(month) if month is not None else Month.of(now, tz)
-    except ReportError as exc:
-        raise click.BadParameter(str(exc), param_hint="--month") from None
+    except NotAMonth as exc:
+        raise bad_parameter("not_a_month", "--month", value=exc.text, example=exc.EXAMPLE) from None
     horizon = min(now, which.end(tz))
     if horizon <= which.start(tz):
-        raise click.BadParameter(f"{which} has not begun yet; choose this month or an earlier one",
-                                 param_hint="--month")
+        raise bad_parameter("month_not_begun", "--month", which=which)
     try:
         store = Store.open(resolve_db(db))
     except StoreError as exc:  # not a database, a newer schema, no server: nothing about demo ids to add

@@ -40,14 +40,16 @@ def read_replies(path: Path) -> tuple[list[str], str]:
     """The replies in a file, and which format was read ("yaml" or "lines").
 
     The name decides: `.yaml`/`.yml` is a YAML list of strings (a file that
-    does not parse is an error with its position, never plain text); any
-    other name holds one reply per line. The file is read with the shared
+    does not parse is an error with its position, never plain text), and so
+    is `.json` (a JSON array is a YAML list: `["...", "..."]` read as one
+    line would be one reply of brackets and quotes); any other name holds
+    one reply per line. The file is read with the shared
     bound (inputs.py) and each reply is checked against the reply length cap.
     """
     from ..inputs import check_reply, decode_text, read_input
 
     raw, name = read_input(path, "replies file")
-    if path.suffix.lower() in (".yaml", ".yml"):
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
         replies, lines = _yaml_replies(raw, name), None
         kind = "yaml"
     else:
@@ -67,9 +69,10 @@ def read_replies(path: Path) -> tuple[list[str], str]:
 
 
 def _yaml_replies(raw: bytes, name: str) -> list[str]:
-    from ..playbook.yamlsource import parse_yaml_bytes
+    from ..playbook.yamlsource import empty_hint, parse_yaml_bytes
 
     doc, problems = parse_yaml_bytes(raw, name)
+    problems = empty_hint(problems, say("how_yaml", cli_lang()))
     errors = [p for p in problems if p.severity == "error"]
     if doc is None or errors:
         listed = "\n".join(p.format() for p in errors or problems) or f"{name}: cannot read replies"

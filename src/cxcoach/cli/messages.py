@@ -33,11 +33,30 @@ MESSAGES: WordTable = {
                             "(write what you would say to the customer)",
         "reply_missing": "give the reply with --reply TEXT or on stdin",
         "reply_empty": "the reply is empty",
+        "did_you_mean": "Did you mean {name!r}?",
+        "set_not_pair": "{pair!r} is not fact=value",
+        "workers_without_stream": "--workers answers the lines of --stream; add --stream",
+        "stream_with_file": "--stream reads cases from stdin; do not give CASE_FILE",
+        "stream_json_only": "--stream writes JSON lines only; --format {fmt} works for one case at a time",
+        "fields_need_json": "--fields chooses JSON fields; add --format json",
+        "case_missing": "give a CASE_FILE, - for stdin, or --set fact=value",
+        "lang_not_in_playbook": "{lang!r} is not a locale of this playbook; use one of {choices}",
+        "unknown_field": "unknown field {name!r}{hint}; fields: all, {fields}",
+        "no_field": "name at least one field, e.g. --fields recommendations,deadlines",
+        "field_hint": " (did you mean {name!r}?)",
+        "not_a_month": "{value!r} is not a month; write YYYY-MM, e.g. {example}",
+        "month_out_of_range": "{value!r} is outside {first}-{last}",
+        "year_or_month": "give --year or --month, not both",
+        "month_not_begun": "{which} has not begun yet; choose this month or an earlier one",
+        "unknown_rubric": "unknown rubric {rubric!r} (known: {known})",
+        "timestamp": "timestamp",
+        "event_rejected": "event rejected, nothing was written:",
         "no_database": "no database at {target}; check --db / {env} (`case open` or `case import` creates one)",
         "owner_contradicts": "--where {fact}={where} and --owner {owner} contradict each other; give one",
         "as_of_before_month": "{at} is before {month} begins ({start}); give a time within the month or after it",
         "case_exists": "{what}; record what happened next with `cxcoach case update {ref}`, or give a new "
                        "complaint its own --id",
+        "now_before_received": "{now} is before the case was received ({received}); give a time from then on",
     },
     "zh": {
         "error": "错误：{message}",
@@ -59,10 +78,29 @@ MESSAGES: WordTable = {
         "reply_empty_item": "{name}:{line}:{col}: 第 {n} 项是空回复（写下你会对顾客说的话）",
         "reply_missing": "请用 --reply TEXT 或从标准输入给出回复",
         "reply_empty": "回复是空的",
+        "did_you_mean": "是不是想写 {name!r}？",
+        "set_not_pair": "{pair!r} 不是“事实=取值”的写法",
+        "workers_without_stream": "--workers 只用于 --stream 逐行作答；请加上 --stream",
+        "stream_with_file": "--stream 从标准输入读取案例；不要再给 CASE_FILE",
+        "stream_json_only": "--stream 只输出 JSON 行；--format {fmt} 只能用于单个案例",
+        "fields_need_json": "--fields 选的是 JSON 字段；请加上 --format json",
+        "case_missing": "请给出 CASE_FILE，或用 - 从标准输入读取，或用 --set 事实=取值",
+        "lang_not_in_playbook": "{lang!r} 不是这本手册的语言；可选：{choices}",
+        "unknown_field": "没有字段 {name!r}{hint}；可选字段：all, {fields}",
+        "no_field": "至少写一个字段，例如 --fields recommendations,deadlines",
+        "field_hint": "（是不是想写 {name!r}？）",
+        "not_a_month": "{value!r} 不是月份；请写成 YYYY-MM，例如 {example}",
+        "month_out_of_range": "{value!r} 不在 {first}-{last} 年之内",
+        "year_or_month": "--year 和 --month 只能给一个",
+        "month_not_begun": "{which} 还没开始；请选本月或更早的月份",
+        "unknown_rubric": "没有评分标准 {rubric!r}（已有：{known}）",
+        "timestamp": "时间",
+        "event_rejected": "事件被拒绝，什么也没有写入：",
         "no_database": "{target} 处没有数据库；请检查 --db / {env}（`case open` 或 `case import` 会新建一个）",
         "owner_contradicts": "--where {fact}={where} 与 --owner {owner} 互相矛盾；只给其中一个",
         "as_of_before_month": "{at} 早于 {month} 的开始（{start}）；请给出该月之内或之后的时间",
         "case_exists": "{what}；后续进展请用 `cxcoach case update {ref}` 记录，新的投诉请给它自己的 --id",
+        "now_before_received": "{now} 早于受理时间（{received}）；请给出受理之后的时间",
     },
 }
 
@@ -83,6 +121,32 @@ NOTES: WordTable = {
            "waiting": "演练还没结束：顾客还在节点 {node!r} 等你回复",
            "unfinished": "演练还没结束"},
 }
+
+
+# What `cxcoach case` prints for people, in the desk's language (its --lang, else the playbook's first).
+DESK: WordTable = {
+    "en": {"row": "case {ref} (#{id}) {verb}: stage {stage}, next due {due}",
+           "opened": "opened", "updated": "updated", "followed up": "followed up",
+           "heading": "Case {ref} (#{id}) · {stage} · received {at}", "closed_mark": " · closed",
+           "timeline": "Timeline", "open": "open", "follow_up": "follow_up", "paused": "Paused: {spans}",
+           "now": "now", "follow_up_line": "Follow-up {at}: {satisfaction}{c}", "ratio": ", c = {c:.2f}",
+           "closed_by": "Closed {at} by {by}: no clock runs.", "no_cases": "no cases",
+           "col_case": "case", "col_stage": "stage", "col_received": "received", "col_due": "next due",
+           "col_state": "state", "overdue": "OVERDUE", "paused_flag": "paused", "closed": "closed"},
+    "zh": {"row": "案例 {ref}（#{id}）{verb}：阶段 {stage}，下一个截止 {due}",
+           "opened": "已登记", "updated": "已更新", "followed up": "已回访",
+           "heading": "案例 {ref}（#{id}）· {stage} · 受理 {at}", "closed_mark": " · 已结案",
+           "timeline": "时间线", "open": "登记", "follow_up": "回访", "paused": "暂停：{spans}",
+           "now": "现在", "follow_up_line": "回访 {at}：{satisfaction}{c}", "ratio": "，c = {c:.2f}",
+           "closed_by": "{at} 由 {by} 结案：不再计时。", "no_cases": "没有案例",
+           "col_case": "案例", "col_stage": "阶段", "col_received": "受理", "col_due": "下一个截止",
+           "col_state": "状态", "overdue": "已超时", "paused_flag": "暂停中", "closed": "已结案"},
+}
+
+
+def desk_word(key: str, locale: str, /, **values: object) -> str:
+    """A `cxcoach case` word for people in the language of `locale`, its fields filled in."""
+    return word(DESK, language(locale), key).format(**values)
 
 
 def language(lang: str | None) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from ..errors import ExitCode
-from ._common import Failure, load, playbook_option, write_output
+from ._common import Failure, bad_parameter, cli_lang, load, playbook_option, usage_error, write_output
 
 if TYPE_CHECKING:
     from ..playbook.model import Playbook
@@ -46,7 +46,8 @@ def _read_case(source: str) -> object:
     try:
         raw, name = read_input(source, "case file")
     except InputError as exc:
-        raise CaseFileError(str(exc), [Problem(source, 1, 1, "E011", str(exc))], exc.exit_code) from None
+        message = exc.explain(cli_lang() or "en")
+        raise CaseFileError(message, [Problem(source, 1, 1, "E011", message)], exc.exit_code) from None
     doc, problems = parse_yaml_bytes(raw, name)
     errors = [p for p in problems if p.severity == "error"]
     if doc is None or errors:
@@ -60,7 +61,7 @@ def _parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise click.BadParameter(f"{pair!r} is not fact=value", param_hint="--set")
+            raise bad_parameter("set_not_pair", "--set", pair=pair)
         out[key.strip()] = value.strip()
     return out
 
@@ -69,11 +70,13 @@ def _parse_now(value: str | None) -> dt.datetime | None:
     if value is None:
         return None
     from ..engine.case import parse_timestamp
+    from ..engine.case_problems import CaseValueError
+    from .messages import say
 
     try:
-        return parse_timestamp(value, "timestamp")
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--now") from None
+        return parse_timestamp(value, say("timestamp", cli_lang()))
+    except CaseValueError as exc:
+        raise click.BadParameter(exc.at("$").message(cli_lang() or "en"), param_hint="--now") from None
 
 
 @click.command()
@@ -125,22 +128,21 @@ def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], 
     overrides = _parse_sets(sets)
     at = _parse_now(now)
     if workers is not None and not stream:
-        raise click.UsageError("--workers answers the lines of --stream; add --stream")
+        raise usage_error("workers_without_stream")
     if stream and case_file is not None:
-        raise click.UsageError("--stream reads cases from stdin; do not give CASE_FILE")
+        raise usage_error("stream_with_file")
     if stream and fmt not in (None, "json"):
-        raise click.UsageError(f"--stream writes JSON lines only; --format {fmt} works for one case at a time")
+        raise usage_error("stream_json_only", fmt=fmt)
     fmt = fmt or ("json" if stream else "text")
     if fields is not None and fmt != "json":
-        raise click.UsageError("--fields chooses JSON fields; add --format json")
+        raise usage_error("fields_need_json")
     chosen = _parse_fields(fields)
     if not stream and case_file is None and not overrides:
-        raise click.UsageError("give a CASE_FILE, - for stdin, or --set fact=value")
+        raise usage_error("case_missing")
 
     playbook = _load_playbook(playbook_path)
     if lang is not None and lang not in playbook.locales:
-        raise click.BadParameter(f"{lang!r} is not a locale of this playbook; use one of {', '.join(playbook.locales)}",
-                                 param_hint="--lang")
+        raise bad_parameter("lang_not_in_playbook", "--lang", lang=lang, choices=", ".join(playbook.locales))
     locale = lang or playbook.default_locale
     if stream:
         from ..engine.stream import StreamOptions, default_workers, run_stream
@@ -183,14 +185,19 @@ def recommend(ctx: click.Context, case_file: str | None, sets: tuple[str, ...], 
 
 
 def _parse_fields(spec: str | None) -> tuple[str, ...]:
-    from ..engine.result import DEFAULT_FIELDS, parse_fields
+    from ..engine.result import DEFAULT_FIELDS, RESULT_FIELDS, FieldsError, parse_fields
+    from .messages import say
 
     if spec is None:
         return DEFAULT_FIELDS
     try:
         return parse_fields(spec)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--fields") from None
+    except FieldsError as exc:
+        if exc.name is None:
+            raise bad_parameter("no_field", "--fields") from None
+        hint = "" if exc.suggestion is None else say("field_hint", cli_lang(), name=exc.suggestion)
+        raise bad_parameter("unknown_field", "--fields", name=exc.name, hint=hint,
+                            fields=", ".join(RESULT_FIELDS)) from None
 
 
 def _write_json(value: object) -> None:

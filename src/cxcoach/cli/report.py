@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import Failure, echo, load, playbook_option, store_target, write_output
+from ._common import Failure, bad_parameter, echo, load, playbook_option, store_target, write_output
 
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".csv": "csv"}
 
@@ -38,6 +38,7 @@ def monthly(month: str | None, fmt: str | None, output: Path | None, db: str | N
     the month before. See docs/report.md for what each figure counts."""
     from ..desk import TimeError, parse_time
     from ..report import Month, Options, ReportError, build_monthly
+    from ..report.period import NotAMonth
     from ..report.render import render
     from ..store import Store, StoreError, utc_now
 
@@ -51,11 +52,12 @@ def monthly(month: str | None, fmt: str | None, output: Path | None, db: str | N
         options = Options() if handler_fact is None else Options(handler_fact=handler_fact)
         if handler_fact is not None:
             options.check(playbook)
+    except NotAMonth as exc:
+        raise bad_parameter("not_a_month", "--month", value=exc.text, example=exc.EXAMPLE) from None
     except (ReportError, TimeError) as exc:
         raise click.BadParameter(str(exc)) from None
     if which.start(tz) >= now:  # nothing to count, and every open case's clock would be run to that month
-        raise click.BadParameter(f"{which} has not begun yet; choose this month or an earlier one",
-                                 param_hint="--month")
+        raise bad_parameter("month_not_begun", "--month", which=which)
     if until is not None and until <= which.start(tz):  # the month would be counted as of before it began: all zero
         from ..desk import show_time
         from ._common import cli_lang

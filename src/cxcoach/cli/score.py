@@ -38,6 +38,8 @@ def score(reply: str | None, rubric: str | None, lang: str | None, playbook_path
     check_reply(reply)  # before the playbook loads: a too-long reply fails fast
     playbook = load(playbook_path)
     loc = pick_locale(playbook, lang, playbook.locales, reply)
+    if rubric is not None and rubric not in playbook.rubrics:
+        raise Failure.say("unknown_rubric", rubric=rubric, known=", ".join(playbook.rubrics) or "-")
     try:
         result = score_reply(playbook, reply, rubric=rubric, locale=loc)
     except ScoringError as exc:

@@ -158,7 +158,8 @@ class ConditionParser:
                 at,
                 "E307",
                 message,
-                did_you_mean(str(next(iter(raw))), [*_COMBINATORS, *_TEST_KEYS]) if not forms else _CONDITION_HINT,
+                (did_you_mean(str(next(iter(raw))), [*_COMBINATORS, *_TEST_KEYS]) or _CONDITION_HINT)
+                if not forms else _CONDITION_HINT,
             )
             return False
         form = forms[0]
@@ -183,7 +184,8 @@ class ConditionParser:
             pass  # the nested condition reports its own shape
         elif form == "overdue":
             if not isinstance(raw["overdue"], str):
-                context.error(at / "overdue", "E307", "`overdue` names a deadline: respond, resolve or a step id")
+                context.error(at / "overdue", "E307", "`overdue` names a deadline: respond, resolve or a step id",
+                              "e.g. {overdue: respond}")
                 return False
         else:
             ok = self._fact_test_shape_ok(context, raw, at) and ok
@@ -195,13 +197,15 @@ class ConditionParser:
                 context.error(at, "E307", f"missing required key {key!r}", "write {fact: NAME, op: eq, value: VALUE}")
                 return False
         if not isinstance(raw["fact"], str):
-            context.error(at / "fact", "E307", f"a fact name is text, not {_describe(raw['fact'])}")
+            context.error(at / "fact", "E307", f"a fact name is text, not {_describe(raw['fact'])}",
+                          "name a fact declared under `facts:`, e.g. fact: severity")
             return False
         op = raw["op"]
         if op not in _OPS:
-            synonym = OP_SYNONYMS.get(str(op).lower())
-            hint = f"did you mean {synonym!r}?" if synonym else did_you_mean(str(op), _OPS)
-            context.error(at / "op", "E307", f"{op!r} is not one of: {', '.join(_OPS)}", hint)
+            lowered = str(op).lower()
+            synonym = lowered if lowered in _OPS else OP_SYNONYMS.get(lowered)
+            hint = f"did you mean {synonym!r}?" if synonym else did_you_mean(str(op), _OPS) or "e.g. op: eq"
+            context.error(at / "op", "E307", f"{_describe(op)} is not one of: {', '.join(_OPS)}", hint)
             return False
         if "value" not in raw:
             if op == "exists":
@@ -211,7 +215,8 @@ class ConditionParser:
         value = raw["value"]
         check, expected = _VALUE_SHAPES[op]
         if not check(value):
-            context.error(at / "value", "E307", f"operator {op!r} takes {expected}, got {_describe(value)}")
+            context.error(at / "value", "E307", f"operator {op!r} takes {expected}, got {_describe(value)}",
+                          _shape_hint(op, value))
             return False
         return True
 
@@ -284,20 +289,21 @@ class ConditionParser:
                 context.error(
                     at,
                     "E302",
-                    f"{value!r} is not a value of fact {fact_id!r}",
+                    f"{_shown(value)} is not a value of fact {fact_id!r}",
                     did_you_mean(str(value), fact.value_ids) or f"allowed: {', '.join(fact.value_ids)}",
                 )
         elif ftype is FactType.BOOL and not isinstance(value, bool):
-            context.error(at, "E302", f"fact {fact_id!r} is true or false, not {value!r}", "write true or false")
+            context.error(at, "E302", f"fact {fact_id!r} is true or false, not {_shown(value)}", "write true or false")
         elif ftype is FactType.NUMBER:
             if not is_number(value):
-                context.error(at, "E302", f"fact {fact_id!r} is a number, not {value!r}", "write a finite number")
+                context.error(at, "E302", f"fact {fact_id!r} is a number, not {_shown(value)}", "write a finite number")
             elif fact is not None and (
                 (fact.min is not None and value < fact.min) or (fact.max is not None and value > fact.max)
             ):
-                context.warning(at, "W305", f"{value} is outside the range {fact.min}..{fact.max} of fact {fact_id!r}")
+                context.warning(at, "W305", f"{value} is outside the range {fact.min}..{fact.max} of fact {fact_id!r}",
+                                "a value the fact never takes: check the number, or the fact's min and max")
         elif ftype is FactType.TEXT and not isinstance(value, str):
-            context.error(at, "E302", f"fact {fact_id!r} is text, not {value!r}", "quote the value")
+            context.error(at, "E302", f"fact {fact_id!r} is text, not {_shown(value)}", "quote the value")
 
 
 def _is_scalar(value: AnyValue) -> bool:
@@ -308,10 +314,28 @@ def _describe(value: AnyValue) -> str:
     if isinstance(value, dict):
         return "a mapping" if value else "an empty mapping"
     if isinstance(value, list):
-        return "a list"
+        return "a list" if value else "an empty list"
     if value is None:
         return "nothing"
-    return repr(value)
+    return _shown(value)
+
+
+def _shown(value: AnyValue) -> str:
+    """A value as the author wrote it in YAML: `true`, not Python's `True`."""
+    return ("true" if value else "false") if isinstance(value, bool) else repr(value)
+
+
+def _shape_hint(op: str, value: AnyValue) -> str:
+    """How to write the value of `op`, from what was written when it can tell (`in` given one value ...)."""
+    if op in ("in", "not_in") and _is_scalar(value):
+        return f"write value: [{value if isinstance(value, str) else _shown(value)}]"
+    if op in ("eq", "ne") and isinstance(value, list):
+        return f"to test several values use op: {'in' if op == 'eq' else 'not_in'}"
+    return f"e.g. value: {_SHAPE_EXAMPLES[op]}"
+
+
+_SHAPE_EXAMPLES = {"eq": "phone", "ne": "phone", "in": "[phone, email]", "not_in": "[phone, email]", "lt": "5",
+                   "le": "5", "gt": "5", "ge": "5", "between": "[1, 5]", "contains": "refund", "exists": "true"}
 
 
 _COMBINATORS = ("all", "any", "not", "overdue")

@@ -45,7 +45,7 @@ from ..inputs import InvalidText, decode_text, read_input
 from ..playbook.model import Playbook
 from ..problems import did_you_mean
 from ..sanitize import brief, one_line
-from ..store import StoreError
+from ..store import CaseExists, StoreError
 from ..store.cases import EventRow
 from .service import Desk, Planned
 from .state import CaseState, workflow
@@ -222,9 +222,11 @@ class _Row(msgspec.Struct, frozen=True):
     problem: str | None = None
 
 
-def _rows(path: Path) -> Iterator[_Row]:
-    """Each record of a CSV or JSON Lines file with its line number; a record that cannot be read is a problem."""
-    raw, name = read_input(path, "the export", limit=MAX_FILE, how="split it")  # a regular file: a pipe cannot hang us
+def _rows(path: Path, required: Sequence[str] = ()) -> Iterator[_Row]:
+    """Each record of a CSV or JSON Lines file with its line number; a record that cannot be read is a problem.
+    A CSV header without a `required` column (the id, the received time) is refused before any row: every row
+    would be skipped for it, usually because the file is separated by something other than commas."""
+    raw, name = read_input(path, "the export", limit=MAX_FILE, how="split")  # a regular file: a pipe cannot hang us
     try:
         text = decode_text(raw, name)
     except InvalidText as exc:
@@ -236,6 +238,7 @@ def _rows(path: Path) -> Iterator[_Row]:
     limit = csv.field_size_limit()
     csv.field_size_limit(MAX_FILE)  # a huge quoted cell is read whole (and refused below), not split into rows
     try:
+        _check_header(reader, required, name)
         start = 2
         while True:
             try:
@@ -256,6 +259,22 @@ def _rows(path: Path) -> Iterator[_Row]:
             start = reader.line_num + 1
     finally:
         csv.field_size_limit(limit)
+
+
+def _check_header(reader: csv.DictReader[str], required: Sequence[str], name: str) -> None:
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise StoreError(f"{name}:1: the header is not CSV ({exc})") from None
+    missing = [c for c in required if c not in header]
+    if not header or not missing:
+        return
+    shown = ", ".join(one_line(brief(c, 40)) for c in header[:12]) + (", …" if len(header) > 12 else "")
+    line = ",".join(header)
+    guess = next((f" (the file looks separated by {mark!r}: export it with commas)" for mark in (";", "\t", "|")
+                  if mark in line), "")
+    raise StoreError(f"{name}:1: the header has no column {', '.join(repr(c) for c in missing)}{guess}; it has: "
+                     f"{shown}; name the columns in the mapping as the header does. Nothing was imported")
 
 
 def _json_rows(text: str, name: str) -> Iterator[_Row]:
@@ -306,6 +325,7 @@ def _cell(row: Mapping[str, Any], column: str) -> str | None:
 
 
 BATCH = 500  # rows written per transaction: one commit (one fsync) per batch instead of one per case
+RESETTLE = 3  # times a refused batch is judged again against the stored cases before rows are written one by one
 
 
 class _Pending(msgspec.Struct, frozen=True):
@@ -335,12 +355,15 @@ def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
     now = desk.clock()  # one "now" for the whole file: a row's verdict does not depend on when it was reached
     pending: list[_Pending] = []
 
-    def flush() -> None:
-        nonlocal imported, unchanged
-        existing = desk.cases.by_external_id([p.ext for p in pending])
-        stored = desk.cases.events([existing[p.ext].id for p in pending if p.ext in existing and p.events])
+    def settle(batch: list[_Pending]) -> list[_Pending]:
+        """Count the rows whose case is already there (unchanged, or differing) and the refused ones; the rest
+        are to be written. Asked again after a refused commit: a case another process imported meanwhile from
+        the same export is then "already there", not a skipped row."""
+        nonlocal unchanged
+        existing = desk.cases.by_external_id([p.ext for p in batch])
+        stored = desk.cases.events([existing[p.ext].id for p in batch if p.ext in existing and p.events])
         new: list[_Pending] = []
-        for p in pending:
+        for p in batch:
             where = f"{path}:{p.number}"
             row = existing.get(p.ext)
             if row is not None:  # keyed by external id: a re-import never changes a case
@@ -353,20 +376,36 @@ def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
                 problems.append((p.number, f"{where}: {'; '.join(p.refused)}; row skipped"))
             else:
                 new.append(p)
-        planned = [Planned(p.ext, p.received, p.events or [], p.state) for p in new]
-        try:
-            desk.create_many(planned)
-            imported += len(new)
-        except StoreError:
-            for p, one in zip(new, planned, strict=True):  # find the row at fault; the others go in
-                try:
-                    desk.create_many([one])
-                    imported += 1
-                except StoreError as exc:
-                    problems.append((p.number, f"{path}:{p.number}: {exc}; row skipped"))
-        pending.clear()
+        return new
 
-    for row in _rows(path):
+    def write(batch: list[_Pending]) -> None:
+        desk.create_many([Planned(p.ext, p.received, p.events or [], p.state) for p in batch])
+
+    def flush() -> None:
+        nonlocal imported
+        new = settle(pending)
+        pending.clear()
+        for _ in range(RESETTLE):
+            try:
+                write(new)
+                imported += len(new)
+                return
+            except CaseExists:  # another process recorded some of these meanwhile: judge them again
+                new = settle(new)
+            except StoreError:
+                break
+        for p in new:  # find the rows at fault; the others go in
+            try:
+                write([p])
+                imported += 1
+            except CaseExists:
+                if settle([p]):  # still not there: what was refused is another case's id, not this row's
+                    problems.append((p.number, f"{path}:{p.number}: case {one_line(brief(p.ext, 40))} could "
+                                     "not be written (an id another case holds); row skipped"))
+            except StoreError as exc:
+                problems.append((p.number, f"{path}:{p.number}: {exc}; row skipped"))
+
+    for row in _rows(path, (mapping.ext_id, mapping.received_at)):
         where = f"{path}:{row.number}"
         if row.cells is None:
             problems.append((row.number, f"{where}: {row.problem}; row skipped"))
@@ -428,7 +467,7 @@ def _times(cells: Mapping[str, Any], mapping: Mapping_, tz: str, now: dt.datetim
         if text is None:
             return None
         try:
-            return check_happened(parse_time(text, tz, now=now), tz, now=now)
+            return check_happened(parse_time(text, tz, now=now, past=True), tz, now=now)
         except TimeError as exc:
             raise _BadRow(f"{column}: {exc}") from None
 

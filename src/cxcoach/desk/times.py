@@ -2,8 +2,9 @@
 
 Accepted: an ISO-8601 instant with offset (`2026-03-06T16:00+08:00`), a
 local date and time in the playbook's zone (`2026-03-06 16:00`), a time of
-day today (`16:00`), `now`, and what `show_time` prints (`2026-03-06 16:00
-+08:00`), so a time can be copied from the desk's output and typed back.
+day today (`16:00`; for something that happened, the latest `16:00` by
+now), `now`, and what `show_time` prints (`2026-03-06 16:00 +08:00`), so a
+time can be copied from the desk's output and typed back.
 A mistake says what is wrong: "'25:99' is not a time of day". Digits are
 ASCII only (a full-width `２０２６` looks like a year but is refused, as in
 external ids); years outside what the engine computes with (1900-2999) are
@@ -75,10 +76,16 @@ def _with_offset(value: dt.datetime) -> str:
     return value.isoformat(timespec="minutes")
 
 
-def parse_time(text: str, tz: str, *, now: dt.datetime | None = None, what: str = "time") -> dt.datetime:
+PAST_GRACE = dt.timedelta(minutes=15)  # a bare time of day this little ahead of now is still today's (clocks differ)
+
+
+def parse_time(text: str, tz: str, *, now: dt.datetime | None = None, what: str = "time",
+               past: bool = False) -> dt.datetime:
     """An aware instant from what a person typed; local forms are read in the zone `tz`.
 
-    Messages quote the text, not `what` (kept for callers): the caller names the option or column.
+    `past`: the time of something that happened, so a bare time of day is the latest one by now: `16:00`
+    typed at 00:30 is yesterday afternoon, not 15 hours ahead (which every later event would then have to
+    follow). Messages quote the text, not `what` (kept for callers): the caller names the option or column.
     """
     raw = text.strip()
     example = "write e.g. 2026-03-06T16:00+08:00, 2026-03-06 16:00 or 16:00"
@@ -88,7 +95,11 @@ def parse_time(text: str, tz: str, *, now: dt.datetime | None = None, what: str 
     if raw.lower() == "now":
         return current
     if _TIME.match(raw):
-        return _local(current.astimezone(zone(tz)).date(), _time_of_day(raw), tz, raw)
+        today = current.astimezone(zone(tz)).date()
+        when = _local(today, _time_of_day(raw), tz, raw)
+        if past and when > current + PAST_GRACE:
+            when = _local(today - dt.timedelta(days=1), _time_of_day(raw), tz, raw)
+        return when
     if _DATE.match(raw):
         return _local(_date(raw), dt.time(0), tz, raw)
     date_part, sep, rest = raw.replace("T", " ", 1).partition(" ")

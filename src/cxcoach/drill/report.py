@@ -336,10 +336,12 @@ def satisfaction_text(playbook: Playbook, report: DrillReport) -> str:
     """`c = 6.5/7 = 0.93 (Neutral) — satisfaction c = perceived b / expected a: ≥ 1.2 ... ≥ 0 ...`."""
     loc = report.locale
     state = report.satisfaction_state
-    label = state.label.get(loc) if state else "-"
     b, a = report.final_state.perceived, report.drill.persona.expectation
     p = punctuation(loc)
-    return (f"c = {b:g}/{a:g} = {report.satisfaction:.2f}{p.aside(label)}{p.semicolon}"
+    text = f"c = {b:g}/{a:g} = {report.satisfaction:.2f}"
+    if state is None:  # a playbook without `measurement.satisfaction_states` names no state and no scale
+        return text
+    return (f"{text}{p.aside(state.label.get(loc))}{p.semicolon}"
             f"{p.labelled(_t(loc, 'scale'), satisfaction_scale(playbook, loc))}")
 
 

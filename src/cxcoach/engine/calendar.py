@@ -149,8 +149,11 @@ def end_of_business_day(cal: Calendar, when: dt.datetime) -> dt.datetime:
     return end.astimezone(zone(cal.timezone))
 
 
+BUSINESS_UNITS = (DurationUnit.BUSINESS_HOURS, DurationUnit.BUSINESS_DAYS, DurationUnit.END_OF_BUSINESS_DAY)
+
+
 def is_business_unit(unit: DurationUnit) -> bool:
-    return unit in (DurationUnit.BUSINESS_HOURS, DurationUnit.BUSINESS_DAYS, DurationUnit.END_OF_BUSINESS_DAY)
+    return unit in BUSINESS_UNITS
 
 
 def add_duration(cal: Calendar, when: dt.datetime, duration: Duration) -> dt.datetime:

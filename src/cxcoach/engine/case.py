@@ -61,7 +61,7 @@ class Case(msgspec.Struct, frozen=True):
     now: dt.datetime
     pauses: tuple[Pause, ...] = ()
     id: str | int | None = None  # as given: an integer id stays an integer
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # note codes (N001); a result words them in its locale
 
 
 def parse_timestamp(raw: object, what: str) -> dt.datetime:
@@ -247,7 +247,7 @@ def parse_case(
             errors.add_error(exc, "$.received_at")
     elif clock_now is not None:
         received = clock_now
-        notes.append("no received_at given: deadlines are counted from now")
+        notes.append("N001")  # deadlines counted from now (case_problems.note_text)
 
     facts_raw = raw.get("facts")
     if overrides and (facts_raw is None or isinstance(facts_raw, Mapping)):

@@ -1,5 +1,7 @@
 """What is wrong with a case, as data: a stable code, the JSON path, and a message in each locale.
 
+Notes on a valid case (N0xx: no received_at given) are codes with words per locale the same way.
+
 `parse_case` collects `CaseProblem`s and raises `CaseError`; the CLI writes
 them as error objects (`schemas/error.schema.json`) or as text. Codes are
 stable, so a ticketing tool can react to them; messages are for people and
@@ -95,6 +97,20 @@ _ZH = {
     "C040": "无法计算时限：{detail}",
     "X001": "内部错误：{detail}",
 }
+# Remarks on a case that is valid but worth knowing: `Case.notes` holds these codes, a result their
+# words in its locale (`note_text`).
+_NOTES = {
+    "en": {"N001": "no received_at given: deadlines are counted from now"},
+    "zh": {"N001": "没有给出 received_at：时限从现在起算"},
+}
+# What Python's JSON parser says (E001's `reason`), in Chinese; a reason not listed is shown as it is.
+_JSON_REASONS_ZH = {
+    "Expecting value": "应当有一个值", "Expecting property name enclosed in double quotes": "键名要用双引号括起来",
+    "Expecting ':' delimiter": "缺少冒号 ':'", "Expecting ',' delimiter": "缺少逗号 ','",
+    "Unterminated string starting at": "字符串没有结束", "Invalid control character at": "字符串里有控制字符",
+    "Extra data": "值的后面还有多余内容",
+    "Invalid \\escape": "转义写法无效", "Invalid \\uXXXX escape": "\\u 转义写法无效",
+}
 _SUGGESTION = {"en": " (did you mean {suggestion}?)", "zh": "（是否想写 {suggestion}？）"}
 _CATALOGUE = {"en": _EN, "zh": _ZH}
 
@@ -144,7 +160,15 @@ class CaseProblem(msgspec.Struct, frozen=True):
         template = _CATALOGUE.get(lang, _EN).get(self.code) or _EN[self.code]
         hint = "" if self.suggestion is None else _SUGGESTION.get(lang, _SUGGESTION["en"]).format(
             suggestion=shown(self.suggestion))
-        return template.format(hint=hint, **self.params)
+        params = self.params
+        if lang == "zh" and params.get("reason") in _JSON_REASONS_ZH:
+            params = {**params, "detail": f"第 {params['col']} 列{_JSON_REASONS_ZH[params['reason']]}"}
+        return template.format(hint=hint, **params)
+
+
+def note_text(code: str, locale: str = "en") -> str:
+    """The words of a case note (`N001`) in `locale`, English for a locale we have no words for."""
+    return _NOTES.get(locale.split("-")[0], _NOTES["en"]).get(code) or _NOTES["en"][code]
 
 
 class CaseValueError(ValueError):

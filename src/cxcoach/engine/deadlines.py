@@ -134,11 +134,12 @@ class CaseDeadlines:
         dues = self._dues.get(duration)
         if dues is None:
             cal, clock = self.cal, self.clock
-            business = cal_mod.is_business_unit(duration.unit)
             base = due = cal_mod.add_duration(cal, clock.received_at, duration)
-            for (s, _e), length in zip(clock.pauses, self._pauses_on(business), strict=True):
-                if s < due:
-                    due = cal_mod.extend(cal, due, length, business=business)
+            if clock.pauses:
+                business = cal_mod.is_business_unit(duration.unit)
+                for (s, _e), length in zip(clock.pauses, self._pauses_on(business), strict=True):
+                    if s < due:
+                        due = cal_mod.extend(cal, due, length, business=business)
             dues = self._dues[duration] = (base, due)
         return dues
 

@@ -68,7 +68,7 @@ def decode_line(raw: bytes) -> object:
     except _DuplicateKey as exc:
         raise _fail("E003", key=shown(exc.key)) from None
     except json.JSONDecodeError as exc:
-        raise _fail("E001", detail=f"{exc.msg} at column {exc.colno}") from None
+        raise _fail("E001", detail=f"{exc.msg} at column {exc.colno}", reason=exc.msg, col=str(exc.colno)) from None
     except RecursionError:
         raise _fail("E014", limit=str(MAX_DEPTH)) from None
     except ValueError as exc:  # e.g. an integer longer than Python converts

@@ -49,6 +49,7 @@ from ..playbook.model import Duration, EscalationLevel, Playbook, Rule, Text
 from .calendar import is_business_unit, zone
 from .calendar_days import calendar_notes
 from .case import Case, parse_case
+from .case_problems import note_text
 from .compiled import CompiledPlaybook, RoleLabels, StepPlan, StepPlans, _dedupe
 from .compiled import _no_overdue as _no_overdue  # re-exported: the desk imports them from here
 from .compiled import compile_playbook as compile_playbook
@@ -189,7 +190,7 @@ def recommend(
         if then.escalate_to:
             escalate_rules.extend(then.escalate_to)
         if then.scripts:
-            loose_scripts.extend(s for s in then.scripts if s not in attached)
+            loose_scripts.extend(then.scripts)
     strategy_items = []
     for sid, rule_ids in strategies.items():
         s = playbook.strategies.get(sid)
@@ -243,7 +244,7 @@ def recommend(
     )
 
     near = _near_misses(index, facts, overdue, {cr.rank for cr in hits}, local) if explain else None
-    also_say = tuple(s for s in _dedupe(loose_scripts) if s in cp.script_steps)
+    also_say = tuple(s for s in _dedupe(loose_scripts) if s not in attached and s in cp.script_steps)
     also_avoid = tuple(a for a in _dedupe(avoid_ids) if a in cp.avoid_ids)
     return Result(
         case_id=case.id,
@@ -267,7 +268,7 @@ def recommend(
         strategies=tuple(strategy_items),
         fired=tuple(reasons.values()),
         roles=_roles(words.roles, recommendations, escalate_to, statuses),
-        notes=case.notes,
+        notes=tuple(note_text(code, loc) for code in case.notes),
         calendar_notes=calendar_notes(playbook.calendar, business_spans, loc),
         near_misses=near,
         texts=_texts(playbook, hits, recommendations, also_say, also_avoid, strategy_items, loc) if texts else None,

@@ -33,7 +33,8 @@ _HEADINGS = {
         "near": "Near misses", "none": "No rule matched this case.", "scripts": "Also say", "warning": "warning",
         "level": "level", "min": "min", "unknown": "unknown", "failed": "failed", "missing": "missing",
         "instead": "instead", "notes": "Notes", "used": "used", "status": "status", "met": "met",
-        "calendar": "calendar",
+        "calendar": "calendar", "overdue_target": "overdue",
+        "source_playbook": "playbook", "source_step": "step",
     },
     "zh": {
         "case": "案例", "received": "受理", "now": "现在", "elapsed": "已用", "paused": "暂停",
@@ -43,7 +44,8 @@ _HEADINGS = {
         "near": "差一点触发的规则", "none": "没有规则匹配此案例。", "scripts": "其他话术", "warning": "预警",
         "level": "级别", "min": "分钟", "unknown": "未知", "failed": "不满足", "missing": "缺少",
         "instead": "改为", "notes": "备注", "used": "已用", "status": "状态", "met": "已完成",
-        "calendar": "日历",
+        "calendar": "日历", "overdue_target": "已超时",
+        "source_playbook": "手册默认", "source_step": "步骤",
     },
 }
 
@@ -82,11 +84,18 @@ def _fact_value(v: object) -> str:
 
 
 def _reason(r: Reason, result: Result) -> str:
-    facts = ", ".join(f"{k}={_fact_value(v)}" for k, v in r.facts.items())
-    facts += "".join(f", overdue {t}" for t in r.overdue)
-    text = f"{r.rule} ({facts.lstrip(', ')})" if facts else r.rule
+    """`rule (fact=value, overdue target): why`, punctuated and worded in the result's locale."""
+    L, P = _labels(result.locale), punctuation(result.locale)
+    facts = [f"{k}={_fact_value(v)}" for k, v in r.facts.items()]
+    facts += [f"{L['overdue_target']} {t}" for t in r.overdue]
+    text = r.rule + P.aside(P.comma.join(facts))
     why = result.texts.rules.get(r.rule) if result.texts is not None else None
-    return text + (f": {why}" if why else "")
+    return P.labelled(text, why) if why else text
+
+
+def _source(source: str, labels: Mapping[str, str]) -> str:
+    """Where a deadline's duration came from: a rule id as it is, the playbook's default or a step in words."""
+    return labels.get(f"source_{source}", source)
 
 
 def _advice(result: Result, strategy_id: str) -> tuple[str, ...]:
@@ -118,7 +127,7 @@ def render_text(result: Result) -> str:
         f" · {L['elapsed']} {result.elapsed_minutes:.0f} {L['min']}"
     )
     if result.paused_minutes:
-        clock += f" ({L['paused']} {result.paused_minutes:.0f} {L['min']})"
+        clock += P.aside(f"{L['paused']} {result.paused_minutes:.0f} {L['min']}")
     if result.paused:
         clock += f" · {L['paused_now']}"
     out.append(clean(clock))
@@ -129,7 +138,7 @@ def render_text(result: Result) -> str:
         out += ["", L["deadlines"]]
         for d in result.deadlines:
             name = L.get(d.target, d.target) if d.target in ("respond", "resolve") else f"{L['due']} {clean(d.target)}"
-            used = f"{clean(d.duration)}{P.comma}{clean(d.source)}{P.semicolon}{d.fraction:.0%}"
+            used = f"{clean(d.duration)}{P.comma}{clean(_source(d.source, L))}{P.semicolon}{d.fraction:.0%}"
             line = "  " + P.labelled(name, _when(d.due) + P.aside(used))
             if d.met:
                 line += f"  {L['met']}"
@@ -203,6 +212,8 @@ def render_markdown(result: Result) -> str:
         f"{L['received']} {_when(result.received_at)} · {L['now']} {_when(result.now)} · "
         f"{L['elapsed']} {result.elapsed_minutes:.0f} {L['min']}" + (f" · {L['paused_now']}" if result.paused else "")
     )
+    if result.notes:  # as the text rendering shows them
+        out += [""] + ["> " + P.labelled(L["notes"], _md(note)) for note in result.notes]
     if result.deadlines:
         out += ["", f"## {L['deadlines']}", "", f"| | {L['due']} | {L['used']} | {L['status']} |", "|---|---|---|---|"]
         for d in result.deadlines:
@@ -226,7 +237,7 @@ def render_markdown(result: Result) -> str:
             meta.append(f"{L['due']} {_when(rec.due)}")
         if rec.overdue:
             meta.append(f"**{L['overdue']}**")
-        out.append(f"{n}. **{_md(rec.title)}** ({_code(rec.id)})" + (" — " + ", ".join(meta) if meta else ""))
+        out.append(f"{n}. **{_md(rec.title)}**{P.aside(_code(rec.id))}" + (" — " + P.comma.join(meta) if meta else ""))
         for line in result.lines(rec.scripts):
             out.append("   - " + P.labelled(L["say"], f"“{_md(line.text)}”"))
         for a in result.avoid_entries(rec.avoid):

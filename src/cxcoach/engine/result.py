@@ -257,9 +257,17 @@ ALL_FIELDS = tuple(RESULT_FIELDS)
 DEFAULT_FIELDS = tuple(name for name in RESULT_FIELDS if name != "texts")
 
 
+class FieldsError(ValueError):
+    """A `--fields` list naming no field or an unknown one (`name`, with the closest known one)."""
+
+    def __init__(self, message: str, name: str | None = None, suggestion: str | None = None) -> None:
+        super().__init__(message)
+        self.name, self.suggestion = name, suggestion
+
+
 def parse_fields(spec: str) -> tuple[str, ...]:
     """`--fields`: `all`, names (exactly these), or +names (added to the default); ValueError says what is unknown."""
-    from ..problems import did_you_mean
+    from ..problems import closest, did_you_mean
 
     items = [item.strip() for item in spec.split(",") if item.strip()]
     if items == ["all"]:
@@ -269,10 +277,10 @@ def parse_fields(spec: str) -> tuple[str, ...]:
         name = item.removeprefix("+")
         if name not in RESULT_FIELDS:
             hint = did_you_mean(name, RESULT_FIELDS)
-            raise ValueError(f"unknown field {name!r}" + (f" ({hint})" if hint else "")
-                             + f"; fields: all, {', '.join(RESULT_FIELDS)}")
+            raise FieldsError(f"unknown field {name!r}" + (f" ({hint})" if hint else "")
+                              + f"; fields: all, {', '.join(RESULT_FIELDS)}", name, closest(name, RESULT_FIELDS))
         if name not in chosen:
             chosen.append(name)
     if not chosen:
-        raise ValueError("name at least one field, e.g. --fields recommendations,deadlines")
+        raise FieldsError("name at least one field, e.g. --fields recommendations,deadlines")
     return tuple(name for name in RESULT_FIELDS if name in chosen)

@@ -100,8 +100,13 @@ class Builder:
     # -- values --
     def text(self, raw: AnyValue, at: At) -> m.Text:
         if isinstance(raw, str):
+            if not raw.strip():
+                self._blank(at)
             return m.Text.plain(raw)
         values = {str(k): str(v) for k, v in raw.items()}
+        for loc, value in values.items():
+            if not value.strip():
+                self._blank(at / loc)
         missing = [loc for loc in self.locales if loc not in values]
         if missing:
             self.error(at, "E203", f"missing translation for {', '.join(missing)}",
@@ -110,6 +115,11 @@ class Builder:
             self.warning(at / extra, "W204", f"locale {extra!r} is not declared in playbook.locales",
                          did_you_mean(extra, self.locales), key=True)
         return m.Text(values)
+
+    def _blank(self, at: At) -> None:
+        """Only spaces (a full-width one, a tab): the schema's "not empty" passes it, and a trainee would see a
+        blank line, title or hint."""
+        self.error(at, "E208", "the text is blank (only spaces)", "write the text, or leave out an optional field")
 
     def opt_text(self, raw: AnyValue, at: At) -> m.Text | None:
         return None if raw is None else self.text(raw, at)

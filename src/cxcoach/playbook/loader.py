@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from ..gc_pause import gc_paused
 from ..inputs import InputError, describe_mode
 from ..problems import PlaybookError, Problem, ProblemList, Severity
@@ -32,6 +34,10 @@ def playbook_files(root: Path, problems: ProblemList, limits: Limits = DEFAULT_L
     limit), so nothing downstream can block on a pipe or read a huge file.
     """
     if not root.is_dir():
+        if root.name.endswith(TEST_SUFFIXES):
+            problems.add(Problem(display_path(root), 1, 1, "E021", "this is a playbook test file, not a playbook",
+                                 hint=f"run its tests with `cxcoach test {display_path(root.parent)}`"))
+            return []
         return [root] if _readable(root, problems, limits) else []
     base = root.resolve()
     files = []
@@ -180,7 +186,19 @@ def _check(root: Path, limits: Limits) -> tuple[m.Playbook | None, list[Problem]
                 problems.add(standing)
     if problems.has_errors:
         playbook = None
-    return playbook, [p for p in problems.sorted() if not library_locale(p, root)]
+    return playbook, [_one_file_of_a_folder(p, root) for p in problems.sorted() if not library_locale(p, root)]
+
+
+def _one_file_of_a_folder(problem: Problem, root: Path) -> Problem:
+    """No metadata in a file given alone that sits among other playbook files: the folder is the playbook
+    (an editor or hook that passes the file being edited), so say that instead of "add `playbook:`"."""
+    if problem.code != "E206" or root.is_dir() or not any(
+            p != root and p.name.endswith(YAML_SUFFIXES) and not p.name.endswith(TEST_SUFFIXES)
+            for p in root.parent.iterdir()):
+        return problem
+    folder = display_path(root.parent)
+    return msgspec.structs.replace(problem, hint=f"a playbook is a folder of files read together: check it whole "
+                                                 f"with `cxcoach validate {folder}`")
 
 
 # Problems a partial build reports when a declaration sits in an unread file: unknown

@@ -149,10 +149,14 @@ def _to_problem(doc: Document, error: Any) -> Problem:
             hint = did_you_mean(key, allowed) or (f"allowed keys: {', '.join(allowed)}" if allowed else None)
             if key == "<<":
                 hint = "YAML merge keys are not supported; write the fields out"
-    elif kind == "required":
+    elif kind == "required":  # one error per missing key, each naming its key first
         present = error.instance if isinstance(error.instance, dict) else {}
-        missing = next((key for key in error.validator_value if key not in present), "?")
+        absent = [key for key in error.validator_value if key not in present] or ["?"]
+        missing = next((key for key in absent if error.message.startswith(repr(key))), absent[0])
         message = f"missing required key {missing!r}"
+        field = (schema.get("properties") or {}).get(missing)
+        about = field.get("description") if isinstance(field, dict) else None
+        hint = f"add `{missing}:`" + (f" ({about})" if isinstance(about, str) else "")
     elif kind == "enum":
         allowed = [str(v) for v in error.validator_value]
         message = f"{brief(error.instance)} is not one of: {', '.join(allowed)}"

@@ -291,6 +291,14 @@ def _resolved(text: str) -> Any:
     return _SLOW
 
 
+def _digitless(text: str) -> bool:
+    """An "integer" the YAML 1.1 resolver accepts without a single digit after its prefix (`0b_`, `-0x__`)."""
+    body = text.lstrip("+-")
+    if body[:2] in ("0b", "0x", "0o"):
+        body = body[2:]
+    return not body.replace("_", "").replace(":", "")
+
+
 def display_path(path: Path) -> str:
     """Paths relative to the working directory when possible: shorter and clickable."""
     try:
@@ -312,6 +320,14 @@ def read_yaml_file(path: Path, *, limits: Limits = DEFAULT_LIMITS,
     except InputError as exc:
         return None, [_problem(name, 1, 1, "E011", f"cannot read file: {exc.reason}")]
     return parse_yaml_bytes(raw, name, limits=limits)
+
+
+def empty_hint(problems: list[Problem], hint: str) -> list[Problem]:
+    """`problems` with the hint of an empty file (E004) saying what this kind of file holds: the reader
+    knows YAML, not whether it read a playbook file, a test file or a file of replies."""
+    import msgspec
+
+    return [msgspec.structs.replace(p, hint=hint) if p.code == "E004" else p for p in problems]
 
 
 def _too_big(name: str, limits: Limits) -> Problem:
@@ -561,6 +577,8 @@ class _Composer:
             value = _construct(tag, node)
         except (yaml.YAMLError, ValueError) as exc:
             if tag == "tag:yaml.org,2002:int":
+                if _digitless(event.value):
+                    return event.value  # `0b_`, `0x_`: no number at all, so text (PyYAML's int() fails on it)
                 self._too_large(event)
             self._error(event.start_mark, "E001", f"bad {tag.rsplit(':', 1)[-1]} value {brief(event.value)}: "
                         f"{_first_line(exc)}", stop=True)

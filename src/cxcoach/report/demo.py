@@ -45,32 +45,32 @@ HANDLERS = {"周敏": 1.0, "陈涛": 1.0, "林晓": 0.9, "赵婷": 1.1, "孙浩"
 # Root causes by category, each with a concrete corrective measure (the rework record forbids empty phrases).
 CAUSES: dict[str, list[tuple[str, str]]] = {
     "product_quality": [
-        ("来料批次中密封圈尺寸超差", "供应商对该批次全检,入库检验增加密封圈卡尺抽检,由质量部每周复核"),
-        ("出厂前未做异响路试", "交车检查单增加 5 公里异响路试项,由技术总监签字后放行"),
-        ("软件版本过旧导致偶发死机", "售后接车时统一检查并升级到最新版本,系统中记录版本号"),
+        ("来料批次中密封圈尺寸超差", "供应商对该批次全检，入库检验增加密封圈卡尺抽检，由质量部每周复核"),
+        ("出厂前未做异响路试", "交车检查单增加 5 公里异响路试项，由技术总监签字后放行"),
+        ("软件版本过旧导致偶发死机", "售后接车时统一检查并升级到最新版本，系统中记录版本号"),
     ],
     "after_sales": [
-        ("配件缺货,维修等待超过承诺时间", "常用配件设安全库存并每日盘点,缺货超过 2 天由配件经理电话告知客户"),
-        ("保修条款解释不一致", "服务顾问使用统一的保修说明卡,前台每日晨会抽查一条条款"),
+        ("配件缺货，维修等待超过承诺时间", "常用配件设安全库存并每日盘点，缺货超过 2 天由配件经理电话告知客户"),
+        ("保修条款解释不一致", "服务顾问使用统一的保修说明卡，前台每日晨会抽查一条条款"),
     ],
     "service_attitude": [
-        ("高峰时段接待人手不足,顾问语气生硬", "周六上午增加一名接待顾问,排班表由服务经理每周确认"),
-        ("顾问未按规范先安抚情绪", "新顾问上岗前完成投诉情景演练并达到 80 分,由培训专员记录"),
+        ("高峰时段接待人手不足，顾问语气生硬", "周六上午增加一名接待顾问，排班表由服务经理每周确认"),
+        ("顾问未按规范先安抚情绪", "新顾问上岗前完成投诉情景演练并达到 80 分，由培训专员记录"),
     ],
     "logistics": [
-        ("快递外包装过薄,运输途中受压破损", "易碎件改用加厚纸箱并加贴易碎标识,仓储主管每周抽检 20 件"),
-        ("第三方物流漏送偏远地址", "偏远地区订单改走指定承运商,每日下午 4 点核对未签收清单"),
+        ("快递外包装过薄，运输途中受压破损", "易碎件改用加厚纸箱并加贴易碎标识，仓储主管每周抽检 20 件"),
+        ("第三方物流漏送偏远地址", "偏远地区订单改走指定承运商，每日下午 4 点核对未签收清单"),
     ],
     "billing": [
-        ("计费系统套餐变更后未同步", "套餐变更后次日由系统自动比对账单,差异单由计费组当天处理"),
-        ("人工录入工时有误", "工时改为从工单系统自动带出,结算前由服务顾问与客户逐项确认"),
+        ("计费系统套餐变更后未同步", "套餐变更后次日由系统自动比对账单，差异单由计费组当天处理"),
+        ("人工录入工时有误", "工时改为从工单系统自动带出，结算前由服务顾问与客户逐项确认"),
     ],
-    "wait_time": [("预约时段排得过满", "每个时段预约上限从 8 台降为 6 台,由前台主管每日调整")],
-    "misleading_description": [("商品页面图片与实物颜色差异大", "商品图片统一在标准光源下拍摄,上架前由运营复核色差")],
+    "wait_time": [("预约时段排得过满", "每个时段预约上限从 8 台降为 6 台，由前台主管每日调整")],
+    "misleading_description": [("商品页面图片与实物颜色差异大", "商品图片统一在标准光源下拍摄，上架前由运营复核色差")],
     "payment": [("支付渠道回调超时导致重复扣款", "重复扣款由系统每小时自动对账并原路退款")],
-    "website": [("促销期间网站响应缓慢", "大促前一周做压力测试,峰值时自动扩容两台服务器")],
-    "outage": [("计划停电通知未送达", "停电通知改为短信加电话双通道,提前 3 天发送并记录回执")],
-    "other": [("客户信息登记错误", "受理时复述并核对客户电话,系统增加手机号格式校验")],
+    "website": [("促销期间网站响应缓慢", "大促前一周做压力测试，峰值时自动扩容两台服务器")],
+    "outage": [("计划停电通知未送达", "停电通知改为短信加电话双通道，提前 3 天发送并记录回执")],
+    "other": [("客户信息登记错误", "受理时复述并核对客户电话，系统增加手机号格式校验")],
 }
 NOTES = ("已致电客户说明进展", "已联系责任部门核实", "已调取相关记录", "已约定上门查看时间", "已向主管汇报处理方案")
 DESCRIPTIONS = {
@@ -161,11 +161,11 @@ class _Planner:
             found["root_cause"] = cause
             if rng.random() < 0.85:
                 found["corrective_measures"] = measure
-        p.later.append((t, "resolved", found, "responsible_owner", "客户同意方案,已处理完毕"))
+        p.later.append((t, "resolved", found, "responsible_owner", "客户同意方案，已处理完毕"))
         reopened = rng.random() < 0.06
         if reopened:
             t = t + dt.timedelta(hours=rng.uniform(12, 72))
-            p.later.append((t, "investigating", {}, "complaint_handler", "客户反映问题仍然存在,重新处理"))
+            p.later.append((t, "investigating", {}, "complaint_handler", "客户反映问题仍然存在，重新处理"))
             t = self.bh(t, rng.uniform(2, 12))
             p.later.append((t, "resolved", {}, "responsible_owner", "再次处理后客户确认解决"))
         if rng.random() < 0.78:
@@ -173,7 +173,7 @@ class _Planner:
             t = p.follow_up[0]
         if rng.random() < 0.85:
             closer = "service_director" if severity == "major" or rng.random() < 0.5 else "service_manager"
-            p.close = (t + dt.timedelta(hours=rng.uniform(4, 48)), closer, "处理完毕,同意结案")
+            p.close = (t + dt.timedelta(hours=rng.uniform(4, 48)), closer, "处理完毕，同意结案")
         return p
 
     def _follow_up(self, resolved: dt.datetime,
@@ -190,7 +190,7 @@ class _Planner:
         state = m.state_for(ratio)
         at = resolved + dt.timedelta(hours=rng.uniform(20, 96))
         state_id = state.id if state is not None else m.satisfaction_states[0].id
-        return at, state_id, scores, "回访:客户对处理结果的评价已记录"
+        return at, state_id, scores, "回访：客户对处理结果的评价已记录"
 
 
 def plan_month(playbook: Playbook, month: Month, cases: int, seed: int) -> list[_Plan]:

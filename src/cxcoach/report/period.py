@@ -17,6 +17,16 @@ class ReportError(CxcoachError, ValueError):
     """A report that cannot be made as asked (a bad month, an unknown fact); the message says why."""
 
 
+class NotAMonth(ReportError):
+    """Text that is not a YYYY-MM month; `text` is what was given, for a message in another language."""
+
+    EXAMPLE = "2026-11"
+
+    def __init__(self, text: str) -> None:
+        super().__init__(f"{text!r} is not a month; write YYYY-MM, e.g. {self.EXAMPLE}")
+        self.text = text
+
+
 class Month(msgspec.Struct, frozen=True, order=True):
     """A calendar month; `start`/`end` are local midnights in a time zone (end exclusive)."""
 
@@ -27,7 +37,7 @@ class Month(msgspec.Struct, frozen=True, order=True):
     def parse(cls, text: str) -> Month:
         m = _MONTH.match(text)
         if m is None or not 1 <= int(m[2]) <= 12 or not 1900 <= int(m[1]) <= 9998:
-            raise ReportError(f"{text!r} is not a month; write YYYY-MM, e.g. 2026-11")
+            raise NotAMonth(text)
         return cls(int(m[1]), int(m[2]))
 
     @classmethod

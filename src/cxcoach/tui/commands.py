@@ -107,13 +107,21 @@ class CoachCommands(Provider):
                           help=escape(safe(help_text)))  # the palette parses help as markup
 
     def _drill(self, drill_id: str) -> None:
+        from .screens.drill import DrillScreen
         from .screens.practice import PracticeScreen
 
         app = cast("CxcoachApp", self.app)
 
         def start() -> None:
+            # A drill (or its report) open on the practice stack is left as escape leaves it: resumable.
+            left = False
+            while not isinstance(app.screen, PracticeScreen) and len(app.screen_stack) > 1:
+                left = left or isinstance(app.screen, DrillScreen)
+                app.pop_screen()  # the stack changes now, the unmount follows (awaiting it here would deadlock)
             screen = app.screen
             if isinstance(screen, PracticeScreen):
+                if left:
+                    app.notify(tr("palette.left_drill", app.lang), markup=False)
                 screen.action_start(drill_id)
 
         app.switch_mode("practice")

@@ -163,6 +163,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "error.playbook": ("无法加载手册", "Cannot load the playbook"),
     "error.db": ("历史记录数据库不可用", "The history database is unavailable"),
     "palette.drill": ("开始演练", "Start drill"),
+    "palette.left_drill": ("刚才的演练已保留，可在演练页按 r 继续。",
+                           "The drill you left is kept: press r on the practice screen to resume it."),
     "palette.search": ("搜索演练、步骤、话术与命令……", "Search drills, steps, script lines and commands…"),
     "palette.themes": ("搜索主题……", "Search for themes…"),
     "key.palette": ("命令面板", "palette"),

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...playbook import drill_model as dm
@@ -24,6 +25,12 @@ class LintContext:
     playbook: Playbook
     docs: list[Document] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)  # checks on how current the calendar is count from here
+    root: Path | None = None  # the playbook linted; None: every file is the author's
+
+    def shipped_elsewhere(self, file: str) -> bool:
+        """`file` is part of a shipped playbook this one includes: its findings are not the author's to fix, so
+        costly checks (every example of the shipped detectors) skip it and the report leaves it out."""
+        return self.root is not None and shipped_elsewhere(file, self.root)
 
     @cached_property
     def factspace(self) -> FactSpace:
@@ -31,6 +38,14 @@ class LintContext:
         from ..factspace import FactSpace
 
         return FactSpace(self.playbook)
+
+
+def shipped_elsewhere(file: str, root: Path) -> bool:
+    """A file of a shipped playbook that the playbook at `root` (not itself shipped) includes."""
+    from ...resources import playbooks_dir
+
+    shipped = playbooks_dir().resolve()
+    return Path(file).resolve().is_relative_to(shipped) and not root.resolve().is_relative_to(shipped)
 
 
 def finding(pos: Pos, code: str, message: str, hint: str | None = None, *,

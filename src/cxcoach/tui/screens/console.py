@@ -85,7 +85,9 @@ class ConsoleScreen(CoachScreen[None]):
         Binding("u", "event('follow_up')", "Follow-up", tooltip="Record the customer's view after resolution"),
         Binding("x", "event('close')", "Close", tooltip="Close the case (roles the playbook names)"),
         Binding("a", "open_case", "New case", tooltip="Record a new case"),
-        Binding("o", "toggle_overdue", "Overdue only", tooltip="Show only overdue cases, or all open cases"),
+        # the status line shows this toggle with its key and state, so the footer leaves it out (room at 80 columns)
+        Binding("o", "toggle_overdue", "Overdue only", show=False,
+                tooltip="Show only overdue cases, or all open cases"),
         Binding("i", "what_if", "What if", tooltip="Describe a hypothetical case and see the next steps"),
         Binding("r", "reload", "Reload", show=False),
     ]
@@ -166,7 +168,7 @@ class ConsoleScreen(CoachScreen[None]):
                                       "colon": punctuation(app.lang).colon},
                                      roles=roles, id="recommendations", title=self.t("console.recommendations"),
                                      why_words=(self.t("desk.why_shown"), self.t("desk.why_hidden")))
-        yield Footer()
+        yield Footer(compact=True)  # eight desk keys: the compact footer keeps them all in 80 columns
 
     def on_mount(self) -> None:
         if self.desk is None:

@@ -86,7 +86,7 @@ class ReportScreen(CoachScreen[str | None]):
             scale = satisfaction_scale(self.run.session.playbook, loc)
             yield Static(assemble((self.t("report.satisfaction") + p.colon, "bold"),
                                   f"c = {b:g}/{a:g} = {r.satisfaction:.2f} ", (state, "bold"),
-                                  ("\n  " + p.labelled(self.t("report.scale"), scale), "$text-muted")),
+                                  ("\n  " + p.labelled(self.t("report.scale"), scale) if scale else "", "$text-muted")),
                          id="report-satisfaction")
             extras = [f"{self.t('report.total')} {r.score.earned:g}/{r.score.available:g}"]
             if r.score.bonus:

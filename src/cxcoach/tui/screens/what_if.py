@@ -39,7 +39,7 @@ class WhatIfScreen(CoachScreen[None]):
     | `w` (list) | show / hide why each step is recommended |
     | `s` (list) | copy the highlighted step's script line |
     | `ctrl+n` | clear the case and restart the clock |
-    | escape | leave a field and focus the list (so single-letter keys work again) |
+    | escape | leave a field and focus the list (so single-letter keys work again); on the list, back |
     | `ctrl+b` | back to the desk |
     """
 
@@ -91,7 +91,7 @@ class WhatIfScreen(CoachScreen[None]):
                 yield RecommendationList(words, roles=roles, id="recommendations",
                                          title=self.t("console.recommendations"), why_words=self.why_words())
                 yield Static("", id="case-errors")
-        yield Footer()
+        yield Footer(compact=True)  # the screen's keys fit beside the app's in 80 columns
 
     def why_words(self) -> tuple[str, str]:
         return self.t("desk.why_shown"), self.t("desk.why_hidden")
@@ -185,8 +185,11 @@ class WhatIfScreen(CoachScreen[None]):
         return assemble(*parts)
 
     def action_focus_list(self) -> None:
-        if self.query("#recommendations"):
-            self.query_one("#recommendations").focus()
+        steps = self.query("#recommendations")
+        if steps and self.focused is not steps.first():
+            steps.first().focus()
+        else:  # already on the list (or no playbook): escape goes back, as on every other screen
+            self.dismiss()
 
     def action_back(self) -> None:
         self.dismiss()

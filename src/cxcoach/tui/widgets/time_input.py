@@ -3,8 +3,9 @@
 Accepts what `cxcoach case --at` accepts (`desk.times.parse_time`): `16:30`
 (today), `2026-03-06 16:30` (in the playbook's zone), an ISO time with its
 offset, or `now`; empty means "not given". A bare time of day later than now
-is taken as yesterday's when `past_only` is set (a complaint received "at
-23:00" seen at 09:00 came in last night). With `happened` (an event's time)
+is taken as yesterday's when `past_only` or `happened` is set (a complaint
+received "at 23:00" seen at 09:00 came in last night;
+`desk.times.parse_time(past=True)`). With `happened` (an event's time)
 a time more than a day ahead of now is refused with the words of `case
 update --at` (`desk.times.check_happened`). The placeholder shows the zone's
 offset, so nobody has to guess which clock the desk runs on.
@@ -13,7 +14,6 @@ offset, so nobody has to guess which clock the desk runs on.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -22,17 +22,13 @@ from textual.widgets import Input
 
 from ...desk.times import TimeError, check_happened, parse_time, show_time
 
-_TIME_OF_DAY = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2})?\s*$")
-
 
 def read_time(text: str, tz: str, now: dt.datetime, *, past_only: bool = False,
               happened: bool = False) -> dt.datetime | None:
     """The instant typed in `text` (None when empty); TimeError says what is wrong."""
     if not text.strip():
         return None
-    when = parse_time(text, tz, now=now)
-    if past_only and when > now and _TIME_OF_DAY.match(text):
-        when -= dt.timedelta(days=1)
+    when = parse_time(text, tz, now=now, past=past_only or happened)  # a bare time: the latest one by now
     return check_happened(when, tz, now=now) if happened else when
 
 
