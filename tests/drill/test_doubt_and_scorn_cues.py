@@ -12,12 +12,7 @@ from __future__ import annotations
 import pytest
 
 from cxcoach.drill import score_reply
-from cxcoach.drill.matcher import ReplyContext
-
-
-def _cue_spans(pb, reply: str, act: str) -> list[str]:
-    ctx = ReplyContext.of(reply, pb.detectors)  # phrases and patterns only
-    return [ctx.span(h).text for h in ctx.detector_hits(act)]
+from tests.drill.test_promise_cues import _cue_spans  # phrases and patterns only, as the promise cues are read
 
 
 @pytest.mark.parametrize("reply, act, evidence", [
@@ -52,6 +47,7 @@ def _cue_spans(pb, reply: str, act: str) -> list[str]:
     ("You waited just ten minutes.", "dismissive", "waited just ten"),
     ("It came only two days late.", "dismissive", "only two"),
     ("Parcels turn up late all the time.", "dismissive", "all the time"),
+    ("这就是个小问题，您别计较了。", "dismissive", "个小问题"),
 ])
 def test_cue_catches_the_act_with_its_evidence(default_pb, reply, act, evidence):
     spans = _cue_spans(default_pb, reply, act)
@@ -69,6 +65,7 @@ def test_cue_catches_the_act_with_its_evidence(default_pb, reply, act, evidence)
     "It's nothing like the service we aim for, and I'm sorry; I'll refund it today.",
     "It rarely happens, but I'm sorry it happened to you; a new one goes out today.",
     "I'll sort it without any more drama for you: the engineer comes at nine tomorrow.",
+    "菜凉了确实影响胃口，抱歉。小问题也不该出现，我让后厨十分钟内给您重新做一份。",
     # kind questions that share a doubting question's words
     "Are you sure you want to keep the Friday booking? I can move it if that's easier.",
     "Why don't I book the engineer for you now?",
