@@ -136,8 +136,57 @@ def test_new_drill_uses_an_existing_rubric(make_playbook):
 def test_new_rule_uses_the_playbooks_own_facts_and_steps(make_playbook):
     root = make_playbook()
     text = new_rule("fresh", root).files[0].read_text(encoding="utf-8")
-    assert "fact: severity" in text and "steps: [listen]" in text
+    assert "fact: severity" in text and re.search(r"steps: \[(listen|report)\]", text)
     valid(root)
+
+
+def _lint_codes(root: Path) -> set[tuple[str, str]]:
+    return {(p.code, p.message) for p in lint_playbook(root, config=LintConfig()).findings}
+
+
+def test_cli_new_rule_in_a_new_playbook_is_lint_clean(tmp_path):
+    """The first step and enum value are what the catch-all rule already covers: that rule was shadowed (L202)."""
+    runner = CliRunner()
+    assert runner.invoke(main, ["new", "playbook", "acme", "--dir", str(tmp_path)]).exit_code == 0
+    root = tmp_path / "acme"
+    for kind, name in (("rule", "vip_first"), ("rule", "second"), ("drill", "late"), ("tests", "generated")):
+        result = runner.invoke(main, ["new", kind, name, "-p", str(root)])
+        assert result.exit_code == 0, result.output
+        assert lint_playbook(root, config=LintConfig()).findings == (), (kind, name)
+        valid(root)
+    text = (root / "rules" / "vip_first.yaml").read_text(encoding="utf-8")
+    assert "Change `when`" in text and "steps: [" in text
+    assert run(collect([root])).ok
+
+
+def test_new_rule_never_shadows_nor_is_shadowed(make_playbook):
+    """Every step is already recommended, one rule at any case: the scaffold still finds a pair lint accepts."""
+    root = make_playbook("""\
+        rules:
+          - id: always
+            when: {fact: severity, op: in, value: [major, general]}
+            then: {steps: [listen]}
+        """)
+    before = _lint_codes(root)
+    new_rule("fresh", root)
+    valid(root)
+    assert {f for f in _lint_codes(root) - before if f[0].startswith("L2")} == set()
+
+
+def test_cli_new_rule_drill_tests_in_a_copy_of_the_shipped_playbook(tmp_path):
+    import shutil
+
+    from cxcoach.resources import default_playbook_path
+
+    root = tmp_path / "default"
+    shutil.copytree(default_playbook_path(), root)
+    before = _lint_codes(root)
+    runner = CliRunner()
+    for kind, name in (("rule", "vip_first"), ("drill", "late"), ("tests", "fresh_cases")):
+        result = runner.invoke(main, ["new", kind, name, "-p", str(root)])
+        assert result.exit_code == 0, result.output
+        valid(root)
+    assert _lint_codes(root) - before == set()
 
 
 def test_refuses_duplicates_and_bad_names(make_playbook, tmp_path):

@@ -22,7 +22,7 @@ from typing import Any
 import msgspec
 
 from ..errors import CxcoachError
-from ..playbook.model import FactType, Playbook, Rule
+from ..playbook.model import NOWHERE, Action, FactTest, FactType, Op, Playbook, Rule
 from ..problems import Problem, Severity
 from ..sanitize import one_line
 
@@ -517,6 +517,68 @@ def new_drill(name: str, playbook_root: Path) -> Created:
     return Created(tuple(written), root)
 
 
+_RULE_CANDIDATES = 200  # (condition, recommendation) pairs tried before settling for the first
+_RULE_FIELDS = ("steps", "scripts", "strategies", "escalate_to")  # what a new rule may recommend, in this order
+
+
+def _rule_conditions(playbook: Playbook) -> list[FactTest]:
+    """Conditions over the playbook's own facts, one value of each enum at a time, for a new rule's `when`."""
+    out = [FactTest(f.id, Op.EQ, v.id) for f in playbook.facts.values() if f.type is FactType.ENUM for v in f.values]
+    out += [FactTest(f.id, Op.EXISTS, True) for f in playbook.facts.values() if f.type is not FactType.ENUM]
+    return out or [FactTest("elapsed_minutes", Op.GE, 60)]
+
+
+def _rule_l2(playbook: Playbook) -> set[tuple[str, str]]:
+    from .lint_rules import rules as rule_checks
+    from .lint_rules.base import LintContext
+
+    return {(p.code, p.message) for p in rule_checks.check(LintContext(playbook))}
+
+
+class _RuleChoice(msgspec.Struct, frozen=True):
+    when: FactTest
+    field: str | None  # an Action list field; None: a deadline only (the playbook has nothing to recommend)
+    value: str = ""
+    clean: bool = True  # lint finds nothing new with it
+
+
+def _rule_choice(playbook: Playbook, name: str) -> _RuleChoice:
+    """A `when` and one thing to recommend for a new rule that `cxcoach lint` has nothing to say about.
+
+    The first step and first enum value of a playbook are usually what its catch-all rule already
+    recommends, so a rule built from them is shadowed (L202) the moment it is written. Steps come
+    first, those no rule recommends yet before the rest; each pair is checked with the lint rule
+    checks themselves and kept only when it adds no L2xx finding (on the new rule, or on existing
+    ones it would rank above).
+    """
+    conditions = _rule_conditions(playbook)
+    pools = {"steps": playbook.steps, "scripts": playbook.scripts, "strategies": playbook.strategies,
+             "escalate_to": playbook.roles}
+    used = {(f, v) for r in playbook.rules for f in _RULE_FIELDS for v in getattr(r.then, f)}
+    # Steps before scripts, strategies and roles; within each, the ones no rule recommends yet first.
+    items = sorted(((f, v) for f in _RULE_FIELDS for v in pools[f]),
+                   key=lambda item: (_RULE_FIELDS.index(item[0]), item in used))
+    pairs = [(c, f, v) for f, v in items for c in conditions][:_RULE_CANDIDATES]
+    if not pairs:
+        return _RuleChoice(conditions[0], None)
+    before = _rule_l2(playbook)
+    # Where the new file's rule lands among equal priorities depends on file order: try first and last.
+    placed = [r.order for r in playbook.rules]
+    orders = (min(placed, default=0) - 1, max(placed, default=0) + 1)
+    for when, field, value in pairs:
+        action = msgspec.structs.replace(Action(), **{field: (value,)})
+        if all(_rule_l2(msgspec.structs.replace(playbook, rules=(*playbook.rules, Rule(
+                name, when, action, NOWHERE, order=order)))) <= before for order in orders):
+            return _RuleChoice(when, field, value)
+    when, field, value = pairs[0]
+    return _RuleChoice(when, field, value, clean=False)
+
+
+def _yaml_test(test: FactTest) -> str:
+    value = "true" if test.op is Op.EXISTS else json.dumps(test.value, ensure_ascii=False)
+    return f"{{fact: {test.fact}, op: {test.op.value}, value: {value}}}"
+
+
 def new_rule(name: str, playbook_root: Path) -> Created:
     """`rules/NAME.yaml` with one rule over the playbook's own facts and steps, to edit."""
     check_name(name, "rule")
@@ -524,20 +586,20 @@ def new_rule(name: str, playbook_root: Path) -> Created:
     if any(r.id == name for r in playbook.rules):
         raise ScaffoldError(f"the playbook already has a rule {name!r}")
     t = _Texts(playbook.locales)
-    enum = next((f for f in playbook.facts.values() if f.type is FactType.ENUM and f.values), None)
-    if enum is not None:
-        when = f"{{fact: {enum.id}, op: eq, value: {_q(enum.values[0].id)}}}"
-    elif playbook.facts:
-        when = f"{{fact: {next(iter(playbook.facts))}, op: exists}}"
-    else:
-        when = "{fact: elapsed_minutes, op: ge, value: 60}"
-    step = next(iter(playbook.steps), None)
-    then = f"steps: [{step}]" if step else "deadlines: {respond: 1h}"
-    text = f"""rules:
+    choice = _rule_choice(playbook, name)
+    then = f"{choice.field}: [{choice.value}]" if choice.field else "deadlines: {respond: 1h}"
+    why = ("# A starting point, picked so that `cxcoach lint` has nothing to flag: no other rule already\n"
+           "# recommends this whenever this rule fires." if choice.clean else
+           "# Every pairing of a fact value with a step, script, strategy or role is already covered by\n"
+           "# other rules, so `cxcoach lint` flags this one (L202) until you make it say something new.")
+    text = f"""{why} Change `when` to the cases the rule is for (any fact
+# in the playbook; combine tests with all/any/not) and `then` to what they need (steps, scripts,
+# strategies, avoid, escalate_to, deadlines), then run `cxcoach lint` and `cxcoach test`.
+rules:
   - id: {name}
     title: {t({"zh": "新规则", "en": "New rule"})}
-    priority: 50          # higher ranks first
-    when: {when}
+    priority: 50          # higher ranks first; equal priorities keep the order rules are written in
+    when: {_yaml_test(choice.when)}
     then:
       {then}
     because: {t({"zh": "说明为什么推荐这一步。", "en": "Say why this is recommended."})}
