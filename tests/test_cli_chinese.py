@@ -79,6 +79,7 @@ BAD_INPUT = [
     (["calendar", "--month", "13"], set()),
     (["calendar", "--year", "2026", "--month", "2026-01"], set()),
     (["report", "monthly", "--month", "bad"], set()),
+    (["report", "monthly", "--month", "2026-10", "-o", "{pdf}"], set()),
     (["demo", "--month", "99"], set()),
     (["validate", "{missing}"], set()),
     (["new"], {"playbook", "drill", "rule", "tests"}),
@@ -87,7 +88,8 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize(("args", "ids"), BAD_INPUT, ids=[" ".join(a) for a, _ in BAD_INPUT])
 def test_a_zh_error_has_no_english_word(tmp_path: Path, case_file: str, args: list[str], ids: set[str]) -> None:
-    fill = {"{case}": case_file, "{missing}": str(tmp_path / "nonexist.yaml"), "{folder}": str(tmp_path)}
+    fill = {"{case}": case_file, "{missing}": str(tmp_path / "nonexist.yaml"), "{folder}": str(tmp_path),
+            "{pdf}": str(tmp_path / "report.pdf")}
     code, _, err = _run(["--lang", "zh", *(fill.get(a, a) for a in args)], stdin="")
     assert code != 0 and err.strip()
     assert "错误：" in err

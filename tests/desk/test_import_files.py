@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from cxcoach.cli import main
@@ -87,7 +88,49 @@ def test_a_csv_separated_otherwise_is_refused_by_its_header_before_any_row(tmp_p
     assert out.exit_code == ExitCode.INVALID and out.stderr.count("\n") == 1, out.stderr
     assert (f"{export}:1: the header has no column 'ticket', 'created' (the file looks separated by ';': export it "
             "with commas); it has: 'ticket;created;priority'") in out.stderr
-    assert "Nothing was imported" in out.stderr and stored(tmp_path) == {}
+    assert "Nothing was imported" in out.stderr and not (tmp_path / "desk.sqlite3").exists()  # not even created
     export.write_text("ticket,opened\nS-1,2026-03-02 09:00\n", encoding="utf-8")
     out = run(tmp_path, export)
     assert "the header has no column 'created'; it has: 'ticket', 'opened'" in out.stderr
+
+
+def _tables(db: str) -> list[str]:
+    """The tables a failed import may have left: the SQLite file's, or those in the PostgreSQL schema."""
+    if not db.startswith("postgresql"):
+        return ["<the file itself>"] if Path(db).exists() else []
+    import sqlalchemy as sa
+
+    from cxcoach.store.engine import Database
+
+    database = Database.open(db)
+    try:
+        return sa.inspect(database.engine).get_table_names()
+    finally:
+        database.dispose()
+
+
+BAD_EXPORTS = {  # name: (file name, content, what the error says)
+    "wrong header": ("t.csv", "ticket;created\nA-1;2026-03-02 09:00\n", "the header has no column"),
+    "not text": ("t.csv", b"\xff\xfe\x00bad\x00", "t.csv"),
+    "json cut short": ("t.json", '[{"ticket": "J-1", "created": "2026-03-02 09:00"},', "nothing was imported"),
+    "an export as archive": ("t.jsonl", '{"ticket": "A-1"}\n', "is not a cxcoach archive"),
+}
+
+
+@pytest.mark.parametrize("bad", list(BAD_EXPORTS))
+def test_a_file_that_cannot_be_imported_creates_no_database(tmp_path: Path, db_target: str, bad: str) -> None:
+    name, content, says = BAD_EXPORTS[bad]
+    export = tmp_path / name
+    export.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    with_mapping = [] if bad == "an export as archive" else ["--mapping", str(mapping)]
+    out = CliRunner().invoke(main, ["case", "import", str(export), *with_mapping, "--lang", "en", "--db", db_target])
+    assert out.exception is None or isinstance(out.exception, SystemExit), out.exception  # no traceback
+    assert out.exit_code != 0 and says in out.stderr, out.stderr
+    assert _tables(db_target) == []
+    good = tmp_path / "good.csv"  # and a good file afterwards still creates it, as before
+    good.write_text("ticket,created\nA-1,2026-03-02 09:00\n", encoding="utf-8")
+    out = CliRunner().invoke(main, ["case", "import", str(good), "--mapping", str(mapping), "--db", db_target])
+    assert out.exit_code == 0, out.output
+    assert _tables(db_target) != []

@@ -52,6 +52,25 @@ def test_output_file_takes_its_format_from_the_suffix(filled: str, tmp_path: Pat
     assert "<svg" in page and ET.fromstring(page) is not None
 
 
+@pytest.mark.parametrize("name", ["report.pdf", "report.docx", "report.TXT"])
+def test_a_suffix_the_report_cannot_write_is_refused(filled: str, tmp_path: Path, name: str) -> None:
+    target = tmp_path / name
+    code, out, err = run("report", "monthly", "--month", "2026-10", "--db", filled, "-o", str(target), "--lang", "en")
+    assert code == 2 and out == "" and not target.exists()
+    assert f"the report cannot be written as {target.suffix.lower()}" in err
+    assert ".html, .htm, .md, .json, .csv" in err and "--format html|md|json|csv" in err
+
+
+def test_an_explicit_format_is_written_whatever_the_suffix(filled: str, tmp_path: Path) -> None:
+    target = tmp_path / "report.txt"
+    code, _, err = run("report", "monthly", "--month", "2026-10", "--db", filled, "-o", str(target), "--format", "json")
+    assert code == 0 and f"wrote {target} (json)" in err
+    assert json.loads(target.read_text(encoding="utf-8"))["month"] == "2026-10"
+    plain = tmp_path / "report"  # no suffix at all: Markdown, as before
+    code, _, err = run("report", "monthly", "--month", "2026-10", "--db", filled, "-o", str(plain))
+    assert code == 0 and f"wrote {plain} (md)" in err and plain.read_text(encoding="utf-8").startswith("# ")
+
+
 def test_as_of_and_handler_fact(filled: str) -> None:
     code, out, _ = run("report", "monthly", "--month", "2026-10", "--db", filled, "--format", "json",
                        "--as-of", "2026-10-16 00:00", "--handler-fact", "category")

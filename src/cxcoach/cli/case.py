@@ -557,20 +557,23 @@ def archive_cases(before: str | None, output: Path, purge: bool, now: str | None
 def import_cases(source: Path, mapping: Path | None, db: str | None, playbook_path: Path | None, fmt: str,
                  lang: str | None) -> None:
     """Restore an archive, or import a ticket system's export with --mapping; bad rows are reported and skipped."""
-    from ..desk.archive import restore
-    from ..desk.ticket_import import MappingError, import_tickets, load_mapping
+    from ..desk.archive import read_archive, restore
+    from ..desk.ticket_import import MappingError, import_tickets, load_mapping, read_export
 
     if mapping is not None:  # checked against the playbook before the database is opened or any row read
         try:
             spec = load_mapping(mapping, load(playbook_path))
         except MappingError as exc:
             raise Failure(str(exc)) from None
+    # the file is read before the database is opened: one that cannot be imported at all creates none
+    rows = read_export(source, spec) if mapping is not None else None
+    lines = read_archive(source) if mapping is None else None
     ctx = _Ctx(db, playbook_path, lang)
     if mapping is not None:
-        result: Any = ctx.run(lambda: import_tickets(ctx.desk, source, spec))
+        result: Any = ctx.run(lambda: import_tickets(ctx.desk, source, spec, rows))
         done = result.imported
     else:
-        result = ctx.run(lambda: restore(ctx.desk, source))
+        result = ctx.run(lambda: restore(ctx.desk, source, lines))
         done = result.restored
     from ..sanitize import strip_controls
 

@@ -178,7 +178,8 @@ HELP: dict[str, str] = {
         "回访满意度及各维度的 c = b / a；反复出现的根本原因；各处理人的数据；与上月相比的变化。"
         "各项数字的算法见 docs/report.md。",
     "The month to report (default: last month).": "要统计的月份（默认：上个月）。",
-    "Output format (default: from -o's suffix, else md).": "输出格式（默认：按 -o 文件的后缀，否则为 md）。",
+    "Output format, whatever -o's suffix (default: from the suffix, else md).":
+        "输出格式，无论 -o 文件的后缀如何（默认：按后缀，否则为 md）。",
     "Write to FILE instead of stdout.": "写入 FILE，而不是标准输出。",
     "Language of labels.": "标签的语言。",
     "Count only events before TIME (default: the month's end, or now if the month is not over).":

@@ -57,6 +57,8 @@ MESSAGES: WordTable = {
         "case_exists": "{what}; record what happened next with `cxcoach case update {ref}`, or give a new "
                        "complaint its own --id",
         "now_before_received": "{now} is before the case was received ({received}); give a time from then on",
+        "report_suffix": "-o {path}: the report cannot be written as {suffix}; name the file with one of "
+                         "{suffixes}, or give --format {formats} to write that format whatever the suffix",
     },
     "zh": {
         "error": "错误：{message}",
@@ -101,6 +103,8 @@ MESSAGES: WordTable = {
         "as_of_before_month": "{at} 早于 {month} 的开始（{start}）；请给出该月之内或之后的时间",
         "case_exists": "{what}；后续进展请用 `cxcoach case update {ref}` 记录，新的投诉请给它自己的 --id",
         "now_before_received": "{now} 早于受理时间（{received}）；请给出受理之后的时间",
+        "report_suffix": "-o {path}：报告无法写成 `{suffix}` 文件；请用 `{suffixes}` 之一作文件后缀，"
+                         "或用 --format {formats} 指定格式（无论后缀如何都按该格式写出）",
     },
 }
 

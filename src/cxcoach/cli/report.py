@@ -6,9 +6,24 @@ from pathlib import Path
 
 import click
 
-from ._common import Failure, bad_parameter, echo, load, playbook_option, store_target, write_output
+from ._common import Failure, bad_parameter, echo, load, playbook_option, store_target, usage_error, write_output
 
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".csv": "csv"}
+FORMATS = ["html", "md", "json", "csv"]
+
+
+def output_format(fmt: str | None, output: Path | None) -> str:
+    """The format to write: --format if given (whatever -o's suffix), else -o's suffix, else md. A suffix the
+    report cannot write (`.pdf`, `.docx`) is refused: Markdown in a file named for another format is a surprise."""
+    if fmt is not None:
+        return fmt
+    suffix = output.suffix.lower() if output is not None else ""
+    if not suffix:
+        return "md"
+    if suffix not in SUFFIXES:
+        raise usage_error("report_suffix", path=output, suffix=suffix, suffixes=", ".join(SUFFIXES),
+                          formats="|".join(FORMATS))
+    return SUFFIXES[suffix]
 
 
 @click.group("report")
@@ -18,8 +33,8 @@ def report() -> None:
 
 @report.command("monthly")
 @click.option("--month", default=None, metavar="YYYY-MM", help="The month to report (default: last month).")
-@click.option("--format", "fmt", type=click.Choice(["html", "md", "json", "csv"]), default=None,
-              help="Output format (default: from -o's suffix, else md).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format, whatever -o's suffix (default: from the suffix, else md).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE instead of stdout.")
 @click.option("--db", "db", default=None, metavar="PATH|URL",
@@ -45,7 +60,7 @@ def monthly(month: str | None, fmt: str | None, output: Path | None, db: str | N
     playbook = load(playbook_path)
     tz = playbook.calendar.timezone
     now = utc_now()
-    chosen = fmt or (SUFFIXES.get(output.suffix.lower(), "md") if output is not None else "md")
+    chosen = output_format(fmt, output)
     try:
         which = Month.parse(month) if month is not None else Month.of(now, tz).previous
         until = parse_time(as_of, tz, what="--as-of") if as_of is not None else None

@@ -309,13 +309,9 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def restore(desk: Desk, path: Path) -> RestoreResult:
-    """Put archived cases back; a case already there (same uid, same log) is left alone."""
-    restored = unchanged = cases = 0
-    problems: list[tuple[int, str]] = []  # (line, message): batches report late, the result is in line order
-    end: _Line | None = None
-    signed = False
-    now = desk.clock()
+def read_archive(path: Path) -> list[_Line]:
+    """The archive's lines, to give `restore`: read and recognised as an archive first, so a file that is none
+    fails before a database is opened for it (and a new one left behind empty)."""
     try:
         lines = list(_lines(path))  # InputError (a pipe, a folder, unreadable) keeps its own exit code
     except OSError as exc:
@@ -325,6 +321,19 @@ def restore(desk: Desk, path: Path) -> RestoreResult:
             isinstance(x.data, dict) and x.data.get("format") in (FORMAT, END_FORMAT) for x in readable)):
         raise StoreError(f"{path} is not a cxcoach archive (no line is a {FORMAT} case); to import a ticket "
                          "system's export, give --mapping MAP.yaml (see docs/desk.md)")
+    return lines
+
+
+def restore(desk: Desk, path: Path, lines: list[_Line] | None = None) -> RestoreResult:
+    """Put archived cases back; a case already there (same uid, same log) is left alone. `lines`: the file as
+    `read_archive` read it (else it is read here)."""
+    restored = unchanged = cases = 0
+    problems: list[tuple[int, str]] = []  # (line, message): batches report late, the result is in line order
+    end: _Line | None = None
+    signed = False
+    now = desk.clock()
+    if lines is None:
+        lines = read_archive(path)
     pending: list[tuple[int, ArchivedCase]] = []  # (line, case): checked, waiting for their batch
     names: set[str] = set()  # the pending cases' uids and external ids
 

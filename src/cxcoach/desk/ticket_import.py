@@ -31,6 +31,7 @@ characters.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -222,23 +223,44 @@ class _Row(msgspec.Struct, frozen=True):
     problem: str | None = None
 
 
+def read_export(path: Path, mapping: Mapping_) -> Iterator[_Row]:
+    """The export's rows, to give `import_tickets`. The file is read, decoded and its header (or whole JSON
+    array) checked now, so a file that cannot be imported at all fails before a database is opened for it
+    (and a new one left behind empty); the rows themselves are parsed as they are taken."""
+    return _rows(path, (mapping.ext_id, mapping.received_at))
+
+
 def _rows(path: Path, required: Sequence[str] = ()) -> Iterator[_Row]:
     """Each record of a CSV or JSON Lines file with its line number; a record that cannot be read is a problem.
     A CSV header without a `required` column (the id, the received time) is refused before any row: every row
-    would be skipped for it, usually because the file is separated by something other than commas."""
+    would be skipped for it, usually because the file is separated by something other than commas. Whatever
+    refuses the whole file is raised here, when called, not when the first row is taken."""
     raw, name = read_input(path, "the export", limit=MAX_FILE, how="split")  # a regular file: a pipe cannot hang us
     try:
         text = decode_text(raw, name)
     except InvalidText as exc:
         raise StoreError(str(exc)) from None
     if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        yield from _json_rows(text, name)
-        return
+        return _json_rows(text, name)
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    limit = csv.field_size_limit()
-    csv.field_size_limit(MAX_FILE)  # a huge quoted cell is read whole (and refused below), not split into rows
-    try:
+    with _cell_limit():
         _check_header(reader, required, name)
+    return _csv_rows(reader)
+
+
+@contextlib.contextmanager
+def _cell_limit() -> Iterator[None]:
+    """A huge quoted cell is read whole (and refused as a cell), not split into rows."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_FILE)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _csv_rows(reader: csv.DictReader[str]) -> Iterator[_Row]:
+    with _cell_limit():
         start = 2
         while True:
             try:
@@ -257,8 +279,6 @@ def _rows(path: Path, required: Sequence[str] = ()) -> Iterator[_Row]:
                 else:
                     yield _Row(start, row)
             start = reader.line_num + 1
-    finally:
-        csv.field_size_limit(limit)
 
 
 def _check_header(reader: csv.DictReader[str], required: Sequence[str], name: str) -> None:
@@ -278,11 +298,10 @@ def _check_header(reader: csv.DictReader[str], required: Sequence[str], name: st
 
 
 def _json_rows(text: str, name: str) -> Iterator[_Row]:
-    """A JSON array of rows (a whole `.json` export: refused whole if it is cut short or damaged, since its
-    end is what says it is complete) or JSON Lines (each line on its own), under `recommend --stream`'s JSON
-    rules (duplicate keys, depth)."""
-    from ..engine.case import CaseError
-    from ..engine.jsonline import ArrayError, decode_array, decode_line
+    """A JSON array of rows (a whole `.json` export: refused whole, here, if it is cut short or damaged, since its
+    end is what says it is complete) or JSON Lines (each line on its own, as taken), under `recommend --stream`'s
+    JSON rules (duplicate keys, depth)."""
+    from ..engine.jsonline import ArrayError, decode_array
 
     if text.lstrip("\ufeff \t\r\n").startswith("["):
         try:
@@ -290,9 +309,15 @@ def _json_rows(text: str, name: str) -> Iterator[_Row]:
         except ArrayError as exc:
             raise StoreError(f"{name}:{exc.line}:{exc.column}: {'; '.join(exc.messages)}; nothing was imported "
                              "(export the whole file again)") from None
-        for number, data in items:
-            yield _Row(number, data) if isinstance(data, dict) else _Row(number, problem="not a JSON object")
-        return
+        return (_Row(number, data) if isinstance(data, dict) else _Row(number, problem="not a JSON object")
+                for number, data in items)
+    return _json_lines(text)
+
+
+def _json_lines(text: str) -> Iterator[_Row]:
+    from ..engine.case import CaseError
+    from ..engine.jsonline import decode_line
+
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -339,8 +364,9 @@ class _Pending(msgspec.Struct, frozen=True):
     refused: list[str] = msgspec.field(default_factory=list)
 
 
-def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
+def import_tickets(desk: Desk, path: Path, mapping: Mapping_, rows: Iterator[_Row] | None = None) -> ImportResult:
     """Import the file's rows in batches of BATCH cases per transaction; a bad row is reported and skipped.
+    `rows`: the file as `read_export` read it (else it is read here).
 
     Rows are checked and planned (`Desk.plan`) one by one as before; then each batch looks up its external
     ids in one query, compares rows already imported with their stored logs, and writes the new cases in
@@ -405,7 +431,7 @@ def import_tickets(desk: Desk, path: Path, mapping: Mapping_) -> ImportResult:
             except StoreError as exc:
                 problems.append((p.number, f"{path}:{p.number}: {exc}; row skipped"))
 
-    for row in _rows(path, (mapping.ext_id, mapping.received_at)):
+    for row in rows if rows is not None else read_export(path, mapping):
         where = f"{path}:{row.number}"
         if row.cells is None:
             problems.append((row.number, f"{where}: {row.problem}; row skipped"))
