@@ -22,7 +22,8 @@ import msgspec
 from ..conditions.model import facts_of, uses_overdue
 from ..engine.calendar import zone
 from ..engine.case import Case, parse_case
-from ..engine.recommend import _no_overdue, compile_playbook, recommend
+from ..engine.compiled import compile_playbook, no_overdue
+from ..engine.recommend import recommend
 from ..engine.result import Result
 from ..playbook.model import DERIVED_FACTS, NO_DEADLINES, Playbook, Workflow
 from ..store.cases import EventRow
@@ -177,7 +178,7 @@ def step(playbook: Playbook, state: CaseState, event: EventRow) -> CaseState:
         facts[wf.fact] = event.stage
     typed = _typed(playbook, facts)
     pauses = state.pauses
-    paused = cp.pause_when is not None and cp.pause_when(typed, _no_overdue) is True
+    paused = cp.pause_when is not None and cp.pause_when(typed, no_overdue) is True
     if paused and state.paused_since is None:
         pauses = (*pauses, (event.at, None))
     elif not paused and state.paused_since is not None:

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..conditions.compile import compile_condition
 from ..engine.case import CaseError, parse_case
-from ..engine.recommend import _no_overdue
+from ..engine.compiled import no_overdue
 from ..errors import CxcoachError, ExitCode
 from ..playbook.model import Playbook
 from ..problems import did_you_mean
@@ -176,7 +176,7 @@ def close_roles(playbook: Playbook, facts: Mapping[str, Any]) -> tuple[str, ...]
         return None
     typed = _typed(playbook, facts)
     for right in rights:
-        if right.when is None or compile_condition(right.when)(typed, _no_overdue) is True:
+        if right.when is None or compile_condition(right.when)(typed, no_overdue) is True:
             return right.roles
     return ()
 

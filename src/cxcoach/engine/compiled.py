@@ -22,7 +22,8 @@ from ..playbook.model import Fact, FactType, Playbook, Rule, Step
 _CACHE_SIZE = 8
 
 
-def _no_overdue(target: str) -> None:
+def no_overdue(target: str) -> None:
+    """The `overdue:` answer where no deadline is known (facts alone): unknown, never a guess."""
     return None
 
 
@@ -75,15 +76,15 @@ class CompiledPlaybook(msgspec.Struct, frozen=True, kw_only=True):
     def met(self, facts: Facts) -> frozenset[str]:
         """Deadlines the case has met (clock.met_when); a settled case stops every clock."""
         done = set()
-        if self.respond_met is not None and self.respond_met(facts, _no_overdue) is True:
+        if self.respond_met is not None and self.respond_met(facts, no_overdue) is True:
             done.add("respond")
-        if self.resolve_met is not None and self.resolve_met(facts, _no_overdue) is True:
+        if self.resolve_met is not None and self.resolve_met(facts, no_overdue) is True:
             done.update(("respond", "resolve", "*"))
         return frozenset(done)
 
     def match(self, facts: Facts) -> list[CompiledRule[Rule]]:
         """Rules firing on plain facts (no deadline tests); the fast path benchmarks use."""
-        return self.index.match(facts, _no_overdue, self.plain_mask)
+        return self.index.match(facts, no_overdue, self.plain_mask)
 
 
 class StepPlans(dict[str, StepPlan | None]):

@@ -50,9 +50,7 @@ from .calendar import is_business_unit, zone
 from .calendar_days import calendar_notes
 from .case import Case, parse_case
 from .case_problems import note_text
-from .compiled import CompiledPlaybook, RoleLabels, StepPlan, StepPlans, _dedupe
-from .compiled import _no_overdue as _no_overdue  # re-exported: the desk imports them from here
-from .compiled import compile_playbook as compile_playbook
+from .compiled import CompiledPlaybook, RoleLabels, StepPlan, StepPlans, _dedupe, compile_playbook, no_overdue
 from .deadlines import CaseDeadlines, Timing, case_clock
 from .escalation import highest_level, highest_warning, winner
 from .result import (
@@ -102,13 +100,13 @@ class _Choice:
     def __init__(self, playbook: Playbook, case: Case, *, late: bool = True) -> None:
         self.playbook = playbook
         self.cp = cp = compile_playbook(playbook)
-        paused_state = cp.pause_when is not None and cp.pause_when(case.facts, _no_overdue) is True
+        paused_state = cp.pause_when is not None and cp.pause_when(case.facts, no_overdue) is True
         self.clock = case_clock(case, paused_by_state=paused_state)
         self.facts = facts = dict(case.facts)
         facts["elapsed_minutes"] = self.clock.elapsed_minutes
         self.clocks = CaseDeadlines(playbook.calendar, self.clock, cp.met(case.facts))
         candidates = cp.index.candidates(facts)
-        self.hits = cp.index.fired(facts, _no_overdue, candidates & cp.plain_mask)
+        self.hits = cp.index.fired(facts, no_overdue, candidates & cp.plain_mask)
         self.respond, self.resolve = _main_deadlines(playbook, self.hits, self.clocks)
         if late and cp.index.overdue_mask:
             fired = cp.index.fired(facts, self.overdue, candidates & cp.index.overdue_mask)
