@@ -5,7 +5,7 @@ on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,12 +91,9 @@ def test_rows_are_committed_a_batch_at_a_time_and_bad_ones_skipped(desk: Desk, c
     assert commits == []  # nothing to write: nothing committed
 
 
-def test_a_row_whose_id_another_process_took_meanwhile_is_the_only_one_skipped(desk: Desk, db_target: str,
-                                                                               playbook, tmp_path: Path,
-                                                                               monkeypatch) -> None:
-    """Between a batch's look-up and its commit another desk records T-2: the batch is refused whole, judged
-    again against the stored cases, and the rest written, so only line 4 is named (its case says otherwise)."""
-    path = export(tmp_path, 5)
+def _race_first_commit(monkeypatch, db_target: str, playbook, meanwhile: Callable[[Desk], object]) -> list[int]:
+    """Let another desk (its own connection) do `meanwhile` between the first batch's look-up and its commit;
+    the list fills with the size of every batch `create_many` is given."""
     real = Desk.create_many
     calls: list[int] = []
 
@@ -104,11 +101,21 @@ def test_a_row_whose_id_another_process_took_meanwhile_is_the_only_one_skipped(d
         calls.append(len(cases))
         if len(calls) == 1:
             with Store.open(db_target) as other:
-                Desk(other, playbook, clock=lambda: NOW).open(facts={"severity": "general"}, at=at(0),
-                                                              external_id="T-2", note="taken first")
+                meanwhile(Desk(other, playbook, clock=lambda: NOW))
         return real(self, cases)
 
     monkeypatch.setattr(Desk, "create_many", racing)
+    return calls
+
+
+def test_a_row_whose_id_another_process_took_meanwhile_is_the_only_one_skipped(desk: Desk, db_target: str,
+                                                                               playbook, tmp_path: Path,
+                                                                               monkeypatch) -> None:
+    """Between a batch's look-up and its commit another desk records T-2: the batch is refused whole, judged
+    again against the stored cases, and the rest written, so only line 4 is named (its case says otherwise)."""
+    path = export(tmp_path, 5)
+    calls = _race_first_commit(monkeypatch, db_target, playbook, lambda other: other.open(
+        facts={"severity": "general"}, at=at(0), external_id="T-2", note="taken first"))
     result = ticket_import.import_tickets(desk, path, mapping(tmp_path))
     assert calls == [5, 1, 4] and result.imported == 4 and result.problems == []  # 1: the other desk's open
     assert result.differs == [f"{path}:4: case 'T-2' already imported, content differs — not changed"]
@@ -160,17 +167,8 @@ def test_two_imports_of_one_export_at_once_skip_nothing(desk: Desk, db_target: s
     """Two importers (two supervisors, an overlapping cron job) on the same file: the cases the other wrote
     between this batch's look-up and its commit are "already there", not 500 skipped rows and exit 1."""
     path = export(tmp_path, 6)
-    real = Desk.create_many
-    calls: list[int] = []
-
-    def racing(self: Desk, cases: list[Planned]) -> list[int]:
-        calls.append(len(cases))
-        if len(calls) == 1:
-            with Store.open(db_target) as other:
-                ticket_import.import_tickets(Desk(other, playbook, clock=lambda: NOW), path, mapping(tmp_path))
-        return real(self, cases)
-
-    monkeypatch.setattr(Desk, "create_many", racing)
+    calls = _race_first_commit(monkeypatch, db_target, playbook,
+                               lambda other: ticket_import.import_tickets(other, path, mapping(tmp_path)))
     result = ticket_import.import_tickets(desk, path, mapping(tmp_path))
     assert result.problems == [] and result.differs == [] and (result.imported, result.unchanged) == (0, 6)
     assert calls[0] == 6 and desk.cases.count() == 6
