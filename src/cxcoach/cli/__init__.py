@@ -50,7 +50,11 @@ def asks_for_chinese(args: Sequence[str]) -> bool:
             value = args[i + 1]
         elif arg.startswith("--lang="):
             value = arg[len("--lang="):]
-    return value is not None and value.lower().replace("_", "-").split("-")[0] == "zh"
+    if value is None:
+        return False
+    from .messages import language
+
+    return language(value) == "zh"
 
 
 def click_language(args: Sequence[str]) -> contextlib.AbstractContextManager[None]:
